@@ -1,0 +1,108 @@
+"""Working days and calendar months: the one place dates are counted (SPEC section 4).
+
+Working days exclude weekends, England and Wales bank holidays (from the maintained
+``holidays`` package, never a hand-typed list) and the policy's local closure days.
+"Within N working days of D" is the Nth working day after D. Months are calendar months
+clamped to month end (31 Jan + 1 month = 28/29 Feb), by ``dateutil.relativedelta``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=256)
+def bank_holidays(year: int) -> frozenset[dt.date]:
+    """England and Wales bank holidays of ``year`` (Wales shares England's list)."""
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months, clamped to month end: 31 Jan + 1 month = 28 (or 29) Feb."""
+    result: dt.date = day + relativedelta(months=months)
+    return result
+
+
+class WorkingCalendar:
+    """Counts working days: not a weekend, not a bank holiday, not a local closure day."""
+
+    def __init__(self, closures: Iterable[dt.date] = ()) -> None:
+        self.closures = frozenset(closures)
+
+    def __repr__(self) -> str:
+        return f"WorkingCalendar(closures={len(self.closures)} days)"
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in bank_holidays(day.year) and day not in self.closures
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``day`` (``n`` >= 1); ``n`` = 0 gives ``day`` itself."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        current = day
+        while n:
+            current += _ONE_DAY
+            if self.is_working_day(current):
+                n -= 1
+        return current
+
+    def working_days_after(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]: after ``start`` up to and including ``end``; 0 if end <= start."""
+        if end <= start:
+            return 0
+        count = 0
+        current = start + _ONE_DAY
+        # Whole weeks first: each has exactly five weekdays, minus the holidays among them.
+        while current + dt.timedelta(days=7) <= end + _ONE_DAY:
+            week_end = current + dt.timedelta(days=7)
+            count += 5 - sum(
+                1
+                for offset in range(7)
+                if (d := current + dt.timedelta(days=offset)).weekday() < 5
+                and (d in bank_holidays(d.year) or d in self.closures)
+            )
+            current = week_end
+        while current <= end:
+            if self.is_working_day(current):
+                count += 1
+            current += _ONE_DAY
+        return count
+
+
+# --- The tri-annual audit cycle (R-AUD-1) -------------------------------------------------
+
+_CYCLE_ID = re.compile(r"^(\d{4})-T([123])$")
+
+
+def parse_cycle_id(cycle_id: str) -> tuple[int, int] | None:
+    """``"2026-T2"`` -> ``(2026, 2)``; anything else -> None."""
+    match = _CYCLE_ID.match(cycle_id)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def cycle_id_for(day: dt.date, year_start_month: int = 4) -> str:
+    """R-AUD-1: the cycle a date falls in; the year starts in ``year_start_month`` (April)."""
+    months_in = (day.month - year_start_month) % 12
+    year = day.year if day.month >= year_start_month else day.year - 1
+    return f"{year}-T{months_in // 4 + 1}"
+
+
+def cycle_bounds(cycle_id: str, year_start_month: int = 4) -> tuple[dt.date, dt.date]:
+    """R-AUD-1: first and last day of a cycle: ``2026-T2`` -> 1 Aug 2026 .. 30 Nov 2026."""
+    parsed = parse_cycle_id(cycle_id)
+    if parsed is None:
+        raise ValueError(f"not a cycle id (like 2026-T2): {cycle_id!r}")
+    year, third = parsed
+    starts_on = add_months(dt.date(year, year_start_month, 1), 4 * (third - 1))
+    ends_on = add_months(starts_on, 4) - _ONE_DAY
+    return starts_on, ends_on

@@ -1,0 +1,55 @@
+"""Domain errors: every refusal names the event type, the field and the rule (SPEC section 2).
+
+All are ``ValueError`` subclasses so callers that only know "bad input" can catch that.
+"""
+
+from __future__ import annotations
+
+
+class KentQAError(Exception):
+    """Base class of every error raised by kentqa-domain."""
+
+
+class InvalidEvent(KentQAError, ValueError):
+    """An event was refused: its shape or content breaks a rule. Nothing was stored."""
+
+    def __init__(
+        self, event_type: str, field: str | None, rule: str, message: str, *, index: int | None = None
+    ) -> None:
+        self.event_type = event_type
+        self.field = field
+        self.rule = rule
+        self.message = message
+        self.index = index
+        where = f"{event_type}.{field}" if field else event_type
+        super().__init__(f"{where}: {message} [rule {rule}]")
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready description, as the CLI prints it."""
+        return {
+            "error": type(self).__name__,
+            "event_type": self.event_type,
+            "field": self.field,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+
+class UnknownReference(InvalidEvent):
+    """The subject of an event (a worker, team, child, observation, review, ...) was never registered."""
+
+
+class RuleViolation(InvalidEvent):
+    """The event is well formed but breaks a domain rule (e.g. a stage going backwards)."""
+
+
+class ConflictingEvent(InvalidEvent):
+    """An event with the same identity was already recorded with different content."""
+
+
+class StorageError(KentQAError, RuntimeError):
+    """The storage back end failed or is misconfigured (an unknown URL scheme, a server down)."""
+
+
+class PluginError(KentQAError, RuntimeError):
+    """A plugin could not be loaded or returned something unusable."""

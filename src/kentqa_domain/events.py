@@ -1,0 +1,609 @@
+"""Every event of SPEC section 3 as an immutable ``attrs`` class with validators.
+
+Field names are the JSON field names. Constructing an event validates its shape: a bad field
+raises :class:`kentqa_domain.errors.InvalidEvent` naming the event type, the field and the rule.
+Rules that need history (references, stages, idempotency) are checked when recording.
+Children appear only as pseudonymous ``child_ref`` values: no event has a field for a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import attrs
+
+from .errors import InvalidEvent
+from .fields import (
+    choice,
+    day,
+    flag,
+    grade_map,
+    ident,
+    items,
+    opt_choice,
+    opt_day,
+    opt_flag,
+    opt_ident,
+    opt_int,
+    text,
+    text_item,
+    theme_item,
+)
+from .values import (
+    Action,
+    AuditKind,
+    Complainant,
+    ComplaintStage,
+    EscalationReason,
+    EscalationStage,
+    ExperienceLevel,
+    FeedbackChannel,
+    FeedbackSource,
+    Grade,
+    ObservationArea,
+    ObservationSetting,
+    Outcome,
+    Participation,
+    PlanKind,
+    ReviewKind,
+    Role,
+)
+
+
+class Event:
+    """Base of all events. ``date_field`` names the business date the rules use."""
+
+    date_field: ClassVar[str]
+
+    @property
+    def business_date(self) -> dt.date:
+        value: dt.date = getattr(self, self.date_field)
+        return value
+
+    @property
+    def type(self) -> str:
+        return type(self).__name__
+
+
+def _action_item(value: object, inst: object, attribute: attrs.Attribute[Any]) -> Action:
+    if isinstance(value, Action):
+        return value
+    if not isinstance(value, dict):
+        raise InvalidEvent(type(inst).__name__, attribute.name, "type", "each action must be an object")
+    unknown = set(value) - {"action_id", "description", "owner_id", "due_on"}
+    missing = {"action_id", "description", "owner_id", "due_on"} - set(value)
+    if unknown or missing:
+        what = f"unknown field {sorted(unknown)[0]!r:.40}" if unknown else f"missing {sorted(missing)[0]}"
+        raise InvalidEvent(type(inst).__name__, attribute.name, "shape", f"each action: {what}")
+    try:
+        return Action(**value)
+    except InvalidEvent as exc:
+        raise InvalidEvent(type(inst).__name__, f"{attribute.name}.{exc.field}", exc.rule, exc.message) from None
+
+
+def _actions() -> Any:
+    return items(_action_item)
+
+
+def _themes() -> Any:
+    return items(theme_item)
+
+
+def _texts() -> Any:
+    return items(text_item)
+
+
+def _check_unique_actions(event: Any) -> None:
+    ids = [a.action_id for a in event.actions]
+    if len(set(ids)) != len(ids):
+        raise InvalidEvent(type(event).__name__, "actions", "unique", "action ids must be unique within the event")
+
+
+def _check_order(event: Any, first: str, then: str) -> None:
+    if getattr(event, then) < getattr(event, first):
+        raise InvalidEvent(type(event).__name__, then, "date-order", f"must not be before {first}")
+
+
+# --- Organisation and staff ---------------------------------------------------------------
+
+
+@attrs.frozen
+class TeamRegistered(Event):
+    """A team in a service and an area (breakdowns by team, service and area use these)."""
+
+    date_field: ClassVar[str] = "registered_on"
+    team_id: str = ident()
+    name: str = text(default=None)
+    service: str = text(default=None)
+    area: str = text(default=None)
+    registered_on: dt.date | None = opt_day()
+
+    @property
+    def business_date(self) -> dt.date:
+        return self.registered_on or dt.date.min
+
+
+@attrs.frozen
+class WorkerRegistered(Event):
+    """A worker joins a team (R-OBS-1, R-OBS-2 start from ``asye_started_on`` or ``registered_on``)."""
+
+    date_field: ClassVar[str] = "registered_on"
+    worker_id: str = ident()
+    team_id: str = ident()
+    role: Role = choice(Role)
+    experience: ExperienceLevel = choice(ExperienceLevel)
+    registered_on: dt.date = day()
+    asye_started_on: dt.date | None = opt_day()
+
+    def __attrs_post_init__(self) -> None:
+        if self.asye_started_on is not None and self.experience is not ExperienceLevel.ASYE:
+            raise InvalidEvent(
+                "WorkerRegistered", "asye_started_on", "R-OBS-1", "only an asye worker has an ASYE start date"
+            )
+
+
+@attrs.frozen
+class WorkerMoved(Event):
+    """A worker moves team; from ``moved_on`` they count under the new team (R-OBS-5)."""
+
+    date_field: ClassVar[str] = "moved_on"
+    worker_id: str = ident()
+    team_id: str = ident()
+    moved_on: dt.date = day()
+
+
+@attrs.frozen
+class WorkerLeft(Event):
+    """A worker leaves; they drop out of compliance from ``left_on`` (R-OBS-5)."""
+
+    date_field: ClassVar[str] = "left_on"
+    worker_id: str = ident()
+    left_on: dt.date = day()
+
+
+@attrs.frozen
+class ASYECompleted(Event):
+    """The end of the ASYE year; from then the worker follows R-OBS-2 (R-OBS-1)."""
+
+    date_field: ClassVar[str] = "completed_on"
+    worker_id: str = ident()
+    completed_on: dt.date = day()
+    passed: bool = flag(default=True)
+
+
+@attrs.frozen
+class SupportNeedFlagged(Event):
+    """A practitioner needs support with improving performance (R-OBS-3, framework 4.5)."""
+
+    date_field: ClassVar[str] = "flagged_on"
+    worker_id: str = ident()
+    flagged_on: dt.date = day()
+    interval_months: int | None = opt_int(1, 12)
+
+
+@attrs.frozen
+class SupportNeedCleared(Event):
+    """The support need ends (R-OBS-3)."""
+
+    date_field: ClassVar[str] = "cleared_on"
+    worker_id: str = ident()
+    cleared_on: dt.date = day()
+
+
+@attrs.frozen
+class SupervisionHeld(Event):
+    """A supervision; the next one after an observation must hold its reflective review (R-OBS-4)."""
+
+    date_field: ClassVar[str] = "held_on"
+    worker_id: str = ident()
+    supervisor_id: str = ident()
+    held_on: dt.date = day()
+
+
+# --- Observation of practice ------------------------------------------------------------
+
+
+@attrs.frozen
+class ObservationRecorded(Event):
+    """An observation of practice (framework 4.4-4.5; R-OBS-1..5). Only ``practice`` counts."""
+
+    date_field: ClassVar[str] = "observed_on"
+    observation_id: str = ident()
+    worker_id: str = ident()
+    observer_id: str = ident()
+    observed_on: dt.date = day()
+    setting: ObservationSetting = choice(ObservationSetting)
+    judgements: dict[str, Grade] = grade_map(ObservationArea, Grade, required=True)
+    overall: Grade = choice(Grade)
+    summary: str = text()
+    appraisal_priorities: tuple[str, ...] = _texts()
+
+
+@attrs.frozen
+class ObservationShared(Event):
+    """The observation was shared with the practitioner (R-OBS-4)."""
+
+    date_field: ClassVar[str] = "shared_on"
+    observation_id: str = ident()
+    shared_on: dt.date = day()
+
+
+@attrs.frozen
+class ReflectiveReviewHeld(Event):
+    """The shared reflective review of an observation (R-OBS-4)."""
+
+    date_field: ClassVar[str] = "held_on"
+    observation_id: str = ident()
+    held_on: dt.date = day()
+    actions: tuple[str, ...] = _texts()
+
+
+# --- Audits ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class AuditCompleted(Event):
+    """An audit of the tri-annual cycle or beside it (R-AUD-1..5)."""
+
+    date_field: ClassVar[str] = "completed_on"
+    audit_id: str = ident()
+    kind: AuditKind = choice(AuditKind)
+    auditor_id: str = ident()
+    team_id: str = ident()
+    completed_on: dt.date = day()
+    case_ref: str | None = opt_ident()
+    worker_id: str | None = opt_ident()
+    overall: Grade | None = opt_choice(Grade)
+    grades: dict[str, Grade] = grade_map(None, Grade)
+    strengths: tuple[str, ...] = _texts()
+    learning: tuple[str, ...] = _texts()
+    themes: tuple[str, ...] = _themes()
+    actions: tuple[Action, ...] = _actions()
+    cycle_id: str | None = opt_ident()
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind.graded and self.overall is None:
+            raise InvalidEvent(
+                "AuditCompleted", "overall", "R-AUD-3", f"is required for a {self.kind.value} audit"
+            )
+        if self.kind in (AuditKind.PRACTITIONER, AuditKind.PEER) and self.case_ref is None:
+            raise InvalidEvent(
+                "AuditCompleted", "case_ref", "R-AUD-4", f"is required for a {self.kind.value} audit"
+            )
+        if self.cycle_id is not None:
+            from .calendar import parse_cycle_id
+
+            if parse_cycle_id(self.cycle_id) is None:
+                raise InvalidEvent(
+                    "AuditCompleted", "cycle_id", "R-AUD-1", "must look like 2026-T2 (year, then T1..T3)"
+                )
+        _check_unique_actions(self)
+
+
+@attrs.frozen
+class AuditActionCompleted(Event):
+    """An audit action done (R-AUD-5)."""
+
+    date_field: ClassVar[str] = "completed_on"
+    audit_id: str = ident()
+    action_id: str = ident()
+    completed_on: dt.date = day()
+
+
+@attrs.frozen
+class ThematicAuditAgreed(Event):
+    """A thematic audit agreed with a hypothesis and a due date (R-AUD-6)."""
+
+    date_field: ClassVar[str] = "agreed_on"
+    theme_id: str = ident()
+    title: str = text(default=None)
+    hypothesis: str = text(default=None)
+    agreed_on: dt.date = day()
+    due_on: dt.date = day()
+
+    def __attrs_post_init__(self) -> None:
+        _check_order(self, "agreed_on", "due_on")
+
+
+# --- Children's plans, reviews and drift ------------------------------------------------
+
+
+@attrs.frozen
+class ChildBecameLookedAfter(Event):
+    """Starts the looked-after plan (R-LAC-1)."""
+
+    date_field: ClassVar[str] = "on"
+    child_ref: str = ident()
+    on: dt.date = day()
+    iro_id: str | None = opt_ident()
+
+
+@attrs.frozen
+class ChildCeasedLookedAfter(Event):
+    """Closes everything for the child's looked-after plan (R-LAC-7)."""
+
+    date_field: ClassVar[str] = "on"
+    child_ref: str = ident()
+    on: dt.date = day()
+
+
+@attrs.frozen
+class StrategyDiscussionHeld(Event):
+    """A strategy discussion; the initial conference is due 15 working days later (R-CP-1)."""
+
+    date_field: ClassVar[str] = "held_on"
+    child_ref: str = ident()
+    held_on: dt.date = day()
+    section_47: bool = flag(default=True)
+
+
+@attrs.frozen
+class ChildProtectionPlanEnded(Event):
+    """Closes everything for the child's CP plan (R-CP-7)."""
+
+    date_field: ClassVar[str] = "ended_on"
+    child_ref: str = ident()
+    ended_on: dt.date = day()
+
+
+@attrs.frozen
+class ReviewHeld(Event):
+    """A looked-after review or CP conference (R-LAC-1..3, R-CP-1..3)."""
+
+    date_field: ClassVar[str] = "held_on"
+    review_id: str = ident()
+    child_ref: str = ident()
+    kind: ReviewKind = choice(ReviewKind)
+    held_on: dt.date = day()
+    chair_id: str | None = opt_ident()
+    actions: tuple[Action, ...] = _actions()
+    participation: Participation | None = opt_choice(Participation)
+
+    def __attrs_post_init__(self) -> None:
+        _check_unique_actions(self)
+
+
+@attrs.frozen
+class MidwayReviewCompleted(Event):
+    """A midway review of the plan (R-LAC-4, R-CP-4)."""
+
+    date_field: ClassVar[str] = "completed_on"
+    child_ref: str = ident()
+    plan: PlanKind = choice(PlanKind)
+    completed_on: dt.date = day()
+    by: str = ident()
+
+
+@attrs.frozen
+class PlanActionCompleted(Event):
+    """A plan action done; not done by its due date is drift (R-LAC-6, R-CP-6)."""
+
+    date_field: ClassVar[str] = "completed_on"
+    child_ref: str = ident()
+    action_id: str = ident()
+    completed_on: dt.date = day()
+
+
+@attrs.frozen
+class ReviewQualityAssured(Event):
+    """The IRO's or CP Chair's QA of a review (R-LAC-5, R-CP-5)."""
+
+    date_field: ClassVar[str] = "assured_on"
+    review_id: str = ident()
+    assured_on: dt.date = day()
+    by: str = ident()
+    plan_reflects_needs: bool = flag()
+    actions_in_child_timeframe: bool = flag()
+    consistent_with_legal_duties: bool = flag()
+    smart: bool | None = opt_flag()
+    grade: Grade | None = opt_choice(Grade)
+
+
+# --- Escalation -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class EscalationRaised(Event):
+    """An IRO or CP Chair escalates drift or practice (R-ESC-1..5)."""
+
+    date_field: ClassVar[str] = "raised_on"
+    escalation_id: str = ident()
+    raised_by: str = ident()
+    raised_on: dt.date = day()
+    stage: EscalationStage = choice(EscalationStage)
+    reason: EscalationReason = choice(EscalationReason)
+    child_ref: str | None = opt_ident()
+    team_id: str | None = opt_ident()
+    details: str = text()
+
+
+@attrs.frozen
+class EscalationResponded(Event):
+    """A response at the current stage (R-ESC-2)."""
+
+    date_field: ClassVar[str] = "responded_on"
+    escalation_id: str = ident()
+    responded_on: dt.date = day()
+    by: str = ident()
+    response: str = text(default=None)
+
+
+@attrs.frozen
+class EscalationProgressed(Event):
+    """The escalation moves up; stages may be skipped, never go back (R-ESC-1)."""
+
+    date_field: ClassVar[str] = "progressed_on"
+    escalation_id: str = ident()
+    to_stage: EscalationStage = choice(EscalationStage)
+    progressed_on: dt.date = day()
+
+
+@attrs.frozen
+class EscalationResolved(Event):
+    """The escalation is resolved; nothing more may be recorded on it (R-ESC-5)."""
+
+    date_field: ClassVar[str] = "resolved_on"
+    escalation_id: str = ident()
+    resolved_on: dt.date = day()
+    outcome: str = text(default=None)
+
+
+@attrs.frozen
+class EscalationReferredToCafcass(Event):
+    """Referral to Cafcass ends the internal process (R-ESC-4, R-ESC-5)."""
+
+    date_field: ClassVar[str] = "referred_on"
+    escalation_id: str = ident()
+    referred_on: dt.date = day()
+
+
+# --- Complaints, compliments, feedback -------------------------------------------------
+
+
+@attrs.frozen
+class ComplaintReceived(Event):
+    """A complaint; statutory ones follow R-CMP-1..5, others R-CMP-6."""
+
+    date_field: ClassVar[str] = "received_on"
+    complaint_id: str = ident()
+    received_on: dt.date = day()
+    complainant: Complainant = choice(Complainant)
+    service: str = text(default=None)
+    team_id: str | None = opt_ident()
+    matter_on: dt.date | None = opt_day()
+    statutory: bool = flag(default=True)
+    themes: tuple[str, ...] = _themes()
+
+    def __attrs_post_init__(self) -> None:
+        if self.matter_on is not None and self.matter_on > self.received_on:
+            raise InvalidEvent(
+                "ComplaintReceived", "matter_on", "R-CMP-4", "the matter cannot be after the complaint"
+            )
+
+
+@attrs.frozen
+class ComplaintTimescaleExtended(Event):
+    """One extension of a stage's timescale (R-CMP-1, R-CMP-2)."""
+
+    date_field: ClassVar[str] = "extended_on"
+    complaint_id: str = ident()
+    stage: ComplaintStage = choice(ComplaintStage)
+    extended_on: dt.date = day()
+
+
+@attrs.frozen
+class ComplaintResponded(Event):
+    """A stage's response; it closes the stage (R-CMP-5)."""
+
+    date_field: ClassVar[str] = "responded_on"
+    complaint_id: str = ident()
+    stage: ComplaintStage = choice(ComplaintStage)
+    responded_on: dt.date = day()
+    outcome: Outcome = choice(Outcome)
+    learning: tuple[str, ...] = _texts()
+    actions: tuple[str, ...] = _texts()
+
+
+@attrs.frozen
+class ComplaintEscalated(Event):
+    """The complainant asks for the next stage (R-CMP-2, R-CMP-3, R-CMP-5)."""
+
+    date_field: ClassVar[str] = "requested_on"
+    complaint_id: str = ident()
+    to_stage: ComplaintStage = choice(ComplaintStage)
+    requested_on: dt.date = day()
+
+
+@attrs.frozen
+class ComplaintWithdrawn(Event):
+    """Withdrawal closes every stage (R-CMP-5)."""
+
+    date_field: ClassVar[str] = "withdrawn_on"
+    complaint_id: str = ident()
+    withdrawn_on: dt.date = day()
+
+
+@attrs.frozen
+class ComplimentReceived(Event):
+    """A compliment (framework 4.3 "Learning from Compliments and Complaints")."""
+
+    date_field: ClassVar[str] = "received_on"
+    compliment_id: str = ident()
+    received_on: dt.date = day()
+    from_role: FeedbackSource = choice(FeedbackSource)
+    team_id: str | None = opt_ident()
+    themes: tuple[str, ...] = _themes()
+
+
+@attrs.frozen
+class FeedbackReceived(Event):
+    """Feedback from children, families, partners or staff (framework 4.3 "Service User and Partner Feedback")."""
+
+    date_field: ClassVar[str] = "received_on"
+    feedback_id: str = ident()
+    received_on: dt.date = day()
+    source: FeedbackSource = choice(FeedbackSource)
+    channel: FeedbackChannel = choice(FeedbackChannel)
+    team_id: str | None = opt_ident()
+    rating: int | None = opt_int(1, 5)
+    themes: tuple[str, ...] = _themes()
+
+
+#: Every event class by its JSON ``type`` name, in SPEC section 3 order.
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        TeamRegistered,
+        WorkerRegistered,
+        WorkerMoved,
+        WorkerLeft,
+        ASYECompleted,
+        SupportNeedFlagged,
+        SupportNeedCleared,
+        SupervisionHeld,
+        ObservationRecorded,
+        ObservationShared,
+        ReflectiveReviewHeld,
+        AuditCompleted,
+        AuditActionCompleted,
+        ThematicAuditAgreed,
+        ChildBecameLookedAfter,
+        ChildCeasedLookedAfter,
+        StrategyDiscussionHeld,
+        ChildProtectionPlanEnded,
+        ReviewHeld,
+        MidwayReviewCompleted,
+        PlanActionCompleted,
+        ReviewQualityAssured,
+        EscalationRaised,
+        EscalationResponded,
+        EscalationProgressed,
+        EscalationResolved,
+        EscalationReferredToCafcass,
+        ComplaintReceived,
+        ComplaintTimescaleExtended,
+        ComplaintResponded,
+        ComplaintEscalated,
+        ComplaintWithdrawn,
+        ComplimentReceived,
+        FeedbackReceived,
+    )
+}
+
+
+def parse(obj: object) -> Event:
+    """A JSON object (already decoded) -> event. Raises :class:`InvalidEvent` naming the field."""
+    from .serialization import structure_event
+
+    return structure_event(obj)
+
+
+def to_json(event: Event) -> dict[str, Any]:
+    """An event -> its JSON object (``type`` first, ISO dates, enum values, lists)."""
+    from .serialization import unstructure_event
+
+    return unstructure_event(event)
+
+
+__all__ = ["EVENT_TYPES", "Action", "Event", "parse", "to_json", *EVENT_TYPES]

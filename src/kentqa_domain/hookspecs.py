@@ -1,0 +1,33 @@
+"""The plugin hooks of kentqa-domain (SPEC section 6). Each has a heading in docs/plugins.md.
+
+Plugins implement these with ``@kentqa_domain.hookimpl`` and register under the entry-point
+group ``kentqa``. Registry-style hooks are given a ``register`` function to call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("kentqa")
+hookimpl = pluggy.HookimplMarker("kentqa")
+
+
+@hookspec
+def kentqa_register_storage(register: Callable[[str, Any], None]) -> None:
+    """Register storage back ends: call ``register(scheme, opener)`` for each URL scheme.
+
+    ``opener(url) -> kentqa_domain.storage.Storage`` gives the eventsourcing settings for the URL.
+    A scheme registered twice is an error naming both plugins.
+    """
+
+
+@hookspec
+def kentqa_policy_overrides() -> Mapping[str, Any] | None:
+    """Return policy fields to override (names of :class:`kentqa_domain.policy.Policy` fields).
+
+    Applied in plugin registration order over the defaults; each value is validated as the
+    Policy field requires. Return None to change nothing.
+    """
