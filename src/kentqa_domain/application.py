@@ -1,0 +1,334 @@
+"""The application: recording (validate, then store) and queries over caught-up projections.
+
+``QualityAssurance`` is an eventsourcing ``Application`` whose storage comes from a storage
+plugin. Recording checks each event against the in-memory write model (no repository read
+per event), stores accepted events in batches, and folds them into the ledger. Queries first
+catch up with the notification log (other processes may have recorded), then read the
+projections. The ledger is checkpointed with its tracking position in one row.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    IntegrityError,
+    PersistenceError,
+    StoredEvent,
+)
+
+from .errors import ConflictingEvent, InvalidEvent, StorageError
+from .events import Event, parse
+from .ledger import Ledger, digest64, identity_key
+from .mapper import EventMapper, Recorded, canonical_body
+from .policy import Policy
+from .projections import PROJECTIONS
+from .storage import Storage
+
+STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
+CHECKPOINT_STREAM = uuid5(STREAM_NAMESPACE, "ledger-checkpoint")
+BATCH_SIZE = 500
+CATCH_UP_PAGE = 2_000
+CHECKPOINT_EVERY = 20_000
+MAX_CONFLICT_RETRIES = 8
+
+OnInvalid = Callable[[int, InvalidEvent], None]
+
+
+def stream_id(stream: str) -> UUID:
+    """The eventsourcing originator id of an aggregate stream such as ``"worker:W1"``."""
+    return uuid5(STREAM_NAMESPACE, stream)
+
+
+class QualityAssurance(Application[UUID]):
+    """Record QA events and answer questions about them (SPEC section 2)."""
+
+    name = "KentQA"
+
+    def __init__(self, storage: Storage, policy: Policy | None = None) -> None:
+        self.storage = storage
+        self.policy = policy or Policy()
+        super().__init__(env=dict(storage.settings))
+        self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
+        self._signature = Ledger.signature(PROJECTIONS)
+        self._closed = False
+        self._since_checkpoint = 0
+        self.ledger = self._load_ledger()
+        self.catch_up()
+
+    # --- configuration -----------------------------------------------------------------
+
+    def construct_env(self, name: str, env: Any = None) -> Any:
+        """Configured by the storage URL only: the process environment is not consulted."""
+        from eventsourcing.utils import Environment
+
+        return Environment(name, dict(env or {}))
+
+    def construct_mapper(self) -> EventMapper:  # type: ignore[override]
+        return EventMapper(cipher=self.factory.cipher(), compressor=self.factory.compressor())
+
+    @property
+    def event_mapper(self) -> EventMapper:
+        mapper: EventMapper = self.mapper  # type: ignore[assignment]
+        return mapper
+
+    # --- recording -----------------------------------------------------------------------
+
+    def record(self, event: Event) -> int:
+        """Validate, then store one event; returns its position (SPEC section 2).
+
+        Re-recording an identical event is a no-op returning the first position.
+        """
+        (position,) = self.record_many([event])
+        assert position is not None
+        return position
+
+    def record_json(self, obj: object) -> int:
+        """The same from a JSON object (already decoded): ``{"type": ..., fields...}``."""
+        return self.record(parse(obj))
+
+    def record_many(
+        self, events: Iterable[Event | dict[str, Any]], *, on_invalid: OnInvalid | None = None
+    ) -> list[int | None]:
+        """Record a batch; each event all-or-nothing, stored in batches.
+
+        Without ``on_invalid`` the first refused event raises (its ``index`` set) after the
+        events before it are stored. With ``on_invalid(index, error)`` refused events are
+        reported and skipped, and their place in the returned list is None.
+        Dicts are parsed as JSON objects.
+        """
+        self._check_open()
+        positions: list[int | None] = []
+        for chunk in _chunks(events, BATCH_SIZE):
+            offset = len(positions)
+            chunk_positions, refused = self._record_chunk_with_retries(
+                chunk, offset, stop_at_first=on_invalid is None
+            )
+            positions.extend(chunk_positions)
+            for index, error in refused:
+                if on_invalid is None:
+                    self._maybe_checkpoint()
+                    raise error
+                on_invalid(index, error)
+        self._maybe_checkpoint()
+        return positions
+
+    def _record_chunk_with_retries(
+        self, chunk: list[Any], offset: int, *, stop_at_first: bool
+    ) -> tuple[list[int | None], list[tuple[int, InvalidEvent]]]:
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            self.catch_up()
+            try:
+                return self._record_chunk(chunk, offset, stop_at_first=stop_at_first)
+            except IntegrityError:
+                # Another writer extended one of our streams first: our write model saw a
+                # stale version. Rebuild it from the log and validate the chunk again.
+                self.ledger = self._load_ledger()
+        raise StorageError(
+            f"gave up after {MAX_CONFLICT_RETRIES} optimistic-concurrency conflicts with other writers"
+        )
+
+    def _record_chunk(
+        self, chunk: list[Any], offset: int, *, stop_at_first: bool
+    ) -> tuple[list[int | None], list[tuple[int, InvalidEvent]]]:
+        ledger = self.ledger
+        book = ledger.casebook
+        results: list[int | None] = [None] * len(chunk)
+        refused: list[tuple[int, InvalidEvent]] = []
+        pending: list[Recorded] = []
+        pending_meta: list[tuple[int, int, int]] = []  # (chunk index, identity key, digest)
+        pending_keys: dict[int, tuple[int, int]] = {}  # identity key -> (pending index, digest)
+        new_versions: dict[UUID, int] = {}
+        for i, item in enumerate(chunk):
+            try:
+                event = item if isinstance(item, Event) else parse(item)
+                if not isinstance(event, Event):
+                    raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")
+                key = identity_key(event)
+                digest = digest64(canonical_body(event))
+                known = ledger.recorded(key)
+                if known is None and key in pending_keys:
+                    known = (-1 - pending_keys[key][0], pending_keys[key][1])
+                if known is not None:
+                    position, known_digest = known
+                    if known_digest != digest:
+                        raise ConflictingEvent(
+                            type(event).__name__,
+                            None,
+                            "idempotency",
+                            "an event with the same identity was already recorded with different content",
+                        )
+                    results[i] = position  # negative: an earlier event of this chunk
+                    continue
+                book.check(event)
+            except InvalidEvent as exc:
+                exc.index = offset + i
+                refused.append((offset + i, exc))
+                if stop_at_first:
+                    del results[i:]
+                    break
+                continue
+            stream = stream_id(book.stream(event))
+            version = new_versions.get(stream, ledger.versions.get(stream, 0)) + 1
+            new_versions[stream] = version
+            book.apply(event)
+            pending_keys[key] = (len(pending), digest)
+            pending.append(Recorded(stream, version, event))
+            pending_meta.append((i, key, digest))
+        if pending:
+            self._store(pending, pending_meta, results)
+        for i, value in enumerate(results):
+            if value is not None and value < 0:
+                results[i] = results[pending_meta[-1 - value][0]]
+        return results, refused
+
+    def _store(
+        self, pending: list[Recorded], meta: list[tuple[int, int, int]], results: list[int | None]
+    ) -> None:
+        try:
+            recordings = self.save(*pending)
+        except IntegrityError:
+            raise
+        except PersistenceError as exc:
+            self.ledger = self._load_ledger()
+            raise StorageError(f"the store refused the batch: {exc}") from exc
+        own = {}
+        for recording, recorded, (i, _key, digest) in zip(recordings, pending, meta, strict=True):
+            position = recording.notification.id
+            results[i] = position
+            own[position] = (recorded, digest)
+        self.catch_up(own=own)
+
+    # --- catching up and checkpoints ------------------------------------------------------
+
+    def catch_up(self, own: dict[int, tuple[Recorded, int]] | None = None) -> int:
+        """Fold every stored event after the ledger's position; returns how many were folded.
+
+        ``own`` holds events this process just stored (already applied to the write model).
+        """
+        folded = 0
+        for position, recorded, digest, is_own in self._new_notifications(own or {}):
+            self.ledger.fold(
+                recorded.event,
+                recorded.originator_id,
+                recorded.originator_version,
+                position,
+                digest,
+                casebook=not is_own,
+            )
+            folded += 1
+        self._since_checkpoint += folded
+        return folded
+
+    def _new_notifications(
+        self, own: dict[int, tuple[Recorded, int]]
+    ) -> Iterator[tuple[int, Recorded, int, bool]]:
+        mapper = self.event_mapper
+        while True:
+            page = self.recorder.select_notifications(
+                start=self.ledger.position + 1, limit=CATCH_UP_PAGE
+            )
+            if not page:
+                return
+            for notification in page:
+                mine = own.get(notification.id)
+                if mine is not None:
+                    yield notification.id, mine[0], mine[1], True
+                    continue
+                recorded, canonical = mapper.decode(notification)
+                yield notification.id, recorded, digest64(canonical), False
+            if len(page) < CATCH_UP_PAGE:
+                return
+
+    def _load_ledger(self) -> Ledger:
+        for stored in self.checkpoints.select_events(CHECKPOINT_STREAM, desc=True, limit=3):
+            if stored.topic != self._signature:
+                continue
+            try:
+                blob = self.event_mapper.unseal(stored.state)
+                ledger = pickle.loads(zlib.decompress(blob))  # noqa: S301 - written by this library only
+            except Exception:  # a checkpoint we cannot read is skipped; the log is the truth
+                continue
+            if isinstance(ledger, Ledger) and ledger.position == stored.originator_version:
+                return ledger
+        return Ledger(PROJECTIONS)
+
+    def checkpoint(self) -> bool:
+        """Store the ledger with its tracking position in one row; False if one is already there."""
+        if self.ledger.position == 0:
+            return False
+        blob = zlib.compress(pickle.dumps(self.ledger, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        row = StoredEvent(
+            originator_id=CHECKPOINT_STREAM,
+            originator_version=self.ledger.position,
+            topic=self._signature,
+            state=self.event_mapper.seal(blob),
+        )
+        try:
+            self.checkpoints.insert_events([row])
+        except IntegrityError:
+            return False
+        finally:
+            self._since_checkpoint = 0
+        return True
+
+    def _maybe_checkpoint(self) -> None:
+        if self._since_checkpoint >= CHECKPOINT_EVERY:
+            self.checkpoint()
+
+    # --- queries -------------------------------------------------------------------------
+
+    def _fresh(self) -> Ledger:
+        self._check_open()
+        self.catch_up()
+        return self.ledger
+
+    def stats(self) -> dict[str, int]:
+        """Events stored, by type."""
+        counts: dict[str, int] = self._fresh().projection("event_counts").by_type()
+        return counts
+
+    @property
+    def position(self) -> int:
+        """The position of the last event folded into the projections."""
+        return self.ledger.position
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageError("this connection is closed")
+
+    def close(self) -> None:
+        """Checkpoint what was folded since the last checkpoint, then close the store."""
+        if self._closed:
+            return
+        try:
+            if self._since_checkpoint:
+                self.checkpoint()
+        finally:
+            self._closed = True
+            super().close()
+
+    def __enter__(self) -> QualityAssurance:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,54 @@
+"""An event's identity: the fields that make two recordings "the same event" (SPEC section 2).
+
+Recording an event whose identity was already recorded with identical content is a no-op;
+the same identity with different content is a ``ConflictingEvent``. Events with their own id
+use it; facts without one use the subject and the date (or stage) they are about.
+"""
+
+from __future__ import annotations
+
+from .. import events as ev
+
+IDENTITY: dict[type[ev.Event], tuple[str, ...]] = {
+    ev.TeamRegistered: ("team_id",),
+    ev.WorkerRegistered: ("worker_id",),
+    ev.WorkerMoved: ("worker_id", "moved_on"),
+    ev.WorkerLeft: ("worker_id",),
+    ev.ASYECompleted: ("worker_id",),
+    ev.SupportNeedFlagged: ("worker_id", "flagged_on"),
+    ev.SupportNeedCleared: ("worker_id", "cleared_on"),
+    ev.SupervisionHeld: ("worker_id", "supervisor_id", "held_on"),
+    ev.ObservationRecorded: ("observation_id",),
+    ev.ObservationShared: ("observation_id",),
+    ev.ReflectiveReviewHeld: ("observation_id",),
+    ev.AuditCompleted: ("audit_id",),
+    ev.AuditActionCompleted: ("audit_id", "action_id"),
+    ev.ThematicAuditAgreed: ("theme_id",),
+    ev.ChildBecameLookedAfter: ("child_ref", "on"),
+    ev.ChildCeasedLookedAfter: ("child_ref", "on"),
+    ev.StrategyDiscussionHeld: ("child_ref", "held_on"),
+    ev.ChildProtectionPlanEnded: ("child_ref", "ended_on"),
+    ev.ReviewHeld: ("review_id",),
+    ev.MidwayReviewCompleted: ("child_ref", "plan", "completed_on"),
+    ev.PlanActionCompleted: ("child_ref", "action_id"),
+    ev.ReviewQualityAssured: ("review_id",),
+    ev.EscalationRaised: ("escalation_id",),
+    ev.EscalationResponded: ("escalation_id", "responded_on", "by"),
+    ev.EscalationProgressed: ("escalation_id", "to_stage"),
+    ev.EscalationResolved: ("escalation_id",),
+    ev.EscalationReferredToCafcass: ("escalation_id",),
+    ev.ComplaintReceived: ("complaint_id",),
+    ev.ComplaintTimescaleExtended: ("complaint_id", "stage"),
+    ev.ComplaintResponded: ("complaint_id", "stage"),
+    ev.ComplaintEscalated: ("complaint_id", "to_stage"),
+    ev.ComplaintWithdrawn: ("complaint_id",),
+    ev.ComplimentReceived: ("compliment_id",),
+    ev.FeedbackReceived: ("feedback_id",),
+}
+assert set(IDENTITY) == set(ev.EVENT_TYPES.values()), "every event type needs an identity"
+
+
+def identity_of(event: ev.Event) -> str:
+    """A string naming the event's identity, fields joined by the unit separator (ids cannot hold control characters)."""
+    values = (str(getattr(event, name)) for name in IDENTITY[type(event)])
+    return "\x1f".join((type(event).__name__, *values))

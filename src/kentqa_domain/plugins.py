@@ -1,0 +1,125 @@
+"""The plugin manager: built-ins registered explicitly, others from the ``kentqa`` entry points.
+
+Set ``KENTQA_BLOCK_PLUGINS`` to a comma-separated list of plugin names (as ``kentqa plugins``
+shows them) to keep them from loading, e.g. a policy plugin while testing defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+import pluggy
+
+from . import hookspecs
+from .builtin import storage as builtin_storage
+from .errors import PluginError, StorageError
+from .policy import Policy
+from .storage import Storage
+
+BUILTINS: tuple[tuple[str, object], ...] = (("kentqa.builtin.storage", builtin_storage),)
+
+
+@attrs.frozen
+class LoadedPlugin:
+    """One plugin as ``kentqa plugins`` lists it."""
+
+    name: str
+    source: str
+    hooks: tuple[str, ...]
+    version: str | None = None
+
+
+def blocked_names() -> set[str]:
+    return {n.strip() for n in os.environ.get("KENTQA_BLOCK_PLUGINS", "").split(",") if n.strip()}
+
+
+def make_plugin_manager(*, extra: Iterable[object] = (), entry_points: bool = True) -> pluggy.PluginManager:
+    """A plugin manager with the built-ins, the installed entry points and ``extra`` plugins."""
+    pm = pluggy.PluginManager("kentqa")
+    pm.add_hookspecs(hookspecs)
+    blocked = blocked_names()
+    for name, module in BUILTINS:
+        if name not in blocked:
+            pm.register(module, name=name)
+    if entry_points:
+        for name in blocked:
+            pm.set_blocked(name)
+        try:
+            pm.load_setuptools_entrypoints("kentqa")
+        except Exception as exc:  # a broken third-party plugin must say which one
+            raise PluginError(f"a kentqa plugin failed to load: {exc}") from exc
+    for plugin in extra:
+        pm.register(plugin)
+    return pm
+
+
+def list_plugins(pm: pluggy.PluginManager) -> list[LoadedPlugin]:
+    """What is loaded and from where (``kentqa plugins``)."""
+    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    out = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        dist = dists.get(id(plugin))
+        hooks = tuple(sorted(h.name for h in pm.get_hookcallers(plugin) or ()))
+        source = f"{dist.project_name} (entry point)" if dist else "built in"
+        if name and not dist and not name.startswith("kentqa.builtin"):
+            source = getattr(plugin, "__name__", repr(plugin))
+        out.append(LoadedPlugin(name or repr(plugin), source, hooks, dist.version if dist else None))
+    return out
+
+
+def _registry(hook: Any, what: str) -> dict[str, tuple[Any, str]]:
+    found: dict[str, tuple[Any, str]] = {}
+
+    def collect(plugin_name: str) -> Callable[[str, Any], None]:
+        def register(key: str, value: Any) -> None:
+            if key in found and found[key][1] != plugin_name:
+                raise PluginError(
+                    f"{what} {key!r} is registered by both {found[key][1]} and {plugin_name}"
+                )
+            found[key] = (value, plugin_name)
+
+        return register
+
+    for impl in hook.get_hookimpls():
+        impl.function(collect(impl.plugin_name))
+    return found
+
+
+def storage_openers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
+    """URL scheme -> (opener, plugin name)."""
+    return _registry(pm.hook.kentqa_register_storage, "storage scheme")
+
+
+def open_storage(pm: pluggy.PluginManager, url: str) -> Storage:
+    """Resolve a URL through the storage plugins; errors name the scheme and what is known."""
+    scheme = urlsplit(url).scheme.lower()
+    openers = storage_openers(pm)
+    if scheme not in openers:
+        known = ", ".join(f"{s}://" for s in sorted(openers)) or "none"
+        hint = " (pip install kentqa-postgres)" if scheme.startswith("postgres") else ""
+        raise StorageError(f"no storage plugin for {scheme or '?'}:// in {url!r}{hint}; known: {known}")
+    opener, plugin = openers[scheme]
+    try:
+        storage: Storage = opener(url)
+    except ValueError as exc:
+        raise StorageError(f"{plugin}: {exc}") from None
+    return storage
+
+
+def resolve_policy(pm: pluggy.PluginManager, base: Policy | None = None) -> Policy:
+    """The defaults, then each policy plugin's overrides in registration order."""
+    policy = base or Policy()
+    for impl in pm.hook.kentqa_policy_overrides.get_hookimpls():
+        overrides = impl.function()
+        if overrides:
+            try:
+                policy = policy.with_overrides(overrides, source=impl.plugin_name)
+            except (TypeError, ValueError) as exc:
+                raise PluginError(f"policy plugin {impl.plugin_name}: {exc}") from None
+    return policy

@@ -1,0 +1,15 @@
+"""The read side: projections fold events into what the queries read (SPEC section 5).
+
+Each projection is a plain fold (``apply(event, position)``) over the notification log; the
+application keeps them caught up and checkpoints them together with the tracking position
+(see :mod:`kentqa_domain.ledger`). Queries compute their rows from a projection and the
+policy at ``as_of``: no projection reads the clock or the database.
+"""
+
+from .base import Projection
+from .stats import EventCounts
+
+#: The projections every application maintains, in the order they are applied.
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts,)
+
+__all__ = ["PROJECTIONS", "EventCounts", "Projection"]
