@@ -1,0 +1,5 @@
+"""``python -m kentqa_domain`` is the ``kentqa`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""Options and helpers every command shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .. import connect
+from ..application import QualityAssurance
+
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_STORAGE = 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(fn: F) -> F:
+    return click.option(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="Store URL (default: $KENTQA_DB, else sqlite:///./kentqa.db).",
+    )(fn)
+
+
+def as_of_option(fn: F) -> F:
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="The date to answer for, YYYY-MM-DD (default: today).",
+    )(fn)
+
+
+def as_of_date(value: dt.datetime | None) -> dt.date:
+    """The --as-of date; the CLI (not the domain) may read the clock for the default."""
+    return value.date() if value is not None else dt.date.today()
+
+
+def open_store(db: str | None) -> QualityAssurance:
+    return connect(db or os.environ.get("KENTQA_DB") or None)

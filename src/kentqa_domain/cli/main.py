@@ -1,0 +1,103 @@
+"""The top-level group and the commands of the core: record, stats, plugins."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ..errors import KentQAError
+from . import output
+from .common import EXIT_REFUSED, EXIT_STORAGE, db_option, open_store
+
+
+class KentQAGroup(click.Group):
+    """Turns library errors into one clear line and a documented exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KentQAError as exc:
+            click.echo(f"kentqa: error: {exc}", err=True)
+            code = EXIT_REFUSED if isinstance(exc, ValueError) else EXIT_STORAGE
+            ctx.exit(code)
+
+
+@click.group(cls=KentQAGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kentqa-domain", prog_name="kentqa")
+def cli() -> None:
+    """kentqa: record children's services quality-assurance events and see what is due.
+
+    Events are JSON objects with a "type" (see docs/events.md). Data goes to --db URL:
+    memory://, sqlite:///PATH (default sqlite:///./kentqa.db) or postgresql://... with the
+    kentqa-postgres adapter. KENTQA_DB sets the default.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.File("r", encoding="utf-8-sig"), required=True)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def record(files: tuple[Any, ...], db: str | None, as_json: bool) -> None:
+    """Record JSON-lines FILES (or - for standard input), one event per line.
+
+    Each line is all-or-nothing. Refused lines are reported on stderr as
+    FILE:LINE: reason; the exit status is 1 if any line was refused, 0 otherwise.
+    Blank lines and lines starting with # are skipped.
+    """
+    from .record_lines import record_files
+
+    with open_store(db) as qa:
+        summary = record_files(qa, files)
+    if as_json:
+        output.print_json(summary.to_json())
+    else:
+        click.echo(summary.describe())
+    sys.exit(EXIT_REFUSED if summary.refused else 0)
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def stats(db: str | None, as_json: bool) -> None:
+    """Events stored, by type."""
+    with open_store(db) as qa:
+        counts = qa.stats()
+    if as_json:
+        output.print_json({"total": sum(counts.values()), "by_type": counts})
+        return
+    rows = [{"type": k, "events": v} for k, v in counts.items()]
+    rows.append({"type": "total", "events": sum(counts.values())})
+    output.print_table("Events stored", rows)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def plugins(as_json: bool) -> None:
+    """List the plugins loaded, where they come from and the hooks they implement."""
+    from ..plugins import list_plugins, make_plugin_manager
+
+    loaded = list_plugins(make_plugin_manager())
+    rows = [
+        {"name": p.name, "source": p.source, "version": p.version or "", "hooks": ", ".join(p.hooks)}
+        for p in loaded
+    ]
+    if as_json:
+        output.print_json(rows)
+    else:
+        output.print_table("Plugins", rows)
+
+
+def _register_groups() -> None:
+    from .status import status
+
+    cli.add_command(status)
+
+
+_register_groups()
+
+
+def main() -> None:
+    """Entry point of the ``kentqa`` script."""
+    cli(prog_name="kentqa")

@@ -1,0 +1,52 @@
+"""Printing rows as a readable table (rich) or as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from typing import Any
+
+import attrs
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        return {k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()}
+    if isinstance(value, Mapping):
+        return {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_plain(value: Any) -> Any:
+    """Rows (attrs objects, enums, dates) as JSON-ready data."""
+    return _plain(value)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(orjson.dumps(_plain(value), option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def print_table(title: str, rows: Iterable[Any], columns: list[str] | None = None) -> None:
+    plain = [_plain(r) for r in rows]
+    console = Console()
+    if not plain:
+        console.print(f"{title}: nothing to show")
+        return
+    cols = columns or list(plain[0])
+    table = Table(title=title, title_justify="left")
+    for col in cols:
+        table.add_column(col.replace("_", " "))
+    for row in plain:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in cols))
+    console.print(table)

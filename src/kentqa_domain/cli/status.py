@@ -1,0 +1,34 @@
+"""``kentqa status ...``: the dashboards. Each area adds its subcommand here."""
+
+from __future__ import annotations
+
+import click
+
+from . import output
+from .common import db_option, open_store
+
+
+@click.group(invoke_without_command=True)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def status(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """Dashboards: observations, drift, escalations, complaints, cycle.
+
+    Without a subcommand, prints what the store holds.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_store(db) as qa:
+        counts = qa.stats()
+        summary = {
+            "store": qa.storage.display,
+            "events": sum(counts.values()),
+            "last_position": qa.position,
+            "by_type": counts,
+        }
+    if as_json:
+        output.print_json(summary)
+    else:
+        click.echo(f"Store: {summary['store']}  events: {summary['events']}")
+        output.print_table("Events by type", [{"type": k, "events": v} for k, v in counts.items()])
