@@ -12,7 +12,6 @@ from typing import Any
 
 from kentqa_domain.hookspecs import hookimpl
 from kentqa_domain.storage import Storage, redact
-
 from kentqa_postgres.url import SCHEMES, parse_url
 
 __all__ = ["kentqa_register_storage", "open_postgres", "parse_url"]

@@ -20,16 +20,16 @@ DEFAULTS: dict[str, str] = {
 #: Query parameters a URL may carry, each with its setting key and its kind of value.
 QUERY: dict[str, tuple[str, str]] = {
     "schema": ("POSTGRES_SCHEMA", "identifier"),
-    "connect_timeout": ("POSTGRES_CONNECT_TIMEOUT", "int"),
+    "connect_timeout": ("POSTGRES_CONNECT_TIMEOUT", "positive"),
     "lock_timeout": ("POSTGRES_LOCK_TIMEOUT", "int"),
     "idle_in_transaction_session_timeout": (
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT",
         "int",
     ),
-    "pool_size": ("POSTGRES_POOL_SIZE", "int"),
+    "pool_size": ("POSTGRES_POOL_SIZE", "positive"),
     "max_overflow": ("POSTGRES_MAX_OVERFLOW", "int"),
     "max_waiting": ("POSTGRES_MAX_WAITING", "int"),
-    "conn_max_age": ("POSTGRES_CONN_MAX_AGE", "int"),
+    "conn_max_age": ("POSTGRES_CONN_MAX_AGE", "positive"),
     "pre_ping": ("POSTGRES_PRE_PING", "bool"),
 }
 
@@ -60,8 +60,9 @@ def parse_url(url: str) -> dict[str, str]:
     user = _text("user", parts.username)
     if not user:
         raise ValueError("PostgreSQL URL has no user: expected postgresql://user:pw@host/db")
-    dbname = _text("database name", parts.path.removeprefix("/"))
-    if not dbname or "/" in dbname:
+    path = parts.path.removeprefix("/")
+    dbname = _text("database name", path)
+    if not dbname or "/" in path:
         raise ValueError("PostgreSQL URL must name one database: postgresql://user:pw@host/db")
     settings = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -112,14 +113,16 @@ def _query(query: str) -> dict[str, str]:
 
 
 def _value(name: str, kind: str, value: str) -> str:
-    if kind == "int" and value.isascii() and value.isdigit():
-        return str(int(value))
+    number = int(value) if value.isascii() and value.isdigit() else -1
+    if (kind == "int" and number >= 0) or (kind == "positive" and number > 0):
+        return str(number)
     if kind == "bool" and value.lower() in _BOOLS:
         return _BOOLS[value.lower()]
     if kind == "identifier" and _IDENTIFIER.fullmatch(value):
         return value
     wanted = {
         "int": "a whole number >= 0",
+        "positive": "a whole number >= 1",
         "bool": "yes or no",
         "identifier": "a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)",
     }[kind]
