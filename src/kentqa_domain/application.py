@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
+from .access import Scope, scope_for
 from .errors import ConflictingEvent, InvalidEvent, StorageError
 from .events import Event, parse
 from .ledger import Ledger, digest64, identity_key
@@ -293,6 +294,11 @@ class QualityAssurance(Application[UUID]):
         """Events stored, by type."""
         counts: dict[str, int] = self._fresh().projection("event_counts").by_type()
         return counts
+
+    def scope(self, as_worker: str | None = None) -> Scope:
+        """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
+        book = self._fresh().casebook
+        return scope_for(as_worker, workers=book.workers, teams=book.teams, access=self.policy.access)
 
     @property
     def position(self) -> int:

@@ -1,0 +1,3 @@
+"""Root conftest: plugins the whole suite (tests/, adapters/, plugins/) shares."""
+
+pytest_plugins = ["tests.pgserver"]

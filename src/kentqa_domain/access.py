@@ -1,0 +1,90 @@
+"""R-ACC-1: who may see which rows, by the policy's permissions matrix.
+
+A principal is a registered worker (id and role). A practitioner sees their own rows, a
+team manager their team, a service manager their service, an assistant director their
+area; qa_unit, principal social worker and director see all (policy ``access``).
+Rows say which team (and, for worker rows, which worker) they belong to; queries filter
+with :meth:`Scope.allows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+import attrs
+
+from .errors import UnknownReference
+from .values import Role
+
+
+class _TeamLike(Protocol):
+    service: str
+    area: str
+
+
+class _WorkerLike(Protocol):
+    team_id: str
+    role: Role
+
+
+@attrs.frozen
+class Scope:
+    """What one principal may see. ``kind`` is own, team, service, area or all."""
+
+    worker_id: str | None
+    kind: str
+    team_id: str | None = None
+    service: str | None = None
+    area: str | None = None
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls(None, "all")
+
+    def allows(
+        self,
+        *,
+        team_id: str | None,
+        worker_id: str | None = None,
+        teams: Mapping[str, _TeamLike],
+    ) -> bool:
+        """Whether a row about ``team_id`` (and ``worker_id``) is visible in this scope."""
+        if self.kind == "all":
+            return True
+        if self.kind == "own":
+            return worker_id is not None and worker_id == self.worker_id
+        if team_id is None:
+            return False
+        if self.kind == "team":
+            return team_id == self.team_id
+        team = teams.get(team_id)
+        if team is None:
+            return False
+        if self.kind == "service":
+            return team.service == self.service
+        return team.area == self.area
+
+
+def scope_for(
+    worker_id: str | None,
+    *,
+    workers: Mapping[str, _WorkerLike],
+    teams: Mapping[str, _TeamLike],
+    access: Mapping[Role, str],
+) -> Scope:
+    """The scope of ``worker_id`` (None: everything, for trusted callers and scripts)."""
+    if worker_id is None:
+        return Scope.everything()
+    worker = workers.get(worker_id)
+    if worker is None:
+        raise UnknownReference("query", "as", "reference", f"worker {worker_id!r} was never registered")
+    kind = access.get(worker.role, "own")
+    team = teams.get(worker.team_id)
+    return Scope(
+        worker_id,
+        kind,
+        team_id=worker.team_id,
+        service=team.service if team else None,
+        area=team.area if team else None,
+    )
