@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
@@ -15,14 +17,14 @@ class Note(Aggregate):
 
 def test_an_application_stores_and_reads_back_through_the_url(postgres_db_url: str) -> None:
     storage = open_postgres(postgres_db_url)
-    app = Application(env=dict(storage.settings))
+    app: Application[UUID] = Application(env=dict(storage.settings))
     try:
         note = Note("seen")
         app.save(note)
         assert app.repository.get(note.id).text == "seen"
     finally:
         app.close()
-    reopened = Application(env=dict(storage.settings))
+    reopened: Application[UUID] = Application(env=dict(storage.settings))
     try:
         assert reopened.repository.get(note.id).text == "seen"
     finally:
@@ -32,7 +34,9 @@ def test_an_application_stores_and_reads_back_through_the_url(postgres_db_url: s
 def test_the_schema_parameter_puts_the_tables_in_that_schema(postgres_db_url: str) -> None:
     with psycopg.connect(postgres_db_url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA kentqa")
-    app = Application(env=dict(open_postgres(f"{postgres_db_url}?schema=kentqa").settings))
+    app: Application[UUID] = Application(
+        env=dict(open_postgres(f"{postgres_db_url}?schema=kentqa").settings)
+    )
     try:
         app.save(Note("in schema"))
     finally:

@@ -11,7 +11,7 @@ from kentqa_postgres import open_postgres, parse_url
 from kentqa_postgres.url import DEFAULTS
 
 # Any text PostgreSQL can hold: no NUL, no lone surrogates (not encodable as UTF-8).
-texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"))
+texts = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
 hosts = st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,20}){0,3}", fullmatch=True)
 
 
