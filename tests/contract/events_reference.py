@@ -33,7 +33,7 @@ SECTIONS = [
 def _type_name(hint: typing.Any) -> str:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if args and type(None) in args and origin is not tuple:
-        inner = [a for a in args if a is not type(None)][0]
+        inner = next(a for a in args if a is not type(None))
         return f"{_type_name(inner)} or null"
     if origin is tuple:
         return f"list of {_type_name(args[0])}"

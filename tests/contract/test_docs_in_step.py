@@ -43,7 +43,9 @@ def test_every_event_type_has_an_example_that_records() -> None:
 def test_readme_gives_two_commands_and_ci_runs_the_test_one() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.S)
-    commands = [line for block in blocks[:2] for line in block.splitlines() if line and not line.startswith("#")]
+    commands = [
+        line for block in blocks[:2] for line in block.splitlines() if line and not line.startswith("#")
+    ]
     assert len(commands) == 2, commands
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci

@@ -25,7 +25,9 @@ def test_there_are_hooks() -> None:
 
 @pytest.mark.parametrize("hook", HOOKS)
 def test_hook_has_a_heading(hook: str) -> None:
-    headings = re.findall(r"^## (kentqa_\w+)", (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8"), re.M)
+    headings = re.findall(
+        r"^## (kentqa_\w+)", (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8"), re.M
+    )
     assert hook in headings, f"docs/plugins.md needs a '## {hook}' heading"
 
 

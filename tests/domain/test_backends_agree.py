@@ -21,7 +21,9 @@ TEAMS = st.sampled_from(["T1", "T2", "T3"])
 WORKERS = st.sampled_from(["W1", "W2", "W3"])
 OBSERVATIONS = st.sampled_from(["O1", "O2"])
 ESCALATIONS = st.sampled_from(["E1", "E2"])
-DATES = st.dates(min_value=__import__("datetime").date(2026, 1, 1), max_value=__import__("datetime").date(2026, 12, 31)).map(lambda d: d.isoformat())
+DATES = st.dates(
+    min_value=__import__("datetime").date(2026, 1, 1), max_value=__import__("datetime").date(2026, 12, 31)
+).map(lambda d: d.isoformat())
 STAGES = st.sampled_from(["informal", "team_manager", "service_manager", "head_of_service", "director"])
 
 
@@ -52,11 +54,22 @@ class BackendsAgree(RuleBasedStateMachine):
 
     @rule(team=TEAMS, name=st.sampled_from(["East 1", "East 2"]))
     def register_team(self, team: str, name: str) -> None:
-        self.apply({"type": "TeamRegistered", "team_id": team, "name": name, "service": "CSW", "area": "East"})
+        self.apply(
+            {"type": "TeamRegistered", "team_id": team, "name": name, "service": "CSW", "area": "East"}
+        )
 
     @rule(worker=WORKERS, team=TEAMS, day=DATES)
     def register_worker(self, worker: str, team: str, day: str) -> None:
-        self.apply({"type": "WorkerRegistered", "worker_id": worker, "team_id": team, "role": "practitioner", "experience": "experienced", "registered_on": day})
+        self.apply(
+            {
+                "type": "WorkerRegistered",
+                "worker_id": worker,
+                "team_id": team,
+                "role": "practitioner",
+                "experience": "experienced",
+                "registered_on": day,
+            }
+        )
 
     @rule(worker=WORKERS, team=TEAMS, day=DATES)
     def move_worker(self, worker: str, team: str, day: str) -> None:
@@ -64,7 +77,18 @@ class BackendsAgree(RuleBasedStateMachine):
 
     @rule(obs=OBSERVATIONS, worker=WORKERS, day=DATES, grade=st.sampled_from(["good", "inadequate"]))
     def observe(self, obs: str, worker: str, day: str, grade: str) -> None:
-        self.apply({"type": "ObservationRecorded", "observation_id": obs, "worker_id": worker, "observer_id": "M", "observed_on": day, "setting": "practice", "judgements": {}, "overall": grade})
+        self.apply(
+            {
+                "type": "ObservationRecorded",
+                "observation_id": obs,
+                "worker_id": worker,
+                "observer_id": "M",
+                "observed_on": day,
+                "setting": "practice",
+                "judgements": {},
+                "overall": grade,
+            }
+        )
 
     @rule(obs=OBSERVATIONS, day=DATES)
     def share(self, obs: str, day: str) -> None:
@@ -72,15 +96,34 @@ class BackendsAgree(RuleBasedStateMachine):
 
     @rule(esc=ESCALATIONS, team=TEAMS, day=DATES, stage=STAGES)
     def raise_escalation(self, esc: str, team: str, day: str, stage: str) -> None:
-        self.apply({"type": "EscalationRaised", "escalation_id": esc, "raised_by": "IRO", "raised_on": day, "stage": stage, "reason": "drift", "team_id": team})
+        self.apply(
+            {
+                "type": "EscalationRaised",
+                "escalation_id": esc,
+                "raised_by": "IRO",
+                "raised_on": day,
+                "stage": stage,
+                "reason": "drift",
+                "team_id": team,
+            }
+        )
 
     @rule(esc=ESCALATIONS, day=DATES, stage=STAGES)
     def progress(self, esc: str, day: str, stage: str) -> None:
-        self.apply({"type": "EscalationProgressed", "escalation_id": esc, "to_stage": stage, "progressed_on": day})
+        self.apply(
+            {"type": "EscalationProgressed", "escalation_id": esc, "to_stage": stage, "progressed_on": day}
+        )
 
     @rule(esc=ESCALATIONS, day=DATES)
     def resolve(self, esc: str, day: str) -> None:
-        self.apply({"type": "EscalationResolved", "escalation_id": esc, "resolved_on": day, "outcome": "plan updated"})
+        self.apply(
+            {
+                "type": "EscalationResolved",
+                "escalation_id": esc,
+                "resolved_on": day,
+                "outcome": "plan updated",
+            }
+        )
 
     @rule(data=st.data())
     def resend(self, data: st.DataObject) -> None:
@@ -118,7 +161,22 @@ def test_memory_sqlite_and_postgres_agree(tmp_path: Path, make_postgres_db: Call
 def test_machine_is_not_vacuous() -> None:
     """The rules above do reach both acceptance and refusal (else agreement proves little)."""
     qa = kq.connect("memory://", policy=kq.Policy())
-    assert outcome(qa, {"type": "WorkerMoved", "worker_id": "W1", "team_id": "T1", "moved_on": "2026-01-01"})[0] == "UnknownReference"
-    assert outcome(qa, {"type": "TeamRegistered", "team_id": "T1", "name": "East 1", "service": "CSW", "area": "East"})[0] == "ok"
-    assert outcome(qa, {"type": "TeamRegistered", "team_id": "T1", "name": "East 2", "service": "CSW", "area": "East"})[0] == "ConflictingEvent"
+    assert (
+        outcome(qa, {"type": "WorkerMoved", "worker_id": "W1", "team_id": "T1", "moved_on": "2026-01-01"})[0]
+        == "UnknownReference"
+    )
+    assert (
+        outcome(
+            qa,
+            {"type": "TeamRegistered", "team_id": "T1", "name": "East 1", "service": "CSW", "area": "East"},
+        )[0]
+        == "ok"
+    )
+    assert (
+        outcome(
+            qa,
+            {"type": "TeamRegistered", "team_id": "T1", "name": "East 2", "service": "CSW", "area": "East"},
+        )[0]
+        == "ConflictingEvent"
+    )
     qa.close()

@@ -14,12 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "small-council.jsonl"
 
 
-def kentqa(*args: str, db: str | None = None, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def kentqa(
+    *args: str, db: str | None = None, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "KENTQA_BLOCK_PLUGINS": "kent_policy", **(env or {})}
     cmd = [sys.executable, "-m", "kentqa_domain", *args]
     if db:
         cmd += ["--db", db]
-    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=full_env, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        cmd, input=stdin, capture_output=True, text=True, check=False, env=full_env, timeout=120, cwd=ROOT
+    )
 
 
 @pytest.fixture
@@ -60,7 +64,9 @@ def test_bad_lines_are_reported_by_line_and_reason_and_exit_1(db: str, tmp_path:
 
 
 def test_record_from_stdin(db: str) -> None:
-    line = '{"type": "TeamRegistered", "team_id": "T1", "name": "A", "service": "Early Help", "area": "East"}\n'
+    line = (
+        '{"type": "TeamRegistered", "team_id": "T1", "name": "A", "service": "Early Help", "area": "East"}\n'
+    )
     result = kentqa("record", "-", db=db, stdin=line)
     assert result.returncode == 0 and "1 recorded" in result.stdout
 

@@ -97,7 +97,17 @@ def test_concurrent_processes_lose_nothing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'qa.db'}"
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.record_many(organisation())
-        qa.record_json({"type": "EscalationRaised", "escalation_id": "E1", "raised_by": "IRO1", "raised_on": "2026-04-01", "stage": "informal", "reason": "drift", "child_ref": "C-LAC-1"})
+        qa.record_json(
+            {
+                "type": "EscalationRaised",
+                "escalation_id": "E1",
+                "raised_by": "IRO1",
+                "raised_on": "2026-04-01",
+                "stage": "informal",
+                "reason": "drift",
+                "child_ref": "C-LAC-1",
+            }
+        )
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     procs = [

@@ -23,7 +23,9 @@ from tests.strategies import any_event
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def raw_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[QualityAssurance]:
+def raw_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[QualityAssurance]:
     if request.param == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('rt')) / 'rt.db'}"
     else:
@@ -66,10 +68,16 @@ def test_stored_payload_is_the_spec_json_form(tmp_path: Path) -> None:
     import sqlite3
 
     with kq.connect(f"sqlite:///{tmp_path / 'p.db'}", policy=kq.Policy()) as qa:
-        qa.record_json({"type": "TeamRegistered", "team_id": "T1", "name": "Fostering North", "service": "Fostering", "area": "North"})
+        qa.record_json(
+            {
+                "type": "TeamRegistered",
+                "team_id": "T1",
+                "name": "Fostering North",
+                "service": "Fostering",
+                "area": "North",
+            }
+        )
     with sqlite3.connect(tmp_path / "p.db") as db:
         topic, state = db.execute("SELECT topic, state FROM stored_events").fetchone()
     assert topic == "TeamRegistered"
     assert b'"e":{"area":"North","name":"Fostering North"' in state
-
-

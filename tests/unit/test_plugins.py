@@ -42,14 +42,19 @@ def test_unknown_scheme_names_the_known_ones() -> None:
 
 def test_duplicate_scheme_names_both_plugins() -> None:
     pm = make_plugin_manager(entry_points=False, extra=[SecondSqlite()])
-    with pytest.raises(PluginError, match="sqlite.*kentqa.builtin.storage"):
+    with pytest.raises(PluginError, match=r"sqlite.*kentqa\.builtin\.storage"):
         storage_openers(pm)
 
 
 @pytest.mark.parametrize(
     ("url", "message"),
-    [("sqlite://host/x.db", "empty host"), ("sqlite:///", "file path"), ("sqlite:///x.db?cache=1", "unknown sqlite URL option"),
-     ("sqlite:////no/such/folder/x.db", "does not exist"), ("memory://x", "memory storage")],
+    [
+        ("sqlite://host/x.db", "empty host"),
+        ("sqlite:///", "file path"),
+        ("sqlite:///x.db?cache=1", "unknown sqlite URL option"),
+        ("sqlite:////no/such/folder/x.db", "does not exist"),
+        ("memory://x", "memory storage"),
+    ],
 )
 def test_bad_builtin_urls_are_explained(url: str, message: str) -> None:
     with pytest.raises(StorageError, match=message):

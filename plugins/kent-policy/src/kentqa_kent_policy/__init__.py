@@ -10,12 +10,24 @@ from kentqa_domain import hookimpl
 CHOICES: dict[str, tuple[Any, str]] = {
     "council": ("Kent County Council", "Quality Assurance Framework, title page"),
     "year_start_month": (4, "Framework 4.3 'Audits': a tri-annual cycle over the financial year"),
-    "asye_observation_months": ((3, 6, 11), "Framework 4.5: three ASYE observations (Skills for Care review points)"),
-    "observation_interval_months": (12, "Framework 4.5: experienced practitioners observed at least annually"),
-    "support_interval_months": (12, "Framework 4.5: practitioners needing support observed at least every 12 months"),
+    "asye_observation_months": (
+        (3, 6, 11),
+        "Framework 4.5: three ASYE observations (Skills for Care review points)",
+    ),
+    "observation_interval_months": (
+        12,
+        "Framework 4.5: experienced practitioners observed at least annually",
+    ),
+    "support_interval_months": (
+        12,
+        "Framework 4.5: practitioners needing support observed at least every 12 months",
+    ),
     "due_soon_days": (28, "Team managers plan observations a month ahead (local practice)"),
     "iro_qa_working_days": (5, "Framework 4.3 'IRO QA process': QA of every review, within a working week"),
-    "cp_chair_qa_working_days": (5, "Framework 4.3 'CP Chair QA process': QA of every conference, within a working week"),
+    "cp_chair_qa_working_days": (
+        5,
+        "Framework 4.3 'CP Chair QA process': QA of every conference, within a working week",
+    ),
 }
 
 
