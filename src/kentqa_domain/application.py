@@ -131,6 +131,11 @@ class QualityAssurance(Application[UUID]):
                 # Another writer extended one of our streams first: our write model saw a
                 # stale version. Rebuild it from the log and validate the chunk again.
                 self.ledger = self._load_ledger()
+            except BaseException:
+                # Anything unexpected (a bug, KeyboardInterrupt) may leave events applied to
+                # the write model that were never stored: rebuild it before going on.
+                self.ledger = self._load_ledger()
+                raise
         raise StorageError(
             f"gave up after {MAX_CONFLICT_RETRIES} optimistic-concurrency conflicts with other writers"
         )
