@@ -201,8 +201,7 @@ class QualityAssurance(Application[UUID]):
             recordings = self.save(*pending)
         except IntegrityError:
             raise
-        except PersistenceError as exc:
-            self.ledger = self._load_ledger()
+        except PersistenceError as exc:  # the caller rebuilds the write model
             raise StorageError(f"the store refused the batch: {exc}") from exc
         own = {}
         for recording, recorded, (i, _key, digest) in zip(recordings, pending, meta, strict=True):
