@@ -37,9 +37,11 @@ def print_json(value: Any) -> None:
     sys.stdout.write(orjson.dumps(_plain(value), option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-def print_table(title: str, rows: Iterable[Any], columns: list[str] | None = None) -> None:
+def print_table(
+    title: str, rows: Iterable[Any], columns: list[str] | None = None, *, console: Console | None = None
+) -> None:
     plain = [_plain(r) for r in rows]
-    console = Console()
+    console = console or Console()
     if not plain:
         console.print(f"{title}: nothing to show")
         return
