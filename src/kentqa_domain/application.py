@@ -13,17 +13,18 @@ import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID, uuid5
 
+import attrs
 from eventsourcing.application import Application
 from eventsourcing.persistence import (
     AggregateRecorder,
     IntegrityError,
     PersistenceError,
-    StoredEvent,
 )
 
 from .access import Scope, scope_for
+from .checkpoints import CHECKPOINT_STREAM, STREAM_NAMESPACE, Checkpoints
 from .errors import ConflictingEvent, InvalidEvent, StorageError
 from .events import Event, parse
 from .ledger import Ledger, digest64, identity_key
@@ -32,14 +33,22 @@ from .policy import Policy
 from .projections import PROJECTIONS
 from .storage import Storage
 
-STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
-CHECKPOINT_STREAM = uuid5(STREAM_NAMESPACE, "ledger-checkpoint")
 BATCH_SIZE = 500
 CATCH_UP_PAGE = 2_000
+#: A checkpoint is written once the events folded since the last one reach
+#: max(CHECKPOINT_EVERY, position // CHECKPOINT_SHARE): checkpoints grow with the state, so
+#: their spacing grows too and writing them costs a bounded share of the work (decision 0802).
 CHECKPOINT_EVERY = 20_000
+CHECKPOINT_SHARE = 4
+#: ``replay`` checkpoints at least this often (it is resumable from its newest checkpoint).
+REPLAY_CHECKPOINT_EVERY = 50_000
 MAX_CONFLICT_RETRIES = 8
 
 OnInvalid = Callable[[int, InvalidEvent], None]
+#: ``replay(progress=...)`` is told (position folded, last position in the log).
+OnProgress = Callable[[int, int], None]
+
+__all__ = ["CHECKPOINT_STREAM", "STREAM_NAMESPACE", "QualityAssurance", "ReplayReport", "stream_id"]
 
 
 def stream_id(stream: str) -> UUID:
@@ -58,10 +67,15 @@ class QualityAssurance(Application[UUID]):
         super().__init__(env=dict(storage.settings))
         self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
         self._signature = Ledger.signature(PROJECTIONS)
+        self.checkpoint_store = Checkpoints(
+            self.checkpoints, self._signature, dump=self._dump_ledger, load=self._open_ledger
+        )
         self._closed = False
         self._since_checkpoint = 0
-        self.ledger = self._load_ledger()
+        self._generation = 0
+        self.ledger = self._load_ledger(starting=True)
         self.catch_up()
+        self.checkpoint_store.finish_generation(self.ledger.generation)
 
     # --- configuration -----------------------------------------------------------------
 
@@ -216,10 +230,14 @@ class QualityAssurance(Application[UUID]):
         """Fold every stored event after the ledger's position; returns how many were folded.
 
         ``own`` holds events this process just stored (already applied to the write model).
+        A long catch-up (a first connection to a big store, a rebuild after an upgrade)
+        checkpoints as it goes, so it resumes where it stopped if the process dies.
         """
         folded = 0
+        pure = not own  # the write model holds nothing beyond the position: safe to checkpoint
+        fold = self.ledger.fold
         for position, recorded, digest, is_own in self._new_notifications(own or {}):
-            self.ledger.fold(
+            fold(
                 recorded.event,
                 recorded.originator_id,
                 recorded.originator_version,
@@ -228,7 +246,9 @@ class QualityAssurance(Application[UUID]):
                 casebook=not is_own,
             )
             folded += 1
-        self._since_checkpoint += folded
+            self._since_checkpoint += 1
+            if pure and self._since_checkpoint >= self._checkpoint_interval():
+                self.checkpoint()
         return folded
 
     def _new_notifications(
@@ -249,41 +269,101 @@ class QualityAssurance(Application[UUID]):
             if len(page) < CATCH_UP_PAGE:
                 return
 
-    def _load_ledger(self) -> Ledger:
-        for stored in self.checkpoints.select_events(CHECKPOINT_STREAM, desc=True, limit=3):
-            if stored.topic != self._signature:
-                continue
-            try:
-                blob = self.event_mapper.unseal(stored.state)
-                ledger = pickle.loads(zlib.decompress(blob))  # noqa: S301 - written by this library only
-            except Exception:  # noqa: BLE001, S112 - an unreadable checkpoint is skipped; the log is the truth
-                continue
-            if isinstance(ledger, Ledger) and ledger.position == stored.originator_version:
-                return ledger
-        return Ledger(PROJECTIONS)
+    def _dump_ledger(self, ledger: Ledger) -> bytes:
+        blob = zlib.compress(pickle.dumps(ledger, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return self.event_mapper.seal(blob)
+
+    def _open_ledger(self, state: bytes) -> Any:
+        return pickle.loads(zlib.decompress(self.event_mapper.unseal(state)))  # noqa: S301 - written by this library only
+
+    def _load_ledger(self, *, starting: bool = False) -> Ledger:
+        """The newest usable checkpoint, else an empty ledger (in a fresh generation on start)."""
+        ledger = self.checkpoint_store.newest()
+        if ledger is not None:
+            self._generation = ledger.generation
+            return ledger
+        ledger = Ledger(PROJECTIONS)
+        if starting:
+            self._generation = self.checkpoint_store.generation_for_rebuild()
+        ledger.generation = self._generation
+        return ledger
 
     def checkpoint(self) -> bool:
         """Store the ledger with its tracking position in one row; False if one is already there."""
-        if self.ledger.position == 0:
-            return False
-        blob = zlib.compress(pickle.dumps(self.ledger, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        row = StoredEvent(
-            originator_id=CHECKPOINT_STREAM,
-            originator_version=self.ledger.position,
-            topic=self._signature,
-            state=self.event_mapper.seal(blob),
-        )
-        try:
-            self.checkpoints.insert_events([row])
-        except IntegrityError:
-            return False
-        finally:
-            self._since_checkpoint = 0
-        return True
+        self._since_checkpoint = 0
+        return self.checkpoint_store.save(self.ledger)
+
+    def _checkpoint_interval(self) -> int:
+        return max(CHECKPOINT_EVERY, self.ledger.position // CHECKPOINT_SHARE)
 
     def _maybe_checkpoint(self) -> None:
-        if self._since_checkpoint >= CHECKPOINT_EVERY:
+        if self._since_checkpoint >= self._checkpoint_interval():
             self.checkpoint()
+
+    # --- replay --------------------------------------------------------------------------
+
+    def replay(
+        self,
+        *,
+        progress: OnProgress | None = None,
+        verify: bool = False,
+        restart: bool = False,
+        checkpoint_every: int = REPLAY_CHECKPOINT_EVERY,
+    ) -> ReplayReport:
+        """Rebuild the ledger — write model, identity index and every projection — from the log.
+
+        Resumable: the rebuild is a new checkpoint generation that checkpoints as it goes
+        (every max(``checkpoint_every``, position // 4) events); if the process dies, the next
+        ``replay`` continues from that generation's newest checkpoint. ``restart`` starts a
+        new generation even so. ``verify`` reads every event with its full validation (slower;
+        decision 0801). ``progress(position, last)`` is called after each page of the log.
+        When it returns, this connection uses the rebuilt ledger, and so do later ones.
+        """
+        self._check_open()
+        store = self.checkpoint_store
+        latest = store.latest_generation()
+        ledger: Ledger | None = None
+        if not restart and not latest.finished:
+            generation = latest.number
+            ledger = store.newest_in(generation)
+        else:
+            generation = store.start_generation("replay")
+        if ledger is None:
+            ledger = Ledger(PROJECTIONS)
+            ledger.generation = generation
+        resumed_from = ledger.position
+        mapper = self.event_mapper
+        since = 0
+        while True:
+            page = self.recorder.select_notifications(start=ledger.position + 1, limit=CATCH_UP_PAGE)
+            for notification in page:
+                recorded, canonical = mapper.decode(notification, validate=verify)
+                ledger.fold(
+                    recorded.event,
+                    recorded.originator_id,
+                    recorded.originator_version,
+                    notification.id,
+                    digest64(canonical),
+                )
+            since += len(page)
+            if progress is not None:
+                progress(ledger.position, max(ledger.position, self.recorder.max_notification_id() or 0))
+            if len(page) < CATCH_UP_PAGE:
+                break
+            if since >= max(checkpoint_every, ledger.position // CHECKPOINT_SHARE):
+                store.save(ledger)
+                since = 0
+        store.save(ledger)
+        store.finish_generation(generation)
+        self.ledger = ledger
+        self._generation = generation
+        self._since_checkpoint = 0
+        return ReplayReport(
+            generation=generation,
+            resumed_from=resumed_from,
+            folded=ledger.position - resumed_from,
+            position=ledger.position,
+        )
 
     # --- queries -------------------------------------------------------------------------
 
@@ -329,6 +409,16 @@ class QualityAssurance(Application[UUID]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@attrs.frozen
+class ReplayReport:
+    """What ``replay`` did: its generation, where it (re)started and where it stopped."""
+
+    generation: int
+    resumed_from: int
+    folded: int
+    position: int
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -23,9 +23,12 @@ class Ledger:
 
     #: Bump when the ledger's own shape changes (projection versions are added to it).
     format_version = 1
+    #: Which rebuild of the ledger this is (see :mod:`kentqa_domain.checkpoints`); set on load.
+    generation = 0
 
     def __init__(self, projections: Iterable[type[Projection]] = PROJECTIONS) -> None:
         self.position = 0
+        self.generation = 0
         self.casebook = Casebook()
         #: identity key -> (position << 64) | content digest (two small ints in one, to save memory)
         self.identities: dict[int, int] = {}

@@ -91,10 +91,12 @@ def plugins(as_json: bool) -> None:
 
 def _register_groups() -> None:
     from .demo import demo
+    from .replay import replay
     from .status import status
 
     cli.add_command(status)
     cli.add_command(demo)
+    cli.add_command(replay)
 
 
 _register_groups()

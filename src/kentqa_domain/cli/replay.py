@@ -1,0 +1,60 @@
+"""``kentqa replay``: rebuild every projection from the log, with a progress bar; resumable."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from ..application import REPLAY_CHECKPOINT_EVERY
+from . import output
+from .common import db_option, open_store
+from .progress import progress
+
+
+@click.command()
+@db_option
+@click.option("--verify", is_flag=True, help="Read every event with its full validation (slower): a check of the log.")
+@click.option("--restart", is_flag=True, help="Start a new rebuild even if an interrupted one could be resumed.")
+@click.option(
+    "--checkpoint-every",
+    type=click.IntRange(100, None),
+    default=REPLAY_CHECKPOINT_EVERY,
+    show_default=True,
+    metavar="N",
+    help="Checkpoint at least every N events (and every quarter of the position), so a killed replay resumes.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (no progress bar).")
+def replay(*, db: str | None, verify: bool, restart: bool, checkpoint_every: int, as_json: bool) -> None:
+    """Rebuild the write model, the identity index and every projection from the event log.
+
+    The rebuild checkpoints as it goes. If it is interrupted (Ctrl-C, a crash, a kill), run
+    kentqa replay again: it continues from its newest checkpoint (--restart starts over).
+    Once it finishes, every connection uses the rebuilt projections. Other processes may
+    keep recording meanwhile; the replay folds what they add until it reaches the end.
+    """
+    with open_store(db) as qa:
+        started = time.perf_counter()
+        with progress(quiet=as_json) as bar:
+            task = bar.add_task("Replaying the log", total=None)
+
+            def report(position: int, last: int) -> None:
+                bar.update(task, completed=position, total=last)
+
+            result = qa.replay(progress=report, verify=verify, restart=restart, checkpoint_every=checkpoint_every)
+        elapsed = time.perf_counter() - started
+        summary = {
+            "store": qa.storage.display,
+            **output.to_plain(result),
+            "resumed": result.resumed_from > 0,
+            "seconds": round(elapsed, 2),
+            "events_per_second": round(result.folded / elapsed) if elapsed > 0 else None,
+        }
+    if as_json:
+        output.print_json(summary)
+        return
+    resumed = f", resumed from position {result.resumed_from:,}" if result.resumed_from else ""
+    click.echo(
+        f"Replayed {result.folded:,} events to position {result.position:,} in {elapsed:.1f} s "
+        f"(generation {result.generation}{resumed})."
+    )
