@@ -36,8 +36,8 @@ def oracle_rows(events: Sequence[ev.Event], as_of: dt.date) -> list[tuple[object
     reflection_missed)`` of every current practitioner on ``as_of``, sorted by team, worker.
     """
     known = _dated(events, as_of)
+    rows: list[tuple[object, ...]] = []
     reviews = {e.observation_id: e.held_on for e in known if isinstance(e, ev.ReflectiveReviewHeld)}
-    rows = []
     for reg in known:
         if not isinstance(reg, ev.WorkerRegistered) or reg.role != "practitioner":
             continue
@@ -94,7 +94,7 @@ def oracle_rows(events: Sequence[ev.Event], as_of: dt.date) -> list[tuple[object
 
 def as_tuples(rows: Iterable[object]) -> list[tuple[object, ...]]:
     """Query rows as plain tuples in the oracle's field order (enums as their values)."""
-    out = []
+    out: list[tuple[object, ...]] = []
     for r in rows:
         out.append(
             (

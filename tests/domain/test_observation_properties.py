@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
+from kentqa_domain.application import QualityAssurance
 from kentqa_domain.projections.observation_compliance import LEARNING_AREAS, ObservationCompliance
 
 from .observation_histories import respecting_references, scenarios
@@ -37,7 +38,7 @@ def view_rows(view: ObservationCompliance, as_of: dt.date) -> list[tuple[object,
     return as_tuples(rows)
 
 
-def recorded(events: list[ev.Event]) -> kq.connect:  # type: ignore[valid-type]
+def recorded(events: list[ev.Event]) -> QualityAssurance:
     qa = kq.connect("memory://", policy=POLICY)
     qa.record_many(events)
     return qa
