@@ -26,11 +26,13 @@ GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
 AREAS = tuple(a.value for a in ObservationArea)
 
 month_ends = st.builds(
-    lambda y, m: (dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)),
+    lambda y, m: dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1),
     st.integers(2023, 2027),
     st.integers(1, 12),
 )
-leap_days = st.sampled_from([dt.date(2024, 2, 28), dt.date(2024, 2, 29), dt.date(2023, 2, 28), dt.date(2024, 8, 29)])
+leap_days = st.sampled_from(
+    [dt.date(2024, 2, 28), dt.date(2024, 2, 29), dt.date(2023, 2, 28), dt.date(2024, 8, 29)]
+)
 days = st.one_of(st.dates(FIRST, LAST), month_ends, leap_days)
 
 
@@ -73,7 +75,11 @@ def worker_history(draw: st.DrawFn, worker_id: str) -> list[ev.Event]:
     ]
     activity: list[dt.date] = []
     for moved_on in draw(st.lists(days_from(registered_on), max_size=2, unique=True)):
-        out.append(ev.WorkerMoved(worker_id=worker_id, team_id=draw(st.sampled_from([t[0] for t in TEAMS])), moved_on=moved_on))
+        out.append(
+            ev.WorkerMoved(
+                worker_id=worker_id, team_id=draw(st.sampled_from([t[0] for t in TEAMS])), moved_on=moved_on
+            )
+        )
         activity.append(moved_on)
     supervised = draw(st.lists(days_from(registered_on - dt.timedelta(days=30)), max_size=5, unique=True))
     observed = draw(st.lists(days_from(registered_on - dt.timedelta(days=90)), max_size=5))
@@ -99,18 +105,36 @@ def worker_history(draw: st.DrawFn, worker_id: str) -> list[ev.Event]:
         )
         activity.append(observed_on)
         if draw(st.booleans()):
-            out.append(ev.ObservationShared(observation_id=oid, shared_on=observed_on + dt.timedelta(days=draw(st.integers(0, 20)))))
+            out.append(
+                ev.ObservationShared(
+                    observation_id=oid, shared_on=observed_on + dt.timedelta(days=draw(st.integers(0, 20)))
+                )
+            )
         if draw(st.booleans()):
-            out.append(ev.ReflectiveReviewHeld(observation_id=oid, held_on=draw(review_day(observed_on, supervised))))
+            out.append(
+                ev.ReflectiveReviewHeld(observation_id=oid, held_on=draw(review_day(observed_on, supervised)))
+            )
     for flagged_on in draw(st.lists(days, max_size=2, unique=True)):
-        out.append(ev.SupportNeedFlagged(worker_id=worker_id, flagged_on=flagged_on, interval_months=draw(st.none() | st.integers(1, 12))))
+        out.append(
+            ev.SupportNeedFlagged(
+                worker_id=worker_id,
+                flagged_on=flagged_on,
+                interval_months=draw(st.none() | st.integers(1, 12)),
+            )
+        )
     for cleared_on in draw(st.lists(days, max_size=2, unique=True)):
         out.append(ev.SupportNeedCleared(worker_id=worker_id, cleared_on=cleared_on))
     if experience == "asye" and draw(st.booleans()):
         start = asye_started_on or registered_on
-        out.append(ev.ASYECompleted(worker_id=worker_id, completed_on=draw(days_from(start)), passed=draw(st.booleans())))
+        out.append(
+            ev.ASYECompleted(
+                worker_id=worker_id, completed_on=draw(days_from(start)), passed=draw(st.booleans())
+            )
+        )
     if draw(st.integers(0, 3)) == 0:
-        out.append(ev.WorkerLeft(worker_id=worker_id, left_on=draw(days_from(max([registered_on, *activity])))))
+        out.append(
+            ev.WorkerLeft(worker_id=worker_id, left_on=draw(days_from(max([registered_on, *activity]))))
+        )
     return out
 
 

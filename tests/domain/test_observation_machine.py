@@ -60,8 +60,20 @@ class ObservationMachine(RuleBasedStateMachine):
         """Two teams, an experienced practitioner and an ASYE one; W2 may join later."""
         for team in ("T1", "T2"):
             self.try_record(ev.TeamRegistered(team_id=team, name=team, service="Early Help", area="East"))
-        self.try_record(ev.WorkerRegistered(worker_id="W0", team_id="T1", role="practitioner", experience="experienced", registered_on=first))
-        self.try_record(ev.WorkerRegistered(worker_id="W1", team_id="T2", role="practitioner", experience="asye", registered_on=second))
+        self.try_record(
+            ev.WorkerRegistered(
+                worker_id="W0",
+                team_id="T1",
+                role="practitioner",
+                experience="experienced",
+                registered_on=first,
+            )
+        )
+        self.try_record(
+            ev.WorkerRegistered(
+                worker_id="W1", team_id="T2", role="practitioner", experience="asye", registered_on=second
+            )
+        )
 
     def teardown(self) -> None:
         self.qa.close()
@@ -69,10 +81,16 @@ class ObservationMachine(RuleBasedStateMachine):
     # --- the model -------------------------------------------------------------------------
 
     def registered(self, worker_id: str) -> ev.WorkerRegistered | None:
-        return next((e for e in self.accepted if isinstance(e, ev.WorkerRegistered) and e.worker_id == worker_id), None)
+        return next(
+            (e for e in self.accepted if isinstance(e, ev.WorkerRegistered) and e.worker_id == worker_id),
+            None,
+        )
 
     def left_on(self, worker_id: str) -> dt.date | None:
-        return next((e.left_on for e in self.accepted if isinstance(e, ev.WorkerLeft) and e.worker_id == worker_id), None)
+        return next(
+            (e.left_on for e in self.accepted if isinstance(e, ev.WorkerLeft) and e.worker_id == worker_id),
+            None,
+        )
 
     def allowed_errors(self, e: ev.Event) -> set[type[InvalidEvent]]:
         """Every refusal the rules allow for ``e`` now (empty: it must be accepted)."""
@@ -81,7 +99,14 @@ class ObservationMachine(RuleBasedStateMachine):
         if isinstance(e, (ev.WorkerRegistered, ev.WorkerMoved)) and e.team_id not in teams:
             errors.add(UnknownReference)
         if isinstance(e, (ev.ObservationShared, ev.ReflectiveReviewHeld)):
-            observed = next((x for x in self.accepted if isinstance(x, ev.ObservationRecorded) and x.observation_id == e.observation_id), None)
+            observed = next(
+                (
+                    x
+                    for x in self.accepted
+                    if isinstance(x, ev.ObservationRecorded) and x.observation_id == e.observation_id
+                ),
+                None,
+            )
             if observed is None:
                 errors.add(UnknownReference)
             elif e.business_date < observed.observed_on:
@@ -99,7 +124,11 @@ class ObservationMachine(RuleBasedStateMachine):
         if isinstance(e, ev.WorkerMoved) and e.moved_on < reg.registered_on:
             errors.add(RuleViolation)  # R-OBS-5
         if isinstance(e, ev.WorkerLeft):
-            active = [x.business_date for x in self.accepted if isinstance(x, at_work) and x.worker_id == reg.worker_id]
+            active = [
+                x.business_date
+                for x in self.accepted
+                if isinstance(x, at_work) and x.worker_id == reg.worker_id
+            ]
             if e.left_on < max([reg.registered_on, *active]):
                 errors.add(RuleViolation)  # R-OBS-5
         if isinstance(e, ev.ASYECompleted) and (
@@ -146,7 +175,15 @@ class ObservationMachine(RuleBasedStateMachine):
         on=days,
     )
     def register(self, worker: str, team: str, role: str, asye: bool, on: dt.date) -> None:
-        self.try_record(ev.WorkerRegistered(worker_id=worker, team_id=team, role=role, experience="asye" if asye else "experienced", registered_on=on))
+        self.try_record(
+            ev.WorkerRegistered(
+                worker_id=worker,
+                team_id=team,
+                role=role,
+                experience="asye" if asye else "experienced",
+                registered_on=on,
+            )
+        )
 
     @rule(worker=st.sampled_from(WORKERS), team=st.sampled_from(TEAMS), on=days)
     def move(self, worker: str, team: str, on: dt.date) -> None:
@@ -160,7 +197,9 @@ class ObservationMachine(RuleBasedStateMachine):
     def complete_asye(self, worker: str, on: dt.date) -> None:
         self.try_record(ev.ASYECompleted(worker_id=worker, completed_on=on))
 
-    @rule(worker=st.sampled_from(WORKERS), on=days, interval=st.none() | st.integers(1, 12), clear=st.booleans())
+    @rule(
+        worker=st.sampled_from(WORKERS), on=days, interval=st.none() | st.integers(1, 12), clear=st.booleans()
+    )
     def support(self, worker: str, on: dt.date, interval: int | None, clear: bool) -> None:
         if clear:
             self.try_record(ev.SupportNeedCleared(worker_id=worker, cleared_on=on))
@@ -181,8 +220,13 @@ class ObservationMachine(RuleBasedStateMachine):
     def observe(self, observation: str, worker: str, on: dt.date, setting: str, overall: str) -> None:
         self.try_record(
             ev.ObservationRecorded(
-                observation_id=observation, worker_id=worker, observer_id="M1", observed_on=on,
-                setting=setting, judgements={"professionalism": overall}, overall=overall,
+                observation_id=observation,
+                worker_id=worker,
+                observer_id="M1",
+                observed_on=on,
+                setting=setting,
+                judgements={"professionalism": overall},
+                overall=overall,
             )
         )
 

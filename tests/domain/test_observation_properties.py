@@ -56,7 +56,9 @@ def test_query_equals_the_oracle(scenario: tuple[list[ev.Event], list[dt.date]])
 
 @SETTINGS
 @given(scenarios(days=3), st.randoms(use_true_random=False))
-def test_projection_is_order_independent(scenario: tuple[list[ev.Event], list[dt.date]], rnd: random.Random) -> None:
+def test_projection_is_order_independent(
+    scenario: tuple[list[ev.Event], list[dt.date]], rnd: random.Random
+) -> None:
     """Any arrival order, even follow-ups before what they follow, folds to the same rows."""
     events, days = scenario
     mixed = list(events)
@@ -79,7 +81,9 @@ def test_recording_in_any_valid_order_gives_the_same_rows(
         for as_of in days:
             assert first.observation_compliance(as_of=as_of) == second.observation_compliance(as_of=as_of)
         start, end = min(days), max(days)
-        assert first.observation_learning(start=start, end=end) == second.observation_learning(start=start, end=end)
+        assert first.observation_learning(start=start, end=end) == second.observation_learning(
+            start=start, end=end
+        )
 
 
 @SETTINGS

@@ -23,19 +23,51 @@ def qa() -> Iterator[QualityAssurance]:
     with kq.connect("memory://", policy=kq.Policy()) as app:
         app.record_many(
             [
-                {"type": "TeamRegistered", "team_id": "T1", "name": "East CSW", "service": "Children's Social Work", "area": "East"},
-                {"type": "TeamRegistered", "team_id": "T2", "name": "West EH", "service": "Early Help", "area": "West"},
-                {"type": "TeamRegistered", "team_id": "T3", "name": "East EH", "service": "Early Help", "area": "East"},
+                {
+                    "type": "TeamRegistered",
+                    "team_id": "T1",
+                    "name": "East CSW",
+                    "service": "Children's Social Work",
+                    "area": "East",
+                },
+                {
+                    "type": "TeamRegistered",
+                    "team_id": "T2",
+                    "name": "West EH",
+                    "service": "Early Help",
+                    "area": "West",
+                },
+                {
+                    "type": "TeamRegistered",
+                    "team_id": "T3",
+                    "name": "East EH",
+                    "service": "Early Help",
+                    "area": "East",
+                },
             ]
         )
         yield app
 
 
-def worker(qa: QualityAssurance, wid: str, registered_on: str, *, experience: str = "experienced", team: str = "T1", role: str = "practitioner", asye_started_on: str | None = None) -> None:
+def worker(
+    qa: QualityAssurance,
+    wid: str,
+    registered_on: str,
+    *,
+    experience: str = "experienced",
+    team: str = "T1",
+    role: str = "practitioner",
+    asye_started_on: str | None = None,
+) -> None:
     qa.record_json(
         {
-            "type": "WorkerRegistered", "worker_id": wid, "team_id": team, "role": role,
-            "experience": experience, "registered_on": registered_on, "asye_started_on": asye_started_on,
+            "type": "WorkerRegistered",
+            "worker_id": wid,
+            "team_id": team,
+            "role": role,
+            "experience": experience,
+            "registered_on": registered_on,
+            "asye_started_on": asye_started_on,
         }
     )
 
@@ -43,12 +75,26 @@ def worker(qa: QualityAssurance, wid: str, registered_on: str, *, experience: st
 _seq = iter(range(1, 1_000_000))
 
 
-def observe(qa: QualityAssurance, wid: str, on: str, *, setting: str = "practice", oid: str | None = None, overall: str = "good", judgements: dict[str, str] | None = None) -> str:
+def observe(
+    qa: QualityAssurance,
+    wid: str,
+    on: str,
+    *,
+    setting: str = "practice",
+    oid: str | None = None,
+    overall: str = "good",
+    judgements: dict[str, str] | None = None,
+) -> str:
     oid = oid or f"O{next(_seq)}"
     qa.record_json(
         {
-            "type": "ObservationRecorded", "observation_id": oid, "worker_id": wid, "observer_id": "TM1",
-            "observed_on": on, "setting": setting, "judgements": judgements or {"planning_and_purpose": "good"},
+            "type": "ObservationRecorded",
+            "observation_id": oid,
+            "worker_id": wid,
+            "observer_id": "TM1",
+            "observed_on": on,
+            "setting": setting,
+            "judgements": judgements or {"planning_and_purpose": "good"},
             "overall": overall,
         }
     )
@@ -94,7 +140,9 @@ def test_R_OBS_1_observations_before_the_asye_start_do_not_count(qa: QualityAssu
     assert r.last_observed_on == D("2026-01-20")
 
 
-def test_R_OBS_1_after_three_observations_the_next_is_12_months_after_the_latest(qa: QualityAssurance) -> None:
+def test_R_OBS_1_after_three_observations_the_next_is_12_months_after_the_latest(
+    qa: QualityAssurance,
+) -> None:
     """Decision 0101: all three done, ASYE not yet completed -> latest + 12 months, still 'asye'."""
     worker(qa, "A", "2026-01-05", experience="asye")
     for on in ("2026-02-01", "2026-05-01", "2026-09-30"):
@@ -103,7 +151,9 @@ def test_R_OBS_1_after_three_observations_the_next_is_12_months_after_the_latest
     assert (r.requirement, r.next_due_on) == ("asye", D("2027-09-30"))
 
 
-def test_R_OBS_1_ends_at_asye_completed_then_R_OBS_2_from_the_latest_observation(qa: QualityAssurance) -> None:
+def test_R_OBS_1_ends_at_asye_completed_then_R_OBS_2_from_the_latest_observation(
+    qa: QualityAssurance,
+) -> None:
     worker(qa, "A", "2026-01-05", experience="asye")
     observe(qa, "A", "2026-03-15")
     record(qa, "ASYECompleted", worker_id="A", completed_on="2026-12-20", passed=True)
@@ -130,7 +180,9 @@ def test_R_OBS_1_only_an_asye_worker_completes_and_not_before_the_start(qa: Qual
 # --- R-OBS-2 experienced ------------------------------------------------------------------
 
 
-def test_R_OBS_2_due_12_months_after_registration_then_after_the_latest_observation(qa: QualityAssurance) -> None:
+def test_R_OBS_2_due_12_months_after_registration_then_after_the_latest_observation(
+    qa: QualityAssurance,
+) -> None:
     worker(qa, "E", "2026-01-05")
     r = row(qa, "E", "2026-01-05")
     assert (r.requirement, r.next_due_on, r.status) == ("annual", D("2027-01-05"), "compliant")
@@ -158,7 +210,9 @@ def test_R_OBS_2_month_end_and_leap_years(qa: QualityAssurance) -> None:
 # --- R-OBS-3 support ----------------------------------------------------------------------
 
 
-def test_R_OBS_3_support_due_interval_after_the_later_of_flag_and_latest_observation(qa: QualityAssurance) -> None:
+def test_R_OBS_3_support_due_interval_after_the_later_of_flag_and_latest_observation(
+    qa: QualityAssurance,
+) -> None:
     worker(qa, "S", "2026-01-05")
     observe(qa, "S", "2026-02-10")
     record(qa, "SupportNeedFlagged", worker_id="S", flagged_on="2026-03-01", interval_months=3)
@@ -215,13 +269,17 @@ def test_R_OBS_3_support_for_an_asye_worker_is_never_later_than_R_OBS_1(qa: Qual
 def test_R_OBS_4_reflection_missed_from_the_next_supervision_without_review(qa: QualityAssurance) -> None:
     worker(qa, "R", "2026-01-05")
     observe(qa, "R", "2026-03-01")
-    record(qa, "SupervisionHeld", worker_id="R", supervisor_id="TM1", held_on="2026-03-01")  # same day: not after
+    record(
+        qa, "SupervisionHeld", worker_id="R", supervisor_id="TM1", held_on="2026-03-01"
+    )  # same day: not after
     record(qa, "SupervisionHeld", worker_id="R", supervisor_id="TM1", held_on="2026-03-10")
     assert row(qa, "R", "2026-03-09").reflection_missed is False
     assert row(qa, "R", "2026-03-10").reflection_missed is True
 
 
-def test_R_OBS_4_review_on_or_before_the_supervision_counts_a_later_one_does_not(qa: QualityAssurance) -> None:
+def test_R_OBS_4_review_on_or_before_the_supervision_counts_a_later_one_does_not(
+    qa: QualityAssurance,
+) -> None:
     worker(qa, "R", "2026-01-05")
     on_time = observe(qa, "R", "2026-03-01")
     record(qa, "ObservationShared", observation_id=on_time, shared_on="2026-03-02")
@@ -313,7 +371,9 @@ def test_R_OBS_5_movers_count_under_the_new_team_from_the_move_date(qa: QualityA
     assert qa.observation_compliance(as_of=D("2026-07-01"), team="T2") == []
 
 
-def test_R_OBS_5_events_after_as_of_are_ignored_and_only_practitioners_have_rows(qa: QualityAssurance) -> None:
+def test_R_OBS_5_events_after_as_of_are_ignored_and_only_practitioners_have_rows(
+    qa: QualityAssurance,
+) -> None:
     worker(qa, "E", "2026-01-05")
     worker(qa, "TM", "2026-01-05", role="team_manager")
     worker(qa, "LATER", "2026-09-01")
@@ -349,7 +409,11 @@ def test_an_observation_of_an_unregistered_worker_is_refused_and_nothing_stored(
     before, position = qa.stats(), qa.position
     with pytest.raises(UnknownReference, match="never registered") as info:
         observe(qa, "GHOST", "2026-03-01")
-    assert (info.value.event_type, info.value.field, info.value.rule) == ("ObservationRecorded", "worker_id", "reference")
+    assert (info.value.event_type, info.value.field, info.value.rule) == (
+        "ObservationRecorded",
+        "worker_id",
+        "reference",
+    )
     with pytest.raises(UnknownReference):
         record(qa, "SupervisionHeld", worker_id="GHOST", supervisor_id="TM1", held_on="2026-03-01")
     assert (qa.stats(), qa.position) == (before, position)

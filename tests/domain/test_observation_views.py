@@ -38,7 +38,14 @@ def build(policy: kq.Policy) -> QualityAssurance:
     qa.record_many(
         [{"type": "TeamRegistered", "team_id": t, "name": t, "service": s, "area": a} for t, s, a in TEAMS]
         + [
-            {"type": "WorkerRegistered", "worker_id": w, "team_id": t, "role": r, "experience": "experienced", "registered_on": "2026-01-05"}
+            {
+                "type": "WorkerRegistered",
+                "worker_id": w,
+                "team_id": t,
+                "role": r,
+                "experience": "experienced",
+                "registered_on": "2026-01-05",
+            }
             for w, t, r in STAFF
         ]
     )
@@ -89,8 +96,21 @@ def test_R_ACC_1_the_matrix_lives_in_the_policy() -> None:
 
 def test_summaries_by_team_service_and_area_count_statuses(qa: QualityAssurance) -> None:
     # On 2026-12-20 everyone registered 5 Jan 2026 is due 5 Jan 2027: due soon (16 days).
-    qa.record_json({"type": "ObservationRecorded", "observation_id": "O1", "worker_id": "P1", "observer_id": "TM1", "observed_on": "2026-06-01", "setting": "practice", "judgements": {}, "overall": "good"})
-    qa.record_json({"type": "SupervisionHeld", "worker_id": "P1", "supervisor_id": "TM1", "held_on": "2026-06-10"})
+    qa.record_json(
+        {
+            "type": "ObservationRecorded",
+            "observation_id": "O1",
+            "worker_id": "P1",
+            "observer_id": "TM1",
+            "observed_on": "2026-06-01",
+            "setting": "practice",
+            "judgements": {},
+            "overall": "good",
+        }
+    )
+    qa.record_json(
+        {"type": "SupervisionHeld", "worker_id": "P1", "supervisor_id": "TM1", "held_on": "2026-06-10"}
+    )
     qa.record_json({"type": "WorkerLeft", "worker_id": "P2", "left_on": "2026-11-30"})
     # P1: observed 1 Jun -> due 1 Jun 2027, compliant, reflection missed (no review by 10 Jun).
     # P4, P3: due soon. P2: gone.
@@ -108,23 +128,52 @@ def test_summaries_by_team_service_and_area_count_statuses(qa: QualityAssurance)
     assert {k: (r.workers, r.compliant) for k, r in by_area.items()} == {"East": (3, 1)}
     # Overdue a month later for those not observed.
     late = {r.key: r for r in qa.observation_summary(as_of=D("2027-02-01"), by="area")}
-    assert (late["East"].overdue, late["East"].compliant, late["East"].compliant_share) == (2, 1, pytest.approx(1 / 3))
+    assert (late["East"].overdue, late["East"].compliant, late["East"].compliant_share) == (
+        2,
+        1,
+        pytest.approx(1 / 3),
+    )
     # Scoped (R-ACC-1): the Early Help service manager sees only T3 now that P2 left.
-    assert [(r.key, r.workers) for r in qa.observation_summary(as_of=D("2026-12-20"), by="team", as_worker="SM2")] == [("T3", 1)]
+    assert [
+        (r.key, r.workers) for r in qa.observation_summary(as_of=D("2026-12-20"), by="team", as_worker="SM2")
+    ] == [("T3", 1)]
 
 
-def _observe(qa: QualityAssurance, oid: str, wid: str, on: str, setting: str, overall: str, **grades: str) -> None:
+def _observe(
+    qa: QualityAssurance, oid: str, wid: str, on: str, setting: str, overall: str, **grades: str
+) -> None:
     qa.record_json(
-        {"type": "ObservationRecorded", "observation_id": oid, "worker_id": wid, "observer_id": "TM1",
-         "observed_on": on, "setting": setting, "judgements": grades, "overall": overall}
+        {
+            "type": "ObservationRecorded",
+            "observation_id": oid,
+            "worker_id": wid,
+            "observer_id": "TM1",
+            "observed_on": on,
+            "setting": setting,
+            "judgements": grades,
+            "overall": overall,
+        }
     )
 
 
 def test_learning_view_counts_judgements_per_area_for_the_period(qa: QualityAssurance) -> None:
-    _observe(qa, "O1", "P1", "2026-04-01", "practice", "good", planning_and_purpose="outstanding", professionalism="good")
-    _observe(qa, "O2", "P2", "2026-09-30", "practice", "inadequate", planning_and_purpose="requires_improvement")
+    _observe(
+        qa,
+        "O1",
+        "P1",
+        "2026-04-01",
+        "practice",
+        "good",
+        planning_and_purpose="outstanding",
+        professionalism="good",
+    )
+    _observe(
+        qa, "O2", "P2", "2026-09-30", "practice", "inadequate", planning_and_purpose="requires_improvement"
+    )
     _observe(qa, "O3", "P3", "2026-06-15", "meeting", "good", partner_feedback="good")
-    _observe(qa, "O4", "P1", "2027-04-01", "practice", "outstanding", planning_and_purpose="inadequate")  # after
+    _observe(
+        qa, "O4", "P1", "2027-04-01", "practice", "outstanding", planning_and_purpose="inadequate"
+    )  # after
     rows = {r.area: r for r in qa.observation_learning(start=D("2026-04-01"), end=D("2026-09-30"))}
     assert list(rows) == [a.value for a in kq.ObservationArea] + ["overall"]
     p = rows["planning_and_purpose"]
@@ -132,13 +181,23 @@ def test_learning_view_counts_judgements_per_area_for_the_period(qa: QualityAssu
     assert p.good_or_better_share == 0.5
     o = rows["overall"]
     assert (o.outstanding, o.good, o.requires_improvement, o.inadequate, o.judged) == (0, 2, 0, 1, 3)
-    assert rows["knowledge_and_theory"].judged == 0 and rows["knowledge_and_theory"].good_or_better_share is None
-    practice = {r.area: r for r in qa.observation_learning(start=D("2026-04-01"), end=D("2026-09-30"), setting="practice")}
+    assert (
+        rows["knowledge_and_theory"].judged == 0 and rows["knowledge_and_theory"].good_or_better_share is None
+    )
+    practice = {
+        r.area: r
+        for r in qa.observation_learning(start=D("2026-04-01"), end=D("2026-09-30"), setting="practice")
+    }
     assert practice["overall"].judged == 2 and practice["partner_feedback"].judged == 0
     # Scoped: the team manager of T1 sees only P1's observation; a filter by team does the same.
-    mine = {r.area: r for r in qa.observation_learning(start=D("2026-01-01"), end=D("2026-12-31"), as_worker="TM1")}
+    mine = {
+        r.area: r
+        for r in qa.observation_learning(start=D("2026-01-01"), end=D("2026-12-31"), as_worker="TM1")
+    }
     assert (mine["overall"].judged, mine["professionalism"].good) == (1, 1)
-    assert qa.observation_learning(start=D("2026-01-01"), end=D("2026-12-31"), team="T1") == list(mine.values())
+    assert qa.observation_learning(start=D("2026-01-01"), end=D("2026-12-31"), team="T1") == list(
+        mine.values()
+    )
 
 
 def test_learning_view_files_an_observation_under_the_team_of_its_day(qa: QualityAssurance) -> None:

@@ -12,10 +12,10 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.domain.observation_oracle import as_tuples, oracle_rows
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
+from tests.domain.observation_oracle import as_tuples, oracle_rows
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "observations.md"
 AS_OF = dt.date(2026, 12, 1)
@@ -62,13 +62,27 @@ def test_worked_example_end_to_end(qa: QualityAssurance, store_url: str) -> None
     assert as_tuples(rows) == oracle_rows([kq.events.parse(e) for e in doc_events()], AS_OF)
     (team,) = qa.observation_summary(as_of=AS_OF, by="team")
     assert (team.key, team.workers, team.compliant, team.due_soon, team.overdue, team.reflection_missed) == (
-        "T-EAST-1", 3, 1, 1, 1, 1,
+        "T-EAST-1",
+        3,
+        1,
+        1,
+        1,
+        1,
     )
     assert [r.worker_id for r in qa.observation_compliance(as_of=AS_OF, as_worker="W-BEN")] == ["W-BEN"]
-    assert [r.worker_id for r in qa.observation_compliance(as_of=AS_OF, as_worker="TM-1")] == ["W-ANA", "W-BEN", "W-CAL"]
-    learning = {r.area: r for r in qa.observation_learning(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))}
+    assert [r.worker_id for r in qa.observation_compliance(as_of=AS_OF, as_worker="TM-1")] == [
+        "W-ANA",
+        "W-BEN",
+        "W-CAL",
+    ]
+    learning = {
+        r.area: r for r in qa.observation_learning(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    }
     # O-1 good, O-2 requires improvement, O-3 nothing for planning: 1 good, 1 RI.
-    assert (learning["planning_and_purpose"].good, learning["planning_and_purpose"].requires_improvement) == (1, 1)
+    assert (learning["planning_and_purpose"].good, learning["planning_and_purpose"].requires_improvement) == (
+        1,
+        1,
+    )
     # Overall: O-1 good, O-2 good, O-3 good, O-4 outstanding (meeting), O-5 RI.
     o = learning["overall"]
     assert (o.outstanding, o.good, o.requires_improvement, o.inadequate) == (1, 3, 1, 0)
@@ -83,13 +97,28 @@ def test_bad_references_are_refused_with_nothing_stored(qa: QualityAssurance) ->
     before, position = qa.stats(), qa.position
     with pytest.raises(kq.errors.UnknownReference, match=r"ObservationRecorded\.worker_id"):
         qa.record_json(
-            {"type": "ObservationRecorded", "observation_id": "O-X", "worker_id": "W-NOBODY", "observer_id": "TM-1",
-             "observed_on": "2026-11-01", "setting": "practice", "judgements": {}, "overall": "good"}
+            {
+                "type": "ObservationRecorded",
+                "observation_id": "O-X",
+                "worker_id": "W-NOBODY",
+                "observer_id": "TM-1",
+                "observed_on": "2026-11-01",
+                "setting": "practice",
+                "judgements": {},
+                "overall": "good",
+            }
         )
     with pytest.raises(kq.errors.UnknownReference, match=r"ReflectiveReviewHeld\.observation_id"):
         qa.record_json({"type": "ReflectiveReviewHeld", "observation_id": "O-NOPE", "held_on": "2026-11-01"})
     with pytest.raises(kq.errors.RuleViolation, match="R-OBS-5"):
-        qa.record_json({"type": "SupervisionHeld", "worker_id": "W-DEV", "supervisor_id": "TM-1", "held_on": "2026-10-01"})
+        qa.record_json(
+            {
+                "type": "SupervisionHeld",
+                "worker_id": "W-DEV",
+                "supervisor_id": "TM-1",
+                "held_on": "2026-10-01",
+            }
+        )
     assert (qa.stats(), qa.position) == (before, position)
     assert plain(qa.observation_compliance(as_of=AS_OF)) == doc_rows()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
 from tests.integration.test_observation_backends import doc_blocks, doc_rows
 
 
@@ -51,8 +52,20 @@ def test_status_observations_cli_on_a_sqlite_file(tmp_path: Path) -> None:
     assert table.returncode == 0 and "W-CAL" in table.stdout and "overdue" in table.stdout
 
     learning = as_json(
-        kentqa("status", "observation-learning", "--db", db, "--start", "2026-01-01", "--end", "2026-12-31",
-               "--setting", "practice", "--json", cwd=tmp_path)
+        kentqa(
+            "status",
+            "observation-learning",
+            "--db",
+            db,
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-12-31",
+            "--setting",
+            "practice",
+            "--json",
+            cwd=tmp_path,
+        )
     )
     overall = next(r for r in learning if r["area"] == "overall")
     # Practice only: O-1, O-2, O-3 good; O-5 requires improvement (O-4 was a meeting).
@@ -61,10 +74,14 @@ def test_status_observations_cli_on_a_sqlite_file(tmp_path: Path) -> None:
 
 def test_status_observations_cli_refuses_unknown_names(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'qa.db'}"
-    result = kentqa("status", "observations", "--db", db, "--as-of", "2026-12-01", "--team", "T-NOPE", cwd=tmp_path)
+    result = kentqa(
+        "status", "observations", "--db", db, "--as-of", "2026-12-01", "--team", "T-NOPE", cwd=tmp_path
+    )
     assert result.returncode == 1
     assert "team" in result.stderr and "T-NOPE" in result.stderr
-    result = kentqa("status", "observations", "--db", db, "--as-of", "2026-12-01", "--as", "NOBODY", cwd=tmp_path)
+    result = kentqa(
+        "status", "observations", "--db", db, "--as-of", "2026-12-01", "--as", "NOBODY", cwd=tmp_path
+    )
     assert result.returncode == 1 and "NOBODY" in result.stderr
     result = kentqa("status", "observations", "--db", db, "--as-of", "01/12/2026", cwd=tmp_path)
     assert result.returncode == 2  # a usage error

@@ -32,7 +32,8 @@ COLUMNS = [
     default=None,
     help="Print counts by team, service or area instead of one row per practitioner.",
 )
-def observations(
+def observations(  # click passes options by keyword
+    *,
     as_of: dt.datetime | None,
     db: str | None,
     as_json: bool,
@@ -49,9 +50,7 @@ def observations(
     day = as_of_date(as_of)
     with open_store(db) as qa:
         if by is None:
-            rows: list[object] = list(
-                qa.observation_compliance(as_of=day, as_worker=as_worker, team=team)
-            )
+            rows: list[object] = list(qa.observation_compliance(as_of=day, as_worker=as_worker, team=team))
         else:
             rows = list(qa.observation_summary(as_of=day, by=by, as_worker=as_worker, team=team))
     if as_json:
@@ -67,14 +66,19 @@ def observations(
 
 
 @click.command("observation-learning")
-@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First day, YYYY-MM-DD.")
+@click.option(
+    "--start", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First day, YYYY-MM-DD."
+)
 @click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Last day, YYYY-MM-DD.")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--team", metavar="TEAM_ID", default=None, help="Only observations of this team.")
-@click.option("--setting", type=click.Choice(["practice", "meeting"]), default=None, help="Only this setting.")
+@click.option(
+    "--setting", type=click.Choice(["practice", "meeting"]), default=None, help="Only this setting."
+)
 @as_worker_option
 def observation_learning(
+    *,
     start: dt.datetime,
     end: dt.datetime,
     db: str | None,

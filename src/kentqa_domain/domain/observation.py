@@ -46,9 +46,7 @@ def _check_follow_up(date_field: str):  # type: ignore[no-untyped-def]
 
 
 HANDLERS: dict[type[ev.Event], Handler] = {
-    ev.ObservationRecorded: Handler(
-        by("observation", "observation_id"), check_worker_at_work, _record
-    ),
+    ev.ObservationRecorded: Handler(by("observation", "observation_id"), check_worker_at_work, _record),
     ev.ObservationShared: Handler(
         by("observation", "observation_id"), _check_follow_up("shared_on"), nothing
     ),

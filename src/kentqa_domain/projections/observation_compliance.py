@@ -224,7 +224,9 @@ class ObservationCompliance(Projection):
 
     # --- reading (no replay: a few bisections per worker) ---------------------------------
 
-    def compliance_row(self, w: WorkerFacts, as_of: dt.date, policy: Policy) -> ObservationComplianceRow | None:
+    def compliance_row(
+        self, w: WorkerFacts, as_of: dt.date, policy: Policy
+    ) -> ObservationComplianceRow | None:
         """The R-OBS-1..5 row of worker ``w`` on ``as_of``; None unless a current practitioner."""
         day = as_of.toordinal()
         if w.role is not Role.PRACTITIONER or not w.current_on(day):
