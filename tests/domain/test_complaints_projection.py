@@ -13,6 +13,18 @@ from hypothesis import event as hypothesis_event
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from tests.complaint_histories import (
+    TEAMS,
+    business_order,
+    causal_order,
+    complaint_histories,
+    one_year_after,
+    oracle_register,
+    oracle_responses,
+    oracle_timeliness_share,
+    register_as_dicts,
+)
+from tests.conftest import organisation
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
@@ -22,18 +34,6 @@ from kentqa_domain.policy import Policy
 from kentqa_domain.projections.complaints import Complaints, register
 from kentqa_domain.projections.complaints_summary import summarise
 from kentqa_domain.values import ComplaintStage, Outcome
-from tests.complaint_histories import (
-    TEAMS,
-    business_order,
-    causal_order,
-    complaint_histories,
-    oracle_register,
-    oracle_responses,
-    oracle_timeliness_share,
-    one_year_after,
-    register_as_dicts,
-)
-from tests.conftest import organisation
 
 POLICY = Policy()
 AS_OF = st.dates(dt.date(2026, 9, 1), dt.date(2028, 3, 31))
@@ -113,7 +113,7 @@ def test_the_timeliness_share_matches_the_oracle_overall_and_by_team(
 
 def oracle_counts(events: Sequence[ev.Event], start: dt.date, end: dt.date) -> dict[str, Any]:
     """Volumes, stages, outcomes, themes, withdrawals and late complaints in [start, end]."""
-    inside = lambda d: start <= d <= end  # noqa: E731
+    inside = lambda d: start <= d <= end
     received = {e.complaint_id: e for e in events if isinstance(e, ev.ComplaintReceived)}
     begun: Counter[str] = Counter()
     themes: Counter[str] = Counter()
