@@ -60,6 +60,5 @@ def as_worker_option(fn: F) -> F:
 
 def date_option(*names: str, required: bool = False, help: str) -> Callable[[F], F]:
     """A YYYY-MM-DD option, e.g. ``--from``; the value is a ``datetime.datetime`` (use ``.date()``)."""
-    return click.option(
-        *names, type=click.DateTime(formats=["%Y-%m-%d"]), required=required, default=None, help=help
-    )
+    # No explicit default: click 8.3 treats ``default=None`` as a value that satisfies ``required``.
+    return click.option(*names, type=click.DateTime(formats=["%Y-%m-%d"]), required=required, help=help)
