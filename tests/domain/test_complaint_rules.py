@@ -150,7 +150,7 @@ def test_R_CMP_5_withdrawal_closes_all_but_earlier_facts_may_arrive_late(qa: Qua
 
 
 def test_R_CMP_5_withdrawal_after_a_response_leaves_the_complaint_closed(qa: QualityAssurance) -> None:
-    """Withdrawal closes what is open; a stage already answered stays closed (decision 0402)."""
+    """Withdrawal closes what is open; a stage already answered stays closed (decision 0400)."""
     qa.record_json(respond("stage_1", "2027-01-05"))
     qa.record_json(withdraw("2027-01-06"))
     rows = {r.complaint_id: r for r in qa.complaints_register(as_of=dt.date(2027, 2, 1))}

@@ -3,7 +3,7 @@
 The projection keeps the facts as recorded, keyed by complaint and stage, so its state is
 the same whatever order the events arrive in. Everything that depends on a date — which
 stage a complaint is at, its due date, whether it is open, breached or late — is computed
-at query time from the facts dated on or before ``as_of`` and the policy (decision 0402).
+at query time from the facts dated on or before ``as_of`` and the policy (decision 0400).
 """
 
 from __future__ import annotations
