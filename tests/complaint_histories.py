@@ -347,7 +347,7 @@ def oracle_voice(
         groups: list[tuple[str, Any]] = [("overall", None), ("source", source), ("team", e.team_id)]
         if isinstance(e, ev.FeedbackReceived):
             groups.append(("channel", e.channel.value))
-        themes = list(dict.fromkeys(e.themes)) or [None]
+        themes: list[str | None] = [*dict.fromkeys(e.themes)] or [None]
         groups += [("theme", t) for t in themes]
         groups += [("team_theme", (e.team_id, t)) for t in themes]
         for group in groups:
@@ -355,11 +355,12 @@ def oracle_voice(
             if isinstance(e, ev.FeedbackReceived) and e.rating is not None:
                 ratings[group].append(e.rating)
     out: dict[str, Any] = {}
-    for (group, key, kind), n in counts.items():
-        out.setdefault(f"{group}|{key}", {"feedback": 0, "compliments": 0, "rated": 0, "mean": None})[kind] = n
-    for (group, key), values in ratings.items():
-        out[f"{group}|{key}"]["rated"] = len(values)
-        out[f"{group}|{key}"]["mean"] = sum(values) / len(values)
+    for (group_name, group_key, kind), n in counts.items():
+        empty = {"feedback": 0, "compliments": 0, "rated": 0, "mean": None}
+        out.setdefault(f"{group_name}|{group_key}", empty)[kind] = n
+    for (group_name, group_key), values in ratings.items():
+        out[f"{group_name}|{group_key}"]["rated"] = len(values)
+        out[f"{group_name}|{group_key}"]["mean"] = sum(values) / len(values)
     return out
 
 

@@ -33,7 +33,7 @@ from kentqa_domain.errors import InvalidEvent
 from kentqa_domain.policy import Policy
 from kentqa_domain.projections.complaints import Complaints, register
 from kentqa_domain.projections.complaints_summary import summarise
-from kentqa_domain.values import ComplaintStage, Outcome
+from kentqa_domain.values import Complainant, ComplaintStage, Outcome
 
 POLICY = Policy()
 AS_OF = st.dates(dt.date(2026, 9, 1), dt.date(2028, 3, 31))
@@ -113,7 +113,10 @@ def test_the_timeliness_share_matches_the_oracle_overall_and_by_team(
 
 def oracle_counts(events: Sequence[ev.Event], start: dt.date, end: dt.date) -> dict[str, Any]:
     """Volumes, stages, outcomes, themes, withdrawals and late complaints in [start, end]."""
-    inside = lambda d: start <= d <= end
+
+    def inside(day: dt.date) -> bool:
+        return start <= day <= end
+
     received = {e.complaint_id: e for e in events if isinstance(e, ev.ComplaintReceived)}
     begun: Counter[str] = Counter()
     themes: Counter[str] = Counter()
@@ -229,7 +232,7 @@ class ComplaintMachine(RuleBasedStateMachine):
     def receive(self, cid: str, on: dt.date, statutory: bool, matter: dt.date | None) -> None:
         self.attempt(
             ev.ComplaintReceived(
-                complaint_id=cid, received_on=on, complainant="child", service="Children's Social Work",
+                complaint_id=cid, received_on=on, complainant=Complainant.CHILD, service="Children's Social Work",
                 team_id="T-EAST-1", statutory=statutory, matter_on=min(matter, on) if matter else None,
             )
         )

@@ -192,7 +192,7 @@ def test_the_voice_projection_is_the_same_whatever_order_items_arrive_in(
     rnd.shuffle(shuffled)
     for position, item in enumerate(shuffled, start=1):
         second.apply(item, position)
-    assert first.index == second.index
+    assert first.sorted_index() == second.sorted_index()
     sources = tuple(FeedbackSource)
     assert summarise(first.between(start, end), start, end, sources) == summarise(
         second.between(start, end), start, end, sources

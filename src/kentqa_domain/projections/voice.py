@@ -33,8 +33,10 @@ class Voice(Projection):
 
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], Item] = {}
-        #: (received_on, kind, id), kept sorted: kind is "compliment" or "feedback".
+        #: (received_on, kind, id); kind is "compliment" or "feedback". Appended as items
+        #: arrive and sorted when next read (mostly in date order already, so sorting is cheap).
         self.index: list[tuple[dt.date, str, str]] = []
+        self.index_sorted = True
 
     def apply(self, event: ev.Event, position: int) -> None:
         if isinstance(event, ev.ComplimentReceived):
@@ -46,12 +48,23 @@ class Voice(Projection):
         if key in self.items:
             return  # the write model's identity check makes a second one identical
         self.items[key] = event
-        bisect.insort(self.index, (event.received_on, *key))
+        entry = (event.received_on, *key)
+        if self.index and entry < self.index[-1]:
+            self.index_sorted = False
+        self.index.append(entry)
+
+    def sorted_index(self) -> list[tuple[dt.date, str, str]]:
+        """The index by received date, kind and id (the same whatever the arrival order)."""
+        if not self.index_sorted:
+            self.index.sort()
+            self.index_sorted = True
+        return self.index
 
     def between(self, start: dt.date, end: dt.date) -> Iterator[Item]:
         """Items received on ``start`` .. ``end`` inclusive, by date, kind and id."""
-        low = bisect.bisect_left(self.index, (start, "", ""))
-        for received_on, kind, item_id in self.index[low:]:
+        index = self.sorted_index()
+        low = bisect.bisect_left(index, (start, "", ""))
+        for received_on, kind, item_id in index[low:]:
             if received_on > end:
                 return
             yield self.items[(kind, item_id)]
