@@ -53,6 +53,51 @@ def one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
+# --- a worked scenario (hand-checked dates in the comments) -----------------------------------
+
+#: Managers and the QA unit, for R-ACC-1 scoping (teams from tests.conftest.organisation()).
+STAFF = [
+    {"type": "WorkerRegistered", "worker_id": "TM1", "team_id": "T-EAST-1", "role": "team_manager", "experience": "experienced", "registered_on": "2026-01-05"},
+    {"type": "WorkerRegistered", "worker_id": "SM2", "team_id": "T-WEST-1", "role": "service_manager", "experience": "experienced", "registered_on": "2026-01-05"},
+    {"type": "WorkerRegistered", "worker_id": "QA1", "team_id": "T-EAST-1", "role": "qa_unit", "experience": "experienced", "registered_on": "2026-01-05"},
+]
+
+
+#: Complaints across Christmas 2026 and Easter 2027, and some voice, in two teams.
+SCENARIO: list[dict[str, Any]] = [
+    # K1: statutory, East. Received Fri 18 Dec 2026 -> stage 1 due Wed 6 Jan 2027 (10 working
+    # days skipping 25 Dec, 28 Dec and 1 Jan); extended on 5 Jan -> due Wed 20 Jan.
+    {"type": "ComplaintReceived", "complaint_id": "K1", "received_on": "2026-12-18", "complainant": "parent_carer",
+     "service": "Children's Social Work", "team_id": "T-EAST-1", "matter_on": "2026-11-30", "themes": ["communication", "delay"]},
+    {"type": "ComplaintTimescaleExtended", "complaint_id": "K1", "stage": "stage_1", "extended_on": "2027-01-05"},
+    {"type": "ComplaintResponded", "complaint_id": "K1", "stage": "stage_1", "responded_on": "2027-01-19",
+     "outcome": "partially_upheld", "learning": ["Return calls within a day"], "actions": ["Duty rota reviewed"]},
+    # Stage 2 requested Thu 11 Mar 2027 -> due Mon 19 Apr (25 working days skipping Good
+    # Friday 26 Mar and Easter Monday 29 Mar); answered late on Tue 20 Apr.
+    {"type": "ComplaintEscalated", "complaint_id": "K1", "to_stage": "stage_2", "requested_on": "2027-03-11"},
+    {"type": "ComplaintResponded", "complaint_id": "K1", "stage": "stage_2", "responded_on": "2027-04-20", "outcome": "upheld",
+     "learning": ["Plans shared with parents before conferences"], "actions": ["Practice note issued"]},
+    # Stage 3 requested Thu 6 May 2027 -> panel due Fri 18 Jun: Fri 7 May (1), 10-14 May
+    # (2-6), 17-21 (7-11), 24-28 (12-16), [Spring bank holiday Mon 31 May], 1-4 Jun (17-20),
+    # 7-11 Jun (21-25), 14-18 Jun (26-30).
+    {"type": "ComplaintEscalated", "complaint_id": "K1", "to_stage": "stage_3", "requested_on": "2027-05-06"},
+    # K2: corporate (a child protection matter), West, received Thu 17 Dec 2026 -> due Tue 19
+    # Jan 2027 (20 working days); answered on time on 15 Jan.
+    {"type": "ComplaintReceived", "complaint_id": "K2", "received_on": "2026-12-17", "complainant": "parent_carer",
+     "service": "Early Help", "team_id": "T-WEST-1", "statutory": False, "themes": ["communication"]},
+    {"type": "ComplaintResponded", "complaint_id": "K2", "stage": "stage_1", "responded_on": "2027-01-15", "outcome": "not_upheld"},
+    # K3: late (matter of 10 Jan 2026, received 14 Jan 2027), withdrawn 20 Jan.
+    {"type": "ComplaintReceived", "complaint_id": "K3", "received_on": "2027-01-14", "complainant": "young_person",
+     "service": "Children's Social Work", "team_id": "T-EAST-1", "matter_on": "2026-01-10", "themes": ["placement"]},
+    {"type": "ComplaintWithdrawn", "complaint_id": "K3", "withdrawn_on": "2027-01-20"},
+    # Voice in the same quarter.
+    {"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2027-01-11", "source": "child", "channel": "momo",
+     "team_id": "T-EAST-1", "rating": 2, "themes": ["communication"]},
+    {"type": "ComplimentReceived", "compliment_id": "C1", "received_on": "2027-02-02", "from_role": "parent_carer",
+     "team_id": "T-WEST-1", "themes": ["support"]},
+]
+
+
 # --- valid histories --------------------------------------------------------------------------
 
 gaps = st.integers(0, 40).map(lambda n: dt.timedelta(days=n))

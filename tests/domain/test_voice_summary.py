@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.complaint_histories import oracle_voice, voice_as_dict, voice_items
+from tests.complaint_histories import STAFF, oracle_voice, voice_as_dict, voice_items
 from tests.conftest import organisation
 
 import kentqa_domain as kq
@@ -52,11 +52,6 @@ SCENARIO = [
     feedback("F7", "2027-03-15", "staff", "survey", "T-WEST-1", 2, "workload"),
     feedback("F8", "2026-12-20", "child", "momo", "T-EAST-1", 1, "communication"),  # before the quarter
     feedback("F9", "2027-01-05", "parent_carer", "advocate", None, None),  # no team, no theme
-]
-STAFF = [
-    {"type": "WorkerRegistered", "worker_id": "TM1", "team_id": "T-EAST-1", "role": "team_manager", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "SM2", "team_id": "T-WEST-1", "role": "service_manager", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "QA1", "team_id": "T-EAST-1", "role": "qa_unit", "experience": "experienced", "registered_on": "2026-01-05"},
 ]
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.complaint_histories import SCENARIO
 from tests.conftest import organisation
-from tests.integration.test_complaints_end_to_end import SCENARIO
 
 MANAGER = {"type": "WorkerRegistered", "worker_id": "TM1", "team_id": "T-EAST-1", "role": "team_manager",
            "experience": "experienced", "registered_on": "2026-01-05"}
