@@ -106,7 +106,8 @@ def complaints(
     )
     breached = sum(1 for r in rows if r.state == OPEN and r.breached)
     click.echo(
-        f"{len(rows)} complaints: {sum(1 for r in rows if r.state == OPEN)} open "
+        f"{len(rows)} complaint{'' if len(rows) == 1 else 's'}: "
+        f"{sum(1 for r in rows if r.state == OPEN)} open "
         f"({breached} past their due date), {sum(1 for r in rows if r.late)} late (R-CMP-4)"
     )
 
