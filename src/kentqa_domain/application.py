@@ -323,9 +323,7 @@ class QualityAssurance(Application[UUID]):
         teams = self.ledger.casebook.teams
         return lambda team_id: scope.allows(team_id=team_id, teams=teams)
 
-    def complaints_register(
-        self, *, as_of: dt.date, as_worker: str | None = None
-    ) -> list[ComplaintRow]:
+    def complaints_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[ComplaintRow]:
         """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
 
         R-CMP-1..6; see :class:`~kentqa_domain.projections.complaints.ComplaintRow` and
@@ -406,9 +404,7 @@ def _query_date(query: str, field: str, value: object) -> dt.date:
     return value
 
 
-def _period(
-    query: str, start: object, end: object, as_of: object | None
-) -> tuple[dt.date, dt.date]:
+def _period(query: str, start: object, end: object, as_of: object | None) -> tuple[dt.date, dt.date]:
     """[start, end] with ``end`` brought back to ``as_of`` when the period is still running."""
     first = _query_date(query, "start", start)
     last = _query_date(query, "end", end)

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.conftest import organisation
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
+from tests.conftest import organisation
 
 RECEIVED = {
     "type": "ComplaintReceived", "complaint_id": "K1", "received_on": "2026-12-18",

@@ -13,6 +13,15 @@ from hypothesis import event as hypothesis_event
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+import kentqa_domain as kq
+from kentqa_domain import events as ev
+from kentqa_domain.application import QualityAssurance
+from kentqa_domain.errors import InvalidEvent
+from kentqa_domain.policy import Policy
+from kentqa_domain.projections.complaints import Complaints, register
+from kentqa_domain.projections.complaints_summary import summarise
+from kentqa_domain.values import Complainant, ComplaintStage, Outcome
 from tests.complaint_histories import (
     TEAMS,
     business_order,
@@ -25,15 +34,6 @@ from tests.complaint_histories import (
     register_as_dicts,
 )
 from tests.conftest import organisation
-
-import kentqa_domain as kq
-from kentqa_domain import events as ev
-from kentqa_domain.application import QualityAssurance
-from kentqa_domain.errors import InvalidEvent
-from kentqa_domain.policy import Policy
-from kentqa_domain.projections.complaints import Complaints, register
-from kentqa_domain.projections.complaints_summary import summarise
-from kentqa_domain.values import Complainant, ComplaintStage, Outcome
 
 POLICY = Policy()
 AS_OF = st.dates(dt.date(2026, 9, 1), dt.date(2028, 3, 31))

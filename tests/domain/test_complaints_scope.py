@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.complaint_histories import SCENARIO, STAFF
-from tests.conftest import organisation
 
 import kentqa_domain as kq
 from kentqa_domain.errors import UnknownReference
+from tests.complaint_histories import SCENARIO, STAFF
+from tests.conftest import organisation
 
 NO_TEAM = {"type": "ComplaintReceived", "complaint_id": "K4", "received_on": "2027-01-06",
            "complainant": "foster_carer", "service": "Fostering"}

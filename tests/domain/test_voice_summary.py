@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.complaint_histories import STAFF, oracle_voice, voice_as_dict, voice_items
-from tests.conftest import organisation
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
@@ -19,6 +17,8 @@ from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import InvalidEvent
 from kentqa_domain.projections.voice import Voice, summarise
 from kentqa_domain.values import FeedbackSource
+from tests.complaint_histories import STAFF, oracle_voice, voice_as_dict, voice_items
+from tests.conftest import organisation
 
 D = dt.date
 PERIOD = st.dates(D(2026, 11, 1), D(2027, 6, 30))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.complaint_histories import SCENARIO
 from tests.conftest import organisation
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import attrs
 import pytest
-from tests.complaint_histories import SCENARIO
-from tests.conftest import organisation
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import RuleViolation
+from tests.complaint_histories import SCENARIO
+from tests.conftest import organisation
 
 D = dt.date
 

@@ -17,7 +17,7 @@ def test_the_worked_example_runs_and_its_assertions_hold() -> None:
     blocks = python_blocks(PAGE.read_text(encoding="utf-8"))
     assert len(blocks) == 1
     namespace: dict[str, object] = {}
-    exec(compile(blocks[0], str(PAGE), "exec"), namespace)  # noqa: S102 - our own documentation
+    exec(compile(blocks[0], str(PAGE), "exec"), namespace)
     assert "voice" in namespace and "quarter" in namespace
 
 

@@ -14,7 +14,6 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.complaint_histories import nth_working_day_after, one_year_after
 
 from kentqa_domain.policy import Policy
 from kentqa_domain.projections.complaint_timescales import (
@@ -23,6 +22,7 @@ from kentqa_domain.projections.complaint_timescales import (
     timescale_working_days,
 )
 from kentqa_domain.values import ComplaintStage
+from tests.complaint_histories import nth_working_day_after, one_year_after
 
 S1, S2, S3 = ComplaintStage.STAGE_1, ComplaintStage.STAGE_2, ComplaintStage.STAGE_3
 D = dt.date

@@ -86,6 +86,7 @@ def _key(value: str | None) -> str:
 @click.pass_context
 def complaints(
     ctx: click.Context,
+    *,
     db: str | None,
     as_of: dt.datetime | None,
     as_worker: str | None,
@@ -101,9 +102,7 @@ def complaints(
     if _json_wanted(ctx, as_json):
         output.print_json(rows)
         return
-    output.print_table(
-        f"Complaints register as of {day.isoformat()}", [_register_row(r) for r in rows]
-    )
+    output.print_table(f"Complaints register as of {day.isoformat()}", [_register_row(r) for r in rows])
     breached = sum(1 for r in rows if r.state == OPEN and r.breached)
     click.echo(
         f"{len(rows)} complaint{'' if len(rows) == 1 else 's'}: "
@@ -181,6 +180,7 @@ def _print_complaints_summary(summary: ComplaintsSummary) -> None:
 @click.pass_context
 def complaints_summary(
     ctx: click.Context,
+    *,
     db: str | None,
     start: dt.datetime,
     end: dt.datetime | None,
@@ -254,6 +254,7 @@ def _print_voice_summary(summary: VoiceSummary) -> None:
 @click.pass_context
 def voice(
     ctx: click.Context,
+    *,
     db: str | None,
     start: dt.datetime,
     end: dt.datetime | None,

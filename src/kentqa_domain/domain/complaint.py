@@ -176,13 +176,9 @@ def check_extension(event: ev.ComplaintTimescaleExtended, book: Casebook) -> Non
     R-CMP-6: none on the corporate route; R-CMP-5: never after the stage's response."""
     complaint = check_known(event, book)
     if not complaint.statutory:
-        raise violation(
-            event, "stage", "R-CMP-6", "the corporate timescale has no extension"
-        )
+        raise violation(event, "stage", "R-CMP-6", "the corporate timescale has no extension")
     if event.stage is ComplaintStage.STAGE_3:
-        raise violation(
-            event, "stage", "R-CMP-3", "the stage 3 review panel timescale cannot be extended"
-        )
+        raise violation(event, "stage", "R-CMP-3", "the stage 3 review panel timescale cannot be extended")
     check_stage_event(event, book)
     if event.stage in complaint.extended:
         rule = "R-CMP-1" if event.stage is ComplaintStage.STAGE_1 else "R-CMP-2"

@@ -20,9 +20,7 @@ from ..policy import Policy
 from ..values import ComplaintStage
 
 
-def timescale_working_days(
-    stage: ComplaintStage, *, statutory: bool, extended: bool, policy: Policy
-) -> int:
+def timescale_working_days(stage: ComplaintStage, *, statutory: bool, extended: bool, policy: Policy) -> int:
     """The working days a stage has: R-CMP-1, R-CMP-2, R-CMP-3, or R-CMP-6 when not statutory."""
     if not statutory:
         return policy.corporate_complaint_working_days

@@ -151,7 +151,10 @@ def _counts_of(
     received = found.received
     assert received is not None
     counts = _Counts()
-    inside: Callable[[dt.date | None], bool] = lambda d: d is not None and start <= d <= end
+
+    def inside(day: dt.date | None) -> bool:
+        return day is not None and start <= day <= end
+
     if inside(received.received_on):
         counts.received = 1
         counts.corporate = int(not received.statutory)

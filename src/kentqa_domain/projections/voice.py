@@ -4,7 +4,7 @@ Feedback", "Learning from Compliments and Complaints"; SPEC section 5 ``voice_su
 
 The projection keeps every compliment and feedback item by id, with an index sorted by
 received date, so a period is a slice whatever order the items arrived in. The summary counts
-items received in [start, end] by source, channel, theme, team, and team × theme, with the
+items received in [start, end] by source, channel, theme, team, and team by theme, with the
 count of ratings (1-5, feedback only) and their mean.
 """
 
@@ -217,8 +217,6 @@ def summary(
     """``qa.voice_summary``: items received in [start, end] from ``sources`` that ``allows(team_id)``."""
     wanted = set(sources)
     items = (
-        item
-        for item in projection.between(start, end)
-        if source_of(item) in wanted and allows(item.team_id)
+        item for item in projection.between(start, end) if source_of(item) in wanted and allows(item.team_id)
     )
     return summarise(items, start, end, sources)
