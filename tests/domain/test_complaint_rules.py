@@ -13,6 +13,7 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
+from kentqa_domain.domain import Casebook
 from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
 from tests.conftest import organisation
 
@@ -176,3 +177,19 @@ def test_recording_the_same_complaint_event_twice_is_a_no_op(qa: QualityAssuranc
     first = qa.record_json(respond("stage_1", "2027-01-05"))
     assert qa.record_json(respond("stage_1", "2027-01-05")) == first
     assert qa.stats()["ComplaintResponded"] == 1
+
+
+@pytest.mark.parametrize(("stage", "rule"), [("stage_1", "R-CMP-1"), ("stage_2", "R-CMP-2")])
+def test_R_CMP_1_and_2_the_write_model_itself_allows_one_extension_per_stage(stage: str, rule: str) -> None:
+    """Recording refuses a second, different extension earlier (same identity: a
+    ConflictingEvent); the aggregate keeps the rule too, for callers of the write model."""
+    book = Casebook()
+    for obj in [*organisation()[:1], RECEIVED, escalate("stage_2", "2027-01-10"), extend(stage, "2027-01-11")]:
+        event = kq.events.parse(obj)
+        if stage == "stage_1" and isinstance(event, kq.events.ComplaintEscalated):
+            continue
+        book.check(event)
+        book.apply(event)
+    with pytest.raises(RuleViolation) as caught:
+        book.check(kq.events.parse(extend(stage, "2027-01-12")))
+    assert (caught.value.field, caught.value.rule) == ("stage", rule)
