@@ -32,6 +32,10 @@ from .ledger import Ledger, digest64, identity_key
 from .mapper import EventMapper, Recorded, canonical_body
 from .policy import Policy
 from .projections import PROJECTIONS
+from .projections.complaints import ComplaintRow
+from .projections.complaints import register as register_complaints
+from .projections.complaints_summary import ComplaintsSummary
+from .projections.complaints_summary import summary as summarise_complaints
 from .projections.observation_compliance import ObservationCompliance
 from .projections.observation_rows import (
     Grouping,
@@ -40,8 +44,10 @@ from .projections.observation_rows import (
     ObservationSummaryRow,
 )
 from .projections.observation_summary import learning, summarise
+from .projections.voice import VoiceSummary
+from .projections.voice import summary as summarise_voice
 from .storage import Storage
-from .values import ObservationSetting
+from .values import FeedbackSource, ObservationSetting
 
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
 CHECKPOINT_STREAM = uuid5(STREAM_NAMESPACE, "ledger-checkpoint")
@@ -325,21 +331,9 @@ class QualityAssurance(Application[UUID]):
         statuses are computed from it, the policy and ``as_of``. Events dated after ``as_of``
         are ignored. ``as_worker`` scopes the rows to what that worker may see (R-ACC-1);
         ``team`` keeps one team's rows (an unknown team is an ``UnknownReference``).
+        See docs/observations.md.
         """
-        view = self._observation_view()
-        scope = self._observation_scope(view, as_worker, as_of)
-        if team is not None and team not in view.teams:
-            raise UnknownReference("query", "team", "reference", f"team {team!r} was never registered")
-        if scope is None:
-            return []
-        rows = [
-            row
-            for row in view.compliance_rows(as_of, self.policy)
-            if (team is None or row.team_id == team)
-            and scope.allows(team_id=row.team_id, worker_id=row.worker_id, teams=view.teams)
-        ]
-        rows.sort(key=lambda r: (r.team_id, r.worker_id))
-        return rows
+        return self._compliance("observation_compliance", as_of, as_worker, team)
 
     def observation_summary(
         self,
@@ -352,8 +346,8 @@ class QualityAssurance(Application[UUID]):
         """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5),
         over the rows ``as_worker`` may see (R-ACC-1).
         """
-        grouping = _query_choice(Grouping, by, "by")
-        rows = self.observation_compliance(as_of=as_of, as_worker=as_worker, team=team)
+        grouping = _query_choice("observation_summary", Grouping, by, "by")
+        rows = self._compliance("observation_summary", as_of, as_worker, team)
         return summarise(rows, grouping, self._observation_view().teams)
 
     def observation_learning(
@@ -361,25 +355,26 @@ class QualityAssurance(Application[UUID]):
         *,
         start: dt.date,
         end: dt.date,
+        as_of: dt.date | None = None,
         as_worker: str | None = None,
         team: str | None = None,
-        setting: str | None = None,
+        setting: ObservationSetting | str | None = None,
     ) -> list[ObservationLearningRow]:
         """Framework 4.5 annual learning: judgements per area, then overall, of the observations
-        dated ``start``..``end`` (inclusive), practice and meeting unless ``setting`` says which.
-        An observation belongs to the team its worker was in on the day (R-ACC-1 scopes by it).
+        dated ``start``..``end`` (inclusive; a period still running ends at ``as_of``), practice
+        and meeting unless ``setting`` says which. An observation belongs to the team its worker
+        was in on the day; R-ACC-1 scopes by it and by the observed worker.
         """
-        if end < start:
-            raise InvalidEvent("query", "end", "date-order", "must not be before start")
-        view = self._observation_view()
-        scope = self._observation_scope(view, as_worker, end)
-        if team is not None and team not in view.teams:
-            raise UnknownReference("query", "team", "reference", f"team {team!r} was never registered")
+        query = "observation_learning"
+        start, end = _period(query, start, end, as_of)
         practice = (
             None
             if setting is None
-            else _query_choice(ObservationSetting, setting, "setting") is ObservationSetting.PRACTICE
+            else _query_choice(query, ObservationSetting, setting, "setting") is ObservationSetting.PRACTICE
         )
+        view = self._observation_view()
+        self._check_team(query, view, team)
+        scope = self._observation_scope(query, view, as_worker, end)
         chosen = []
         if scope is not None:
             for _, facts in view.observations_between(start, end):
@@ -392,12 +387,35 @@ class QualityAssurance(Application[UUID]):
                     chosen.append(facts)
         return learning(chosen)
 
+    def _compliance(
+        self, query: str, as_of: object, as_worker: str | None, team: str | None
+    ) -> list[ObservationComplianceRow]:
+        day = _query_date(query, "as_of", as_of)
+        view = self._observation_view()
+        self._check_team(query, view, team)
+        scope = self._observation_scope(query, view, as_worker, day)
+        if scope is None:
+            return []
+        rows = [
+            row
+            for row in view.compliance_rows(day, self.policy)
+            if (team is None or row.team_id == team)
+            and scope.allows(team_id=row.team_id, worker_id=row.worker_id, teams=view.teams)
+        ]
+        rows.sort(key=lambda r: (r.team_id, r.worker_id))
+        return rows
+
+    @staticmethod
+    def _check_team(query: str, view: ObservationCompliance, team: str | None) -> None:
+        if team is not None and team not in view.teams:
+            raise UnknownReference(query, "team", "reference", f"team {team!r} was never registered")
+
     def _observation_view(self) -> ObservationCompliance:
         view: ObservationCompliance = self._fresh().projection(ObservationCompliance.name)
         return view
 
     def _observation_scope(
-        self, view: ObservationCompliance, as_worker: str | None, as_of: dt.date
+        self, query: str, view: ObservationCompliance, as_worker: str | None, as_of: dt.date
     ) -> Scope | None:
         """R-ACC-1 for the observation queries: the principal's role, and their team (and its
         service and area) on ``as_of``; None (nothing visible) if they had left by then.
@@ -406,7 +424,7 @@ class QualityAssurance(Application[UUID]):
             return Scope.everything()
         principal = view.workers.get(as_worker)
         if principal is None or not principal.registered:
-            raise UnknownReference("query", "as", "reference", f"worker {as_worker!r} was never registered")
+            raise UnknownReference(query, "as", "reference", f"worker {as_worker!r} was never registered")
         day = as_of.toordinal()
         if principal.left_on is not None and principal.left_on <= day:
             return None
@@ -424,6 +442,64 @@ class QualityAssurance(Application[UUID]):
     def position(self) -> int:
         """The position of the last event folded into the projections."""
         return self.ledger.position
+
+    # --- queries: complaints and the voice of children and families (R-CMP-1..6) --------
+
+    def _team_filter(self, as_worker: str | None) -> Callable[[str | None], bool]:
+        """R-ACC-1: a predicate on a row's team for ``as_worker`` (rows without a team: all-seeing only)."""
+        scope = self.scope(as_worker)
+        teams = self.ledger.casebook.teams
+        return lambda team_id: scope.allows(team_id=team_id, teams=teams)
+
+    def complaints_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[ComplaintRow]:
+        """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
+
+        R-CMP-1..6; see :class:`~kentqa_domain.projections.complaints.ComplaintRow` and
+        docs/complaints-and-voice.md. Facts dated after ``as_of`` are not counted.
+        """
+        as_of = _query_date("complaints_register", "as_of", as_of)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return register_complaints(ledger.projection("complaints"), self.policy, as_of, allows)
+
+    def complaints_summary(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+    ) -> ComplaintsSummary:
+        """Complaints in [start, end] overall, by service and by team: volumes, stages,
+        outcomes, timeliness share, themes, learning and actions (framework 4.3; R-CMP-1..6).
+
+        For the quarterly learning report and the six-monthly report to senior managers. A
+        period still running is reported up to ``as_of`` (``end`` is then ``as_of``).
+        """
+        start, end = _period("complaints_summary", start, end, as_of)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return summarise_complaints(ledger.projection("complaints"), self.policy, start, end, allows)
+
+    def voice_summary(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+        sources: Iterable[FeedbackSource | str] | None = None,
+    ) -> VoiceSummary:
+        """Compliments and feedback received in [start, end] by source, channel, theme, rating
+        and team, and team by theme: "what are children and families telling us?" (framework
+        4.1, 4.3). ``sources`` limits whose voice is counted (default: everyone's), e.g.
+        ``("child", "young_person", "parent_carer")``.
+        """
+        start, end = _period("voice_summary", start, end, as_of)
+        chosen = _sources(sources)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return summarise_voice(ledger.projection("voice"), start, end, chosen, allows)
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -449,13 +525,49 @@ class QualityAssurance(Application[UUID]):
         self.close()
 
 
-def _query_choice(enum: type[_E], value: object, field: str) -> _E:
+def _query_choice(query: str, enum: type[_E], value: object, field: str) -> _E:
     """A query argument as ``enum``; anything else is an ``InvalidEvent`` naming the field."""
     try:
         return enum(value)
     except ValueError:
         allowed = ", ".join(str(m.value) for m in enum)
-        raise InvalidEvent("query", field, f"enum {enum.__name__}", f"must be one of {allowed}") from None
+        raise InvalidEvent(query, field, f"enum {enum.__name__}", f"must be one of {allowed}") from None
+
+
+def _query_date(query: str, field: str, value: object) -> dt.date:
+    """A query's date argument: a ``date`` (not a datetime), else InvalidEvent naming it."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidEvent(query, field, "type", f"must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+def _period(query: str, start: object, end: object, as_of: object | None) -> tuple[dt.date, dt.date]:
+    """[start, end] with ``end`` brought back to ``as_of`` when the period is still running."""
+    first = _query_date(query, "start", start)
+    last = _query_date(query, "end", end)
+    if as_of is not None:
+        last = min(last, _query_date(query, "as_of", as_of))
+    if last < first:
+        raise InvalidEvent(query, "end", "period", f"the period ends ({last}) before it starts ({first})")
+    return first, last
+
+
+def _sources(sources: Iterable[FeedbackSource | str] | None) -> tuple[FeedbackSource, ...]:
+    """The feedback sources asked for, in SPEC order (None: all of them)."""
+    if sources is None:
+        return tuple(FeedbackSource)
+    if isinstance(sources, str):
+        sources = (sources,)
+    wanted = set()
+    for source in sources:
+        try:
+            wanted.add(FeedbackSource(source))
+        except ValueError:
+            allowed = ", ".join(s.value for s in FeedbackSource)
+            raise InvalidEvent(
+                "voice_summary", "sources", "enum FeedbackSource", f"must be among {allowed}; got {source!r}"
+            ) from None
+    return tuple(s for s in FeedbackSource if s in wanted)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

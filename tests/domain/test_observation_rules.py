@@ -440,3 +440,5 @@ def test_query_arguments_are_checked(qa: QualityAssurance) -> None:
         qa.observation_learning(start=D("2026-01-01"), end=D("2026-12-31"), setting="lunch")
     with pytest.raises(kq.errors.InvalidEvent, match="end"):
         qa.observation_learning(start=D("2026-12-31"), end=D("2026-01-01"))
+    with pytest.raises(kq.errors.InvalidEvent, match=r"observation_compliance\.as_of"):
+        qa.observation_compliance(as_of=dt.datetime(2026, 2, 1, 9, 0))  # type: ignore[arg-type]

@@ -184,6 +184,12 @@ def test_learning_view_counts_judgements_per_area_for_the_period(qa: QualityAssu
     assert (
         rows["knowledge_and_theory"].judged == 0 and rows["knowledge_and_theory"].good_or_better_share is None
     )
+    # A period still running counts only what happened by as_of: O2 (30 Sep) is left out.
+    running = {
+        r.area: r
+        for r in qa.observation_learning(start=D("2026-04-01"), end=D("2027-03-31"), as_of=D("2026-09-29"))
+    }
+    assert (running["overall"].good, running["overall"].inadequate) == (2, 0)
     practice = {
         r.area: r
         for r in qa.observation_learning(start=D("2026-04-01"), end=D("2026-09-30"), setting="practice")
