@@ -90,9 +90,11 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .importing import import_command
     from .status import status
 
     cli.add_command(status)
+    cli.add_command(import_command)
 
 
 _register_groups()
