@@ -73,10 +73,14 @@ def children(handle: BinaryIO) -> Iterator[tuple[Element, dict[Element, int]]]:
     collector = _ChildCollector()
     parser = DefusedXMLParser(target=collector)
     collector.parser = parser
-    while chunk := handle.read(CHUNK):
-        parser.feed(chunk)
-        yield from _drain(collector)
-    parser.close()
+    try:
+        while chunk := handle.read(CHUNK):
+            parser.feed(chunk)
+            yield from _drain(collector)
+        parser.close()
+    except Exception:
+        yield from _drain(collector)  # the children completed before the fault still count
+        raise
     yield from _drain(collector)
 
 
