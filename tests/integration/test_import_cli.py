@@ -41,7 +41,9 @@ def kentqa(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     )
 
 
-def test_import_ssda903_reports_problems_by_row_and_a_second_run_adds_nothing(tables: list[str], tmp_path: Path) -> None:
+def test_import_ssda903_reports_problems_by_row_and_a_second_run_adds_nothing(
+    tables: list[str], tmp_path: Path
+) -> None:
     db = f"sqlite:///{tmp_path / 'qa.db'}"
     first = kentqa("import", "ssda903", *tables, "--db", db, "--as-of", "2026-11-26")
     assert first.returncode == 1, first.stderr[-2000:]  # the sample has bad rows: reported, not fatal
@@ -58,10 +60,17 @@ def test_import_ssda903_reports_problems_by_row_and_a_second_run_adds_nothing(ta
     assert json.loads(kentqa("stats", "--json", "--db", db).stdout) == stats
 
 
-def test_import_cin_census_pseudonymised_with_the_secret_from_the_environment(tables: list[str], tmp_path: Path) -> None:
+def test_import_cin_census_pseudonymised_with_the_secret_from_the_environment(
+    tables: list[str], tmp_path: Path
+) -> None:
     db_file = tmp_path / "qa.db"
     done = kentqa(
-        "import", "cin-census", str(SAMPLE_CIN), "--db", f"sqlite:///{db_file}", "--pseudonymise",
+        "import",
+        "cin-census",
+        str(SAMPLE_CIN),
+        "--db",
+        f"sqlite:///{db_file}",
+        "--pseudonymise",
         env={"KENTQA_PSEUDONYMISE_SECRET": SECRET},
     )
     assert done.returncode == 0, done.stderr
@@ -78,6 +87,8 @@ def test_import_refuses_unknown_formats_and_a_missing_secret(tables: list[str], 
 
 
 def test_progress_bars_can_be_forced_on(tables: list[str], tmp_path: Path) -> None:
-    done = kentqa("import", "cin-census", str(SAMPLE_CIN), "--db", f"sqlite:///{tmp_path / 'qa.db'}", "--progress")
+    done = kentqa(
+        "import", "cin-census", str(SAMPLE_CIN), "--db", f"sqlite:///{tmp_path / 'qa.db'}", "--progress"
+    )
     assert done.returncode == 0
     assert "reading cin-2022.xml" in done.stderr and "recording" in done.stderr

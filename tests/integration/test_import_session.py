@@ -66,9 +66,21 @@ def _write(path: Path, objects: list[dict[str, Any]]) -> Path:
 
 
 LAC = {"type": "ChildBecameLookedAfter", "child_ref": "K1", "on": "2024-01-10"}
-REVIEW = {"type": "ReviewHeld", "review_id": "R1", "child_ref": "K1", "kind": "looked_after_review", "held_on": "2024-02-01"}
+REVIEW = {
+    "type": "ReviewHeld",
+    "review_id": "R1",
+    "child_ref": "K1",
+    "kind": "looked_after_review",
+    "held_on": "2024-02-01",
+}
 CEASED = {"type": "ChildCeasedLookedAfter", "child_ref": "K1", "on": "2024-02-01"}
-STRANGER = {"type": "ReviewHeld", "review_id": "R2", "child_ref": "NOBODY", "kind": "looked_after_review", "held_on": "2024-02-01"}
+STRANGER = {
+    "type": "ReviewHeld",
+    "review_id": "R2",
+    "child_ref": "NOBODY",
+    "kind": "looked_after_review",
+    "held_on": "2024-02-01",
+}
 
 
 def test_the_session_orders_dedupes_reports_and_is_idempotent(qa: QualityAssurance, tmp_path: Path) -> None:
@@ -97,7 +109,9 @@ def test_the_session_orders_dedupes_reports_and_is_idempotent(qa: QualityAssuran
     assert sum(qa.stats().values()) == 3
 
 
-def test_a_second_import_of_a_different_file_with_the_same_events_stores_nothing(qa: QualityAssurance, tmp_path: Path) -> None:
+def test_a_second_import_of_a_different_file_with_the_same_events_stores_nothing(
+    qa: QualityAssurance, tmp_path: Path
+) -> None:
     run_import(qa, LINES, [_write(tmp_path / "a.jsonl", [LAC, REVIEW])])
     report = run_import(qa, LINES, [_write(tmp_path / "b.jsonl", [REVIEW, LAC, CEASED])])
     assert report.stored_by_type == {"ChildCeasedLookedAfter": 1}

@@ -11,37 +11,43 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import xml.etree.ElementTree as ET  # noqa: S405 - the oracle reads the trusted test files only
+import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kentqa_cin_census import IMPORTER
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.importing import ImportOptions, Pseudonymiser, review_id
 from kentqa_domain.importing.session import ImportReport, run_import
 from kentqa_domain.values import ReviewKind
-from kentqa_cin_census import IMPORTER
 
 TODAY = dt.date(2026, 11, 26)
 
 
+def _dates(child: ET.Element, *names: str) -> set[dt.date]:
+    return {dt.date.fromisoformat(e.text or "") for name in names for e in child.iter(name)}
+
+
 def oracle(path: Path, pseudonymiser: Pseudonymiser | None = None) -> list[ev.Event]:
     out: list[ev.Event] = []
-    for child in ET.parse(path).getroot().iter("Child"):
+    for child in ET.parse(path).getroot().iter("Child"):  # noqa: S314 - our own test files
         raw = child.findtext("ChildIdentifiers/LAchildID", "").strip()
         ref = pseudonymiser.ref(raw) if pseudonymiser else raw
-        def dates(*names: str) -> set[dt.date]:
-            return {dt.date.fromisoformat(e.text or "") for name in names for e in child.iter(name)}
-
-        out += [ev.StrategyDiscussionHeld(child_ref=ref, held_on=d) for d in dates("S47ActualStartDate")]
-        out += [ev.ChildProtectionPlanEnded(child_ref=ref, ended_on=d) for d in dates("CPPendDate")]
-        initial = dates("DateOfInitialCPC", "CPPstartDate")
-        reviews = dates("CPPreviewDate")
-        for kind, days in ((ReviewKind.INITIAL_CP_CONFERENCE, initial), (ReviewKind.REVIEW_CP_CONFERENCE, reviews)):
+        out += [
+            ev.StrategyDiscussionHeld(child_ref=ref, held_on=d) for d in _dates(child, "S47ActualStartDate")
+        ]
+        out += [ev.ChildProtectionPlanEnded(child_ref=ref, ended_on=d) for d in _dates(child, "CPPendDate")]
+        initial = _dates(child, "DateOfInitialCPC", "CPPstartDate")
+        reviews = _dates(child, "CPPreviewDate")
+        for kind, days in (
+            (ReviewKind.INITIAL_CP_CONFERENCE, initial),
+            (ReviewKind.REVIEW_CP_CONFERENCE, reviews),
+        ):
             out += [
                 ev.ReviewHeld(review_id=review_id(ref, kind, day), child_ref=ref, kind=kind, held_on=day)
                 for day in days
@@ -68,7 +74,9 @@ def test_sample_imports_as_the_oracle_says_and_a_second_import_adds_nothing(
     assert first.files[str(sample_cin)].rows == 1  # one <Child>
 
 
-def test_sample_pseudonymised_stores_no_ids_upns_or_birth_dates(sample_cin: Path, tmp_path: Path, stored: Any, to_json: Any) -> None:
+def test_sample_pseudonymised_stores_no_ids_upns_or_birth_dates(
+    sample_cin: Path, tmp_path: Path, stored: Any, to_json: Any
+) -> None:
     """Privacy: LAchildID (pseudonymised), UPN, former UPN and dates of birth never reach the store."""
     db = tmp_path / "qa.db"
     secret = Pseudonymiser(b"council-secret-for-tests")
@@ -91,14 +99,18 @@ day_offsets = st.integers(0, 2000)
 @st.composite
 def plans(draw: st.DrawFn, start: dt.date) -> str:
     begin = start + dt.timedelta(days=draw(st.integers(0, 60)))
-    reviews = sorted({begin + dt.timedelta(days=draw(st.integers(0, 400))) for _ in range(draw(st.integers(0, 3)))})
+    reviews = sorted(
+        {begin + dt.timedelta(days=draw(st.integers(0, 400))) for _ in range(draw(st.integers(0, 3)))}
+    )
     end = begin + dt.timedelta(days=draw(st.integers(400, 600))) if draw(st.booleans()) else None
     parts = [f"<CPPstartDate>{begin}</CPPstartDate>"]
     if end:
         parts.append(f"<CPPendDate>{end}</CPPendDate>")
     parts.append("<NumberOfPreviousCPP>0</NumberOfPreviousCPP>")
     if reviews:
-        parts.append("<Reviews>" + "".join(f"<CPPreviewDate>{r}</CPPreviewDate>" for r in reviews) + "</Reviews>")
+        parts.append(
+            "<Reviews>" + "".join(f"<CPPreviewDate>{r}</CPPreviewDate>" for r in reviews) + "</Reviews>"
+        )
     return "<ChildProtectionPlans>" + "".join(parts) + "</ChildProtectionPlans>"
 
 
@@ -129,8 +141,10 @@ def messages(draw: st.DrawFn) -> str:
             f"<Child><ChildIdentifiers><LAchildID>GEN{i}</LAchildID><UPN>A000000000{i:03d}</UPN>"
             f"<PersonBirthDate>2012-01-0{i + 1}</PersonBirthDate></ChildIdentifiers>{cin}</Child>"
         )
-    return "<Message><Header><CollectionDetails><Collection>CIN</Collection></CollectionDetails></Header>" \
+    return (
+        "<Message><Header><CollectionDetails><Collection>CIN</Collection></CollectionDetails></Header>"
         f"<Children>{''.join(children)}</Children></Message>"
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kentqa_ssda903 import IMPORTER
+from kentqa_ssda903.tables import recognise
 
 import kentqa_domain as kq
 from kentqa_domain.importing import ImportOptions
 from kentqa_domain.importing.session import ImportReport, run_import
-from kentqa_ssda903 import IMPORTER
-from kentqa_ssda903.tables import recognise
 
 EPISODES = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
             "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]  # fmt: skip
@@ -83,7 +83,9 @@ def test_bad_dates_codes_and_blank_cells_are_reported_by_row_and_column(write_cs
 def test_missing_columns_refuse_the_file_naming_them(write_csv: Any) -> None:
     """A recognised table without a column the importer needs is refused whole, column named."""
     header = [c for c in EPISODES if c != "REC"]
-    path = write_csv("episodes.csv", header, [episode("A1", "01/04/2020")[:8] + episode("A1", "01/04/2020")[9:]])
+    path = write_csv(
+        "episodes.csv", header, [episode("A1", "01/04/2020")[:8] + episode("A1", "01/04/2020")[9:]]
+    )
     report, stats = run([path])
     assert problems(report) == [("episodes.csv", None, "REC")]
     assert "missing column(s) REC" in report.problems[0].reason
@@ -102,13 +104,17 @@ def test_unrecognised_and_empty_files_are_reported(write_csv: Any, tmp_path: Pat
 
 def test_not_utf8_is_reported_with_the_row(tmp_path: Path) -> None:
     path = tmp_path / "reviews.csv"
-    path.write_bytes(b"CHILD,DOB,REVIEW,REVIEW_CODE\r\nA1,01/01/2010,20/04/2020,PN1\r\nA\xe9,01/01/2010,20/04/2020,PN1\r\n")
+    path.write_bytes(
+        b"CHILD,DOB,REVIEW,REVIEW_CODE\r\nA1,01/01/2010,20/04/2020,PN1\r\nA\xe9,01/01/2010,20/04/2020,PN1\r\n"
+    )
     report, _ = run([path])
     assert any("not UTF-8" in p.reason for p in report.problems)
 
 
 def test_rows_with_the_wrong_number_of_values_are_reported(write_csv: Any) -> None:
-    path = write_csv("r.csv", REVIEWS, [["A1", "01/01/2010", "20/04/2020"], ["A1", "x", "20/04/2020", "PN1", "extra"]])
+    path = write_csv(
+        "r.csv", REVIEWS, [["A1", "01/01/2010", "20/04/2020"], ["A1", "x", "20/04/2020", "PN1", "extra"]]
+    )
     report, _ = run([path])
     assert problems(report) == [("r.csv", 2, None), ("r.csv", 3, None)]
 
@@ -116,7 +122,12 @@ def test_rows_with_the_wrong_number_of_values_are_reported(write_csv: Any) -> No
 @pytest.mark.parametrize("bom", [True, False])
 def test_tables_are_recognised_by_header_not_file_name_with_or_without_bom(write_csv: Any, bom: bool) -> None:
     """A reviews table called episodes.txt and an episodes table called reviews.csv both import."""
-    reviews = write_csv("episodes.txt", list(reversed(REVIEWS)), [list(reversed(["A1", "01/01/2010", "20/04/2020", "PN1"]))], bom=bom)
+    reviews = write_csv(
+        "episodes.txt",
+        list(reversed(REVIEWS)),
+        [list(reversed(["A1", "01/01/2010", "20/04/2020", "PN1"]))],
+        bom=bom,
+    )
     episodes = write_csv("reviews.csv", EPISODES, [episode("A1", "01/04/2020")], bom=bom)
     report, stats = run([reviews, episodes])
     assert report.problems == []

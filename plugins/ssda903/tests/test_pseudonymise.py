@@ -7,10 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from kentqa_ssda903 import IMPORTER
+
 import kentqa_domain as kq
 from kentqa_domain.importing import ImportOptions, Pseudonymiser
 from kentqa_domain.importing.session import run_import
-from kentqa_ssda903 import IMPORTER
 
 EPISODES = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
             "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]  # fmt: skip

@@ -20,13 +20,13 @@ from typing import Any
 import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kentqa_ssda903 import IMPORTER
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.importing import ImportOptions, review_id
 from kentqa_domain.importing.session import run_import
 from kentqa_domain.values import ReviewKind
-from kentqa_ssda903 import IMPORTER
 
 EPISODE_COLUMNS = [
     "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
@@ -175,10 +175,17 @@ def write(path: Path, columns: list[str], rows: list[dict[str, str]], rnd: rando
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(models=returns(), seed=st.integers(0, 2**32), repeats=st.integers(0, 3), bom=st.booleans())
 def test_imported_events_equal_the_oracle_r_lac_1_r_lac_7(
-    tmp_path_factory: Any, stored: Any, to_json: Any, models: list[ChildModel], seed: int, repeats: int, bom: bool
+    tmp_path_factory: Any,
+    stored: Any,
+    to_json: Any,
+    *,
+    models: list[ChildModel],
+    seed: int,
+    repeats: int,
+    bom: bool,
 ) -> None:
     """R-LAC-1, R-LAC-7: the events stored from a generated return are exactly the oracle's."""
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311 - shuffling test files, not secrets
     folder = tmp_path_factory.mktemp("return")
     episodes = [row for m in models for row in episode_rows(m, rnd)]
     reviews = [row for m in models for row in review_rows(m)]

@@ -13,10 +13,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from kentqa_ssda903 import IMPORTER
+
 import kentqa_domain as kq
 from kentqa_domain.importing import ImportOptions
 from kentqa_domain.importing.session import ImportReport, run_import
-from kentqa_ssda903 import IMPORTER
 
 IMPORT_DAY = dt.date(2026, 11, 26)
 
@@ -74,7 +75,9 @@ def test_sample_reviews_each_accounted_for_once_and_a_second_import_adds_nothing
         assert sum(qa.stats().values()) == first.stored
 
 
-def test_sample_stores_no_names_upns_or_postcodes(sample_903: list[Path], tmp_path: Path, store_bytes: Any) -> None:
+def test_sample_stores_no_names_upns_or_postcodes(
+    sample_903: list[Path], tmp_path: Path, store_bytes: Any
+) -> None:
     """Privacy: UPNs (header table) and postcodes (episodes table) never reach the store."""
     db = tmp_path / "qa.db"
     _import(f"sqlite:///{db}", sample_903)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -62,6 +62,7 @@ from .common import EXIT_REFUSED, as_of_date, db_option, open_store
     help="Show progress bars on stderr (default: when stderr is a terminal).",
 )
 def import_command(
+    *,
     format_name: str,
     paths: tuple[Path, ...],
     db: str | None,
@@ -109,7 +110,9 @@ def _pseudonymiser(pseudonymise: bool, secret_file: Path | None) -> Pseudonymise
 
 
 @contextmanager
-def _progress(console: Console, show: bool) -> Iterator[tuple[object, OnRecorded | None]]:
+def _progress(
+    console: Console, show: bool
+) -> Iterator[tuple[Callable[[Path], BinaryIO] | None, OnRecorded | None]]:
     """A reading bar per file (by bytes) and a recording bar (by events), or nothing."""
     if not show:
         yield None, None

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import attrs
 
-SECRET_ENV = "KENTQA_PSEUDONYMISE_SECRET"
+SECRET_ENV = "KENTQA_PSEUDONYMISE_SECRET"  # noqa: S105 - where the secret is, not a secret
 MIN_SECRET_LENGTH = 16
 REF_PREFIX = "p-"
 

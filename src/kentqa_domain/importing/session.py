@@ -187,7 +187,9 @@ def _known_plans(qa: QualityAssurance) -> Callable[[str], frozenset[PlanKind]]:
     return known
 
 
-def _collect(items: Iterable[tuple[SourceLocation, object]], report: ImportReport) -> list[tuple[SourceLocation, Event]]:
+def _collect(
+    items: Iterable[tuple[SourceLocation, object]], report: ImportReport
+) -> list[tuple[SourceLocation, Event]]:
     """Sort the importer's items into the report; events that repeat an earlier one are duplicates."""
     events: list[tuple[SourceLocation, Event]] = []
     first_seen: dict[str, tuple[SourceLocation, Event]] = {}
@@ -217,7 +219,9 @@ def _collect(items: Iterable[tuple[SourceLocation, object]], report: ImportRepor
             file_report.rows = item.rows
             file_report.unit = item.unit
         else:
-            raise TypeError(f"an importer yielded {type(item).__name__}, not an event, Problem, Duplicate or FileRead")
+            raise TypeError(
+                f"an importer yielded {type(item).__name__}, not an event, Problem, Duplicate or FileRead"
+            )
     return events
 
 
@@ -230,7 +234,9 @@ def _record(
     done = 0
     for batch in _batches(ordered, RECORD_BATCH):
 
-        def refused(index: int, error: InvalidEvent, batch: list[tuple[SourceLocation, Event]] = batch) -> None:
+        def refused(
+            index: int, error: InvalidEvent, batch: list[tuple[SourceLocation, Event]] = batch
+        ) -> None:
             report.add_problem(batch[index][0], _refusal(error))
 
         qa.catch_up()  # events others recorded meanwhile are not ours to count as new

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from xml.etree.ElementTree import Element
 
 from kentqa_domain import events as ev
@@ -25,6 +25,9 @@ from kentqa_domain.errors import InvalidEvent
 from kentqa_domain.fields import EARLIEST_DATE, LATEST_DATE
 from kentqa_domain.importing import ImportOptions, Located, Problem, SourceLocation, review_id
 from kentqa_domain.values import ReviewKind
+
+#: Makes the event for a date (None: nothing new, e.g. a conference already seen).
+Maker = Callable[[dt.date], ev.Event | None]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -40,16 +43,22 @@ class _Child:
         self.initial_on: set[dt.date] = set()
 
     def location(self, element: Element, path: str) -> SourceLocation:
-        return SourceLocation(self.file, self.lines.get(element), f"{self.prefix}/{path}" if path else self.prefix)
+        return SourceLocation(
+            self.file, self.lines.get(element), f"{self.prefix}/{path}" if path else self.prefix
+        )
 
 
-def child_events(element: Element, lines: dict[Element, int], index: int, file: str, options: ImportOptions) -> Iterator[Located]:
+def child_events(
+    element: Element, lines: dict[Element, int], index: int, file: str, options: ImportOptions
+) -> Iterator[Located]:
     """The events of the ``index``-th ``<Child>`` (from 1), and the problems found in it."""
     child = _Child(element, lines, index, file)
     id_element = element.find("ChildIdentifiers/LAchildID")
     raw_id = (id_element.text or "").strip() if id_element is not None else ""
     if not raw_id:
-        where = child.location(id_element if id_element is not None else element, "ChildIdentifiers/LAchildID")
+        where = child.location(
+            id_element if id_element is not None else element, "ChildIdentifiers/LAchildID"
+        )
         yield where, Problem("LAchildID is missing or blank: nothing of this child is imported")
         return
     ref = options.child_ref(raw_id)
@@ -64,18 +73,20 @@ def child_events(element: Element, lines: dict[Element, int], index: int, file: 
             path = f"{base}/ChildProtectionPlans[{j}]"
             yield from _dated(child, plan, f"{path}/CPPstartDate", options, _initial(child, ref))
             for r, review in enumerate(plan.iterfind("Reviews/CPPreviewDate"), start=1):
-                yield from _date_of(child, review, f"{path}/Reviews/CPPreviewDate[{r}]", options, _review(ref))
+                yield from _date_of(
+                    child, review, f"{path}/Reviews/CPPreviewDate[{r}]", options, _review(ref)
+                )
             yield from _dated(child, plan, f"{path}/CPPendDate", options, _ended(ref))
 
 
-def _strategy(ref: str):  # type: ignore[no-untyped-def]
+def _strategy(ref: str) -> Maker:
     def make(day: dt.date) -> ev.Event | None:
         return ev.StrategyDiscussionHeld(child_ref=ref, held_on=day)
 
     return make
 
 
-def _initial(child: _Child, ref: str):  # type: ignore[no-untyped-def]
+def _initial(child: _Child, ref: str) -> Maker:
     def make(day: dt.date) -> ev.Event | None:
         if day in child.initial_on:
             return None  # the same conference given again elsewhere in the census
@@ -86,7 +97,7 @@ def _initial(child: _Child, ref: str):  # type: ignore[no-untyped-def]
     return make
 
 
-def _review(ref: str):  # type: ignore[no-untyped-def]
+def _review(ref: str) -> Maker:
     def make(day: dt.date) -> ev.Event | None:
         kind = ReviewKind.REVIEW_CP_CONFERENCE
         return ev.ReviewHeld(review_id=review_id(ref, kind, day), child_ref=ref, kind=kind, held_on=day)
@@ -94,21 +105,25 @@ def _review(ref: str):  # type: ignore[no-untyped-def]
     return make
 
 
-def _ended(ref: str):  # type: ignore[no-untyped-def]
+def _ended(ref: str) -> Maker:
     def make(day: dt.date) -> ev.Event | None:
         return ev.ChildProtectionPlanEnded(child_ref=ref, ended_on=day)
 
     return make
 
 
-def _dated(child: _Child, parent: Element, path: str, options: ImportOptions, make) -> Iterator[Located]:  # type: ignore[no-untyped-def]
+def _dated(
+    child: _Child, parent: Element, path: str, options: ImportOptions, make: Maker
+) -> Iterator[Located]:
     """Each ``<name>`` directly under ``parent`` (``name``: the last step of ``path``)."""
     name = path.rpartition("/")[2]
     for element in parent.findall(name):
         yield from _date_of(child, element, path, options, make)
 
 
-def _date_of(child: _Child, element: Element, path: str, options: ImportOptions, make) -> Iterator[Located]:  # type: ignore[no-untyped-def]
+def _date_of(
+    child: _Child, element: Element, path: str, options: ImportOptions, make: Maker
+) -> Iterator[Located]:
     where = child.location(element, path)
     text = (element.text or "").strip()
     if not text:

@@ -40,12 +40,16 @@ def _read_file(path: Path, options: ImportOptions) -> Iterator[Located]:
             return
         except ParseError as exc:
             line = exc.position[0] if exc.position else None
-            yield SourceLocation(str(path), line), Problem(
-                f"is not well-formed XML ({exc}): nothing after this point is imported"
+            yield (
+                SourceLocation(str(path), line),
+                Problem(f"is not well-formed XML ({exc}): nothing after this point is imported"),
             )
         except DefusedXmlException as exc:
-            yield where, Problem(
-                f"uses an XML feature refused for safety ({type(exc).__name__}): file not imported further"
+            yield (
+                where,
+                Problem(
+                    f"uses an XML feature refused for safety ({type(exc).__name__}): file not imported further"
+                ),
             )
     yield where, FileRead(KIND, count, "children")
 

@@ -50,7 +50,9 @@ def parse_date(text: str, column: str, not_after: dt.date | None) -> dt.date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise BadValue(f"{column} {text} is outside {EARLIEST_DATE:%d/%m/%Y}..{LATEST_DATE:%d/%m/%Y}")
     if not_after is not None and value > not_after:
-        raise BadValue(f"{column} {text} is after {not_after:%d/%m/%Y}, the date of the import: a typing error?")
+        raise BadValue(
+            f"{column} {text} is after {not_after:%d/%m/%Y}, the date of the import: a typing error?"
+        )
     return value
 
 

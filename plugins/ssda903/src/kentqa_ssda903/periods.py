@@ -90,26 +90,35 @@ def _periods(episodes: list[Episode], out: list[Period]) -> Iterator[Located]:
         elif earlier.content() == episode.content():
             yield episode.location, Duplicate(earlier.location)
         else:
-            yield episode.location.at("DECOM"), Problem(
-                f"another episode of this child starts on {show(episode.decom)} "
-                f"(row {earlier.location.row}): row not imported"
+            yield (
+                episode.location.at("DECOM"),
+                Problem(
+                    f"another episode of this child starts on {show(episode.decom)} "
+                    f"(row {earlier.location.row}): row not imported"
+                ),
             )
     current: tuple[Period, Episode] | None = None
     for episode in distinct:
         if current is None:
             last = out[-1] if out else None
             if last is not None and last.end is not None and episode.decom < last.end:
-                yield episode.location.at("DECOM"), Problem(
-                    f"DECOM {show(episode.decom)} is before the child ceased to be looked after on "
-                    f"{show(last.end)} ({last.end_at.describe() if last.end_at else ''}): row not imported"
+                yield (
+                    episode.location.at("DECOM"),
+                    Problem(
+                        f"DECOM {show(episode.decom)} is before the child ceased to be looked after on "
+                        f"{show(last.end)} ({last.end_at.describe() if last.end_at else ''}): row not imported"
+                    ),
                 )
                 continue
             current = (Period(episode.decom, episode.location.at("DECOM"), episode.starts_care), episode)
         elif episode.starts_care:
-            yield episode.location.at("RNE"), Problem(
-                f"RNE S (started to be looked after) but the child has been looked after since "
-                f"{show(current[0].start)} (row {current[1].location.row}) with no leaving code since: "
-                "no new period of care starts here"
+            yield (
+                episode.location.at("RNE"),
+                Problem(
+                    f"RNE S (started to be looked after) but the child has been looked after since "
+                    f"{show(current[0].start)} (row {current[1].location.row}) with no leaving code since: "
+                    "no new period of care starts here"
+                ),
             )
         if episode.ends_care and episode.dec is not None:
             out.append(attrs.evolve(current[0], end=episode.dec, end_at=episode.location.at("DEC")))
@@ -129,15 +138,20 @@ def _reach_back(spans: list[Period], reviews: list[ReviewRow]) -> None:
         spans[0] = attrs.evolve(spans[0], start=earliest.held_on, start_at=earliest.location.at("REVIEW"))
 
 
-def _reviews(reviews: list[ReviewRow], periods: dict[str, list[Period]], options: ImportOptions) -> Iterator[Located]:
+def _reviews(
+    reviews: list[ReviewRow], periods: dict[str, list[Period]], options: ImportOptions
+) -> Iterator[Located]:
     kept: list[ReviewRow] = []
     for row in reviews:
         spans = periods.get(row.child)
         if spans is not None and not any(p.holds(row.held_on) for p in spans):
             shown = "; ".join(p.describe() for p in spans) or "none"
-            yield row.location.at("REVIEW"), Problem(
-                f"REVIEW {show(row.held_on)} is outside the child's periods of care in the episodes "
-                f"({shown}): row not imported"
+            yield (
+                row.location.at("REVIEW"),
+                Problem(
+                    f"REVIEW {show(row.held_on)} is outside the child's periods of care in the episodes "
+                    f"({shown}): row not imported"
+                ),
             )
             continue
         kept.append(row)

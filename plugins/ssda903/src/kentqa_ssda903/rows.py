@@ -88,13 +88,17 @@ def read_file(path: Path, options: ImportOptions, into: Rows) -> Iterator[Locate
         try:
             yield from _read_rows(reader, where, path, options, into)
         except UnicodeDecodeError as exc:
-            yield SourceLocation(str(path), reader.line_num + 1), Problem(
-                f"is not UTF-8 text ({exc.reason} at byte {exc.start} of a block): "
-                "the rest of the file is not imported; save it as UTF-8 CSV"
+            yield (
+                SourceLocation(str(path), reader.line_num + 1),
+                Problem(
+                    f"is not UTF-8 text ({exc.reason} at byte {exc.start} of a block): "
+                    "the rest of the file is not imported; save it as UTF-8 CSV"
+                ),
             )
         except csv.Error as exc:
-            yield SourceLocation(str(path), reader.line_num), Problem(
-                f"is not well-formed CSV ({exc}): the rest of the file is not imported"
+            yield (
+                SourceLocation(str(path), reader.line_num),
+                Problem(f"is not well-formed CSV ({exc}): the rest of the file is not imported"),
             )
 
 
@@ -112,8 +116,9 @@ def _read_rows(
         return
     if recognition.missing:
         missing = ", ".join(recognition.missing)
-        yield where.at(recognition.missing[0]), Problem(
-            f"the {table.name} table is missing column(s) {missing}: file not imported"
+        yield (
+            where.at(recognition.missing[0]),
+            Problem(f"the {table.name} table is missing column(s) {missing}: file not imported"),
         )
         return
     columns = normalise(header)
@@ -127,8 +132,9 @@ def _read_rows(
             continue
         location = SourceLocation(str(path), reader.line_num)
         if len(row) != len(columns):
-            yield location, Problem(
-                f"has {len(row)} values but the header has {len(columns)} columns: row not imported"
+            yield (
+                location,
+                Problem(f"has {len(row)} values but the header has {len(columns)} columns: row not imported"),
             )
             continue
         cells = {name: value.strip() for name, value in zip(columns, row, strict=True)}
@@ -182,7 +188,10 @@ def _parse_row(
         rne = cells["RNE"].upper()
         rec = cells["REC"].upper() or None
         if rne not in RNE_CODES:
-            bad("RNE", f"RNE {cells['RNE']!r:.20} is not a reason for new episode ({', '.join(sorted(RNE_CODES))})")
+            bad(
+                "RNE",
+                f"RNE {cells['RNE']!r:.20} is not a reason for new episode ({', '.join(sorted(RNE_CODES))})",
+            )
         if rec is not None and rec not in REC_CODES:
             bad("REC", f"REC {cells['REC']!r:.20} is not a reason episode ceased (X1 or an E code)")
         if decom and dec and dec < decom:
@@ -207,7 +216,10 @@ def _parse_row(
         held_on = date("REVIEW", required=True)
         code = cells["REVIEW_CODE"].upper() or None
         if code is not None and code not in PARTICIPATION_CODES:
-            bad("REVIEW_CODE", f"REVIEW_CODE {cells['REVIEW_CODE']!r:.20} is not a participation code (PN0..PN7)")
+            bad(
+                "REVIEW_CODE",
+                f"REVIEW_CODE {cells['REVIEW_CODE']!r:.20} is not a participation code (PN0..PN7)",
+            )
         if not problems and held_on is not None:
             into.reviews.append(ReviewRow(location, child, held_on, code))
     return problems
