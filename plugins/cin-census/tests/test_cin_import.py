@@ -96,13 +96,16 @@ def test_sample_pseudonymised_stores_no_ids_upns_or_birth_dates(
 day_offsets = st.integers(0, 2000)
 
 
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
 @st.composite
-def plans(draw: st.DrawFn, start: dt.date) -> str:
-    begin = start + dt.timedelta(days=draw(st.integers(0, 60)))
-    reviews = sorted(
-        {begin + dt.timedelta(days=draw(st.integers(0, 400))) for _ in range(draw(st.integers(0, 3)))}
-    )
-    end = begin + dt.timedelta(days=draw(st.integers(400, 600))) if draw(st.booleans()) else None
+def plan(draw: st.DrawFn, begin: dt.date) -> tuple[str, dt.date | None]:
+    """A plan starting at its initial conference ``begin``: review conferences after it, maybe an end."""
+    end = begin + _days(draw(st.integers(30, 600))) if draw(st.booleans()) else None
+    last = (end - begin).days if end else 600
+    reviews = sorted({begin + _days(draw(st.integers(1, last))) for _ in range(draw(st.integers(0, 3)))})
     parts = [f"<CPPstartDate>{begin}</CPPstartDate>"]
     if end:
         parts.append(f"<CPPendDate>{end}</CPPendDate>")
@@ -111,35 +114,51 @@ def plans(draw: st.DrawFn, start: dt.date) -> str:
         parts.append(
             "<Reviews>" + "".join(f"<CPPreviewDate>{r}</CPPreviewDate>" for r in reviews) + "</Reviews>"
         )
-    return "<ChildProtectionPlans>" + "".join(parts) + "</ChildProtectionPlans>"
+    return "<ChildProtectionPlans>" + "".join(parts) + "</ChildProtectionPlans>", end
 
 
 @st.composite
-def details(draw: st.DrawFn) -> str:
-    referral = dt.date(2015, 4, 1) + dt.timedelta(days=draw(day_offsets))
-    s47 = referral + dt.timedelta(days=draw(st.integers(0, 30)))
-    icpc = s47 + dt.timedelta(days=draw(st.integers(0, 30)))
+def details(draw: st.DrawFn, start: dt.date) -> tuple[str, dt.date | None]:
+    """A CIN episode from ``start``: maybe a section 47 enquiry, its initial conference given in
+    one or both places, and plans one after another. Returns the XML and when it is over
+    (None: a plan is still open)."""
+    referral = start + _days(draw(st.integers(0, 30)))
+    s47 = referral + _days(draw(st.integers(0, 30)))
+    icpc = s47 + _days(draw(st.integers(0, 30)))
     parts = [f"<CINreferralDate>{referral}</CINreferralDate>"]
-    if draw(st.booleans()):  # the ICPC given on the CIN episode too (the same date or another)
-        other = icpc if draw(st.booleans()) else icpc + dt.timedelta(days=draw(st.integers(1, 9)))
-        parts.append(f"<DateOfInitialCPC>{other}</DateOfInitialCPC>")
+    if draw(st.booleans()):  # the ICPC given on the CIN episode too
+        parts.append(f"<DateOfInitialCPC>{icpc}</DateOfInitialCPC>")
     if draw(st.booleans()):
         parts.append(
             f"<Section47><S47ActualStartDate>{s47}</S47ActualStartDate>"
             f"<DateOfInitialCPC>{icpc}</DateOfInitialCPC></Section47>"
         )
-    parts += [draw(plans(icpc)) for _ in range(draw(st.integers(0, 2)))]
-    return "<CINdetails>" + "".join(parts) + "</CINdetails>"
+    over: dt.date | None = icpc
+    begin = icpc
+    for _ in range(draw(st.integers(0, 2))):
+        xml, over = draw(plan(begin))
+        parts.append(xml)
+        if over is None:
+            break
+        begin = over + _days(draw(st.integers(1, 60)))
+    return "<CINdetails>" + "".join(parts) + "</CINdetails>", over
 
 
 @st.composite
 def messages(draw: st.DrawFn) -> str:
     children = []
     for i in range(draw(st.integers(1, 3))):
-        cin = "".join(draw(st.lists(details(), min_size=1, max_size=2)))
+        day: dt.date | None = dt.date(2015, 4, 1) + _days(draw(day_offsets))
+        episodes = []
+        for _ in range(draw(st.integers(1, 2))):
+            if day is None:
+                break
+            xml, over = draw(details(day))
+            episodes.append(xml)
+            day = over + _days(draw(st.integers(1, 100))) if over else None
         children.append(
             f"<Child><ChildIdentifiers><LAchildID>GEN{i}</LAchildID><UPN>A000000000{i:03d}</UPN>"
-            f"<PersonBirthDate>2012-01-0{i + 1}</PersonBirthDate></ChildIdentifiers>{cin}</Child>"
+            f"<PersonBirthDate>2012-01-0{i + 1}</PersonBirthDate></ChildIdentifiers>{''.join(episodes)}</Child>"
         )
     return (
         "<Message><Header><CollectionDetails><Collection>CIN</Collection></CollectionDetails></Header>"

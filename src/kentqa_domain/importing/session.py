@@ -19,7 +19,7 @@ import attrs
 from ..domain.identity import identity_of
 from ..errors import InvalidEvent, UnknownReference
 from ..events import Event
-from ..values import PlanKind
+from ..values import PlanKind, ReviewKind
 from .model import Duplicate, FileRead, Importer, ImportOptions, Problem, SourceLocation
 from .order import recording_key
 
@@ -178,13 +178,31 @@ def run_import(
 
 
 def _known_plans(qa: QualityAssurance) -> Callable[[str], frozenset[PlanKind]]:
+    """The plans the write model holds for a child (its ``Child`` record in the casebook)."""
     children = qa._fresh().casebook.children
 
     def known(child_ref: str) -> frozenset[PlanKind]:
         child = children.get(child_ref)
-        return frozenset(child.plans_seen) if child is not None else frozenset()
+        return _plans_of(child) if child is not None else frozenset()
 
     return known
+
+
+def _plans_of(child: object) -> frozenset[PlanKind]:
+    # The write model's child record has named its facts in more than one way as the rules
+    # grew: a set of plans seen, or the dates of each plan's starts. Read whichever it has.
+    seen = getattr(child, "plans_seen", None)
+    if seen is not None:
+        return frozenset(seen)
+    plans = set()
+    if getattr(child, "lac_starts", None):
+        plans.add(PlanKind.LOOKED_AFTER)
+    reviews = getattr(child, "reviews", {}) or {}
+    if getattr(child, "strategy_discussions", None) or any(
+        kind is ReviewKind.INITIAL_CP_CONFERENCE for kind, _ in reviews.values()
+    ):
+        plans.add(PlanKind.CHILD_PROTECTION)
+    return frozenset(plans)
 
 
 def _collect(
