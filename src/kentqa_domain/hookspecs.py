@@ -43,6 +43,6 @@ def kentqa_register_importers(register: Callable[[str, Any], None]) -> None:
     event, a :class:`~kentqa_domain.importing.Problem` (something not imported, and why), a
     :class:`~kentqa_domain.importing.Duplicate` or a :class:`~kentqa_domain.importing.FileRead`.
     ``options`` (:class:`~kentqa_domain.importing.ImportOptions`) gives the pseudonymiser, the
-    date after which dates are refused and the opener to read files through. A format
-    registered twice is an error naming both plugins.
+    date after which dates are refused, the opener to read files through and the plans the
+    store already holds for a child. A format registered twice is an error naming both plugins.
     """
