@@ -9,10 +9,12 @@ projections. The ledger is checkpointed with its tracking position in one row.
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 from uuid import UUID, uuid5
 
 import attrs
@@ -24,14 +26,29 @@ from eventsourcing.persistence import (
 )
 
 from .access import Scope, scope_for
-from .checkpoints import CHECKPOINT_STREAM, STREAM_NAMESPACE, Checkpoints
-from .errors import ConflictingEvent, InvalidEvent, StorageError
+from .checkpoints import STREAM_NAMESPACE, Checkpoints
+from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import Event, parse
 from .ledger import Ledger, digest64, identity_key
 from .mapper import EventMapper, Recorded, canonical_body
 from .policy import Policy
 from .projections import PROJECTIONS
+from .projections.complaints import ComplaintRow
+from .projections.complaints import register as register_complaints
+from .projections.complaints_summary import ComplaintsSummary
+from .projections.complaints_summary import summary as summarise_complaints
+from .projections.observation_compliance import ObservationCompliance
+from .projections.observation_rows import (
+    Grouping,
+    ObservationComplianceRow,
+    ObservationLearningRow,
+    ObservationSummaryRow,
+)
+from .projections.observation_summary import learning, summarise
+from .projections.voice import VoiceSummary
+from .projections.voice import summary as summarise_voice
 from .storage import Storage
+from .values import FeedbackSource, ObservationSetting
 
 BATCH_SIZE = 500
 CATCH_UP_PAGE = 2_000
@@ -47,8 +64,7 @@ MAX_CONFLICT_RETRIES = 8
 OnInvalid = Callable[[int, InvalidEvent], None]
 #: ``replay(progress=...)`` is told (position folded, last position in the log).
 OnProgress = Callable[[int, int], None]
-
-__all__ = ["CHECKPOINT_STREAM", "STREAM_NAMESPACE", "QualityAssurance", "ReplayReport", "stream_id"]
+_E = TypeVar("_E", bound=Enum)
 
 
 def stream_id(stream: str) -> UUID:
@@ -382,10 +398,186 @@ class QualityAssurance(Application[UUID]):
         book = self._fresh().casebook
         return scope_for(as_worker, workers=book.workers, teams=book.teams, access=self.policy.access)
 
+    # --- queries: observations ---------------------------------------------------------
+
+    def observation_compliance(
+        self, *, as_of: dt.date, as_worker: str | None = None, team: str | None = None
+    ) -> list[ObservationComplianceRow]:
+        """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
+
+        Rows come from the ``observation_compliance`` projection (no replay); due dates and
+        statuses are computed from it, the policy and ``as_of``. Events dated after ``as_of``
+        are ignored. ``as_worker`` scopes the rows to what that worker may see (R-ACC-1);
+        ``team`` keeps one team's rows (an unknown team is an ``UnknownReference``).
+        See docs/observations.md.
+        """
+        return self._compliance("observation_compliance", as_of, as_worker, team)
+
+    def observation_summary(
+        self,
+        *,
+        as_of: dt.date,
+        by: Grouping | str = Grouping.TEAM,
+        as_worker: str | None = None,
+        team: str | None = None,
+    ) -> list[ObservationSummaryRow]:
+        """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5),
+        over the rows ``as_worker`` may see (R-ACC-1).
+        """
+        grouping = _query_choice("observation_summary", Grouping, by, "by")
+        rows = self._compliance("observation_summary", as_of, as_worker, team)
+        return summarise(rows, grouping, self._observation_view().teams)
+
+    def observation_learning(
+        self,
+        *,
+        start: dt.date,
+        end: dt.date,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+        team: str | None = None,
+        setting: ObservationSetting | str | None = None,
+    ) -> list[ObservationLearningRow]:
+        """Framework 4.5 annual learning: judgements per area, then overall, of the observations
+        dated ``start``..``end`` (inclusive; a period still running ends at ``as_of``), practice
+        and meeting unless ``setting`` says which. An observation belongs to the team its worker
+        was in on the day; R-ACC-1 scopes by it and by the observed worker.
+        """
+        query = "observation_learning"
+        start, end = _period(query, start, end, as_of)
+        practice = (
+            None
+            if setting is None
+            else _query_choice(query, ObservationSetting, setting, "setting") is ObservationSetting.PRACTICE
+        )
+        view = self._observation_view()
+        self._check_team(query, view, team)
+        scope = self._observation_scope(query, view, as_worker, end)
+        chosen = []
+        if scope is not None:
+            for _, facts in view.observations_between(start, end):
+                if practice is not None and facts.practice is not practice:
+                    continue
+                team_then = view.team_of(facts.worker_id, dt.date.fromordinal(facts.observed_on))
+                if team is not None and team_then != team:
+                    continue
+                if scope.allows(team_id=team_then, worker_id=facts.worker_id, teams=view.teams):
+                    chosen.append(facts)
+        return learning(chosen)
+
+    def _compliance(
+        self, query: str, as_of: object, as_worker: str | None, team: str | None
+    ) -> list[ObservationComplianceRow]:
+        day = _query_date(query, "as_of", as_of)
+        view = self._observation_view()
+        self._check_team(query, view, team)
+        scope = self._observation_scope(query, view, as_worker, day)
+        if scope is None:
+            return []
+        rows = [
+            row
+            for row in view.compliance_rows(day, self.policy)
+            if (team is None or row.team_id == team)
+            and scope.allows(team_id=row.team_id, worker_id=row.worker_id, teams=view.teams)
+        ]
+        rows.sort(key=lambda r: (r.team_id, r.worker_id))
+        return rows
+
+    @staticmethod
+    def _check_team(query: str, view: ObservationCompliance, team: str | None) -> None:
+        if team is not None and team not in view.teams:
+            raise UnknownReference(query, "team", "reference", f"team {team!r} was never registered")
+
+    def _observation_view(self) -> ObservationCompliance:
+        view: ObservationCompliance = self._fresh().projection(ObservationCompliance.name)
+        return view
+
+    def _observation_scope(
+        self, query: str, view: ObservationCompliance, as_worker: str | None, as_of: dt.date
+    ) -> Scope | None:
+        """R-ACC-1 for the observation queries: the principal's role, and their team (and its
+        service and area) on ``as_of``; None (nothing visible) if they had left by then.
+        """
+        if as_worker is None:
+            return Scope.everything()
+        principal = view.workers.get(as_worker)
+        if principal is None or not principal.registered:
+            raise UnknownReference(query, "as", "reference", f"worker {as_worker!r} was never registered")
+        day = as_of.toordinal()
+        if principal.left_on is not None and principal.left_on <= day:
+            return None
+        team_id = principal.team_on(day)
+        team = view.teams.get(team_id)
+        return Scope(
+            as_worker,
+            self.policy.access.get(principal.role, "own"),
+            team_id=team_id,
+            service=team.service if team else None,
+            area=team.area if team else None,
+        )
+
     @property
     def position(self) -> int:
         """The position of the last event folded into the projections."""
         return self.ledger.position
+
+    # --- queries: complaints and the voice of children and families (R-CMP-1..6) --------
+
+    def _team_filter(self, as_worker: str | None) -> Callable[[str | None], bool]:
+        """R-ACC-1: a predicate on a row's team for ``as_worker`` (rows without a team: all-seeing only)."""
+        scope = self.scope(as_worker)
+        teams = self.ledger.casebook.teams
+        return lambda team_id: scope.allows(team_id=team_id, teams=teams)
+
+    def complaints_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[ComplaintRow]:
+        """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
+
+        R-CMP-1..6; see :class:`~kentqa_domain.projections.complaints.ComplaintRow` and
+        docs/complaints-and-voice.md. Facts dated after ``as_of`` are not counted.
+        """
+        as_of = _query_date("complaints_register", "as_of", as_of)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return register_complaints(ledger.projection("complaints"), self.policy, as_of, allows)
+
+    def complaints_summary(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+    ) -> ComplaintsSummary:
+        """Complaints in [start, end] overall, by service and by team: volumes, stages,
+        outcomes, timeliness share, themes, learning and actions (framework 4.3; R-CMP-1..6).
+
+        For the quarterly learning report and the six-monthly report to senior managers. A
+        period still running is reported up to ``as_of`` (``end`` is then ``as_of``).
+        """
+        start, end = _period("complaints_summary", start, end, as_of)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return summarise_complaints(ledger.projection("complaints"), self.policy, start, end, allows)
+
+    def voice_summary(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+        sources: Iterable[FeedbackSource | str] | None = None,
+    ) -> VoiceSummary:
+        """Compliments and feedback received in [start, end] by source, channel, theme, rating
+        and team, and team by theme: "what are children and families telling us?" (framework
+        4.1, 4.3). ``sources`` limits whose voice is counted (default: everyone's), e.g.
+        ``("child", "young_person", "parent_carer")``.
+        """
+        start, end = _period("voice_summary", start, end, as_of)
+        chosen = _sources(sources)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return summarise_voice(ledger.projection("voice"), start, end, chosen, allows)
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -419,6 +611,51 @@ class ReplayReport:
     resumed_from: int
     folded: int
     position: int
+
+
+def _query_choice(query: str, enum: type[_E], value: object, field: str) -> _E:
+    """A query argument as ``enum``; anything else is an ``InvalidEvent`` naming the field."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in enum)
+        raise InvalidEvent(query, field, f"enum {enum.__name__}", f"must be one of {allowed}") from None
+
+
+def _query_date(query: str, field: str, value: object) -> dt.date:
+    """A query's date argument: a ``date`` (not a datetime), else InvalidEvent naming it."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidEvent(query, field, "type", f"must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+def _period(query: str, start: object, end: object, as_of: object | None) -> tuple[dt.date, dt.date]:
+    """[start, end] with ``end`` brought back to ``as_of`` when the period is still running."""
+    first = _query_date(query, "start", start)
+    last = _query_date(query, "end", end)
+    if as_of is not None:
+        last = min(last, _query_date(query, "as_of", as_of))
+    if last < first:
+        raise InvalidEvent(query, "end", "period", f"the period ends ({last}) before it starts ({first})")
+    return first, last
+
+
+def _sources(sources: Iterable[FeedbackSource | str] | None) -> tuple[FeedbackSource, ...]:
+    """The feedback sources asked for, in SPEC order (None: all of them)."""
+    if sources is None:
+        return tuple(FeedbackSource)
+    if isinstance(sources, str):
+        sources = (sources,)
+    wanted = set()
+    for source in sources:
+        try:
+            wanted.add(FeedbackSource(source))
+        except ValueError:
+            allowed = ", ".join(s.value for s in FeedbackSource)
+            raise InvalidEvent(
+                "voice_summary", "sources", "enum FeedbackSource", f"must be among {allowed}; got {source!r}"
+            ) from None
+    return tuple(s for s in FeedbackSource if s in wanted)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -91,10 +91,15 @@ def plugins(as_json: bool) -> None:
 
 def _register_groups() -> None:
     from .demo import demo
+    from .importing import import_command
+    from .observations import observation_learning, observations
     from .replay import replay
     from .status import status
 
+    status.add_command(observations)
+    status.add_command(observation_learning)
     cli.add_command(status)
+    cli.add_command(import_command)
     cli.add_command(demo)
     cli.add_command(replay)
 
