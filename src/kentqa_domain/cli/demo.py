@@ -189,22 +189,25 @@ def show_dashboards(
     year_start = qa.policy.year_start_month
     cycle_now = cycle_id_for(as_of, year_start)
     last_cycle = last_complete_cycle(as_of, year_start)
-    if callable(getattr(qa, "audit_cycle", None)):
-        value = qa.audit_cycle(cycle_now, as_of=as_of)  # type: ignore[attr-defined]
+    audit_cycle = getattr(qa, "audit_cycle", None)
+    if callable(audit_cycle):
+        value = audit_cycle(cycle_now, as_of=as_of)
         print_object(console, f"Audit cycle {cycle_now} (R-AUD-1..3)", value)
         shown["cycle"] = output.to_plain(value)
     else:
         missing.append("cycle")
-    if callable(getattr(qa, "triad_recommendations", None)):
-        rows = qa.triad_recommendations(last_cycle, as_of=as_of)  # type: ignore[attr-defined]
+    triad_recommendations = getattr(qa, "triad_recommendations", None)
+    if callable(triad_recommendations):
+        rows = triad_recommendations(last_cycle, as_of=as_of)
         console.rule(f"[bold]Triad recommendations for {last_cycle} (R-AUD-4)")
         output.print_table(f"{len(rows)} auditor pairs with a grade gap", rows[:limit], console=console)
         shown["triad"] = {"cycle_id": last_cycle, "rows": len(rows), "top": output.to_plain(rows[:limit])}
     else:
         missing.append("triad")
-    if callable(getattr(qa, "voice_summary", None)):
+    voice_summary = getattr(qa, "voice_summary", None)
+    if callable(voice_summary):
         start = add_months(as_of, -12) + dt.timedelta(days=1)
-        value = qa.voice_summary(start, as_of)  # type: ignore[attr-defined]
+        value = voice_summary(start, as_of)
         print_object(console, f"Voice of children, families, partners and staff, {start} to {as_of}", value)
         shown["voice"] = output.to_plain(value)
     else:
@@ -217,11 +220,12 @@ def show_dashboards(
 
 def write_report(qa: QualityAssurance, as_of: dt.date, path: Path | None, console: Console) -> str | None:
     """Write the HTML learning report for the last complete cycle, if the report exists."""
-    if not callable(getattr(qa, "learning_report", None)):
+    learning_report = getattr(qa, "learning_report", None)
+    if not callable(learning_report):
         console.print("[dim]The learning report is not installed in this version.[/dim]")
         return None
     cycle = last_complete_cycle(as_of, qa.policy.year_start_month)
-    report = qa.learning_report(cycle, as_of=as_of)  # type: ignore[attr-defined]
+    report = learning_report(cycle, as_of=as_of)
     target = path or Path(f"kentqa-learning-{cycle}.html")
     target.write_text(report.to_html(), encoding="utf-8")
     where = str(target.resolve())
