@@ -14,11 +14,12 @@ import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
+from functools import lru_cache
 from typing import Any, TypeVar
 from uuid import UUID, uuid5
 
 import attrs
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     AggregateRecorder,
     IntegrityError,
@@ -30,6 +31,7 @@ from .checkpoints import STREAM_NAMESPACE, Checkpoints
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import Event, parse
 from .ledger import Ledger, digest64, identity_key
+from .log_pages import page_reader
 from .mapper import EventMapper, Recorded, canonical_body
 from .policy import Policy
 from .projections import PROJECTIONS
@@ -57,8 +59,10 @@ CATCH_UP_PAGE = 2_000
 #: their spacing grows too and writing them costs a bounded share of the work (decision 0802).
 CHECKPOINT_EVERY = 20_000
 CHECKPOINT_SHARE = 4
-#: ``replay`` checkpoints at least this often (it is resumable from its newest checkpoint).
-REPLAY_CHECKPOINT_EVERY = 50_000
+#: ``replay`` checkpoints after max(REPLAY_CHECKPOINT_EVERY, position // REPLAY_CHECKPOINT_SHARE)
+#: events (it resumes from its newest checkpoint; each costs a pickle of the whole ledger).
+REPLAY_CHECKPOINT_EVERY = 100_000
+REPLAY_CHECKPOINT_SHARE = 2
 MAX_CONFLICT_RETRIES = 8
 
 OnInvalid = Callable[[int, InvalidEvent], None]
@@ -67,6 +71,7 @@ OnProgress = Callable[[int, int], None]
 _E = TypeVar("_E", bound=Enum)
 
 
+@lru_cache(maxsize=1 << 16)
 def stream_id(stream: str) -> UUID:
     """The eventsourcing originator id of an aggregate stream such as ``"worker:W1"``."""
     return uuid5(STREAM_NAMESPACE, stream)
@@ -82,6 +87,7 @@ class QualityAssurance(Application[UUID]):
         self.policy = policy or Policy()
         super().__init__(env=dict(storage.settings))
         self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
+        self._read_page = page_reader(self.recorder)
         self._signature = Ledger.signature(PROJECTIONS)
         self.checkpoint_store = Checkpoints(
             self.checkpoints, self._signature, dump=self._dump_ledger, load=self._open_ledger
@@ -187,7 +193,8 @@ class QualityAssurance(Application[UUID]):
                 if not isinstance(event, Event):
                     raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
                 key = identity_key(event)
-                digest = digest64(canonical_body(event))
+                body = canonical_body(event)
+                digest = digest64(body)
                 known = ledger.recorded(key)
                 if known is None and key in pending_keys:
                     known = (-1 - pending_keys[key][0], pending_keys[key][1])
@@ -215,7 +222,7 @@ class QualityAssurance(Application[UUID]):
             new_versions[stream] = version
             book.apply(event)
             pending_keys[key] = (len(pending), digest)
-            pending.append(Recorded(stream, version, event))
+            pending.append(Recorded(stream, version, event, body=body))
             pending_meta.append((i, key, digest))
         if pending:
             self._store(pending, pending_meta, results)
@@ -228,17 +235,43 @@ class QualityAssurance(Application[UUID]):
         self, pending: list[Recorded], meta: list[tuple[int, int, int]], results: list[int | None]
     ) -> None:
         try:
-            recordings = self.save(*pending)
+            recordings = self._save_batch(pending)
         except IntegrityError:
             raise
         except PersistenceError as exc:  # the caller rebuilds the write model
             raise StorageError(f"the store refused the batch: {exc}") from exc
+        positions = [recording.notification.id for recording in recordings]
+        first = self.ledger.position + 1
+        if positions == list(range(first, first + len(positions))):
+            # Nobody else wrote in between: fold our own events without reading them back.
+            fold = self.ledger.fold
+            for position, recorded, (i, key, digest) in zip(positions, pending, meta, strict=True):
+                results[i] = position
+                fold(
+                    recorded.event,
+                    recorded.originator_id,
+                    recorded.originator_version,
+                    position,
+                    digest,
+                    casebook=False,
+                    key=key,
+                )
+            self._since_checkpoint += len(positions)
+            return
         own = {}
-        for recording, recorded, (i, _key, digest) in zip(recordings, pending, meta, strict=True):
-            position = recording.notification.id
+        for position, recorded, (i, _key, digest) in zip(positions, pending, meta, strict=True):
             results[i] = position
             own[position] = (recorded, digest)
         self.catch_up(own=own)
+
+    def _save_batch(self, pending: list[Recorded]) -> list[Any]:
+        """``Application.save`` for events we made, without its per-object protocol checks
+        (``isinstance`` against runtime-checkable protocols costs more than storing)."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        processing.events.extend(pending)
+        recordings = self._record(processing)
+        self._notify(recordings)
+        return recordings
 
     # --- catching up and checkpoints ------------------------------------------------------
 
@@ -251,39 +284,26 @@ class QualityAssurance(Application[UUID]):
         """
         folded = 0
         pure = not own  # the write model holds nothing beyond the position: safe to checkpoint
-        fold = self.ledger.fold
-        for position, recorded, digest, is_own in self._new_notifications(own or {}):
-            fold(
-                recorded.event,
-                recorded.originator_id,
-                recorded.originator_version,
-                position,
-                digest,
-                casebook=not is_own,
-            )
-            folded += 1
-            self._since_checkpoint += 1
-            if pure and self._since_checkpoint >= self._checkpoint_interval():
-                self.checkpoint()
-        return folded
-
-    def _new_notifications(
-        self, own: dict[int, tuple[Recorded, int]]
-    ) -> Iterator[tuple[int, Recorded, int, bool]]:
-        mapper = self.event_mapper
+        ledger = self.ledger
+        fold = ledger.fold
+        decode = self.event_mapper.decode_state
+        own = own or {}
         while True:
-            page = self.recorder.select_notifications(start=self.ledger.position + 1, limit=CATCH_UP_PAGE)
-            if not page:
-                return
-            for notification in page:
-                mine = own.get(notification.id)
+            page = self._read_page(ledger.position + 1, CATCH_UP_PAGE)
+            for position, stream, version, topic, state in page:
+                mine = own.get(position)
                 if mine is not None:
-                    yield notification.id, mine[0], mine[1], True
-                    continue
-                recorded, canonical = mapper.decode(notification)
-                yield notification.id, recorded, digest64(canonical), False
+                    recorded, digest = mine
+                    fold(recorded.event, stream, version, position, digest, casebook=False)
+                else:
+                    event, canonical, _at = decode(topic, state, where=f"at position {position}")
+                    fold(event, stream, version, position, digest64(canonical))
+                folded += 1
+                self._since_checkpoint += 1
+                if pure and self._since_checkpoint >= self._checkpoint_interval():
+                    self.checkpoint()
             if len(page) < CATCH_UP_PAGE:
-                return
+                return folded
 
     def _dump_ledger(self, ledger: Ledger) -> bytes:
         blob = zlib.compress(pickle.dumps(ledger, protocol=pickle.HIGHEST_PROTOCOL), 1)
@@ -329,7 +349,7 @@ class QualityAssurance(Application[UUID]):
         """Rebuild the ledger — write model, identity index and every projection — from the log.
 
         Resumable: the rebuild is a new checkpoint generation that checkpoints as it goes
-        (every max(``checkpoint_every``, position // 4) events); if the process dies, the next
+        (every max(``checkpoint_every``, position // 2) events); if the process dies, the next
         ``replay`` continues from that generation's newest checkpoint. ``restart`` starts a
         new generation even so. ``verify`` reads every event with its full validation (slower;
         decision 0801). ``progress(position, last)`` is called after each page of the log.
@@ -348,25 +368,20 @@ class QualityAssurance(Application[UUID]):
             ledger = Ledger(PROJECTIONS)
             ledger.generation = generation
         resumed_from = ledger.position
-        mapper = self.event_mapper
+        decode = self.event_mapper.decode_state
+        fold = ledger.fold
         since = 0
         while True:
-            page = self.recorder.select_notifications(start=ledger.position + 1, limit=CATCH_UP_PAGE)
-            for notification in page:
-                recorded, canonical = mapper.decode(notification, validate=verify)
-                ledger.fold(
-                    recorded.event,
-                    recorded.originator_id,
-                    recorded.originator_version,
-                    notification.id,
-                    digest64(canonical),
-                )
+            page = self._read_page(ledger.position + 1, CATCH_UP_PAGE)
+            for position, stream, version, topic, state in page:
+                event, canonical, _at = decode(topic, state, validate=verify, where=f"at position {position}")
+                fold(event, stream, version, position, digest64(canonical))
             since += len(page)
             if progress is not None:
                 progress(ledger.position, max(ledger.position, self.recorder.max_notification_id() or 0))
             if len(page) < CATCH_UP_PAGE:
                 break
-            if since >= max(checkpoint_every, ledger.position // CHECKPOINT_SHARE):
+            if since >= max(checkpoint_every, ledger.position // REPLAY_CHECKPOINT_SHARE):
                 store.save(ledger)
                 since = 0
         store.save(ledger)

@@ -15,6 +15,7 @@ from uuid import UUID
 from .domain import Casebook
 from .domain.identity import identity_of
 from .events import Event
+from .packed import IdentityIndex, StreamVersions
 from .projections import PROJECTIONS, Projection
 
 
@@ -22,7 +23,8 @@ class Ledger:
     """In-memory state at ``position``; ``fold`` brings it forward one stored event at a time."""
 
     #: Bump when the ledger's own shape changes (projection versions are added to it).
-    format_version = 1
+    #: 2: the identity index and stream versions are packed maps (decision 0803).
+    format_version = 2
     #: Which rebuild of the ledger this is (see :mod:`kentqa_domain.checkpoints`); set on load.
     generation = 0
 
@@ -30,10 +32,10 @@ class Ledger:
         self.position = 0
         self.generation = 0
         self.casebook = Casebook()
-        #: identity key -> (position << 64) | content digest (two small ints in one, to save memory)
-        self.identities: dict[int, int] = {}
-        #: stream id -> last version
-        self.versions: dict[UUID, int] = {}
+        #: identity key -> (position << 64) | content digest, about 40 bytes an event
+        self.identities = IdentityIndex()
+        #: stream id -> last version, about 25 bytes a stream
+        self.versions = StreamVersions()
         self.projections: dict[str, Projection] = {cls.name: cls() for cls in projections}
 
     @classmethod
@@ -46,20 +48,22 @@ class Ledger:
     def fold(
         self,
         event: Event,
-        stream: UUID,
+        stream: UUID | str,
         version: int,
         position: int,
         digest: int,
         *,
         casebook: bool = True,
+        key: int | None = None,
     ) -> None:
         """Apply one stored event to every part of the state.
 
-        ``casebook=False`` when the recording path already applied it while validating.
+        ``casebook=False`` when the recording path already applied it while validating;
+        ``key`` is the event's identity key when the caller has it already.
         """
         if casebook:
             self.casebook.apply(event)
-        self.identities.setdefault(identity_key(event), (position << 64) | digest)
+        self.identities.setdefault(identity_key(event) if key is None else key, (position << 64) | digest)
         if version > self.versions.get(stream, 0):
             self.versions[stream] = version
         for projection in self.projections.values():

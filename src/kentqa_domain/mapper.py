@@ -30,6 +30,8 @@ class Recorded:
     originator_version: int
     event: Event
     recorded_at: str = attrs.field(factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    #: the event's canonical JSON body, when the recording path has it already
+    body: bytes | None = attrs.field(default=None, eq=False, repr=False)
 
 
 def canonical_body(event: Event) -> bytes:
@@ -46,7 +48,7 @@ class EventMapper(Mapper[UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         recorded: Recorded = domain_event
-        body = canonical_body(recorded.event)
+        body = recorded.body if recorded.body is not None else canonical_body(recorded.event)
         state = b'{"at":"' + recorded.recorded_at.encode() + b'","e":' + body + b"}"
         return StoredEvent(
             originator_id=recorded.originator_id,
@@ -74,35 +76,40 @@ class EventMapper(Mapper[UUID]):
         return recorded
 
     def decode(self, stored: StoredEvent, *, validate: bool = False) -> tuple[Recorded, bytes]:
-        """The :class:`Recorded` event and its canonical body bytes.
+        """The :class:`Recorded` event and its canonical body bytes."""
+        event, canonical, recorded_at = self.decode_state(
+            stored.topic, stored.state, validate=validate, where=f"{stored.originator_id} v{stored.originator_version}"
+        )
+        originator = stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
+        return Recorded(originator, stored.originator_version, event, recorded_at), canonical
+
+    def decode_state(
+        self, topic: str, state: bytes, *, validate: bool = False, where: str = ""
+    ) -> tuple[Event, bytes, str]:
+        """(event, canonical body bytes, recorded at) from a stored row's topic and state.
 
         Stored events were validated when recorded, so by default they are rebuilt without
         running the validators again (:mod:`kentqa_domain.trusted`, decision 0801);
         ``validate=True`` runs the full validation, as ``kentqa replay --verify`` does.
         """
-        if stored.topic not in EVENT_TYPES:
-            raise MapperDeserialisationError(f"unknown event type {stored.topic!r} in the store")
+        if topic not in EVENT_TYPES:
+            raise MapperDeserialisationError(f"unknown event type {topic!r} in the store")
         try:
-            raw = self.unseal(stored.state)
+            raw = self.unseal(state) if self.cipher or self.compressor else state
             data = orjson.loads(raw)
             body = data["e"]
             if validate:
-                event = structure_event({"type": stored.topic, **body})
+                event = structure_event({"type": topic, **body})
             else:
-                event = trusted_event(stored.topic, body)
+                event = trusted_event(topic, body)
         except Exception as exc:
-            raise MapperDeserialisationError(
-                f"could not read stored {stored.topic} {stored.originator_id} "
-                f"v{stored.originator_version}: {exc}"
-            ) from exc
-        if raw.startswith(_STATE_PREFIX) and raw.endswith(b"}") and not validate:
+            raise MapperDeserialisationError(f"could not read stored {topic} {where}: {exc}") from exc
+        if not validate and raw.startswith(_STATE_PREFIX) and raw.endswith(b"}"):
             # The body bytes exactly as canonical_body wrote them (keys sorted).
             canonical = raw[raw.index(_BODY_KEY) + len(_BODY_KEY) : -1]
         else:
             canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-        originator = stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
-        recorded = Recorded(originator, stored.originator_version, event, data["at"])
-        return recorded, canonical
+        return event, canonical, data["at"]
 
 
 _STATE_PREFIX = b'{"at":"'

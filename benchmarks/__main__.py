@@ -1,0 +1,257 @@
+"""``python -m benchmarks``: kentqa against bare eventsourcing, the same work on the same back end.
+
+Phases, in one process run (each kentqa phase before its bare counterpart, so the peak RSS
+reported is kentqa's alone):
+
+1. ingest: ``record_many`` of N realistic events (one synthetic council over the years,
+   validation and idempotency included), in chunks; the SPEC section 5 queries are timed
+   after N/10 events and again after N;
+2. replay: ``qa.replay()`` rebuilds every projection from the log;
+3. bare ingest: the same events as equivalent aggregates saved 100 at a time;
+4. bare replay: reading the log and decoding every event (no projections).
+
+Prints a table, then one JSON line:
+``{"ingest_ratio": ..., "replay_ratio": ..., "query_flatness": ..., "rss_mb": ...}``
+(ratios > 1 mean kentqa is faster; query_flatness is the worst query's time after N over
+its time after N/10). See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import kentqa_domain as kq
+from kentqa_domain.domain import Casebook
+
+from . import bare, machine, queries, workload
+
+CHUNK = 10_000
+
+
+class Clock:
+    """Wall and CPU seconds of the timed sections."""
+
+    def __init__(self) -> None:
+        self.wall = 0.0
+        self.cpu = 0.0
+
+    def __enter__(self) -> Clock:
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall += time.perf_counter() - self._wall
+        self.cpu += time.process_time() - self._cpu
+
+
+def _say(quiet: bool, text: str) -> None:
+    if not quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def _urls(backend: str, work: Path, postgres: str | None) -> tuple[str, dict[str, str], Any]:
+    """(kentqa URL, bare eventsourcing settings, a cleanup) for the back end."""
+    if backend == "sqlite":
+        return (
+            f"sqlite:///{work / 'kentqa.db'}",
+            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(work / "bare.db")},
+            None,
+        )
+    if backend == "memory":
+        return "memory://", {"PERSISTENCE_MODULE": "eventsourcing.popo"}, None
+    # PostgreSQL: a server from --postgres / KENTQA_TEST_POSTGRES, else a throwaway cluster.
+    from tests.pgserver import Cluster
+
+    cluster = None
+    if postgres is None:
+        cluster = Cluster()
+        postgres = cluster.start()
+    from .postgres import databases
+
+    kentqa_url, settings = databases(postgres)
+    return kentqa_url, settings, cluster
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(args.dir or tempfile.mkdtemp(prefix="kentqa-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    kentqa_url, bare_settings, cluster = _urls(args.backend, work, args.postgres)
+    results: dict[str, Any] = {"events": args.events, "backend": args.backend, "machine": machine.describe()}
+    try:
+        qa = kq.connect(kentqa_url, policy=kq.Policy())
+        kentqa_ingest(qa, args, results)
+        _say(args.quiet, "kentqa: replaying every projection from the log")
+        with Clock() as replay:
+            report = qa.replay(restart=True)
+        results["kentqa_replay"] = {"wall": replay.wall, "cpu": replay.cpu, "events": report.folded}
+        results["ledger_parts_kb"] = _ledger_parts(qa)
+        qa.close()
+        results["rss_mb"] = machine.peak_rss_mb()
+        app = bare.BareApplication(env=bare_settings)
+        bare_ingest(app, args, results)
+        _say(args.quiet, "bare eventsourcing: reading and decoding the log")
+        with Clock() as replay_bare:
+            read = bare.read_and_decode(app)
+        results["bare_replay"] = {"wall": replay_bare.wall, "cpu": replay_bare.cpu, "events": read}
+        app.close()
+    finally:
+        if cluster is not None:
+            cluster.remove()
+        if not args.keep and args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return summarise(results)
+
+
+def kentqa_ingest(qa: Any, args: argparse.Namespace, results: dict[str, Any]) -> None:
+    """``record_many`` in chunks; the queries are timed after N/10 events and after N."""
+    n = args.events
+    first_point = max(1, n // 10)
+    ingest = Clock()
+    recorded = 0
+    last_day = dt.date.min
+    _say(args.quiet, f"kentqa: recording {n:,} events into {qa.storage.display}")
+    for chunk in workload.chunks(n, CHUNK, seed=args.seed):
+        cut = first_point - recorded if recorded < first_point <= recorded + len(chunk) else len(chunk)
+        for part in (chunk[:cut], chunk[cut:]):
+            if not part:
+                continue
+            with ingest:
+                qa.record_many(part)
+            recorded += len(part)
+            last_day = max(last_day, *(e.business_date for e in part))
+            if recorded == first_point:
+                results["as_of_first"] = last_day.isoformat()
+                results["queries_first"] = queries.time_queries(qa, last_day)
+        _say(args.quiet, f"  {recorded:,} events, {recorded / ingest.wall:,.0f} per second")
+    results["as_of_last"] = last_day.isoformat()
+    results["queries_last"] = queries.time_queries(qa, last_day)
+    results["kentqa_ingest"] = {"wall": ingest.wall, "cpu": ingest.cpu, "events": recorded}
+
+
+def bare_ingest(app: bare.BareApplication, args: argparse.Namespace, results: dict[str, Any]) -> None:
+    """The same events as aggregates, saved 100 at a time (converted before timing)."""
+    ingest = Clock()
+    book = Casebook()
+    saver = bare.BareIngest(app)
+    stored = 0
+    _say(args.quiet, "bare eventsourcing: saving the same events as aggregates, 100 per save")
+    for chunk in workload.chunks(args.events, CHUNK, seed=args.seed):
+        ops = list(bare.operations(chunk, book))
+        with ingest:
+            saver.apply(ops)
+        stored += len(ops)
+    with ingest:
+        saver.flush()
+    results["bare_ingest"] = {"wall": ingest.wall, "cpu": ingest.cpu, "events": stored}
+
+
+def _ledger_parts(qa: kq.QualityAssurance) -> dict[str, float]:  # type: ignore[name-defined]
+    """Pickled size of each part of the ledger (where its memory goes), in kB."""
+    import pickle
+
+    ledger = qa.ledger
+    parts: dict[str, Any] = {
+        "identities": ledger.identities,
+        "versions": ledger.versions,
+        "casebook": ledger.casebook,
+        **{f"projection {k}": v for k, v in ledger.projections.items()},
+    }
+    return {k: round(len(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) / 1024, 1) for k, v in parts.items()}
+
+
+def _rate(part: dict[str, float], clock: str) -> float:
+    return part["events"] / part[clock] if part[clock] else 0.0
+
+
+def summarise(results: dict[str, Any]) -> dict[str, Any]:
+    for clock in ("wall", "cpu"):
+        results[f"ingest_ratio_{clock}"] = _rate(results["kentqa_ingest"], clock) / _rate(results["bare_ingest"], clock)
+        results[f"replay_ratio_{clock}"] = _rate(results["kentqa_replay"], clock) / _rate(results["bare_replay"], clock)
+    flat = {}
+    for name, last in results["queries_last"].items():
+        first = results["queries_first"].get(name)
+        if first:
+            flat[name] = last["ms"] / first["ms"] if first["ms"] else 0.0
+    results["query_ratios"] = flat
+    results["query_flatness"] = max(flat.values()) if flat else None
+    return results
+
+
+def print_report(results: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True)
+    m = results["machine"]
+    console.print(
+        f"[bold]{results['events']:,} events on {results['backend']}[/bold] — {m['cpu']} x {m['cpus']}, "
+        f"Python {m['python']}, SQLite {m['sqlite']}, eventsourcing {m['eventsourcing']}, "
+        f"load average {m['load_average']}"
+    )
+    table = Table(title="Throughput (events per second)", title_justify="left")
+    for col in ("phase", "kentqa", "bare eventsourcing", "ratio (wall)", "ratio (CPU)"):
+        table.add_column(col, justify="right")
+    for phase, ours, theirs in (("ingest", "kentqa_ingest", "bare_ingest"), ("replay", "kentqa_replay", "bare_replay")):
+        table.add_row(
+            phase,
+            f"{_rate(results[ours], 'wall'):,.0f}",
+            f"{_rate(results[theirs], 'wall'):,.0f}",
+            f"{results[f'{phase}_ratio_wall']:.2f}",
+            f"{results[f'{phase}_ratio_cpu']:.2f}",
+        )
+    console.print(table)
+    table = Table(title=f"Queries (median ms) after {results['events'] // 10:,} and {results['events']:,} events", title_justify="left")
+    for col in ("query", "first ms", "rows", "last ms", "rows", "last / first"):
+        table.add_column(col, justify="right")
+    for name, last in results["queries_last"].items():
+        first = results["queries_first"].get(name, {"ms": 0.0, "rows": 0})
+        table.add_row(
+            name, f"{first['ms']:.1f}", f"{first['rows']:,}", f"{last['ms']:.1f}", f"{last['rows']:,}",
+            f"{results['query_ratios'].get(name, 0.0):.2f}",
+        )
+    console.print(table)
+    parts = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(results["ledger_parts_kb"].items(), key=lambda x: -x[1]))
+    console.print(f"Peak RSS {results['rss_mb']} MB. Ledger parts (pickled kB): {parts}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000, help="events to record (default 1,000,000)")
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "memory"), default="sqlite")
+    parser.add_argument("--postgres", metavar="URL", default=None, help="a PostgreSQL server (else KENTQA_TEST_POSTGRES, else a throwaway cluster)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", default=None, help="where the SQLite files go (default: a temporary folder, removed)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--quiet", action="store_true", help="print only the JSON line")
+    parser.add_argument("--full-json", action="store_true", help="print every figure as JSON before the summary line")
+    args = parser.parse_args(argv)
+    if args.backend == "postgres" and args.postgres is None:
+        import os
+
+        args.postgres = os.environ.get("KENTQA_TEST_POSTGRES") or None
+    results = run(args)
+    if not args.quiet:
+        print_report(results)
+    if args.full_json:
+        print(json.dumps(results, default=str))
+    line = {
+        "ingest_ratio": round(results["ingest_ratio_wall"], 3),
+        "replay_ratio": round(results["replay_ratio_wall"], 3),
+        "query_flatness": None if results["query_flatness"] is None else round(results["query_flatness"], 3),
+        "rss_mb": results["rss_mb"],
+    }
+    print(json.dumps(line))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
