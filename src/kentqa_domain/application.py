@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
@@ -59,10 +60,10 @@ CATCH_UP_PAGE = 2_000
 #: their spacing grows too and writing them costs a bounded share of the work (decision 0802).
 CHECKPOINT_EVERY = 20_000
 CHECKPOINT_SHARE = 4
-#: ``replay`` checkpoints after max(REPLAY_CHECKPOINT_EVERY, position // REPLAY_CHECKPOINT_SHARE)
-#: events (it resumes from its newest checkpoint; each costs a pickle of the whole ledger).
-REPLAY_CHECKPOINT_EVERY = 100_000
-REPLAY_CHECKPOINT_SHARE = 2
+#: ``replay`` checkpoints every REPLAY_CHECKPOINT_SECONDS of work (and at the end), so a killed
+#: replay resumes from at most that far back while checkpoints (each a pickle of the whole
+#: ledger) cost a small share of a long replay; ``checkpoint_every=N`` counts events instead.
+REPLAY_CHECKPOINT_SECONDS = 60.0
 MAX_CONFLICT_RETRIES = 8
 
 OnInvalid = Callable[[int, InvalidEvent], None]
@@ -344,12 +345,13 @@ class QualityAssurance(Application[UUID]):
         progress: OnProgress | None = None,
         verify: bool = False,
         restart: bool = False,
-        checkpoint_every: int = REPLAY_CHECKPOINT_EVERY,
+        checkpoint_every: int | None = None,
     ) -> ReplayReport:
         """Rebuild the ledger — write model, identity index and every projection — from the log.
 
         Resumable: the rebuild is a new checkpoint generation that checkpoints as it goes
-        (every max(``checkpoint_every``, position // 2) events); if the process dies, the next
+        (every REPLAY_CHECKPOINT_SECONDS of work, or every ``checkpoint_every`` events when given);
+        if the process dies, the next
         ``replay`` continues from that generation's newest checkpoint. ``restart`` starts a
         new generation even so. ``verify`` reads every event with its full validation (slower;
         decision 0801). ``progress(position, last)`` is called after each page of the log.
@@ -371,6 +373,7 @@ class QualityAssurance(Application[UUID]):
         decode = self.event_mapper.decode_state
         fold = ledger.fold
         since = 0
+        last_checkpoint = time.monotonic()
         while True:
             page = self._read_page(ledger.position + 1, CATCH_UP_PAGE)
             for position, stream, version, topic, state in page:
@@ -381,9 +384,15 @@ class QualityAssurance(Application[UUID]):
                 progress(ledger.position, max(ledger.position, self.recorder.max_notification_id() or 0))
             if len(page) < CATCH_UP_PAGE:
                 break
-            if since >= max(checkpoint_every, ledger.position // REPLAY_CHECKPOINT_SHARE):
+            due = (
+                since >= checkpoint_every
+                if checkpoint_every is not None
+                else time.monotonic() - last_checkpoint >= REPLAY_CHECKPOINT_SECONDS
+            )
+            if due:
                 store.save(ledger)
                 since = 0
+                last_checkpoint = time.monotonic()
         store.save(ledger)
         store.finish_generation(generation)
         self.ledger = ledger

@@ -64,8 +64,7 @@ class Ledger:
         if casebook:
             self.casebook.apply(event)
         self.identities.setdefault(identity_key(event) if key is None else key, (position << 64) | digest)
-        if version > self.versions.get(stream, 0):
-            self.versions[stream] = version
+        self.versions.raise_to(stream, version)
         for projection in self.projections.values():
             projection.apply(event, position)
         self.position = max(self.position, position)

@@ -161,6 +161,18 @@ class StreamVersions(PackedMap):
             raise KeyError(stream)
         return found
 
+    def raise_to(self, stream: UUID | str, version: int) -> None:
+        """Set the stream's version to ``version`` unless it is already at least that."""
+        key = _fold(stream)
+        b = key >> (64 - self._bits)
+        keys = self._keys[b]
+        if key in keys:
+            values = self._values[b]
+            i = keys.index(key)
+            values[i] = max(values[i], version)
+            return
+        self.set_int(key, version)
+
     def keys(self) -> Iterator[int]:
         """The folded 64-bit stream keys (``dict(versions)`` maps them to versions)."""
         return (key for key, _version in self.items_int())

@@ -6,7 +6,6 @@ import time
 
 import click
 
-from ..application import REPLAY_CHECKPOINT_EVERY
 from . import output
 from .common import db_option, open_store
 from .progress import progress
@@ -19,13 +18,12 @@ from .progress import progress
 @click.option(
     "--checkpoint-every",
     type=click.IntRange(100, None),
-    default=REPLAY_CHECKPOINT_EVERY,
-    show_default=True,
+    default=None,
     metavar="N",
-    help="Checkpoint at least every N events (and every quarter of the position), so a killed replay resumes.",
+    help="Checkpoint every N events (default: every minute of work), so a killed replay resumes from there.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (no progress bar).")
-def replay(*, db: str | None, verify: bool, restart: bool, checkpoint_every: int, as_json: bool) -> None:
+def replay(*, db: str | None, verify: bool, restart: bool, checkpoint_every: int | None, as_json: bool) -> None:
     """Rebuild the write model, the identity index and every projection from the event log.
 
     The rebuild checkpoints as it goes. If it is interrupted (Ctrl-C, a crash, a kill), run
