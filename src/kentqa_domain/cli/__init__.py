@@ -1,8 +1,8 @@
 """The ``kentqa`` command line (SPEC section 8). One module per command group.
 
 Every command takes ``--db URL`` (default ``$KENTQA_DB``, else ``sqlite:///./kentqa.db``).
-Exit status: 0 success, 1 some input refused or a check failed, 2 usage error, 3 storage or
-plugin error.
+Exit status (docs/cli.md): 0 success, 1 some input refused or a check failed, 2 usage
+error, 3 storage, plugin or file system error, 70 internal error, 130 interrupted.
 """
 
 from __future__ import annotations

@@ -12,9 +12,13 @@ import click
 from .. import connect
 from ..application import QualityAssurance
 
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
-EXIT_STORAGE = 3
+#: Exit statuses a script can rely on (docs/cli.md).
+EXIT_OK = 0
+EXIT_REFUSED = 1  # input refused (InvalidEvent) or a check failed
+EXIT_USAGE = 2  # a bad command line (click's own status for usage errors)
+EXIT_STORAGE = 3  # the store, a plugin or the file system failed
+EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE): the message and traceback say where
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from typing import Any
 
 import click
 
 from ..errors import KentQAError
 from . import output
-from .common import EXIT_REFUSED, EXIT_STORAGE, db_option, open_store
+from .common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_STORAGE, db_option, open_store
 
 
 class KentQAGroup(click.Group):
-    """Turns library errors into one clear line and a documented exit status."""
+    """Turns every failure into one clear line on stderr and a documented exit status
+    (docs/cli.md): 1 refused, 2 usage, 3 storage/plugin/file system, 70 internal error,
+    130 interrupted."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -22,6 +25,18 @@ class KentQAGroup(click.Group):
             click.echo(f"kentqa: error: {exc}", err=True)
             code = EXIT_REFUSED if isinstance(exc, ValueError) else EXIT_STORAGE
             ctx.exit(code)
+        except KeyboardInterrupt:
+            click.echo("kentqa: interrupted (what was stored stays stored; kentqa replay resumes)", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as exc:
+            click.echo(f"kentqa: error: {exc}", err=True)
+            ctx.exit(EXIT_STORAGE)
+        except Exception as exc:  # noqa: BLE001 - a bug: say so, with the traceback, under its own status
+            traceback.print_exc()
+            click.echo(f"kentqa: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+            ctx.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=KentQAGroup, context_settings={"help_option_names": ["-h", "--help"]})
