@@ -89,13 +89,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         qa = kq.connect(kentqa_url, policy=kq.Policy())
         kentqa_ingest(qa, args, results)
+        results["rss_mb_after_ingest"] = machine.peak_rss_mb()
         _say(args.quiet, "kentqa: replaying every projection from the log")
         with Clock() as replay:
             report = qa.replay(restart=True)
         results["kentqa_replay"] = {"wall": replay.wall, "cpu": replay.cpu, "events": report.folded}
-        results["ledger_parts_kb"] = _ledger_parts(qa)
         qa.close()
         results["rss_mb"] = machine.peak_rss_mb()
+        results["ledger_parts_kb"] = _ledger_parts(qa)
         app = bare.BareApplication(env=bare_settings)
         bare_ingest(app, args, results)
         _say(args.quiet, "bare eventsourcing: reading and decoding the log")
@@ -220,7 +221,10 @@ def print_report(results: dict[str, Any]) -> None:
         )
     console.print(table)
     parts = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(results["ledger_parts_kb"].items(), key=lambda x: -x[1]))
-    console.print(f"Peak RSS {results['rss_mb']} MB. Ledger parts (pickled kB): {parts}")
+    console.print(
+        f"Peak RSS {results['rss_mb']} MB ({results['rss_mb_after_ingest']} MB after ingest). "
+        f"Ledger parts (pickled kB): {parts}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

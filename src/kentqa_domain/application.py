@@ -10,6 +10,7 @@ projections. The ledger is checkpointed with its tracking position in one row.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import pickle
 import time
 import zlib
@@ -72,7 +73,7 @@ OnProgress = Callable[[int, int], None]
 _E = TypeVar("_E", bound=Enum)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def stream_id(stream: str) -> UUID:
     """The eventsourcing originator id of an aggregate stream such as ``"worker:W1"``."""
     return uuid5(STREAM_NAMESPACE, stream)
@@ -297,7 +298,7 @@ class QualityAssurance(Application[UUID]):
                     recorded, digest = mine
                     fold(recorded.event, stream, version, position, digest, casebook=False)
                 else:
-                    event, canonical, _at = decode(topic, state, where=f"at position {position}")
+                    event, canonical, _at = decode(topic, state, position=position)
                     fold(event, stream, version, position, digest64(canonical))
                 folded += 1
                 self._since_checkpoint += 1
@@ -307,8 +308,18 @@ class QualityAssurance(Application[UUID]):
                 return folded
 
     def _dump_ledger(self, ledger: Ledger) -> bytes:
-        blob = zlib.compress(pickle.dumps(ledger, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        return self.event_mapper.seal(blob)
+        """Pickled straight into a compressor: the uncompressed pickle is never held whole."""
+        out = io.BytesIO()
+        compressor = zlib.compressobj(1)
+
+        class Sink:
+            @staticmethod
+            def write(data: bytes) -> None:
+                out.write(compressor.compress(data))
+
+        pickle.Pickler(Sink(), protocol=pickle.HIGHEST_PROTOCOL).dump(ledger)
+        out.write(compressor.flush())
+        return self.event_mapper.seal(out.getvalue())
 
     def _open_ledger(self, state: bytes) -> Any:
         return pickle.loads(zlib.decompress(self.event_mapper.unseal(state)))  # noqa: S301 - written by this library only
@@ -369,6 +380,24 @@ class QualityAssurance(Application[UUID]):
         if ledger is None:
             ledger = Ledger(PROJECTIONS)
             ledger.generation = generation
+        # The old ledger is let go now, not at the end: two ledgers would double the memory.
+        self.ledger = ledger
+        try:
+            return self._replay(ledger, generation, progress=progress, verify=verify, checkpoint_every=checkpoint_every)
+        except BaseException:
+            self.ledger = self._load_ledger()
+            raise
+
+    def _replay(
+        self,
+        ledger: Ledger,
+        generation: int,
+        *,
+        progress: OnProgress | None,
+        verify: bool,
+        checkpoint_every: int | None,
+    ) -> ReplayReport:
+        store = self.checkpoint_store
         resumed_from = ledger.position
         decode = self.event_mapper.decode_state
         fold = ledger.fold
@@ -377,7 +406,7 @@ class QualityAssurance(Application[UUID]):
         while True:
             page = self._read_page(ledger.position + 1, CATCH_UP_PAGE)
             for position, stream, version, topic, state in page:
-                event, canonical, _at = decode(topic, state, validate=verify, where=f"at position {position}")
+                event, canonical, _at = decode(topic, state, validate=verify, position=position)
                 fold(event, stream, version, position, digest64(canonical))
             since += len(page)
             if progress is not None:
@@ -395,7 +424,6 @@ class QualityAssurance(Application[UUID]):
                 last_checkpoint = time.monotonic()
         store.save(ledger)
         store.finish_generation(generation)
-        self.ledger = ledger
         self._generation = generation
         self._since_checkpoint = 0
         return ReplayReport(

@@ -77,14 +77,12 @@ class EventMapper(Mapper[UUID]):
 
     def decode(self, stored: StoredEvent, *, validate: bool = False) -> tuple[Recorded, bytes]:
         """The :class:`Recorded` event and its canonical body bytes."""
-        event, canonical, recorded_at = self.decode_state(
-            stored.topic, stored.state, validate=validate, where=f"{stored.originator_id} v{stored.originator_version}"
-        )
+        event, canonical, recorded_at = self.decode_state(stored.topic, stored.state, validate=validate)
         originator = stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
         return Recorded(originator, stored.originator_version, event, recorded_at), canonical
 
     def decode_state(
-        self, topic: str, state: bytes, *, validate: bool = False, where: str = ""
+        self, topic: str, state: bytes, *, validate: bool = False, position: int | None = None
     ) -> tuple[Event, bytes, str]:
         """(event, canonical body bytes, recorded at) from a stored row's topic and state.
 
@@ -103,7 +101,8 @@ class EventMapper(Mapper[UUID]):
             else:
                 event = trusted_event(topic, body)
         except Exception as exc:
-            raise MapperDeserialisationError(f"could not read stored {topic} {where}: {exc}") from exc
+            where = f" at position {position}" if position is not None else ""
+            raise MapperDeserialisationError(f"could not read stored {topic}{where}: {exc}") from exc
         if not validate and raw.startswith(_STATE_PREFIX) and raw.endswith(b"}"):
             # The body bytes exactly as canonical_body wrote them (keys sorted).
             canonical = raw[raw.index(_BODY_KEY) + len(_BODY_KEY) : -1]

@@ -15,6 +15,7 @@ One decoder per event class is generated once from the class's attrs fields and 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -75,6 +76,15 @@ def _element(template: str, helper: Any) -> Callable[[Any], Any]:
 
 
 _DECODERS: dict[type, Decoder] = {}
+_REFERENCES = ("child_ref", "case_ref", "by", "raised_by", "cycle_id")
+
+
+_UNIQUE = ("feedback_id", "compliment_id")
+
+
+def _is_reference(name: str) -> bool:
+    """Fields naming a subject or an actor, whose values recur across events."""
+    return (name.endswith("_id") or name in _REFERENCES) and name not in _UNIQUE
 
 
 def decoder_for(cls: type) -> Decoder:
@@ -83,10 +93,13 @@ def decoder_for(cls: type) -> Decoder:
     if found is not None:
         return found
     hints = typing.get_type_hints(cls)
-    namespace: dict[str, Any] = {"_new": _new, "_set": _set, "_date": _date, "_cls": cls}
+    namespace: dict[str, Any] = {"_new": _new, "_set": _set, "_date": _date, "_cls": cls, "_intern": sys.intern}
     lines = ["def decode(b):", "    e = _new(_cls)"]
     for i, field in enumerate(attrs.fields(cls)):
         template, helper = _converter(hints[field.name])
+        if template == "{v}" and hints[field.name] in (str, str | None) and _is_reference(field.name):
+            # Ids recur across events (a worker, a team, a child): one string object each.
+            template = "_intern({v})" if hints[field.name] is str else "(None if {v} is None else _intern({v}))"
         name = f"_h{i}"
         namespace[name] = helper
         value = template.format(v=f"b[{field.name!r}]", h=name)

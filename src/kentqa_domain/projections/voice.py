@@ -2,8 +2,9 @@
 (framework 4.1 "Voice of children, young people and families", 4.3 "Service User and Partner
 Feedback", "Learning from Compliments and Complaints"; SPEC section 5 ``voice_summary``).
 
-The projection keeps every compliment and feedback item by id, with an index sorted by
-received date, so a period is a slice whatever order the items arrived in. The summary counts
+The projection keeps every compliment and feedback item as a compact :class:`VoiceItem`
+(what the summary counts, about 120 bytes, decision 0806) in an index sorted by received
+date, so a period is a slice whatever order the items arrived in. The summary counts
 items received in [start, end] by source, channel, theme, team, and team by theme, with the
 count of ratings (1-5, feedback only) and their mean.
 """
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -21,53 +24,87 @@ from .. import events as ev
 from ..values import FeedbackChannel, FeedbackSource
 from .base import Projection
 
-Item = ev.ComplimentReceived | ev.FeedbackReceived
 RATINGS = (1, 2, 3, 4, 5)
 
 
+class VoiceItem(NamedTuple):
+    """What the summary needs of one compliment or feedback item (its id is not needed: the
+    write model's identity check lets each item in once)."""
+
+    received_on: dt.date
+    compliment: bool
+    source: FeedbackSource
+    channel: FeedbackChannel | None
+    team_id: str | None
+    rating: int | None
+    themes: tuple[str, ...]
+
+
+Item = VoiceItem
+
+
+def _received_on(item: VoiceItem) -> dt.date:
+    return item.received_on
+
+
+def _order(item: VoiceItem) -> tuple[Any, ...]:
+    """A total order on items (None sorts as an empty value), so the index is the same
+    whatever order the items arrived in; items equal in every field are interchangeable."""
+    return (
+        item.received_on, item.compliment, item.source, item.channel or "", item.team_id or "",
+        item.rating or 0, item.themes,
+    )
+
+
 class Voice(Projection):
-    """Compliments and feedback by id, indexed by received date."""
+    """Compliments and feedback, as compact items indexed by received date."""
 
     name = "voice"
-    version = 1
+    version = 2
 
     def __init__(self) -> None:
-        self.items: dict[tuple[str, str], Item] = {}
-        #: (received_on, kind, id); kind is "compliment" or "feedback". Appended as items
-        #: arrive and sorted when next read (mostly in date order already, so sorting is cheap).
-        self.index: list[tuple[dt.date, str, str]] = []
+        #: Appended as items arrive and sorted (by date first) when next read: mostly in order
+        #: already, so sorting is cheap.
+        self.index: list[VoiceItem] = []
         self.index_sorted = True
+        #: shared values (days, theme tuples, team ids), so items hold references, not copies
+        self._shared: dict[object, object] = {}
+
+    def _share(self, value: Any) -> Any:
+        return self._shared.setdefault(value, value)
 
     def apply(self, event: ev.Event, position: int) -> None:
         if isinstance(event, ev.ComplimentReceived):
-            key = ("compliment", event.compliment_id)
+            item = VoiceItem(
+                self._share(event.received_on), True, event.from_role, None,
+                self._share(event.team_id), None, self._share(event.themes),
+            )
         elif isinstance(event, ev.FeedbackReceived):
-            key = ("feedback", event.feedback_id)
+            item = VoiceItem(
+                self._share(event.received_on), False, event.source, event.channel,
+                self._share(event.team_id), event.rating, self._share(event.themes),
+            )
         else:
             return
-        if key in self.items:
-            return  # the write model's identity check makes a second one identical
-        self.items[key] = event
-        entry = (event.received_on, *key)
-        if self.index and entry < self.index[-1]:
+        if self.index and _order(item) < _order(self.index[-1]):
             self.index_sorted = False
-        self.index.append(entry)
+        self.index.append(item)
 
-    def sorted_index(self) -> list[tuple[dt.date, str, str]]:
-        """The index by received date, kind and id (the same whatever the arrival order)."""
+    def sorted_index(self) -> list[VoiceItem]:
+        """The items by received date."""
         if not self.index_sorted:
-            self.index.sort()
+            self.index.sort(key=_order)
             self.index_sorted = True
         return self.index
 
-    def between(self, start: dt.date, end: dt.date) -> Iterator[Item]:
-        """Items received on ``start`` .. ``end`` inclusive, by date, kind and id."""
+    def between(self, start: dt.date, end: dt.date) -> Iterator[VoiceItem]:
+        """Items received on ``start`` .. ``end`` inclusive, by date."""
         index = self.sorted_index()
-        low = bisect.bisect_left(index, (start, "", ""))
-        for received_on, kind, item_id in index[low:]:
-            if received_on > end:
+        low = bisect.bisect_left(index, start, key=_received_on)
+        for item in itertools.islice(index, low, None):
+            if item.received_on > end:
                 return
-            yield self.items[(kind, item_id)]
+            yield item
 
 
 @attrs.frozen
@@ -116,7 +153,7 @@ class _Counts:
     ratings: Counter[int] = attrs.Factory(Counter)
 
     def add(self, item: Item) -> None:
-        if isinstance(item, ev.ComplimentReceived):
+        if item.compliment:
             self.compliments += 1
             return
         self.feedback += 1
@@ -149,7 +186,7 @@ class _Counts:
 
 def source_of(item: Item) -> FeedbackSource:
     """Who the item came from: a compliment's ``from_role``, a feedback item's ``source``."""
-    return item.from_role if isinstance(item, ev.ComplimentReceived) else item.source
+    return item.source
 
 
 def _themes_of(item: Item) -> tuple[str | None, ...]:
@@ -173,7 +210,7 @@ def summarise(
     for item in items:
         overall.add(item)
         by_source[source_of(item)].add(item)
-        if isinstance(item, ev.FeedbackReceived):
+        if item.channel is not None:
             by_channel[item.channel].add(item)
         by_team.setdefault(item.team_id, _Counts()).add(item)
         for theme in _themes_of(item):
