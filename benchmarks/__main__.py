@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import kentqa_domain as kq
+
 from . import machine, queries, workload
 from .baseline import Baseline
 
