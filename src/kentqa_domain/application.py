@@ -12,7 +12,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import Application
@@ -31,6 +31,11 @@ from .mapper import EventMapper, Recorded, canonical_body
 from .policy import Policy
 from .projections import PROJECTIONS
 from .storage import Storage
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .notifications import Notification
 
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
 CHECKPOINT_STREAM = uuid5(STREAM_NAMESPACE, "ledger-checkpoint")
@@ -302,6 +307,26 @@ class QualityAssurance(Application[UUID]):
     def position(self) -> int:
         """The position of the last event folded into the projections."""
         return self.ledger.position
+
+    # --- queries: notifications (SPEC section 6) -----------------------------------------
+
+    def notifications(self, *, as_of: dt.date, as_worker: str | None = None) -> list[Notification]:
+        """What must be told at ``as_of``: every notification source's findings (SPEC section 6).
+
+        Each :class:`~kentqa_domain.notifications.Notification` has a stable ``key`` (kind,
+        subject, due date), an audience role and a message naming the ids. Scoped like every
+        query (R-ACC-1) by the notification's team and worker. Deliver them with
+        ``kentqa notify`` or :func:`kentqa_domain.notifications.delivery.deliver`.
+        """
+        from .notifications.sources import derive
+
+        ledger = self._fresh()
+        scope = self.scope(as_worker)
+        return [
+            n
+            for n in derive(self, self.policy, as_of)
+            if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=ledger.casebook.teams)
+        ]
 
     # --- lifecycle -----------------------------------------------------------------------
 

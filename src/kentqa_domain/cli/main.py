@@ -90,9 +90,11 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .notify import notify
     from .status import status
 
     cli.add_command(status)
+    cli.add_command(notify)
 
 
 _register_groups()

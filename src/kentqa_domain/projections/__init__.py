@@ -7,9 +7,10 @@ policy at ``as_of``: no projection reads the clock or the database.
 """
 
 from .base import Projection
+from .inadequate_audits import InadequateAudits
 from .stats import EventCounts
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts,)
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, InadequateAudits)
 
-__all__ = ["PROJECTIONS", "EventCounts", "Projection"]
+__all__ = ["PROJECTIONS", "EventCounts", "InadequateAudits", "Projection"]
