@@ -25,7 +25,9 @@ from .common import EXIT_UNDELIVERED, as_of_date, as_of_option, db_option, open_
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON.")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; record and send nothing.")
-def notify(as_of: dt.datetime | None, urls: tuple[str, ...], db: str | None, as_json: bool, dry_run: bool) -> None:
+def notify(
+    as_of: dt.datetime | None, urls: tuple[str, ...], db: str | None, as_json: bool, dry_run: bool
+) -> None:
     """Deliver every notification due at --as-of and not yet delivered, to each channel.
 
     A notification is recorded as delivered to a channel only after the channel accepted it;
@@ -58,10 +60,12 @@ def notify(as_of: dt.datetime | None, urls: tuple[str, ...], db: str | None, as_
             }
             for c in report.channels
         ]
-        click.echo(f"{report.derived} notifications due at {report.as_of.isoformat()}, {report.newly_due} new")
+        click.echo(
+            f"{report.derived} notifications due at {report.as_of.isoformat()}, {report.newly_due} new"
+        )
         output.print_table("Channels", rows)
-        for channel, count in report.waiting_elsewhere.items():
-            click.echo(f"{count} pending for {channel}, not configured in this run")
+        for name, count in report.waiting_elsewhere.items():
+            click.echo(f"{count} pending for {name}, not configured in this run")
     failed = [c for c in report.channels if not c.ok]
     for c in failed:
         click.echo(

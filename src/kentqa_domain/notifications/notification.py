@@ -10,7 +10,7 @@ timescale is extended) the key changes and the new deadline is a new notificatio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -34,7 +34,7 @@ class NotificationKind(StrEnum):
     AUDIT_INADEQUATE = "audit_inadequate"  # framework 4.3 "Audits"
 
     @property
-    def title(self) -> str:
+    def words(self) -> str:
         """The kind in words, e.g. "Observation overdue" (e-mail subjects use it)."""
         return self.value.replace("_", " ").capitalize()
 
@@ -44,9 +44,9 @@ def _non_blank(inst: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise ValueError(f"Notification.{attribute.name} must be non-blank text, not {value!r}")
 
 
-def _refs(value: object) -> tuple[tuple[str, str], ...]:
+def _refs(value: Mapping[str, object] | Iterable[tuple[str, object]]) -> tuple[tuple[str, str], ...]:
     items = value.items() if isinstance(value, Mapping) else value
-    return tuple(sorted((str(k), str(v)) for k, v in items))  # type: ignore[union-attr]
+    return tuple(sorted((str(k), str(v)) for k, v in items))
 
 
 @attrs.frozen
@@ -75,7 +75,7 @@ class Notification:
     @property
     def headline(self) -> str:
         """One line: the kind in words, the subject and the due date (e-mail subjects)."""
-        return f"{self.kind.title}: {self.subject} (due {self.due_on.isoformat()})"
+        return f"{self.kind.words}: {self.subject} (due {self.due_on.isoformat()})"
 
     def ref(self, name: str) -> str | None:
         return dict(self.refs).get(name)

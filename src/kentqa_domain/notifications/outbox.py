@@ -31,7 +31,7 @@ BATCH = 500
 MAX_CONFLICT_RETRIES = 8
 
 
-class AlreadyDelivered(Exception):  # noqa: N818 - a state, not a failure
+class AlreadyDelivered(Exception):
     """The delivery was already recorded as delivered (by this or another process)."""
 
 
@@ -124,9 +124,7 @@ class OutboxView:
         """Deliveries not yet acknowledged (for ``channels``, or all), by due date then key."""
         wanted = None if channels is None else set(channels)
         found = [
-            d
-            for d in self.deliveries.values()
-            if not d.delivered and (wanted is None or d.channel in wanted)
+            d for d in self.deliveries.values() if not d.delivered and (wanted is None or d.channel in wanted)
         ]
         return sorted(found, key=lambda d: (d.channel, d.due_on, d.key))
 
@@ -186,9 +184,7 @@ class Notifications(Application[UUID]):
         returns how many were new. Safe to run in several processes at once."""
         self.catch_up()
         new = 0
-        for batch in _batches(
-            ((c, n) for c, n in due if not self.view.knows(c, n.key)), BATCH
-        ):
+        for batch in _batches(((c, n) for c, n in due if not self.view.knows(c, n.key)), BATCH):
             new += self._record_due_batch(batch)
         return new
 
