@@ -19,7 +19,7 @@ from kentqa_domain.notifications.delivery import RetrySettings
 QUICK = RetrySettings(attempts=3, timeout=5.0, wait_initial=0.0, wait_max=0.0, wait_jitter=0.0)
 
 
-class SimulatedCrash(BaseException):  # noqa: N818 - it stands for the process dying
+class SimulatedCrash(BaseException):
     """Raised after a channel accepted: the process 'dies' before recording the delivery."""
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from email.message import EmailMessage
+from email.policy import default
 from email.utils import formatdate
 
 from kentqa_domain.notifications import Notification
 
 from .url import SmtpSettings
+
+#: Headers folded only past 200 characters (RFC 5322 allows 998), so a
+#: subject naming a long id stays on one line.
+POLICY = default.clone(max_line_length=200)
 
 
 def build_message(notification: Notification, settings: SmtpSettings) -> EmailMessage:
@@ -17,7 +22,7 @@ def build_message(notification: Notification, settings: SmtpSettings) -> EmailMe
     notification's idempotency key so a mail system can tell a resend from a new one."""
     n = notification
     digest = hashlib.sha256(n.key.encode()).hexdigest()[:32]
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["Subject"] = f"[KentQA] {n.headline}"
     msg["From"] = settings.sender
     msg["To"] = ", ".join(settings.recipients)
