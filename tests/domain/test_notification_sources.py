@@ -27,7 +27,8 @@ CASE_KINDS = {AuditKind.PRACTITIONER, AuditKind.PEER}
 
 def _org() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
-        {"type": "TeamRegistered", "team_id": t, "name": t, "service": f"S-{t}", "area": "East"} for t in TEAMS
+        {"type": "TeamRegistered", "team_id": t, "name": t, "service": f"S-{t}", "area": "East"}
+        for t in TEAMS
     ]
     out.append(
         {
@@ -48,7 +49,11 @@ def audits(draw: st.DrawFn) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
         kind = draw(st.sampled_from(list(AuditKind)))
-        overall = draw(st.sampled_from(list(Grade))) if kind.graded else draw(st.none() | st.sampled_from(list(Grade)))
+        overall = (
+            draw(st.sampled_from(list(Grade)))
+            if kind.graded
+            else draw(st.none() | st.sampled_from(list(Grade)))
+        )
         out.append(
             {
                 "type": "AuditCompleted",
@@ -57,7 +62,9 @@ def audits(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "auditor_id": draw(st.sampled_from(["AUD1", "AUD2"])),
                 "team_id": draw(st.sampled_from(TEAMS)),
                 "completed_on": (START + dt.timedelta(days=draw(st.integers(0, 120)))).isoformat(),
-                "case_ref": draw(st.sampled_from(["C1", "C2"]) if kind in CASE_KINDS else st.none() | st.just("C1")),
+                "case_ref": draw(
+                    st.sampled_from(["C1", "C2"]) if kind in CASE_KINDS else st.none() | st.just("C1")
+                ),
                 "overall": overall.value if overall else None,
             }
         )
@@ -99,8 +106,22 @@ def test_inadequate_audits_match_the_oracle_whatever_the_order(
 def test_the_lookback_window_is_inclusive_at_both_ends() -> None:
     """Completed 28 days before the run's date: told; 29 days before: not; after it: not yet."""
     events = _org() + [
-        {"type": "AuditCompleted", "audit_id": a, "kind": "peer", "auditor_id": "X", "team_id": "T1", "completed_on": d, "case_ref": "C1", "overall": "inadequate"}
-        for a, d in [("OLD", "2026-02-01"), ("EDGE", "2026-02-02"), ("TODAY", "2026-03-02"), ("LATER", "2026-03-03")]
+        {
+            "type": "AuditCompleted",
+            "audit_id": a,
+            "kind": "peer",
+            "auditor_id": "X",
+            "team_id": "T1",
+            "completed_on": d,
+            "case_ref": "C1",
+            "overall": "inadequate",
+        }
+        for a, d in [
+            ("OLD", "2026-02-01"),
+            ("EDGE", "2026-02-02"),
+            ("TODAY", "2026-03-02"),
+            ("LATER", "2026-03-03"),
+        ]
     ]
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(events)
@@ -109,9 +130,27 @@ def test_the_lookback_window_is_inclusive_at_both_ends() -> None:
 
 
 def test_message_names_the_audit_team_case_worker_and_auditor() -> None:
-    events = _org() + [
-        {"type": "WorkerRegistered", "worker_id": "W9", "team_id": "T2", "role": "practitioner", "experience": "experienced", "registered_on": "2026-01-05"},
-        {"type": "AuditCompleted", "audit_id": "A7", "kind": "practitioner", "auditor_id": "AUD3", "team_id": "T2", "completed_on": "2026-03-02", "case_ref": "C-77", "worker_id": "W9", "overall": "inadequate"},
+    events = [
+        *_org(),
+        {
+            "type": "WorkerRegistered",
+            "worker_id": "W9",
+            "team_id": "T2",
+            "role": "practitioner",
+            "experience": "experienced",
+            "registered_on": "2026-01-05",
+        },
+        {
+            "type": "AuditCompleted",
+            "audit_id": "A7",
+            "kind": "practitioner",
+            "auditor_id": "AUD3",
+            "team_id": "T2",
+            "completed_on": "2026-03-02",
+            "case_ref": "C-77",
+            "worker_id": "W9",
+            "overall": "inadequate",
+        },
     ]
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(events)
@@ -119,13 +158,28 @@ def test_message_names_the_audit_team_case_worker_and_auditor() -> None:
     assert n.message == (
         "Audit A7 (practitioner audit; team T2, case C-77, worker W9) was graded inadequate overall by AUD3 on 2026-03-02."
     )
-    assert dict(n.refs) == {"audit_id": "A7", "team_id": "T2", "auditor_id": "AUD3", "case_ref": "C-77", "worker_id": "W9"}
+    assert dict(n.refs) == {
+        "audit_id": "A7",
+        "team_id": "T2",
+        "auditor_id": "AUD3",
+        "case_ref": "C-77",
+        "worker_id": "W9",
+    }
 
 
 def test_notifications_are_scoped_like_every_query() -> None:
     """R-ACC-1: the team manager of T1 sees T1's notifications, not T2's."""
     events = _org() + [
-        {"type": "AuditCompleted", "audit_id": f"A-{t}", "kind": "peer", "auditor_id": "X", "team_id": t, "completed_on": "2026-03-02", "case_ref": "C1", "overall": "inadequate"}
+        {
+            "type": "AuditCompleted",
+            "audit_id": f"A-{t}",
+            "kind": "peer",
+            "auditor_id": "X",
+            "team_id": t,
+            "completed_on": "2026-03-02",
+            "case_ref": "C1",
+            "overall": "inadequate",
+        }
         for t in TEAMS
     ]
     with kq.connect("memory://", policy=kq.Policy()) as qa:
@@ -140,7 +194,16 @@ def test_derive_keeps_one_notification_per_key_and_sorts_by_due_date() -> None:
     import kentqa_domain.notifications.sources.audits as audits_source
 
     events = _org() + [
-        {"type": "AuditCompleted", "audit_id": a, "kind": "peer", "auditor_id": "X", "team_id": "T1", "completed_on": d, "case_ref": "C1", "overall": "inadequate"}
+        {
+            "type": "AuditCompleted",
+            "audit_id": a,
+            "kind": "peer",
+            "auditor_id": "X",
+            "team_id": "T1",
+            "completed_on": d,
+            "case_ref": "C1",
+            "overall": "inadequate",
+        }
         for a, d in [("B", "2026-03-01"), ("A", "2026-03-02")]
     ]
     with kq.connect("memory://", policy=kq.Policy()) as qa:

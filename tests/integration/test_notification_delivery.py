@@ -61,7 +61,11 @@ def test_a_channel_down_records_nothing_delivered_and_the_next_run_delivers_exac
     by_name = {c.channel: c for c in report.channels}
     assert by_name["mem://up"].ok and len(by_name["mem://up"].delivered) == 4
     # the first pending one was tried (3 attempts), the other three wait for the next run
-    assert down.calls == 3 and len(by_name["mem://down"].failed) == 1 and len(by_name["mem://down"].deferred) == 3
+    assert (
+        down.calls == 3
+        and len(by_name["mem://down"].failed) == 1
+        and len(by_name["mem://down"].deferred) == 3
+    )
     assert "ChannelUnavailable: connection refused" in by_name["mem://down"].failed[0][1]
     assert {(d.channel, d.key) for d in pending} == {("mem://down", n.key) for n in batch}
     down.down = False
@@ -135,10 +139,14 @@ def test_delivery_events_are_recorded_per_channel_in_their_own_tables(durable_ur
     channel.refuse = {notice(1).key}
     with Notifications(storage(durable_url)) as outbox:
         run(outbox, [notice(1), notice(2)], [opened("mem://a", channel)], as_of=AS_OF, retry=QUICK)
-        topics = [n.topic.rsplit(".", 1)[-1] for n in outbox.recorder.select_notifications(start=1, limit=100)]
+        topics = [
+            n.topic.rsplit(".", 1)[-1] for n in outbox.recorder.select_notifications(start=1, limit=100)
+        ]
         stream = outbox.events.get(Delivery.create_id("mem://a", notice(1).key))
         history = [type(e).__name__ for e in stream]
-    assert sorted(topics) == sorted(["NotificationDue", "NotificationDue", "DeliveryFailed", "NotificationDelivered"])
+    assert sorted(topics) == sorted(
+        ["NotificationDue", "NotificationDue", "DeliveryFailed", "NotificationDelivered"]
+    )
     assert history == ["NotificationDue", "DeliveryFailed"]
     with kq.connect(durable_url, policy=kq.Policy()) as qa:
         assert qa.stats() == {}  # the QA event log holds none of them
@@ -171,7 +179,10 @@ def test_deliver_derives_from_the_store_and_memory_keeps_the_record_in_the_outbo
     channel = MemoryChannel()
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(
-            [{"type": "TeamRegistered", "team_id": "T1", "name": "T1", "service": "S", "area": "East"}, _audit("A1", "2026-03-02")]
+            [
+                {"type": "TeamRegistered", "team_id": "T1", "name": "T1", "service": "S", "area": "East"},
+                _audit("A1", "2026-03-02"),
+            ]
         )
         outbox = Notifications(qa.storage)
         first = deliver(qa, as_of=AS_OF, channels=[opened("mem://a", channel)], outbox=outbox, retry=QUICK)

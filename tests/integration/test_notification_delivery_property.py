@@ -50,7 +50,9 @@ runs = st.lists(
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(runs)
-def test_every_notification_at_least_once_and_never_again_once_acknowledged(plan: list[dict[str, Any]]) -> None:
+def test_every_notification_at_least_once_and_never_again_once_acknowledged(
+    plan: list[dict[str, Any]],
+) -> None:
     channels = {name: MemoryChannel() for name in CHANNELS}
     due: dict[str, set[str]] = {name: set() for name in CHANNELS}
     crashes: dict[str, Counter[str]] = {name: Counter() for name in CHANNELS}
@@ -58,17 +60,38 @@ def test_every_notification_at_least_once_and_never_again_once_acknowledged(plan
         storage = open_storage(make_plugin_manager(entry_points=False), f"sqlite:///{Path(folder) / 'p.db'}")
         for step in [*plan, {"derived": set(), "channels": set(CHANNELS), "behaviour": None}]:
             for name, ch in channels.items():
-                b = (step["behaviour"] or {}).get(name) or {"down": False, "refuse": set(), "flaky": set(), "crash_after": None}
-                ch.down, ch.refuse, ch.flaky_once, ch.crash_after = b["down"], set(b["refuse"]), set(b["flaky"]), b["crash_after"]
+                b = (step["behaviour"] or {}).get(name) or {
+                    "down": False,
+                    "refuse": set(),
+                    "flaky": set(),
+                    "crash_after": None,
+                }
+                ch.down, ch.refuse, ch.flaky_once, ch.crash_after = (
+                    b["down"],
+                    set(b["refuse"]),
+                    set(b["flaky"]),
+                    b["crash_after"],
+                )
             order = [c for c in CHANNELS if c in step["channels"]]
             derived = [n for n in UNIVERSE if n.key in step["derived"]]
             with Notifications(storage) as outbox:  # every run is a fresh process
                 try:
-                    run(outbox, derived, [opened(c, channels[c]) for c in order], as_of=dt.date(2026, 3, 10), retry=QUICK)
+                    run(
+                        outbox,
+                        derived,
+                        [opened(c, channels[c]) for c in order],
+                        as_of=dt.date(2026, 3, 10),
+                        retry=QUICK,
+                    )
                 except SimulatedCrash as crash:
                     died_on = str(crash)
                     # which channel died: the one whose crash_after was consumed in this run
-                    dead = next(c for c in order if channels[c].crash_after is None and (step["behaviour"] or {})[c]["crash_after"] == died_on)
+                    dead = next(
+                        c
+                        for c in order
+                        if channels[c].crash_after is None
+                        and (step["behaviour"] or {})[c]["crash_after"] == died_on
+                    )
                     crashes[dead][died_on] += 1
                 for c in order:
                     due[c] |= {n.key for n in derived}

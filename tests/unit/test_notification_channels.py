@@ -51,7 +51,9 @@ def test_channel_urls_are_deduplicated_in_order(urls: list[str]) -> None:
 
 
 def test_an_unknown_scheme_names_the_known_ones_and_hides_passwords() -> None:
-    with pytest.raises(PluginError, match=r"no notification channel for ftp:// in 'ftp://u:\*\*\*@h/'.*known: .*log://"):
+    with pytest.raises(
+        PluginError, match=r"no notification channel for ftp:// in 'ftp://u:\*\*\*@h/'.*known: .*log://"
+    ):
         open_channels(make_plugin_manager(entry_points=False), ["ftp://u:pw@h/"])
 
 
@@ -77,7 +79,9 @@ def test_a_factory_must_return_something_with_send() -> None:
         open_channels(pm, ["nosend://x"])
 
 
-def test_the_log_channel_writes_one_line_naming_audience_kind_and_key(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_log_channel_writes_one_line_naming_audience_kind_and_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     import datetime as dt
 
     n = Notification(

@@ -46,14 +46,22 @@ def test_the_key_is_kind_subject_and_due_date_only(n: Notification, other_messag
 @given(notifications(), st.integers(1, 400))
 def test_a_new_due_date_is_a_new_notification(n: Notification, days: int) -> None:
     later = Notification(
-        kind=n.kind, subject=n.subject, due_on=n.due_on + dt.timedelta(days=days), audience=n.audience, message=n.message
+        kind=n.kind,
+        subject=n.subject,
+        due_on=n.due_on + dt.timedelta(days=days),
+        audience=n.audience,
+        message=n.message,
     )
     assert later.key != n.key
 
 
 def test_headline_names_the_kind_in_words() -> None:
     n = Notification(
-        kind="observation_overdue", subject="worker:W1", due_on=dt.date(2026, 3, 1), audience="team_manager", message="m"
+        kind="observation_overdue",
+        subject="worker:W1",
+        due_on=dt.date(2026, 3, 1),
+        audience="team_manager",
+        message="m",
     )
     assert n.headline == "Observation overdue: worker:W1 (due 2026-03-01)"
     assert n.kind is NotificationKind.OBSERVATION_OVERDUE
@@ -64,11 +72,19 @@ def test_headline_names_the_kind_in_words() -> None:
     [("subject", ""), ("subject", " worker:W1"), ("audience", "  "), ("message", "")],
 )
 def test_blank_text_is_refused_naming_the_field(field: str, value: str) -> None:
-    base = {"kind": "audit_inadequate", "subject": "audit:A1", "due_on": dt.date(2026, 1, 1), "audience": "iro", "message": "m"}
+    base = {
+        "kind": "audit_inadequate",
+        "subject": "audit:A1",
+        "due_on": dt.date(2026, 1, 1),
+        "audience": "iro",
+        "message": "m",
+    }
     with pytest.raises(ValueError, match=rf"Notification\.{field}"):
         Notification(**{**base, field: value})  # type: ignore[arg-type]
 
 
 def test_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="not_a_kind"):
-        Notification(kind="not_a_kind", subject="x:1", due_on=dt.date(2026, 1, 1), audience="iro", message="m")
+        Notification(
+            kind="not_a_kind", subject="x:1", due_on=dt.date(2026, 1, 1), audience="iro", message="m"
+        )
