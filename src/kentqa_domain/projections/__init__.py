@@ -7,10 +7,12 @@ policy at ``as_of``: no projection reads the clock or the database.
 """
 
 from .base import Projection
+from .complaints import Complaints
 from .inadequate_audits import InadequateAudits
 from .stats import EventCounts
+from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, InadequateAudits)
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, Complaints, Voice, InadequateAudits)
 
-__all__ = ["PROJECTIONS", "EventCounts", "InadequateAudits", "Projection"]
+__all__ = ["PROJECTIONS", "Complaints", "EventCounts", "InadequateAudits", "Projection", "Voice"]
