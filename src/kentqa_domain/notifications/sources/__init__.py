@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ...policy import Policy
 from ..notification import Notification
-from . import audits
+from . import audits, complaints
 
 if TYPE_CHECKING:
     from ...application import QualityAssurance
@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 NotificationSource = Callable[["QualityAssurance", Policy, dt.date], Iterable[Notification]]
 
 #: Every source, in the order their notifications are listed.
-SOURCES: tuple[NotificationSource, ...] = (audits.inadequate_audits,)
+SOURCES: tuple[NotificationSource, ...] = (
+    complaints.complaint_deadlines,
+    audits.inadequate_audits,
+)
 
 
 def derive(
