@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import socket
+import ssl
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.policy import default
@@ -64,10 +65,13 @@ class Inbox:
 class SmtpServer:
     """Start, stop and start again on the same port (for outage tests)."""
 
-    def __init__(self, port: int | None = None, *, require_auth: bool = False) -> None:
+    def __init__(
+        self, port: int | None = None, *, require_auth: bool = False, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.port = port or free_port()
         self.inbox = Inbox()
         self.require_auth = require_auth
+        self.tls = tls
         self.controller: Controller | None = None
 
     def start(self) -> SmtpServer:
@@ -75,9 +79,11 @@ class SmtpServer:
         if self.require_auth:
             kwargs = {
                 "authenticator": self.inbox.authenticate,
-                "auth_require_tls": False,
+                "auth_require_tls": self.tls is not None,
                 "auth_required": True,
             }
+        if self.tls is not None:
+            kwargs |= {"tls_context": self.tls, "require_starttls": True}
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **kwargs)
         self.controller.start()
         return self
@@ -99,8 +105,10 @@ def start_smtp() -> Iterator[Callable[..., SmtpServer]]:
     """Start real SMTP servers on 127.0.0.1: ``start_smtp(port=None, require_auth=False)``."""
     started: list[SmtpServer] = []
 
-    def start(port: int | None = None, *, require_auth: bool = False) -> SmtpServer:
-        server = SmtpServer(port, require_auth=require_auth).start()
+    def start(
+        port: int | None = None, *, require_auth: bool = False, tls: ssl.SSLContext | None = None
+    ) -> SmtpServer:
+        server = SmtpServer(port, require_auth=require_auth, tls=tls).start()
         started.append(server)
         return server
 
@@ -117,3 +125,18 @@ def server(start_smtp: Callable[..., SmtpServer]) -> SmtpServer:
 @pytest.fixture
 def unused_port() -> int:
     return free_port()
+
+
+@pytest.fixture
+def tls_trusted(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """A server TLS context for 127.0.0.1 signed by a throwaway CA that the client trusts
+    (through SSL_CERT_FILE, which OpenSSL's default verify paths read)."""
+    import trustme
+
+    ca = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return context

@@ -99,3 +99,22 @@ def test_one_refused_recipient_among_several_is_not_accepted(server: SmtpServer)
 def test_starttls_asked_of_a_server_without_it_is_an_error(server: SmtpServer) -> None:
     with pytest.raises(ChannelError, match=r"STARTTLS"):
         open_smtp(server.url(starttls="1")).send(NOTICE)
+
+
+def test_starttls_verifies_the_server_and_then_logs_in(
+    start_smtp: Callable[..., SmtpServer], tls_trusted: Any
+) -> None:
+    server = start_smtp(require_auth=True, tls=tls_trusted)
+    url = server.url(starttls="1").replace("smtp://", "smtp://qa-bot:s3cret%3A%2F%40@")
+    open_smtp(url).send(NOTICE)
+    assert server.inbox.logins == [("qa-bot", "s3cret:/@")]
+    assert [m.message["X-KentQA-Key"] for m in server.inbox.received] == [NOTICE.key]
+
+
+def test_without_starttls_a_server_that_requires_it_refuses(
+    start_smtp: Callable[..., SmtpServer], tls_trusted: Any
+) -> None:
+    server = start_smtp(tls=tls_trusted)
+    with pytest.raises(ChannelError, match=r"replied 530"):
+        open_smtp(server.url()).send(NOTICE)
+    assert server.inbox.received == []
