@@ -91,8 +91,11 @@ def plugins(as_json: bool) -> None:
 
 def _register_groups() -> None:
     from .notify import notify
+    from .observations import observation_learning, observations
     from .status import status
 
+    status.add_command(observations)
+    status.add_command(observation_learning)
     cli.add_command(status)
     cli.add_command(notify)
 

@@ -9,10 +9,25 @@ policy at ``as_of``: no projection reads the clock or the database.
 from .base import Projection
 from .complaints import Complaints
 from .inadequate_audits import InadequateAudits
+from .observation_compliance import ObservationCompliance
 from .stats import EventCounts
 from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, Complaints, Voice, InadequateAudits)
+PROJECTIONS: tuple[type[Projection], ...] = (
+    EventCounts,
+    Complaints,
+    Voice,
+    ObservationCompliance,
+    InadequateAudits,
+)
 
-__all__ = ["PROJECTIONS", "Complaints", "EventCounts", "InadequateAudits", "Projection", "Voice"]
+__all__ = [
+    "PROJECTIONS",
+    "Complaints",
+    "EventCounts",
+    "InadequateAudits",
+    "ObservationCompliance",
+    "Projection",
+    "Voice",
+]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ...policy import Policy
 from ..notification import Notification
-from . import audits, complaints
+from . import audits, complaints, observations
 
 if TYPE_CHECKING:
     from ...application import QualityAssurance
@@ -23,6 +23,7 @@ NotificationSource = Callable[["QualityAssurance", Policy, dt.date], Iterable[No
 
 #: Every source, in the order their notifications are listed.
 SOURCES: tuple[NotificationSource, ...] = (
+    observations.overdue_observations,
     complaints.complaint_deadlines,
     audits.inadequate_audits,
 )
