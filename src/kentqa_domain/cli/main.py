@@ -91,6 +91,7 @@ def plugins(as_json: bool) -> None:
 
 def _register_groups() -> None:
     from .notify import notify
+    from .importing import import_command
     from .observations import observation_learning, observations
     from .status import status
 
@@ -98,6 +99,7 @@ def _register_groups() -> None:
     status.add_command(observation_learning)
     cli.add_command(status)
     cli.add_command(notify)
+    cli.add_command(import_command)
 
 
 _register_groups()
