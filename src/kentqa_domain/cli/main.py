@@ -90,8 +90,8 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
-    from .notify import notify
     from .importing import import_command
+    from .notify import notify
     from .observations import observation_learning, observations
     from .status import status
 
