@@ -163,6 +163,7 @@ def _deliver_to(outbox: Notifications, channel: OpenChannel, retry: RetrySetting
             continue  # another process delivered it since this run read the record
         tries = 0
         try:
+            notification = delivery.to_notification()
             for attempt in stamina.retry_context(
                 on=ChannelUnavailable,
                 attempts=retry.attempts,
@@ -173,7 +174,7 @@ def _deliver_to(outbox: Notifications, channel: OpenChannel, retry: RetrySetting
             ):
                 with attempt:
                     tries = attempt.num
-                    channel.send(delivery.to_notification())
+                    channel.send(notification)
         except ChannelUnavailable as exc:
             outbox.record_failure(delivery.id, _describe(exc), tries)
             result.failed.append((delivery.key, _describe(exc)))
