@@ -12,6 +12,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -30,6 +31,10 @@ from .ledger import Ledger, digest64, identity_key
 from .mapper import EventMapper, Recorded, canonical_body
 from .policy import Policy
 from .projections import PROJECTIONS
+from .projections.drift import DriftRow, drift_rows
+from .projections.escalations import EscalationRow, escalation_row
+from .projections.plan_teams import PlanTeams
+from .projections.review_qa import ReviewQARow, review_facts, summarise
 from .storage import Storage
 
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
@@ -300,6 +305,79 @@ class QualityAssurance(Application[UUID]):
         book = self._fresh().casebook
         return scope_for(as_worker, workers=book.workers, teams=book.teams, access=self.policy.access)
 
+    # --- queries: children's plans and escalations (R-LAC-1..7, R-CP-1..7, R-ESC-1..5) ---------
+
+    def drift_register(self, *, as_of: date, as_worker: str | None = None) -> list[DriftRow]:
+        """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5).
+
+        Rows ``child_ref, plan, kind, due_on, working_days_overdue, escalation_id`` (and the
+        team, worker, review and action they concern), oldest due date first. R-ACC-1: a row
+        is visible to its team and to the team of the plan's chair or IRO.
+        """
+        ledger = self._fresh()
+        rows = drift_rows(
+            ledger.projection("child_plans"), ledger.projection("escalations"), self.policy, as_of
+        )
+        scope = self.scope(as_worker)
+        plans = ledger.projection("child_plans")
+        return [
+            r
+            for r in rows
+            if _visible(scope, ledger, (r.team_id, r.worker_id), (plans.workers.team_on(r.chair_id, as_of), r.chair_id))
+        ]
+
+    def escalations(self, *, as_of: date, as_worker: str | None = None) -> list[EscalationRow]:
+        """Every escalation raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5).
+
+        Rows ``escalation_id, stage, state, raised_on, response_due_on, response_overdue,
+        working_days_open, breached`` (and more), by raising date. R-ACC-1: a row is visible
+        to the team it names and to the team of the worker who raised it.
+        """
+        ledger = self._fresh()
+        esc = ledger.projection("escalations")
+        workers = ledger.projection("child_plans").workers
+        scope = self.scope(as_worker)
+        return [
+            escalation_row(view, self.policy, as_of)
+            for view in esc.views(as_of)
+            if _visible(
+                scope,
+                ledger,
+                (view.raised.team_id, view.raised.raised_by),
+                (workers.team_on(view.raised.raised_by, as_of), view.raised.raised_by),
+            )
+        ]
+
+    def review_qa_summary(
+        self,
+        *,
+        as_of: date,
+        by: str = "team",
+        since: date | None = None,
+        as_worker: str | None = None,
+    ) -> list[ReviewQARow]:
+        """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair.
+
+        ``by`` is ``"team"`` or ``"chair"``; one row per group and plan kind (R-LAC-5, R-CP-5;
+        framework 4.3). Shares count the QAs recorded on or before ``as_of``. R-ACC-1: a
+        review counts if its team or its chair's team is visible.
+        """
+        ledger = self._fresh()
+        plans = ledger.projection("child_plans")
+        teams = PlanTeams(plans.workers, ledger.projection("escalations").named_teams())
+        scope = self.scope(as_worker)
+        facts = [
+            f
+            for f in review_facts(plans, teams.review_team, as_of=as_of, since=since)
+            if _visible(
+                scope,
+                ledger,
+                (f.team_id, f.chair_id),
+                (plans.workers.team_on(f.chair_id, f.review.held_on), f.chair_id),
+            )
+        ]
+        return summarise(facts, by, self.policy)
+
     @property
     def position(self) -> int:
         """The position of the last event folded into the projections."""
@@ -327,6 +405,12 @@ class QualityAssurance(Application[UUID]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _visible(scope: Scope, ledger: Ledger, *parties: tuple[str | None, str | None]) -> bool:
+    """R-ACC-1: a row concerning several (team, worker) parties is visible if any of them is."""
+    teams = ledger.casebook.teams
+    return any(scope.allows(team_id=team, worker_id=worker, teams=teams) for team, worker in parties)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -38,6 +38,16 @@ def as_of_option(fn: F) -> F:
     )(fn)
 
 
+def as_worker_option(fn: F) -> F:
+    return click.option(
+        "--as",
+        "as_worker",
+        metavar="WORKER_ID",
+        default=None,
+        help="Show only the rows this worker may see (R-ACC-1).",
+    )(fn)
+
+
 def as_of_date(value: dt.datetime | None) -> dt.date:
     """The --as-of date; the CLI (not the domain) may read the clock for the default."""
     return value.date() if value is not None else dt.date.today()

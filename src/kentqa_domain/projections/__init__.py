@@ -7,9 +7,11 @@ policy at ``as_of``: no projection reads the clock or the database.
 """
 
 from .base import Projection
+from .child_plans import ChildPlans
+from .escalations import Escalations
 from .stats import EventCounts
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts,)
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, ChildPlans, Escalations)
 
-__all__ = ["PROJECTIONS", "EventCounts", "Projection"]
+__all__ = ["PROJECTIONS", "ChildPlans", "Escalations", "EventCounts", "Projection"]
