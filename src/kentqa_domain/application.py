@@ -76,7 +76,7 @@ class QualityAssurance(Application[UUID]):
 
         return Environment(name, dict(env or {}))
 
-    def construct_mapper(self) -> EventMapper:  # type: ignore[override]
+    def construct_mapper(self) -> EventMapper:
         return EventMapper(cipher=self.factory.cipher(), compressor=self.factory.compressor())
 
     @property
@@ -155,7 +155,7 @@ class QualityAssurance(Application[UUID]):
             try:
                 event = item if isinstance(item, Event) else parse(item)
                 if not isinstance(event, Event):
-                    raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")
+                    raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
                 key = identity_key(event)
                 digest = digest64(canonical_body(event))
                 known = ledger.recorded(key)
@@ -237,9 +237,7 @@ class QualityAssurance(Application[UUID]):
     ) -> Iterator[tuple[int, Recorded, int, bool]]:
         mapper = self.event_mapper
         while True:
-            page = self.recorder.select_notifications(
-                start=self.ledger.position + 1, limit=CATCH_UP_PAGE
-            )
+            page = self.recorder.select_notifications(start=self.ledger.position + 1, limit=CATCH_UP_PAGE)
             if not page:
                 return
             for notification in page:
@@ -259,7 +257,7 @@ class QualityAssurance(Application[UUID]):
             try:
                 blob = self.event_mapper.unseal(stored.state)
                 ledger = pickle.loads(zlib.decompress(blob))  # noqa: S301 - written by this library only
-            except Exception:  # a checkpoint we cannot read is skipped; the log is the truth
+            except Exception:  # noqa: BLE001, S112 - an unreadable checkpoint is skipped; the log is the truth
                 continue
             if isinstance(ledger, Ledger) and ledger.position == stored.originator_version:
                 return ledger
