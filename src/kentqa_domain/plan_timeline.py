@@ -1,27 +1,35 @@
-"""When a child's plans are open: looked-after episodes and child protection segments.
+"""When a child's plans are open: looked-after episodes and child protection plans.
 
-Shared by the write model (which refuses events that would make a child's history
-inconsistent) and the read model (which computes the statutory schedule of each open plan).
-Everything here works on business dates, so the answer is the same whatever order the
-events were recorded in (decision 0200).
+Shared by the write model (which refuses an event that would leave the child's history
+inconsistent) and the read model (which computes the statutory schedule of the plan open at
+a date). Both walk the child's facts in business-date order, so the answer is the same
+whatever order the events were recorded in (decision 0200).
 
-Looked after (R-LAC-1, R-LAC-7): becoming and ceasing to be looked after alternate in date
-order; an episode runs from its start to its cessation, both days included, and a new
-episode starts strictly after the previous one ended.
+Looked after (R-LAC-1, R-LAC-7): becoming looked after opens an episode; becoming looked
+after again while looked after continues the same period of care (the first date stands,
+as in SSDA903 where a new episode row within a period of care does not restart it); ceasing
+ends the open episode (both days count as looked after).
 
-Child protection (R-CP-1, R-CP-2, R-CP-7): plan ends split the child's CP history into
-segments ``(previous end, end]``; the last segment is open. A segment holds at most one
-initial conference, every review conference follows the segment's initial conference, and a
-plan end needs a strategy discussion or initial conference before it in its segment.
+Child protection (R-CP-1, R-CP-2, R-CP-7): a strategy discussion or an initial conference
+opens a CP plan (from the strategy discussion, a plan in the making); its initial
+conference is the first one in it; an initial conference while the plan already has one
+starts a new plan (the previous plan's end was not recorded; it closes the day before); a
+plan end closes the open plan (the end day still belongs to it).
+
+The refusals are only of events that no later event could make consistent, or that would
+strand events already recorded, so that any consistent history can be recorded in any
+order when each refused event is simply sent again later.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from enum import IntEnum
 
 import attrs
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @attrs.frozen
@@ -32,163 +40,151 @@ class Problem:
     message: str
 
 
-# --- Looked after -------------------------------------------------------------------------
+class Fact(IntEnum):
+    """Kinds of dated facts, in the order same-day facts are taken."""
+
+    OPEN = 0  # became looked after / initial conference
+    STRATEGY = 1  # strategy discussion (CP)
+    REVIEW = 2  # looked-after review / review conference
+    MIDWAY = 3
+    CLOSE = 4  # ceased to be looked after / plan ended
+
+
+#: A dated fact: (day, kind, payload). Payload: review id, IRO id, section 47 flag or None.
+Dated = tuple[dt.date, Fact, object]
+
+
+@attrs.define
+class Plan:
+    """One looked-after episode or CP plan as the walk found it.
+
+    ``opens`` are the facts that opened or continued it (looked after: (day, IRO id));
+    ``initial`` the CP initial conference (day, review id); ``reviews`` the looked-after
+    reviews or CP review conferences (day, review id), in date order.
+    """
+
+    opened_on: dt.date
+    ended_on: dt.date | None = None
+    opens: list[tuple[dt.date, object]] = attrs.Factory(list)
+    strategy: list[tuple[dt.date, object]] = attrs.Factory(list)
+    initial: tuple[dt.date, object] | None = None
+    reviews: list[tuple[dt.date, object]] = attrs.Factory(list)
+    midways: list[dt.date] = attrs.Factory(list)
+
+    def review_days(self) -> list[dt.date]:
+        """Every review day of the plan, the initial conference included."""
+        return ([self.initial[0]] if self.initial else []) + [d for d, _ in self.reviews]
 
 
 @attrs.frozen
-class Episode:
-    """One period of being looked after, ``start`` to ``end`` inclusive (None: still open)."""
+class Walk:
+    """The plans found (closed ones first, the open one last) and the first problem, if any."""
 
-    start: dt.date
-    end: dt.date | None
+    plans: tuple[Plan, ...]
+    problem: Problem | None
 
-    def covers(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
-
-
-def lac_episodes(starts: Iterable[dt.date], ends: Iterable[dt.date]) -> list[Episode]:
-    """The episodes of a consistent history (see :func:`lac_problem`), in date order."""
-    start_list, end_list = sorted(starts), sorted(ends)
-    return [
-        Episode(start, end_list[i] if i < len(end_list) else None)
-        for i, start in enumerate(start_list)
-    ]
+    @property
+    def open_plan(self) -> Plan | None:
+        return self.plans[-1] if self.plans and self.plans[-1].ended_on is None else None
 
 
-def episode_on(episodes: Sequence[Episode], day: dt.date) -> Episode | None:
-    """The episode covering ``day``, if any."""
-    for episode in episodes:
-        if episode.covers(day):
-            return episode
-    return None
+def _sorted(facts: Iterable[Dated]) -> list[Dated]:
+    return sorted(facts, key=lambda f: (f[0], f[1]))
 
 
-def lac_problem(
-    starts: Iterable[dt.date],
-    ends: Iterable[dt.date],
-    reviews: Iterable[dt.date] = (),
-    midways: Iterable[dt.date] = (),
-) -> Problem | None:
-    """The first inconsistency of a looked-after history, or None (R-LAC-1, R-LAC-4, R-LAC-7)."""
-    timeline = sorted([(d, 0) for d in starts] + [(d, 1) for d in ends])
-    open_since: dt.date | None = None
-    last_end: dt.date | None = None
-    for day, kind in timeline:
-        if kind == 0:
-            if open_since is not None:
-                return Problem(
-                    "R-LAC-1",
-                    f"the child is already looked after from {open_since} (becoming looked after "
-                    f"on {day} needs that episode to have ended the day before or earlier)",
-                )
-            open_since = day
-        else:
-            if open_since is None:
-                since = f" since the episode that ended on {last_end}" if last_end else ""
-                return Problem("R-LAC-7", f"the child was not looked after on {day}{since}")
-            open_since, last_end = None, day
-    episodes = lac_episodes(starts, ends)
-    review_list = sorted(reviews)
-    for day in review_list:
-        if episode_on(episodes, day) is None:
-            return Problem("R-LAC-7" if _ended_before(episodes, day) else "R-LAC-1", _outside(episodes, day, "a looked-after review"))
-    for day in sorted(midways):
-        episode = episode_on(episodes, day)
-        if episode is None:
-            return Problem("R-LAC-7" if _ended_before(episodes, day) else "R-LAC-4", _outside(episodes, day, "a midway review"))
-        if not any(episode.start <= r < day for r in review_list):
-            return Problem(
-                "R-LAC-4",
-                f"a midway review on {day} has no looked-after review before it in the episode "
-                f"that started on {episode.start}",
-            )
-    return None
-
-
-def _ended_before(episodes: Sequence[Episode], day: dt.date) -> bool:
-    return any(e.end is not None and e.end < day for e in episodes)
-
-
-def _outside(episodes: Sequence[Episode], day: dt.date, what: str) -> str:
-    ended = [e.end for e in episodes if e.end is not None and e.end < day]
+def _outside(plans: list[Plan], day: dt.date, what: str, rule_before: str, rule_after: str) -> Problem:
+    ended = [p.ended_on for p in plans if p.ended_on is not None and p.ended_on < day]
     if ended:
-        return f"{what} on {day} falls after the child ceased to be looked after on {max(ended)}"
-    return f"{what} on {day} falls when the child was not looked after"
+        return Problem(rule_after, f"{what} on {day} falls after the plan ended on {max(ended)}")
+    return Problem(rule_before, f"{what} on {day} falls when no plan was open")
 
 
-# --- Child protection ---------------------------------------------------------------------
+def walk_looked_after(facts: Iterable[Dated]) -> Walk:
+    """R-LAC-1, R-LAC-4, R-LAC-7 over a child's looked-after facts."""
+    plans: list[Plan] = []
+    current: Plan | None = None
+    problem: Problem | None = None
 
+    def note(found: Problem) -> None:
+        nonlocal problem
+        problem = problem or found
 
-@attrs.frozen
-class Segment:
-    """A child's CP history between two plan ends: ``(after, ended_on]`` (None: open-ended)."""
-
-    after: dt.date | None
-    ended_on: dt.date | None
-
-    def covers(self, day: dt.date) -> bool:
-        return (self.after is None or day > self.after) and (self.ended_on is None or day <= self.ended_on)
-
-
-def cp_segments(ends: Iterable[dt.date]) -> list[Segment]:
-    """Every segment the plan ends cut the timeline into, the open one last."""
-    end_list = sorted(set(ends))
-    bounds: list[dt.date | None] = [None, *end_list]
-    segments = [Segment(bounds[i], end) for i, end in enumerate(end_list)]
-    segments.append(Segment(end_list[-1] if end_list else None, None))
-    return segments
-
-
-def segment_index(ends_sorted: Sequence[dt.date], day: dt.date) -> int:
-    """Which segment ``day`` falls in (0 = before or on the first end)."""
-    return bisect.bisect_left(ends_sorted, day)
-
-
-def cp_problem(
-    ends: Iterable[dt.date],
-    strategy_discussions: Iterable[dt.date],
-    initials: Iterable[dt.date],
-    reviews: Iterable[dt.date] = (),
-    midways: Iterable[dt.date] = (),
-) -> Problem | None:
-    """The first inconsistency of a CP history, or None (R-CP-1, R-CP-2, R-CP-4, R-CP-7)."""
-    end_list = sorted(set(ends))
-    segments = cp_segments(end_list)
-    openers: list[list[dt.date]] = [[] for _ in segments]
-    firsts: list[list[dt.date]] = [[] for _ in segments]
-    for day in strategy_discussions:
-        openers[segment_index(end_list, day)].append(day)
-    for day in initials:
-        i = segment_index(end_list, day)
-        openers[i].append(day)
-        firsts[i].append(day)
-    for i, segment in enumerate(segments):
-        if segment.ended_on is not None and not openers[i]:
-            return Problem(
-                "R-CP-7",
-                f"no strategy discussion or initial conference precedes the plan end on "
-                f"{segment.ended_on}" + (f" (after the end on {segment.after})" if segment.after else ""),
-            )
-        if len(firsts[i]) > 1:
-            a, b = sorted(firsts[i])[:2]
-            return Problem(
-                "R-CP-1",
-                f"one CP plan cannot have two initial conferences ({a} and {b}); record the plan's "
-                f"end between them",
-            )
-    for what, days, rule in (("a review conference", reviews, "R-CP-2"), ("a midway review", midways, "R-CP-4")):
-        for day in sorted(days):
-            i = segment_index(end_list, day)
-            first = firsts[i][0] if firsts[i] else None
-            if first is not None and first < day:
+    for day, kind, payload in _sorted(facts):
+        if kind is Fact.OPEN:
+            if current is None:
+                current = Plan(day)
+                plans.append(current)
+            current.opens.append((day, payload))
+        elif kind is Fact.CLOSE:
+            if current is None:
+                note(_outside(plans, day, "ceasing to be looked after", "R-LAC-7", "R-LAC-7"))
                 continue
-            after = segments[i].after
-            if first is None and after is not None:
-                return Problem(
-                    "R-CP-7",
-                    f"{what} on {day} falls after the CP plan ended on {after} and no initial "
-                    f"conference has started a new plan",
+            current.ended_on, current = day, None
+        elif current is None:
+            what = "a looked-after review" if kind is Fact.REVIEW else "a midway review"
+            note(_outside(plans, day, what, "R-LAC-1" if kind is Fact.REVIEW else "R-LAC-4", "R-LAC-7"))
+        elif kind is Fact.REVIEW:
+            current.reviews.append((day, payload))
+        elif kind is Fact.MIDWAY:
+            if not any(d < day for d, _ in current.reviews):
+                note(
+                    Problem(
+                        "R-LAC-4",
+                        f"a midway review on {day} has no looked-after review before it in the "
+                        f"episode that started on {current.opened_on}",
+                    )
                 )
-            when = f"on {first}, not before it" if first is not None else "none is recorded"
-            return Problem(rule, f"{what} on {day} must follow the plan's initial conference ({when})")
-    return None
+            current.midways.append(day)
+    return Walk(tuple(plans), problem)
+
+
+def walk_child_protection(facts: Iterable[Dated]) -> Walk:
+    """R-CP-1, R-CP-2, R-CP-4, R-CP-7 over a child's CP facts (initial conferences are OPEN)."""
+    plans: list[Plan] = []
+    current: Plan | None = None
+    problem: Problem | None = None
+
+    def note(found: Problem) -> None:
+        nonlocal problem
+        problem = problem or found
+
+    def start(day: dt.date) -> Plan:
+        plan = Plan(day)
+        plans.append(plan)
+        return plan
+
+    for day, kind, payload in _sorted(facts):
+        if kind is Fact.OPEN:
+            if current is not None and current.initial is not None:
+                current.ended_on = day - _ONE_DAY
+                current = None
+            current = current or start(day)
+            current.initial = (day, payload)
+        elif kind is Fact.STRATEGY:
+            current = current or start(day)
+            current.strategy.append((day, payload))
+        elif kind is Fact.CLOSE:
+            if current is None:
+                note(_outside(plans, day, "the end of a CP plan", "R-CP-7", "R-CP-7"))
+                continue
+            current.ended_on, current = day, None
+        else:
+            what, rule = ("a review conference", "R-CP-2") if kind is Fact.REVIEW else ("a midway review", "R-CP-4")
+            if current is None and plans:
+                note(_outside(plans, day, what, rule, "R-CP-7"))
+                continue
+            if current is None or current.initial is None or current.initial[0] >= day:
+                when = f"on {current.initial[0]}, not before it" if current and current.initial else "none is recorded"
+                note(Problem(rule, f"{what} on {day} must follow the plan's initial conference ({when})"))
+                if current is None:
+                    continue
+            if kind is Fact.REVIEW:
+                current.reviews.append((day, payload))
+            else:
+                current.midways.append(day)
+    return Walk(tuple(plans), problem)
+
+
+def until(facts: Iterable[Dated], as_of: dt.date) -> list[Dated]:
+    """The facts dated on or before ``as_of``."""
+    return [f for f in facts if f[0] <= as_of]

@@ -79,6 +79,7 @@ def escalations(ctx: click.Context, as_of: dt.datetime | None, db: str | None, a
 @click.pass_context
 def review_qa(
     ctx: click.Context,
+    *,
     as_of: dt.datetime | None,
     by: str,
     since: dt.datetime | None,

@@ -5,9 +5,11 @@ discussions, CP plans, reviews, midway reviews, plan actions and QA (R-LAC-1..7,
 The child is a pseudonymous reference; nothing here holds a name.
 
 Events are checked against the child's history by business date, not by the order they
-arrive (decision 0200): a review is accepted when its date falls in an open plan, whatever
-else is recorded later; a late event that would leave an already recorded one outside its
-plan (a cessation dated before a recorded review) is refused.
+arrive (decision 0200): the history with the new event is walked in date order
+(:mod:`kentqa_domain.plan_timeline`) and the event is refused if the walk finds a problem:
+a review or midway review outside an open plan, a review conference before the plan's
+initial conference, an ending with no plan open, or a late ending that would leave an
+already recorded review outside its plan.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import events as ev
-from ..plan_timeline import Problem, cp_problem, lac_problem
+from ..plan_timeline import Dated, Fact, Problem, walk_child_protection, walk_looked_after
 from ..values import PlanKind, ReviewKind
 from .base import Handler, by, unknown, violation
 
@@ -41,27 +43,30 @@ class Child:
     #: action id -> (plan, the date of the review that set it, review id)
     actions: dict[str, tuple[PlanKind, dt.date, str]] = attrs.Factory(dict)
 
-    def review_days(self, *kinds: ReviewKind) -> list[dt.date]:
-        return [day for kind, day in self.reviews.values() if kind in kinds]
+    def lac_facts(self) -> list[Dated]:
+        facts: list[Dated] = [(d, Fact.OPEN, None) for d in self.lac_starts]
+        facts += [(d, Fact.CLOSE, None) for d in self.lac_ends]
+        facts += [(d, Fact.REVIEW, i) for i, (k, d) in self.reviews.items() if k is ReviewKind.LOOKED_AFTER_REVIEW]
+        facts += [(d, Fact.MIDWAY, None) for d in self.midways.get(PlanKind.LOOKED_AFTER, ())]
+        return facts
 
-    def lac_problem(self, **extra: list[dt.date]) -> Problem | None:
-        """R-LAC-1, R-LAC-4, R-LAC-7: the looked-after history with ``extra`` dates added."""
-        return lac_problem(
-            [*self.lac_starts, *extra.get("starts", ())],
-            [*self.lac_ends, *extra.get("ends", ())],
-            [*self.review_days(ReviewKind.LOOKED_AFTER_REVIEW), *extra.get("reviews", ())],
-            [*self.midways.get(PlanKind.LOOKED_AFTER, ()), *extra.get("midways", ())],
-        )
+    def cp_facts(self) -> list[Dated]:
+        facts: list[Dated] = [(d, Fact.STRATEGY, None) for d in self.strategy_discussions]
+        facts += [(d, Fact.CLOSE, None) for d in self.cp_ends]
+        for i, (kind, day) in self.reviews.items():
+            if kind is ReviewKind.INITIAL_CP_CONFERENCE:
+                facts.append((day, Fact.OPEN, i))
+            elif kind is ReviewKind.REVIEW_CP_CONFERENCE:
+                facts.append((day, Fact.REVIEW, i))
+        facts += [(d, Fact.MIDWAY, None) for d in self.midways.get(PlanKind.CHILD_PROTECTION, ())]
+        return facts
 
-    def cp_problem(self, **extra: list[dt.date]) -> Problem | None:
-        """R-CP-1, R-CP-2, R-CP-4, R-CP-7: the CP history with ``extra`` dates added."""
-        return cp_problem(
-            [*self.cp_ends, *extra.get("ends", ())],
-            [*self.strategy_discussions, *extra.get("strategy_discussions", ())],
-            [*self.review_days(ReviewKind.INITIAL_CP_CONFERENCE), *extra.get("initials", ())],
-            [*self.review_days(ReviewKind.REVIEW_CP_CONFERENCE), *extra.get("reviews", ())],
-            [*self.midways.get(PlanKind.CHILD_PROTECTION, ()), *extra.get("midways", ())],
-        )
+    def problem_with(self, plan: PlanKind, fact: Dated) -> Problem | None:
+        """R-LAC-1, R-LAC-4, R-LAC-7 / R-CP-1, R-CP-2, R-CP-4, R-CP-7: the child's history of
+        ``plan`` with ``fact`` added, walked in date order (:mod:`kentqa_domain.plan_timeline`)."""
+        if plan is PlanKind.LOOKED_AFTER:
+            return walk_looked_after([*self.lac_facts(), fact]).problem
+        return walk_child_protection([*self.cp_facts(), fact]).problem
 
 
 def _child(book: Casebook, ref: str) -> Child:
@@ -85,10 +90,11 @@ def _refuse(event: ev.Event, field: str, problem: Problem | None) -> None:
 
 
 def _check_became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
-    """R-LAC-1: a new episode may not start while the child is already looked after."""
+    """R-LAC-1: becoming looked after opens an episode (or, while looked after, continues the
+    same period of care); it never makes a recorded event inconsistent, but is walked anyway."""
     child = book.children.get(event.child_ref)
     if child is not None:
-        _refuse(event, "on", child.lac_problem(starts=[event.on]))
+        _refuse(event, "on", child.problem_with(PlanKind.LOOKED_AFTER, (event.on, Fact.OPEN, None)))
 
 
 def _became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
@@ -99,7 +105,7 @@ def _check_ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
     """R-LAC-7: ceasing needs an open episode on that date, and closes it: nothing of the
     plan (reviews, midway reviews) may fall after it."""
     check_child_known(event, book)
-    _refuse(event, "on", book.children[event.child_ref].lac_problem(ends=[event.on]))
+    _refuse(event, "on", book.children[event.child_ref].problem_with(PlanKind.LOOKED_AFTER, (event.on, Fact.CLOSE, None)))
 
 
 def _ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
@@ -110,7 +116,10 @@ def _ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
 
 
 def _check_strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
-    """A strategy discussion may start a CP process at any date (R-CP-1)."""
+    """R-CP-1: a strategy discussion opens a CP plan in the making (or joins the open one)."""
+    child = book.children.get(event.child_ref)
+    if child is not None:
+        _refuse(event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.STRATEGY, None)))
 
 
 def _strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
@@ -121,7 +130,11 @@ def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> Non
     """R-CP-7: the end needs a CP process (strategy discussion or initial conference) before
     it, and nothing of the plan (review conferences, midway reviews) may fall after it."""
     check_child_known(event, book)
-    _refuse(event, "ended_on", book.children[event.child_ref].cp_problem(ends=[event.ended_on]))
+    _refuse(
+        event,
+        "ended_on",
+        book.children[event.child_ref].problem_with(PlanKind.CHILD_PROTECTION, (event.ended_on, Fact.CLOSE, None)),
+    )
 
 
 def _plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> None:
@@ -137,20 +150,20 @@ def _action_rule(plan: PlanKind) -> str:
 
 def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
     """R-LAC-1/R-LAC-7: a looked-after review falls in an episode of being looked after.
-    R-CP-1/R-CP-2/R-CP-7: an initial conference starts a CP plan (one per plan; it may be the
-    first we hear of the child); a review conference follows the plan's initial conference
-    and is not after the plan's end. R-LAC-6/R-CP-6: action ids are the child's, used once."""
+    R-CP-1/R-CP-2/R-CP-7: an initial conference starts a CP plan (it may be the first we hear
+    of the child); a review conference follows the plan's initial conference and is not
+    after the plan's end. R-LAC-6/R-CP-6: action ids are the child's, used once."""
     child = book.children.get(event.child_ref)
     if child is None:
         if event.kind is ReviewKind.INITIAL_CP_CONFERENCE:
             return
         raise unknown(event, "child_ref", "child")
     if event.kind is ReviewKind.LOOKED_AFTER_REVIEW:
-        _refuse(event, "held_on", child.lac_problem(reviews=[event.held_on]))
+        _refuse(event, "held_on", child.problem_with(PlanKind.LOOKED_AFTER, (event.held_on, Fact.REVIEW, None)))
     elif event.kind is ReviewKind.INITIAL_CP_CONFERENCE:
-        _refuse(event, "held_on", child.cp_problem(initials=[event.held_on]))
+        _refuse(event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.OPEN, None)))
     else:
-        _refuse(event, "held_on", child.cp_problem(reviews=[event.held_on]))
+        _refuse(event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.REVIEW, None)))
     for action in event.actions:
         earlier = child.actions.get(action.action_id)
         if earlier is not None:
@@ -175,10 +188,7 @@ def _check_midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:
     """R-LAC-4/R-CP-4: a midway review falls in an open plan, after one of its reviews."""
     check_child_known(event, book)
     child = book.children[event.child_ref]
-    if event.plan is PlanKind.LOOKED_AFTER:
-        _refuse(event, "completed_on", child.lac_problem(midways=[event.completed_on]))
-    else:
-        _refuse(event, "completed_on", child.cp_problem(midways=[event.completed_on]))
+    _refuse(event, "completed_on", child.problem_with(event.plan, (event.completed_on, Fact.MIDWAY, None)))
 
 
 def _midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:

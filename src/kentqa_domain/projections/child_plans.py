@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import attrs
 
 from .. import events as ev
-from ..plan_timeline import lac_episodes, segment_index
+from ..plan_timeline import Dated, Fact, until, walk_child_protection, walk_looked_after
 from ..values import PlanKind, ReviewKind
 from .base import Projection
 
@@ -138,45 +138,61 @@ class ChildPlans(Projection):
             yield from sorted(self.children[ref].reviews.values(), key=_by_date)
 
 
+def _lac_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
+    facts: list[Dated] = [(d, Fact.OPEN, iro) for d, iro in child.lac_starts.items()]
+    facts += [(d, Fact.CLOSE, None) for d in child.lac_ends]
+    facts += [
+        (r.held_on, Fact.REVIEW, r.review_id)
+        for r in child.reviews.values()
+        if r.kind is ReviewKind.LOOKED_AFTER_REVIEW
+    ]
+    facts += [(d, Fact.MIDWAY, None) for d in child.midways.get(PlanKind.LOOKED_AFTER, ())]
+    return until(facts, as_of)
+
+
+def _cp_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
+    facts: list[Dated] = [(d, Fact.STRATEGY, s47) for d, s47 in child.strategy_discussions.items()]
+    facts += [(d, Fact.CLOSE, None) for d in child.cp_ends]
+    for r in child.reviews.values():
+        if r.kind is ReviewKind.INITIAL_CP_CONFERENCE:
+            facts.append((r.held_on, Fact.OPEN, r.review_id))
+        elif r.kind is ReviewKind.REVIEW_CP_CONFERENCE:
+            facts.append((r.held_on, Fact.REVIEW, r.review_id))
+    facts += [(d, Fact.MIDWAY, None) for d in child.midways.get(PlanKind.CHILD_PROTECTION, ())]
+    return until(facts, as_of)
+
+
+def _reviews(child: ChildRecord, found: list[tuple[dt.date, object]]) -> tuple[ev.ReviewHeld, ...]:
+    return tuple(sorted((child.reviews[str(i)] for _, i in found), key=_by_date))
+
+
 def _open_lac(child: ChildRecord, as_of: dt.date) -> OpenPlan | None:
-    starts = [d for d in child.lac_starts if d <= as_of]
-    ends = [d for d in child.lac_ends if d <= as_of]
-    episodes = lac_episodes(starts, ends)
-    if not episodes or episodes[-1].end is not None:
+    plan = walk_looked_after(_lac_facts(child, as_of)).open_plan
+    if plan is None:
         return None
-    start = episodes[-1].start
-    reviews = sorted(
-        (
-            r
-            for r in child.reviews.values()
-            if r.kind is ReviewKind.LOOKED_AFTER_REVIEW and start <= r.held_on <= as_of
-        ),
-        key=_by_date,
+    iros = [iro for _, iro in sorted(plan.opens, key=lambda o: o[0]) if iro is not None]
+    return OpenPlan(
+        child.child_ref,
+        PlanKind.LOOKED_AFTER,
+        plan.opened_on,
+        str(iros[-1]) if iros else None,
+        (),
+        _reviews(child, plan.reviews),
+        tuple(plan.midways),
     )
-    midways = sorted(d for d in child.midways.get(PlanKind.LOOKED_AFTER, ()) if start <= d <= as_of)
-    return OpenPlan(child.child_ref, PlanKind.LOOKED_AFTER, start, child.lac_starts[start], (), tuple(reviews), tuple(midways))
 
 
 def _open_cp(child: ChildRecord, as_of: dt.date) -> OpenPlan | None:
-    ends = sorted(d for d in child.cp_ends if d <= as_of)
-
-    def current(day: dt.date) -> bool:
-        return day <= as_of and segment_index(ends, day) == len(ends)
-
-    discussions = sorted(d for d in child.strategy_discussions if current(d))
-    reviews = sorted(
-        (r for r in child.reviews.values() if r.kind.plan is PlanKind.CHILD_PROTECTION and current(r.held_on)),
-        key=_by_date,
-    )
-    if not discussions and not reviews:
+    plan = walk_child_protection(_cp_facts(child, as_of)).open_plan
+    if plan is None:
         return None
-    opened_on = min([*discussions, *(r.held_on for r in reviews)])
+    found = ([plan.initial] if plan.initial else []) + plan.reviews
     return OpenPlan(
         child.child_ref,
         PlanKind.CHILD_PROTECTION,
-        opened_on,
+        plan.opened_on,
         None,
-        tuple(d for d in discussions if child.strategy_discussions[d]),
-        tuple(reviews),
-        tuple(sorted(d for d in child.midways.get(PlanKind.CHILD_PROTECTION, ()) if current(d))),
+        tuple(d for d, s47 in plan.strategy if s47),
+        _reviews(child, found),
+        tuple(plan.midways),
     )
