@@ -362,11 +362,11 @@ class QualityAssurance(Application[UUID]):
         """
         ledger = self._fresh()
         plans = ledger.projection("child_plans")
-        teams = PlanTeams(plans.workers, ledger.projection("escalations").named_teams())
+        teams = PlanTeams(plans, ledger.projection("escalations").named_teams(), as_of)
         scope = self.scope(as_worker)
         facts = [
             f
-            for f in review_facts(plans, teams.review_team, as_of=as_of, since=since)
+            for f in review_facts(plans, teams, since=since)
             if _visible(
                 scope,
                 ledger,

@@ -106,14 +106,13 @@ def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) 
 
 def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_of: dt.date) -> list[DriftRow]:
     """The drift register at ``as_of``, oldest due date first."""
-    teams = PlanTeams(plans.workers, escalations.named_teams())
+    teams = PlanTeams(plans, escalations.named_teams(), as_of)
     open_escalations = escalations.open_by_child(as_of)
     rows = []
     for plan in plans.open_plans(as_of):
         escalation = open_escalations.get(plan.child_ref)
-        plan_team = teams.plan_team(plan, as_of)
-        chair = plan.reviews[-1].chair_id if plan.reviews else None
-        chair = chair or plan.iro_id
+        plan_team = teams.plan_team(plan)
+        chair = teams.plan_chair(plan)
         for item in _overdue(plan, plans, policy, as_of):
             team = plan_team
             if item.owner_id is not None and plans.workers.known(item.owner_id):

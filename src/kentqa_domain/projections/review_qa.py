@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import attrs
 
@@ -25,6 +25,7 @@ from ..policy import Policy
 from ..values import PlanKind
 from .child_plans import ChildPlans
 from .plan_schedule import qa_due
+from .plan_teams import PlanTeams
 
 GROUPINGS = ("team", "chair")
 
@@ -56,14 +57,9 @@ class ReviewFacts:
     qa: ev.ReviewQualityAssured | None
 
 
-def review_facts(
-    plans: ChildPlans,
-    team_of: Callable[[ev.ReviewHeld], str | None],
-    *,
-    as_of: dt.date,
-    since: dt.date | None = None,
-) -> list[ReviewFacts]:
-    """Every review held in ``[since, as_of]`` with its team, chair and QA."""
+def review_facts(plans: ChildPlans, teams: PlanTeams, *, since: dt.date | None = None) -> list[ReviewFacts]:
+    """Every review held in ``[since, teams.as_of]`` with its team, chair and QA."""
+    as_of = teams.as_of
     out = []
     for review in plans.reviews():
         if review.held_on > as_of or (since is not None and review.held_on < since):
@@ -71,16 +67,8 @@ def review_facts(
         qa = plans.quality.get(review.review_id)
         if qa is not None and qa.assured_on > as_of:
             qa = None
-        chair = review.chair_id or (qa.by if qa is not None else None) or _iro(plans, review)
-        out.append(ReviewFacts(review, team_of(review), chair, qa))
+        out.append(ReviewFacts(review, teams.review_team(review), teams.chair_of(review), qa))
     return out
-
-
-def _iro(plans: ChildPlans, review: ev.ReviewHeld) -> str | None:
-    if review.kind.plan is not PlanKind.LOOKED_AFTER:
-        return None
-    starts = [d for d in plans.children[review.child_ref].lac_starts if d <= review.held_on]
-    return plans.children[review.child_ref].lac_starts[max(starts)] if starts else None
 
 
 def _share(yes: int, of: int) -> float | None:
