@@ -108,12 +108,15 @@ def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_o
     """The drift register at ``as_of``, oldest due date first."""
     teams = PlanTeams(plans, escalations.named_teams(), as_of)
     open_escalations = escalations.open_by_child(as_of)
+    overdue_days: dict[dt.date, int] = {}  # many rows share a due date: count each once
     rows = []
     for plan in plans.open_plans(as_of):
         escalation = open_escalations.get(plan.child_ref)
         plan_team = teams.plan_team(plan)
         chair = teams.plan_chair(plan)
         for item in _overdue(plan, plans, policy, as_of):
+            if item.due_on not in overdue_days:
+                overdue_days[item.due_on] = policy.calendar.working_days_after(item.due_on, as_of)
             team = plan_team
             if item.owner_id is not None and plans.workers.known(item.owner_id):
                 team = plans.workers.team_on(item.owner_id, as_of)
@@ -123,7 +126,7 @@ def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_o
                     plan=plan.plan,
                     kind=item.kind,
                     due_on=item.due_on,
-                    working_days_overdue=policy.calendar.working_days_after(item.due_on, as_of),
+                    working_days_overdue=overdue_days[item.due_on],
                     escalation_id=escalation.raised.escalation_id if escalation else None,
                     team_id=team,
                     worker_id=item.owner_id if item.owner_id is not None else chair,
