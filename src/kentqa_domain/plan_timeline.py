@@ -169,12 +169,18 @@ def walk_child_protection(facts: Iterable[Dated]) -> Walk:
                 continue
             current.ended_on, current = day, None
         else:
-            what, rule = ("a review conference", "R-CP-2") if kind is Fact.REVIEW else ("a midway review", "R-CP-4")
+            what, rule = (
+                ("a review conference", "R-CP-2") if kind is Fact.REVIEW else ("a midway review", "R-CP-4")
+            )
             if current is None and plans:
                 note(_outside(plans, day, what, rule, "R-CP-7"))
                 continue
             if current is None or current.initial is None or current.initial[0] >= day:
-                when = f"on {current.initial[0]}, not before it" if current and current.initial else "none is recorded"
+                when = (
+                    f"on {current.initial[0]}, not before it"
+                    if current and current.initial
+                    else "none is recorded"
+                )
                 note(Problem(rule, f"{what} on {day} must follow the plan's initial conference ({when})"))
                 if current is None:
                     continue

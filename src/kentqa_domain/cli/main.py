@@ -90,11 +90,8 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
-    from . import plans
     from .status import status
 
-    for command in plans.COMMANDS:
-        status.add_command(command)
     cli.add_command(status)
 
 

@@ -46,7 +46,9 @@ class Child:
     def lac_facts(self) -> list[Dated]:
         facts: list[Dated] = [(d, Fact.OPEN, None) for d in self.lac_starts]
         facts += [(d, Fact.CLOSE, None) for d in self.lac_ends]
-        facts += [(d, Fact.REVIEW, i) for i, (k, d) in self.reviews.items() if k is ReviewKind.LOOKED_AFTER_REVIEW]
+        facts += [
+            (d, Fact.REVIEW, i) for i, (k, d) in self.reviews.items() if k is ReviewKind.LOOKED_AFTER_REVIEW
+        ]
         facts += [(d, Fact.MIDWAY, None) for d in self.midways.get(PlanKind.LOOKED_AFTER, ())]
         return facts
 
@@ -105,7 +107,11 @@ def _check_ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
     """R-LAC-7: ceasing needs an open episode on that date, and closes it: nothing of the
     plan (reviews, midway reviews) may fall after it."""
     check_child_known(event, book)
-    _refuse(event, "on", book.children[event.child_ref].problem_with(PlanKind.LOOKED_AFTER, (event.on, Fact.CLOSE, None)))
+    _refuse(
+        event,
+        "on",
+        book.children[event.child_ref].problem_with(PlanKind.LOOKED_AFTER, (event.on, Fact.CLOSE, None)),
+    )
 
 
 def _ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
@@ -119,7 +125,11 @@ def _check_strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
     """R-CP-1: a strategy discussion opens a CP plan in the making (or joins the open one)."""
     child = book.children.get(event.child_ref)
     if child is not None:
-        _refuse(event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.STRATEGY, None)))
+        _refuse(
+            event,
+            "held_on",
+            child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.STRATEGY, None)),
+        )
 
 
 def _strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
@@ -133,7 +143,9 @@ def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> Non
     _refuse(
         event,
         "ended_on",
-        book.children[event.child_ref].problem_with(PlanKind.CHILD_PROTECTION, (event.ended_on, Fact.CLOSE, None)),
+        book.children[event.child_ref].problem_with(
+            PlanKind.CHILD_PROTECTION, (event.ended_on, Fact.CLOSE, None)
+        ),
     )
 
 
@@ -159,11 +171,19 @@ def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
             return
         raise unknown(event, "child_ref", "child")
     if event.kind is ReviewKind.LOOKED_AFTER_REVIEW:
-        _refuse(event, "held_on", child.problem_with(PlanKind.LOOKED_AFTER, (event.held_on, Fact.REVIEW, None)))
+        _refuse(
+            event, "held_on", child.problem_with(PlanKind.LOOKED_AFTER, (event.held_on, Fact.REVIEW, None))
+        )
     elif event.kind is ReviewKind.INITIAL_CP_CONFERENCE:
-        _refuse(event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.OPEN, None)))
+        _refuse(
+            event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.OPEN, None))
+        )
     else:
-        _refuse(event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.REVIEW, None)))
+        _refuse(
+            event,
+            "held_on",
+            child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.REVIEW, None)),
+        )
     for action in event.actions:
         earlier = child.actions.get(action.action_id)
         if earlier is not None:

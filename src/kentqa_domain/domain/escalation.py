@@ -48,9 +48,7 @@ def _check_raise(event: ev.EscalationRaised, book: Casebook) -> None:
 
 
 def _raise(event: ev.EscalationRaised, book: Casebook) -> None:
-    book.escalations[event.escalation_id] = Escalation(
-        event.escalation_id, event.stage, event.raised_on
-    )
+    book.escalations[event.escalation_id] = Escalation(event.escalation_id, event.stage, event.raised_on)
 
 
 def check_open(event: ev.Event, book: Casebook) -> Escalation:

@@ -8,10 +8,12 @@ policy at ``as_of``: no projection reads the clock or the database.
 
 from .base import Projection
 from .child_plans import ChildPlans
+from .complaints import Complaints
 from .escalations import Escalations
 from .stats import EventCounts
+from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, ChildPlans, Escalations)
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, ChildPlans, Escalations, Complaints, Voice)
 
-__all__ = ["PROJECTIONS", "ChildPlans", "Escalations", "EventCounts", "Projection"]
+__all__ = ["PROJECTIONS", "ChildPlans", "Complaints", "Escalations", "EventCounts", "Projection", "Voice"]

@@ -101,7 +101,13 @@ def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) 
         for action in review.actions:
             done = completions.get(action.action_id)
             if as_of > action.due_on and (done is None or done > as_of):
-                yield _Item(DriftKind.ACTION_OVERDUE, action.due_on, review.review_id, action.action_id, action.owner_id)
+                yield _Item(
+                    DriftKind.ACTION_OVERDUE,
+                    action.due_on,
+                    review.review_id,
+                    action.action_id,
+                    action.owner_id,
+                )
 
 
 def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_of: dt.date) -> list[DriftRow]:

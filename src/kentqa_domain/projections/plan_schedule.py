@@ -57,7 +57,9 @@ def qa_due(plan: PlanKind, held_on: dt.date, policy: Policy) -> dt.date:
     return policy.calendar.add_working_days(held_on, days)
 
 
-def schedule(plan: PlanKind, opened_on: dt.date, held: Sequence[dt.date], policy: Policy, count: int = 6) -> list[dt.date]:
+def schedule(
+    plan: PlanKind, opened_on: dt.date, held: Sequence[dt.date], policy: Policy, count: int = 6
+) -> list[dt.date]:
     """The next ``count`` review due dates if each review is held exactly on its due date.
 
     A planning aid (and the basis of the worked examples in docs/children-plans.md).

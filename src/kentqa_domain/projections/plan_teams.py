@@ -62,7 +62,9 @@ class PlanTeams:
     def plan_team(self, plan: OpenPlan) -> str | None:
         if plan.reviews:
             return self.review_team(plan.reviews[-1])
-        return self.escalation_team(plan.child_ref, self.as_of) or self.workers.team_on(plan.iro_id, self.as_of)
+        return self.escalation_team(plan.child_ref, self.as_of) or self.workers.team_on(
+            plan.iro_id, self.as_of
+        )
 
     def plan_chair(self, plan: OpenPlan) -> str | None:
         """The chair of the plan's latest review, else the child's IRO."""

@@ -10,16 +10,38 @@ from . import output
 from .common import as_of_date, as_of_option, as_worker_option, db_option, open_store
 
 DRIFT_COLUMNS = [
-    "child_ref", "plan", "kind", "due_on", "working_days_overdue", "escalation_id",
-    "team_id", "review_id", "action_id",
+    "child_ref",
+    "plan",
+    "kind",
+    "due_on",
+    "working_days_overdue",
+    "escalation_id",
+    "team_id",
+    "review_id",
+    "action_id",
 ]
 ESCALATION_COLUMNS = [
-    "escalation_id", "stage", "state", "raised_on", "response_due_on", "response_overdue",
-    "working_days_open", "breached", "child_ref", "team_id",
+    "escalation_id",
+    "stage",
+    "state",
+    "raised_on",
+    "response_due_on",
+    "response_overdue",
+    "working_days_open",
+    "breached",
+    "child_ref",
+    "team_id",
 ]
 REVIEW_QA_COLUMNS = [
-    "key", "plan", "reviews", "assured", "assured_on_time", "plan_reflects_needs_share",
-    "actions_in_child_timeframe_share", "consistent_with_legal_duties_share", "smart_share",
+    "key",
+    "plan",
+    "reviews",
+    "assured",
+    "assured_on_time",
+    "plan_reflects_needs_share",
+    "actions_in_child_timeframe_share",
+    "consistent_with_legal_duties_share",
+    "smart_share",
 ]
 
 
@@ -37,7 +59,9 @@ def _parent(ctx: click.Context, name: str, value: object) -> object:
 @as_worker_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
-def drift(ctx: click.Context, as_of: dt.datetime | None, db: str | None, as_worker: str | None, as_json: bool) -> None:
+def drift(
+    ctx: click.Context, as_of: dt.datetime | None, db: str | None, as_worker: str | None, as_json: bool
+) -> None:
     """The drift register: overdue reviews, initial conferences, midway reviews, QA and plan
     actions of every open looked-after and child protection plan (R-LAC-1..7, R-CP-1..7)."""
     day = as_of_date(as_of)
@@ -55,7 +79,9 @@ def drift(ctx: click.Context, as_of: dt.datetime | None, db: str | None, as_work
 @as_worker_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
-def escalations(ctx: click.Context, as_of: dt.datetime | None, db: str | None, as_worker: str | None, as_json: bool) -> None:
+def escalations(
+    ctx: click.Context, as_of: dt.datetime | None, db: str | None, as_worker: str | None, as_json: bool
+) -> None:
     """Escalations: stage, state, response due and overdue, working days open, breach
     (R-ESC-1..5, IRO Handbook 6.2)."""
     day = as_of_date(as_of)
@@ -69,10 +95,20 @@ def escalations(ctx: click.Context, as_of: dt.datetime | None, db: str | None, a
 
 @click.command("review-qa")
 @as_of_option
-@click.option("--by", "by", type=click.Choice(["team", "chair"]), default="team", show_default=True,
-              help="Group reviews by team or by chair.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Only reviews held on or after this date, YYYY-MM-DD (e.g. the quarter's start).")
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["team", "chair"]),
+    default="team",
+    show_default=True,
+    help="Group reviews by team or by chair.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only reviews held on or after this date, YYYY-MM-DD (e.g. the quarter's start).",
+)
 @db_option
 @as_worker_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
