@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
-from kentqa_domain.projections.drift import DriftKind
+from kentqa_domain.application import QualityAssurance
+from kentqa_domain.projections.drift import DriftKind, DriftRow
 from kentqa_domain.values import PlanKind
 from tests.domain.plan_oracle import drift_oracle, escalations_oracle
 from tests.plan_strategies import as_of_dates, histories, natural_key, record_in_any_order
@@ -19,14 +20,14 @@ from tests.plan_strategies import as_of_dates, histories, natural_key, record_in
 SETTINGS = settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def _record_in_order(events: list[ev.Event]) -> kq.application.QualityAssurance:  # type: ignore[name-defined]
+def _record_in_order(events: list[ev.Event]) -> QualityAssurance:
     qa = kq.connect("memory://", policy=kq.Policy())
     for event in events:
         qa.record(event)  # a consistent history is never refused
     return qa
 
 
-def _as_tuples(rows: list) -> set:  # type: ignore[type-arg]
+def _as_tuples(rows: list[DriftRow]) -> set[tuple[object, ...]]:
     return {
         (r.child_ref, r.plan.value, r.kind.value, r.due_on, r.working_days_overdue, r.escalation_id, r.review_id, r.action_id)
         for r in rows
