@@ -90,9 +90,14 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .importing import import_command
+    from .observations import observation_learning, observations
     from .status import status
 
+    status.add_command(observations)
+    status.add_command(observation_learning)
     cli.add_command(status)
+    cli.add_command(import_command)
 
 
 _register_groups()

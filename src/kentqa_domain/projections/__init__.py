@@ -10,10 +10,27 @@ from .base import Projection
 from .child_plans import ChildPlans
 from .complaints import Complaints
 from .escalations import Escalations
+from .observation_compliance import ObservationCompliance
 from .stats import EventCounts
 from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, ChildPlans, Escalations, Complaints, Voice)
+PROJECTIONS: tuple[type[Projection], ...] = (
+    EventCounts,
+    ChildPlans,
+    Escalations,
+    Complaints,
+    Voice,
+    ObservationCompliance,
+)
 
-__all__ = ["PROJECTIONS", "ChildPlans", "Complaints", "Escalations", "EventCounts", "Projection", "Voice"]
+__all__ = [
+    "PROJECTIONS",
+    "ChildPlans",
+    "Complaints",
+    "Escalations",
+    "EventCounts",
+    "ObservationCompliance",
+    "Projection",
+    "Voice",
+]
