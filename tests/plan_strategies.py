@@ -162,17 +162,20 @@ def _plan_body(
 def looked_after(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
     out: list[ev.Event] = []
     day = FIRST_DAY + _gap(draw, 0, 120)
-    for _ in range(draw(st.integers(1, 2))):
+    for episode in range(draw(st.integers(1, 2))):
         start = day
         out.append(ev.ChildBecameLookedAfter(child_ref=child, on=start, iro_id=draw(st.sampled_from([None, "IRO-1"]))))
-        first = start + _gap(draw, 0, 60) if draw(st.booleans()) else None
+        # a review on the day of a same-day restart would belong to the episode that ended
+        first = start + _gap(draw, 1 if episode else 0, 60) if draw(st.booleans()) else None
         body, last = _plan_body(draw, ids, child, PlanKind.LOOKED_AFTER, first)
         out += body
         if not draw(st.booleans()):
             break
         end = max(start, last) + _gap(draw, 0, 90)
         out.append(ev.ChildCeasedLookedAfter(child_ref=child, on=end))
-        day = end + _gap(draw, 1, 90)
+        # 0: ceased and looked after again on one day (SSDA903 does this), unless the episode
+        # was a single day (then the dates alone cannot say which came first)
+        day = end + (DAY * 0 if end > start and draw(st.integers(0, 3)) == 0 else _gap(draw, 1, 90))
     return out
 
 
@@ -197,7 +200,8 @@ def child_protection(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
             break
         end = last + _gap(draw, 0, 90)
         out.append(ev.ChildProtectionPlanEnded(child_ref=child, ended_on=end))
-        day = end + _gap(draw, 1, 90)
+        # 0: a new strategy discussion or conference on the end day (not after a one-day plan)
+        day = end + (DAY * 0 if end > opened and draw(st.integers(0, 3)) == 0 else _gap(draw, 1, 90))
     return out
 
 

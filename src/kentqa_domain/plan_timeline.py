@@ -13,8 +13,12 @@ ends the open episode (both days count as looked after).
 Child protection (R-CP-1, R-CP-2, R-CP-7): a strategy discussion or an initial conference
 opens a CP plan (from the strategy discussion, a plan in the making); its initial
 conference is the first one in it; an initial conference while the plan already has one
-starts a new plan (the previous plan's end was not recorded; it closes the day before); a
-plan end closes the open plan (the end day still belongs to it).
+starts a new plan (the previous plan's end was not recorded; it closes that day); a plan
+end closes the open plan (the end day still belongs to it).
+
+Within a day: if a plan is open as the day starts, the day's reviews and midway reviews go
+to it first, then an ending closes it, then the day's openings start the next plan; if
+none is open, openings come first, so a plan can open and close on one day.
 
 The refusals are only of events that no later event could make consistent, or that would
 strand events already recorded, so that any consistent history can be recorded in any
@@ -24,12 +28,10 @@ order when each refused event is simply sent again later.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import IntEnum
 
 import attrs
-
-_ONE_DAY = dt.timedelta(days=1)
 
 
 @attrs.frozen
@@ -88,8 +90,23 @@ class Walk:
         return self.plans[-1] if self.plans and self.plans[-1].ended_on is None else None
 
 
-def _sorted(facts: Iterable[Dated]) -> list[Dated]:
-    return sorted(facts, key=lambda f: (f[0], f[1]))
+#: Same-day order on a day that starts with no plan open: a plan may open and close that day.
+_FROM_CLOSED = {Fact.OPEN: 0, Fact.STRATEGY: 1, Fact.REVIEW: 2, Fact.MIDWAY: 3, Fact.CLOSE: 4}
+#: Same-day order on a day that starts with a plan open: the day's reviews belong to it; then
+#: an ending closes it, and an opening that day starts the next plan (SSDA903 has periods of
+#: care ending and starting again on one day).
+_FROM_OPEN = {Fact.REVIEW: 0, Fact.MIDWAY: 1, Fact.CLOSE: 2, Fact.OPEN: 3, Fact.STRATEGY: 4}
+
+
+def _in_order(facts: Iterable[Dated], plan_open: Callable[[], bool]) -> Iterator[Dated]:
+    """The facts day by day; each day's order depends on whether a plan is open as it starts."""
+    by_day: dict[dt.date, list[Dated]] = {}
+    for fact in facts:
+        by_day.setdefault(fact[0], []).append(fact)
+    for day in sorted(by_day):
+        group = by_day[day]
+        order = _FROM_OPEN if plan_open() else _FROM_CLOSED
+        yield from sorted(group, key=lambda f: (order[f[1]], repr(f[2])))
 
 
 def _outside(plans: list[Plan], day: dt.date, what: str, rule_before: str, rule_after: str) -> Problem:
@@ -109,7 +126,10 @@ def walk_looked_after(facts: Iterable[Dated]) -> Walk:
         nonlocal problem
         problem = problem or found
 
-    for day, kind, payload in _sorted(facts):
+    def plan_open() -> bool:  # read as each day starts: the walk's state decides that day's order
+        return current is not None
+
+    for day, kind, payload in _in_order(facts, plan_open):
         if kind is Fact.OPEN:
             if current is None:
                 current = Plan(day)
@@ -153,10 +173,13 @@ def walk_child_protection(facts: Iterable[Dated]) -> Walk:
         plans.append(plan)
         return plan
 
-    for day, kind, payload in _sorted(facts):
+    def plan_open() -> bool:  # read as each day starts: the walk's state decides that day's order
+        return current is not None
+
+    for day, kind, payload in _in_order(facts, plan_open):
         if kind is Fact.OPEN:
             if current is not None and current.initial is not None:
-                current.ended_on = day - _ONE_DAY
+                current.ended_on = day  # its end was not recorded; the day's reviews were its last
                 current = None
             current = current or start(day)
             current.initial = (day, payload)

@@ -123,19 +123,31 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
         mine = [e for e in events if getattr(e, "child_ref", None) == child and e.business_date <= as_of]
         found: list[tuple[str, tuple[str, dt.date, str | None, str | None]]] = []
 
-        # Looked after: walk becoming / ceasing in date order; the open episode is what's left.
+        # Looked after: walk becoming / ceasing day by day; the open episode is what's left.
+        # On a day with both, a child looked after as the day starts ceases and starts again
+        # (that day's reviews then belong to the episode that ended); otherwise the day is a
+        # one-day episode.
         start: dt.date | None = None
-        for e in sorted(
-            (e for e in mine if isinstance(e, (ev.ChildBecameLookedAfter, ev.ChildCeasedLookedAfter))),
-            key=lambda e: (e.business_date, isinstance(e, ev.ChildCeasedLookedAfter)),
-        ):
-            if isinstance(e, ev.ChildBecameLookedAfter):
-                start = start or e.on  # again while looked after: the same period of care
+        handover = False
+        lac = [e for e in mine if isinstance(e, (ev.ChildBecameLookedAfter, ev.ChildCeasedLookedAfter))]
+        for day in sorted({e.business_date for e in lac}):
+            starts = any(isinstance(e, ev.ChildBecameLookedAfter) and e.on == day for e in lac)
+            ceases = any(isinstance(e, ev.ChildCeasedLookedAfter) and e.on == day for e in lac)
+            if start is not None and ceases:
+                start, handover = (day, True) if starts else (None, False)
             else:
-                start = None
+                if starts and start is None:
+                    start, handover = day, False
+                if ceases:
+                    start = None
         if start is not None:
-            reviews = [e for e in mine if isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.LOOKED_AFTER_REVIEW and e.held_on >= start]
-            midways = [e.completed_on for e in mine if isinstance(e, ev.MidwayReviewCompleted) and e.plan.value == "looked_after" and e.completed_on >= start]
+            first_day = start + DAY if handover else start  # a handover day's reviews went to the old episode
+
+            def in_episode(day: dt.date, first_day: dt.date = first_day) -> bool:
+                return day >= first_day
+
+            reviews = [e for e in mine if isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.LOOKED_AFTER_REVIEW and in_episode(e.held_on)]
+            midways = [e.completed_on for e in mine if isinstance(e, ev.MidwayReviewCompleted) and e.plan.value == "looked_after" and in_episode(e.completed_on)]
             for item in _plan_rows(
                 events, policy, as_of, child, "looked_after", start, reviews, midways,
                 policy.iro_qa_working_days, policy.lac_second_review_months, policy.lac_later_review_months,
@@ -143,20 +155,27 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
             ):
                 found.append(("looked_after", item))
 
-        # Child protection: walk the CP events in date order; a plan end empties the bag.
+        # Child protection: walk the CP events day by day; a plan end empties the bag. On the
+        # day a plan open as the day starts ends, that day's review conferences and midway
+        # reviews belong to it and its strategy discussions and conferences to the next one.
+        cp = [
+            e for e in mine
+            if isinstance(e, (ev.StrategyDiscussionHeld, ev.ChildProtectionPlanEnded))
+            or (isinstance(e, ev.MidwayReviewCompleted) and e.plan.value == "child_protection")
+            or (isinstance(e, ev.ReviewHeld) and e.kind is not ReviewKind.LOOKED_AFTER_REVIEW)
+        ]
         bag: list[ev.Event] = []
-        for e in sorted(
-            (
-                e for e in mine
-                if isinstance(e, (ev.StrategyDiscussionHeld, ev.ChildProtectionPlanEnded, ev.MidwayReviewCompleted))
-                or (isinstance(e, ev.ReviewHeld) and e.kind is not ReviewKind.LOOKED_AFTER_REVIEW)
-            ),
-            key=lambda e: (e.business_date, isinstance(e, ev.ChildProtectionPlanEnded)),
-        ):
-            if isinstance(e, ev.ChildProtectionPlanEnded):
-                bag = []
-            elif not isinstance(e, ev.MidwayReviewCompleted) or e.plan.value == "child_protection":
-                bag.append(e)
+        for day in sorted({e.business_date for e in cp}):
+            todays = [e for e in cp if e.business_date == day]
+            ends = any(isinstance(e, ev.ChildProtectionPlanEnded) for e in todays)
+            openers = [e for e in todays if isinstance(e, ev.StrategyDiscussionHeld) or (isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE)]
+            others = [e for e in todays if isinstance(e, ev.MidwayReviewCompleted) or (isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.REVIEW_CP_CONFERENCE)]
+            if bag and ends:
+                bag = list(openers)  # the day's other facts went into the plan that ended
+            else:
+                bag += openers + others
+                if ends:
+                    bag = []
         initial = [e for e in bag if isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE]
         if initial:
             reviews = [e for e in bag if isinstance(e, ev.ReviewHeld)]

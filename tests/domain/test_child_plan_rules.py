@@ -202,3 +202,52 @@ def test_a_refused_event_stores_nothing(events: list[kq.events.Event], data: st.
             assert (app.position, app.stats(), app.drift_register(as_of=day)) == before
         else:
             assert app.position > before[0]
+
+
+SAME_DAY_RESTART = [
+    {"type": "ChildBecameLookedAfter", "child_ref": "L7", "on": "2026-03-02"},
+    {"type": "ChildCeasedLookedAfter", "child_ref": "L7", "on": "2026-09-21"},
+    {"type": "ChildBecameLookedAfter", "child_ref": "L7", "on": "2026-09-21"},
+    {"type": "ChildCeasedLookedAfter", "child_ref": "L7", "on": "2026-10-26"},
+]
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (0, 3, 2, 1), (2, 0, 3, 1), (2, 3, 0, 1)])
+def test_ceasing_and_starting_again_on_one_day(memory_qa: QualityAssurance, order: tuple[int, ...]) -> None:
+    """R-LAC-1, R-LAC-7 (SSDA903 has such rows): a child looked after when 21 Sep 2026 begins
+    ceases that day and starts a new period of care; recorded in any order (re-sending what
+    is refused) it is the same. The new period's first review is due on the 20th working day
+    after Mon 21 Sep 2026: Mon 19 Oct (four whole weeks, no bank holidays)."""
+    pending = [SAME_DAY_RESTART[i] for i in order]
+    while pending:
+        refused = []
+        for obj in pending:
+            try:
+                memory_qa.record_json(obj)
+            except RuleViolation:
+                refused.append(obj)
+        assert len(refused) < len(pending)
+        pending = refused
+    (row,) = memory_qa.drift_register(as_of=dt.date(2026, 10, 20))
+    assert (row.kind.value, row.due_on, row.working_days_overdue) == ("review_overdue", dt.date(2026, 10, 19), 1)
+    assert memory_qa.drift_register(as_of=dt.date(2026, 10, 26)) == []
+
+
+def test_a_one_day_episode(memory_qa: QualityAssurance) -> None:
+    """R-LAC-7: looked after and ceasing on one day, not looked after before: one closed day."""
+    memory_qa.record_json({"type": "ChildBecameLookedAfter", "child_ref": "L8", "on": "2026-03-05"})
+    memory_qa.record_json({"type": "ChildCeasedLookedAfter", "child_ref": "L8", "on": "2026-03-05"})
+    assert memory_qa.drift_register(as_of=dt.date(2026, 6, 1)) == []
+    with pytest.raises(RuleViolation, match="R-LAC-7"):
+        memory_qa.record_json(review("LR8", "L8", "looked_after_review", "2026-03-06"))
+
+
+def test_a_new_strategy_discussion_on_the_day_a_plan_ends(book: QualityAssurance) -> None:
+    """R-CP-1, R-CP-7: P1's plan ended Fri 19 Jun 2026 (after review RC1 that day); a strategy
+    discussion the same day starts a new CP process: the initial conference is due on the
+    15th working day after it: 22-26 Jun (5), 29 Jun-3 Jul (10), 6-10 Jul (15): Fri 10 Jul."""
+    book.record_json({"type": "StrategyDiscussionHeld", "child_ref": "P1", "held_on": "2026-06-19"})
+    rows = [r for r in book.drift_register(as_of=dt.date(2026, 7, 13)) if r.child_ref == "P1"]
+    assert [(r.kind.value, r.due_on, r.working_days_overdue) for r in rows] == [
+        ("initial_conference_overdue", dt.date(2026, 7, 10), 1)
+    ]
