@@ -31,6 +31,8 @@ from .escalations import Escalations
 from .plan_schedule import initial_conference_due, midway_due, next_review_due, qa_due
 from .plan_teams import PlanTeams
 
+_ONE_DAY = dt.timedelta(days=1)
+
 
 class DriftKind(StrEnum):
     REVIEW_OVERDUE = "review_overdue"
@@ -110,36 +112,50 @@ def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) 
                 )
 
 
+def working_days_overdue(dues: set[dt.date], as_of: dt.date, policy: Policy) -> dict[dt.date, int]:
+    """Working days after each due date up to and including ``as_of``, in one backward walk
+    over the calendar (a register spans years of due dates; counting each separately does not
+    scale)."""
+    out: dict[dt.date, int] = {}
+    count, day = 0, as_of
+    for due in sorted(dues, reverse=True):
+        while day > due:
+            count += policy.calendar.is_working_day(day)
+            day -= _ONE_DAY
+        out[due] = count
+    return out
+
+
 def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_of: dt.date) -> list[DriftRow]:
     """The drift register at ``as_of``, oldest due date first."""
     teams = PlanTeams(plans, escalations.named_teams(), as_of)
     open_escalations = escalations.open_by_child(as_of)
-    overdue_days: dict[dt.date, int] = {}  # many rows share a due date: count each once
+    found = [
+        (plan, item) for plan in plans.open_plans(as_of) for item in _overdue(plan, plans, policy, as_of)
+    ]
+    overdue = working_days_overdue({item.due_on for _, item in found}, as_of, policy)
     rows = []
-    for plan in plans.open_plans(as_of):
+    for plan, item in found:
         escalation = open_escalations.get(plan.child_ref)
-        plan_team = teams.plan_team(plan)
         chair = teams.plan_chair(plan)
-        for item in _overdue(plan, plans, policy, as_of):
-            if item.due_on not in overdue_days:
-                overdue_days[item.due_on] = policy.calendar.working_days_after(item.due_on, as_of)
-            team = plan_team
-            if item.owner_id is not None and plans.workers.known(item.owner_id):
-                team = plans.workers.team_on(item.owner_id, as_of)
-            rows.append(
-                DriftRow(
-                    child_ref=plan.child_ref,
-                    plan=plan.plan,
-                    kind=item.kind,
-                    due_on=item.due_on,
-                    working_days_overdue=overdue_days[item.due_on],
-                    escalation_id=escalation.raised.escalation_id if escalation else None,
-                    team_id=team,
-                    worker_id=item.owner_id if item.owner_id is not None else chair,
-                    review_id=item.review_id,
-                    action_id=item.action_id,
-                    chair_id=chair,
-                )
+        if item.owner_id is not None and plans.workers.known(item.owner_id):
+            team = plans.workers.team_on(item.owner_id, as_of)
+        else:
+            team = teams.plan_team(plan)
+        rows.append(
+            DriftRow(
+                child_ref=plan.child_ref,
+                plan=plan.plan,
+                kind=item.kind,
+                due_on=item.due_on,
+                working_days_overdue=overdue[item.due_on],
+                escalation_id=escalation.raised.escalation_id if escalation else None,
+                team_id=team,
+                worker_id=item.owner_id if item.owner_id is not None else chair,
+                review_id=item.review_id,
+                action_id=item.action_id,
+                chair_id=chair,
             )
+        )
     rows.sort(key=lambda r: (r.due_on, r.child_ref, r.plan, r.kind, r.review_id or "", r.action_id or ""))
     return rows
