@@ -31,3 +31,15 @@ def kentqa_policy_overrides() -> Mapping[str, Any] | None:
     Applied in plugin registration order over the defaults; each value is validated as the
     Policy field requires. Return None to change nothing.
     """
+
+
+@hookspec
+def kentqa_register_renderers(register: Callable[[str, Any], None]) -> None:
+    """Register report formats: call ``register(format_name, renderer)`` for each.
+
+    ``renderer(report) -> str | bytes`` turns a report (e.g. the Learning and Improvement
+    report, :class:`kentqa_domain.reports.learning.LearningReport`, R-AUD-6) into a document;
+    ``report.to_dict()`` gives its JSON-ready content. Built in: ``json``, ``md``, ``html``.
+    ``kentqa report learning --format NAME`` and ``report.render(NAME)`` use it. A format
+    registered twice is an error naming both plugins.
+    """

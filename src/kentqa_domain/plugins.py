@@ -18,9 +18,13 @@ from . import hookspecs
 from .builtin import storage as builtin_storage
 from .errors import PluginError, StorageError
 from .policy import Policy
+from .reports import renderers as builtin_renderers
 from .storage import Storage
 
-BUILTINS: tuple[tuple[str, object], ...] = (("kentqa.builtin.storage", builtin_storage),)
+BUILTINS: tuple[tuple[str, object], ...] = (
+    ("kentqa.builtin.storage", builtin_storage),
+    ("kentqa.builtin.renderers", builtin_renderers),
+)
 
 
 @attrs.frozen
@@ -94,6 +98,11 @@ def _registry(hook: Any, what: str) -> dict[str, tuple[Any, str]]:
 def storage_openers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     """URL scheme -> (opener, plugin name)."""
     return _registry(pm.hook.kentqa_register_storage, "storage scheme")
+
+
+def report_renderers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
+    """Report format -> (renderer, plugin name), from ``kentqa_register_renderers``."""
+    return _registry(pm.hook.kentqa_register_renderers, "report format")
 
 
 def open_storage(pm: pluggy.PluginManager, url: str) -> Storage:

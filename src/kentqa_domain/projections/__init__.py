@@ -6,10 +6,12 @@ application keeps them caught up and checkpoints them together with the tracking
 policy at ``as_of``: no projection reads the clock or the database.
 """
 
+from .activity import ActivityByDay
+from .audit_cycle import AuditLedger
 from .base import Projection
 from .stats import EventCounts
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts,)
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, AuditLedger, ActivityByDay)
 
-__all__ = ["PROJECTIONS", "EventCounts", "Projection"]
+__all__ = ["PROJECTIONS", "ActivityByDay", "AuditLedger", "EventCounts", "Projection"]

@@ -1,0 +1,45 @@
+"""The Jinja2 environment the Markdown and HTML renderers share: templates and filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import jinja2
+
+from .learning import KIND_LABELS, QUESTIONS, percent
+
+
+def long_date(value: str | dt.date | None) -> str:
+    """``2026-11-26`` -> ``26 November 2026`` (empty for None)."""
+    if value is None:
+        return ""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
+
+
+def words(value: object) -> str:
+    """``requires_improvement`` -> ``requires improvement``."""
+    return "" if value is None else str(value).replace("_", " ")
+
+
+def md_cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+@cache
+def environment(autoescape: bool) -> jinja2.Environment:
+    """One environment per escaping mode; templates come from this package."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kentqa_domain.reports", "templates"),
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(percent=percent, long_date=long_date, words=words, md_cell=md_cell)
+    env.globals.update(kind_labels=KIND_LABELS, questions=QUESTIONS)
+    return env
