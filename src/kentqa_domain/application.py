@@ -25,7 +25,8 @@ from eventsourcing.persistence import (
 )
 
 from .access import Scope, scope_for
-from .calendar import cycle_bounds, parse_cycle_id
+from .calendar import cycle_bounds as _cycle_bounds
+from .calendar import parse_cycle_id
 from .errors import ConflictingEvent, InvalidEvent, StorageError
 from .events import AuditCompleted, Event, parse
 from .ledger import Ledger, digest64, identity_key
@@ -326,12 +327,12 @@ class QualityAssurance(Application[UUID]):
 
     # --- queries: audit cycle (R-AUD-1..6) -------------------------------------------------
 
-    def _cycle(self, cycle_id: object) -> tuple[str, dt.date, dt.date]:
-        """R-AUD-1: a cycle id and its bounds; a malformed id is refused naming the field."""
+    def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
+        """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
+        (``InvalidEvent`` naming ``cycle_id`` and the rule)."""
         if not isinstance(cycle_id, str) or parse_cycle_id(cycle_id) is None:
             raise InvalidEvent("query", "cycle_id", "R-AUD-1", f"{cycle_id!r} is not a cycle id like 2026-T2")
-        starts_on, ends_on = cycle_bounds(cycle_id, self.policy.year_start_month)
-        return cycle_id, starts_on, ends_on
+        return _cycle_bounds(cycle_id, self.policy.year_start_month)
 
     def _scoped_audits(
         self, audits: Iterable[AuditCompleted], as_worker: str | None, ledger: Ledger
@@ -346,7 +347,7 @@ class QualityAssurance(Application[UUID]):
     ) -> list[AuditCompleted]:
         """R-AUD-1: the audits of a cycle completed on or before ``as_of``, by date then id."""
         ledger = self._fresh()
-        cycle_id, _starts_on, _ends_on = self._cycle(cycle_id)
+        self.cycle_bounds(cycle_id)
         book: AuditLedger = ledger.projection(AuditLedger.name)
         found = book.audits_in(cycle_id, year_start_month=self.policy.year_start_month, as_of=as_of)
         return self._scoped_audits(found, as_worker, ledger)
@@ -359,7 +360,7 @@ class QualityAssurance(Application[UUID]):
 
         Counts cover the cycle's audits completed on or before ``as_of`` (decision 0300).
         """
-        cycle_id, starts_on, ends_on = self._cycle(cycle_id)
+        starts_on, ends_on = self.cycle_bounds(cycle_id)
         audits = self.audits(cycle_id, as_of=as_of, as_worker=as_worker)
         teams = self.ledger.casebook.teams
         return summarise_cycle(cycle_id, starts_on, ends_on, audits, teams, as_of=as_of)
@@ -370,7 +371,7 @@ class QualityAssurance(Application[UUID]):
         """R-AUD-3 over time: the share good or better of every cycle up to ``cycle_id`` that
         has graded audits (completed on or before ``as_of``), oldest first."""
         ledger = self._fresh()
-        cycle_id, _starts_on, _ends_on = self._cycle(cycle_id)
+        self.cycle_bounds(cycle_id)
         book: AuditLedger = ledger.projection(AuditLedger.name)
         ysm = self.policy.year_start_month
         audits = self._scoped_audits(book.audits_until(as_of), as_worker, ledger)
@@ -388,7 +389,7 @@ class QualityAssurance(Application[UUID]):
         Organisation-wide (moderation is the QA unit's view), so it takes no ``as_worker``.
         """
         ledger = self._fresh()
-        cycle_id, _starts_on, _ends_on = self._cycle(cycle_id)
+        self.cycle_bounds(cycle_id)
         book: AuditLedger = ledger.projection(AuditLedger.name)
         audits = book.audits_in(cycle_id, year_start_month=self.policy.year_start_month, as_of=as_of)
         return recommend(audits, book.current_qa_unit(as_of))
@@ -405,7 +406,7 @@ class QualityAssurance(Application[UUID]):
         if cycle_id is None:
             audits: Iterable[AuditCompleted] = book.audits_until(as_of)
         else:
-            cycle_id, _starts_on, _ends_on = self._cycle(cycle_id)
+            self.cycle_bounds(cycle_id)
             audits = book.audits_in(cycle_id, year_start_month=ysm, as_of=as_of)
         rows = action_rows(
             audits, book.action_completions, lambda a: book.cycle_of(a, ysm), self.policy.calendar, as_of=as_of
@@ -423,7 +424,7 @@ class QualityAssurance(Application[UUID]):
         rows = thematic_rows(book.themes.values(), book.audits_until(as_of), as_of=as_of)
         if cycle_id is None:
             return rows
-        cycle_id, starts_on, ends_on = self._cycle(cycle_id)
+        starts_on, ends_on = self.cycle_bounds(cycle_id)
         return [
             r
             for r in rows
@@ -448,7 +449,7 @@ class QualityAssurance(Application[UUID]):
         ``to_html()`` or ``render(format)`` with any registered renderer."""
         from .reports.learning import build_learning_report
 
-        self._cycle(cycle_id)
+        self.cycle_bounds(cycle_id)
         return build_learning_report(self, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def renderers(self) -> dict[str, Any]:

@@ -45,3 +45,13 @@ def as_of_date(value: dt.datetime | None) -> dt.date:
 
 def open_store(db: str | None) -> QualityAssurance:
     return connect(db or os.environ.get("KENTQA_DB") or None)
+
+
+def as_worker_option(fn: F) -> F:
+    return click.option(
+        "--as",
+        "as_worker",
+        metavar="WORKER_ID",
+        default=None,
+        help="Show only what this registered worker may see (R-ACC-1).",
+    )(fn)

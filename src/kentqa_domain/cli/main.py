@@ -90,9 +90,13 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .cycle import cycle
+    from .report import report
     from .status import status
 
+    status.add_command(cycle)
     cli.add_command(status)
+    cli.add_command(report)
 
 
 _register_groups()
