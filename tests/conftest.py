@@ -46,10 +46,37 @@ def organisation() -> list[dict[str, object]]:
     """Two teams in two services and areas, a practitioner in each, and a child of each plan."""
     d = dt.date(2026, 1, 5).isoformat()
     return [
-        {"type": "TeamRegistered", "team_id": "T-EAST-1", "name": "East CSW 1", "service": "Children's Social Work", "area": "East"},
-        {"type": "TeamRegistered", "team_id": "T-WEST-1", "name": "West EH 1", "service": "Early Help", "area": "West"},
-        {"type": "WorkerRegistered", "worker_id": "W1", "team_id": "T-EAST-1", "role": "practitioner", "experience": "experienced", "registered_on": d},
-        {"type": "WorkerRegistered", "worker_id": "W2", "team_id": "T-WEST-1", "role": "practitioner", "experience": "asye", "registered_on": d, "asye_started_on": d},
+        {
+            "type": "TeamRegistered",
+            "team_id": "T-EAST-1",
+            "name": "East CSW 1",
+            "service": "Children's Social Work",
+            "area": "East",
+        },
+        {
+            "type": "TeamRegistered",
+            "team_id": "T-WEST-1",
+            "name": "West EH 1",
+            "service": "Early Help",
+            "area": "West",
+        },
+        {
+            "type": "WorkerRegistered",
+            "worker_id": "W1",
+            "team_id": "T-EAST-1",
+            "role": "practitioner",
+            "experience": "experienced",
+            "registered_on": d,
+        },
+        {
+            "type": "WorkerRegistered",
+            "worker_id": "W2",
+            "team_id": "T-WEST-1",
+            "role": "practitioner",
+            "experience": "asye",
+            "registered_on": d,
+            "asye_started_on": d,
+        },
         {"type": "ChildBecameLookedAfter", "child_ref": "C-LAC-1", "on": "2026-02-02", "iro_id": "IRO1"},
         {"type": "StrategyDiscussionHeld", "child_ref": "C-CP-1", "held_on": "2026-02-02"},
     ]

@@ -38,7 +38,7 @@ def _for_field(cls: type, field: attrs.Attribute[Any], hint: Any) -> st.SearchSt
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin is typing.Union or (args and type(None) in args and origin is not tuple):
-        inner = [a for a in args if a is not type(None)][0]
+        inner = next(a for a in args if a is not type(None))
         return st.none() | _for_field(cls, field, inner)
     if hint is bool:
         return st.booleans()

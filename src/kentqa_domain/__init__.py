@@ -49,7 +49,9 @@ def cycle_id_for(day: object, policy: Policy | None = None) -> str:
     return _cycle_id_for(day, (policy or Policy()).year_start_month)
 
 
-def connect(url: str | None = None, *, policy: Policy | None = None, plugins: object = ()) -> "QualityAssurance":
+def connect(
+    url: str | None = None, *, policy: Policy | None = None, plugins: object = ()
+) -> QualityAssurance:
     """Open a store by URL (SPEC section 2): ``memory://``, ``sqlite:///PATH``, ``postgresql://...``.
 
     ``url`` defaults to ``$KENTQA_DB``, else ``sqlite:///./kentqa.db``. ``policy`` replaces

@@ -91,7 +91,7 @@ class QualityAssurance(Application[UUID]):
 
         return Environment(name, dict(env or {}))
 
-    def construct_mapper(self) -> EventMapper:  # type: ignore[override]
+    def construct_mapper(self) -> EventMapper:
         return EventMapper(cipher=self.factory.cipher(), compressor=self.factory.compressor())
 
     @property
@@ -151,6 +151,11 @@ class QualityAssurance(Application[UUID]):
                 # Another writer extended one of our streams first: our write model saw a
                 # stale version. Rebuild it from the log and validate the chunk again.
                 self.ledger = self._load_ledger()
+            except BaseException:
+                # Anything unexpected (a bug, KeyboardInterrupt) may leave events applied to
+                # the write model that were never stored: rebuild it before going on.
+                self.ledger = self._load_ledger()
+                raise
         raise StorageError(
             f"gave up after {MAX_CONFLICT_RETRIES} optimistic-concurrency conflicts with other writers"
         )
@@ -170,7 +175,7 @@ class QualityAssurance(Application[UUID]):
             try:
                 event = item if isinstance(item, Event) else parse(item)
                 if not isinstance(event, Event):
-                    raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")
+                    raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
                 key = identity_key(event)
                 digest = digest64(canonical_body(event))
                 known = ledger.recorded(key)
@@ -216,8 +221,7 @@ class QualityAssurance(Application[UUID]):
             recordings = self.save(*pending)
         except IntegrityError:
             raise
-        except PersistenceError as exc:
-            self.ledger = self._load_ledger()
+        except PersistenceError as exc:  # the caller rebuilds the write model
             raise StorageError(f"the store refused the batch: {exc}") from exc
         own = {}
         for recording, recorded, (i, _key, digest) in zip(recordings, pending, meta, strict=True):
@@ -252,9 +256,7 @@ class QualityAssurance(Application[UUID]):
     ) -> Iterator[tuple[int, Recorded, int, bool]]:
         mapper = self.event_mapper
         while True:
-            page = self.recorder.select_notifications(
-                start=self.ledger.position + 1, limit=CATCH_UP_PAGE
-            )
+            page = self.recorder.select_notifications(start=self.ledger.position + 1, limit=CATCH_UP_PAGE)
             if not page:
                 return
             for notification in page:
@@ -274,7 +276,7 @@ class QualityAssurance(Application[UUID]):
             try:
                 blob = self.event_mapper.unseal(stored.state)
                 ledger = pickle.loads(zlib.decompress(blob))  # noqa: S301 - written by this library only
-            except Exception:  # a checkpoint we cannot read is skipped; the log is the truth
+            except Exception:  # noqa: BLE001, S112 - an unreadable checkpoint is skipped; the log is the truth
                 continue
             if isinstance(ledger, Ledger) and ledger.position == stored.originator_version:
                 return ledger

@@ -79,7 +79,9 @@ def _action_item(value: object, inst: object, attribute: attrs.Attribute[Any]) -
     try:
         return Action(**value)
     except InvalidEvent as exc:
-        raise InvalidEvent(type(inst).__name__, f"{attribute.name}.{exc.field}", exc.rule, exc.message) from None
+        raise InvalidEvent(
+            type(inst).__name__, f"{attribute.name}.{exc.field}", exc.rule, exc.message
+        ) from None
 
 
 def _actions() -> Any:
@@ -97,7 +99,9 @@ def _texts() -> Any:
 def _check_unique_actions(event: Any) -> None:
     ids = [a.action_id for a in event.actions]
     if len(set(ids)) != len(ids):
-        raise InvalidEvent(type(event).__name__, "actions", "unique", "action ids must be unique within the event")
+        raise InvalidEvent(
+            type(event).__name__, "actions", "unique", "action ids must be unique within the event"
+        )
 
 
 def _check_order(event: Any, first: str, then: str) -> None:
@@ -606,4 +610,44 @@ def to_json(event: Event) -> dict[str, Any]:
     return unstructure_event(event)
 
 
-__all__ = ["EVENT_TYPES", "Action", "Event", "parse", "to_json", *EVENT_TYPES]
+__all__ = [
+    "EVENT_TYPES",
+    "ASYECompleted",
+    "Action",
+    "AuditActionCompleted",
+    "AuditCompleted",
+    "ChildBecameLookedAfter",
+    "ChildCeasedLookedAfter",
+    "ChildProtectionPlanEnded",
+    "ComplaintEscalated",
+    "ComplaintReceived",
+    "ComplaintResponded",
+    "ComplaintTimescaleExtended",
+    "ComplaintWithdrawn",
+    "ComplimentReceived",
+    "EscalationProgressed",
+    "EscalationRaised",
+    "EscalationReferredToCafcass",
+    "EscalationResolved",
+    "EscalationResponded",
+    "Event",
+    "FeedbackReceived",
+    "MidwayReviewCompleted",
+    "ObservationRecorded",
+    "ObservationShared",
+    "PlanActionCompleted",
+    "ReflectiveReviewHeld",
+    "ReviewHeld",
+    "ReviewQualityAssured",
+    "StrategyDiscussionHeld",
+    "SupervisionHeld",
+    "SupportNeedCleared",
+    "SupportNeedFlagged",
+    "TeamRegistered",
+    "ThematicAuditAgreed",
+    "WorkerLeft",
+    "WorkerMoved",
+    "WorkerRegistered",
+    "parse",
+    "to_json",
+]

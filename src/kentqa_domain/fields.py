@@ -110,8 +110,8 @@ def _enum_converter(enum: type[E]) -> Callable[[object, object, attrs.Attribute[
     return convert
 
 
-def _convert_with(fn: Callable[..., Any]) -> attrs.Converter:
-    return attrs.Converter(fn, takes_self=True, takes_field=True)  # type: ignore[call-overload,no-any-return]
+def _convert_with(fn: Callable[..., Any]) -> attrs.Converter[Any, Any]:
+    return attrs.Converter(fn, takes_self=True, takes_field=True)
 
 
 def ident() -> Any:
@@ -182,9 +182,7 @@ def opt_int(low: int, high: int) -> Any:
     return attrs.field(default=None, validator=check)
 
 
-def items(
-    item: Callable[[object, object, attrs.Attribute[Any]], Any], *, unique: bool = False
-) -> Any:
+def items(item: Callable[[object, object, attrs.Attribute[Any]], Any], *, unique: bool = False) -> Any:
     """A tuple field; each item converted by ``item(value, inst, attribute)``."""
 
     def convert(value: object, inst: object, attribute: attrs.Attribute[Any]) -> tuple[Any, ...]:
@@ -238,4 +236,3 @@ def grade_map(keys: type[Enum] | None, values: type[E], *, required: bool = Fals
     if required:
         return attrs.field(converter=_convert_with(convert), hash=False)
     return attrs.field(factory=dict, converter=_convert_with(convert), hash=False)
-

@@ -86,5 +86,6 @@ class EventMapper(Mapper[UUID]):
                 f"v{stored.originator_version}: {exc}"
             ) from exc
         canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-        recorded = Recorded(stored.originator_id, stored.originator_version, event, data["at"])
+        originator = stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
+        recorded = Recorded(originator, stored.originator_version, event, data["at"])
         return recorded, canonical

@@ -7,7 +7,7 @@ shows them) to keep them from loading, e.g. a policy plugin while testing defaul
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -83,9 +83,7 @@ def _registry(hook: Any, what: str) -> dict[str, tuple[Any, str]]:
     def collect(plugin_name: str) -> Callable[[str, Any], None]:
         def register(key: str, value: Any) -> None:
             if key in found and found[key][1] != plugin_name:
-                raise PluginError(
-                    f"{what} {key!r} is registered by both {found[key][1]} and {plugin_name}"
-                )
+                raise PluginError(f"{what} {key!r} is registered by both {found[key][1]} and {plugin_name}")
             found[key] = (value, plugin_name)
 
         return register
@@ -126,7 +124,7 @@ def resolve_policy(pm: pluggy.PluginManager, base: Policy | None = None) -> Poli
     policy = base or Policy()
     for impl in pm.hook.kentqa_policy_overrides.get_hookimpls():
         overrides = impl.function()
-        if overrides:
+        if isinstance(overrides, Mapping) and overrides:
             try:
                 policy = policy.with_overrides(overrides, source=impl.plugin_name)
             except (TypeError, ValueError) as exc:

@@ -38,11 +38,10 @@ def _dates(value: object) -> frozenset[dt.date]:
         raise ValueError("Policy.local_closure_days must be a collection of dates")
     out = set()
     for item in value:
-        if isinstance(item, str):
-            item = dt.date.fromisoformat(item)
-        if not isinstance(item, dt.date) or isinstance(item, dt.datetime):
+        day = dt.date.fromisoformat(item) if isinstance(item, str) else item
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             raise ValueError(f"Policy.local_closure_days holds a non-date: {item!r}")
-        out.add(item)
+        out.add(day)
     return frozenset(out)
 
 
@@ -89,9 +88,13 @@ class Policy:
         default=(3, 6, 11),
         converter=tuple,
         validator=_months_triple,
-        metadata={"policy": "R-OBS-1: months from ASYE start by which the 1st, 2nd, 3rd observation is due (Skills for Care review points)"},
+        metadata={
+            "policy": "R-OBS-1: months from ASYE start by which the 1st, 2nd, 3rd observation is due (Skills for Care review points)"
+        },
     )
-    observation_interval_months: int = local(12, "R-OBS-2: an experienced worker is observed at least every N months")
+    observation_interval_months: int = local(
+        12, "R-OBS-2: an experienced worker is observed at least every N months"
+    )
     support_interval_months: int = local(12, "R-OBS-3: default interval while flagged as needing support")
     due_soon_days: int = local(28, "R-OBS-5: 'due soon' within N calendar days")
 
@@ -102,24 +105,42 @@ class Policy:
     iro_qa_working_days: int = local(5, "R-LAC-5: IRO QA of each review within N working days")
 
     # Child protection (Working Together to Safeguard Children)
-    cp_initial_conference_working_days: int = statutory("Working Together: within 15 working days of the strategy discussion", 15)
-    cp_first_review_months: int = statutory("Working Together: first review within 3 months of the initial conference", 3)
+    cp_initial_conference_working_days: int = statutory(
+        "Working Together: within 15 working days of the strategy discussion", 15
+    )
+    cp_first_review_months: int = statutory(
+        "Working Together: first review within 3 months of the initial conference", 3
+    )
     cp_later_review_months: int = statutory("Working Together: then within 6 months of the previous", 6)
     cp_chair_qa_working_days: int = local(5, "R-CP-5: CP Chair QA of each conference within N working days")
 
     # Escalation (IRO Handbook 6.2)
-    escalation_response_working_days: int = local(5, "R-ESC-2: each stage's response due N working days after entering it")
+    escalation_response_working_days: int = local(
+        5, "R-ESC-2: each stage's response due N working days after entering it"
+    )
     escalation_target_working_days: int = local(20, "R-ESC-3: open longer than N working days is a breach")
 
     # Complaints (Children Act 1989 Representations Procedure (England) Regulations 2006)
     complaint_stage_1_working_days: int = statutory("reg 14: stage 1 response in 10 working days", 10)
-    complaint_stage_1_extended_working_days: int = statutory("reg 14(3): one extension to 20 working days", 20)
-    complaint_stage_2_working_days: int = statutory("reg 17: stage 2 response 25 working days after the request", 25)
+    complaint_stage_1_extended_working_days: int = statutory(
+        "reg 14(3): one extension to 20 working days", 20
+    )
+    complaint_stage_2_working_days: int = statutory(
+        "reg 17: stage 2 response 25 working days after the request", 25
+    )
     complaint_stage_2_extended_working_days: int = statutory("reg 17: extension to 65 working days", 65)
-    complaint_stage_3_working_days: int = statutory("reg 19: review panel within 30 working days of the request", 30)
-    complaint_late_after_months: int = statutory("reg 9: complaints over a year after the matter are late", 12)
-    corporate_complaint_working_days: int = local(20, "R-CMP-6: non-statutory (corporate) complaints, one stage")
-    complaint_reminder_working_days: int = local(3, "Notifications: warn N working days before a complaint deadline")
+    complaint_stage_3_working_days: int = statutory(
+        "reg 19: review panel within 30 working days of the request", 30
+    )
+    complaint_late_after_months: int = statutory(
+        "reg 9: complaints over a year after the matter are late", 12
+    )
+    corporate_complaint_working_days: int = local(
+        20, "R-CMP-6: non-statutory (corporate) complaints, one stage"
+    )
+    complaint_reminder_working_days: int = local(
+        3, "Notifications: warn N working days before a complaint deadline"
+    )
 
     # Audit cycle (framework 4.3 "Audits")
     year_start_month: int = attrs.field(

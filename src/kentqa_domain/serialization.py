@@ -45,9 +45,7 @@ def make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
     )
     conv.register_unstructure_hook(StrEnum, lambda e: e.value)
-    configure_tagged_union(
-        EventUnion, conv, tag_generator=lambda cls: cls.__name__, tag_name="type"
-    )
+    configure_tagged_union(EventUnion, conv, tag_generator=lambda cls: cls.__name__, tag_name="type")
     return conv
 
 
@@ -79,11 +77,9 @@ def structure_event(obj: object) -> Event:
         raise InvalidEvent("event", "type", "required", "every event needs a string 'type'")
     cls = EVENT_TYPES.get(type_name)
     if cls is None:
-        raise InvalidEvent(
-            type_name[:60], "type", "known-type", "is not an event type (see docs/events.md)"
-        )
+        raise InvalidEvent(type_name[:60], "type", "known-type", "is not an event type (see docs/events.md)")
     try:
-        event: Event = converter.structure(obj, EventUnion)
+        event: Event = converter.structure(obj, EventUnion)  # type: ignore[arg-type]
     except (ClassValidationError, InvalidEvent, ForbiddenExtraKeysError, KeyError) as exc:
         raise _first_problem(type_name, exc) from None
     except (TypeError, ValueError, RecursionError) as exc:
@@ -99,4 +95,4 @@ def unstructure_event(event: Event) -> dict[str, Any]:
 
 def event_fields(cls: type[Event]) -> list[attrs.Attribute[Any]]:
     """The fields of an event class in declaration order (for docs and tools)."""
-    return list(attrs.fields(cls))
+    return list(attrs.fields(cls))  # type: ignore[arg-type]

@@ -60,16 +60,20 @@ def test_working_day_due_dates_are_working_days(start: dt.date, n: int) -> None:
 def test_working_days_after_matches_a_day_by_day_count(a: dt.date, b: dt.date) -> None:
     if (b - a).days > 400:
         b = a + dt.timedelta(days=400)
-    expected = sum(
-        1 for k in range(1, (b - a).days + 1) if CAL.is_working_day(a + dt.timedelta(days=k))
-    )
+    expected = sum(1 for k in range(1, (b - a).days + 1) if CAL.is_working_day(a + dt.timedelta(days=k)))
     assert CAL.working_days_after(a, b) == expected
 
 
 @pytest.mark.parametrize(
     ("day", "cycle"),
-    [(D(2026, 11, 26), "2026-T2"), (D(2026, 4, 1), "2026-T1"), (D(2026, 7, 31), "2026-T1"),
-     (D(2026, 12, 1), "2026-T3"), (D(2027, 3, 31), "2026-T3"), (D(2027, 4, 1), "2027-T1")],
+    [
+        (D(2026, 11, 26), "2026-T2"),
+        (D(2026, 4, 1), "2026-T1"),
+        (D(2026, 7, 31), "2026-T1"),
+        (D(2026, 12, 1), "2026-T3"),
+        (D(2027, 3, 31), "2026-T3"),
+        (D(2027, 4, 1), "2027-T1"),
+    ],
 )
 def test_cycle_ids_r_aud_1(day: dt.date, cycle: str) -> None:
     """R-AUD-1: the year runs from April; three four-month cycles."""

@@ -33,12 +33,21 @@ def test_json_round_trip(cls: type[ev.Event], data) -> None:  # type: ignore[no-
 
 def test_json_form_uses_plain_values() -> None:
     event = ev.ReviewHeld(
-        review_id="R1", child_ref="C1", kind="looked_after_review", held_on="2026-03-02",
+        review_id="R1",
+        child_ref="C1",
+        kind="looked_after_review",
+        held_on="2026-03-02",
         participation="PN1",
     )
     assert ev.to_json(event) == {
-        "type": "ReviewHeld", "review_id": "R1", "child_ref": "C1", "kind": "looked_after_review",
-        "held_on": "2026-03-02", "chair_id": None, "actions": [], "participation": "PN1",
+        "type": "ReviewHeld",
+        "review_id": "R1",
+        "child_ref": "C1",
+        "kind": "looked_after_review",
+        "held_on": "2026-03-02",
+        "chair_id": None,
+        "actions": [],
+        "participation": "PN1",
     }
     assert type(ev.to_json(event)["kind"]) is str
 

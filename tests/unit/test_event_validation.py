@@ -13,8 +13,14 @@ from kentqa_domain.errors import InvalidEvent
 
 GOOD_LEFT = {"type": "WorkerLeft", "worker_id": "W1", "left_on": "2026-01-31"}
 GOOD_AUDIT = {
-    "type": "AuditCompleted", "audit_id": "A1", "kind": "peer", "auditor_id": "M1",
-    "team_id": "T1", "completed_on": "2026-09-10", "case_ref": "CASE-1", "overall": "good",
+    "type": "AuditCompleted",
+    "audit_id": "A1",
+    "kind": "peer",
+    "auditor_id": "M1",
+    "team_id": "T1",
+    "completed_on": "2026-09-10",
+    "case_ref": "CASE-1",
+    "overall": "good",
 }
 
 
@@ -39,42 +45,112 @@ GOOD_AUDIT = {
         ({**GOOD_AUDIT, "cycle_id": "2026-T4"}, "AuditCompleted", "cycle_id", "R-AUD-1"),
         ({**GOOD_AUDIT, "themes": "housing"}, "AuditCompleted", "themes", "type"),
         (
-            {**GOOD_AUDIT, "actions": [{"action_id": "a", "description": "d", "owner_id": "o", "due_on": "2026-13-01"}]},
-            "AuditCompleted", "actions.due_on", "date",
+            {
+                **GOOD_AUDIT,
+                "actions": [{"action_id": "a", "description": "d", "owner_id": "o", "due_on": "2026-13-01"}],
+            },
+            "AuditCompleted",
+            "actions.due_on",
+            "date",
         ),
         (
-            {**GOOD_AUDIT, "actions": [{"action_id": "a", "description": "d", "owner_id": "o", "due_on": "2026-10-01"}] * 2},
-            "AuditCompleted", "actions", "unique",
+            {
+                **GOOD_AUDIT,
+                "actions": [{"action_id": "a", "description": "d", "owner_id": "o", "due_on": "2026-10-01"}]
+                * 2,
+            },
+            "AuditCompleted",
+            "actions",
+            "unique",
         ),
         (
-            {"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2026-01-01", "source": "child", "channel": "momo", "rating": 6},
-            "FeedbackReceived", "rating", "range",
+            {
+                "type": "FeedbackReceived",
+                "feedback_id": "F1",
+                "received_on": "2026-01-01",
+                "source": "child",
+                "channel": "momo",
+                "rating": 6,
+            },
+            "FeedbackReceived",
+            "rating",
+            "range",
         ),
         (
-            {"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2026-01-01", "source": "child", "channel": "momo", "rating": True},
-            "FeedbackReceived", "rating", "type",
+            {
+                "type": "FeedbackReceived",
+                "feedback_id": "F1",
+                "received_on": "2026-01-01",
+                "source": "child",
+                "channel": "momo",
+                "rating": True,
+            },
+            "FeedbackReceived",
+            "rating",
+            "type",
         ),
         (
-            {"type": "ThematicAuditAgreed", "theme_id": "TH1", "title": "t", "hypothesis": "h", "agreed_on": "2026-05-01", "due_on": "2026-04-01"},
-            "ThematicAuditAgreed", "due_on", "date-order",
+            {
+                "type": "ThematicAuditAgreed",
+                "theme_id": "TH1",
+                "title": "t",
+                "hypothesis": "h",
+                "agreed_on": "2026-05-01",
+                "due_on": "2026-04-01",
+            },
+            "ThematicAuditAgreed",
+            "due_on",
+            "date-order",
         ),
         (
-            {"type": "ComplaintReceived", "complaint_id": "K1", "received_on": "2026-01-01", "complainant": "parent_carer", "service": "CSW", "matter_on": "2026-02-01"},
-            "ComplaintReceived", "matter_on", "R-CMP-4",
+            {
+                "type": "ComplaintReceived",
+                "complaint_id": "K1",
+                "received_on": "2026-01-01",
+                "complainant": "parent_carer",
+                "service": "CSW",
+                "matter_on": "2026-02-01",
+            },
+            "ComplaintReceived",
+            "matter_on",
+            "R-CMP-4",
         ),
         (
-            {"type": "WorkerRegistered", "worker_id": "W", "team_id": "T", "role": "practitioner", "experience": "experienced", "registered_on": "2026-01-01", "asye_started_on": "2026-01-01"},
-            "WorkerRegistered", "asye_started_on", "R-OBS-1",
+            {
+                "type": "WorkerRegistered",
+                "worker_id": "W",
+                "team_id": "T",
+                "role": "practitioner",
+                "experience": "experienced",
+                "registered_on": "2026-01-01",
+                "asye_started_on": "2026-01-01",
+            },
+            "WorkerRegistered",
+            "asye_started_on",
+            "R-OBS-1",
         ),
         (
-            {"type": "ObservationRecorded", "observation_id": "O", "worker_id": "W", "observer_id": "M", "observed_on": "2026-01-01", "setting": "practice", "judgements": {"charm": "good"}, "overall": "good"},
-            "ObservationRecorded", "judgements.charm", "enum ObservationArea",
+            {
+                "type": "ObservationRecorded",
+                "observation_id": "O",
+                "worker_id": "W",
+                "observer_id": "M",
+                "observed_on": "2026-01-01",
+                "setting": "practice",
+                "judgements": {"charm": "good"},
+                "overall": "good",
+            },
+            "ObservationRecorded",
+            "judgements.charm",
+            "enum ObservationArea",
         ),
         ({"type": "Nonsense"}, "Nonsense", "type", "known-type"),
         ({"worker_id": "W1"}, "event", "type", "required"),
     ],
 )
-def test_refusals_name_type_field_and_rule(obj: dict[str, object], event_type: str, field: str, rule: str) -> None:
+def test_refusals_name_type_field_and_rule(
+    obj: dict[str, object], event_type: str, field: str, rule: str
+) -> None:
     with pytest.raises(InvalidEvent) as caught:
         ev.parse(obj)
     assert (caught.value.event_type, caught.value.field, caught.value.rule) == (event_type, field, rule)
@@ -98,7 +174,9 @@ json_values = st.recursive(
 @given(
     type_name=st.sampled_from([*ev.EVENT_TYPES, "Unknown"]),
     fields=st.dictionaries(
-        st.sampled_from(["worker_id", "team_id", "on", "held_on", "kind", "stage", "actions", "judgements", "rating", "x"]),
+        st.sampled_from(
+            ["worker_id", "team_id", "on", "held_on", "kind", "stage", "actions", "judgements", "rating", "x"]
+        ),
         json_values,
         max_size=6,
     ),
@@ -115,4 +193,13 @@ def test_any_json_gives_an_event_or_invalid_event(type_name: str, fields: dict[s
 
 def test_nan_rating_is_refused() -> None:
     with pytest.raises(InvalidEvent, match="rating"):
-        ev.parse({"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2026-01-01", "source": "child", "channel": "momo", "rating": math.nan})
+        ev.parse(
+            {
+                "type": "FeedbackReceived",
+                "feedback_id": "F1",
+                "received_on": "2026-01-01",
+                "source": "child",
+                "channel": "momo",
+                "rating": math.nan,
+            }
+        )

@@ -17,12 +17,29 @@ def test_defaults_are_the_spec_numbers() -> None:
     assert p.observation_interval_months == 12  # R-OBS-2
     assert p.support_interval_months == 12  # R-OBS-3
     assert p.due_soon_days == 28  # R-OBS-5
-    assert (p.lac_first_review_working_days, p.lac_second_review_months, p.lac_later_review_months) == (20, 3, 6)
-    assert (p.cp_initial_conference_working_days, p.cp_first_review_months, p.cp_later_review_months) == (15, 3, 6)
+    assert (p.lac_first_review_working_days, p.lac_second_review_months, p.lac_later_review_months) == (
+        20,
+        3,
+        6,
+    )
+    assert (p.cp_initial_conference_working_days, p.cp_first_review_months, p.cp_later_review_months) == (
+        15,
+        3,
+        6,
+    )
     assert p.iro_qa_working_days == p.cp_chair_qa_working_days == 5  # R-LAC-5, R-CP-5
-    assert (p.escalation_response_working_days, p.escalation_target_working_days) == (5, 20)  # R-ESC-2, R-ESC-3
-    assert (p.complaint_stage_1_working_days, p.complaint_stage_1_extended_working_days) == (10, 20)  # R-CMP-1
-    assert (p.complaint_stage_2_working_days, p.complaint_stage_2_extended_working_days) == (25, 65)  # R-CMP-2
+    assert (p.escalation_response_working_days, p.escalation_target_working_days) == (
+        5,
+        20,
+    )  # R-ESC-2, R-ESC-3
+    assert (p.complaint_stage_1_working_days, p.complaint_stage_1_extended_working_days) == (
+        10,
+        20,
+    )  # R-CMP-1
+    assert (p.complaint_stage_2_working_days, p.complaint_stage_2_extended_working_days) == (
+        25,
+        65,
+    )  # R-CMP-2
     assert p.complaint_stage_3_working_days == 30  # R-CMP-3
     assert p.corporate_complaint_working_days == 20  # R-CMP-6
     assert p.year_start_month == 4  # R-AUD-1

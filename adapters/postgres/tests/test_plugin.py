@@ -5,9 +5,9 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from typing import Any
 
-import kentqa_postgres
 import pluggy
 
+import kentqa_postgres
 from kentqa_domain import hookspecs
 
 

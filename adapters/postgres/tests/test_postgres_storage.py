@@ -7,6 +7,7 @@ from uuid import UUID
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
+
 from kentqa_postgres import open_postgres
 
 

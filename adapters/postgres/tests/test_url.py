@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from kentqa_postgres import open_postgres, parse_url
 from kentqa_postgres.url import DEFAULTS
 

@@ -23,10 +23,7 @@ class RecordSummary:
         return {"accepted": self.accepted, "unchanged": self.unchanged, "refused": self.refused}
 
     def describe(self) -> str:
-        return (
-            f"{self.accepted} recorded, {self.unchanged} already recorded, "
-            f"{len(self.refused)} refused"
-        )
+        return f"{self.accepted} recorded, {self.unchanged} already recorded, {len(self.refused)} refused"
 
 
 def _lines(files: Iterable[IO[str]]) -> Iterator[tuple[str, int, str]]:

@@ -5,6 +5,7 @@ events; each module contributes a handler per event type: which stream the event
 the ``check_*`` rules it must pass, and how it changes its aggregate.
 """
 
-from .casebook import Casebook, Handler
+from .base import Handler
+from .casebook import Casebook
 
 __all__ = ["Casebook", "Handler"]

@@ -23,8 +23,8 @@ class Handler:
     """
 
     stream: Callable[[Any, Casebook], str]
-    check: Callable[[Any, Casebook], None]
-    apply: Callable[[Any, Casebook], None]
+    check: Callable[[Any, Casebook], object]
+    apply: Callable[[Any, Casebook], object]
 
 
 def unknown(event: Event, field: str, what: str) -> UnknownReference:

@@ -38,7 +38,9 @@ def check_live(event: ev.Event, book: Casebook) -> Complaint:
     return complaint
 
 
-def _check_current_stage(event: ev.ComplaintTimescaleExtended | ev.ComplaintResponded, book: Casebook) -> None:
+def _check_current_stage(
+    event: ev.ComplaintTimescaleExtended | ev.ComplaintResponded, book: Casebook
+) -> None:
     complaint = check_live(event, book)
     if event.stage is not complaint.stage or not complaint.stage_open:
         raise violation(
@@ -67,7 +69,9 @@ def _check_escalate(event: ev.ComplaintEscalated, book: Casebook) -> None:
     if not complaint.statutory:
         raise violation(event, "to_stage", "R-CMP-6", "a corporate complaint has one stage")
     if event.to_stage.rank <= complaint.stage.rank:
-        raise violation(event, "to_stage", "R-CMP-5", f"must be after {complaint.stage.value}; stages only move forward")
+        raise violation(
+            event, "to_stage", "R-CMP-5", f"must be after {complaint.stage.value}; stages only move forward"
+        )
 
 
 def _escalate(event: ev.ComplaintEscalated, book: Casebook) -> None:

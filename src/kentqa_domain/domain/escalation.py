@@ -41,7 +41,10 @@ def check_open(event: ev.Event, book: Casebook) -> Escalation:
         raise unknown(event, "escalation_id", "escalation")
     if escalation.state != "open":
         raise violation(
-            event, "escalation_id", "R-ESC-5", f"the escalation is {escalation.state}; nothing more may be recorded"
+            event,
+            "escalation_id",
+            "R-ESC-5",
+            f"the escalation is {escalation.state}; nothing more may be recorded",
         )
     return escalation
 

@@ -47,9 +47,7 @@ def _register_team(event: ev.TeamRegistered, book: Casebook) -> None:
 
 
 def _register_worker(event: ev.WorkerRegistered, book: Casebook) -> None:
-    book.workers[event.worker_id] = Worker(
-        event.worker_id, event.team_id, event.role, event.experience
-    )
+    book.workers[event.worker_id] = Worker(event.worker_id, event.team_id, event.role, event.experience)
 
 
 def _check_move(event: ev.WorkerMoved, book: Casebook) -> None:

@@ -1,0 +1,53 @@
+"""The domain core imports no adapter, CLI or I/O library (import-linter contract)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_import_linter_contracts_hold() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout or "kept" in result.stdout
+
+
+def test_core_modules_import_without_eventsourcing() -> None:
+    """Importing the domain layers loads no storage or I/O library."""
+    code = (
+        "import sys; import kentqa_domain.events, kentqa_domain.domain, kentqa_domain.projections, "
+        "kentqa_domain.calendar, kentqa_domain.policy; "
+        "bad = [m for m in ('eventsourcing', 'sqlite3', 'psycopg', 'click', 'orjson') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_is_clean() -> None:
+    """Style is checked like behaviour: ruff with the project's rules over code and tests."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "src", "tests", "adapters", "plugins"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
