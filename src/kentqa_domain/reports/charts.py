@@ -56,6 +56,10 @@ def _svg(fig: Figure, title: str) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
+    # Several charts share one page: give each chart's element ids (and the references to
+    # them) its own prefix so the document's ids stay unique.
+    prefix = re.sub(r"[^a-z]+", "-", title.lower()).strip("-")[:24] + "-"
+    text = re.sub(r'(\bid="|xlink:href="#|href="#|url\(#)', lambda m: m.group(1) + prefix, text)
     # Scale with the page: keep the viewBox, let CSS size it; name it for screen readers.
     text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", text, count=1)
     title_el = f"<title>{_escape(title)}</title>"
