@@ -46,7 +46,9 @@ def grade_share(audits: list[ev.AuditCompleted]) -> tuple[dict[str, int], float 
     return counts, (good / total if total else None)
 
 
-def breakdown(events: list[Any], audits: list[ev.AuditCompleted], by: str) -> dict[str, tuple[int, dict[str, int], float | None]]:
+def breakdown(
+    events: list[Any], audits: list[ev.AuditCompleted], by: str
+) -> dict[str, tuple[int, dict[str, int], float | None]]:
     """key -> (audits, grade counts, share) with key the team id, service or area."""
     teams = teams_of(events)
     groups: dict[str, list[ev.AuditCompleted]] = defaultdict(list)
@@ -85,7 +87,9 @@ def current_qa_unit(events: list[Any], as_of: dt.date) -> list[str]:
     )
 
 
-def triad(events: list[Any], cycle_id: str, as_of: dt.date, ysm: int = 4) -> list[tuple[str, str, Fraction, int, str | None]]:
+def triad(
+    events: list[Any], cycle_id: str, as_of: dt.date, ysm: int = 4
+) -> list[tuple[str, str, Fraction, int, str | None]]:
     """R-AUD-4 with decision 0301 (latest audit of each kind per case), ranked with a comparator."""
     latest: dict[tuple[str, str], ev.AuditCompleted] = {}
     for a in sorted(cycle_audits(events, cycle_id, as_of, ysm), key=lambda a: (a.completed_on, a.audit_id)):
@@ -109,12 +113,16 @@ def triad(events: list[Any], cycle_id: str, as_of: dt.date, ysm: int = 4) -> lis
 
     rows.sort(key=cmp_to_key(first))
     members = current_qa_unit(events, as_of)
-    return [(a, b, m, n, members[i % len(members)] if members else None) for i, (a, b, m, n) in enumerate(rows)]
+    return [
+        (a, b, m, n, members[i % len(members)] if members else None) for i, (a, b, m, n) in enumerate(rows)
+    ]
 
 
 def actions(events: list[Any], as_of: dt.date) -> dict[tuple[str, str], tuple[str, int]]:
     """R-AUD-5: (audit, action) -> (status, working days overdue) at as_of."""
-    done = {(e.audit_id, e.action_id): e.completed_on for e in events if isinstance(e, ev.AuditActionCompleted)}
+    done = {
+        (e.audit_id, e.action_id): e.completed_on for e in events if isinstance(e, ev.AuditActionCompleted)
+    }
     cal = WorkingCalendar()
     out = {}
     for a in events:

@@ -31,10 +31,21 @@ def organisation() -> list[ev.Event]:
 def qa_unit(draw: st.DrawFn) -> list[ev.Event]:
     """0-3 qa_unit workers, some registered late or leaving, in any id order."""
     out: list[ev.Event] = []
-    for worker in draw(st.lists(st.sampled_from(["Q3", "Q1", "Q2"]), unique=True, max_size=3) | st.just(["Q2", "Q1"])):
-        registered = draw(st.dates(dt.date(2025, 1, 1), dt.date(2026, 6, 1)) | st.dates(dt.date(2025, 1, 1), END))
-        out.append(ev.WorkerRegistered(worker_id=worker, team_id="T1", role="qa_unit",
-                                       experience="experienced", registered_on=registered))
+    for worker in draw(
+        st.lists(st.sampled_from(["Q3", "Q1", "Q2"]), unique=True, max_size=3) | st.just(["Q2", "Q1"])
+    ):
+        registered = draw(
+            st.dates(dt.date(2025, 1, 1), dt.date(2026, 6, 1)) | st.dates(dt.date(2025, 1, 1), END)
+        )
+        out.append(
+            ev.WorkerRegistered(
+                worker_id=worker,
+                team_id="T1",
+                role="qa_unit",
+                experience="experienced",
+                registered_on=registered,
+            )
+        )
         if draw(st.booleans()):
             out.append(ev.WorkerLeft(worker_id=worker, left_on=draw(st.dates(registered, END))))
     return out
@@ -56,10 +67,16 @@ def audit(
         case_ref=draw(st.sampled_from(CASES)) if needs_case else draw(st.none() | st.sampled_from(CASES)),
         worker_id=draw(st.none() | st.sampled_from(["W1", "W2"])),
         overall=draw(grades) if kind.graded else draw(st.none() | grades),
-        themes=tuple(draw(st.lists(st.sampled_from(["neglect", "voice", "chronology"]), unique=True, max_size=2))),
+        themes=tuple(
+            draw(st.lists(st.sampled_from(["neglect", "voice", "chronology"]), unique=True, max_size=2))
+        ),
         actions=tuple(
-            Action(action_id=str(i), description="do it", owner_id=draw(st.sampled_from(["W1", "W2"])),
-                   due_on=draw(st.dates(completed_on, END)))
+            Action(
+                action_id=str(i),
+                description="do it",
+                owner_id=draw(st.sampled_from(["W1", "W2"])),
+                due_on=draw(st.dates(completed_on, END)),
+            )
             for i in range(draw(st.integers(0, 2)))
         ),
         cycle_id=draw(st.none() | st.none() | st.none() | st.sampled_from(["2026-T1", "2026-T2"])),
@@ -84,11 +101,20 @@ def compared_cases(draw: st.DrawFn, on: st.SearchStrategy[dt.date]) -> list[ev.A
     for case in draw(st.lists(st.sampled_from(CASES), unique=True, min_size=2)):
         for kind, counts in ((AuditKind.PRACTITIONER, [1, 1, 2]), (AuditKind.PEER, [1, 1, 2, 0])):
             for _ in range(draw(st.sampled_from(counts))):
-                out.append(ev.AuditCompleted(
-                    audit_id=f"K{len(out)}", kind=kind, auditor_id=draw(st.sampled_from(AUDITORS)),
-                    team_id="T1", completed_on=draw(on), case_ref=case, overall=draw(grades),
-                    cycle_id=draw(st.none() | st.none() | st.none() | st.sampled_from(["2026-T1", "2026-T2"])),
-                ))
+                out.append(
+                    ev.AuditCompleted(
+                        audit_id=f"K{len(out)}",
+                        kind=kind,
+                        auditor_id=draw(st.sampled_from(AUDITORS)),
+                        team_id="T1",
+                        completed_on=draw(on),
+                        case_ref=case,
+                        overall=draw(grades),
+                        cycle_id=draw(
+                            st.none() | st.none() | st.none() | st.sampled_from(["2026-T1", "2026-T2"])
+                        ),
+                    )
+                )
     return out
 
 
@@ -98,8 +124,13 @@ def completions(draw: st.DrawFn, recorded: list[ev.AuditCompleted]) -> list[ev.A
     for a in recorded:
         for action in a.actions:
             if draw(st.booleans()):
-                out.append(ev.AuditActionCompleted(audit_id=a.audit_id, action_id=action.action_id,
-                                                   completed_on=draw(st.dates(a.completed_on, END))))
+                out.append(
+                    ev.AuditActionCompleted(
+                        audit_id=a.audit_id,
+                        action_id=action.action_id,
+                        completed_on=draw(st.dates(a.completed_on, END)),
+                    )
+                )
     return out
 
 
@@ -109,9 +140,11 @@ def record_in_any_order(qa: Any, events: list[ev.Event], seed: int) -> None:
     pending = list(events)
     random.Random(seed).shuffle(pending)
     while pending:
-        refused: list[ev.Event] = []
-        qa.record_many(pending, on_invalid=lambda i, error: refused.append(pending[i]))
-        if len(refused) == len(pending):
+        batch, refused = pending, []
+        qa.record_many(
+            batch, on_invalid=lambda i, _error, batch=batch, refused=refused: refused.append(batch[i])
+        )
+        if len(refused) == len(batch):
             raise AssertionError(f"cannot record: {refused[:3]}")
         pending = refused
 

@@ -29,11 +29,23 @@ def test_worked_example_actions_r_aud_5() -> None:
             ("P2", "overdue", 41, D(2026, 9, 30)),
             ("P4", "open", 0, D(2026, 12, 15)),
         ]
-        assert (rows[0].owner_id, rows[0].cycle_id, rows[0].raised_on, rows[0].kind) == ("W1", "2026-T2", D(2026, 8, 12), "practitioner")
-        qa.record_json({"type": "AuditActionCompleted", "audit_id": "P2", "action_id": "1", "completed_on": "2026-12-01"})
+        assert (rows[0].owner_id, rows[0].cycle_id, rows[0].raised_on, rows[0].kind) == (
+            "W1",
+            "2026-T2",
+            D(2026, 8, 12),
+            "practitioner",
+        )
+        qa.record_json(
+            {"type": "AuditActionCompleted", "audit_id": "P2", "action_id": "1", "completed_on": "2026-12-01"}
+        )
         assert qa.audit_actions(as_of=D(2026, 11, 30))[0].status == "overdue"
         done = qa.audit_actions(as_of=D(2026, 12, 2))[0]
-    assert (done.status, done.completed_on, done.completed_late, done.working_days_overdue) == ("completed", D(2026, 12, 1), True, 0)
+    assert (done.status, done.completed_on, done.completed_late, done.working_days_overdue) == (
+        "completed",
+        D(2026, 12, 1),
+        True,
+        0,
+    )
 
 
 def test_an_action_due_today_is_not_yet_overdue_r_aud_5() -> None:
@@ -58,8 +70,16 @@ def test_actions_by_cycle_and_scoped_to_their_owner_r_aud_5_r_acc_1() -> None:
     """R-AUD-5 per cycle; R-ACC-1: a practitioner sees the actions they own."""
     with gen.connect() as qa:
         qa.record_many(worked_example())
-        qa.record_json({"type": "WorkerRegistered", "worker_id": "W2", "team_id": "T-WEST", "role": "practitioner",
-                        "experience": "experienced", "registered_on": "2025-01-06"})
+        qa.record_json(
+            {
+                "type": "WorkerRegistered",
+                "worker_id": "W2",
+                "team_id": "T-WEST",
+                "role": "practitioner",
+                "experience": "experienced",
+                "registered_on": "2025-01-06",
+            }
+        )
         assert [r.audit_id for r in qa.audit_actions("2026-T2", as_of=D(2026, 11, 26))] == ["P2", "P4"]
         assert qa.audit_actions("2026-T1", as_of=D(2026, 11, 26)) == []
         assert [r.audit_id for r in qa.audit_actions(as_of=D(2026, 11, 26), as_worker="W2")] == ["P4"]
@@ -77,8 +97,12 @@ def test_action_statuses_match_the_oracle_in_any_order_r_aud_5(
     with gen.connect() as qa:
         gen.record_in_any_order(qa, events, seed)
         rows = qa.audit_actions(as_of=as_of)
-    assert {(r.audit_id, r.action_id): (r.status.value, r.working_days_overdue) for r in rows} == oracle.actions(events, as_of)
-    assert [(r.due_on, r.audit_id, r.action_id) for r in rows] == sorted((r.due_on, r.audit_id, r.action_id) for r in rows)
+    assert {
+        (r.audit_id, r.action_id): (r.status.value, r.working_days_overdue) for r in rows
+    } == oracle.actions(events, as_of)
+    assert [(r.due_on, r.audit_id, r.action_id) for r in rows] == sorted(
+        (r.due_on, r.audit_id, r.action_id) for r in rows
+    )
 
 
 def test_thematic_audits_agreed_with_hypothesis_and_due_date_r_aud_6() -> None:
@@ -89,20 +113,56 @@ def test_thematic_audits_agreed_with_hypothesis_and_due_date_r_aud_6() -> None:
         assert qa.thematic_audits(as_of=D(2026, 8, 1)) == []
         (row,) = qa.thematic_audits(as_of=D(2026, 10, 30))
         assert (row.theme_id, row.title, row.hypothesis, row.status) == (
-            "neglect", "Neglect in Early Help", "Chronic neglect is recognised late", "open")
+            "neglect",
+            "Neglect in Early Help",
+            "Chronic neglect is recognised late",
+            "open",
+        )
         assert qa.thematic_audits(as_of=D(2026, 10, 31))[0].status == "overdue"
-        qa.record_many([
-            # A thematic audit before the theme was agreed, and a peer audit naming it, do not count.
-            {"type": "AuditCompleted", "audit_id": "TH0", "kind": "thematic", "auditor_id": "QA1", "team_id": "T-EAST",
-             "completed_on": "2026-07-01", "overall": "good", "themes": ["NEGLECT"]},
-            {"type": "AuditCompleted", "audit_id": "R9", "kind": "peer", "auditor_id": "PM-X", "team_id": "T-EAST",
-             "completed_on": "2026-11-02", "case_ref": "C9", "overall": "good", "themes": ["neglect"]},
-            {"type": "AuditCompleted", "audit_id": "TH1", "kind": "thematic", "auditor_id": "QA1", "team_id": "T-EAST",
-             "completed_on": "2026-11-03", "overall": "requires_improvement", "themes": ["Neglect"]},
-        ])
+        qa.record_many(
+            [
+                # A thematic audit before the theme was agreed, and a peer audit naming it, do not count.
+                {
+                    "type": "AuditCompleted",
+                    "audit_id": "TH0",
+                    "kind": "thematic",
+                    "auditor_id": "QA1",
+                    "team_id": "T-EAST",
+                    "completed_on": "2026-07-01",
+                    "overall": "good",
+                    "themes": ["NEGLECT"],
+                },
+                {
+                    "type": "AuditCompleted",
+                    "audit_id": "R9",
+                    "kind": "peer",
+                    "auditor_id": "PM-X",
+                    "team_id": "T-EAST",
+                    "completed_on": "2026-11-02",
+                    "case_ref": "C9",
+                    "overall": "good",
+                    "themes": ["neglect"],
+                },
+                {
+                    "type": "AuditCompleted",
+                    "audit_id": "TH1",
+                    "kind": "thematic",
+                    "auditor_id": "QA1",
+                    "team_id": "T-EAST",
+                    "completed_on": "2026-11-03",
+                    "overall": "requires_improvement",
+                    "themes": ["Neglect"],
+                },
+            ]
+        )
         (late,) = qa.thematic_audits(as_of=D(2026, 11, 26))
-        assert (late.status, late.audits, late.first_completed_on, late.graded, late.good_or_better_share) == (
-            "completed", 1, D(2026, 11, 3), 1, 0.0)
+        assert (
+            late.status,
+            late.audits,
+            late.first_completed_on,
+            late.graded,
+            late.good_or_better_share,
+        ) == ("completed", 1, D(2026, 11, 3), 1, 0.0)
         # Completed in 2026-T2: listed for T2, not for T3 (done before T3 began).
         assert [r.theme_id for r in qa.thematic_audits("2026-T2", as_of=D(2027, 1, 5))] == ["neglect"]
         assert qa.thematic_audits("2026-T3", as_of=D(2027, 1, 5)) == []

@@ -26,14 +26,33 @@ QUESTIONS = ("what_do_we_know", "how_do_we_know_it", "what_are_our_plans")
 def _worked_report(**kwargs: Any) -> kq.events.Event:
     with gen.connect() as qa:
         qa.record_many(worked_example())
-        qa.record_many([
-            {"type": "ComplaintReceived", "complaint_id": "K1", "received_on": "2026-09-02", "complainant": "parent_carer",
-             "service": "Children's Social Work", "themes": ["chronology"]},
-            {"type": "ComplaintReceived", "complaint_id": "K0", "received_on": "2026-06-02", "complainant": "parent_carer",
-             "service": "Children's Social Work"},
-            {"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2026-10-02", "source": "young_person",
-             "channel": "momo", "themes": ["voice_of_child"]},
-        ])
+        qa.record_many(
+            [
+                {
+                    "type": "ComplaintReceived",
+                    "complaint_id": "K1",
+                    "received_on": "2026-09-02",
+                    "complainant": "parent_carer",
+                    "service": "Children's Social Work",
+                    "themes": ["chronology"],
+                },
+                {
+                    "type": "ComplaintReceived",
+                    "complaint_id": "K0",
+                    "received_on": "2026-06-02",
+                    "complainant": "parent_carer",
+                    "service": "Children's Social Work",
+                },
+                {
+                    "type": "FeedbackReceived",
+                    "feedback_id": "F1",
+                    "received_on": "2026-10-02",
+                    "source": "young_person",
+                    "channel": "momo",
+                    "themes": ["voice_of_child"],
+                },
+            ]
+        )
         return qa.learning_report("2026-T2", as_of=AS_OF, **kwargs)
 
 
@@ -42,17 +61,27 @@ def test_json_answers_the_three_questions_r_aud_6() -> None:
     worked example (figures as in tests/domain/test_audit_cycle.py)."""
     data = json.loads(_worked_report().to_json())
     assert set(QUESTIONS) <= set(data)
-    assert (data["cycle_id"], data["starts_on"], data["ends_on"], data["as_of"]) == ("2026-T2", "2026-08-01", "2026-11-30", "2026-11-26")
+    assert (data["cycle_id"], data["starts_on"], data["ends_on"], data["as_of"]) == (
+        "2026-T2",
+        "2026-08-01",
+        "2026-11-30",
+        "2026-11-26",
+    )
     know, how, plans = (data[k] for k in QUESTIONS)
     # What do we know: grades, shares by area, strengths, learning, themes from every source.
     assert (know["audits"], know["graded"], know["good_or_better_share"]) == (10, 8, 0.375)
     assert [(a["key"], a["good_or_better_share"]) for a in know["by_area"]] == [("East", 0.25), ("West", 0.5)]
     assert "38% of graded audits were good or better." in know["headlines"]
     assert "Strongest area: West (50% good or better); most to improve: East (25%)." in know["headlines"]
-    assert [f["text"] for f in know["strengths"]] == ["The child's voice is clear throughout", "Creative direct work with siblings"]
+    assert [f["text"] for f in know["strengths"]] == [
+        "The child's voice is clear throughout",
+        "Creative direct work with siblings",
+    ]
     assert [f["text"] for f in know["learning"]] == ["Chronology not kept up to date"]
     assert [(t["theme"], t["total"], t["by_source"]) for t in know["themes"]] == [
-        ("chronology", 3, {"audits": 2, "complaints": 1}), ("voice_of_child", 2, {"audits": 1, "feedback": 1})]
+        ("chronology", 3, {"audits": 2, "complaints": 1}),
+        ("voice_of_child", 2, {"audits": 1, "feedback": 1}),
+    ]
     # How do we know it: audits by kind, and every other source counted in the cycle and in all.
     assert how["audits_by_kind"]["peer"] == 4 and how["audits_by_kind"]["triad"] == 1
     sources = {s["event_type"]: (s["in_cycle"], s["recorded"]) for s in how["sources"]}
@@ -64,15 +93,20 @@ def test_json_answers_the_three_questions_r_aud_6() -> None:
     assert plans["actions"] == {"open": 1, "overdue": 1, "completed": 0, "raised_in_cycle": 2}
     assert [a["audit_id"] for a in plans["overdue_actions"]] == ["P2"]
     assert [(t["auditor_a"], t["auditor_b"], t["qa_member"]) for t in plans["triad_recommendations"]] == [
-        ("PM-X", "TM-A", "QA1"), ("PM-Y", "TM-B", "QA2")]
+        ("PM-X", "TM-A", "QA1"),
+        ("PM-Y", "TM-B", "QA2"),
+    ]
     assert [(t["theme_id"], t["status"]) for t in plans["thematic_audits"]] == [("neglect", "overdue")]
     assert plans["phase"] == 4 and any("Hold 2 triad audits" in s for s in plans["next_steps"])
 
 
 def test_markdown_has_the_three_questions_and_the_tables_r_aud_6() -> None:
     text = _worked_report().to_markdown()
-    for heading in ("## 1. What do we know about the quality and impact of practice?",
-                    "## 2. How do we know it?", "## 3. What are our plans?"):
+    for heading in (
+        "## 1. What do we know about the quality and impact of practice?",
+        "## 2. How do we know it?",
+        "## 3. What are our plans?",
+    ):
         assert heading in text
     assert "| East | 6 | 4 | 0 | 1 | 2 | 1 | 25% |" in text  # area, audits, graded, O, G, RI, I, share
     assert "| 1 | PM-X and TM-A | 1.00 | 2 | QA1 | C1, C2 |" in text
@@ -100,7 +134,11 @@ def test_html_is_one_self_contained_page_with_charts_r_aud_6() -> None:
         "Audits completed in the cycle, by kind",
         "Audit actions: overdue, open and completed",
     ]
-    for question in ("What do we know about the quality and impact of practice?", "How do we know it?", "What are our plans?"):
+    for question in (
+        "What do we know about the quality and impact of practice?",
+        "How do we know it?",
+        "What are our plans?",
+    ):
         assert re.search(rf"<h2>.*{re.escape(question)}</h2>", page)
 
 
@@ -116,13 +154,24 @@ def test_a_report_scoped_to_a_team_manager_shows_only_their_team_r_aud_6_r_acc_1
     (event counts, other sources' themes, triads, thematic audits) is left out, and says so."""
     with gen.connect() as qa:
         qa.record_many(worked_example())
-        qa.record_json({"type": "WorkerRegistered", "worker_id": "TMW", "team_id": "T-WEST", "role": "team_manager",
-                        "experience": "experienced", "registered_on": "2025-01-06"})
+        qa.record_json(
+            {
+                "type": "WorkerRegistered",
+                "worker_id": "TMW",
+                "team_id": "T-WEST",
+                "role": "team_manager",
+                "experience": "experienced",
+                "registered_on": "2025-01-06",
+            }
+        )
         data = json.loads(qa.learning_report("2026-T2", as_of=AS_OF, as_worker="TMW").to_json())
     assert data["scope"] == "as seen by TMW (team)"
     assert data["what_do_we_know"]["audits"] == 4 and data["what_do_we_know"]["good_or_better_share"] == 0.5
     assert data["how_do_we_know_it"]["sources"] == [] and "Scoped" in data["how_do_we_know_it"]["note"]
-    assert data["what_are_our_plans"]["triad_recommendations"] == [] and data["what_are_our_plans"]["thematic_audits"] == []
+    assert (
+        data["what_are_our_plans"]["triad_recommendations"] == []
+        and data["what_are_our_plans"]["thematic_audits"] == []
+    )
     assert [a["audit_id"] for a in data["what_are_our_plans"]["open_actions"]] == ["P4"]
 
 
@@ -139,9 +188,11 @@ class WithOtherAreas(QualityAssurance):
     """An application with queries other areas add (their issues land in parallel)."""
 
     def observation_compliance(self, *, as_of: dt.date, as_worker: str | None = None) -> list[ComplianceRow]:
-        return [ComplianceRow("W1", "T-EAST", "overdue", "annual", True),
-                ComplianceRow("W2", "T-WEST", "compliant", "asye", False),
-                ComplianceRow("W3", "T-WEST", "overdue", "annual", False)]
+        return [
+            ComplianceRow("W1", "T-EAST", "overdue", "annual", True),
+            ComplianceRow("W2", "T-WEST", "compliant", "asye", False),
+            ComplianceRow("W3", "T-WEST", "overdue", "annual", False),
+        ]
 
     def voice_summary(self, start: dt.date, end: dt.date) -> dict[str, Any]:
         return {"window": [start, end], "by_source": {"young_person": 4}}
@@ -163,14 +214,23 @@ def test_other_areas_fill_their_sections_from_whatever_queries_exist_r_aud_6() -
     shown = {a["key"]: a for a in data["what_do_we_know"]["other_areas"]}
     assert set(shown) == {"observations", "voice"}
     assert shown["observations"]["rows"] == 3
-    assert shown["observations"]["counts"] == {"status": {"overdue": 2, "compliant": 1}, "requirement": {"annual": 2, "asye": 1}}
+    assert shown["observations"]["counts"] == {
+        "status": {"overdue": 2, "compliant": 1},
+        "requirement": {"annual": 2, "asye": 1},
+    }
     assert shown["observations"]["flags"] == {"reflection_missed": 1}
-    assert shown["voice"]["detail"] == {"window": ["2026-08-01", "2026-11-26"], "by_source": {"young_person": 4}}
+    assert shown["voice"]["detail"] == {
+        "window": ["2026-08-01", "2026-11-26"],
+        "by_source": {"young_person": 4},
+    }
     notes = {q["query"]: q["note"] for q in data["how_do_we_know_it"]["queries"] if not q["shown"]}
     assert notes["drift_register"] == "not available in this installation"
     assert notes["escalations"] == "needs 'cohort', which a report does not have"
     assert "Observation of practice: 3 rows (2 overdue, 1 compliant)." in data["what_do_we_know"]["headlines"]
-    assert "Observation of practice" in report.to_html() and "### Observation of practice" in report.to_markdown()
+    assert (
+        "Observation of practice" in report.to_html()
+        and "### Observation of practice" in report.to_markdown()
+    )
 
 
 def test_a_busy_council_report_renders_in_every_format_r_aud_6() -> None:

@@ -20,20 +20,22 @@ D = dt.date
 @pytest.mark.parametrize(
     ("day", "cycle", "phase"),
     [
-        (D(2026, 4, 1), "2026-T1", 1),    # the year starts in April
+        (D(2026, 4, 1), "2026-T1", 1),  # the year starts in April
         (D(2026, 7, 31), "2026-T1", 4),
         (D(2026, 8, 1), "2026-T2", 1),
         (D(2026, 11, 26), "2026-T2", 4),  # SPEC's example: 26 Nov 2026 is 2026-T2
-        (D(2026, 12, 1), "2026-T3", 1),   # T3 runs December to March, across the calendar year
+        (D(2026, 12, 1), "2026-T3", 1),  # T3 runs December to March, across the calendar year
         (D(2026, 12, 31), "2026-T3", 1),
-        (D(2027, 1, 1), "2026-T3", 2),    # still the 2026 year's third cycle
+        (D(2027, 1, 1), "2026-T3", 2),  # still the 2026 year's third cycle
         (D(2027, 2, 28), "2026-T3", 3),
         (D(2027, 3, 31), "2026-T3", 4),
         (D(2027, 4, 1), "2027-T1", 1),
-        (D(2028, 2, 29), "2027-T3", 3),   # a leap day
+        (D(2028, 2, 29), "2027-T3", 3),  # a leap day
     ],
 )
-def test_cycle_ids_and_phases_across_year_boundaries_r_aud_1_r_aud_2(day: dt.date, cycle: str, phase: int) -> None:
+def test_cycle_ids_and_phases_across_year_boundaries_r_aud_1_r_aud_2(
+    day: dt.date, cycle: str, phase: int
+) -> None:
     """R-AUD-1/R-AUD-2: each date's cycle id, and the month of the cycle it is in."""
     assert kq.cycle_id_for(day) == cycle
     start, end = kq.cycle_bounds(cycle)
@@ -60,7 +62,12 @@ def test_phase_is_none_outside_the_cycle_r_aud_2() -> None:
 
 def test_each_phase_is_for_the_framework_s_kind_of_audit_r_aud_2() -> None:
     """R-AUD-2 (framework 4.3): practitioner, appreciative inquiry, peer, triad."""
-    assert [k.value for k in PHASE_KINDS.values()] == ["practitioner", "appreciative_inquiry", "peer", "triad"]
+    assert [k.value for k in PHASE_KINDS.values()] == [
+        "practitioner",
+        "appreciative_inquiry",
+        "peer",
+        "triad",
+    ]
 
 
 def test_a_policy_year_start_moves_the_cycles_r_aud_1() -> None:

@@ -57,9 +57,7 @@ def action_rows(
                     status=status,
                     completed_late=done is not None and done > action.due_on,
                     working_days_overdue=(
-                        calendar.working_days_after(action.due_on, as_of)
-                        if status is Progress.OVERDUE
-                        else 0
+                        calendar.working_days_after(action.due_on, as_of) if status is Progress.OVERDUE else 0
                     ),
                 )
             )

@@ -76,9 +76,7 @@ class AuditLedger(Projection):
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         found = (self.audits[i] for i in ids)
         chosen = [
-            a
-            for a in found
-            if a.completed_on <= as_of and self.cycle_of(a, year_start_month) == cycle_id
+            a for a in found if a.completed_on <= as_of and self.cycle_of(a, year_start_month) == cycle_id
         ]
         yield from sorted(chosen, key=lambda a: (a.completed_on, a.audit_id))
 

@@ -40,9 +40,7 @@ def latest_by_case(
     return latest
 
 
-def recommend(
-    audits: Iterable[ev.AuditCompleted], qa_members: Sequence[str]
-) -> list[TriadRecommendation]:
+def recommend(audits: Iterable[ev.AuditCompleted], qa_members: Sequence[str]) -> list[TriadRecommendation]:
     """R-AUD-4: the ranked auditor pairs with a mean gap above 0, each with a qa_unit member."""
     gaps: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for case_ref, kinds in latest_by_case(audits).items():

@@ -28,7 +28,12 @@ GRADE_COLOURS = {
 INK = "#1f2937"
 MUTED = "#6b7280"
 ACCENT = "#1d4e89"
-SOURCE_COLOURS = {"audits": "#1d4e89", "complaints": "#d1495b", "compliments": "#1a7f4b", "feedback": "#8e6bbf"}
+SOURCE_COLOURS = {
+    "audits": "#1d4e89",
+    "complaints": "#d1495b",
+    "compliments": "#1a7f4b",
+    "feedback": "#8e6bbf",
+}
 ACTION_COLOURS = {"overdue": "#d1495b", "open": "#f2a541", "completed": "#1a7f4b"}
 
 _STYLE: Any = {  # matplotlib types rcParams keys as literals
@@ -97,11 +102,25 @@ def grades_by_area(by_area: Sequence[Mapping[str, Any]]) -> str | None:
         for grade, colour in GRADE_COLOURS.items():
             values = [r["grades"].get(grade, 0) for r in rows][::-1]
             bars = ax.barh(labels, values, left=left, color=colour, label=_label(grade), height=0.6)
-            ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", color="white", fontsize=9)
+            ax.bar_label(
+                bars,
+                labels=[str(v) if v else "" for v in values],
+                label_type="center",
+                color="white",
+                fontsize=9,
+            )
             left = [a + b for a, b in zip(left, values, strict=True)]
         for y, (total, row) in enumerate(zip(left, rows[::-1], strict=True)):
             share = row["good_or_better_share"]
-            ax.text(total + max(left) * 0.03, y, f"{share * 100:.0f}%", va="center", color=INK, fontsize=9, fontweight="bold")
+            ax.text(
+                total + max(left) * 0.03,
+                y,
+                f"{share * 100:.0f}%",
+                va="center",
+                color=INK,
+                fontsize=9,
+                fontweight="bold",
+            )
         ax.set_xlim(0, max(left) * 1.22)
         ax.set_xlabel("Graded audits (and the share good or better)")
         fig.legend(ncols=2, loc="outside lower center", frameon=False, fontsize=9)

@@ -260,7 +260,15 @@ def build_learning_report(
     plans = OurPlans(
         phase=cycle.phase,
         phase_kind=cycle.phase_kind,
-        next_steps=_next_steps(cycle.phase, cycle.starts_on, cycle.ends_on, as_of, action_counts, triads, thematic),
+        next_steps=_next_steps(
+            cycle.phase,
+            starts_on=cycle.starts_on,
+            ends_on=cycle.ends_on,
+            as_of=as_of,
+            actions=action_counts,
+            triads=triads,
+            thematic=thematic,
+        ),
         actions={
             "open": action_counts.get(Progress.OPEN.value, 0),
             "overdue": action_counts.get(Progress.OVERDUE.value, 0),
@@ -268,7 +276,9 @@ def build_learning_report(
             "raised_in_cycle": raised,
         },
         overdue_actions=tuple(
-            sorted((a for a in actions if a.status is Progress.OVERDUE), key=lambda a: -a.working_days_overdue)
+            sorted(
+                (a for a in actions if a.status is Progress.OVERDUE), key=lambda a: -a.working_days_overdue
+            )
         ),
         open_actions=tuple(a for a in actions if a.status is Progress.OPEN),
         triad_recommendations=tuple(triads),
@@ -336,6 +346,7 @@ def _headlines(
 
 def _next_steps(
     phase: int | None,
+    *,
     starts_on: dt.date,
     ends_on: dt.date,
     as_of: dt.date,
@@ -353,11 +364,15 @@ def _next_steps(
     else:
         steps.append(f"Triad audits close the cycle on {ends_on:%d %B %Y}; report to County DivMT.")
     if triads:
-        steps.append(f"Hold {len(triads)} triad audit{'s' if len(triads) != 1 else ''} where grades varied most.")
+        steps.append(
+            f"Hold {len(triads)} triad audit{'s' if len(triads) != 1 else ''} where grades varied most."
+        )
     overdue = actions.get(Progress.OVERDUE.value, 0)
     if overdue:
         steps.append(f"Chase {overdue} overdue audit action{'s' if overdue != 1 else ''} with their owners.")
     late = [t for t in thematic if t.status is Progress.OVERDUE]
     if late:
-        steps.append(f"{len(late)} thematic audit{'s are' if len(late) != 1 else ' is'} past the agreed due date.")
+        steps.append(
+            f"{len(late)} thematic audit{'s are' if len(late) != 1 else ' is'} past the agreed due date."
+        )
     return tuple(steps)

@@ -97,9 +97,7 @@ class AreaFinding:
     detail: Any = attrs.field(default=None, hash=False)
 
 
-def ask_area(
-    qa: object, spec: AreaQuery, arguments: Mapping[str, Any], *, org_wide: bool
-) -> AreaFinding:
+def ask_area(qa: object, spec: AreaQuery, arguments: Mapping[str, Any], *, org_wide: bool) -> AreaFinding:
     """Call ``qa.<spec.query>`` with the arguments its signature names, and summarise it.
 
     ``arguments`` offers ``as_of``, ``as_worker``, ``cycle_id``, ``start``/``end`` ...; a
@@ -116,7 +114,9 @@ def ask_area(
         if name in arguments and (name != "as_worker" or arguments[name] is not None):
             kwargs[name] = arguments[name]
         elif param.default is param.empty:
-            return AreaFinding(spec.key, spec.title, spec.query, False, f"needs {name!r}, which a report does not have")
+            return AreaFinding(
+                spec.key, spec.title, spec.query, False, f"needs {name!r}, which a report does not have"
+            )
     if "as_worker" not in kwargs and not org_wide:
         return AreaFinding(spec.key, spec.title, spec.query, False, "cannot be scoped to this principal")
     result = method(**kwargs)
@@ -128,14 +128,16 @@ def ask_area(
             True,
             rows=len(result),
             counts={f: _tally(result, f) for f in spec.group_by if _has(result, f)},
-            flags={f: sum(1 for r in result if getattr(r, f, False) is True) for f in spec.flags if _has(result, f)},
+            flags={
+                f: sum(1 for r in result if getattr(r, f, False) is True)
+                for f in spec.flags
+                if _has(result, f)
+            },
         )
     return AreaFinding(spec.key, spec.title, spec.query, True, detail=converter.unstructure(result))
 
 
-def source_counts(
-    in_cycle: Mapping[str, int], recorded: Mapping[str, int]
-) -> tuple[SourceCount, ...]:
+def source_counts(in_cycle: Mapping[str, int], recorded: Mapping[str, int]) -> tuple[SourceCount, ...]:
     """Every event source of :data:`EVENT_SOURCES` with its counts (zeros included)."""
     return tuple(
         SourceCount(label, event_type, in_cycle.get(event_type, 0), recorded.get(event_type, 0))

@@ -29,12 +29,22 @@ def md_cell(value: object) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def md_text(value: object) -> object:
+    """Every value a Markdown template prints: angle brackets as entities, so text typed into
+    an audit cannot become live HTML where the Markdown is shown (Markdown allows raw HTML)."""
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
 @cache
 def environment(autoescape: bool) -> jinja2.Environment:
     """One environment per escaping mode; templates come from this package."""
+    # Markdown is escaped by md_text (finalize), HTML by autoescape.
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kentqa_domain.reports", "templates"),
-        autoescape=autoescape,
+        autoescape=autoescape,  # noqa: S701
+        finalize=None if autoescape else md_text,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
