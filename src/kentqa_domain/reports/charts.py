@@ -16,7 +16,7 @@ from typing import Any
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 #: Grade colours, best to worst (a red-amber-green scale managers read at a glance).
 GRADE_COLOURS = {
@@ -122,6 +122,7 @@ def grades_by_area(by_area: Sequence[Mapping[str, Any]]) -> str | None:
                 fontweight="bold",
             )
         ax.set_xlim(0, max(left) * 1.22)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("Graded audits (and the share good or better)")
         fig.legend(ncols=2, loc="outside lower center", frameon=False, fontsize=9)
         return _svg(fig, "Grade distribution by area")
@@ -172,6 +173,7 @@ def actions_status(actions: Mapping[str, int]) -> str | None:
         bars = ax.barh(labels, values[::-1], color=[ACTION_COLOURS[k] for k in order][::-1], height=0.6)
         ax.bar_label(bars, padding=4, color=INK, fontsize=9)
         ax.set_xlim(0, max(values) * 1.15)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("Audit actions")
         return _svg(fig, "Audit actions: overdue, open and completed")
 
@@ -194,6 +196,7 @@ def themes(theme_rows: Sequence[Mapping[str, Any]], limit: int = 10) -> str | No
         for y, total in enumerate(left):
             ax.text(total + max(left) * 0.015, y, str(total), va="center", fontsize=9, color=INK)
         ax.set_xlim(0, max(left) * 1.12)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("Times raised in the cycle")
         fig.legend(ncols=len(sources), loc="outside lower center", frameon=False)
         return _svg(fig, "Themes raised in the cycle, by source")
@@ -211,5 +214,6 @@ def audits_by_kind(counts: Mapping[str, int], labels: Mapping[str, str]) -> str 
         bars = ax.barh(names, values, color=ACCENT, height=0.6)
         ax.bar_label(bars, padding=3, color=INK, fontsize=9)
         ax.set_xlim(0, max(values) * 1.15)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("Audits")
         return _svg(fig, "Audits completed in the cycle, by kind")
