@@ -92,9 +92,9 @@ def triad(
 ) -> list[tuple[str, str, Fraction, int, str | None]]:
     """R-AUD-4 with decision 0301 (latest audit of each kind per case), ranked with a comparator."""
     latest: dict[tuple[str, str], ev.AuditCompleted] = {}
-    for a in sorted(cycle_audits(events, cycle_id, as_of, ysm), key=lambda a: (a.completed_on, a.audit_id)):
-        if a.kind.value in ("practitioner", "peer"):
-            latest[(a.case_ref, a.kind.value)] = a  # type: ignore[index]
+    for audit in sorted(cycle_audits(events, cycle_id, as_of, ysm), key=lambda x: (x.completed_on, x.audit_id)):
+        if audit.kind.value in ("practitioner", "peer"):
+            latest[(audit.case_ref, audit.kind.value)] = audit  # type: ignore[index]
     gaps: dict[tuple[str, str], list[int]] = defaultdict(list)
     for case in {case for case, _ in latest}:
         p, q = latest.get((case, "practitioner")), latest.get((case, "peer"))

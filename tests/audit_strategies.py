@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
-from kentqa_domain.values import Action, AuditKind, Grade
+from kentqa_domain.values import Action, AuditKind, ExperienceLevel, Grade, Role
 
 TEAMS = [("T1", "Team 1", "Children's Social Work", "East"), ("T2", "Team 2", "Early Help", "East"),
          ("T3", "Team 3", "Children's Social Work", "West")]  # fmt: skip
@@ -41,8 +41,8 @@ def qa_unit(draw: st.DrawFn) -> list[ev.Event]:
             ev.WorkerRegistered(
                 worker_id=worker,
                 team_id="T1",
-                role="qa_unit",
-                experience="experienced",
+                role=Role.QA_UNIT,
+                experience=ExperienceLevel.EXPERIENCED,
                 registered_on=registered,
             )
         )
@@ -97,7 +97,7 @@ def audits(
 def compared_cases(draw: st.DrawFn, on: st.SearchStrategy[dt.date]) -> list[ev.AuditCompleted]:
     """R-AUD-4 material: each of some cases gets 1-2 practitioner and 0-2 peer audits by the
     few auditors (so pairs repeat, gaps tie, one auditor may do both, and re-audits occur)."""
-    out = []
+    out: list[ev.AuditCompleted] = []
     for case in draw(st.lists(st.sampled_from(CASES), unique=True, min_size=2)):
         for kind, counts in ((AuditKind.PRACTITIONER, [1, 1, 2]), (AuditKind.PEER, [1, 1, 2, 0])):
             for _ in range(draw(st.sampled_from(counts))):
@@ -140,7 +140,8 @@ def record_in_any_order(qa: Any, events: list[ev.Event], seed: int) -> None:
     pending = list(events)
     random.Random(seed).shuffle(pending)
     while pending:
-        batch, refused = pending, []
+        batch: list[ev.Event] = pending
+        refused: list[ev.Event] = []
         qa.record_many(
             batch, on_invalid=lambda i, _error, batch=batch, refused=refused: refused.append(batch[i])
         )

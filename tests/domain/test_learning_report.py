@@ -15,6 +15,7 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.plugins import make_plugin_manager, open_storage
+from kentqa_domain.reports.learning import LearningReport
 from tests import audit_strategies as gen
 from tests.audit_scenario import busy_council, worked_example
 
@@ -23,7 +24,7 @@ AS_OF = D(2026, 11, 26)
 QUESTIONS = ("what_do_we_know", "how_do_we_know_it", "what_are_our_plans")
 
 
-def _worked_report(**kwargs: Any) -> kq.events.Event:
+def _worked_report(**kwargs: Any) -> LearningReport:
     with gen.connect() as qa:
         qa.record_many(worked_example())
         qa.record_many(
