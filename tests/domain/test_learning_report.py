@@ -253,3 +253,21 @@ def test_a_busy_council_report_renders_in_every_format_r_aud_6() -> None:
 def test_a_bad_cycle_id_is_refused_before_anything_is_built_r_aud_6() -> None:
     with gen.connect() as qa, pytest.raises(kq.errors.InvalidEvent, match="R-AUD-1"):
         qa.learning_report("T2-2026", as_of=AS_OF)
+
+
+def test_text_typed_into_events_is_text_in_every_format_r_aud_6() -> None:
+    """Team names, themes and audit text are escaped: markup in them is shown, never run,
+    and dollar signs are not read as chart maths."""
+    hostile = "<script>alert('x')</script> & $x^2$"
+    with gen.connect() as qa:
+        qa.record_many([
+            {"type": "TeamRegistered", "team_id": "T1", "name": hostile, "service": "Early Help", "area": "$East$ <marquee>"},
+            {"type": "AuditCompleted", "audit_id": "A1", "kind": "practitioner", "auditor_id": "X", "team_id": "T1",
+             "completed_on": "2026-08-03", "case_ref": "C1", "overall": "good", "strengths": [hostile]},
+        ])
+        report = qa.learning_report("2026-T2", as_of=AS_OF)
+    page, markdown = report.to_html(), report.to_markdown()
+    assert "<script" not in page and "<marquee" not in page
+    assert "&lt;script&gt;" in page and ">$East$ &lt;marquee&gt;</text>" in page  # the chart's label, as typed
+    assert "<script" not in markdown and "&lt;script&gt;alert('x')&lt;/script&gt; &amp; $x^2$" in markdown
+    assert json.loads(report.to_json())["what_do_we_know"]["strengths"][0]["text"] == hostile

@@ -39,6 +39,7 @@ ACTION_COLOURS = {"overdue": "#d1495b", "open": "#f2a541", "completed": "#1a7f4b
 _STYLE: Any = {  # matplotlib types rcParams keys as literals
     "svg.fonttype": "none",
     "svg.hashsalt": "kentqa-learning-report",
+    "text.parse_math": False,  # team names and themes are text, never mathtext ($...$)
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial"],
     "font.size": 10,
