@@ -324,6 +324,16 @@ def busy_council(seed: int = 7) -> list[Event]:
                 "themes": [rng.choice(["communication", "chronology", "family_time"])],
             }
         )
+        if n % 3:
+            events.append(
+                {
+                    "type": "ComplaintResponded",
+                    "complaint_id": f"K-{n}",
+                    "stage": "stage_1",
+                    "responded_on": (day + dt.timedelta(days=rng.randint(5, 16))).isoformat(),
+                    "outcome": rng.choice(["upheld", "partially_upheld", "not_upheld"]),
+                }
+            )
         events.append(
             {
                 "type": "FeedbackReceived",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from typing import Any
 
 import attrs
@@ -186,7 +187,11 @@ class ComplianceRow:
 
 
 class WithOtherAreas(QualityAssurance):
-    """An application with queries other areas add (their issues land in parallel)."""
+    """An application as other areas' issues may shape it: a query with rows of its own
+    (observations), a summary returning a mapping (voice), one needing an argument a report
+    cannot give (escalations), and one absent (drift). Complaints are the real register."""
+
+    drift_register = None
 
     def observation_compliance(self, *, as_of: dt.date, as_worker: str | None = None) -> list[ComplianceRow]:
         return [
@@ -196,42 +201,62 @@ class WithOtherAreas(QualityAssurance):
         ]
 
     def voice_summary(self, start: dt.date, end: dt.date) -> dict[str, Any]:
-        return {"window": [start, end], "by_source": {"young_person": 4}}
+        return {"window": [start, end], "overall": {"feedback": 4, "mean_rating": 4.5}}
 
-    def escalations(self, *, as_of: dt.date, cohort: str) -> list[Any]:  # needs what a report lacks
-        raise AssertionError("not called")
+    def escalations(self, *, as_of: dt.date, cohort: str) -> list[Any]:
+        raise AssertionError("not called: a report has no cohort")
 
 
 def test_other_areas_fill_their_sections_from_whatever_queries_exist_r_aud_6() -> None:
     """R-AUD-6 "draws on everything recorded": an area query present on the application is
     asked at render time with the arguments its signature names and summarised (rows, counts
-    by status-like fields, flags); an absent one is listed as not available; one needing an
-    argument a report lacks is listed with the reason."""
+    by status-like fields, flags; a mapping's headline numbers); an absent one is listed as
+    not available; one needing an argument a report lacks is listed with the reason."""
     pm = make_plugin_manager()
     with WithOtherAreas(open_storage(pm, "memory://"), kq.Policy()) as qa:
         qa.record_many(worked_example())
         report = qa.learning_report("2026-T2", as_of=AS_OF)
     data = report.to_dict()
     shown = {a["key"]: a for a in data["what_do_we_know"]["other_areas"]}
-    assert set(shown) == {"observations", "voice"}
+    assert set(shown) == {"observations", "complaints", "voice"}
     assert shown["observations"]["rows"] == 3
     assert shown["observations"]["counts"] == {
         "status": {"overdue": 2, "compliant": 1},
         "requirement": {"annual": 2, "asye": 1},
     }
     assert shown["observations"]["flags"] == {"reflection_missed": 1}
-    assert shown["voice"]["detail"] == {
-        "window": ["2026-08-01", "2026-11-26"],
-        "by_source": {"young_person": 4},
-    }
+    assert shown["complaints"]["rows"] == 0
+    assert shown["voice"]["detail"] == {"window": ["2026-08-01", "2026-11-26"], "overall": {"feedback": 4, "mean_rating": 4.5}}
+    assert shown["voice"]["figures"] == {"feedback": 4, "mean_rating": 4.5}
     notes = {q["query"]: q["note"] for q in data["how_do_we_know_it"]["queries"] if not q["shown"]}
-    assert notes["drift_register"] == "not available in this installation"
-    assert notes["escalations"] == "needs 'cohort', which a report does not have"
-    assert "Observation of practice: 3 rows (2 overdue, 1 compliant)." in data["what_do_we_know"]["headlines"]
-    assert (
-        "Observation of practice" in report.to_html()
-        and "### Observation of practice" in report.to_markdown()
-    )
+    assert notes == {
+        "drift_register": "not available in this installation",
+        "escalations": "needs 'cohort', which a report does not have",
+    }
+    headlines = data["what_do_we_know"]["headlines"]
+    assert "Observation of practice: 3 on the register (2 overdue, 1 compliant; 1 reflection missed)." in headlines
+    assert "The voice of children, families and partners: feedback 4, mean rating 4.5." in headlines
+    assert "Observation of practice" in report.to_html() and "### Observation of practice" in report.to_markdown()
+
+
+def test_the_real_complaints_and_voice_queries_fill_their_sections_r_aud_6() -> None:
+    """With the complaints register and voice summary of issue 6, the report's sections
+    agree with those queries asked directly for the cycle."""
+    start, end = D(2026, 8, 1), AS_OF
+    with gen.connect() as qa:
+        qa.record_many(busy_council())
+        report = qa.learning_report("2026-T2", as_of=AS_OF)
+        register = qa.complaints_register(as_of=AS_OF)
+        voice = qa.voice_summary(start, end, as_of=AS_OF)
+    shown = {a.key: a for a in report.what_do_we_know.other_areas}
+    complaints = shown["complaints"]
+    assert complaints.rows == len(register) == 9
+    assert complaints.counts["state"] == dict(Counter(str(r.state) for r in register))
+    assert complaints.flags["breached"] == sum(1 for r in register if r.breached)
+    assert shown["voice"].figures["feedback"] == voice.overall.feedback == 9
+    assert shown["voice"].figures["compliments"] == voice.overall.compliments == 5
+    sources = {s.event_type: s.in_cycle for s in report.how_do_we_know_it.sources}
+    assert sources["ComplaintReceived"] == 9 and sources["ComplimentReceived"] == 5
 
 
 def test_a_busy_council_report_renders_in_every_format_r_aud_6() -> None:

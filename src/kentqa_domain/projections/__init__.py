@@ -9,9 +9,11 @@ policy at ``as_of``: no projection reads the clock or the database.
 from .activity import ActivityByDay
 from .audit_cycle import AuditLedger
 from .base import Projection
+from .complaints import Complaints
 from .stats import EventCounts
+from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, AuditLedger, ActivityByDay)
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, Complaints, Voice, AuditLedger, ActivityByDay)
 
-__all__ = ["PROJECTIONS", "ActivityByDay", "AuditLedger", "EventCounts", "Projection"]
+__all__ = ["PROJECTIONS", "ActivityByDay", "AuditLedger", "Complaints", "EventCounts", "Projection", "Voice"]

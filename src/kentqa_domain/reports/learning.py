@@ -339,9 +339,23 @@ def _headlines(
     for finding in findings:
         if finding.shown and finding.rows is not None:
             tallies = next(iter(finding.counts.values()), {})
-            detail = ", ".join(f"{n} {value.replace('_', ' ')}" for value, n in tallies.items())
-            lines.append(f"{finding.title}: {finding.rows} rows" + (f" ({detail})." if detail else "."))
+            parts = [", ".join(f"{n} {words(value)}" for value, n in tallies.items())]
+            parts.append(", ".join(f"{n} {words(flag)}" for flag, n in finding.flags.items() if n))
+            detail = "; ".join(p for p in parts if p)
+            lines.append(f"{finding.title}: {finding.rows} on the register" + (f" ({detail})." if detail else "."))
+        elif finding.shown and finding.figures:
+            numbers = ", ".join(f"{words(name)} {_number(n)}" for name, n in finding.figures.items())
+            lines.append(f"{finding.title}: {numbers}.")
     return tuple(lines)
+
+
+def words(value: object) -> str:
+    """``requires_improvement`` -> ``requires improvement`` (empty for None)."""
+    return "" if value is None else str(value).replace("_", " ")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _next_steps(

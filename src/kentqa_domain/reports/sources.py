@@ -83,7 +83,8 @@ class AreaFinding:
     """What one area query said for the report, or why it is not shown (``shown`` False).
 
     For a query returning rows: ``rows`` and the tallies; otherwise ``detail`` holds its
-    JSON-ready result.
+    JSON-ready result and ``figures`` its headline numbers (the numbers at its top level and
+    in an ``overall`` part, as a summary query gives them).
     """
 
     key: str
@@ -95,6 +96,7 @@ class AreaFinding:
     counts: dict[str, dict[str, int]] = attrs.field(factory=dict, hash=False)
     flags: dict[str, int] = attrs.field(factory=dict, hash=False)
     detail: Any = attrs.field(default=None, hash=False)
+    figures: dict[str, float] = attrs.field(factory=dict, hash=False)
 
 
 def ask_area(qa: object, spec: AreaQuery, arguments: Mapping[str, Any], *, org_wide: bool) -> AreaFinding:
@@ -134,7 +136,8 @@ def ask_area(qa: object, spec: AreaQuery, arguments: Mapping[str, Any], *, org_w
                 if _has(result, f)
             },
         )
-    return AreaFinding(spec.key, spec.title, spec.query, True, detail=converter.unstructure(result))
+    detail = converter.unstructure(result)
+    return AreaFinding(spec.key, spec.title, spec.query, True, detail=detail, figures=_figures(detail))
 
 
 def source_counts(in_cycle: Mapping[str, int], recorded: Mapping[str, int]) -> tuple[SourceCount, ...]:
@@ -158,6 +161,19 @@ def area_arguments(
         "end": end,
         "starts_on": starts_on,
         "ends_on": end,
+    }
+
+
+def _figures(detail: Any) -> dict[str, float]:
+    if not isinstance(detail, Mapping):
+        return {}
+    parts = [detail, detail.get("overall")]
+    return {
+        name: value
+        for part in parts
+        if isinstance(part, Mapping)
+        for name, value in part.items()
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
     }
 
 

@@ -7,7 +7,7 @@ from functools import cache
 
 import jinja2
 
-from .learning import KIND_LABELS, QUESTIONS, percent
+from .learning import KIND_LABELS, QUESTIONS, percent, words
 
 
 def long_date(value: str | dt.date | None) -> str:
@@ -16,11 +16,6 @@ def long_date(value: str | dt.date | None) -> str:
         return ""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return f"{day.day} {day:%B %Y}"
-
-
-def words(value: object) -> str:
-    """``requires_improvement`` -> ``requires improvement``."""
-    return "" if value is None else str(value).replace("_", " ")
 
 
 def md_cell(value: object) -> str:
