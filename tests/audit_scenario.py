@@ -154,6 +154,13 @@ LEARNING = [
     "Fathers are not routinely engaged",
 ]
 
+ACTIONS = [
+    "Bring the chronology up to date",
+    "Record management oversight of the plan",
+    "Make the child's plan SMART with the family",
+    "Engage the child's father in the assessment",
+]
+
 
 def busy_council(seed: int = 7) -> list[Event]:
     """Six teams in three areas, qa_unit workers, and four cycles of audits (2025-T3 .. 2026-T2)
@@ -203,7 +210,7 @@ def busy_council(seed: int = 7) -> list[Event]:
                 actions.append(
                     {
                         "action_id": "1",
-                        "description": rng.choice(LEARNING).replace("not ", "to be ").capitalize(),
+                        "description": rng.choice(ACTIONS),
                         "owner_id": f"W-{rng.randint(1, 40):02d}",
                         "due_on": due.isoformat(),
                     }

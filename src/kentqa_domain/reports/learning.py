@@ -344,7 +344,7 @@ def _headlines(
             detail = "; ".join(p for p in parts if p)
             lines.append(f"{finding.title}: {finding.rows} on the register" + (f" ({detail})." if detail else "."))
         elif finding.shown and finding.figures:
-            numbers = ", ".join(f"{words(name)} {_number(n)}" for name, n in finding.figures.items())
+            numbers = ", ".join(f"{words(name)} {number(n)}" for name, n in finding.figures.items())
             lines.append(f"{finding.title}: {numbers}.")
     return tuple(lines)
 
@@ -354,8 +354,11 @@ def words(value: object) -> str:
     return "" if value is None else str(value).replace("_", " ")
 
 
-def _number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def number(value: object) -> str:
+    """A figure as the report prints it: whole numbers as they are, others to 2 places (4.11)."""
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def _next_steps(

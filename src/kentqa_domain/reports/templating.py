@@ -7,7 +7,7 @@ from functools import cache
 
 import jinja2
 
-from .learning import KIND_LABELS, QUESTIONS, percent, words
+from .learning import KIND_LABELS, QUESTIONS, number, percent, words
 
 
 def long_date(value: str | dt.date | None) -> str:
@@ -45,6 +45,6 @@ def environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(percent=percent, long_date=long_date, words=words, md_cell=md_cell)
+    env.filters.update(number=number, percent=percent, long_date=long_date, words=words, md_cell=md_cell)
     env.globals.update(kind_labels=KIND_LABELS, questions=QUESTIONS)
     return env
