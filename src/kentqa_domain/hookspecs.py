@@ -34,6 +34,21 @@ def kentqa_policy_overrides() -> Mapping[str, Any] | None:
 
 
 @hookspec
+def kentqa_register_importers(register: Callable[[str, Any], None]) -> None:
+    """Register file importers: call ``register(format_name, importer)`` for each format.
+
+    ``importer`` is a :class:`kentqa_domain.importing.Importer`: its ``name`` (the format name
+    ``kentqa import FORMAT`` takes), a title, the file extensions it reads, and
+    ``read(paths, options)``, an iterator of ``(SourceLocation, item)`` where ``item`` is an
+    event, a :class:`~kentqa_domain.importing.Problem` (something not imported, and why), a
+    :class:`~kentqa_domain.importing.Duplicate` or a :class:`~kentqa_domain.importing.FileRead`.
+    ``options`` (:class:`~kentqa_domain.importing.ImportOptions`) gives the pseudonymiser, the
+    date after which dates are refused, the opener to read files through and the plans the
+    store already holds for a child. A format registered twice is an error naming both plugins.
+    """
+
+
+@hookspec
 def kentqa_register_renderers(register: Callable[[str, Any], None]) -> None:
     """Register report formats: call ``register(format_name, renderer)`` for each.
 

@@ -98,6 +98,11 @@ def storage_openers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     return _registry(pm.hook.kentqa_register_storage, "storage scheme")
 
 
+def importers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
+    """Import format name -> (importer, plugin name), from ``kentqa_register_importers``."""
+    return _registry(pm.hook.kentqa_register_importers, "import format")
+
+
 def report_renderers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     """Report format -> (renderer, plugin name), from ``kentqa_register_renderers``."""
     return _registry(pm.hook.kentqa_register_renderers, "report format")

@@ -10,10 +10,27 @@ from .activity import ActivityByDay
 from .audit_cycle import AuditLedger
 from .base import Projection
 from .complaints import Complaints
+from .observation_compliance import ObservationCompliance
 from .stats import EventCounts
 from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, Complaints, Voice, AuditLedger, ActivityByDay)
+PROJECTIONS: tuple[type[Projection], ...] = (
+    EventCounts,
+    Complaints,
+    Voice,
+    ObservationCompliance,
+    AuditLedger,
+    ActivityByDay,
+)
 
-__all__ = ["PROJECTIONS", "ActivityByDay", "AuditLedger", "Complaints", "EventCounts", "Projection", "Voice"]
+__all__ = [
+    "PROJECTIONS",
+    "ActivityByDay",
+    "AuditLedger",
+    "Complaints",
+    "EventCounts",
+    "ObservationCompliance",
+    "Projection",
+    "Voice",
+]
