@@ -188,6 +188,32 @@ def busy_council(seed: int = 7) -> list[Event]:
                 "registered_on": "2024-04-01",
             }
         )
+    for n in range(1, 41):
+        team = teams[n % len(teams)][0]
+        events.append(
+            {
+                "type": "WorkerRegistered",
+                "worker_id": f"W-{n:02d}",
+                "team_id": team,
+                "role": "practitioner",
+                "experience": "experienced",
+                "registered_on": "2024-09-02",
+            }
+        )
+        if n % 4:  # three in four observed in the last year; the rest are overdue
+            day = dt.date(2025, 12, 1) + dt.timedelta(days=rng.randint(0, 300))
+            events.append(
+                {
+                    "type": "ObservationRecorded",
+                    "observation_id": f"OB-{n:02d}",
+                    "worker_id": f"W-{n:02d}",
+                    "observer_id": "TM-01",
+                    "observed_on": day.isoformat(),
+                    "setting": "practice",
+                    "judgements": {},
+                    "overall": rng.choice(GRADES[:3]),
+                }
+            )
     managers = ["TM-01", "TM-02", "TM-03", "TM-04", "TM-05", "TM-06"]
     peers = ["SM-01", "SM-02", "SM-03"]
     weights = {

@@ -41,6 +41,7 @@ from ..values import AuditKind
 from .sources import (
     AREA_QUERIES,
     AreaFinding,
+    QueryUse,
     SourceCount,
     area_arguments,
     ask_area,
@@ -118,7 +119,7 @@ class HowWeKnow:
     sources: tuple[SourceCount, ...]
     events_in_cycle: int
     events_recorded: int
-    queries: tuple[AreaFinding, ...]
+    queries: tuple[QueryUse, ...]
     note: str = ""
 
 
@@ -254,7 +255,7 @@ def build_learning_report(
         sources=source_counts(in_cycle, recorded) if org_wide else (),
         events_in_cycle=sum(in_cycle.values()),
         events_recorded=sum(recorded.values()),
-        queries=findings,
+        queries=tuple(QueryUse.of(f) for f in findings),
         note="" if org_wide else "Scoped to one principal: organisation-wide counts are not shown.",
     )
     plans = OurPlans(

@@ -99,6 +99,21 @@ class AreaFinding:
     figures: dict[str, float] = attrs.field(factory=dict, hash=False)
 
 
+@attrs.frozen
+class QueryUse:
+    """Whether an area query was consulted for the report ("how do we know it"), or why not."""
+
+    key: str
+    title: str
+    query: str
+    shown: bool
+    note: str = ""
+
+    @classmethod
+    def of(cls, finding: AreaFinding) -> QueryUse:
+        return cls(finding.key, finding.title, finding.query, finding.shown, finding.note)
+
+
 def ask_area(qa: object, spec: AreaQuery, arguments: Mapping[str, Any], *, org_wide: bool) -> AreaFinding:
     """Call ``qa.<spec.query>`` with the arguments its signature names, and summarise it.
 
