@@ -90,14 +90,18 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .cycle import cycle
     from .importing import import_command
     from .observations import observation_learning, observations
+    from .report import report
     from .status import status
 
     status.add_command(observations)
     status.add_command(observation_learning)
+    status.add_command(cycle)
     cli.add_command(status)
     cli.add_command(import_command)
+    cli.add_command(report)
 
 
 _register_groups()

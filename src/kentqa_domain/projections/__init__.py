@@ -6,6 +6,8 @@ application keeps them caught up and checkpoints them together with the tracking
 policy at ``as_of``: no projection reads the clock or the database.
 """
 
+from .activity import ActivityByDay
+from .audit_cycle import AuditLedger
 from .base import Projection
 from .child_plans import ChildPlans
 from .complaints import Complaints
@@ -22,10 +24,14 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Complaints,
     Voice,
     ObservationCompliance,
+    AuditLedger,
+    ActivityByDay,
 )
 
 __all__ = [
     "PROJECTIONS",
+    "ActivityByDay",
+    "AuditLedger",
     "ChildPlans",
     "Complaints",
     "Escalations",
