@@ -754,6 +754,16 @@ class QualityAssurance(Application[UUID]):
             self._closed = True
             super().close()
 
+    def __del__(self) -> None:
+        """A connection dropped without ``close()`` releases its pool quietly (no checkpoint:
+        the interpreter may be shutting down); the next connection catches up from the log."""
+        if not getattr(self, "_closed", True):
+            self._closed = True
+            try:
+                super().close()
+            except Exception:  # noqa: BLE001, S110 - nothing useful can be done at shutdown
+                pass
+
     def __enter__(self) -> QualityAssurance:
         return self
 
