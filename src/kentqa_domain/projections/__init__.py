@@ -6,8 +6,12 @@ application keeps them caught up and checkpoints them together with the tracking
 policy at ``as_of``: no projection reads the clock or the database.
 """
 
+from .activity import ActivityByDay
+from .audit_cycle import AuditLedger
 from .base import Projection
+from .child_plans import ChildPlans
 from .complaints import Complaints
+from .escalations import Escalations
 from .inadequate_audits import InadequateAudits
 from .observation_compliance import ObservationCompliance
 from .stats import EventCounts
@@ -16,15 +20,23 @@ from .voice import Voice
 #: The projections every application maintains, in the order they are applied.
 PROJECTIONS: tuple[type[Projection], ...] = (
     EventCounts,
+    ChildPlans,
+    Escalations,
     Complaints,
     Voice,
     ObservationCompliance,
+    AuditLedger,
+    ActivityByDay,
     InadequateAudits,
 )
 
 __all__ = [
     "PROJECTIONS",
+    "ActivityByDay",
+    "AuditLedger",
+    "ChildPlans",
     "Complaints",
+    "Escalations",
     "EventCounts",
     "InadequateAudits",
     "ObservationCompliance",

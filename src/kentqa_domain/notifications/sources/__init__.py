@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ...policy import Policy
 from ..notification import Notification
-from . import audits, complaints, observations
+from . import audits, complaints, drift, escalations, observations
 
 if TYPE_CHECKING:
     from ...application import QualityAssurance
@@ -24,6 +24,8 @@ NotificationSource = Callable[["QualityAssurance", Policy, dt.date], Iterable[No
 #: Every source, in the order their notifications are listed.
 SOURCES: tuple[NotificationSource, ...] = (
     observations.overdue_observations,
+    drift.drifting_plans,
+    escalations.open_escalations,
     complaints.complaint_deadlines,
     audits.inadequate_audits,
 )
