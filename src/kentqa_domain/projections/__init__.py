@@ -12,7 +12,6 @@ from .base import Projection
 from .child_plans import ChildPlans
 from .complaints import Complaints
 from .escalations import Escalations
-from .inadequate_audits import InadequateAudits
 from .observation_compliance import ObservationCompliance
 from .stats import EventCounts
 from .voice import Voice
@@ -27,7 +26,6 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     ObservationCompliance,
     AuditLedger,
     ActivityByDay,
-    InadequateAudits,
 )
 
 __all__ = [
@@ -38,7 +36,6 @@ __all__ = [
     "Complaints",
     "Escalations",
     "EventCounts",
-    "InadequateAudits",
     "ObservationCompliance",
     "Projection",
     "Voice",

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ...events import AuditCompleted
 from ...policy import Policy
-from ...projections.inadequate_audits import InadequateAudit, InadequateAudits
-from ...values import Role
+from ...projections.audit_cycle import AuditLedger
+from ...values import Grade, Role
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
@@ -19,14 +20,18 @@ def inadequate_audits(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> I
     """``audit_inadequate`` to the audited team's manager, for each audit graded inadequate
     overall and completed within ``policy.notification_lookback_days`` before ``as_of``
     (inclusive). The due date is the completion date: one notification per audit.
+
+    Read from the audit cycle's own view of the audits (``AuditLedger``), across cycles:
+    the lookback window may span two.
     """
-    view: InadequateAudits = qa.ledger.projection(InadequateAudits.name)
+    view: AuditLedger = qa.ledger.projection(AuditLedger.name)
     start = as_of - dt.timedelta(days=policy.notification_lookback_days)
-    for audit in view.completed_between(start, as_of):
-        yield notice(audit)
+    for audit in view.audits_until(as_of):
+        if audit.completed_on >= start and audit.overall is Grade.INADEQUATE:
+            yield notice(audit)
 
 
-def notice(audit: InadequateAudit) -> Notification:
+def notice(audit: AuditCompleted) -> Notification:
     about = [f"team {audit.team_id}"]
     refs = {"audit_id": audit.audit_id, "team_id": audit.team_id, "auditor_id": audit.auditor_id}
     if audit.case_ref:
