@@ -66,7 +66,9 @@ def connect(
     pm = make_plugin_manager(extra=plugins)  # type: ignore[arg-type]
     target = url or os.environ.get("KENTQA_DB") or DEFAULT_URL
     storage = open_storage(pm, target)
-    return QualityAssurance(storage, policy if policy is not None else resolve_policy(pm))
+    app = QualityAssurance(storage, policy if policy is not None else resolve_policy(pm))
+    app.plugin_manager = pm
+    return app
 
 
 if False:  # pragma: no cover - for type checkers only

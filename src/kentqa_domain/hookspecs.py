@@ -34,6 +34,19 @@ def kentqa_policy_overrides() -> Mapping[str, Any] | None:
 
 
 @hookspec
+def kentqa_register_notifiers(register: Callable[[str, Any], None]) -> None:
+    """Register notification channels: call ``register(scheme, factory)`` for each URL scheme.
+
+    ``factory(url) -> channel`` raises ``ValueError`` naming what is wrong with the URL. The
+    channel has ``send(notification)``, which returns only once the channel has accepted the
+    :class:`kentqa_domain.notifications.Notification` and raises otherwise
+    (``kentqa_domain.errors.ChannelUnavailable`` for failures worth retrying within the run,
+    such as a refused connection); it may have ``close()``. A scheme registered twice is an
+    error naming both plugins.
+    """
+
+
+@hookspec
 def kentqa_register_importers(register: Callable[[str, Any], None]) -> None:
     """Register file importers: call ``register(format_name, importer)`` for each format.
 
@@ -45,4 +58,16 @@ def kentqa_register_importers(register: Callable[[str, Any], None]) -> None:
     ``options`` (:class:`~kentqa_domain.importing.ImportOptions`) gives the pseudonymiser, the
     date after which dates are refused, the opener to read files through and the plans the
     store already holds for a child. A format registered twice is an error naming both plugins.
+    """
+
+
+@hookspec
+def kentqa_register_renderers(register: Callable[[str, Any], None]) -> None:
+    """Register report formats: call ``register(format_name, renderer)`` for each.
+
+    ``renderer(report) -> str | bytes`` turns a report (e.g. the Learning and Improvement
+    report, :class:`kentqa_domain.reports.learning.LearningReport`, R-AUD-6) into a document;
+    ``report.to_dict()`` gives its JSON-ready content. Built in: ``json``, ``md``, ``html``.
+    ``kentqa report learning --format NAME`` and ``report.render(NAME)`` use it. A format
+    registered twice is an error naming both plugins.
     """

@@ -15,12 +15,18 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from .builtin import notifiers as builtin_notifiers
 from .builtin import storage as builtin_storage
 from .errors import PluginError, StorageError
 from .policy import Policy
+from .reports import renderers as builtin_renderers
 from .storage import Storage
 
-BUILTINS: tuple[tuple[str, object], ...] = (("kentqa.builtin.storage", builtin_storage),)
+BUILTINS: tuple[tuple[str, object], ...] = (
+    ("kentqa.builtin.storage", builtin_storage),
+    ("kentqa.builtin.notifiers", builtin_notifiers),
+    ("kentqa.builtin.renderers", builtin_renderers),
+)
 
 
 @attrs.frozen
@@ -99,6 +105,11 @@ def importers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     return _registry(pm.hook.kentqa_register_importers, "import format")
 
 
+def report_renderers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
+    """Report format -> (renderer, plugin name), from ``kentqa_register_renderers``."""
+    return _registry(pm.hook.kentqa_register_renderers, "report format")
+
+
 def open_storage(pm: pluggy.PluginManager, url: str) -> Storage:
     """Resolve a URL through the storage plugins; errors name the scheme and what is known."""
     scheme = urlsplit(url).scheme.lower()
@@ -126,3 +137,8 @@ def resolve_policy(pm: pluggy.PluginManager, base: Policy | None = None) -> Poli
             except (TypeError, ValueError) as exc:
                 raise PluginError(f"policy plugin {impl.plugin_name}: {exc}") from None
     return policy
+
+
+def notifier_factories(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
+    """Notification channel URL scheme -> (factory, plugin name)."""
+    return _registry(pm.hook.kentqa_register_notifiers, "notification scheme")

@@ -17,6 +17,7 @@ EXIT_OK = 0
 EXIT_REFUSED = 1  # input refused (InvalidEvent) or a check failed
 EXIT_USAGE = 2  # a bad command line (click's own status for usage errors)
 EXIT_STORAGE = 3  # the store, a plugin or the file system failed
+EXIT_UNDELIVERED = 4  # kentqa notify: some notification was not delivered (it will be retried)
 EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE): the message and traceback say where
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 

@@ -105,16 +105,22 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .cycle import cycle
     from .demo import demo
     from .importing import import_command
+    from .notify import notify
     from .observations import observation_learning, observations
     from .replay import replay
+    from .report import report
     from .status import status
 
     status.add_command(observations)
     status.add_command(observation_learning)
+    status.add_command(cycle)
     cli.add_command(status)
+    cli.add_command(notify)
     cli.add_command(import_command)
+    cli.add_command(report)
     cli.add_command(demo)
     cli.add_command(replay)
 
