@@ -121,7 +121,7 @@ def demo(
     """
     day = as_of_date(as_of)
     chosen = SCALES[scale]
-    console = Console(stderr=as_json, quiet=as_json)
+    console = Console(stderr=True, quiet=True) if as_json else output.table_console()
     with open_store(db) as qa:
         problem = demo_store_problem(qa)
         if problem:
