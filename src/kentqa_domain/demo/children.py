@@ -132,7 +132,7 @@ def _review(
         done: dt.date | None = None
         if r < 0.75:
             done = held_on + dt.timedelta(days=rng.randint(1, max(1, (action.due_on - held_on).days)))
-        elif r < 0.96:
+        elif r < 0.98:
             done = action.due_on + dt.timedelta(days=rng.randint(1, 50))
         if done is not None:
             council.record(
@@ -241,7 +241,9 @@ def child_protection(council: Council, child_ref: str, discussed_on: dt.date, *,
         due = chain[-1][1]
         held = _held(council, due, chain[-1][0] + dt.timedelta(days=1), rng)
         chain.append((held, add_months(held, 6)))
-    end = chain[-1][0]
+    # The plan ends the working day after its last conference (the conference decides; the
+    # end is recorded as the next day's fact, so no same-day order question arises).
+    end = council.add_working_days(chain[-1][0], 1)
     worker: str | None = None
     last_rec: dt.date | None = None
     before = sum(1 for held, _ in chain if held < council.start)
