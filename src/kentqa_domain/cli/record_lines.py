@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 import attrs
@@ -11,6 +11,11 @@ import orjson
 
 from ..application import QualityAssurance
 from ..errors import InvalidEvent
+from .progress import progress
+
+#: Files of at least this many events get a progress bar, advanced every PROGRESS_STEP events.
+PROGRESS_FROM = 5_000
+PROGRESS_STEP = 2_000
 
 
 @attrs.define
@@ -35,6 +40,34 @@ def _lines(files: Iterable[IO[str]]) -> Iterator[tuple[str, int, str]]:
                 yield name, number, text
 
 
+def _record_in_parts(
+    qa: QualityAssurance, good: list[tuple[int, Any]], refuse: Callable[[int, InvalidEvent], None]
+) -> list[int | None]:
+    """``record_many`` PROGRESS_STEP events at a time, with a progress bar on stderr for big
+    files at a terminal; refusals are reported by their index in the whole file."""
+    positions: list[int | None] = []
+
+    def record_part(start: int) -> int:
+        part = good[start : start + PROGRESS_STEP]
+
+        def refuse_in_part(j: int, error: InvalidEvent) -> None:
+            refuse(good[start + j][0], error)
+
+        positions.extend(qa.record_many([o for _, o in part], on_invalid=refuse_in_part))
+        return start + len(part)
+
+    starts = range(0, len(good), PROGRESS_STEP)
+    if len(good) >= PROGRESS_FROM and sys.stderr.isatty():
+        with progress() as bar:
+            task = bar.add_task("Recording", total=len(good))
+            for start in starts:
+                bar.update(task, completed=record_part(start))
+    else:
+        for start in starts:
+            record_part(start)
+    return positions
+
+
 def record_files(qa: QualityAssurance, files: Iterable[IO[str]]) -> RecordSummary:
     summary = RecordSummary()
     where: list[tuple[str, int]] = []
@@ -55,7 +88,7 @@ def record_files(qa: QualityAssurance, files: Iterable[IO[str]]) -> RecordSummar
         if isinstance(o, InvalidEvent):
             refuse(i, o)
     before = qa.position
-    positions = qa.record_many([o for _, o in good], on_invalid=lambda j, e: refuse(good[j][0], e))
+    positions = _record_in_parts(qa, good, refuse)
     for position in positions:
         if position is None:
             continue
