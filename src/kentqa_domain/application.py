@@ -84,6 +84,8 @@ CATCH_UP_PAGE = 2_000
 #: their spacing grows too and writing them costs a bounded share of the work (decision 0802).
 CHECKPOINT_EVERY = 20_000
 CHECKPOINT_SHARE = 4
+#: ...and not sooner than this many times as long as the last checkpoint took to write.
+CHECKPOINT_COST_FACTOR = 10.0
 #: ``replay`` checkpoints every REPLAY_CHECKPOINT_SECONDS of work (and at the end), so a killed
 #: replay resumes from at most that far back while checkpoints (each a pickle of the whole
 #: ledger) cost a small share of a long replay; ``checkpoint_every=N`` counts events instead.
@@ -121,6 +123,7 @@ class QualityAssurance(Application[UUID]):
         )
         self._closed = False
         self._since_checkpoint = 0
+        self._next_checkpoint_after = 0.0
         self._generation = 0
         self.ledger = self._load_ledger(starting=True)
         self.catch_up()
@@ -367,9 +370,18 @@ class QualityAssurance(Application[UUID]):
     def checkpoint(self) -> bool:
         """Store the ledger with its tracking position in one row; False if one is already there."""
         self._since_checkpoint = 0
-        return self.checkpoint_store.save(self.ledger)
+        started = time.monotonic()
+        try:
+            return self.checkpoint_store.save(self.ledger)
+        finally:
+            took = time.monotonic() - started
+            self._next_checkpoint_after = time.monotonic() + CHECKPOINT_COST_FACTOR * took
 
     def _checkpoint_interval(self) -> int:
+        """Events to fold before the next automatic checkpoint (none is written sooner than
+        CHECKPOINT_COST_FACTOR times the last one took, so they cost a bounded share of time)."""
+        if time.monotonic() < self._next_checkpoint_after:
+            return max(CHECKPOINT_EVERY, self.ledger.position // CHECKPOINT_SHARE, self._since_checkpoint + 1)
         return max(CHECKPOINT_EVERY, self.ledger.position // CHECKPOINT_SHARE)
 
     def _maybe_checkpoint(self) -> None:
