@@ -10,11 +10,13 @@ projections. The ledger is checkpointed with its tracking position in one row.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import pickle
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -171,6 +173,10 @@ class QualityAssurance(Application[UUID]):
         Dicts are parsed as JSON objects.
         """
         self._check_open()
+        with gc_paused():
+            return self._record_many(events, on_invalid)
+
+    def _record_many(self, events: Iterable[Event | dict[str, Any]], on_invalid: OnInvalid | None) -> list[int | None]:
         positions: list[int | None] = []
         for chunk in _chunks(events, BATCH_SIZE):
             offset = len(positions)
@@ -312,6 +318,10 @@ class QualityAssurance(Application[UUID]):
         A long catch-up (a first connection to a big store, a rebuild after an upgrade)
         checkpoints as it goes, so it resumes where it stopped if the process dies.
         """
+        with gc_paused():
+            return self._catch_up(own)
+
+    def _catch_up(self, own: dict[int, tuple[Recorded, int]] | None) -> int:
         folded = 0
         pure = not own  # the write model holds nothing beyond the position: safe to checkpoint
         ledger = self.ledger
@@ -423,7 +433,10 @@ class QualityAssurance(Application[UUID]):
         # The old ledger is let go now, not at the end: two ledgers would double the memory.
         self.ledger = ledger
         try:
-            return self._replay(ledger, generation, progress=progress, verify=verify, checkpoint_every=checkpoint_every)
+            with gc_paused():
+                return self._replay(
+                    ledger, generation, progress=progress, verify=verify, checkpoint_every=checkpoint_every
+                )
         except BaseException:
             self.ledger = self._load_ledger()
             raise
@@ -996,6 +1009,21 @@ def _sources(sources: Iterable[FeedbackSource | str] | None) -> tuple[FeedbackSo
                 "voice_summary", "sources", "enum FeedbackSource", f"must be among {allowed}; got {source!r}"
             ) from None
     return tuple(s for s in FeedbackSource if s in wanted)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while folding or recording many events (decision
+    0807): the ledger holds millions of objects, and full collections would traverse them all
+    again and again while they grow. Reference counting still frees what is dropped; cycles made
+    meanwhile are collected once it is back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
