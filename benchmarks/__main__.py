@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import kentqa_domain as kq
+from kentqa_domain.events import to_json
 
 from . import machine, queries, workload
 from .baseline import Baseline
@@ -87,7 +88,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.dir or tempfile.mkdtemp(prefix="kentqa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     kentqa_url, bare_settings, cluster = _urls(args.backend, work, args.postgres)
-    results: dict[str, Any] = {"events": args.events, "backend": args.backend, "machine": machine.describe()}
+    results: dict[str, Any] = {
+        "events": args.events,
+        "backend": args.backend,
+        "input": args.input,
+        "machine": machine.describe(),
+    }
     baseline = Baseline(bare_settings)
     try:
         qa = kq.connect(kentqa_url, policy=kq.Policy())
@@ -122,8 +128,9 @@ def ingest(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
         for part in (chunk[:cut], chunk[cut:]):
             if not part:
                 continue
+            given = [to_json(e) for e in part] if args.input == "json" else part
             with ours:
-                qa.record_many(part)
+                qa.record_many(given)
             wall, cpu, _ = baseline.call("ingest", part)
             theirs.wall += wall
             theirs.cpu += cpu
@@ -241,6 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", metavar="URL", default=None, help="a PostgreSQL server (else KENTQA_TEST_POSTGRES, else a throwaway cluster)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=2, help="replay rounds of each side (the fastest counts)")
+    parser.add_argument(
+        "--input",
+        choices=("json", "objects"),
+        default="json",
+        help="hand kentqa JSON objects (parsed and validated inside record_many, as from a feed; the "
+        "default) or event objects built (and validated) beforehand",
+    )
     parser.add_argument("--dir", default=None, help="where the SQLite files go (default: a temporary folder, removed)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--quiet", action="store_true", help="print only the JSON line")
