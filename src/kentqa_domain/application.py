@@ -5,11 +5,21 @@ plugin. Recording checks each event against the in-memory write model (no reposi
 per event), stores accepted events in batches, and folds them into the ledger. Queries first
 catch up with the notification log (other processes may have recorded), then read the
 projections. The ledger is checkpointed with its tracking position in one row.
+
+Reliability and security (issue 9, ``docs/reliability.md``, ``docs/security.md``):
+optimistic-concurrency conflicts are retried with jittered back-off, then reported as
+``ConflictingEvent``; every other storage failure is a ``StorageError``. Events of a child
+are sealed with the child's own key, checkpoints with a ledger key, and with
+``KENTQA_CIPHER_KEY`` everything with the application cipher; ``forget_child`` destroys a
+child's key (crypto-shredding).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
+import random
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -24,27 +34,46 @@ from eventsourcing.persistence import (
 )
 
 from .access import Scope, scope_for
-from .errors import ConflictingEvent, InvalidEvent, StorageError
+from .child_privacy import Sealing, child_of, seal
+from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import Event, parse
+from .fields import check_identifier
+from .forgetting import Forgetting
+from .keyring import Keyring, aes_decrypt, aes_encrypt, key_id_of
 from .ledger import Ledger, digest64, identity_key
-from .mapper import EventMapper, Recorded, canonical_body
+from .mapper import ChildForgotten, EventMapper, Recorded, canonical_body
 from .policy import Policy
 from .projections import PROJECTIONS
 from .storage import Storage
+from .storage_faults import guarded, storage_errors
+from .store_admin import admin_for
 
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
 CHECKPOINT_STREAM = uuid5(STREAM_NAMESPACE, "ledger-checkpoint")
+ERASURE_STREAM = uuid5(STREAM_NAMESPACE, "erasures")
 BATCH_SIZE = 500
 CATCH_UP_PAGE = 2_000
 CHECKPOINT_EVERY = 20_000
-MAX_CONFLICT_RETRIES = 8
+#: Optimistic-concurrency conflicts retried before giving up with ConflictingEvent.
+MAX_CONFLICT_RETRIES = 40
+#: Back-off between retries: random up to min(cap, base * 2**attempt) seconds.
+BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.25
 
 OnInvalid = Callable[[int, InvalidEvent], None]
 
 
 def stream_id(stream: str) -> UUID:
-    """The eventsourcing originator id of an aggregate stream such as ``"worker:W1"``."""
+    """The eventsourcing originator id of an aggregate stream such as ``"worker:W1"``.
+
+    A child's stream is named by the child's random key id instead (:func:`child_stream_id`):
+    ``uuid5`` of ``"child:REF"`` could be recomputed from a guessed reference.
+    """
     return uuid5(STREAM_NAMESPACE, stream)
+
+
+def child_stream_id(key_id: str) -> UUID:
+    """The originator id of a child's stream: from its random key id, not its reference."""
+    return uuid5(STREAM_NAMESPACE, f"child-key:{key_id}")
 
 
 class QualityAssurance(Application[UUID]):
@@ -55,13 +84,18 @@ class QualityAssurance(Application[UUID]):
     def __init__(self, storage: Storage, policy: Policy | None = None) -> None:
         self.storage = storage
         self.policy = policy or Policy()
-        super().__init__(env=dict(storage.settings))
-        self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
-        self._signature = Ledger.signature(PROJECTIONS)
-        self._closed = False
-        self._since_checkpoint = 0
-        self.ledger = self._load_ledger()
-        self.catch_up()
+        self._closed = True
+        with storage_errors(f"opening {storage.display}"):
+            super().__init__(env=dict(storage.settings))
+            self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
+            self.admin = admin_for(self.checkpoints)
+            self.keyring = Keyring(self.admin, self.mapper.cipher)
+            self.event_mapper.keyring = self.keyring
+            self._signature = Ledger.signature(PROJECTIONS)
+            self._closed = False
+            self._since_checkpoint = 0
+            self.ledger = self._load_ledger()
+            self.catch_up()
 
     # --- configuration -----------------------------------------------------------------
 
@@ -94,6 +128,7 @@ class QualityAssurance(Application[UUID]):
         """The same from a JSON object (already decoded): ``{"type": ..., fields...}``."""
         return self.record(parse(obj))
 
+    @guarded("recording")
     def record_many(
         self, events: Iterable[Event | dict[str, Any]], *, on_invalid: OnInvalid | None = None
     ) -> list[int | None]:
@@ -123,16 +158,27 @@ class QualityAssurance(Application[UUID]):
     def _record_chunk_with_retries(
         self, chunk: list[Any], offset: int, *, stop_at_first: bool
     ) -> tuple[list[int | None], list[tuple[int, InvalidEvent]]]:
-        for _attempt in range(MAX_CONFLICT_RETRIES):
+        for attempt in range(MAX_CONFLICT_RETRIES):
             self.catch_up()
             try:
                 return self._record_chunk(chunk, offset, stop_at_first=stop_at_first)
             except IntegrityError:
                 # Another writer extended one of our streams first: our write model saw a
-                # stale version. Rebuild it from the log and validate the chunk again.
+                # stale version (and already applied the chunk). Rebuild it from the newest
+                # checkpoint and the log, wait a little (so writers do not retry in step),
+                # and validate the chunk again.
                 self.ledger = self._load_ledger()
-        raise StorageError(
-            f"gave up after {MAX_CONFLICT_RETRIES} optimistic-concurrency conflicts with other writers"
+                self._since_checkpoint = 0
+                _backoff(attempt)
+        first = chunk[0]
+        name = type(first).__name__ if isinstance(first, Event) else str(first.get("type", "event"))[:60]
+        raise ConflictingEvent(
+            name,
+            None,
+            "concurrency",
+            f"other writers kept extending the same streams: gave up after {MAX_CONFLICT_RETRIES} "
+            "optimistic-concurrency conflicts; nothing of this batch was stored, record it again",
+            index=offset,
         )
 
     def _record_chunk(
@@ -151,8 +197,14 @@ class QualityAssurance(Application[UUID]):
                 event = item if isinstance(item, Event) else parse(item)
                 if not isinstance(event, Event):
                     raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
-                key = identity_key(event)
-                digest = digest64(canonical_body(event))
+                child = child_of(event, book)
+                sealing = self._sealing(event, child, create=False) if child is not None else None
+                if child is not None and sealing is None:
+                    known = None  # a child without a key has nothing recorded: check, then make its key
+                    book.check(event)
+                    sealing = self._sealing(event, child, create=True)
+                key = identity_key(sealing.anonymous if sealing else event)
+                digest = digest64(canonical_body(sealing.clear if sealing else event))
                 known = ledger.recorded(key)
                 if known is None and key in pending_keys:
                     known = (-1 - pending_keys[key][0], pending_keys[key][1])
@@ -175,12 +227,12 @@ class QualityAssurance(Application[UUID]):
                     del results[i:]
                     break
                 continue
-            stream = stream_id(book.stream(event))
+            stream = self._stream_of(book.stream(event), sealing)
             version = new_versions.get(stream, ledger.versions.get(stream, 0)) + 1
             new_versions[stream] = version
             book.apply(event)
             pending_keys[key] = (len(pending), digest)
-            pending.append(Recorded(stream, version, event))
+            pending.append(Recorded(stream, version, event, sealing=sealing))
             pending_meta.append((i, key, digest))
         if pending:
             self._store(pending, pending_meta, results)
@@ -188,6 +240,21 @@ class QualityAssurance(Application[UUID]):
             if value is not None and value < 0:
                 results[i] = results[pending_meta[-1 - value][0]]
         return results, refused
+
+    def _sealing(self, event: Event, child: str, *, create: bool) -> Sealing | None:
+        """The split of a child's event with the child's key (made on first use when ``create``)."""
+        key_id = self.keyring.child_key_id(child, create=create)
+        if key_id is None:
+            return None
+        key = self.keyring.child_key(key_id)
+        if key is None:  # pragma: no cover - destroyed between the two reads
+            return None
+        return seal(event, child, key_id, key)
+
+    def _stream_of(self, name: str, sealing: Sealing | None) -> UUID:
+        if sealing is not None and name == f"child:{sealing.child_ref}":
+            return child_stream_id(sealing.key_id)
+        return stream_id(name)
 
     def _store(
         self, pending: list[Recorded], meta: list[tuple[int, int, int]], results: list[int | None]
@@ -198,6 +265,7 @@ class QualityAssurance(Application[UUID]):
             raise
         except PersistenceError as exc:
             self.ledger = self._load_ledger()
+            self._since_checkpoint = 0
             raise StorageError(f"the store refused the batch: {exc}") from exc
         own = {}
         for recording, recorded, (i, _key, digest) in zip(recordings, pending, meta, strict=True):
@@ -208,23 +276,42 @@ class QualityAssurance(Application[UUID]):
 
     # --- catching up and checkpoints ------------------------------------------------------
 
+    @guarded("catching up with the store")
     def catch_up(self, own: dict[int, tuple[Recorded, int]] | None = None) -> int:
         """Fold every stored event after the ledger's position; returns how many were folded.
 
         ``own`` holds events this process just stored (already applied to the write model).
         """
         folded = 0
+        unfinished: list[str] = []
         for position, recorded, digest, is_own in self._new_notifications(own or {}):
-            self.ledger.fold(
-                recorded.event,
-                recorded.originator_id,
-                recorded.originator_version,
-                position,
-                digest,
-                casebook=not is_own,
-            )
+            event = recorded.event
+            if isinstance(event, ChildForgotten):
+                self.ledger.forget(event.token, recorded.originator_id, recorded.originator_version, position)
+                key_id = key_id_of(event.token)
+                if key_id is not None:
+                    if self.keyring.child_key(key_id) is not None:
+                        unfinished.append(key_id)
+                    self.keyring.forget_cached(key_id)
+            else:
+                sealing = recorded.sealing
+                self.ledger.fold(
+                    event,
+                    recorded.originator_id,
+                    recorded.originator_version,
+                    position,
+                    digest,
+                    casebook=not is_own,
+                    child=(sealing.child_ref, sealing.token, sealing.aliases) if sealing else None,
+                    identity=identity_key(sealing.anonymous) if sealing else None,
+                )
             folded += 1
         self._since_checkpoint += folded
+        for key_id in unfinished:
+            # A forgetting was stored but its key survived (the forgetting process died):
+            # finish it, so that no process can read the child's events again.
+            self._destroy_keys(key_id)
+            self._after_forgetting()
         return folded
 
     def _new_notifications(
@@ -250,16 +337,32 @@ class QualityAssurance(Application[UUID]):
             if stored.topic != self._signature:
                 continue
             try:
-                blob = self.event_mapper.unseal(stored.state)
-                ledger = pickle.loads(zlib.decompress(blob))  # noqa: S301 - written by this library only
+                ledger = self._open_checkpoint(stored.state)
             except Exception:  # noqa: BLE001, S112 - an unreadable checkpoint is skipped; the log is the truth
                 continue
             if isinstance(ledger, Ledger) and ledger.position == stored.originator_version:
                 return ledger
         return Ledger(PROJECTIONS)
 
+    def _open_checkpoint(self, state: bytes) -> Any:
+        """A checkpoint's ledger; fails if its ledger key was replaced (a child was forgotten since)."""
+        sealed = self.event_mapper.unseal(state)
+        key_id, _, body = sealed.partition(b":")
+        key = self.keyring.ledger_key_by_id(key_id.decode())
+        if key is None:
+            raise ValueError("the checkpoint's key was replaced: a child was forgotten since")
+        return pickle.loads(zlib.decompress(aes_decrypt(key, body)))  # noqa: S301 - written by this library only
+
+    @guarded("writing a checkpoint")
     def checkpoint(self) -> bool:
-        """Store the ledger with its tracking position in one row; False if one is already there."""
+        """Store the ledger with its tracking position in one row; False if one is already there.
+
+        The row is sealed with the current ledger key (read *before* catching up, so a
+        checkpoint sealed with a key made by a forgetting always includes that forgetting),
+        then with the application cipher when it is on.
+        """
+        key_id, key = self.keyring.ledger_key()
+        self.catch_up()
         if self.ledger.position == 0:
             return False
         blob = zlib.compress(pickle.dumps(self.ledger, protocol=pickle.HIGHEST_PROTOCOL), 1)
@@ -267,7 +370,7 @@ class QualityAssurance(Application[UUID]):
             originator_id=CHECKPOINT_STREAM,
             originator_version=self.ledger.position,
             topic=self._signature,
-            state=self.event_mapper.seal(blob),
+            state=self.event_mapper.seal(key_id.encode() + b":" + aes_encrypt(key, blob)),
         )
         try:
             self.checkpoints.insert_events([row])
@@ -287,6 +390,62 @@ class QualityAssurance(Application[UUID]):
         self._check_open()
         self.catch_up()
         return self.ledger
+
+    # --- erasure ---------------------------------------------------------------------------
+
+    @guarded("forgetting a child")
+    def forget_child(self, child_ref: str, *, on: dt.date) -> Forgetting:
+        """Erasure: make every stored payload about ``child_ref`` unreadable (crypto-shredding).
+
+        Stores the fact that a child was forgotten on ``on`` (its anonymous token only), then
+        destroys the child's own key and the ledger key in one transaction, writes a fresh
+        checkpoint without the child, deletes every older checkpoint and scrubs the database
+        files. Afterwards the child is counted only under its anonymous token; replay still
+        succeeds. Raises ``UnknownReference`` if no event of this child is readable any more
+        (never recorded, or already forgotten). See ``docs/security.md``.
+        """
+        self._check_open()
+        check_identifier(_FORGET, _CHILD_REF, child_ref)
+        if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+            raise InvalidEvent("forget_child", "on", "type", "must be a date")
+        for attempt in range(MAX_CONFLICT_RETRIES):
+            self.catch_up()
+            forgetting = self.ledger.forgetting_of(child_ref)
+            if forgetting is None:
+                raise UnknownReference(
+                    "forget_child", "child_ref", "reference", f"no readable event of child {child_ref!r}: never recorded or already forgotten"
+                )
+            # Dry run on a copy: a projection that cannot forget stops us before anything changes.
+            trial: Ledger = pickle.loads(pickle.dumps(self.ledger, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301
+            trial.forget(forgetting.token, ERASURE_STREAM, 0, 0)
+            version = self.ledger.versions.get(ERASURE_STREAM, 0) + 1
+            marker = Recorded(ERASURE_STREAM, version, ChildForgotten(forgetting.token, on))
+            try:
+                self.save(marker)
+            except IntegrityError:
+                self.ledger = self._load_ledger()
+                self._since_checkpoint = 0
+                _backoff(attempt)
+                continue
+            break
+        else:
+            raise ConflictingEvent("forget_child", None, "concurrency", "other writers kept extending the erasure stream; try again")
+        key_id = key_id_of(forgetting.token)
+        assert key_id is not None
+        self._destroy_keys(key_id)
+        self.catch_up()
+        self._after_forgetting()
+        return forgetting
+
+    def _destroy_keys(self, key_id: str) -> None:
+        """Destroy the child's key and replace the ledger key, in one transaction."""
+        self.keyring.destroy_child(key_id, also={"ledger": self.keyring.new_ledger_row()}, delete=("ledger",))
+
+    def _after_forgetting(self) -> None:
+        """A checkpoint under the new ledger key; older checkpoints deleted; the files scrubbed."""
+        self.checkpoint()
+        self.admin.delete_checkpoints(keep_version=self.ledger.position)
+        self.admin.scrub()
 
     def stats(self) -> dict[str, int]:
         """Events stored, by type."""
@@ -318,13 +477,23 @@ class QualityAssurance(Application[UUID]):
                 self.checkpoint()
         finally:
             self._closed = True
-            super().close()
+            with storage_errors("closing the store"):
+                super().close()
 
     def __enter__(self) -> QualityAssurance:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _backoff(attempt: int) -> None:
+    """Sleep a random while, growing with ``attempt``, so conflicting writers fall out of step."""
+    time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
+
+
+_FORGET: Any = type("forget_child", (), {})()  # names the operation in field errors
+_CHILD_REF: Any = type("Attribute", (), {"name": "child_ref"})()
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -4,21 +4,45 @@ eventsourcing's default JSON transcoder turns StrEnum into str and tuples into l
 mapper stores the SPEC JSON form and structures it back into the typed attrs events, so
 enums and tuples keep their types. The stored state is
 ``{"at": <recorded at, UTC ISO>, "e": <event JSON without "type">}``; the topic is the event
-type name. eventsourcing's compressor and cipher apply as usual (encryption at rest).
+type name. An event of a child (:mod:`kentqa_domain.child_privacy`) stores its clear part
+in ``"e"`` and its original, sealed with the child's key, in ``"c": {"k": key id, "s": ...}``.
+A forgetting is stored with the topic ``kentqa.ChildForgotten`` and ``"m": {"token", "on"}``.
+The whole state is then sealed by eventsourcing's compressor and cipher when configured
+(encryption at rest, ``KENTQA_CIPHER_KEY``).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import attrs
 import orjson
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 
+from .child_privacy import Sealing, blanked, seal
 from .events import EVENT_TYPES, Event
+from .keyring import aes_decrypt, aes_encrypt
 from .serialization import converter, structure_event
+
+if TYPE_CHECKING:
+    from .keyring import Keyring
+
+FORGOTTEN_TOPIC = "kentqa.ChildForgotten"
+
+
+@attrs.frozen
+class ChildForgotten:
+    """The stored fact that a child was forgotten: only its anonymous token and the date."""
+
+    token: str
+    on: dt.date
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @attrs.frozen
@@ -27,8 +51,10 @@ class Recorded:
 
     originator_id: UUID
     originator_version: int
-    event: Event
-    recorded_at: str = attrs.field(factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    event: Event | ChildForgotten
+    recorded_at: str = attrs.field(factory=_now)
+    #: How a child's event is split for storage (None: not a child's, or read without its key).
+    sealing: Sealing | None = None
 
 
 def canonical_body(event: Event) -> bytes:
@@ -42,15 +68,32 @@ class EventMapper(Mapper[UUID]):
 
     def __init__(self, cipher: Any = None, compressor: Any = None) -> None:
         super().__init__(transcoder=None, compressor=compressor, cipher=cipher)  # type: ignore[arg-type]
+        self.keyring: Keyring | None = None
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         recorded: Recorded = domain_event
-        body = canonical_body(recorded.event)
-        state = b'{"at":"' + recorded.recorded_at.encode() + b'","e":' + body + b"}"
+        at = b'{"at":"' + recorded.recorded_at.encode() + b'",'
+        event = recorded.event
+        if isinstance(event, ChildForgotten):
+            marker = orjson.dumps({"token": event.token, "on": event.on.isoformat()})
+            state, topic = at + b'"m":' + marker + b"}", FORGOTTEN_TOPIC
+        elif recorded.sealing is not None:
+            sealing = recorded.sealing
+            assert self.keyring is not None
+            key = self.keyring.child_key(sealing.key_id)
+            if key is None:
+                raise MapperDeserialisationError("the child's key was destroyed while recording")
+            secret = orjson.dumps({"r": sealing.child_ref, "b": orjson.Fragment(canonical_body(event))})
+            sealed = base64.b64encode(aes_encrypt(key, secret))
+            part = b'{"k":"' + sealing.key_id.encode() + b'","s":"' + sealed + b'"}'
+            state = at + b'"e":' + canonical_body(sealing.clear) + b',"c":' + part + b"}"
+            topic = type(event).__name__
+        else:
+            state, topic = at + b'"e":' + canonical_body(event) + b"}", type(event).__name__
         return StoredEvent(
             originator_id=recorded.originator_id,
             originator_version=recorded.originator_version,
-            topic=type(recorded.event).__name__,
+            topic=topic,
             state=self.seal(state),
         )
 
@@ -73,19 +116,41 @@ class EventMapper(Mapper[UUID]):
         return recorded
 
     def decode(self, stored: StoredEvent) -> tuple[Recorded, bytes]:
-        """The :class:`Recorded` event and its canonical body bytes."""
-        if stored.topic not in EVENT_TYPES:
+        """The :class:`Recorded` event and the canonical bytes its digest is taken from.
+
+        A child's event reads as its original when the child's key exists (``sealing`` set),
+        else as its anonymous form (``sealing`` None).
+        """
+        originator = stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
+        if stored.topic != FORGOTTEN_TOPIC and stored.topic not in EVENT_TYPES:
             raise MapperDeserialisationError(f"unknown event type {stored.topic!r} in the store")
         try:
             data = orjson.loads(self.unseal(stored.state))
+            if stored.topic == FORGOTTEN_TOPIC:
+                marker = ChildForgotten(data["m"]["token"], dt.date.fromisoformat(data["m"]["on"]))
+                return Recorded(originator, stored.originator_version, marker, data["at"]), b""
             body = data["e"]
-            event = structure_event({"type": stored.topic, **body})
+            clear = structure_event({"type": stored.topic, **body})
+            sealing = None
+            event = clear
+            if "c" in data:
+                event, sealing = self._open(clear, data["c"])
+        except MapperDeserialisationError:
+            raise
         except Exception as exc:
             raise MapperDeserialisationError(
                 f"could not read stored {stored.topic} {stored.originator_id} "
-                f"v{stored.originator_version}: {exc}"
+                f"v{stored.originator_version}: {type(exc).__name__}: {exc}"
             ) from exc
         canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-        originator = stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
-        recorded = Recorded(originator, stored.originator_version, event, data["at"])
+        recorded = Recorded(originator, stored.originator_version, event, data["at"], sealing)
         return recorded, canonical
+
+    def _open(self, clear: Event, part: dict[str, str]) -> tuple[Event, Sealing | None]:
+        key_id = part["k"]
+        key = self.keyring.child_key(key_id) if self.keyring is not None else None
+        if key is None:
+            return blanked(clear), None
+        secret = orjson.loads(aes_decrypt(key, base64.b64decode(part["s"])))
+        original = structure_event({"type": type(clear).__name__, **secret["b"]})
+        return original, seal(original, secret["r"], key_id, key)

@@ -21,6 +21,8 @@ class Escalation:
     escalation_id: str
     stage: EscalationStage
     state: str = "open"  # open, resolved, referred
+    #: The child the escalation is about, if any (its follow-ups' free text is the child's data).
+    child_ref: str | None = None
 
 
 def _check_raise(event: ev.EscalationRaised, book: Casebook) -> None:
@@ -31,7 +33,7 @@ def _check_raise(event: ev.EscalationRaised, book: Casebook) -> None:
 
 
 def _raise(event: ev.EscalationRaised, book: Casebook) -> None:
-    book.escalations[event.escalation_id] = Escalation(event.escalation_id, event.stage)
+    book.escalations[event.escalation_id] = Escalation(event.escalation_id, event.stage, child_ref=event.child_ref)
 
 
 def check_open(event: ev.Event, book: Casebook) -> Escalation:
