@@ -92,6 +92,8 @@ class QualityAssurance(Application[UUID]):
             self.keyring = Keyring(self.admin, self.mapper.cipher)
             self.event_mapper.keyring = self.keyring
             self._signature = Ledger.signature(PROJECTIONS)
+            #: optimistic-concurrency conflicts met (and retried) by this connection
+            self.conflicts = 0
             self._closed = False
             self._since_checkpoint = 0
             self.ledger = self._load_ledger()
@@ -163,6 +165,7 @@ class QualityAssurance(Application[UUID]):
             try:
                 return self._record_chunk(chunk, offset, stop_at_first=stop_at_first)
             except IntegrityError:
+                self.conflicts += 1
                 # Another writer extended one of our streams first: our write model saw a
                 # stale version (and already applied the chunk). Rebuild it from the newest
                 # checkpoint and the log, wait a little (so writers do not retry in step),

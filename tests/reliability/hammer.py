@@ -11,14 +11,20 @@ Every writer records the same kinds of events into the SAME streams at once:
 - every 10th ``i`` a ``FeedbackReceived`` whose id is shared by all writers but whose rating
   differs per writer: exactly one writer wins, the others get ``ConflictingEvent``.
 
-It prints one JSON line: counts of accepted, unchanged, conflicting and failed recordings.
-Any other exception escapes (the test reads the exit status and stderr).
+Writers connect, then wait for the common start time given (epoch seconds), so that they
+really write at once. ``BATCH`` 1 records event by event (``record_json``); more records
+batches with ``record_many(on_invalid=...)``.
+
+It prints one JSON line: counts of accepted, unchanged and conflicting recordings, and how
+many optimistic-concurrency conflicts this writer retried. Any other
+exception escapes (the test reads the exit status and stderr).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 
 import orjson
 
@@ -53,21 +59,35 @@ def events_for(writer: int, n: int) -> list[dict[str, object]]:
     return out
 
 
-def main(url: str, writer: int, n: int, batch: int) -> None:
+def main(url: str, writer: int, n: int, batch: int, start_at: float) -> None:
     counts = {"accepted": 0, "unchanged": 0, "conflicting": 0}
     with kq.connect(url, policy=kq.Policy()) as qa:
         events = events_for(writer, n)
+        time.sleep(max(0.0, start_at - time.time()))
         for start in range(0, len(events), batch):
-            for event in events[start : start + batch]:
+            chunk = events[start : start + batch]
+            if batch == 1:
                 before = qa.position
                 try:
-                    position = qa.record_json(event)
+                    position = qa.record_json(chunk[0])
                 except ConflictingEvent:
                     counts["conflicting"] += 1
                     continue
                 counts["accepted" if position > before else "unchanged"] += 1
+                continue
+            refused: list[Exception] = []
+            before = qa.position
+            positions = qa.record_many(chunk, on_invalid=lambda _i, e: refused.append(e))
+            for error in refused:
+                if not isinstance(error, ConflictingEvent):
+                    raise error
+                counts["conflicting"] += 1
+            for position in positions:
+                if position is not None:
+                    counts["accepted" if position > before else "unchanged"] += 1
+        counts["retried"] = qa.conflicts
     sys.stdout.write(orjson.dumps(counts).decode() + "\n")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 1)
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))

@@ -90,9 +90,12 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .security import forget_child, keygen
     from .status import status
 
     cli.add_command(status)
+    cli.add_command(keygen)
+    cli.add_command(forget_child)
 
 
 _register_groups()

@@ -1,0 +1,49 @@
+"""``kentqa keygen`` and ``kentqa forget-child``: encryption at rest and erasure (docs/security.md)."""
+
+from __future__ import annotations
+
+import click
+
+from . import output
+from .common import db_option, open_store
+
+
+@click.command()
+def keygen() -> None:
+    """Print a new random key for KENTQA_CIPHER_KEY (AES-256, base64).
+
+    Set it before the store is first created, e.g. export KENTQA_CIPHER_KEY=$(kentqa keygen),
+    and keep it safe: without it the store cannot be read.
+    """
+    from ..encryption import new_key
+
+    click.echo(new_key())
+
+
+@click.command("forget-child")
+@click.argument("child_ref")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="The date of the erasure decision, YYYY-MM-DD (stored with the anonymous token).",
+)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def forget_child(child_ref: str, on: object, db: str | None, as_json: bool) -> None:
+    """Erase a child: destroy its key so no payload about CHILD_REF can be read again.
+
+    The child's events stay in the log and are still counted, under an anonymous token.
+    This cannot be undone.
+    """
+    import datetime as dt
+
+    assert isinstance(on, dt.datetime)
+    with open_store(db) as qa:
+        forgetting = qa.forget_child(child_ref, on=on.date())
+    result = {"forgotten_on": on.date().isoformat(), "now_counted_as": forgetting.token}
+    if as_json:
+        output.print_json(result)
+    else:
+        click.echo(f"forgotten: the child is now counted only as {forgetting.token}")
