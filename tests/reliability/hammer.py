@@ -77,7 +77,7 @@ def main(url: str, writer: int, n: int, batch: int, start_at: float) -> None:
                 continue
             refused: list[Exception] = []
             before = qa.position
-            positions = qa.record_many(chunk, on_invalid=lambda _i, e: refused.append(e))
+            positions = qa.record_many(chunk, on_invalid=lambda _i, e, out=refused: out.append(e))
             for error in refused:
                 if not isinstance(error, ConflictingEvent):
                     raise error

@@ -148,10 +148,10 @@ def test_keygen_and_the_environment_variable_through_the_cli(tmp_path: Path) -> 
     needle = secrets.token_hex(6)
     lines.write_text("\n".join(__import__("json").dumps(e) for e in payload(needle)) + "\n")
     env = {"KENTQA_CIPHER_KEY": key, "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([*run, "record", str(lines), "--db", db], capture_output=True, text=True, env=env)
+    done = subprocess.run([*run, "record", str(lines), "--db", db], check=False, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert files_containing(sqlite_files(tmp_path / "qa.db"), f"summary {needle}".encode()) == []
-    missing = subprocess.run([*run, "stats", "--db", db], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    missing = subprocess.run([*run, "stats", "--db", db], check=False, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert missing.returncode == 3
     assert "this store is encrypted: set KENTQA_CIPHER_KEY" in missing.stderr
     assert "Traceback" not in missing.stderr
