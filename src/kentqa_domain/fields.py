@@ -35,7 +35,14 @@ def _fail(inst: object, name: str, rule: str, message: str) -> InvalidEvent:
 
 
 def _is_clean(text: str) -> bool:
-    return not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)
+    """No control characters but tab and newlines, and valid Unicode (no lone surrogates: they cannot be stored)."""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_identifier(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -49,7 +56,7 @@ def check_identifier(inst: object, attribute: attrs.Attribute[Any], value: objec
             inst,
             attribute.name,
             "identifier",
-            f"must be at most {MAX_ID_LENGTH} characters with no surrounding spaces or control characters",
+            f"must be at most {MAX_ID_LENGTH} characters with no surrounding spaces or control characters, in valid Unicode",
         )
 
 
@@ -59,7 +66,7 @@ def check_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise _fail(inst, attribute.name, "type", f"must be a string, not {type(value).__name__}")
     if len(value) > MAX_TEXT_LENGTH or not _is_clean(value):
         raise _fail(
-            inst, attribute.name, "text", f"must be at most {MAX_TEXT_LENGTH} characters of plain text"
+            inst, attribute.name, "text", f"must be at most {MAX_TEXT_LENGTH} characters of plain text in valid Unicode"
         )
 
 
