@@ -27,7 +27,7 @@ NASTY_TEXT = st.sampled_from(
         "0000-01-01",
         "2026-02-30",
         "2026-1-1",
-        "２０２６-０１-０１",
+        "\uff12\uff10\uff12\uff16-\uff10\uff11-\uff10\uff11",  # full-width digits
         "NaN",
         "anon-0000",
     ]
