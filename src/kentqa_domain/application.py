@@ -44,9 +44,16 @@ from .ledger import Ledger, digest64, identity_key
 from .mapper import ChildForgotten, EventMapper, Recorded, canonical_body
 from .policy import Policy
 from .projections import PROJECTIONS
+from .projections.complaints import ComplaintRow
+from .projections.complaints import register as register_complaints
+from .projections.complaints_summary import ComplaintsSummary
+from .projections.complaints_summary import summary as summarise_complaints
+from .projections.voice import VoiceSummary
+from .projections.voice import summary as summarise_voice
 from .storage import Storage
 from .storage_faults import guarded, storage_errors
 from .store_admin import admin_for
+from .values import FeedbackSource
 
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
 CHECKPOINT_STREAM = uuid5(STREAM_NAMESPACE, "ledger-checkpoint")
@@ -173,6 +180,12 @@ class QualityAssurance(Application[UUID]):
                 self.ledger = self._load_ledger()
                 self._since_checkpoint = 0
                 _backoff(attempt)
+            except BaseException:
+                # Anything unexpected (a bug, KeyboardInterrupt) may leave events applied to
+                # the write model that were never stored: rebuild it before going on.
+                self.ledger = self._load_ledger()
+                self._since_checkpoint = 0
+                raise
         first = chunk[0]
         name = type(first).__name__ if isinstance(first, Event) else str(first.get("type", "event"))[:60]
         raise ConflictingEvent(
@@ -266,9 +279,7 @@ class QualityAssurance(Application[UUID]):
             recordings = self.save(*pending)
         except IntegrityError:
             raise
-        except PersistenceError as exc:
-            self.ledger = self._load_ledger()
-            self._since_checkpoint = 0
+        except PersistenceError as exc:  # the caller rebuilds the write model
             raise StorageError(f"the store refused the batch: {exc}") from exc
         own = {}
         for recording, recorded, (i, _key, digest) in zip(recordings, pending, meta, strict=True):
@@ -465,6 +476,64 @@ class QualityAssurance(Application[UUID]):
         """The position of the last event folded into the projections."""
         return self.ledger.position
 
+    # --- queries: complaints and the voice of children and families (R-CMP-1..6) --------
+
+    def _team_filter(self, as_worker: str | None) -> Callable[[str | None], bool]:
+        """R-ACC-1: a predicate on a row's team for ``as_worker`` (rows without a team: all-seeing only)."""
+        scope = self.scope(as_worker)
+        teams = self.ledger.casebook.teams
+        return lambda team_id: scope.allows(team_id=team_id, teams=teams)
+
+    def complaints_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[ComplaintRow]:
+        """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
+
+        R-CMP-1..6; see :class:`~kentqa_domain.projections.complaints.ComplaintRow` and
+        docs/complaints-and-voice.md. Facts dated after ``as_of`` are not counted.
+        """
+        as_of = _query_date("complaints_register", "as_of", as_of)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return register_complaints(ledger.projection("complaints"), self.policy, as_of, allows)
+
+    def complaints_summary(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+    ) -> ComplaintsSummary:
+        """Complaints in [start, end] overall, by service and by team: volumes, stages,
+        outcomes, timeliness share, themes, learning and actions (framework 4.3; R-CMP-1..6).
+
+        For the quarterly learning report and the six-monthly report to senior managers. A
+        period still running is reported up to ``as_of`` (``end`` is then ``as_of``).
+        """
+        start, end = _period("complaints_summary", start, end, as_of)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return summarise_complaints(ledger.projection("complaints"), self.policy, start, end, allows)
+
+    def voice_summary(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+        sources: Iterable[FeedbackSource | str] | None = None,
+    ) -> VoiceSummary:
+        """Compliments and feedback received in [start, end] by source, channel, theme, rating
+        and team, and team by theme: "what are children and families telling us?" (framework
+        4.1, 4.3). ``sources`` limits whose voice is counted (default: everyone's), e.g.
+        ``("child", "young_person", "parent_carer")``.
+        """
+        start, end = _period("voice_summary", start, end, as_of)
+        chosen = _sources(sources)
+        ledger = self._fresh()
+        allows = self._team_filter(as_worker)
+        return summarise_voice(ledger.projection("voice"), start, end, chosen, allows)
+
     # --- lifecycle -----------------------------------------------------------------------
 
     def _check_open(self) -> None:
@@ -497,6 +566,42 @@ def _backoff(attempt: int) -> None:
 
 _FORGET: Any = type("forget_child", (), {})()  # names the operation in field errors
 _CHILD_REF: Any = type("Attribute", (), {"name": "child_ref"})()
+
+
+def _query_date(query: str, field: str, value: object) -> dt.date:
+    """A query's date argument: a ``date`` (not a datetime), else InvalidEvent naming it."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidEvent(query, field, "type", f"must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
+def _period(query: str, start: object, end: object, as_of: object | None) -> tuple[dt.date, dt.date]:
+    """[start, end] with ``end`` brought back to ``as_of`` when the period is still running."""
+    first = _query_date(query, "start", start)
+    last = _query_date(query, "end", end)
+    if as_of is not None:
+        last = min(last, _query_date(query, "as_of", as_of))
+    if last < first:
+        raise InvalidEvent(query, "end", "period", f"the period ends ({last}) before it starts ({first})")
+    return first, last
+
+
+def _sources(sources: Iterable[FeedbackSource | str] | None) -> tuple[FeedbackSource, ...]:
+    """The feedback sources asked for, in SPEC order (None: all of them)."""
+    if sources is None:
+        return tuple(FeedbackSource)
+    if isinstance(sources, str):
+        sources = (sources,)
+    wanted = set()
+    for source in sources:
+        try:
+            wanted.add(FeedbackSource(source))
+        except ValueError:
+            allowed = ", ".join(s.value for s in FeedbackSource)
+            raise InvalidEvent(
+                "voice_summary", "sources", "enum FeedbackSource", f"must be among {allowed}; got {source!r}"
+            ) from None
+    return tuple(s for s in FeedbackSource if s in wanted)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

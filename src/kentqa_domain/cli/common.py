@@ -45,3 +45,20 @@ def as_of_date(value: dt.datetime | None) -> dt.date:
 
 def open_store(db: str | None) -> QualityAssurance:
     return connect(db or os.environ.get("KENTQA_DB") or None)
+
+
+def as_worker_option(fn: F) -> F:
+    """``--as WORKER_ID``: scope the rows to what that worker may see (R-ACC-1)."""
+    return click.option(
+        "--as",
+        "as_worker",
+        metavar="WORKER_ID",
+        default=None,
+        help="Show only the rows this registered worker may see (R-ACC-1).",
+    )(fn)
+
+
+def date_option(*names: str, required: bool = False, help: str) -> Callable[[F], F]:
+    """A YYYY-MM-DD option, e.g. ``--from``; the value is a ``datetime.datetime`` (use ``.date()``)."""
+    # No explicit default: click 8.3 treats ``default=None`` as a value that satisfies ``required``.
+    return click.option(*names, type=click.DateTime(formats=["%Y-%m-%d"]), required=required, help=help)

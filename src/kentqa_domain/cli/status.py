@@ -32,3 +32,13 @@ def status(ctx: click.Context, db: str | None, as_json: bool) -> None:
     else:
         click.echo(f"Store: {summary['store']}  events: {summary['events']}")
         output.print_table("Events by type", [{"type": k, "events": v} for k, v in counts.items()])
+
+
+def _register_area_commands() -> None:
+    from .status_complaints import COMMANDS as complaint_commands
+
+    for command in complaint_commands:
+        status.add_command(command)
+
+
+_register_area_commands()

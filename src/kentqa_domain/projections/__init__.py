@@ -7,9 +7,11 @@ policy at ``as_of``: no projection reads the clock or the database.
 """
 
 from .base import Projection
+from .complaints import Complaints
 from .stats import EventCounts
+from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts,)
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, Complaints, Voice)
 
-__all__ = ["PROJECTIONS", "EventCounts", "Projection"]
+__all__ = ["PROJECTIONS", "Complaints", "EventCounts", "Projection", "Voice"]

@@ -1,0 +1,279 @@
+"""``kentqa status complaints | complaints-summary | voice`` (R-CMP-1..6, framework 4.1-4.3).
+
+- ``complaints``: the register at ``--as-of`` (stage, state, due date, extended, breached, late).
+- ``complaints-summary --from DATE [--to DATE]``: the period's volumes, stages, outcomes,
+  timeliness, themes, learning and actions, by service and team (quarterly learning report,
+  six-monthly report to senior managers).
+- ``voice --from DATE [--to DATE] [--source S ...]``: compliments and feedback by source,
+  channel, theme, rating and team: "what are children and families telling us?".
+
+``--to`` defaults to ``--as-of``, which defaults to today (the CLI may read the clock; the
+library never does); with both, a period still running is reported up to ``--as-of``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from ..projections.complaints import CLOSED, OPEN, WITHDRAWN, ComplaintRow
+from ..projections.complaints_summary import ComplaintsSummary, ComplaintTally
+from ..projections.voice import VoiceSummary, VoiceTally
+from ..values import FeedbackSource
+from . import output
+from .common import as_of_date, as_of_option, as_worker_option, date_option, db_option, open_store
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else ""
+
+
+def _register_row(row: ComplaintRow) -> dict[str, Any]:
+    """The register's table columns, kept narrow for an 80-column terminal (all fields: --json).
+
+    stage is 1, 2, 3 or corp (the corporate route, R-CMP-6).
+    """
+    return {
+        "id": row.complaint_id,
+        "team": _key(row.team_id),
+        "stage": row.stage.value.removeprefix("stage_") if row.statutory else "corp",
+        "state": row.state,
+        "due": row.due_on,
+        "ext": _yes(row.extended),
+        "breach": _yes(row.breached),
+        "late": _yes(row.late),
+    }
+
+
+def _db(ctx: click.Context, db: str | None) -> str | None:
+    """The subcommand's --db, else the status group's."""
+    if db is not None:
+        return db
+    parent = ctx.parent.params.get("db") if ctx.parent is not None else None
+    return parent if isinstance(parent, str) else None
+
+
+def _json_wanted(ctx: click.Context, as_json: bool) -> bool:
+    return as_json or bool(ctx.parent is not None and ctx.parent.params.get("as_json"))
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+def _mean(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _key(value: str | None) -> str:
+    return "(none)" if value is None else value
+
+
+@click.command("complaints")
+@db_option
+@as_of_option
+@as_worker_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--state",
+    "states",
+    type=click.Choice([OPEN, CLOSED, WITHDRAWN]),
+    multiple=True,
+    help="Only rows in this state (repeatable).",
+)
+@click.pass_context
+def complaints(
+    ctx: click.Context,
+    *,
+    db: str | None,
+    as_of: dt.datetime | None,
+    as_worker: str | None,
+    as_json: bool,
+    states: tuple[str, ...],
+) -> None:
+    """The complaints register (R-CMP-1..6): stage, state, due date, extended, breached, late."""
+    day = as_of_date(as_of)
+    with open_store(_db(ctx, db)) as qa:
+        rows = qa.complaints_register(as_of=day, as_worker=as_worker)
+    if states:
+        rows = [r for r in rows if r.state in states]
+    if _json_wanted(ctx, as_json):
+        output.print_json(rows)
+        return
+    output.print_table(f"Complaints register as of {day.isoformat()}", [_register_row(r) for r in rows])
+    breached = sum(1 for r in rows if r.state == OPEN and r.breached)
+    click.echo(
+        f"{len(rows)} complaint{'' if len(rows) == 1 else 's'}: "
+        f"{sum(1 for r in rows if r.state == OPEN)} open "
+        f"({breached} past their due date), {sum(1 for r in rows if r.late)} late (R-CMP-4)"
+    )
+
+
+def _tally_row(tally: ComplaintTally, label: str) -> dict[str, Any]:
+    """A group's columns, narrow for 80 columns (late and withdrawn counts are in --json);
+    "upheld" counts upheld and partially upheld responses."""
+    return {
+        label: _key(tally.key),
+        "received": tally.received,
+        "responses": tally.responses,
+        "on_time": _percent(tally.timeliness_share),
+        "upheld": tally.outcomes["upheld"] + tally.outcomes["partially_upheld"],
+        "open": tally.open_at_end,
+        "overdue": tally.overdue_at_end,
+    }
+
+
+def _print_complaints_summary(summary: ComplaintsSummary) -> None:
+    period = f"{summary.start.isoformat()} to {summary.end.isoformat()}"
+    overall = summary.overall
+    click.echo(
+        f"Complaints {period}: {overall.received} received ({overall.corporate} corporate, "
+        f"{overall.late} late), {overall.responses} responses, "
+        f"{_percent(overall.timeliness_share) or 'n/a'} on time, {overall.withdrawn} withdrawn; "
+        f"{overall.open_at_end} open at the end ({overall.overdue_at_end} overdue)"
+    )
+    output.print_table(
+        "By stage",
+        [
+            {
+                "stage": s.stage,
+                "begun": s.begun,
+                "responses": s.responses,
+                "on_time": _percent(s.timeliness_share),
+                "upheld": s.outcomes["upheld"],
+                "partly": s.outcomes["partially_upheld"],
+                "not_upheld": s.outcomes["not_upheld"],
+                "no_finding": s.outcomes["no_finding"],
+            }
+            for s in overall.by_stage
+        ],
+    )
+    output.print_table("By service", [_tally_row(t, "service") for t in summary.by_service])
+    output.print_table("By team", [_tally_row(t, "team") for t in summary.by_team])
+    output.print_table("Themes", [{"theme": k, "complaints": v} for k, v in overall.themes.items()])
+    output.print_table(
+        "Learning and actions",
+        [
+            {
+                "complaint": item.complaint_id,
+                "stage": item.stage,
+                "responded": item.responded_on,
+                "team": _key(item.team_id),
+                "outcome": item.outcome,
+                "learning": "; ".join(item.learning),
+                "actions": "; ".join(item.actions),
+            }
+            for item in summary.learning
+        ],
+    )
+
+
+@click.command("complaints-summary")
+@db_option
+@date_option("--from", "start", required=True, help="First day of the period, YYYY-MM-DD.")
+@date_option("--to", "end", help="Last day of the period (default: --as-of).")
+@as_of_option
+@as_worker_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.pass_context
+def complaints_summary(
+    ctx: click.Context,
+    *,
+    db: str | None,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    as_of: dt.datetime | None,
+    as_worker: str | None,
+    as_json: bool,
+) -> None:
+    """Complaints over a period: volumes, stages, outcomes, timeliness, themes, learning, by service and team."""
+    last = end.date() if end is not None else as_of_date(as_of)
+    cutoff = as_of.date() if as_of is not None else None
+    with open_store(_db(ctx, db)) as qa:
+        summary = qa.complaints_summary(start.date(), last, as_of=cutoff, as_worker=as_worker)
+    if _json_wanted(ctx, as_json):
+        output.print_json(summary)
+    else:
+        _print_complaints_summary(summary)
+
+
+def _voice_row(tally: VoiceTally, label: str) -> dict[str, Any]:
+    return {
+        label: _key(tally.key),
+        "feedback": tally.feedback,
+        "compliments": tally.compliments,
+        "rated": tally.rated,
+        "mean_rating": _mean(tally.mean_rating),
+    }
+
+
+def _print_voice_summary(summary: VoiceSummary) -> None:
+    overall = summary.overall
+    click.echo(
+        f"Voice {summary.start.isoformat()} to {summary.end.isoformat()} "
+        f"({', '.join(s.value for s in summary.sources)}): {overall.feedback} feedback, "
+        f"{overall.compliments} compliments, {overall.rated} rated, mean rating "
+        f"{_mean(overall.mean_rating) or 'n/a'}"
+    )
+    output.print_table("By source", [_voice_row(t, "source") for t in summary.by_source])
+    output.print_table("By channel", [_voice_row(t, "channel") for t in summary.by_channel])
+    output.print_table("By theme", [_voice_row(t, "theme") for t in summary.by_theme])
+    output.print_table("By team", [_voice_row(t, "team") for t in summary.by_team])
+    output.print_table(
+        "By team and theme",
+        [
+            {
+                "team": _key(t.team_id),
+                "theme": _key(t.theme),
+                "feedback": t.feedback,
+                "compliments": t.compliments,
+                "rated": t.rated,
+                "mean_rating": _mean(t.mean_rating),
+            }
+            for t in summary.by_team_theme
+        ],
+    )
+
+
+@click.command("voice")
+@db_option
+@date_option("--from", "start", required=True, help="First day of the period, YYYY-MM-DD.")
+@date_option("--to", "end", help="Last day of the period (default: --as-of).")
+@click.option(
+    "--source",
+    "sources",
+    type=click.Choice([s.value for s in FeedbackSource]),
+    multiple=True,
+    help="Only this source's voice (repeatable; default: everyone's).",
+)
+@as_of_option
+@as_worker_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.pass_context
+def voice(
+    ctx: click.Context,
+    *,
+    db: str | None,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    sources: tuple[str, ...],
+    as_of: dt.datetime | None,
+    as_worker: str | None,
+    as_json: bool,
+) -> None:
+    """Compliments and feedback by source, channel, theme, rating and team."""
+    last = end.date() if end is not None else as_of_date(as_of)
+    cutoff = as_of.date() if as_of is not None else None
+    with open_store(_db(ctx, db)) as qa:
+        summary = qa.voice_summary(
+            start.date(), last, as_of=cutoff, as_worker=as_worker, sources=sources or None
+        )
+    if _json_wanted(ctx, as_json):
+        output.print_json(summary)
+    else:
+        _print_voice_summary(summary)
+
+
+COMMANDS = (complaints, complaints_summary, voice)
