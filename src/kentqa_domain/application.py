@@ -51,7 +51,7 @@ from .projections.complaints_summary import summary as summarise_complaints
 from .projections.voice import VoiceSummary
 from .projections.voice import summary as summarise_voice
 from .storage import Storage
-from .storage_faults import guarded, storage_errors
+from .storage_faults import describe, guarded, storage_errors
 from .store_admin import admin_for
 from .values import FeedbackSource
 
@@ -92,7 +92,7 @@ class QualityAssurance(Application[UUID]):
         self.storage = storage
         self.policy = policy or Policy()
         self._closed = True
-        with storage_errors(f"opening {storage.display}"):
+        with storage_errors(f"opening {storage.display}", settings=storage.settings):
             super().__init__(env=dict(storage.settings))
             self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
             self.admin = admin_for(self.checkpoints)
@@ -280,7 +280,7 @@ class QualityAssurance(Application[UUID]):
         except IntegrityError:
             raise
         except PersistenceError as exc:  # the caller rebuilds the write model
-            raise StorageError(f"the store refused the batch: {exc}") from exc
+            raise StorageError(describe(exc, "storing a batch")) from exc
         own = {}
         for recording, recorded, (i, _key, digest) in zip(recordings, pending, meta, strict=True):
             position = recording.notification.id

@@ -10,7 +10,7 @@ Optimistic-concurrency conflicts (``IntegrityError``) are handled where they hap
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
@@ -60,19 +60,48 @@ def describe(exc: BaseException, action: str) -> str:
             f"{action}: PostgreSQL lock timeout: other writers held the events table too long "
             f"(raise ?lock_timeout=SECONDS in the postgresql URL): {text}"
         )
-    if any(
-        s in lowered
-        for s in ("connection refused", "could not connect", "connection failed", "server closed", "timeout")
-    ):
-        return f"{action}: cannot reach the database server (is it running, and are host and port right?): {text}"
     if "password authentication failed" in lowered:
         return f"{action}: the database server refused the user name or password: {text}"
+    if "does not exist" in lowered and "database" in lowered:
+        return f"{action}: the database named in the URL does not exist on the server: {text}"
+    if any(
+        s in lowered
+        for s in ("connection refused", "could not connect", "connection failed", "server closed", "timeout",
+                  "couldn't get a connection")
+    ):
+        return f"{action}: cannot reach the database server (is it running, and are host and port right?): {text}"
     return f"{action}: the storage back end failed ({type(exc).__name__}): {text}"
 
 
+def diagnose_postgres(settings: Mapping[str, str]) -> str | None:
+    """Why a PostgreSQL pool could not connect: one direct attempt, for its error message."""
+    if settings.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            dbname=settings.get("POSTGRES_DBNAME"),
+            host=settings.get("POSTGRES_HOST"),
+            port=settings.get("POSTGRES_PORT"),
+            user=settings.get("POSTGRES_USER"),
+            password=settings.get("POSTGRES_PASSWORD"),
+            connect_timeout=int(settings.get("POSTGRES_CONNECT_TIMEOUT") or 5),
+        ):
+            return None
+    except Exception as exc:  # noqa: BLE001 - any failure here is the diagnosis
+        text = str(exc)
+        password = settings.get("POSTGRES_PASSWORD")
+        return text.replace(password, "***") if password else text
+
+
 @contextmanager
-def storage_errors(action: str) -> Iterator[None]:
-    """Turn infrastructure failures inside the block into :class:`StorageError`."""
+def storage_errors(action: str, settings: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn infrastructure failures inside the block into :class:`StorageError`.
+
+    With ``settings``, a PostgreSQL pool timeout is diagnosed by one direct connection
+    attempt, so the message names the real cause (refused, wrong password, no database).
+    """
     try:
         yield
     except KentQAError:
@@ -80,6 +109,9 @@ def storage_errors(action: str) -> Iterator[None]:
     except MapperDeserialisationError as exc:
         raise StorageError(f"{action}: a stored event could not be read: {exc}") from exc
     except DRIVER_ERRORS as exc:
+        cause = diagnose_postgres(settings) if settings and "couldn't get a connection" in str(exc) else None
+        if cause:
+            raise StorageError(describe(RuntimeError(cause), action)) from exc
         raise StorageError(describe(exc, action)) from exc
 
 
