@@ -19,7 +19,7 @@ identity index are the same before and after forgetting.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -107,7 +107,7 @@ def seal(event: ev.Event, child_ref: str, key_id: str, key: bytes) -> Sealing:
         clear[name] = pseudonym(key, "text", value) if value else value
         blank[name] = "" if value is not None else None
     if spec.actions:
-        acts = event.actions
+        acts = cast("ev.ReviewHeld", event).actions
         clear["actions"] = tuple(
             attrs.evolve(
                 a,
@@ -129,5 +129,5 @@ def blanked(clear_event: ev.Event) -> ev.Event:
         return clear_event
     blank: dict[str, Any] = {n: ("" if getattr(clear_event, n) is not None else None) for n in spec.texts}
     if spec.actions:
-        blank["actions"] = tuple(attrs.evolve(a, description="") for a in clear_event.actions)
+        blank["actions"] = tuple(attrs.evolve(a, description="") for a in cast("ev.ReviewHeld", clear_event).actions)
     return attrs.evolve(clear_event, **blank) if blank else clear_event  # type: ignore[misc]

@@ -178,7 +178,7 @@ class PostgresAdmin(SQLAdmin):
         with self.datastore.get_connection() as conn:
             conn.autocommit = True
             for table in (self.key_table, self.checkpoint_table):
-                conn.execute(f"VACUUM FULL {table}")  # type: ignore[arg-type]
+                conn.execute(f"VACUUM FULL {table}")
 
 
 def admin_for(checkpoints: AggregateRecorder) -> StoreAdmin:
