@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+import attrs
 from eventsourcing.application import Application
 from eventsourcing.persistence import (
     AggregateRecorder,
@@ -38,7 +39,6 @@ from .child_privacy import Sealing, child_of, seal
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import Event, parse
 from .fields import check_identifier
-from .forgetting import Forgetting
 from .keyring import Keyring, aes_decrypt, aes_encrypt, key_id_of
 from .ledger import Ledger, digest64, identity_key
 from .mapper import ChildForgotten, EventMapper, Recorded, canonical_body
@@ -408,7 +408,7 @@ class QualityAssurance(Application[UUID]):
     # --- erasure ---------------------------------------------------------------------------
 
     @guarded("forgetting a child")
-    def forget_child(self, child_ref: str, *, on: dt.date) -> Forgetting:
+    def forget_child(self, child_ref: str, *, on: dt.date) -> Erasure:
         """Erasure: make every stored payload about ``child_ref`` unreadable (crypto-shredding).
 
         Stores the fact that a child was forgotten on ``on`` (its anonymous token only), then
@@ -417,6 +417,10 @@ class QualityAssurance(Application[UUID]):
         files. Afterwards the child is counted only under its anonymous token; replay still
         succeeds. Raises ``UnknownReference`` if no event of this child is readable any more
         (never recorded, or already forgotten). See ``docs/security.md``.
+
+        If scrubbing the files fails (e.g. another process holds the SQLite file busy past the
+        lock timeout), the erasure still stands (the key is gone); the result says so and
+        :meth:`scrub` can be run again later.
         """
         self._check_open()
         check_identifier(_FORGET, _CHILD_REF, child_ref)
@@ -448,16 +452,30 @@ class QualityAssurance(Application[UUID]):
         assert key_id is not None
         self._destroy_keys(key_id)
         self.catch_up()
-        self._after_forgetting()
-        return forgetting
+        problem = self._after_forgetting()
+        return Erasure(token=forgetting.token, forgotten_on=on, scrubbed=problem is None, problem=problem)
 
     def _destroy_keys(self, key_id: str) -> None:
         """Destroy the child's key and replace the ledger key, in one transaction."""
         self.keyring.destroy_child(key_id, also={"ledger": self.keyring.new_ledger_row()}, delete=("ledger",))
 
-    def _after_forgetting(self) -> None:
-        """A checkpoint under the new ledger key; older checkpoints deleted; the files scrubbed."""
+    def _after_forgetting(self) -> str | None:
+        """A checkpoint under the new ledger key, older ones deleted, the files scrubbed.
+
+        Returns None, or why scrubbing failed (the erasure itself stands).
+        """
         self.checkpoint()
+        try:
+            self.scrub()
+        except StorageError as exc:
+            return str(exc)
+        return None
+
+    @guarded("scrubbing the store")
+    def scrub(self) -> None:
+        """Delete every checkpoint but the newest and wipe freed space (SQLite: secure_delete,
+        VACUUM, WAL truncated; PostgreSQL: VACUUM FULL of the key and checkpoint tables)."""
+        self._check_open()
         self.admin.delete_checkpoints(keep_version=self.ledger.position)
         self.admin.scrub()
 
@@ -562,6 +580,16 @@ class QualityAssurance(Application[UUID]):
 def _backoff(attempt: int) -> None:
     """Sleep a random while, growing with ``attempt``, so conflicting writers fall out of step."""
     time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
+
+
+@attrs.frozen
+class Erasure:
+    """What ``forget_child`` did: the child's anonymous token, and whether the files were scrubbed."""
+
+    token: str
+    forgotten_on: dt.date
+    scrubbed: bool
+    problem: str | None = None
 
 
 _FORGET: Any = type("forget_child", (), {})()  # names the operation in field errors

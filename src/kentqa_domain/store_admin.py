@@ -18,6 +18,8 @@ from typing import Any
 
 from eventsourcing.persistence import AggregateRecorder, IntegrityError
 
+from .errors import StorageError
+
 KEY_TABLE = "kentqa_keys"
 
 
@@ -160,7 +162,12 @@ class SQLiteAdmin(SQLAdmin):
             raw = conn._sqlite_conn if hasattr(conn, "_sqlite_conn") else conn.c
             raw.execute("PRAGMA secure_delete=ON")
             raw.execute("VACUUM")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                raise StorageError(
+                    "could not empty the SQLite write-ahead log: another process kept reading "
+                    "past the lock timeout; run `kentqa scrub` when the store is quiet"
+                )
         finally:
             pool.put_connection(conn)
 

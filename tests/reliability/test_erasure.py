@@ -206,3 +206,35 @@ def test_forget_child_command(tmp_path: Path) -> None:
     assert "already forgotten" in again.stderr
     for secret in secrets_of(ref, needle):
         assert files_containing(sqlite_files(db), secret) == [], secret
+
+
+HOLD_READ = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN")
+conn.execute("SELECT count(*) FROM stored_events").fetchone()
+print("reading", flush=True)
+time.sleep(60)
+"""
+
+
+def test_when_scrubbing_is_blocked_the_erasure_stands_and_scrub_finishes_later(tmp_path: Path) -> None:
+    db = tmp_path / "qa.db"
+    ref, needle, child_key = _setup(f"sqlite:///{db}", None)
+    reader = subprocess.Popen([sys.executable, "-c", HOLD_READ, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout is not None
+        assert reader.stdout.readline().strip() == "reading"
+        with kq.connect(f"sqlite:///{db}?timeout=1", policy=kq.Policy()) as qa:
+            erasure = qa.forget_child(ref, on=ON)
+            assert not erasure.scrubbed
+            assert erasure.problem is not None
+            assert "kentqa scrub" in erasure.problem
+            assert ref not in qa.ledger.casebook.children
+    finally:
+        reader.kill()
+        reader.wait()
+    done = subprocess.run([sys.executable, "-m", "kentqa_domain", "scrub", "--db", f"sqlite:///{db}"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    for secret in [*secrets_of(ref, needle), child_key]:
+        assert files_containing(sqlite_files(db), secret) == [], secret

@@ -90,12 +90,13 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
-    from .security import forget_child, keygen
+    from .security import forget_child, keygen, scrub
     from .status import status
 
     cli.add_command(status)
     cli.add_command(keygen)
     cli.add_command(forget_child)
+    cli.add_command(scrub)
 
 
 _register_groups()

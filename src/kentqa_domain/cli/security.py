@@ -41,9 +41,29 @@ def forget_child(child_ref: str, on: object, db: str | None, as_json: bool) -> N
 
     assert isinstance(on, dt.datetime)
     with open_store(db) as qa:
-        forgetting = qa.forget_child(child_ref, on=on.date())
-    result = {"forgotten_on": on.date().isoformat(), "now_counted_as": forgetting.token}
+        erasure = qa.forget_child(child_ref, on=on.date())
+    result = {
+        "forgotten_on": erasure.forgotten_on.isoformat(),
+        "now_counted_as": erasure.token,
+        "scrubbed": erasure.scrubbed,
+    }
     if as_json:
         output.print_json(result)
     else:
-        click.echo(f"forgotten: the child is now counted only as {forgetting.token}")
+        click.echo(f"forgotten: the child is now counted only as {erasure.token}")
+    if not erasure.scrubbed:
+        click.echo(
+            f"kentqa: warning: the key is destroyed, but wiping freed space failed ({erasure.problem}); "
+            "run `kentqa scrub` when the store is quiet",
+            err=True,
+        )
+
+
+@click.command()
+@db_option
+def scrub(db: str | None) -> None:
+    """Wipe freed space: old checkpoints deleted, SQLite VACUUMed with its WAL emptied,
+    PostgreSQL key and checkpoint tables rewritten (after forget-child, if it could not)."""
+    with open_store(db) as qa:
+        qa.scrub()
+    click.echo("scrubbed")
