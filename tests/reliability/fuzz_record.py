@@ -12,10 +12,12 @@ from typing import Any
 
 import atheris
 
-with atheris.instrument_imports():
+with atheris.instrument_imports(include=["kentqa_domain"]):
     import orjson
 
     import kentqa_domain as kq
+    from kentqa_domain import application, child_privacy, fields, mapper, serialization, values  # noqa: F401
+    from kentqa_domain.domain import casebook  # noqa: F401
     from kentqa_domain.errors import InvalidEvent
     from kentqa_domain.events import EVENT_TYPES
 
