@@ -16,6 +16,7 @@ child's key (crypto-shredding).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import pickle
 import random
@@ -92,6 +93,16 @@ class QualityAssurance(Application[UUID]):
         self.storage = storage
         self.policy = policy or Policy()
         self._closed = True
+        try:
+            self._open(storage)
+        except BaseException:
+            factory = getattr(self, "factory", None)
+            if factory is not None:  # release the pool now, not in a garbage collector's thread
+                with contextlib.suppress(Exception):
+                    factory.close()
+            raise
+
+    def _open(self, storage: Storage) -> None:
         with storage_errors(f"opening {storage.display}", settings=storage.settings):
             super().__init__(env=dict(storage.settings))
             self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
