@@ -23,7 +23,8 @@ import random
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import attrs
@@ -49,12 +50,20 @@ from .projections.complaints import ComplaintRow
 from .projections.complaints import register as register_complaints
 from .projections.complaints_summary import ComplaintsSummary
 from .projections.complaints_summary import summary as summarise_complaints
+from .projections.observation_compliance import ObservationCompliance
+from .projections.observation_rows import (
+    Grouping,
+    ObservationComplianceRow,
+    ObservationLearningRow,
+    ObservationSummaryRow,
+)
+from .projections.observation_summary import learning, summarise
 from .projections.voice import VoiceSummary
 from .projections.voice import summary as summarise_voice
 from .storage import Storage
 from .storage_faults import describe, guarded, storage_errors
 from .store_admin import admin_for
-from .values import FeedbackSource
+from .values import FeedbackSource, ObservationSetting
 
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
 CHECKPOINT_STREAM = uuid5(STREAM_NAMESPACE, "ledger-checkpoint")
@@ -68,6 +77,7 @@ MAX_CONFLICT_RETRIES = 40
 BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.25
 
 OnInvalid = Callable[[int, InvalidEvent], None]
+_E = TypeVar("_E", bound=Enum)
 
 
 def stream_id(stream: str) -> UUID:
@@ -500,6 +510,124 @@ class QualityAssurance(Application[UUID]):
         book = self._fresh().casebook
         return scope_for(as_worker, workers=book.workers, teams=book.teams, access=self.policy.access)
 
+    # --- queries: observations ---------------------------------------------------------
+
+    def observation_compliance(
+        self, *, as_of: dt.date, as_worker: str | None = None, team: str | None = None
+    ) -> list[ObservationComplianceRow]:
+        """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
+
+        Rows come from the ``observation_compliance`` projection (no replay); due dates and
+        statuses are computed from it, the policy and ``as_of``. Events dated after ``as_of``
+        are ignored. ``as_worker`` scopes the rows to what that worker may see (R-ACC-1);
+        ``team`` keeps one team's rows (an unknown team is an ``UnknownReference``).
+        See docs/observations.md.
+        """
+        return self._compliance("observation_compliance", as_of, as_worker, team)
+
+    def observation_summary(
+        self,
+        *,
+        as_of: dt.date,
+        by: Grouping | str = Grouping.TEAM,
+        as_worker: str | None = None,
+        team: str | None = None,
+    ) -> list[ObservationSummaryRow]:
+        """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5),
+        over the rows ``as_worker`` may see (R-ACC-1).
+        """
+        grouping = _query_choice("observation_summary", Grouping, by, "by")
+        rows = self._compliance("observation_summary", as_of, as_worker, team)
+        return summarise(rows, grouping, self._observation_view().teams)
+
+    def observation_learning(
+        self,
+        *,
+        start: dt.date,
+        end: dt.date,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+        team: str | None = None,
+        setting: ObservationSetting | str | None = None,
+    ) -> list[ObservationLearningRow]:
+        """Framework 4.5 annual learning: judgements per area, then overall, of the observations
+        dated ``start``..``end`` (inclusive; a period still running ends at ``as_of``), practice
+        and meeting unless ``setting`` says which. An observation belongs to the team its worker
+        was in on the day; R-ACC-1 scopes by it and by the observed worker.
+        """
+        query = "observation_learning"
+        start, end = _period(query, start, end, as_of)
+        practice = (
+            None
+            if setting is None
+            else _query_choice(query, ObservationSetting, setting, "setting") is ObservationSetting.PRACTICE
+        )
+        view = self._observation_view()
+        self._check_team(query, view, team)
+        scope = self._observation_scope(query, view, as_worker, end)
+        chosen = []
+        if scope is not None:
+            for _, facts in view.observations_between(start, end):
+                if practice is not None and facts.practice is not practice:
+                    continue
+                team_then = view.team_of(facts.worker_id, dt.date.fromordinal(facts.observed_on))
+                if team is not None and team_then != team:
+                    continue
+                if scope.allows(team_id=team_then, worker_id=facts.worker_id, teams=view.teams):
+                    chosen.append(facts)
+        return learning(chosen)
+
+    def _compliance(
+        self, query: str, as_of: object, as_worker: str | None, team: str | None
+    ) -> list[ObservationComplianceRow]:
+        day = _query_date(query, "as_of", as_of)
+        view = self._observation_view()
+        self._check_team(query, view, team)
+        scope = self._observation_scope(query, view, as_worker, day)
+        if scope is None:
+            return []
+        rows = [
+            row
+            for row in view.compliance_rows(day, self.policy)
+            if (team is None or row.team_id == team)
+            and scope.allows(team_id=row.team_id, worker_id=row.worker_id, teams=view.teams)
+        ]
+        rows.sort(key=lambda r: (r.team_id, r.worker_id))
+        return rows
+
+    @staticmethod
+    def _check_team(query: str, view: ObservationCompliance, team: str | None) -> None:
+        if team is not None and team not in view.teams:
+            raise UnknownReference(query, "team", "reference", f"team {team!r} was never registered")
+
+    def _observation_view(self) -> ObservationCompliance:
+        view: ObservationCompliance = self._fresh().projection(ObservationCompliance.name)
+        return view
+
+    def _observation_scope(
+        self, query: str, view: ObservationCompliance, as_worker: str | None, as_of: dt.date
+    ) -> Scope | None:
+        """R-ACC-1 for the observation queries: the principal's role, and their team (and its
+        service and area) on ``as_of``; None (nothing visible) if they had left by then.
+        """
+        if as_worker is None:
+            return Scope.everything()
+        principal = view.workers.get(as_worker)
+        if principal is None or not principal.registered:
+            raise UnknownReference(query, "as", "reference", f"worker {as_worker!r} was never registered")
+        day = as_of.toordinal()
+        if principal.left_on is not None and principal.left_on <= day:
+            return None
+        team_id = principal.team_on(day)
+        team = view.teams.get(team_id)
+        return Scope(
+            as_worker,
+            self.policy.access.get(principal.role, "own"),
+            team_id=team_id,
+            service=team.service if team else None,
+            area=team.area if team else None,
+        )
+
     @property
     def position(self) -> int:
         """The position of the last event folded into the projections."""
@@ -605,6 +733,15 @@ class Erasure:
 
 _FORGET: Any = type("forget_child", (), {})()  # names the operation in field errors
 _CHILD_REF: Any = type("Attribute", (), {"name": "child_ref"})()
+
+
+def _query_choice(query: str, enum: type[_E], value: object, field: str) -> _E:
+    """A query argument as ``enum``; anything else is an ``InvalidEvent`` naming the field."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in enum)
+        raise InvalidEvent(query, field, f"enum {enum.__name__}", f"must be one of {allowed}") from None
 
 
 def _query_date(query: str, field: str, value: object) -> dt.date:

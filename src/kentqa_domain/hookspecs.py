@@ -31,3 +31,18 @@ def kentqa_policy_overrides() -> Mapping[str, Any] | None:
     Applied in plugin registration order over the defaults; each value is validated as the
     Policy field requires. Return None to change nothing.
     """
+
+
+@hookspec
+def kentqa_register_importers(register: Callable[[str, Any], None]) -> None:
+    """Register file importers: call ``register(format_name, importer)`` for each format.
+
+    ``importer`` is a :class:`kentqa_domain.importing.Importer`: its ``name`` (the format name
+    ``kentqa import FORMAT`` takes), a title, the file extensions it reads, and
+    ``read(paths, options)``, an iterator of ``(SourceLocation, item)`` where ``item`` is an
+    event, a :class:`~kentqa_domain.importing.Problem` (something not imported, and why), a
+    :class:`~kentqa_domain.importing.Duplicate` or a :class:`~kentqa_domain.importing.FileRead`.
+    ``options`` (:class:`~kentqa_domain.importing.ImportOptions`) gives the pseudonymiser, the
+    date after which dates are refused, the opener to read files through and the plans the
+    store already holds for a child. A format registered twice is an error naming both plugins.
+    """

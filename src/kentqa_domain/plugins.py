@@ -94,6 +94,11 @@ def storage_openers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     return _registry(pm.hook.kentqa_register_storage, "storage scheme")
 
 
+def importers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
+    """Import format name -> (importer, plugin name), from ``kentqa_register_importers``."""
+    return _registry(pm.hook.kentqa_register_importers, "import format")
+
+
 def open_storage(pm: pluggy.PluginManager, url: str) -> Storage:
     """Resolve a URL through the storage plugins; errors name the scheme and what is known."""
     scheme = urlsplit(url).scheme.lower()

@@ -1,4 +1,9 @@
-"""Observations of practice and their sharing and reflective review (R-OBS-4)."""
+"""Observations of practice and their sharing and reflective review (R-OBS-4).
+
+Recording refuses an observation of a worker never registered (``UnknownReference``) or dated
+after the worker left (R-OBS-5), and a share or reflective review of an unknown observation or
+dated before it (R-OBS-4).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import attrs
 
 from .. import events as ev
 from .base import Handler, by, nothing, unknown, violation
-from .staff import check_worker_exists
+from .staff import check_worker_at_work, note_activity
 
 if TYPE_CHECKING:
     from .casebook import Casebook
@@ -23,6 +28,7 @@ class Observation:
 
 
 def _record(event: ev.ObservationRecorded, book: Casebook) -> None:
+    note_activity(event, book)
     book.observations[event.observation_id] = Observation(
         event.observation_id, event.worker_id, event.observed_on
     )
@@ -40,7 +46,7 @@ def _check_follow_up(date_field: str):  # type: ignore[no-untyped-def]
 
 
 HANDLERS: dict[type[ev.Event], Handler] = {
-    ev.ObservationRecorded: Handler(by("observation", "observation_id"), check_worker_exists, _record),
+    ev.ObservationRecorded: Handler(by("observation", "observation_id"), check_worker_at_work, _record),
     ev.ObservationShared: Handler(
         by("observation", "observation_id"), _check_follow_up("shared_on"), nothing
     ),

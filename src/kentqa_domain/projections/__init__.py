@@ -8,10 +8,11 @@ policy at ``as_of``: no projection reads the clock or the database.
 
 from .base import Projection
 from .complaints import Complaints
+from .observation_compliance import ObservationCompliance
 from .stats import EventCounts
 from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, Complaints, Voice)
+PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, Complaints, Voice, ObservationCompliance)
 
-__all__ = ["PROJECTIONS", "Complaints", "EventCounts", "Projection", "Voice"]
+__all__ = ["PROJECTIONS", "Complaints", "EventCounts", "ObservationCompliance", "Projection", "Voice"]

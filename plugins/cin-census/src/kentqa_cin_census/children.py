@@ -1,0 +1,92 @@
+"""Streaming the ``<Child>`` elements of a CIN census message, each with its line numbers.
+
+The message is parsed with defusedxml (entity declarations and external references are
+refused: the file is untrusted) through a parser target that builds one ``<Child>`` at a time
+(``Message/Children/Child``) and hands it on when it closes, so a county's census of tens of
+thousands of children is never held whole. The line of every element is kept for reports.
+Namespaces are dropped from tag names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+CHILD_PATH = ("Message", "Children", "Child")
+CHUNK = 64 * 1024
+
+
+class NotAMessage(ValueError):
+    """The root element is not ``<Message>``: not a CIN census file."""
+
+
+class _ChildCollector:
+    """A parser target keeping each complete ``<Child>`` with the lines of its elements."""
+
+    def __init__(self) -> None:
+        self.parser: DefusedXMLParser | None = None
+        self.path: list[str] = []
+        self.builder: TreeBuilder | None = None
+        self.lines: dict[Element, int] = {}
+        self.ready: list[tuple[Element, dict[Element, int]]] = []
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        name = tag.rpartition("}")[2]
+        if not self.path and name != "Message":
+            raise NotAMessage(f"the root element is <{name}>, not <Message>")
+        self.path.append(name)
+        if self.builder is None and tuple(self.path) == CHILD_PATH:
+            self.builder = TreeBuilder()
+            self.lines = {}
+        if self.builder is not None:
+            element = self.builder.start(name, {})
+            assert self.parser is not None
+            self.lines[element] = self.parser.parser.CurrentLineNumber
+
+    def end(self, tag: str) -> None:
+        at_child = tuple(self.path) == CHILD_PATH
+        name = self.path.pop()
+        if self.builder is not None:
+            self.builder.end(name)
+            if at_child:
+                self.ready.append((self.builder.close(), self.lines))
+                self.builder = None
+
+    def data(self, text: str) -> None:
+        if self.builder is not None:
+            self.builder.data(text)
+
+    def close(self) -> None:
+        return None
+
+
+def children(handle: BinaryIO) -> Iterator[tuple[Element, dict[Element, int]]]:
+    """Each ``<Child>`` element of the message and the line of each of its elements.
+
+    Raises ``ParseError`` (not well-formed, with ``.position``), :class:`NotAMessage`, or
+    defusedxml's ``DefusedXmlException`` (entities, external references).
+    """
+    collector = _ChildCollector()
+    parser = DefusedXMLParser(target=collector)
+    collector.parser = parser
+    try:
+        while chunk := handle.read(CHUNK):
+            parser.feed(chunk)
+            yield from _drain(collector)
+        parser.close()
+    except Exception:
+        yield from _drain(collector)  # the children completed before the fault still count
+        raise
+    yield from _drain(collector)
+
+
+def _drain(collector: _ChildCollector) -> Iterator[tuple[Element, dict[Element, int]]]:
+    ready, collector.ready = collector.ready, []
+    yield from ready
+
+
+__all__ = ["DefusedXmlException", "NotAMessage", "ParseError", "children"]

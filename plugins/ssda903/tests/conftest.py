@@ -1,0 +1,115 @@
+"""Fixtures for the SSDA903 importer tests: the shared sample return, CSV writing, stored events."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kentqa_domain as kq
+from kentqa_domain.application import QualityAssurance
+from kentqa_domain.events import Event
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+#: ../shared beside the repository (KENTQA_SHARED_DIR overrides it, e.g. for a git worktree).
+SHARED = Path(os.environ.get("KENTQA_SHARED_DIR") or REPO_ROOT / ".." / "shared")
+#: The synthetic return (MIT, Social Finance's 903 validator): ../shared/data/ssda903-synthetic.
+SAMPLE_903 = SHARED / "data" / "ssda903-synthetic"
+SAMPLE_TABLES = ("episodes.csv", "header.csv", "reviews.csv", "uasc.csv")
+#: A fixed "today" for imports, so results do not depend on the day the tests run.
+IMPORT_DAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def import_day() -> dt.date:
+    return IMPORT_DAY
+
+
+def _store_bytes(db: Path) -> bytes:
+    """Everything a SQLite store holds, readable: the file bytes (and its WAL), plus each
+    checkpoint blob decompressed (checkpoints are zlib-compressed pickles of the ledger)."""
+    files = [db, Path(f"{db}-wal")]
+    data = b"".join(f.read_bytes() for f in files if f.exists())
+    with sqlite3.connect(db) as connection:
+        for (state,) in connection.execute("SELECT state FROM stored_checkpoints"):
+            data += zlib.decompress(state)
+    return data
+
+
+@pytest.fixture
+def store_bytes() -> Callable[[Path], bytes]:
+    """``store_bytes(db_path)``: the SQLite store's bytes with checkpoints decompressed."""
+    return _store_bytes
+
+
+@pytest.fixture(scope="session")
+def sample_903() -> list[Path]:
+    """The four tables of the shared synthetic SSDA903 return, failing clearly if absent."""
+    missing = [name for name in SAMPLE_TABLES if not (SAMPLE_903 / name).is_file()]
+    if missing:
+        pytest.fail(
+            f"the shared SSDA903 sample is missing: {', '.join(missing)} under {SAMPLE_903.resolve()} "
+            "(expected ../shared/data/ssda903-synthetic beside the repository)"
+        )
+    return [SAMPLE_903 / name for name in SAMPLE_TABLES]
+
+
+def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[str]], *, bom: bool = False) -> bytes:
+    """A CSV file as the DfE tools write it (comma separated, CRLF), with or without a BOM."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "").encode("utf-8") + out.getvalue().encode("utf-8")
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    def write(name: str, header: Sequence[str], rows: Sequence[Sequence[str]], *, bom: bool = False) -> Path:
+        path = tmp_path / name
+        path.write_bytes(_csv_bytes(header, rows, bom=bom))
+        return path
+
+    return write
+
+
+def _stored_events(qa: QualityAssurance) -> list[Event]:
+    """Every event in the store, read back from the notification log (not from our own lists)."""
+    out: list[Event] = []
+    start = 1
+    while True:
+        page = qa.recorder.select_notifications(start=start, limit=1000)
+        if not page:
+            return out
+        out.extend(qa.event_mapper.decode(n)[0].event for n in page)
+        start = page[-1].id + 1
+
+
+@pytest.fixture
+def memory_qa() -> Iterator[QualityAssurance]:
+    with kq.connect("memory://", policy=kq.Policy()) as app:
+        yield app
+
+
+def _as_json(events: Sequence[Event]) -> list[dict[str, Any]]:
+    return sorted((kq.events.to_json(e) for e in events), key=repr)
+
+
+@pytest.fixture
+def stored() -> Callable[[QualityAssurance], list[dict[str, Any]]]:
+    """``stored(qa)``: every event in the store as JSON objects, sorted (read back from the log)."""
+    return lambda qa: _as_json(_stored_events(qa))
+
+
+@pytest.fixture
+def to_json() -> Callable[[Sequence[Event]], list[dict[str, Any]]]:
+    """``to_json(events)``: events as sorted JSON objects, to compare with ``stored(qa)``."""
+    return _as_json

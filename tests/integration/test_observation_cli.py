@@ -1,0 +1,87 @@
+"""``kentqa status observations`` as a user runs it: a subprocess on a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tests.integration.test_observation_backends import doc_blocks, doc_rows
+
+
+def kentqa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kentqa_domain", *args],
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "KENTQA_DB"},
+    )
+
+
+def as_json(result: subprocess.CompletedProcess[str]) -> Any:
+    assert result.returncode == 0, result.stderr
+    return orjson.loads(result.stdout)
+
+
+def test_status_observations_cli_on_a_sqlite_file(tmp_path: Path) -> None:
+    """R-OBS-1..5 and R-ACC-1 through the command line: the docs' worked example."""
+    (block,) = doc_blocks("jsonl")
+    events = tmp_path / "events.jsonl"
+    events.write_text(block, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'qa.db'}"
+    recorded = kentqa("record", str(events), "--db", db, "--json", cwd=tmp_path)
+    assert as_json(recorded)["accepted"] == 17
+    assert (tmp_path / "qa.db").stat().st_size > 0
+
+    base = ["status", "observations", "--db", db, "--as-of", "2026-12-01", "--json"]
+    assert as_json(kentqa(*base, cwd=tmp_path)) == doc_rows()
+    assert [r["worker_id"] for r in as_json(kentqa(*base, "--as", "W-CAL", cwd=tmp_path))] == ["W-CAL"]
+    assert len(as_json(kentqa(*base, "--team", "T-EAST-1", cwd=tmp_path))) == 3
+    (summary,) = as_json(kentqa(*base, "--by", "service", cwd=tmp_path))
+    assert summary["key"] == "Children's Social Work"
+    assert (summary["workers"], summary["compliant"], summary["due_soon"], summary["overdue"]) == (3, 1, 1, 1)
+
+    table = kentqa("status", "observations", "--db", db, "--as-of", "2026-12-01", cwd=tmp_path)
+    assert table.returncode == 0 and "W-CAL" in table.stdout and "overdue" in table.stdout
+
+    learning = as_json(
+        kentqa(
+            "status",
+            "observation-learning",
+            "--db",
+            db,
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-12-31",
+            "--setting",
+            "practice",
+            "--json",
+            cwd=tmp_path,
+        )
+    )
+    overall = next(r for r in learning if r["area"] == "overall")
+    # Practice only: O-1, O-2, O-3 good; O-5 requires improvement (O-4 was a meeting).
+    assert (overall["good"], overall["requires_improvement"], overall["outstanding"]) == (3, 1, 0)
+
+
+def test_status_observations_cli_refuses_unknown_names(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'qa.db'}"
+    result = kentqa(
+        "status", "observations", "--db", db, "--as-of", "2026-12-01", "--team", "T-NOPE", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert "team" in result.stderr and "T-NOPE" in result.stderr
+    result = kentqa(
+        "status", "observations", "--db", db, "--as-of", "2026-12-01", "--as", "NOBODY", cwd=tmp_path
+    )
+    assert result.returncode == 1 and "NOBODY" in result.stderr
+    result = kentqa("status", "observations", "--db", db, "--as-of", "01/12/2026", cwd=tmp_path)
+    assert result.returncode == 2  # a usage error
