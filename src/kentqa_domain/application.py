@@ -485,8 +485,8 @@ class QualityAssurance(Application[UUID]):
 
         Returns None, or why scrubbing failed (the erasure itself stands).
         """
-        self.checkpoint()
         try:
+            self.checkpoint()  # if this fails, older checkpoints are unreadable anyway (new ledger key)
             self.scrub()
         except StorageError as exc:
             return str(exc)
