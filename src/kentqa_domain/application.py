@@ -73,6 +73,8 @@ CATCH_UP_PAGE = 2_000
 CHECKPOINT_EVERY = 20_000
 #: Optimistic-concurrency conflicts retried before giving up with ConflictingEvent.
 MAX_CONFLICT_RETRIES = 40
+#: Opening attempts when processes create the schema at the same moment (PostgreSQL).
+OPEN_RETRIES = 5
 #: Back-off between retries: random up to min(cap, base * 2**attempt) seconds.
 BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.25
 
@@ -103,14 +105,19 @@ class QualityAssurance(Application[UUID]):
         self.storage = storage
         self.policy = policy or Policy()
         self._closed = True
-        try:
-            self._open(storage)
-        except BaseException:
-            factory = getattr(self, "factory", None)
-            if factory is not None:  # release the pool now, not in a garbage collector's thread
-                with contextlib.suppress(Exception):
-                    factory.close()
-            raise
+        for attempt in range(OPEN_RETRIES):
+            try:
+                self._open(storage)
+            except BaseException as exc:
+                factory = getattr(self, "factory", None)
+                if factory is not None:  # release the pool now, not in a garbage collector's thread
+                    with contextlib.suppress(Exception):
+                        factory.close()
+                if attempt + 1 < OPEN_RETRIES and _racing_schema_creation(exc):
+                    _backoff(attempt + 3)
+                    continue
+                raise
+            return
 
     def _open(self, storage: Storage) -> None:
         with storage_errors(f"opening {storage.display}", settings=storage.settings):
@@ -729,6 +736,14 @@ class QualityAssurance(Application[UUID]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _racing_schema_creation(exc: BaseException) -> bool:
+    """PostgreSQL: two processes creating the same table, type or function at once."""
+    text = " ".join(str(e) for e in (exc, exc.__cause__, getattr(exc.__cause__, "__cause__", None)) if e)
+    return "tuple concurrently updated" in text or (
+        "duplicate key value" in text and ("pg_type" in text or "pg_proc" in text or "pg_class" in text)
+    )
 
 
 def _backoff(attempt: int) -> None:

@@ -84,3 +84,25 @@ def test_postgres_writers_on_the_same_streams_lose_nothing(make_postgres_db: Cal
     url = make_postgres_db()
     seed(url)
     check_store(url, run_writers(url, batch))
+
+
+def _open_at_once(url: str, n: int) -> None:
+    start_at = time.time() + 3.0
+    procs = [spawn("tests.reliability.opener", url, str(i), str(start_at)) for i in range(n)]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        assert out.strip() == "ok"
+    with kq.connect(url, policy=kq.Policy()) as qa:
+        assert qa.stats()["TeamRegistered"] == n
+
+
+def test_sqlite_many_processes_creating_a_fresh_store_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _open_at_once(f"sqlite:///{tmp_path / 'fresh.db'}", 8)
+
+
+def test_postgres_many_processes_creating_a_fresh_store_at_once(make_postgres_db: Callable[[], str]) -> None:
+    """eventsourcing creates its tables and functions on every start: concurrent starts race
+    ("tuple concurrently updated"); opening retries such races."""
+    for _ in range(3):
+        _open_at_once(make_postgres_db(), 8)
