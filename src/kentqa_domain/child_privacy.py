@@ -25,32 +25,8 @@ import attrs
 
 from . import events as ev
 from .domain import Casebook
+from .forgetting import PRIVATE, Private
 from .keyring import pseudonym, token_for
-
-
-@attrs.frozen
-class Private:
-    """The child-identifying fields of one event type."""
-
-    refs: tuple[str, ...] = ()  # hold the child's reference
-    ids: tuple[str, ...] = ()  # identifiers pseudonymised (their kind is the field name)
-    texts: tuple[str, ...] = ()  # free text
-    actions: bool = False  # ``actions`` items: action_id pseudonymised, description is text
-
-
-PRIVATE: dict[type[ev.Event], Private] = {
-    ev.ChildBecameLookedAfter: Private(refs=("child_ref",)),
-    ev.ChildCeasedLookedAfter: Private(refs=("child_ref",)),
-    ev.StrategyDiscussionHeld: Private(refs=("child_ref",)),
-    ev.ChildProtectionPlanEnded: Private(refs=("child_ref",)),
-    ev.ReviewHeld: Private(refs=("child_ref",), ids=("review_id",), actions=True),
-    ev.MidwayReviewCompleted: Private(refs=("child_ref",)),
-    ev.PlanActionCompleted: Private(refs=("child_ref",), ids=("action_id",)),
-    ev.ReviewQualityAssured: Private(ids=("review_id",)),
-    ev.EscalationRaised: Private(refs=("child_ref",), texts=("details",)),
-    ev.EscalationResponded: Private(texts=("response",)),
-    ev.EscalationResolved: Private(texts=("outcome",)),
-}
 
 
 def child_of(event: ev.Event, book: Casebook) -> str | None:
@@ -120,6 +96,9 @@ def seal(event: ev.Event, child_ref: str, key_id: str, key: bytes) -> Sealing:
     clear_event = attrs.evolve(event, **clear)  # type: ignore[misc]
     anonymous = attrs.evolve(clear_event, **blank) if blank else clear_event  # type: ignore[misc]
     return Sealing(child_ref, key_id, clear_event, anonymous, aliases)
+
+
+__all__ = ["PRIVATE", "Private", "Sealing", "blanked", "child_of", "seal"]
 
 
 def blanked(clear_event: ev.Event) -> ev.Event:

@@ -18,10 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
+from kentqa_domain.child_privacy import blanked, seal
 from kentqa_domain.errors import InvalidEvent, UnknownReference
+from kentqa_domain.forgetting import PRIVATE, Forgetting
 from kentqa_domain.projections import PROJECTIONS, Projection
 from tests.reliability.children import ORGANISATION, children
 from tests.reliability.state import ledger_state, plain, replayed
+from tests.strategies import event_of
 
 ON = dt.date(2026, 6, 1)
 
@@ -119,3 +122,17 @@ def test_forgetting_keeps_other_children_readable() -> None:
         qa.forget_child("C2", on=ON)
         assert sorted(r for r in qa.ledger.casebook.children if not r.startswith("anon-")) == ["C0", "C1", "C3", "C4"]
         assert sorted(r for r in replayed(qa).casebook.children if not r.startswith("anon-")) == ["C0", "C1", "C3", "C4"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    event=st.sampled_from(sorted(PRIVATE, key=lambda c: c.__name__)).flatmap(event_of),
+    key=st.binary(min_size=32, max_size=32),
+)
+def test_forgetting_anonymous_is_what_a_sealed_event_reads_as_without_its_key(event, key) -> None:  # type: ignore[no-untyped-def]
+    """The domain's ``Forgetting.anonymous`` (for projections) and the storage split agree."""
+    ref = getattr(event, "child_ref", None) or "C-FOLLOW-UP"
+    sealing = seal(event, ref, "0123456789abcdef0123", key)
+    forgetting = Forgetting(ref, sealing.token, sealing.aliases)
+    assert forgetting.anonymous(event) == sealing.anonymous
+    assert blanked(sealing.clear) == sealing.anonymous
