@@ -98,7 +98,20 @@ def seal(event: ev.Event, child_ref: str, key_id: str, key: bytes) -> Sealing:
     return Sealing(child_ref, key_id, clear_event, anonymous, aliases)
 
 
-__all__ = ["PRIVATE", "Private", "Sealing", "blanked", "child_of", "seal"]
+def reopened(original: ev.Event, clear: ev.Event, child_ref: str, key_id: str) -> Sealing:
+    """The :class:`Sealing` of a stored event read with its key, from its two parts (no HMAC needed)."""
+    spec = PRIVATE[type(original)]
+    aliases: dict[str, dict[str, str]] = {}
+    for name in spec.ids:
+        aliases.setdefault(name, {})[getattr(original, name)] = getattr(clear, name)
+    if spec.actions:
+        pairs = zip(cast("ev.ReviewHeld", original).actions, cast("ev.ReviewHeld", clear).actions, strict=True)
+        for mine, stored in pairs:
+            aliases.setdefault("action_id", {})[mine.action_id] = stored.action_id
+    return Sealing(child_ref, key_id, clear, blanked(clear), aliases)
+
+
+__all__ = ["PRIVATE", "Private", "Sealing", "blanked", "child_of", "reopened", "seal"]
 
 
 def blanked(clear_event: ev.Event) -> ev.Event:

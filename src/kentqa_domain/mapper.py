@@ -22,7 +22,7 @@ import attrs
 import orjson
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 
-from .child_privacy import Sealing, blanked, seal
+from .child_privacy import Sealing, blanked, reopened
 from .events import EVENT_TYPES, Event
 from .keyring import aes_decrypt, aes_encrypt
 from .serialization import converter, structure_event
@@ -153,4 +153,4 @@ class EventMapper(Mapper[UUID]):
             return blanked(clear), None
         secret = orjson.loads(aes_decrypt(key, base64.b64decode(part["s"])))
         original = structure_event({"type": type(clear).__name__, **secret["b"]})
-        return original, seal(original, secret["r"], key_id, key)
+        return original, reopened(original, clear, secret["r"], key_id)

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
-from kentqa_domain.child_privacy import blanked, seal
+from kentqa_domain.child_privacy import blanked, reopened, seal
 from kentqa_domain.errors import InvalidEvent, UnknownReference
 from kentqa_domain.forgetting import PRIVATE, Forgetting
 from kentqa_domain.projections import PROJECTIONS, Projection
@@ -136,3 +136,14 @@ def test_forgetting_anonymous_is_what_a_sealed_event_reads_as_without_its_key(ev
     forgetting = Forgetting(ref, sealing.token, sealing.aliases)
     assert forgetting.anonymous(event) == sealing.anonymous
     assert blanked(sealing.clear) == sealing.anonymous
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    event=st.sampled_from(sorted(PRIVATE, key=lambda c: c.__name__)).flatmap(event_of),
+    key=st.binary(min_size=32, max_size=32),
+)
+def test_a_sealing_reopened_from_its_stored_parts_equals_the_one_made_when_recording(event, key) -> None:  # type: ignore[no-untyped-def]
+    ref = getattr(event, "child_ref", None) or "C-FOLLOW-UP"
+    made = seal(event, ref, "0123456789abcdef0123", key)
+    assert reopened(event, made.clear, ref, made.key_id) == made
