@@ -75,7 +75,9 @@ def connect(
     storage = open_storage(pm, target)
     key = cipher_key if cipher_key is not None else os.environ.get("KENTQA_CIPHER_KEY")
     storage = cipher_settings(storage, key)
-    return QualityAssurance(storage, policy if policy is not None else resolve_policy(pm))
+    app = QualityAssurance(storage, policy if policy is not None else resolve_policy(pm))
+    app.plugin_manager = pm
+    return app
 
 
 if False:  # pragma: no cover - for type checkers only

@@ -24,7 +24,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import attrs
@@ -37,19 +37,32 @@ from eventsourcing.persistence import (
 )
 
 from .access import Scope, scope_for
+from .calendar import cycle_bounds as _cycle_bounds
+from .calendar import parse_cycle_id
 from .child_privacy import Sealing, child_of, seal
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
-from .events import Event, parse
+from .events import AuditCompleted, Event, parse
 from .fields import check_identifier
 from .keyring import Keyring, aes_decrypt, aes_encrypt, key_id_of
 from .ledger import Ledger, digest64, identity_key
 from .mapper import ChildForgotten, EventMapper, Recorded, canonical_body
 from .policy import Policy
-from .projections import PROJECTIONS
+from .projections import PROJECTIONS, ActivityByDay, AuditLedger
+from .projections.audit_actions import action_rows, thematic_rows
+from .projections.audit_grades import shares_by_cycle, summarise_cycle
+from .projections.audit_rows import (
+    AuditActionRow,
+    AuditCycle,
+    CycleShare,
+    ThematicAuditRow,
+    TriadRecommendation,
+)
 from .projections.complaints import ComplaintRow
 from .projections.complaints import register as register_complaints
 from .projections.complaints_summary import ComplaintsSummary
 from .projections.complaints_summary import summary as summarise_complaints
+from .projections.drift import DriftRow, drift_rows
+from .projections.escalations import EscalationRow, escalation_row
 from .projections.observation_compliance import ObservationCompliance
 from .projections.observation_rows import (
     Grouping,
@@ -58,12 +71,21 @@ from .projections.observation_rows import (
     ObservationSummaryRow,
 )
 from .projections.observation_summary import learning, summarise
+from .projections.plan_teams import PlanTeams
+from .projections.review_qa import ReviewQARow, review_facts
+from .projections.review_qa import summarise as summarise_review_qa
+from .projections.triad import recommend
 from .projections.voice import VoiceSummary
 from .projections.voice import summary as summarise_voice
 from .storage import Storage
 from .storage_faults import describe, guarded, storage_errors
 from .store_admin import admin_for
 from .values import FeedbackSource, ObservationSetting
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from .reports.learning import LearningReport
 
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
 CHECKPOINT_STREAM = uuid5(STREAM_NAMESPACE, "ledger-checkpoint")
@@ -105,6 +127,8 @@ class QualityAssurance(Application[UUID]):
         self.storage = storage
         self.policy = policy or Policy()
         self._closed = True
+        #: The plugin manager ``kq.connect`` built (report renderers are looked up in it).
+        self.plugin_manager: pluggy.PluginManager | None = None
         for attempt in range(OPEN_RETRIES):
             try:
                 self._open(storage)
@@ -532,6 +556,84 @@ class QualityAssurance(Application[UUID]):
         book = self._fresh().casebook
         return scope_for(as_worker, workers=book.workers, teams=book.teams, access=self.policy.access)
 
+    # --- queries: children's plans and escalations (R-LAC-1..7, R-CP-1..7, R-ESC-1..5) ---------
+
+    def drift_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[DriftRow]:
+        """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5).
+
+        Rows ``child_ref, plan, kind, due_on, working_days_overdue, escalation_id`` (and the
+        team, worker, review and action they concern), oldest due date first. R-ACC-1: a row
+        is visible to its team and to the team of the plan's chair or IRO.
+        """
+        ledger = self._fresh()
+        rows = drift_rows(
+            ledger.projection("child_plans"), ledger.projection("escalations"), self.policy, as_of
+        )
+        scope = self.scope(as_worker)
+        plans = ledger.projection("child_plans")
+        return [
+            r
+            for r in rows
+            if _visible(
+                scope,
+                ledger,
+                (r.team_id, r.worker_id),
+                (plans.workers.team_on(r.chair_id, as_of), r.chair_id),
+            )
+        ]
+
+    def escalations(self, *, as_of: dt.date, as_worker: str | None = None) -> list[EscalationRow]:
+        """Every escalation raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5).
+
+        Rows ``escalation_id, stage, state, raised_on, response_due_on, response_overdue,
+        working_days_open, breached`` (and more), by raising date. R-ACC-1: a row is visible
+        to the team it names and to the team of the worker who raised it.
+        """
+        ledger = self._fresh()
+        esc = ledger.projection("escalations")
+        workers = ledger.projection("child_plans").workers
+        scope = self.scope(as_worker)
+        return [
+            escalation_row(view, self.policy, as_of)
+            for view in esc.views(as_of)
+            if _visible(
+                scope,
+                ledger,
+                (view.raised.team_id, view.raised.raised_by),
+                (workers.team_on(view.raised.raised_by, as_of), view.raised.raised_by),
+            )
+        ]
+
+    def review_qa_summary(
+        self,
+        *,
+        as_of: dt.date,
+        by: str = "team",
+        since: dt.date | None = None,
+        as_worker: str | None = None,
+    ) -> list[ReviewQARow]:
+        """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair.
+
+        ``by`` is ``"team"`` or ``"chair"``; one row per group and plan kind (R-LAC-5, R-CP-5;
+        framework 4.3). Shares count the QAs recorded on or before ``as_of``. R-ACC-1: a
+        review counts if its team or its chair's team is visible.
+        """
+        ledger = self._fresh()
+        plans = ledger.projection("child_plans")
+        teams = PlanTeams(plans, ledger.projection("escalations").named_teams(), as_of)
+        scope = self.scope(as_worker)
+        facts = [
+            f
+            for f in review_facts(plans, teams, since=since)
+            if _visible(
+                scope,
+                ledger,
+                (f.team_id, f.chair_id),
+                (plans.workers.team_on(f.chair_id, f.review.held_on), f.chair_id),
+            )
+        ]
+        return summarise_review_qa(facts, by, self.policy)
+
     # --- queries: observations ---------------------------------------------------------
 
     def observation_compliance(
@@ -655,6 +757,140 @@ class QualityAssurance(Application[UUID]):
         """The position of the last event folded into the projections."""
         return self.ledger.position
 
+    # --- queries: audit cycle (R-AUD-1..6) -------------------------------------------------
+
+    def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
+        """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
+        (``InvalidEvent`` naming ``cycle_id`` and the rule)."""
+        if not isinstance(cycle_id, str) or parse_cycle_id(cycle_id) is None:
+            raise InvalidEvent("query", "cycle_id", "R-AUD-1", f"{cycle_id!r} is not a cycle id like 2026-T2")
+        return _cycle_bounds(cycle_id, self.policy.year_start_month)
+
+    def _scoped_audits(
+        self, audits: Iterable[AuditCompleted], as_worker: str | None, ledger: Ledger
+    ) -> list[AuditCompleted]:
+        """R-ACC-1: the audits ``as_worker`` may see (by the audited team and worker)."""
+        scope = self.scope(as_worker)
+        teams = ledger.casebook.teams
+        return [a for a in audits if scope.allows(team_id=a.team_id, worker_id=a.worker_id, teams=teams)]
+
+    def audits(
+        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[AuditCompleted]:
+        """R-AUD-1: the audits of a cycle completed on or before ``as_of``, by date then id."""
+        ledger = self._fresh()
+        self.cycle_bounds(cycle_id)
+        book: AuditLedger = ledger.projection(AuditLedger.name)
+        found = book.audits_in(cycle_id, year_start_month=self.policy.year_start_month, as_of=as_of)
+        return self._scoped_audits(found, as_worker, ledger)
+
+    def audit_cycle(
+        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    ) -> AuditCycle:
+        """R-AUD-1..3: a cycle's phase at ``as_of``, its audits by kind and by phase, and the
+        grade distribution and share good or better, overall and by team, service and area.
+
+        Counts cover the cycle's audits completed on or before ``as_of`` (decision 0300).
+        """
+        starts_on, ends_on = self.cycle_bounds(cycle_id)
+        audits = self.audits(cycle_id, as_of=as_of, as_worker=as_worker)
+        teams = self.ledger.casebook.teams
+        return summarise_cycle(cycle_id, starts_on, ends_on, audits, teams, as_of=as_of)
+
+    def good_or_better_trend(
+        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[CycleShare]:
+        """R-AUD-3 over time: the share good or better of every cycle up to ``cycle_id`` that
+        has graded audits (completed on or before ``as_of``), oldest first."""
+        ledger = self._fresh()
+        self.cycle_bounds(cycle_id)
+        book: AuditLedger = ledger.projection(AuditLedger.name)
+        ysm = self.policy.year_start_month
+        audits = self._scoped_audits(book.audits_until(as_of), as_worker, ledger)
+        order = parse_cycle_id(cycle_id)
+        return [
+            share
+            for share in shares_by_cycle(audits, lambda a: book.cycle_of(a, ysm))
+            if (parse_cycle_id(share.cycle_id) or (0, 0)) <= (order or (0, 0))
+        ]
+
+    def triad_recommendations(self, cycle_id: str, *, as_of: dt.date) -> list[TriadRecommendation]:
+        """R-AUD-4: auditor pairs whose practitioner and peer grades of the same cases differ,
+        ranked by mean gap, then cases, then ids, each with a current qa_unit worker in turn.
+
+        Organisation-wide (moderation is the QA unit's view), so it takes no ``as_worker``.
+        """
+        ledger = self._fresh()
+        self.cycle_bounds(cycle_id)
+        book: AuditLedger = ledger.projection(AuditLedger.name)
+        audits = book.audits_in(cycle_id, year_start_month=self.policy.year_start_month, as_of=as_of)
+        return recommend(audits, book.current_qa_unit(as_of))
+
+    def audit_actions(
+        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[AuditActionRow]:
+        """R-AUD-5: the actions of the audits completed by ``as_of`` (of one cycle, or all when
+        ``cycle_id`` is None): ``open``, ``overdue`` (not completed by the due date) or
+        ``completed``; ordered by due date. Scoped by the audit's team and the action's owner."""
+        ledger = self._fresh()
+        book: AuditLedger = ledger.projection(AuditLedger.name)
+        ysm = self.policy.year_start_month
+        if cycle_id is None:
+            audits: Iterable[AuditCompleted] = book.audits_until(as_of)
+        else:
+            self.cycle_bounds(cycle_id)
+            audits = book.audits_in(cycle_id, year_start_month=ysm, as_of=as_of)
+        rows = action_rows(
+            audits, book.action_completions, lambda a: book.cycle_of(a, ysm), self.policy.calendar, as_of=as_of
+        )
+        scope = self.scope(as_worker)
+        teams = ledger.casebook.teams
+        return [r for r in rows if scope.allows(team_id=r.team_id, worker_id=r.owner_id, teams=teams)]
+
+    def thematic_audits(self, cycle_id: str | None = None, *, as_of: dt.date) -> list[ThematicAuditRow]:
+        """R-AUD-6: thematic audits agreed (with a hypothesis and a due date) by ``as_of`` and
+        their progress. With ``cycle_id``: those agreed by the cycle's end that were not
+        already completed before it began. Organisation-wide, ordered by due date."""
+        ledger = self._fresh()
+        book: AuditLedger = ledger.projection(AuditLedger.name)
+        rows = thematic_rows(book.themes.values(), book.audits_until(as_of), as_of=as_of)
+        if cycle_id is None:
+            return rows
+        starts_on, ends_on = self.cycle_bounds(cycle_id)
+        return [
+            r
+            for r in rows
+            if r.agreed_on <= ends_on and (r.first_completed_on is None or r.first_completed_on >= starts_on)
+        ]
+
+    def activity(self, start: dt.date, end: dt.date) -> dict[str, int]:
+        """Events whose business date falls in [start, end], by type (for "how do we know it")."""
+        counts: dict[str, int] = self._fresh().projection(ActivityByDay.name).events_between(start, end)
+        return counts
+
+    def themes_raised(self, start: dt.date, end: dt.date) -> dict[tuple[str, str], int]:
+        """(source, theme) -> complaints, compliments and feedback raising it in [start, end]."""
+        counts: dict[tuple[str, str], int] = self._fresh().projection(ActivityByDay.name).themes_between(start, end)
+        return counts
+
+    def learning_report(
+        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    ) -> LearningReport:
+        """R-AUD-6: the triannual Learning and Improvement report for a cycle, answering what
+        do we know, how do we know it and what are our plans; ``to_json()``, ``to_markdown()``,
+        ``to_html()`` or ``render(format)`` with any registered renderer."""
+        from .reports.learning import build_learning_report
+
+        self.cycle_bounds(cycle_id)
+        return build_learning_report(self, cycle_id, as_of=as_of, as_worker=as_worker)
+
+    def renderers(self) -> dict[str, Any]:
+        """Report format -> renderer, from the built-ins and every ``kentqa_register_renderers`` plugin."""
+        from .plugins import make_plugin_manager, report_renderers
+
+        pm = self.plugin_manager or make_plugin_manager()
+        return {name: renderer for name, (renderer, _plugin) in report_renderers(pm).items()}
+
     # --- queries: complaints and the voice of children and families (R-CMP-1..6) --------
 
     def _team_filter(self, as_worker: str | None) -> Callable[[str | None], bool]:
@@ -731,6 +967,16 @@ class QualityAssurance(Application[UUID]):
             with storage_errors("closing the store"):
                 super().close()
 
+    def __del__(self) -> None:
+        """A connection dropped without ``close()`` releases its pool quietly (no checkpoint:
+        the interpreter may be shutting down); the next connection catches up from the log."""
+        if not getattr(self, "_closed", True):
+            self._closed = True
+            try:
+                super().close()
+            except Exception:  # noqa: BLE001, S110 - nothing useful can be done at shutdown
+                pass
+
     def __enter__(self) -> QualityAssurance:
         return self
 
@@ -763,6 +1009,12 @@ class Erasure:
 
 _FORGET: Any = type("forget_child", (), {})()  # names the operation in field errors
 _CHILD_REF: Any = type("Attribute", (), {"name": "child_ref"})()
+
+
+def _visible(scope: Scope, ledger: Ledger, *parties: tuple[str | None, str | None]) -> bool:
+    """R-ACC-1: a row concerning several (team, worker) parties is visible if any of them is."""
+    teams = ledger.casebook.teams
+    return any(scope.allows(team_id=team, worker_id=worker, teams=teams) for team, worker in parties)
 
 
 def _query_choice(query: str, enum: type[_E], value: object, field: str) -> _E:

@@ -55,26 +55,25 @@ class WorkingCalendar:
         return current
 
     def working_days_after(self, start: dt.date, end: dt.date) -> int:
-        """Working days in (start, end]: after ``start`` up to and including ``end``; 0 if end <= start."""
+        """Working days in (start, end]: after ``start`` up to and including ``end``; 0 if end <= start.
+
+        Weekdays are counted by arithmetic, then the weekday holidays and closures in the range
+        are taken off, so the cost depends on the years spanned, not the days.
+        """
         if end <= start:
             return 0
-        count = 0
-        current = start + _ONE_DAY
-        # Whole weeks first: each has exactly five weekdays, minus the holidays among them.
-        while current + dt.timedelta(days=7) <= end + _ONE_DAY:
-            week_end = current + dt.timedelta(days=7)
-            count += 5 - sum(
-                1
-                for offset in range(7)
-                if (d := current + dt.timedelta(days=offset)).weekday() < 5
-                and (d in bank_holidays(d.year) or d in self.closures)
-            )
-            current = week_end
-        while current <= end:
-            if self.is_working_day(current):
-                count += 1
-            current += _ONE_DAY
-        return count
+        weekdays = _weekdays_through(end) - _weekdays_through(start)
+        closed: set[dt.date] = set()
+        for year in range(start.year, end.year + 1):
+            closed.update(bank_holidays(year))
+        closed.update(self.closures)
+        return weekdays - sum(1 for d in closed if start < d <= end and d.weekday() < 5)
+
+
+def _weekdays_through(day: dt.date) -> int:
+    """Monday-to-Friday days from 1 Jan 0001 (a Monday) up to and including ``day``."""
+    ordinal = day.toordinal()
+    return (ordinal // 7) * 5 + min(ordinal % 7, 5)
 
 
 # --- The tri-annual audit cycle (R-AUD-1) -------------------------------------------------

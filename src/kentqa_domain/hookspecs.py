@@ -46,3 +46,15 @@ def kentqa_register_importers(register: Callable[[str, Any], None]) -> None:
     date after which dates are refused, the opener to read files through and the plans the
     store already holds for a child. A format registered twice is an error naming both plugins.
     """
+
+
+@hookspec
+def kentqa_register_renderers(register: Callable[[str, Any], None]) -> None:
+    """Register report formats: call ``register(format_name, renderer)`` for each.
+
+    ``renderer(report) -> str | bytes`` turns a report (e.g. the Learning and Improvement
+    report, :class:`kentqa_domain.reports.learning.LearningReport`, R-AUD-6) into a document;
+    ``report.to_dict()`` gives its JSON-ready content. Built in: ``json``, ``md``, ``html``.
+    ``kentqa report learning --format NAME`` and ``report.render(NAME)`` use it. A format
+    registered twice is an error naming both plugins.
+    """

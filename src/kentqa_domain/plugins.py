@@ -18,9 +18,13 @@ from . import hookspecs
 from .builtin import storage as builtin_storage
 from .errors import PluginError, StorageError
 from .policy import Policy
+from .reports import renderers as builtin_renderers
 from .storage import Storage
 
-BUILTINS: tuple[tuple[str, object], ...] = (("kentqa.builtin.storage", builtin_storage),)
+BUILTINS: tuple[tuple[str, object], ...] = (
+    ("kentqa.builtin.storage", builtin_storage),
+    ("kentqa.builtin.renderers", builtin_renderers),
+)
 
 
 @attrs.frozen
@@ -97,6 +101,11 @@ def storage_openers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
 def importers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     """Import format name -> (importer, plugin name), from ``kentqa_register_importers``."""
     return _registry(pm.hook.kentqa_register_importers, "import format")
+
+
+def report_renderers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
+    """Report format -> (renderer, plugin name), from ``kentqa_register_renderers``."""
+    return _registry(pm.hook.kentqa_register_renderers, "report format")
 
 
 def open_storage(pm: pluggy.PluginManager, url: str) -> Storage:

@@ -72,10 +72,11 @@ def test_forgetting_in_memory_equals_replaying_without_the_key(histories, data) 
         slow = ledger_state(replayed(qa))
         assert fast == slow
         blob = repr(plain(qa.ledger)).encode() + pickle.dumps(qa.ledger)
+        kept_texts = {t for i, h in enumerate(histories) if i not in forgotten for t in _texts(h)}
         for child in forgotten:
             assert str(histories[child][0]["child_ref"]).encode() not in blob
-            for text in _texts(histories[child]):
-                assert text.encode() not in blob or text in ("do", "worry", "reply", "fixed")
+            for text in set(_texts(histories[child])) - kept_texts:  # a kept child may say the same
+                assert text.encode() not in blob
 
 
 def test_forgetting_an_unknown_or_forgotten_child_is_refused() -> None:

@@ -90,15 +90,19 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .cycle import cycle
     from .importing import import_command
     from .observations import observation_learning, observations
+    from .report import report
     from .security import forget_child, keygen, scrub
     from .status import status
 
     status.add_command(observations)
     status.add_command(observation_learning)
+    status.add_command(cycle)
     cli.add_command(status)
     cli.add_command(import_command)
+    cli.add_command(report)
     cli.add_command(keygen)
     cli.add_command(forget_child)
     cli.add_command(scrub)

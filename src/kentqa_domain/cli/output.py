@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from enum import Enum
@@ -37,9 +38,17 @@ def print_json(value: Any) -> None:
     sys.stdout.write(orjson.dumps(_plain(value), option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
+def table_console() -> Console:
+    """A console for tables: the terminal's width, or 200 columns when output is piped or
+    redirected (rich would otherwise cut every table to 80 columns). ``COLUMNS`` wins."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return Console()
+    return Console(width=200)
+
+
 def print_table(title: str, rows: Iterable[Any], columns: list[str] | None = None) -> None:
     plain = [_plain(r) for r in rows]
-    console = Console()
+    console = table_console()
     if not plain:
         console.print(f"{title}: nothing to show")
         return

@@ -50,20 +50,19 @@ class Casebook:
         HANDLERS[type(event)].apply(event, self)
 
     def forget_child(self, forgetting: Forgetting) -> None:
-        """Erasure: the child, its reviews and escalations under the anonymous token and pseudonyms.
+        """Erasure: the child, its reviews, actions and escalations under the anonymous token and pseudonyms.
 
         Gives the same state as folding the child's events as they read once its key is gone.
         """
         child = self.children.pop(forgetting.child_ref, None)
         if child is not None:
             child.child_ref = forgetting.token
-            child.action_ids = {forgetting.alias("action_id", a) for a in child.action_ids}
-            into = self.children.get(forgetting.token)
-            if into is None:
-                self.children[forgetting.token] = child
-            else:
-                into.action_ids |= child.action_ids
-                into.plans_seen |= child.plans_seen
+            child.reviews = {forgetting.alias("review_id", r): v for r, v in child.reviews.items()}
+            child.actions = {
+                forgetting.alias("action_id", a): (plan, day, forgetting.alias("review_id", review))
+                for a, (plan, day, review) in child.actions.items()
+            }
+            self.children[forgetting.token] = child
         for review_id, ref in list(self.review_child.items()):
             if ref == forgetting.child_ref:
                 del self.review_child[review_id]

@@ -3,17 +3,26 @@
 One stream per child (``child:REF``): becoming and ceasing to be looked after, strategy
 discussions, CP plans, reviews, midway reviews, plan actions and QA (R-LAC-1..7, R-CP-1..7).
 The child is a pseudonymous reference; nothing here holds a name.
+
+Events are checked against the child's history by business date, not by the order they
+arrive (decision 0200): the history with the new event is walked in date order
+(:mod:`kentqa_domain.plan_timeline`) and the event is refused if the walk finds a problem:
+a review or midway review outside an open plan, a review conference before the plan's
+initial conference, an ending with no plan open, or a late ending that would leave an
+already recorded review outside its plan.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import attrs
 
 from .. import events as ev
+from ..plan_timeline import Dated, Fact, Problem, walk_child_protection, walk_looked_after
 from ..values import PlanKind, ReviewKind
-from .base import Handler, by, nothing, unknown, violation
+from .base import Handler, by, unknown, violation
 
 if TYPE_CHECKING:
     from .casebook import Casebook
@@ -21,9 +30,45 @@ if TYPE_CHECKING:
 
 @attrs.define
 class Child:
+    """What the rules need of one child: the dates of their plans' events and action ids."""
+
     child_ref: str
-    action_ids: set[str] = attrs.Factory(set)
-    plans_seen: set[PlanKind] = attrs.Factory(set)
+    lac_starts: set[dt.date] = attrs.Factory(set)
+    lac_ends: set[dt.date] = attrs.Factory(set)
+    strategy_discussions: set[dt.date] = attrs.Factory(set)
+    cp_ends: set[dt.date] = attrs.Factory(set)
+    #: review id -> (kind, held on)
+    reviews: dict[str, tuple[ReviewKind, dt.date]] = attrs.Factory(dict)
+    midways: dict[PlanKind, set[dt.date]] = attrs.Factory(dict)
+    #: action id -> (plan, the date of the review that set it, review id)
+    actions: dict[str, tuple[PlanKind, dt.date, str]] = attrs.Factory(dict)
+
+    def lac_facts(self) -> list[Dated]:
+        facts: list[Dated] = [(d, Fact.OPEN, None) for d in self.lac_starts]
+        facts += [(d, Fact.CLOSE, None) for d in self.lac_ends]
+        facts += [
+            (d, Fact.REVIEW, i) for i, (k, d) in self.reviews.items() if k is ReviewKind.LOOKED_AFTER_REVIEW
+        ]
+        facts += [(d, Fact.MIDWAY, None) for d in self.midways.get(PlanKind.LOOKED_AFTER, ())]
+        return facts
+
+    def cp_facts(self) -> list[Dated]:
+        facts: list[Dated] = [(d, Fact.STRATEGY, None) for d in self.strategy_discussions]
+        facts += [(d, Fact.CLOSE, None) for d in self.cp_ends]
+        for i, (kind, day) in self.reviews.items():
+            if kind is ReviewKind.INITIAL_CP_CONFERENCE:
+                facts.append((day, Fact.OPEN, i))
+            elif kind is ReviewKind.REVIEW_CP_CONFERENCE:
+                facts.append((day, Fact.REVIEW, i))
+        facts += [(d, Fact.MIDWAY, None) for d in self.midways.get(PlanKind.CHILD_PROTECTION, ())]
+        return facts
+
+    def problem_with(self, plan: PlanKind, fact: Dated) -> Problem | None:
+        """R-LAC-1, R-LAC-4, R-LAC-7 / R-CP-1, R-CP-2, R-CP-4, R-CP-7: the child's history of
+        ``plan`` with ``fact`` added, walked in date order (:mod:`kentqa_domain.plan_timeline`)."""
+        if plan is PlanKind.LOOKED_AFTER:
+            return walk_looked_after([*self.lac_facts(), fact]).problem
+        return walk_child_protection([*self.cp_facts(), fact]).problem
 
 
 def _child(book: Casebook, ref: str) -> Child:
@@ -38,40 +83,154 @@ def check_child_known(event: ev.Event, book: Casebook, field: str = "child_ref")
         raise unknown(event, field, "child")
 
 
-def _starts(plan: PlanKind):  # type: ignore[no-untyped-def]
-    def apply(event: ev.ChildBecameLookedAfter | ev.StrategyDiscussionHeld, book: Casebook) -> None:
-        _child(book, event.child_ref).plans_seen.add(plan)
+def _refuse(event: ev.Event, field: str, problem: Problem | None) -> None:
+    if problem is not None:
+        raise violation(event, field, problem.rule, problem.message)
 
-    return apply
+
+# --- Looked after -------------------------------------------------------------------------
+
+
+def _check_became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
+    """R-LAC-1: becoming looked after opens an episode (or, while looked after, continues the
+    same period of care); it never makes a recorded event inconsistent, but is walked anyway."""
+    child = book.children.get(event.child_ref)
+    if child is not None:
+        _refuse(event, "on", child.problem_with(PlanKind.LOOKED_AFTER, (event.on, Fact.OPEN, None)))
+
+
+def _became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
+    _child(book, event.child_ref).lac_starts.add(event.on)
+
+
+def _check_ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
+    """R-LAC-7: ceasing needs an open episode on that date, and closes it: nothing of the
+    plan (reviews, midway reviews) may fall after it."""
+    check_child_known(event, book)
+    _refuse(
+        event,
+        "on",
+        book.children[event.child_ref].problem_with(PlanKind.LOOKED_AFTER, (event.on, Fact.CLOSE, None)),
+    )
+
+
+def _ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
+    book.children[event.child_ref].lac_ends.add(event.on)
+
+
+# --- Child protection ---------------------------------------------------------------------
+
+
+def _check_strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
+    """R-CP-1: a strategy discussion opens a CP plan in the making (or joins the open one)."""
+    child = book.children.get(event.child_ref)
+    if child is not None:
+        _refuse(
+            event,
+            "held_on",
+            child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.STRATEGY, None)),
+        )
+
+
+def _strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
+    _child(book, event.child_ref).strategy_discussions.add(event.held_on)
+
+
+def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> None:
+    """R-CP-7: the end needs a CP process (strategy discussion or initial conference) before
+    it, and nothing of the plan (review conferences, midway reviews) may fall after it."""
+    check_child_known(event, book)
+    _refuse(
+        event,
+        "ended_on",
+        book.children[event.child_ref].problem_with(
+            PlanKind.CHILD_PROTECTION, (event.ended_on, Fact.CLOSE, None)
+        ),
+    )
+
+
+def _plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> None:
+    book.children[event.child_ref].cp_ends.add(event.ended_on)
+
+
+# --- Reviews, midway reviews, actions, QA ---------------------------------------------------
+
+
+def _action_rule(plan: PlanKind) -> str:
+    return "R-LAC-6" if plan is PlanKind.LOOKED_AFTER else "R-CP-6"
 
 
 def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
-    if event.kind is ReviewKind.INITIAL_CP_CONFERENCE:
-        return  # an initial conference starts a CP plan; it may be the first we hear of a child
+    """R-LAC-1/R-LAC-7: a looked-after review falls in an episode of being looked after.
+    R-CP-1/R-CP-2/R-CP-7: an initial conference starts a CP plan (it may be the first we hear
+    of the child); a review conference follows the plan's initial conference and is not
+    after the plan's end. R-LAC-6/R-CP-6: action ids are the child's, used once."""
     child = book.children.get(event.child_ref)
     if child is None:
+        if event.kind is ReviewKind.INITIAL_CP_CONFERENCE:
+            return
         raise unknown(event, "child_ref", "child")
-    if event.kind.plan not in child.plans_seen:
-        raise violation(
-            event,
-            "kind",
-            "R-LAC-1" if event.kind is ReviewKind.LOOKED_AFTER_REVIEW else "R-CP-2",
-            f"child {event.child_ref!r} has no {event.kind.plan.value} plan recorded",
+    if event.kind is ReviewKind.LOOKED_AFTER_REVIEW:
+        _refuse(
+            event, "held_on", child.problem_with(PlanKind.LOOKED_AFTER, (event.held_on, Fact.REVIEW, None))
         )
+    elif event.kind is ReviewKind.INITIAL_CP_CONFERENCE:
+        _refuse(
+            event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.OPEN, None))
+        )
+    else:
+        _refuse(
+            event,
+            "held_on",
+            child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.REVIEW, None)),
+        )
+    for action in event.actions:
+        earlier = child.actions.get(action.action_id)
+        if earlier is not None:
+            raise violation(
+                event,
+                "actions",
+                _action_rule(event.kind.plan),
+                f"action id {action.action_id!r} was already set for this child at review "
+                f"{earlier[2]!r} on {earlier[1]}; give a new action a new id",
+            )
 
 
 def _review(event: ev.ReviewHeld, book: Casebook) -> None:
     child = _child(book, event.child_ref)
-    child.plans_seen.add(event.kind.plan)
-    child.action_ids.update(a.action_id for a in event.actions)
+    child.reviews[event.review_id] = (event.kind, event.held_on)
+    for action in event.actions:
+        child.actions[action.action_id] = (event.kind.plan, event.held_on, event.review_id)
     book.review_child[event.review_id] = event.child_ref
 
 
-def _check_action(event: ev.PlanActionCompleted, book: Casebook) -> None:
+def _check_midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:
+    """R-LAC-4/R-CP-4: a midway review falls in an open plan, after one of its reviews."""
     check_child_known(event, book)
     child = book.children[event.child_ref]
-    if event.action_id not in child.action_ids:
+    _refuse(event, "completed_on", child.problem_with(event.plan, (event.completed_on, Fact.MIDWAY, None)))
+
+
+def _midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:
+    book.children[event.child_ref].midways.setdefault(event.plan, set()).add(event.completed_on)
+
+
+def _check_action(event: ev.PlanActionCompleted, book: Casebook) -> None:
+    """R-LAC-6/R-CP-6: the action was set at one of the child's reviews, on or before its
+    completion. A completion after the plan closed is accepted (it follows up a fact)."""
+    check_child_known(event, book)
+    child = book.children[event.child_ref]
+    action = child.actions.get(event.action_id)
+    if action is None:
         raise unknown(event, "action_id", f"plan action of child {event.child_ref!r}:")
+    plan, set_on, review_id = action
+    if event.completed_on < set_on:
+        raise violation(
+            event,
+            "completed_on",
+            _action_rule(plan),
+            f"the action was set at review {review_id!r} on {set_on}; it cannot be completed before",
+        )
 
 
 def _review_stream(event: ev.ReviewQualityAssured, book: Casebook) -> str:
@@ -79,19 +238,33 @@ def _review_stream(event: ev.ReviewQualityAssured, book: Casebook) -> str:
 
 
 def _check_qa(event: ev.ReviewQualityAssured, book: Casebook) -> None:
-    if event.review_id not in book.review_child:
+    """R-LAC-5/R-CP-5: the QA follows its review (on the day or later, even after the plan closed)."""
+    ref = book.review_child.get(event.review_id)
+    if ref is None:
         raise unknown(event, "review_id", "review")
+    kind, held_on = book.children[ref].reviews[event.review_id]
+    if event.assured_on < held_on:
+        raise violation(
+            event,
+            "assured_on",
+            "R-LAC-5" if kind is ReviewKind.LOOKED_AFTER_REVIEW else "R-CP-5",
+            f"the review was held on {held_on}; its QA cannot be before it",
+        )
+
+
+def _nothing(event: ev.Event, book: Casebook) -> None:
+    """The write model keeps nothing of a QA beyond its existence (the identity index)."""
 
 
 _child_stream = by("child", "child_ref")
 
 HANDLERS: dict[type[ev.Event], Handler] = {
-    ev.ChildBecameLookedAfter: Handler(_child_stream, nothing, _starts(PlanKind.LOOKED_AFTER)),
-    ev.ChildCeasedLookedAfter: Handler(_child_stream, check_child_known, nothing),
-    ev.StrategyDiscussionHeld: Handler(_child_stream, nothing, _starts(PlanKind.CHILD_PROTECTION)),
-    ev.ChildProtectionPlanEnded: Handler(_child_stream, check_child_known, nothing),
+    ev.ChildBecameLookedAfter: Handler(_child_stream, _check_became, _became),
+    ev.ChildCeasedLookedAfter: Handler(_child_stream, _check_ceased, _ceased),
+    ev.StrategyDiscussionHeld: Handler(_child_stream, _check_strategy, _strategy),
+    ev.ChildProtectionPlanEnded: Handler(_child_stream, _check_plan_ended, _plan_ended),
     ev.ReviewHeld: Handler(_child_stream, _check_review, _review),
-    ev.MidwayReviewCompleted: Handler(_child_stream, check_child_known, nothing),
-    ev.PlanActionCompleted: Handler(_child_stream, _check_action, nothing),
-    ev.ReviewQualityAssured: Handler(_review_stream, _check_qa, nothing),
+    ev.MidwayReviewCompleted: Handler(_child_stream, _check_midway, _midway),
+    ev.PlanActionCompleted: Handler(_child_stream, _check_action, _nothing),
+    ev.ReviewQualityAssured: Handler(_review_stream, _check_qa, _nothing),
 }

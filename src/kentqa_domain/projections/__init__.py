@@ -6,13 +6,37 @@ application keeps them caught up and checkpoints them together with the tracking
 policy at ``as_of``: no projection reads the clock or the database.
 """
 
+from .activity import ActivityByDay
+from .audit_cycle import AuditLedger
 from .base import Projection
+from .child_plans import ChildPlans
 from .complaints import Complaints
+from .escalations import Escalations
 from .observation_compliance import ObservationCompliance
 from .stats import EventCounts
 from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (EventCounts, Complaints, Voice, ObservationCompliance)
+PROJECTIONS: tuple[type[Projection], ...] = (
+    EventCounts,
+    ChildPlans,
+    Escalations,
+    Complaints,
+    Voice,
+    ObservationCompliance,
+    AuditLedger,
+    ActivityByDay,
+)
 
-__all__ = ["PROJECTIONS", "Complaints", "EventCounts", "ObservationCompliance", "Projection", "Voice"]
+__all__ = [
+    "PROJECTIONS",
+    "ActivityByDay",
+    "AuditLedger",
+    "ChildPlans",
+    "Complaints",
+    "Escalations",
+    "EventCounts",
+    "ObservationCompliance",
+    "Projection",
+    "Voice",
+]

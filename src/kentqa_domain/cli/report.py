@@ -1,0 +1,79 @@
+"""``kentqa report learning``: the Learning and Improvement report to a file (R-AUD-6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from .common import EXIT_USAGE, as_worker_option, db_option, open_store
+
+
+@click.group()
+def report() -> None:
+    """Reports: the triannual Learning and Improvement report."""
+
+
+@report.command("learning")
+@click.option("--cycle", "cycle_id", metavar="ID", required=True, help="Cycle id like 2026-T2.")
+@click.option(
+    "--format",
+    "format_name",
+    metavar="FORMAT",
+    default="html",
+    show_default=True,
+    help="html, md, json, or any format a renderer plugin adds.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "path",
+    metavar="FILE",
+    default="-",
+    help="Where to write it (default: standard output).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to report at, YYYY-MM-DD (default: the cycle's last day, or today if sooner).",
+)
+@db_option
+@as_worker_option
+def learning(
+    *,
+    cycle_id: str,
+    format_name: str,
+    path: str,
+    as_of: dt.datetime | None,
+    db: str | None,
+    as_worker: str | None,
+) -> None:
+    """Write the Learning and Improvement report of a cycle: what do we know, how do we know
+    it, what are our plans (R-AUD-6)."""
+    with open_store(db) as qa:
+        renderers = qa.renderers()
+        if format_name not in renderers:
+            click.echo(
+                f"kentqa: error: no report format {format_name!r}; known: {', '.join(sorted(renderers))}",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
+        if as_of is not None:
+            day = as_of.date()
+        else:
+            day = min(qa.cycle_bounds(cycle_id)[1], dt.date.today())
+        document = qa.learning_report(cycle_id, as_of=day, as_worker=as_worker).render(format_name)
+    data = document.encode("utf-8") if isinstance(document, str) else document
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    Path(path).write_bytes(data)
+    click.echo(
+        f"Wrote the {cycle_id} Learning and Improvement report ({format_name}, as of {day}) to {path}",
+        err=True,
+    )

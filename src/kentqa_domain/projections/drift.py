@@ -1,0 +1,161 @@
+"""The drift register: what is overdue in every open plan at a date (R-LAC-1..7, R-CP-1..7).
+
+For each plan open at ``as_of`` (decision 0202), built from the facts dated on or before it:
+
+- ``initial_conference_overdue`` (R-CP-1): no initial conference by the 15th working day
+  after the first strategy discussion of the plan that started section 47 enquiries;
+- ``review_overdue`` (R-LAC-1..3, R-CP-2..3): the next review is past its due date;
+- ``midway_overdue`` (R-LAC-4, R-CP-4): no midway review after the latest review, and its
+  midpoint has passed;
+- ``qa_overdue`` (R-LAC-5, R-CP-5): a review of the plan without QA past the 5th working day;
+- ``action_overdue`` (R-LAC-6, R-CP-6): a plan action not completed by its due date.
+
+A row is overdue when ``as_of`` is after ``due_on``; ``working_days_overdue`` counts the
+working days after ``due_on`` up to and including ``as_of`` (0 when only a weekend or bank
+holiday has passed since a due date set in months). Each row links the child's open
+escalation, if any. A closed plan has no rows (R-LAC-7, R-CP-7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from enum import StrEnum
+
+import attrs
+
+from ..policy import Policy
+from ..values import PlanKind, ReviewKind
+from .child_plans import ChildPlans, OpenPlan
+from .escalations import Escalations
+from .plan_schedule import initial_conference_due, midway_due, next_review_due, qa_due
+from .plan_teams import PlanTeams
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+class DriftKind(StrEnum):
+    REVIEW_OVERDUE = "review_overdue"
+    INITIAL_CONFERENCE_OVERDUE = "initial_conference_overdue"
+    MIDWAY_OVERDUE = "midway_overdue"
+    QA_OVERDUE = "qa_overdue"
+    ACTION_OVERDUE = "action_overdue"
+
+
+@attrs.frozen
+class DriftRow:
+    """One overdue item of a child's open plan (SPEC section 5).
+
+    ``team_id`` is the plan's team (decision 0201; for an action, its owner's team);
+    ``worker_id`` the worker the row is about (the action's owner, else the chair of the
+    plan's latest review or the child's IRO); ``review_id`` the review the row follows
+    (the one whose QA, midway review or action is overdue, or the latest before an overdue
+    review); ``action_id`` for overdue actions.
+    """
+
+    child_ref: str
+    plan: PlanKind
+    kind: DriftKind
+    due_on: dt.date
+    working_days_overdue: int
+    escalation_id: str | None
+    team_id: str | None
+    worker_id: str | None
+    review_id: str | None
+    action_id: str | None
+    chair_id: str | None
+
+
+@attrs.frozen
+class _Item:
+    kind: DriftKind
+    due_on: dt.date
+    review_id: str | None = None
+    action_id: str | None = None
+    owner_id: str | None = None
+
+
+def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) -> Iterator[_Item]:
+    """What is overdue in one open plan at ``as_of``."""
+    if plan.plan is PlanKind.CHILD_PROTECTION and not any(
+        r.kind is ReviewKind.INITIAL_CP_CONFERENCE for r in plan.reviews
+    ):
+        if plan.section_47_on:
+            due = initial_conference_due(plan.section_47_on[0], policy)
+            if as_of > due:
+                yield _Item(DriftKind.INITIAL_CONFERENCE_OVERDUE, due)
+        return
+    held = [r.held_on for r in plan.reviews]
+    due = next_review_due(plan.plan, plan.opened_on, held, policy)
+    latest = plan.reviews[-1] if plan.reviews else None
+    if as_of > due:
+        yield _Item(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)
+    if latest is not None:
+        midway = midway_due(latest.held_on, due)
+        if as_of > midway and not any(d > latest.held_on for d in plan.midways):
+            yield _Item(DriftKind.MIDWAY_OVERDUE, midway, latest.review_id)
+    completions = plans.children[plan.child_ref].completions
+    for review in plan.reviews:
+        qa = plans.quality.get(review.review_id)
+        qa_on = qa_due(plan.plan, review.held_on, policy)
+        if as_of > qa_on and (qa is None or qa.assured_on > as_of):
+            yield _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id)
+        for action in review.actions:
+            done = completions.get(action.action_id)
+            if as_of > action.due_on and (done is None or done > as_of):
+                yield _Item(
+                    DriftKind.ACTION_OVERDUE,
+                    action.due_on,
+                    review.review_id,
+                    action.action_id,
+                    action.owner_id,
+                )
+
+
+def working_days_overdue(dues: set[dt.date], as_of: dt.date, policy: Policy) -> dict[dt.date, int]:
+    """Working days after each due date up to and including ``as_of``, in one backward walk
+    over the calendar (a register spans years of due dates; counting each separately does not
+    scale)."""
+    out: dict[dt.date, int] = {}
+    count, day = 0, as_of
+    for due in sorted(dues, reverse=True):
+        while day > due:
+            count += policy.calendar.is_working_day(day)
+            day -= _ONE_DAY
+        out[due] = count
+    return out
+
+
+def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_of: dt.date) -> list[DriftRow]:
+    """The drift register at ``as_of``, oldest due date first."""
+    teams = PlanTeams(plans, escalations.named_teams(), as_of)
+    open_escalations = escalations.open_by_child(as_of)
+    found = [
+        (plan, item) for plan in plans.open_plans(as_of) for item in _overdue(plan, plans, policy, as_of)
+    ]
+    overdue = working_days_overdue({item.due_on for _, item in found}, as_of, policy)
+    rows = []
+    for plan, item in found:
+        escalation = open_escalations.get(plan.child_ref)
+        chair = teams.plan_chair(plan)
+        if item.owner_id is not None and plans.workers.known(item.owner_id):
+            team = plans.workers.team_on(item.owner_id, as_of)
+        else:
+            team = teams.plan_team(plan)
+        rows.append(
+            DriftRow(
+                child_ref=plan.child_ref,
+                plan=plan.plan,
+                kind=item.kind,
+                due_on=item.due_on,
+                working_days_overdue=overdue[item.due_on],
+                escalation_id=escalation.raised.escalation_id if escalation else None,
+                team_id=team,
+                worker_id=item.owner_id if item.owner_id is not None else chair,
+                review_id=item.review_id,
+                action_id=item.action_id,
+                chair_id=chair,
+            )
+        )
+    rows.sort(key=lambda r: (r.due_on, r.child_ref, r.plan, r.kind, r.review_id or "", r.action_id or ""))
+    return rows

@@ -1,0 +1,168 @@
+"""Escalations by IROs and CP Chairs, and their rows for ``qa.escalations`` (R-ESC-1..5).
+
+The projection stores each escalation's facts keyed by identity (raised, stages entered,
+responses, its ending), so the state is the same in any arrival order. Rows are computed for
+an ``as_of`` date from the facts dated on or before it (IRO Handbook 6.2):
+
+- R-ESC-1 the stage on a date is the highest stage entered on or before it;
+- R-ESC-2 the current stage's response is due 5 working days after entering it; a response
+  counts for the stage current at the end of its day (decision 0202);
+- R-ESC-3 open more than 20 working days after raising is a breach (a closed escalation
+  keeps the breach it had when it closed);
+- R-ESC-4/R-ESC-5 resolution or referral to Cafcass ends it: nothing more is due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import cast
+
+import attrs
+
+from .. import events as ev
+from ..forgetting import Forgetting
+from ..policy import Policy
+from ..values import EscalationStage
+from .base import Projection
+
+
+class EscalationState(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    REFERRED = "referred"
+
+
+@attrs.frozen
+class EscalationRow:
+    """One escalation as of a date (SPEC section 5), with who it concerns."""
+
+    escalation_id: str
+    stage: EscalationStage
+    state: EscalationState
+    raised_on: dt.date
+    response_due_on: dt.date
+    response_overdue: bool
+    working_days_open: int
+    breached: bool
+    stage_entered_on: dt.date
+    closed_on: dt.date | None
+    child_ref: str | None
+    team_id: str | None
+    raised_by: str
+    reason: str
+
+
+@attrs.frozen
+class Ending:
+    state: EscalationState
+    on: dt.date
+
+
+@attrs.frozen
+class EscalationView:
+    """One escalation's facts up to a date, and what follows from them."""
+
+    raised: ev.EscalationRaised
+    stage: EscalationStage
+    stage_entered_on: dt.date
+    responded: bool
+    ending: Ending | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.ending is None
+
+
+class Escalations(Projection):
+    """Facts of every escalation (``qa.escalations``, the drift register's link)."""
+
+    name = "escalations"
+    version = 1
+
+    def __init__(self) -> None:
+        self.raised: dict[str, ev.EscalationRaised] = {}
+        self.progressions: dict[str, dict[EscalationStage, dt.date]] = {}
+        self.responses: dict[str, set[dt.date]] = {}
+        self.endings: dict[str, Ending] = {}
+
+    def apply(self, event: ev.Event, position: int) -> None:
+        if isinstance(event, ev.EscalationRaised):
+            self.raised[event.escalation_id] = event
+        elif isinstance(event, ev.EscalationProgressed):
+            self.progressions.setdefault(event.escalation_id, {})[event.to_stage] = event.progressed_on
+        elif isinstance(event, ev.EscalationResponded):
+            self.responses.setdefault(event.escalation_id, set()).add(event.responded_on)
+        elif isinstance(event, ev.EscalationResolved):
+            self.endings[event.escalation_id] = Ending(EscalationState.RESOLVED, event.resolved_on)
+        elif isinstance(event, ev.EscalationReferredToCafcass):
+            self.endings[event.escalation_id] = Ending(EscalationState.REFERRED, event.referred_on)
+
+    def forget_child(self, forgetting: Forgetting) -> None:
+        """Erasure: the child's escalations name its token, and their details are gone."""
+        for escalation_id, raised in self.raised.items():
+            if raised.child_ref == forgetting.child_ref:
+                self.raised[escalation_id] = cast("ev.EscalationRaised", forgetting.anonymous(raised))
+
+    def view(self, escalation_id: str, as_of: dt.date) -> EscalationView | None:
+        """The escalation as of ``as_of``; None if it was raised later."""
+        raised = self.raised[escalation_id]
+        if raised.raised_on > as_of:
+            return None
+        stage, entered_on = raised.stage, raised.raised_on
+        for to, on in self.progressions.get(escalation_id, {}).items():
+            if on <= as_of and (on, to.rank) > (entered_on, stage.rank):
+                stage, entered_on = to, on
+        responded = any(entered_on <= d <= as_of for d in self.responses.get(escalation_id, ()))
+        ending = self.endings.get(escalation_id)
+        if ending is not None and ending.on > as_of:
+            ending = None
+        return EscalationView(raised, stage, entered_on, responded, ending)
+
+    def views(self, as_of: dt.date) -> list[EscalationView]:
+        """Every escalation raised on or before ``as_of``, by raising date and id."""
+        out = [v for i in self.raised if (v := self.view(i, as_of)) is not None]
+        return sorted(out, key=lambda v: (v.raised.raised_on, v.raised.escalation_id))
+
+    def open_by_child(self, as_of: dt.date) -> dict[str, EscalationView]:
+        """Each child's open escalation at ``as_of``: the latest raised (ties: the highest id)."""
+        out: dict[str, EscalationView] = {}
+        for view in self.views(as_of):  # in raising order: later ones replace earlier ones
+            if view.is_open and view.raised.child_ref is not None:
+                out[view.raised.child_ref] = view
+        return out
+
+    def named_teams(self) -> dict[str, list[tuple[dt.date, str, str]]]:
+        """child ref -> (raised on, escalation id, team id) of its escalations naming a team, sorted."""
+        out: dict[str, list[tuple[dt.date, str, str]]] = {}
+        for r in self.raised.values():
+            if r.child_ref is not None and r.team_id is not None:
+                out.setdefault(r.child_ref, []).append((r.raised_on, r.escalation_id, r.team_id))
+        for rows in out.values():
+            rows.sort()
+        return out
+
+
+def escalation_row(view: EscalationView, policy: Policy, as_of: dt.date) -> EscalationRow:
+    """R-ESC-1..5 for one escalation as of ``as_of``."""
+    cal = policy.calendar
+    raised = view.raised
+    until = view.ending.on if view.ending is not None else as_of
+    open_days = cal.working_days_after(raised.raised_on, until)
+    due = cal.add_working_days(view.stage_entered_on, policy.escalation_response_working_days)
+    return EscalationRow(
+        escalation_id=raised.escalation_id,
+        stage=view.stage,
+        state=view.ending.state if view.ending is not None else EscalationState.OPEN,
+        raised_on=raised.raised_on,
+        response_due_on=due,
+        response_overdue=view.is_open and not view.responded and as_of > due,
+        working_days_open=open_days,
+        breached=open_days > policy.escalation_target_working_days,
+        stage_entered_on=view.stage_entered_on,
+        closed_on=view.ending.on if view.ending is not None else None,
+        child_ref=raised.child_ref,
+        team_id=raised.team_id,
+        raised_by=raised.raised_by,
+        reason=raised.reason.value,
+    )

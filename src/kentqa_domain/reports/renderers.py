@@ -1,0 +1,40 @@
+"""The built-in report formats, registered through ``kentqa_register_renderers`` (R-AUD-6).
+
+``json``, ``md`` (Markdown) and ``html`` (one self-contained page, charts inline as SVG).
+Each renderer is ``renderer(report) -> str``; Jinja2 and matplotlib are imported only when a
+document is rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..hookspecs import hookimpl
+
+
+def render_json(report: Any) -> str:
+    """The report's JSON object (keys ``what_do_we_know``, ``how_do_we_know_it``, ``what_are_our_plans``)."""
+    text: str = report.to_json()
+    return text
+
+
+def render_markdown(report: Any) -> str:
+    from .markdown import render_markdown as render
+
+    return render(report)
+
+
+def render_html(report: Any) -> str:
+    from .html import render_html as render
+
+    return render(report)
+
+
+BUILTIN: dict[str, Callable[[Any], str]] = {"json": render_json, "md": render_markdown, "html": render_html}
+
+
+@hookimpl
+def kentqa_register_renderers(register: Callable[[str, Any], None]) -> None:
+    for name, renderer in BUILTIN.items():
+        register(name, renderer)
