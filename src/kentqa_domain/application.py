@@ -551,6 +551,10 @@ class QualityAssurance(Application[UUID]):
         counts: dict[str, int] = self._fresh().projection("event_counts").by_type()
         return counts
 
+    def _sees_everything(self, as_worker: str | None) -> bool:
+        """R-ACC-1 for organisation-wide rows (of no team): only principals who see everything."""
+        return self.scope(as_worker).kind == "all"
+
     def scope(self, as_worker: str | None = None) -> Scope:
         """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
         book = self._fresh().casebook
@@ -814,12 +818,17 @@ class QualityAssurance(Application[UUID]):
             if (parse_cycle_id(share.cycle_id) or (0, 0)) <= (order or (0, 0))
         ]
 
-    def triad_recommendations(self, cycle_id: str, *, as_of: dt.date) -> list[TriadRecommendation]:
+    def triad_recommendations(
+        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[TriadRecommendation]:
         """R-AUD-4: auditor pairs whose practitioner and peer grades of the same cases differ,
         ranked by mean gap, then cases, then ids, each with a current qa_unit worker in turn.
 
-        Organisation-wide (moderation is the QA unit's view), so it takes no ``as_worker``.
+        Organisation-wide (moderation is the QA unit's view): R-ACC-1 shows these rows, which
+        belong to no one team, only to principals who see everything (decision 0606).
         """
+        if not self._sees_everything(as_worker):
+            return []
         ledger = self._fresh()
         self.cycle_bounds(cycle_id)
         book: AuditLedger = ledger.projection(AuditLedger.name)
@@ -847,10 +856,15 @@ class QualityAssurance(Application[UUID]):
         teams = ledger.casebook.teams
         return [r for r in rows if scope.allows(team_id=r.team_id, worker_id=r.owner_id, teams=teams)]
 
-    def thematic_audits(self, cycle_id: str | None = None, *, as_of: dt.date) -> list[ThematicAuditRow]:
+    def thematic_audits(
+        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[ThematicAuditRow]:
         """R-AUD-6: thematic audits agreed (with a hypothesis and a due date) by ``as_of`` and
         their progress. With ``cycle_id``: those agreed by the cycle's end that were not
-        already completed before it began. Organisation-wide, ordered by due date."""
+        already completed before it began. Organisation-wide, ordered by due date; R-ACC-1:
+        rows of no team are shown only to principals who see everything (decision 0606)."""
+        if not self._sees_everything(as_worker):
+            return []
         ledger = self._fresh()
         book: AuditLedger = ledger.projection(AuditLedger.name)
         rows = thematic_rows(book.themes.values(), book.audits_until(as_of), as_of=as_of)
