@@ -43,7 +43,7 @@ from .child_privacy import Sealing, child_of, seal
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import AuditCompleted, Event, parse
 from .fields import check_identifier
-from .keyring import Keyring, aes_decrypt, aes_encrypt, key_id_of
+from .keyring import Keyring, aes_decrypt, aes_encrypt, key_id_of, token_for
 from .ledger import Ledger, digest64, identity_key
 from .mapper import ChildForgotten, EventMapper, Recorded, canonical_body
 from .policy import Policy
@@ -360,7 +360,15 @@ class QualityAssurance(Application[UUID]):
                         unfinished.append(key_id)
                     self.keyring.forget_cached(key_id)
             else:
-                sealing = recorded.sealing
+                sealing, lost = recorded.sealing, recorded.lost_key
+                if sealing is not None and is_own and self.keyring.child_key(sealing.key_id) is None:
+                    # Our own event of a child forgotten by another process since we sealed it:
+                    # fold it as every replay will read it, anonymously.
+                    event, lost, sealing = sealing.anonymous, sealing.key_id, None
+                if lost is not None:
+                    # The child's key is gone but its forgetting is still ahead in the log: forget
+                    # the child now, so this anonymous event lands where a replay puts it.
+                    self.ledger.forget_early(token_for(lost))
                 self.ledger.fold(
                     event,
                     recorded.originator_id,

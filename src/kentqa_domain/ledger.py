@@ -109,14 +109,20 @@ class Ledger:
                 return Forgetting(ref, token, {k: dict(v) for k, v in known.ids.items()})
         return None
 
-    def forget(self, token: str, stream: UUID, version: int, position: int) -> Forgetting | None:
-        """Fold a stored forgetting: every part of the state forgets the child (erasure)."""
+    def forget_early(self, token: str) -> Forgetting | None:
+        """Every part of the state forgets the child whose token is ``token``, if it knows it by
+        reference (its key is gone; the stored forgetting itself may come later in the log)."""
         forgetting = self.forgetting(token)
         if forgetting is not None:
             self.casebook.forget_child(forgetting)
             for projection in self.projections.values():
                 projection.forget_child(forgetting)
             del self.child_aliases[forgetting.child_ref]
+        return forgetting
+
+    def forget(self, token: str, stream: UUID, version: int, position: int) -> Forgetting | None:
+        """Fold a stored forgetting: every part of the state forgets the child (erasure)."""
+        forgetting = self.forget_early(token)
         self.forgotten += 1
         if version > self.versions.get(stream, 0):
             self.versions[stream] = version

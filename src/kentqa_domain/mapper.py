@@ -55,6 +55,8 @@ class Recorded:
     recorded_at: str = attrs.field(factory=_now)
     #: How a child's event is split for storage (None: not a child's, or read without its key).
     sealing: Sealing | None = None
+    #: The key id of a child's event read without its key (the child was forgotten).
+    lost_key: str | None = None
 
 
 def canonical_body(event: Event) -> bytes:
@@ -133,8 +135,10 @@ class EventMapper(Mapper[UUID]):
             clear = structure_event({"type": stored.topic, **body})
             sealing = None
             event = clear
+            lost_key = None
             if "c" in data:
                 event, sealing = self._open(clear, data["c"])
+                lost_key = data["c"]["k"] if sealing is None else None
         except MapperDeserialisationError:
             raise
         except Exception as exc:
@@ -143,7 +147,7 @@ class EventMapper(Mapper[UUID]):
                 f"v{stored.originator_version}: {type(exc).__name__}: {exc}"
             ) from exc
         canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-        recorded = Recorded(originator, stored.originator_version, event, data["at"], sealing)
+        recorded = Recorded(originator, stored.originator_version, event, data["at"], sealing, lost_key)
         return recorded, canonical
 
     def _open(self, clear: Event, part: dict[str, str]) -> tuple[Event, Sealing | None]:

@@ -29,11 +29,12 @@ def seed(url: str, **connect: object) -> None:
         qa.record_many([*organisation(), ESCALATION])
 
 
-def spawn(module: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """``python -m module args`` from the repository root, output captured."""
+def spawn(module: str, *args: str, env: dict[str, str] | None = None, stdin: bool = False) -> subprocess.Popen[str]:
+    """``python -m module args`` from the repository root, output captured (input piped if asked)."""
     return subprocess.Popen(
         [sys.executable, "-m", module, *args],
         cwd=ROOT,
+        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

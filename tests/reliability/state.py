@@ -50,3 +50,22 @@ def replayed(qa: QualityAssurance) -> Ledger:
         return qa.ledger
     finally:
         qa.ledger = kept
+
+
+def difference(a: Any, b: Any, path: str = "") -> str | None:
+    """Where two plain states first differ (for assertion messages)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b), key=repr):
+            if key not in a or key not in b:
+                return f"{path}/{key}: only in {'second' if key not in a else 'first'}"
+            found = difference(a[key], b[key], f"{path}/{key}")
+            if found:
+                return found
+        return None
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = difference(x, y, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    return None if a == b else f"{path}: {a!r:.300} != {b!r:.300}"

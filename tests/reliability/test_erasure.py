@@ -238,3 +238,39 @@ def test_when_scrubbing_is_blocked_the_erasure_stands_and_scrub_finishes_later(t
     assert done.returncode == 0, done.stderr
     for secret in [*secrets_of(ref, needle), child_key]:
         assert files_containing(sqlite_files(db), secret) == [], secret
+
+
+def test_forgetting_while_another_process_records_children(tmp_path: Path) -> None:
+    """A forgets children that B has just recorded, while B goes on recording others: B's state
+    stays equal to a replay of the log, and the forgotten children's text is gone from the files."""
+    db = tmp_path / "qa.db"
+    url = f"sqlite:///{db}"
+    with kq.connect(url, policy=kq.Policy()) as qa:
+        qa.record_many(ORGANISATION)
+    writer = spawn("tests.reliability.child_writer", url, "24", stdin=True)
+    assert writer.stdout is not None and writer.stdin is not None
+    forgotten = []
+    with kq.connect(url, policy=kq.Policy()) as forgetter:
+        for line in writer.stdout:
+            if line.startswith("done"):
+                k = int(line.split()[1])
+                if k % 3 == 1:
+                    forgetter.forget_child(f"C{k}", on=ON)
+                    forgotten.append(k)
+            elif line.startswith("recorded"):
+                writer.stdin.write("check\n")
+                writer.stdin.flush()
+            elif line.startswith("consistent"):
+                break
+        writer.wait(timeout=300)
+        assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
+        forgetter.catch_up()
+        assert ledger_state(forgetter.ledger) == ledger_state(replayed(forgetter))
+        assert forgetter.scrub() is None
+    assert len(forgotten) == 8
+    for k in forgotten:
+        for secret in (f"secret worry {k}".encode(), f"secret plan {k}-0".encode()):
+            assert files_containing(sqlite_files(db), secret) == [], secret
+    with kq.connect(url, policy=kq.Policy()) as qa:
+        refs = set(qa.ledger.casebook.children)
+        assert {f"C{k}" for k in range(24)} - refs == {f"C{k}" for k in forgotten}
