@@ -85,6 +85,7 @@ from .values import FeedbackSource, ObservationSetting
 if TYPE_CHECKING:
     import pluggy
 
+    from .notifications import Notification
     from .reports.learning import LearningReport
 
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
@@ -912,6 +913,26 @@ class QualityAssurance(Application[UUID]):
 
         pm = self.plugin_manager or make_plugin_manager()
         return {name: renderer for name, (renderer, _plugin) in report_renderers(pm).items()}
+
+    # --- queries: notifications (SPEC section 6) -----------------------------------------
+
+    def notifications(self, *, as_of: dt.date, as_worker: str | None = None) -> list[Notification]:
+        """What must be told at ``as_of``: every notification source's findings (SPEC section 6).
+
+        Each :class:`~kentqa_domain.notifications.Notification` has a stable ``key`` (kind,
+        subject, due date), an audience role and a message naming the ids. Scoped like every
+        query (R-ACC-1) by the notification's team and worker. Deliver them with
+        ``kentqa notify`` or :func:`kentqa_domain.notifications.delivery.deliver`.
+        """
+        from .notifications.sources import derive
+
+        ledger = self._fresh()
+        scope = self.scope(as_worker)
+        return [
+            n
+            for n in derive(self, self.policy, as_of)
+            if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=ledger.casebook.teams)
+        ]
 
     # --- queries: complaints and the voice of children and families (R-CMP-1..6) --------
 

@@ -60,3 +60,11 @@ class StorageError(KentQAError, RuntimeError):
 
 class PluginError(KentQAError, RuntimeError):
     """A plugin could not be loaded or returned something unusable."""
+
+
+class ChannelError(KentQAError, RuntimeError):
+    """A notification channel did not accept a notification (it stays pending and is retried)."""
+
+
+class ChannelUnavailable(ChannelError):
+    """A channel failed for a reason worth retrying soon: refused connection, timeout, busy server."""

@@ -34,6 +34,19 @@ def kentqa_policy_overrides() -> Mapping[str, Any] | None:
 
 
 @hookspec
+def kentqa_register_notifiers(register: Callable[[str, Any], None]) -> None:
+    """Register notification channels: call ``register(scheme, factory)`` for each URL scheme.
+
+    ``factory(url) -> channel`` raises ``ValueError`` naming what is wrong with the URL. The
+    channel has ``send(notification)``, which returns only once the channel has accepted the
+    :class:`kentqa_domain.notifications.Notification` and raises otherwise
+    (``kentqa_domain.errors.ChannelUnavailable`` for failures worth retrying within the run,
+    such as a refused connection); it may have ``close()``. A scheme registered twice is an
+    error naming both plugins.
+    """
+
+
+@hookspec
 def kentqa_register_importers(register: Callable[[str, Any], None]) -> None:
     """Register file importers: call ``register(format_name, importer)`` for each format.
 

@@ -15,6 +15,7 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from .builtin import notifiers as builtin_notifiers
 from .builtin import storage as builtin_storage
 from .errors import PluginError, StorageError
 from .policy import Policy
@@ -23,6 +24,7 @@ from .storage import Storage
 
 BUILTINS: tuple[tuple[str, object], ...] = (
     ("kentqa.builtin.storage", builtin_storage),
+    ("kentqa.builtin.notifiers", builtin_notifiers),
     ("kentqa.builtin.renderers", builtin_renderers),
 )
 
@@ -135,3 +137,8 @@ def resolve_policy(pm: pluggy.PluginManager, base: Policy | None = None) -> Poli
             except (TypeError, ValueError) as exc:
                 raise PluginError(f"policy plugin {impl.plugin_name}: {exc}") from None
     return policy
+
+
+def notifier_factories(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
+    """Notification channel URL scheme -> (factory, plugin name)."""
+    return _registry(pm.hook.kentqa_register_notifiers, "notification scheme")

@@ -71,6 +71,11 @@ def _access(value: object) -> Mapping[Role, str]:
     return out
 
 
+def _audience(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"Policy.{attribute.name} must be a role name or an address, not {value!r}")
+
+
 def statutory(source: str, default: Any) -> Any:
     return attrs.field(default=default, validator=_positive, metadata={"statutory": source})
 
@@ -140,6 +145,17 @@ class Policy:
     )
     complaint_reminder_working_days: int = local(
         3, "Notifications: warn N working days before a complaint deadline"
+    )
+    customer_care_audience: str = attrs.field(
+        default="customer_care",
+        validator=_audience,
+        metadata={
+            "policy": "Notifications: who is told of complaint deadlines (a role name or an address, e.g. customer.care@example.org)"
+        },
+    )
+    notification_lookback_days: int = local(
+        28,
+        "Notifications: an escalation raised or an audit graded inadequate is announced if it happened within N calendar days before the run's date",
     )
 
     # Audit cycle (framework 4.3 "Audits")

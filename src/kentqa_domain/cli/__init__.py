@@ -2,7 +2,7 @@
 
 Every command takes ``--db URL`` (default ``$KENTQA_DB``, else ``sqlite:///./kentqa.db``).
 Exit status: 0 success, 1 some input refused or a check failed, 2 usage error, 3 storage or
-plugin error.
+plugin error, 4 some notification was not delivered (``kentqa notify``).
 """
 
 from __future__ import annotations

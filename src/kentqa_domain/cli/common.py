@@ -15,6 +15,7 @@ from ..application import QualityAssurance
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 EXIT_STORAGE = 3
+EXIT_UNDELIVERED = 4
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -92,6 +92,7 @@ def plugins(as_json: bool) -> None:
 def _register_groups() -> None:
     from .cycle import cycle
     from .importing import import_command
+    from .notify import notify
     from .observations import observation_learning, observations
     from .report import report
     from .security import forget_child, keygen, scrub
@@ -101,6 +102,7 @@ def _register_groups() -> None:
     status.add_command(observation_learning)
     status.add_command(cycle)
     cli.add_command(status)
+    cli.add_command(notify)
     cli.add_command(import_command)
     cli.add_command(report)
     cli.add_command(keygen)

@@ -1,0 +1,62 @@
+"""smtp:// URLs: every part parsed, every mistake named."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kentqa_smtp import parse_url
+
+
+def test_a_full_url() -> None:
+    s = parse_url(
+        "smtp://qa%2Dbot:p%40ss%3Aw@mail.example.org:587?from=a@x.org&to=b@x.org,c@x.org&to=d@x.org&starttls=1&timeout=3.5"
+    )
+    assert (s.host, s.port, s.sender, s.recipients) == (
+        "mail.example.org",
+        587,
+        "a@x.org",
+        ("b@x.org", "c@x.org", "d@x.org"),
+    )
+    assert (s.starttls, s.username, s.password, s.timeout) == (True, "qa-bot", "p@ss:w", 3.5)
+    assert "p@ss:w" not in repr(s)
+
+
+def test_defaults() -> None:
+    s = parse_url("smtp://mail?from=a@x.org&to=b@x.org")
+    assert (s.port, s.starttls, s.username, s.password, s.timeout) == (25, False, None, None, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("smtp://?from=a@x.org&to=b@x.org", "needs a host"),
+        ("smtp://h:99999?from=a@x.org&to=b@x.org", "port must be a number"),
+        ("smtp://h/inbox?from=a@x.org&to=b@x.org", "takes no path"),
+        ("smtp://h?to=b@x.org", "needs from="),
+        ("smtp://h?from=a@x.org", "needs to="),
+        ("smtp://h?from=a@x.org&to=,", "names no recipient"),
+        ("smtp://h?from=nobody&to=b@x.org", "option from must be a plain e-mail address"),
+        ("smtp://h?from=a@x.org&to=Bob <b@x.org>", "option to must be a plain e-mail address"),
+        ("smtp://h?from=a@x.org&to=b@x.org&starttls=maybe", "starttls must be 1 or 0"),
+        ("smtp://h?from=a@x.org&to=b@x.org&timeout=0", "timeout must be a positive number"),
+        ("smtp://h?from=a@x.org&to=b@x.org&cc=c@x.org", "unknown smtp URL option(s): cc"),
+    ],
+)
+def test_mistakes_are_named(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_url(url)
+
+
+local = st.text(
+    st.characters(categories=("Ll", "Nd"), include_characters=".-_"), min_size=1, max_size=10
+).filter(lambda s: s[0] not in ".-" and s[-1] != ".")
+
+
+@given(st.lists(local, min_size=1, max_size=4, unique=True), st.integers(1, 65535))
+def test_recipients_keep_their_order_without_duplicates(names: list[str], port: int) -> None:
+    addresses = [f"{n}@kent.example" for n in names]
+    joined = ",".join(addresses + addresses[:1])
+    s = parse_url(f"smtp://h:{port}?from=q@kent.example&to={joined}")
+    assert s.recipients == tuple(addresses) and s.port == port

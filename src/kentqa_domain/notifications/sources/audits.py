@@ -1,0 +1,55 @@
+"""Audits graded inadequate (framework 4.3 "Audits"; SPEC section 6 "inadequate audit")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...events import AuditCompleted
+from ...policy import Policy
+from ...projections.audit_cycle import AuditLedger
+from ...values import Grade, Role
+from ..notification import Notification, NotificationKind
+
+if TYPE_CHECKING:
+    from ...application import QualityAssurance
+
+
+def inadequate_audits(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+    """``audit_inadequate`` to the audited team's manager, for each audit graded inadequate
+    overall and completed within ``policy.notification_lookback_days`` before ``as_of``
+    (inclusive). The due date is the completion date: one notification per audit.
+
+    Read from the audit cycle's own view of the audits (``AuditLedger``), across cycles:
+    the lookback window may span two.
+    """
+    view: AuditLedger = qa.ledger.projection(AuditLedger.name)
+    start = as_of - dt.timedelta(days=policy.notification_lookback_days)
+    for audit in view.audits_until(as_of):
+        if audit.completed_on >= start and audit.overall is Grade.INADEQUATE:
+            yield notice(audit)
+
+
+def notice(audit: AuditCompleted) -> Notification:
+    about = [f"team {audit.team_id}"]
+    refs = {"audit_id": audit.audit_id, "team_id": audit.team_id, "auditor_id": audit.auditor_id}
+    if audit.case_ref:
+        about.append(f"case {audit.case_ref}")
+        refs["case_ref"] = audit.case_ref
+    if audit.worker_id:
+        about.append(f"worker {audit.worker_id}")
+        refs["worker_id"] = audit.worker_id
+    kind = audit.kind.value.replace("_", " ")
+    return Notification(
+        kind=NotificationKind.AUDIT_INADEQUATE,
+        subject=f"audit:{audit.audit_id}",
+        due_on=audit.completed_on,
+        audience=Role.TEAM_MANAGER.value,
+        team_id=audit.team_id,
+        refs=refs,
+        message=(
+            f"Audit {audit.audit_id} ({kind} audit; {', '.join(about)}) was graded inadequate "
+            f"overall by {audit.auditor_id} on {audit.completed_on.isoformat()}."
+        ),
+    )

@@ -1,0 +1,61 @@
+"""Complaint deadlines near and breached (R-CMP-1..3, R-CMP-6; SPEC section 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...policy import Policy
+from ..notification import Notification, NotificationKind
+
+if TYPE_CHECKING:
+    from ...application import QualityAssurance
+    from ...projections.complaints import ComplaintRow
+
+
+def complaint_deadlines(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+    """For each complaint whose current stage is open at ``as_of`` (R-CMP-5), to
+    ``policy.customer_care_audience``:
+
+    - ``complaint_deadline_breached`` once ``as_of`` is after the stage's deadline
+      (R-CMP-1..3, R-CMP-6, counting an extension);
+    - else ``complaint_deadline_near`` when the deadline is at most
+      ``policy.complaint_reminder_working_days`` working days after ``as_of`` (the deadline
+      day itself included).
+
+    The subject names the stage, the due date is the deadline: an extension or the next
+    stage is a new notification.
+    """
+    calendar = policy.calendar
+    for row in qa.complaints_register(as_of=as_of):
+        if row.state != "open":
+            continue
+        if as_of > row.due_on:
+            yield _notice(row, NotificationKind.COMPLAINT_DEADLINE_BREACHED, policy)
+        elif calendar.working_days_after(as_of, row.due_on) <= policy.complaint_reminder_working_days:
+            yield _notice(row, NotificationKind.COMPLAINT_DEADLINE_NEAR, policy)
+
+
+def _notice(row: ComplaintRow, kind: NotificationKind, policy: Policy) -> Notification:
+    stage = row.stage.value.replace("_", " ")
+    about = [stage, "statutory" if row.statutory else "corporate", f"service {row.service}"]
+    if row.team_id:
+        about.append(f"team {row.team_id}")
+    deadline = f"{row.due_on.isoformat()}{' (extended)' if row.extended else ''}"
+    if kind is NotificationKind.COMPLAINT_DEADLINE_BREACHED:
+        text = f"Complaint {row.complaint_id} ({'; '.join(about)}) was due a response by {deadline} and has none."
+    else:
+        text = f"Complaint {row.complaint_id} ({'; '.join(about)}) must be responded to by {deadline}."
+    refs = {"complaint_id": row.complaint_id, "stage": row.stage.value}
+    if row.team_id:
+        refs["team_id"] = row.team_id
+    return Notification(
+        kind=kind,
+        subject=f"complaint:{row.complaint_id}:{row.stage.value}",
+        due_on=row.due_on,
+        audience=policy.customer_care_audience,
+        team_id=row.team_id,
+        refs=refs,
+        message=text,
+    )
