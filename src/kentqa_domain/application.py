@@ -528,8 +528,22 @@ class QualityAssurance(Application[UUID]):
         assert key_id is not None
         self._destroy_keys(key_id)
         self.catch_up()
+        self._forget_notifications(child_ref)
         problem = self._after_forgetting()
         return Erasure(token=forgetting.token, forgotten_on=on, scrubbed=problem is None, problem=problem)
+
+    def _forget_notifications(self, child_ref: str) -> None:
+        """The delivery record of ``kentqa notify`` names children in plain notifications:
+        delete the deliveries about this child (scrubbed with the rest). Later runs name the
+        child by its anonymous token. ``memory://`` keeps no delivery record between runs."""
+        if self.storage.settings.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+            return
+        from .notifications.outbox import Notifications
+
+        with Notifications(self.storage) as outbox:
+            ids = [d.id for d in outbox.view.deliveries.values() if _names_child(d.notification, child_ref)]
+            if ids:
+                self.admin.delete_streams(outbox.recorder, ids)
 
     def _destroy_keys(self, key_id: str) -> None:
         """Destroy the child's key and replace the ledger key, in one transaction."""
@@ -1033,6 +1047,11 @@ def _racing_schema_creation(exc: BaseException) -> bool:
     return "tuple concurrently updated" in text or (
         "duplicate key value" in text and ("pg_type" in text or "pg_proc" in text or "pg_class" in text)
     )
+
+
+def _names_child(notification: dict[str, Any], child_ref: str) -> bool:
+    refs = notification.get("refs") or {}
+    return refs.get("child_ref") == child_ref or str(notification.get("subject", "")).startswith(f"child:{child_ref}:")
 
 
 def _backoff(attempt: int) -> None:

@@ -40,6 +40,9 @@ class StoreAdmin:
     def scrub(self) -> None:
         """Make deleted rows' bytes unreadable in the database files (free pages, write-ahead log)."""
 
+    def delete_streams(self, recorder: Any, originator_ids: Iterable[Any]) -> None:
+        """Delete whole streams from another application's events table (e.g. the delivery record)."""
+
 
 class MemoryAdmin(StoreAdmin):
     """``memory://``: a dict; deleted means gone with the Python object."""
@@ -85,6 +88,8 @@ class SQLAdmin(StoreAdmin):
         self.datastore = rec.datastore
         self.checkpoint_table = self.qualify(rec.events_table_name)
         self.key_table = self.qualify(KEY_TABLE)
+        #: other tables rows were deleted from (scrubbed too)
+        self.touched: set[str] = set()
         self._create()
 
     def qualify(self, table: str) -> str:
@@ -138,6 +143,18 @@ class SQLAdmin(StoreAdmin):
                 c.execute(f"DELETE FROM {self.checkpoint_table} WHERE originator_version<>{p}", (keep_version,))
             return int(getattr(c, "rowcount", -1))
 
+    def delete_streams(self, recorder: Any, originator_ids: Iterable[Any]) -> None:
+        table = self.qualify(recorder.events_table_name)
+        p = self.placeholder
+        with self.datastore.transaction(commit=True) as c:
+            self._prepare(c)
+            for originator_id in originator_ids:
+                c.execute(f"DELETE FROM {table} WHERE originator_id={p}", (self._originator(originator_id),))
+        self.touched.add(table)
+
+    def _originator(self, originator_id: Any) -> Any:
+        return originator_id.hex if hasattr(originator_id, "hex") else originator_id
+
     def _before_delete(self) -> None:
         """Hook: per-connection settings that must be made outside a transaction."""
 
@@ -181,10 +198,13 @@ class PostgresAdmin(SQLAdmin):
     def qualify(self, table: str) -> str:
         return f'"{self.datastore.schema}"."{table}"'
 
+    def _originator(self, originator_id: Any) -> Any:
+        return originator_id  # a uuid column
+
     def scrub(self) -> None:
         with self.datastore.get_connection() as conn:
             conn.autocommit = True
-            for table in (self.key_table, self.checkpoint_table):
+            for table in (self.key_table, self.checkpoint_table, *sorted(self.touched)):
                 conn.execute(f"VACUUM FULL {table}")
 
 

@@ -274,3 +274,42 @@ def test_forgetting_while_another_process_records_children(tmp_path: Path) -> No
     with kq.connect(url, policy=kq.Policy()) as qa:
         refs = set(qa.ledger.casebook.children)
         assert {f"C{k}" for k in range(24)} - refs == {f"C{k}" for k in forgotten}
+
+
+def _notify(url: str, out: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kentqa_domain", "notify", "--as-of", "2026-12-01", "--notify", f"file://{out}", "--db", url],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_sqlite_forgetting_deletes_the_childs_deliveries_from_the_notification_record(tmp_path: Path) -> None:
+    db = tmp_path / "qa.db"
+    url = f"sqlite:///{db}"
+    ref, _needle, _ = _setup(url, None)
+    out = tmp_path / "sent.jsonl"
+    _notify(url, out)
+    assert ref in out.read_text(encoding="utf-8")  # notifications name the child (drift, escalations) ...
+    assert files_containing(sqlite_files(db), ref.encode()) != []  # ... and so does the delivery record
+    with kq.connect(url, policy=kq.Policy()) as qa:
+        qa.forget_child(ref, on=ON)
+    assert files_containing(sqlite_files(db), ref.encode()) == []
+    first_run = len(out.read_text(encoding="utf-8").splitlines())
+    _notify(url, out)  # a later run names the child only by its token
+    later = out.read_text(encoding="utf-8").splitlines()[first_run:]
+    assert later, "the child's notifications are due again, under its token"
+    assert all(ref not in line for line in later)
+    assert any("anon-" in line for line in later)
+
+
+def test_postgres_forgetting_deletes_the_childs_deliveries_from_the_notification_record(
+    make_postgres_db: Callable[[], str], tmp_path: Path
+) -> None:
+    url = make_postgres_db()
+    ref, _needle, _ = _setup(url, None)
+    _notify(url, tmp_path / "sent.jsonl")
+    assert postgres_tables_containing(url, ref.encode()) == ["kentqanotifications_events"]
+    with kq.connect(url, policy=kq.Policy()) as qa:
+        qa.forget_child(ref, on=ON)
+    assert postgres_tables_containing(url, ref.encode()) == []
