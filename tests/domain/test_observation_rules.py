@@ -140,6 +140,32 @@ def test_R_OBS_1_observations_before_the_asye_start_do_not_count(qa: QualityAssu
     assert r.last_observed_on == D("2026-01-20")
 
 
+def test_R_OBS_1_as_of_before_a_later_asye_start_counts_no_observation(qa: QualityAssurance) -> None:
+    """R-OBS-1 counts practice observations dated from the ASYE start up to ``as_of``; with
+    ``as_of`` before the start that is none, however many observations fall before the start
+    or after ``as_of`` (regression: hypothesis found the count going negative, which picked
+    the 11-month point instead of the 3-month one).
+    """
+    worker(qa, "A", "2024-02-28", experience="asye", asye_started_on="2024-03-01")
+    record(qa, "SupervisionHeld", worker_id="A", supervisor_id="TM1", held_on="2024-01-29")
+    observe(qa, "A", "2023-11-30")  # history from an earlier system (decision 0104)
+    observe(qa, "A", "2023-11-30")
+    observe(qa, "A", "2024-02-29")  # after as_of below, and still before the ASYE start
+    record(qa, "WorkerLeft", worker_id="A", left_on="2024-02-29")  # the last activity's day
+    r = row(qa, "A", "2024-02-28")
+    # Nothing counted: the 1st is due 1 Mar 2024 + 3 months = 1 Jun 2024, 94 days away.
+    assert (r.requirement, r.last_observed_on, r.next_due_on, r.status) == (
+        "asye",
+        D("2023-11-30"),
+        D("2024-06-01"),
+        "compliant",
+    )
+    # R-OBS-4: the supervision of 29 Jan 2024 followed the 30 Nov observations with no review.
+    assert r.reflection_missed is True
+    assert row(qa, "A", "2024-02-29") is None  # R-OBS-5: left that day
+    assert row(qa, "A", "2024-02-27") is None  # not yet registered
+
+
 def test_R_OBS_1_after_three_observations_the_next_is_12_months_after_the_latest(
     qa: QualityAssurance,
 ) -> None:

@@ -241,7 +241,10 @@ class ObservationCompliance(Projection):
         )
         if in_asye:
             start = w.asye_started_on if w.asye_started_on is not None else w.registered_on
-            counted = seen - bisect_left(w.practice, start)
+            # R-OBS-1 counts practice observations dated start..as_of. When the ASYE starts
+            # after as_of, that range is empty: the observations before start can outnumber
+            # those up to as_of, and the plain difference would go negative.
+            counted = max(0, seen - bisect_left(w.practice, start))
             requirement = Requirement.ASYE
             due = asye_due(_day(start), counted, latest, policy)
         else:

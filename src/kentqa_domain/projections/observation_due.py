@@ -28,6 +28,8 @@ def asye_due(start: dt.date, observed: int, latest: dt.date | None, policy: Poli
     completed, the next is due as R-OBS-2 would make it: the observation interval after the
     latest (decision 0101).
     """
+    if observed < 0:
+        raise ValueError(f"observed must be a count of observations, got {observed}")
     points = policy.asye_observation_months
     if observed < len(points):
         return _months_after(start, points[observed])
