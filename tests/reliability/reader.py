@@ -16,7 +16,7 @@ from kentqa_domain import application
 
 
 def main(url: str) -> None:
-    application.CATCH_UP_PAGE = 100  # many small reads: a kill lands mid catch-up
+    application.CATCH_UP_PAGE = 20  # many small reads: a kill lands mid catch-up
     print("started", flush=True)
     with kq.connect(url, policy=kq.Policy()) as qa:
         print(orjson.dumps(qa.stats()).decode(), flush=True)

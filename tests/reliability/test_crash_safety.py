@@ -32,6 +32,7 @@ from tests.reliability.state import ledger_state, replayed
 
 ROUNDS = 900
 CHECKPOINT_EVERY = "700"
+SLICES = 8  # the feeder's slices of 500 (4,224 events: 9 slices); a kill comes before the last
 
 
 def fingerprint(url: str) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
@@ -61,13 +62,18 @@ def feed_to_the_end(url: str) -> None:
     assert "done" in out
 
 
-def kill_midway(module: str, url: str, rng: random.Random, kills: int, *args: str, within: float = 1.2) -> int:
-    """Start ``module`` and SIGKILL it a random while (up to ``within`` s) after it says it started."""
+def kill_midway(
+    module: str, url: str, rng: random.Random, kills: int, *args: str, within: float = 0.05, slices: int = 0
+) -> int:
+    """Start ``module`` and SIGKILL it mid-run: after a random number of its ``slice`` lines
+    (when ``slices``), then a random while up to ``within`` seconds."""
     landed = 0
     for _ in range(kills * 4):
         proc = spawn(module, url, *args)
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "started"
+        for _line in range(rng.randrange(slices) if slices else 0):
+            assert proc.stdout.readline().startswith("slice")
         time.sleep(rng.uniform(0.0, within))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
@@ -90,7 +96,7 @@ def test_sqlite_feeder_and_readers_killed_midway_then_resumed(tmp_path: Path) ->
     oracle = _oracle(f"sqlite:///{tmp_path / 'oracle.db'}")
     db = tmp_path / "crashed.db"
     url = f"sqlite:///{db}"
-    assert kill_midway("tests.reliability.feeder", url, rng, 6, str(ROUNDS), CHECKPOINT_EVERY) == 6
+    assert kill_midway("tests.reliability.feeder", url, rng, 6, str(ROUNDS), CHECKPOINT_EVERY, slices=SLICES) == 6
     feed_to_the_end(url)
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM stored_checkpoints")  # readers must fold the whole log
@@ -103,7 +109,7 @@ def test_postgres_feeder_killed_midway_then_resumed(make_postgres_db: Callable[[
     rng = random.Random(9)
     oracle = _oracle(make_postgres_db())
     url = make_postgres_db()
-    assert kill_midway("tests.reliability.feeder", url, rng, 4, str(ROUNDS), CHECKPOINT_EVERY) == 4
+    assert kill_midway("tests.reliability.feeder", url, rng, 4, str(ROUNDS), CHECKPOINT_EVERY, slices=SLICES) == 4
     feed_to_the_end(url)
     assert kill_midway("tests.reliability.reader", url, rng, 2, within=0.25) == 2
     assert fingerprint(url) == oracle
