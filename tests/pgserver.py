@@ -26,7 +26,9 @@ import pytest
 
 ENV_URL = "KENTQA_TEST_POSTGRES"
 ROLE, DATABASE = "kentqa", "kentqa"
-FIXTURES = {"postgres_url", "make_postgres_db", "postgres_db_url"}
+FIXTURES = {"postgres_url", "make_postgres_db", "postgres_db_url", "postgres_data_dir"}
+#: The data directory of the cluster started here (None with a server of yours).
+STARTED: dict[str, Path] = {}
 
 
 class Unavailable(Exception):
@@ -82,6 +84,12 @@ def make_postgres_db(postgres_url: str) -> Iterator[Callable[[], str]]:
                 admin.execute(drop.format(sql.Identifier(name)))
     except psycopg.Error:
         pass  # a throwaway cluster goes anyway; on a server of yours, drop test_* by hand
+
+
+@pytest.fixture(scope="session")
+def postgres_data_dir(postgres_url: str) -> Path | None:
+    """The data directory of the throwaway cluster (for scanning its files), None for a server of yours."""
+    return STARTED.get("data")
 
 
 @pytest.fixture
@@ -198,6 +206,7 @@ class Cluster:
                     if attempt == 2:
                         raise
             self.started = True
+            STARTED["data"] = self.data
             return self._create_role(port)
         except (OSError, subprocess.SubprocessError) as error:
             raise Unavailable(str(error)) from None
@@ -225,6 +234,10 @@ class Cluster:
                     )
                 )
                 admin.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(database, role))
+                try:  # PostgreSQL 15+: lets tests force a CHECKPOINT before scanning the files
+                    admin.execute(sql.SQL("GRANT pg_checkpoint TO {}").format(role))
+                except psycopg.Error:
+                    pass
         except psycopg.Error as error:
             raise Unavailable(f"cannot create the test role and database: {error}") from None
         return f"postgresql://{ROLE}:{password}@127.0.0.1:{port}/{DATABASE}"
@@ -237,6 +250,7 @@ class Cluster:
         except Unavailable:
             pass
         finally:
+            STARTED.pop("data", None)
             shutil.rmtree(self.dir, ignore_errors=True)
 
 

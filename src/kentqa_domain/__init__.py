@@ -50,22 +50,31 @@ def cycle_id_for(day: object, policy: Policy | None = None) -> str:
 
 
 def connect(
-    url: str | None = None, *, policy: Policy | None = None, plugins: object = ()
+    url: str | None = None,
+    *,
+    policy: Policy | None = None,
+    plugins: object = (),
+    cipher_key: str | None = None,
 ) -> QualityAssurance:
     """Open a store by URL (SPEC section 2): ``memory://``, ``sqlite:///PATH``, ``postgresql://...``.
 
     ``url`` defaults to ``$KENTQA_DB``, else ``sqlite:///./kentqa.db``. ``policy`` replaces
     the policy entirely (plugins' overrides are then not applied); without it the defaults
     with every policy plugin's overrides are used. ``plugins`` registers extra plugin objects.
+    ``cipher_key`` (default ``$KENTQA_CIPHER_KEY``; make one with ``kentqa keygen``) turns on
+    encryption at rest: AES-GCM of every payload and checkpoint (docs/security.md).
     """
     import os
 
     from .application import QualityAssurance
+    from .encryption import cipher_settings
     from .plugins import make_plugin_manager, open_storage, resolve_policy
 
     pm = make_plugin_manager(extra=plugins)  # type: ignore[arg-type]
     target = url or os.environ.get("KENTQA_DB") or DEFAULT_URL
     storage = open_storage(pm, target)
+    key = cipher_key if cipher_key is not None else os.environ.get("KENTQA_CIPHER_KEY")
+    storage = cipher_settings(storage, key)
     app = QualityAssurance(storage, policy if policy is not None else resolve_policy(pm))
     app.plugin_manager = pm
     return app

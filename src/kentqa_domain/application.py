@@ -4,22 +4,32 @@
 plugin. Recording checks each event against the in-memory write model (no repository read
 per event), stores accepted events in batches, and folds them into the ledger. Queries first
 catch up with the notification log (other processes may have recorded), then read the
-projections. The ledger is checkpointed with its tracking position in one row.
+projections. The ledger is checkpointed with its tracking position in one row, in checkpoint
+generations so that ``replay`` and long catch-ups are resumable (decision 0802).
+
+Reliability and security (issue 9, ``docs/reliability.md``, ``docs/security.md``):
+optimistic-concurrency conflicts are retried with jittered back-off, then reported as
+``ConflictingEvent``; every other storage failure is a ``StorageError``. Events of a child
+are sealed with the child's own key, checkpoints with a ledger key, and with
+``KENTQA_CIPHER_KEY`` everything with the application cipher; ``forget_child`` destroys a
+child's key (crypto-shredding).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import io
 import pickle
+import random
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid5
 
 import attrs
@@ -27,18 +37,23 @@ from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import (
     AggregateRecorder,
     IntegrityError,
+    MapperDeserialisationError,
     PersistenceError,
+    StoredEvent,
 )
 
 from .access import Scope, scope_for
 from .calendar import cycle_bounds as _cycle_bounds
 from .calendar import parse_cycle_id
-from .checkpoints import STREAM_NAMESPACE, Checkpoints
+from .checkpoints import GENERATIONS_STREAM, STREAM_NAMESPACE, Checkpoints, checkpoint_stream
+from .child_privacy import Sealing, child_of, seal
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import AuditCompleted, Event, parse
+from .fields import check_identifier
+from .keyring import Keyring, aes_decrypt, aes_encrypt, key_id_of, token_for
 from .ledger import Ledger, digest64, identity_key
 from .log_pages import page_reader
-from .mapper import EventMapper, Recorded, canonical_body
+from .mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded, canonical_body
 from .policy import Policy
 from .projections import PROJECTIONS, ActivityByDay, AuditLedger
 from .projections.audit_actions import action_rows, thematic_rows
@@ -71,6 +86,8 @@ from .projections.triad import recommend
 from .projections.voice import VoiceSummary
 from .projections.voice import summary as summarise_voice
 from .storage import Storage
+from .storage_faults import describe, guarded, storage_errors
+from .store_admin import admin_for
 from .values import FeedbackSource, ObservationSetting
 
 if TYPE_CHECKING:
@@ -79,6 +96,7 @@ if TYPE_CHECKING:
     from .notifications import Notification
     from .reports.learning import LearningReport
 
+ERASURE_STREAM = uuid5(STREAM_NAMESPACE, "erasures")
 BATCH_SIZE = 500
 CATCH_UP_PAGE = 2_000
 #: A checkpoint is written once the events folded since the last one reach
@@ -92,7 +110,12 @@ CHECKPOINT_COST_FACTOR = 10.0
 #: replay resumes from at most that far back while checkpoints (each a pickle of the whole
 #: ledger) cost a small share of a long replay; ``checkpoint_every=N`` counts events instead.
 REPLAY_CHECKPOINT_SECONDS = 60.0
-MAX_CONFLICT_RETRIES = 8
+#: Optimistic-concurrency conflicts retried before giving up with ConflictingEvent.
+MAX_CONFLICT_RETRIES = 40
+#: Opening attempts when processes create the schema at the same moment (PostgreSQL).
+OPEN_RETRIES = 5
+#: Back-off between retries: random up to min(cap, base * 2**attempt) seconds.
+BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.25
 
 OnInvalid = Callable[[int, InvalidEvent], None]
 #: ``replay(progress=...)`` is told (position folded, last position in the log).
@@ -102,8 +125,17 @@ _E = TypeVar("_E", bound=Enum)
 
 @lru_cache(maxsize=4096)
 def stream_id(stream: str) -> UUID:
-    """The eventsourcing originator id of an aggregate stream such as ``"worker:W1"``."""
+    """The eventsourcing originator id of an aggregate stream such as ``"worker:W1"``.
+
+    A child's stream is named by the child's random key id instead (:func:`child_stream_id`):
+    ``uuid5`` of ``"child:REF"`` could be recomputed from a guessed reference.
+    """
     return uuid5(STREAM_NAMESPACE, stream)
+
+
+def child_stream_id(key_id: str) -> UUID:
+    """The originator id of a child's stream: from its random key id, not its reference."""
+    return uuid5(STREAM_NAMESPACE, f"child-key:{key_id}")
 
 
 class QualityAssurance(Application[UUID]):
@@ -114,22 +146,46 @@ class QualityAssurance(Application[UUID]):
     def __init__(self, storage: Storage, policy: Policy | None = None) -> None:
         self.storage = storage
         self.policy = policy or Policy()
+        self._closed = True
         #: The plugin manager ``kq.connect`` built (report renderers are looked up in it).
         self.plugin_manager: pluggy.PluginManager | None = None
-        super().__init__(env=dict(storage.settings))
-        self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
-        self._read_page = page_reader(self.recorder)
-        self._signature = Ledger.signature(PROJECTIONS)
-        self.checkpoint_store = Checkpoints(
-            self.checkpoints, self._signature, dump=self._dump_ledger, load=self._open_ledger
-        )
-        self._closed = False
-        self._since_checkpoint = 0
-        self._next_checkpoint_after = 0.0
-        self._generation = 0
-        self.ledger = self._load_ledger(starting=True)
-        self.catch_up()
-        self.checkpoint_store.finish_generation(self.ledger.generation)
+        for attempt in range(OPEN_RETRIES):
+            try:
+                self._open(storage)
+            except BaseException as exc:
+                factory = getattr(self, "factory", None)
+                if factory is not None:  # release the pool now, not in a garbage collector's thread
+                    with contextlib.suppress(Exception):
+                        factory.close()
+                if attempt + 1 < OPEN_RETRIES and _racing_schema_creation(exc):
+                    _backoff(attempt + 3)
+                    continue
+                raise
+            return
+
+    def _open(self, storage: Storage) -> None:
+        with storage_errors(f"opening {storage.display}", settings=storage.settings):
+            super().__init__(env=dict(storage.settings))
+            self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
+            self.admin = admin_for(self.checkpoints)
+            self.keyring = Keyring(self.admin, self.mapper.cipher)
+            self.event_mapper.keyring = self.keyring
+            self._signature = Ledger.signature(PROJECTIONS)
+            self._read_page = page_reader(self.recorder)
+            self.checkpoint_store = Checkpoints(self.checkpoints, self._signature, load=self._open_checkpoint)
+            #: optimistic-concurrency conflicts met (and retried) by this connection
+            self.conflicts = 0
+            self._closed = False
+            self._since_checkpoint = 0
+            self._next_checkpoint_after = 0.0
+            self._generation = 0
+            # The ledger key as the ledger is loaded: a long first catch-up checkpoints as it
+            # goes with it (a forgetting meanwhile replaces it, making those rows unreadable).
+            self._seal_key: tuple[str, bytes] | None = self.keyring.ledger_key()
+            self.ledger = self._load_ledger(starting=True)
+            self.catch_up()
+            self._seal_key = None
+            self.checkpoint_store.finish_generation(self.ledger.generation)
 
     # --- configuration -----------------------------------------------------------------
 
@@ -162,6 +218,7 @@ class QualityAssurance(Application[UUID]):
         """The same from a JSON object (already decoded): ``{"type": ..., fields...}``."""
         return self.record(parse(obj))
 
+    @guarded("recording")
     def record_many(
         self, events: Iterable[Event | dict[str, Any]], *, on_invalid: OnInvalid | None = None
     ) -> list[int | None]:
@@ -176,7 +233,9 @@ class QualityAssurance(Application[UUID]):
         with gc_paused():
             return self._record_many(events, on_invalid)
 
-    def _record_many(self, events: Iterable[Event | dict[str, Any]], on_invalid: OnInvalid | None) -> list[int | None]:
+    def _record_many(
+        self, events: Iterable[Event | dict[str, Any]], on_invalid: OnInvalid | None
+    ) -> list[int | None]:
         positions: list[int | None] = []
         for chunk in _chunks(events, BATCH_SIZE):
             offset = len(positions)
@@ -195,21 +254,34 @@ class QualityAssurance(Application[UUID]):
     def _record_chunk_with_retries(
         self, chunk: list[Any], offset: int, *, stop_at_first: bool
     ) -> tuple[list[int | None], list[tuple[int, InvalidEvent]]]:
-        for _attempt in range(MAX_CONFLICT_RETRIES):
+        for attempt in range(MAX_CONFLICT_RETRIES):
             self.catch_up()
             try:
                 return self._record_chunk(chunk, offset, stop_at_first=stop_at_first)
             except IntegrityError:
+                self.conflicts += 1
                 # Another writer extended one of our streams first: our write model saw a
-                # stale version. Rebuild it from the log and validate the chunk again.
+                # stale version (and already applied the chunk). Rebuild it from the newest
+                # checkpoint and the log, wait a little (so writers do not retry in step),
+                # and validate the chunk again.
                 self.ledger = self._load_ledger()
+                self._since_checkpoint = 0
+                _backoff(attempt)
             except BaseException:
                 # Anything unexpected (a bug, KeyboardInterrupt) may leave events applied to
                 # the write model that were never stored: rebuild it before going on.
                 self.ledger = self._load_ledger()
+                self._since_checkpoint = 0
                 raise
-        raise StorageError(
-            f"gave up after {MAX_CONFLICT_RETRIES} optimistic-concurrency conflicts with other writers"
+        first = chunk[0]
+        name = type(first).__name__ if isinstance(first, Event) else str(first.get("type", "event"))[:60]
+        raise ConflictingEvent(
+            name,
+            None,
+            "concurrency",
+            f"other writers kept extending the same streams: gave up after {MAX_CONFLICT_RETRIES} "
+            "optimistic-concurrency conflicts; nothing of this batch was stored, record it again",
+            index=offset,
         )
 
     def _record_chunk(
@@ -228,8 +300,14 @@ class QualityAssurance(Application[UUID]):
                 event = item if isinstance(item, Event) else parse(item)
                 if not isinstance(event, Event):
                     raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
-                key = identity_key(event)
-                body = canonical_body(event)
+                child = child_of(event, book)
+                sealing = self._sealing(event, child, create=False) if child is not None else None
+                if child is not None and sealing is None:
+                    known = None  # a child without a key has nothing recorded: check, then make its key
+                    book.check(event)
+                    sealing = self._sealing(event, child, create=True)
+                key = identity_key(sealing.anonymous if sealing else event)
+                body = canonical_body(sealing.clear if sealing else event)
                 digest = digest64(body)
                 known = ledger.recorded(key)
                 if known is None and key in pending_keys:
@@ -253,12 +331,12 @@ class QualityAssurance(Application[UUID]):
                     del results[i:]
                     break
                 continue
-            stream = stream_id(book.stream(event))
+            stream = self._stream_of(book.stream(event), sealing)
             version = new_versions.get(stream, ledger.versions.get(stream, 0)) + 1
             new_versions[stream] = version
             book.apply(event)
             pending_keys[key] = (len(pending), digest)
-            pending.append(Recorded(stream, version, event, body=body))
+            pending.append(Recorded(stream, version, event, sealing=sealing, body=body))
             pending_meta.append((i, key, digest))
         if pending:
             self._store(pending, pending_meta, results)
@@ -266,6 +344,21 @@ class QualityAssurance(Application[UUID]):
             if value is not None and value < 0:
                 results[i] = results[pending_meta[-1 - value][0]]
         return results, refused
+
+    def _sealing(self, event: Event, child: str, *, create: bool) -> Sealing | None:
+        """The split of a child's event with the child's key (made on first use when ``create``)."""
+        key_id = self.keyring.child_key_id(child, create=create)
+        if key_id is None:
+            return None
+        key = self.keyring.child_key(key_id)
+        if key is None:  # pragma: no cover - destroyed between the two reads
+            return None
+        return seal(event, child, key_id, key)
+
+    def _stream_of(self, name: str, sealing: Sealing | None) -> UUID:
+        if sealing is not None and name == f"child:{sealing.child_ref}":
+            return child_stream_id(sealing.key_id)
+        return stream_id(name)
 
     def _store(
         self, pending: list[Recorded], meta: list[tuple[int, int, int]], results: list[int | None]
@@ -275,23 +368,14 @@ class QualityAssurance(Application[UUID]):
         except IntegrityError:
             raise
         except PersistenceError as exc:  # the caller rebuilds the write model
-            raise StorageError(f"the store refused the batch: {exc}") from exc
+            raise StorageError(describe(exc, "storing a batch")) from exc
         positions = [recording.notification.id for recording in recordings]
         first = self.ledger.position + 1
         if positions == list(range(first, first + len(positions))):
             # Nobody else wrote in between: fold our own events without reading them back.
-            fold = self.ledger.fold
             for position, recorded, (i, key, digest) in zip(positions, pending, meta, strict=True):
                 results[i] = position
-                fold(
-                    recorded.event,
-                    recorded.originator_id,
-                    recorded.originator_version,
-                    position,
-                    digest,
-                    casebook=False,
-                    key=key,
-                )
+                self._fold_recorded(recorded, position, digest, own=True, key=key)
             self._since_checkpoint += len(positions)
             return
         own = {}
@@ -302,7 +386,7 @@ class QualityAssurance(Application[UUID]):
 
     def _save_batch(self, pending: list[Recorded]) -> list[Any]:
         """``Application.save`` for events we made, without its per-object protocol checks
-        (``isinstance`` against runtime-checkable protocols costs more than storing)."""
+        (``isinstance`` against runtime-checkable protocols costs more than storing; 0805)."""
         processing: ProcessingEvent[UUID] = ProcessingEvent()
         processing.events.extend(pending)
         recordings = self._record(processing)
@@ -311,59 +395,129 @@ class QualityAssurance(Application[UUID]):
 
     # --- catching up and checkpoints ------------------------------------------------------
 
+    @guarded("catching up with the store")
     def catch_up(self, own: dict[int, tuple[Recorded, int]] | None = None) -> int:
         """Fold every stored event after the ledger's position; returns how many were folded.
 
         ``own`` holds events this process just stored (already applied to the write model).
-        A long catch-up (a first connection to a big store, a rebuild after an upgrade)
-        checkpoints as it goes, so it resumes where it stopped if the process dies.
+        A long first catch-up (a big store, a rebuild after an upgrade) checkpoints as it goes,
+        so it resumes where it stopped if the process dies.
         """
         with gc_paused():
-            return self._catch_up(own)
+            unfinished: list[str] = []
+            folded = self._fold_log(own or {}, unfinished, verify=False, checkpoints=self._seal_key)
+            for key_id in unfinished:
+                # A forgetting was stored but its key survived (the forgetting process died):
+                # finish it, so that no process can read the child's events again.
+                self._destroy_keys(key_id)
+                self._after_forgetting()
+            return folded
 
-    def _catch_up(self, own: dict[int, tuple[Recorded, int]] | None) -> int:
-        folded = 0
-        pure = not own  # the write model holds nothing beyond the position: safe to checkpoint
+    def _fold_log(
+        self,
+        own: dict[int, tuple[Recorded, int]],
+        unfinished: list[str],
+        *,
+        verify: bool,
+        checkpoints: tuple[str, bytes] | None,
+        progress: OnProgress | None = None,
+        every: int | None = None,
+        replaying: bool = False,
+    ) -> int:
+        """Fold the log from the ledger's position to its end, a page at a time.
+
+        Plain events are decoded on the fast path (decision 0801); a child's sealed event and
+        a forgetting go through the mapper's full reading (the child's key, erasure). With
+        ``checkpoints`` (a ledger key) the fold checkpoints as it goes: every ``every`` events
+        if given, else by size and cost as recording does.
+        """
         ledger = self.ledger
-        fold = ledger.fold
-        decode = self.event_mapper.decode_state
-        own = own or {}
+        folded = since = 0
+        last_checkpoint = time.monotonic()
         while True:
             page = self._read_page(ledger.position + 1, CATCH_UP_PAGE)
-            for position, stream, version, topic, state in page:
-                mine = own.get(position)
+            for row in page:
+                mine = own.get(row[0])
                 if mine is not None:
-                    recorded, digest = mine
-                    fold(recorded.event, stream, version, position, digest, casebook=False)
+                    self._fold_recorded(mine[0], row[0], mine[1], own=True)
                 else:
-                    event, canonical, _at = decode(topic, state, position=position)
-                    fold(event, stream, version, position, digest64(canonical))
+                    forgotten = self._fold_row(row, verify=verify)
+                    if forgotten is not None:
+                        unfinished.append(forgotten)
                 folded += 1
-                self._since_checkpoint += 1
-                if pure and self._since_checkpoint >= self._checkpoint_interval():
-                    self.checkpoint()
+            since += len(page)
+            self._since_checkpoint += len(page)
+            if progress is not None:
+                progress(ledger.position, max(ledger.position, self.recorder.max_notification_id() or 0))
             if len(page) < CATCH_UP_PAGE:
                 return folded
+            if checkpoints is not None and self._checkpoint_due(since, last_checkpoint, every, replaying=replaying):
+                self._write_checkpoint(*checkpoints)
+                since = 0
+                last_checkpoint = time.monotonic()
 
-    def _dump_ledger(self, ledger: Ledger) -> bytes:
-        """Pickled straight into a compressor: the uncompressed pickle is never held whole."""
-        out = io.BytesIO()
-        compressor = zlib.compressobj(1)
-
-        class Sink:
-            @staticmethod
-            def write(data: bytes) -> None:
-                out.write(compressor.compress(data))
-
-        pickle.Pickler(Sink(), protocol=pickle.HIGHEST_PROTOCOL).dump(ledger)
-        out.write(compressor.flush())
+    def _fold_row(self, row: Any, *, verify: bool) -> str | None:
+        """One row of the log read by ``_read_page``: plain events on the fast path, a child's
+        sealed event or a forgetting read in full by the mapper (returns a surviving key id)."""
+        position, stream, version, topic, state = row
         mapper = self.event_mapper
-        if mapper.cipher is None and mapper.compressor is None:
-            return out.getbuffer()  # type: ignore[return-value]  # a view, not a second copy: stores take buffers
-        return mapper.seal(out.getvalue())
+        try:
+            raw = mapper.unseal(state) if (mapper.cipher or mapper.compressor) else state
+        except Exception as exc:
+            raise MapperDeserialisationError(f"could not read stored {topic} at position {position}: {exc}") from exc
+        if topic == FORGOTTEN_TOPIC or b',"c":' in raw:
+            originator = stream if isinstance(stream, UUID) else UUID(hex=stream)
+            recorded, canonical = mapper.decode(StoredEvent(originator, version, topic, state), validate=verify)
+            return self._fold_recorded(recorded, position, digest64(canonical), own=False)
+        event, canonical, _at = mapper.decode_state(topic, raw, validate=verify, position=position, sealed=False)
+        self.ledger.fold(event, stream, version, position, digest64(canonical))
+        return None
 
-    def _open_ledger(self, state: bytes) -> Any:
-        return pickle.loads(zlib.decompress(self.event_mapper.unseal(state)))  # noqa: S301 - written by this library only
+    def _checkpoint_due(self, since: int, last: float, every: int | None, *, replaying: bool) -> bool:
+        """Every ``every`` events if given; while replaying, every REPLAY_CHECKPOINT_SECONDS;
+        while catching up, by size and cost as recording does."""
+        if every is not None:
+            return since >= every
+        if replaying:
+            return time.monotonic() - last >= REPLAY_CHECKPOINT_SECONDS
+        return self._since_checkpoint >= self._checkpoint_interval()
+
+    def _fold_recorded(
+        self, recorded: Recorded, position: int, digest: int, *, own: bool, key: int | None = None
+    ) -> str | None:
+        """Fold one event read in full (or just stored); returns the key id of a forgetting
+        whose key survived (to be finished), else None."""
+        event = recorded.event
+        if isinstance(event, ChildForgotten):
+            self.ledger.forget(event.token, recorded.originator_id, recorded.originator_version, position)
+            key_id = key_id_of(event.token)
+            survived = None
+            if key_id is not None:
+                if self.keyring.child_key(key_id) is not None:
+                    survived = key_id
+                self.keyring.forget_cached(key_id)
+            return survived
+        sealing, lost = recorded.sealing, recorded.lost_key
+        if sealing is not None and own and self.keyring.child_key(sealing.key_id) is None:
+            # Our own event of a child forgotten by another process since we sealed it:
+            # fold it as every replay will read it, anonymously.
+            event, lost, sealing = sealing.anonymous, sealing.key_id, None
+            key = None
+        if lost is not None:
+            # The child's key is gone but its forgetting is still ahead in the log: forget
+            # the child now, so this anonymous event lands where a replay puts it.
+            self.ledger.forget_early(token_for(lost))
+        self.ledger.fold(
+            event,
+            recorded.originator_id,
+            recorded.originator_version,
+            position,
+            digest,
+            casebook=not own,
+            child=(sealing.child_ref, sealing.token, sealing.aliases) if sealing else None,
+            identity=key if key is not None else (identity_key(sealing.anonymous) if sealing else None),
+        )
+        return None
 
     def _load_ledger(self, *, starting: bool = False) -> Ledger:
         """The newest usable checkpoint, else an empty ledger (in a fresh generation on start)."""
@@ -377,22 +531,73 @@ class QualityAssurance(Application[UUID]):
         ledger.generation = self._generation
         return ledger
 
+    def _open_checkpoint(self, state: bytes) -> Any:
+        """A checkpoint's ledger; fails if its ledger key was replaced (a child was forgotten since)."""
+        return pickle.loads(self._checkpoint_plaintext(state))  # noqa: S301 - written by this library only
+
+    def _checkpoint_plaintext(self, state: bytes) -> bytes:
+        sealed = self.event_mapper.unseal(state)
+        key_id, _, body = sealed.partition(b":")
+        key = self.keyring.ledger_key_by_id(key_id.decode())
+        if key is None:
+            raise ValueError("the checkpoint's key was replaced: a child was forgotten since")
+        return zlib.decompress(aes_decrypt(key, body))
+
+    @guarded("reading checkpoints")
+    def checkpoint_plaintexts(self) -> list[tuple[int, bytes]]:
+        """(position, pickled ledger) of every checkpoint still readable: for privacy audits and tests
+        that must look inside the sealed checkpoint rows."""
+        out = []
+        latest = self.checkpoint_store.latest_generation().number
+        for generation in range(latest + 1):
+            for stored in self.checkpoints.select_events(checkpoint_stream(generation)):
+                try:
+                    out.append((stored.originator_version, self._checkpoint_plaintext(stored.state)))
+                except ValueError:
+                    continue
+        return out
+
+    @guarded("writing a checkpoint")
     def checkpoint(self) -> bool:
-        """Store the ledger with its tracking position in one row; False if one is already there."""
+        """Store the ledger with its tracking position in one row; False if one is already there.
+
+        The row is sealed with the current ledger key (read *before* catching up, so a
+        checkpoint sealed with a key made by a forgetting always includes that forgetting),
+        then with the application cipher when it is on.
+        """
+        key_id, key = self.keyring.ledger_key()
+        self.catch_up()
+        return self._write_checkpoint(key_id, key)
+
+    def _write_checkpoint(self, key_id: str, key: bytes) -> bool:
+        """The ledger as it is now, sealed with ``key``, in its generation's stream."""
         self._since_checkpoint = 0
+        if self.ledger.position == 0:
+            return False
         started = time.monotonic()
         try:
-            return self.checkpoint_store.save(self.ledger)
+            out = io.BytesIO()
+            compressor = zlib.compressobj(1)
+
+            class Sink:  # pickled straight into the compressor: the plain pickle is never whole
+                @staticmethod
+                def write(data: bytes) -> None:
+                    out.write(compressor.compress(data))
+
+            pickle.Pickler(Sink(), protocol=pickle.HIGHEST_PROTOCOL).dump(self.ledger)
+            out.write(compressor.flush())
+            state = self.event_mapper.seal(key_id.encode() + b":" + aes_encrypt(key, cast(bytes, out.getbuffer())))
+            return self.checkpoint_store.save(self.ledger, state)
         finally:
-            took = time.monotonic() - started
-            self._next_checkpoint_after = time.monotonic() + CHECKPOINT_COST_FACTOR * took
+            self._next_checkpoint_after = time.monotonic() + CHECKPOINT_COST_FACTOR * (time.monotonic() - started)
 
     def _checkpoint_interval(self) -> int:
         """Events to fold before the next automatic checkpoint (none is written sooner than
         CHECKPOINT_COST_FACTOR times the last one took, so they cost a bounded share of time)."""
+        interval = max(CHECKPOINT_EVERY, self.ledger.position // CHECKPOINT_SHARE)
         if time.monotonic() < self._next_checkpoint_after:
-            return max(CHECKPOINT_EVERY, self.ledger.position // CHECKPOINT_SHARE, self._since_checkpoint + 1)
-        return max(CHECKPOINT_EVERY, self.ledger.position // CHECKPOINT_SHARE)
+            return max(interval, self._since_checkpoint + 1)
+        return interval
 
     def _maybe_checkpoint(self) -> None:
         if self._since_checkpoint >= self._checkpoint_interval():
@@ -400,6 +605,7 @@ class QualityAssurance(Application[UUID]):
 
     # --- replay --------------------------------------------------------------------------
 
+    @guarded("replaying the log")
     def replay(
         self,
         *,
@@ -411,15 +617,16 @@ class QualityAssurance(Application[UUID]):
         """Rebuild the ledger — write model, identity index and every projection — from the log.
 
         Resumable: the rebuild is a new checkpoint generation that checkpoints as it goes
-        (every REPLAY_CHECKPOINT_SECONDS of work, or every ``checkpoint_every`` events when given);
-        if the process dies, the next
-        ``replay`` continues from that generation's newest checkpoint. ``restart`` starts a
-        new generation even so. ``verify`` reads every event with its full validation (slower;
-        decision 0801). ``progress(position, last)`` is called after each page of the log.
-        When it returns, this connection uses the rebuilt ledger, and so do later ones.
+        (every REPLAY_CHECKPOINT_SECONDS of work, or every ``checkpoint_every`` events when
+        given); if the process dies, the next ``replay`` continues from that generation's newest
+        checkpoint. ``restart`` starts a new generation even so. ``verify`` reads every event
+        with its full validation (slower; decision 0801). ``progress(position, last)`` is
+        called after each page of the log. When it returns, this connection uses the rebuilt
+        ledger, and so do later ones (decision 0802).
         """
         self._check_open()
         store = self.checkpoint_store
+        seal_key = self.keyring.ledger_key()
         latest = store.latest_generation()
         ledger: Ledger | None = None
         if not restart and not latest.finished:
@@ -430,60 +637,30 @@ class QualityAssurance(Application[UUID]):
         if ledger is None:
             ledger = Ledger(PROJECTIONS)
             ledger.generation = generation
+        resumed_from = ledger.position
         # The old ledger is let go now, not at the end: two ledgers would double the memory.
         self.ledger = ledger
+        self._generation = generation
         try:
             with gc_paused():
-                return self._replay(
-                    ledger, generation, progress=progress, verify=verify, checkpoint_every=checkpoint_every
+                unfinished: list[str] = []
+                self._fold_log(
+                    {}, unfinished, verify=verify, checkpoints=seal_key, progress=progress,
+                    every=checkpoint_every, replaying=True,
                 )
+                self._write_checkpoint(*seal_key)
+                store.finish_generation(generation)
+            for key_id in unfinished:
+                self._destroy_keys(key_id)
+                self._after_forgetting()
         except BaseException:
             self.ledger = self._load_ledger()
             raise
-
-    def _replay(
-        self,
-        ledger: Ledger,
-        generation: int,
-        *,
-        progress: OnProgress | None,
-        verify: bool,
-        checkpoint_every: int | None,
-    ) -> ReplayReport:
-        store = self.checkpoint_store
-        resumed_from = ledger.position
-        decode = self.event_mapper.decode_state
-        fold = ledger.fold
-        since = 0
-        last_checkpoint = time.monotonic()
-        while True:
-            page = self._read_page(ledger.position + 1, CATCH_UP_PAGE)
-            for position, stream, version, topic, state in page:
-                event, canonical, _at = decode(topic, state, validate=verify, position=position)
-                fold(event, stream, version, position, digest64(canonical))
-            since += len(page)
-            if progress is not None:
-                progress(ledger.position, max(ledger.position, self.recorder.max_notification_id() or 0))
-            if len(page) < CATCH_UP_PAGE:
-                break
-            due = (
-                since >= checkpoint_every
-                if checkpoint_every is not None
-                else time.monotonic() - last_checkpoint >= REPLAY_CHECKPOINT_SECONDS
-            )
-            if due:
-                store.save(ledger)
-                since = 0
-                last_checkpoint = time.monotonic()
-        store.save(ledger)
-        store.finish_generation(generation)
-        self._generation = generation
-        self._since_checkpoint = 0
         return ReplayReport(
             generation=generation,
             resumed_from=resumed_from,
-            folded=ledger.position - resumed_from,
-            position=ledger.position,
+            folded=self.ledger.position - resumed_from,
+            position=self.ledger.position,
         )
 
     # --- queries -------------------------------------------------------------------------
@@ -493,10 +670,102 @@ class QualityAssurance(Application[UUID]):
         self.catch_up()
         return self.ledger
 
+    # --- erasure ---------------------------------------------------------------------------
+
+    @guarded("forgetting a child")
+    def forget_child(self, child_ref: str, *, on: dt.date) -> Erasure:
+        """Erasure: make every stored payload about ``child_ref`` unreadable (crypto-shredding).
+
+        Stores the fact that a child was forgotten on ``on`` (its anonymous token only), then
+        destroys the child's own key and the ledger key in one transaction, writes a fresh
+        checkpoint without the child, deletes every older checkpoint and scrubs the database
+        files. Afterwards the child is counted only under its anonymous token; replay still
+        succeeds. Raises ``UnknownReference`` if no event of this child is readable any more
+        (never recorded, or already forgotten). See ``docs/security.md``.
+
+        If scrubbing the files fails (e.g. another process holds the SQLite file busy past the
+        lock timeout), the erasure still stands (the key is gone); the result says so and
+        :meth:`scrub` can be run again later.
+        """
+        self._check_open()
+        check_identifier(_FORGET, _CHILD_REF, child_ref)
+        if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+            raise InvalidEvent("forget_child", "on", "type", "must be a date")
+        for attempt in range(MAX_CONFLICT_RETRIES):
+            self.catch_up()
+            forgetting = self.ledger.forgetting_of(child_ref)
+            if forgetting is None:
+                raise UnknownReference(
+                    "forget_child", "child_ref", "reference", f"no readable event of child {child_ref!r}: never recorded or already forgotten"
+                )
+            # Dry run on a copy: a projection that cannot forget stops us before anything changes.
+            trial: Ledger = pickle.loads(pickle.dumps(self.ledger, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301
+            trial.forget(forgetting.token, ERASURE_STREAM, 0, 0)
+            version = self.ledger.versions.get(ERASURE_STREAM, 0) + 1
+            marker = Recorded(ERASURE_STREAM, version, ChildForgotten(forgetting.token, on))
+            try:
+                self.save(marker)
+            except IntegrityError:
+                self.ledger = self._load_ledger()
+                self._since_checkpoint = 0
+                _backoff(attempt)
+                continue
+            break
+        else:
+            raise ConflictingEvent("forget_child", None, "concurrency", "other writers kept extending the erasure stream; try again")
+        key_id = key_id_of(forgetting.token)
+        assert key_id is not None
+        self._destroy_keys(key_id)
+        self.catch_up()
+        self._forget_notifications(child_ref)
+        problem = self._after_forgetting()
+        return Erasure(token=forgetting.token, forgotten_on=on, scrubbed=problem is None, problem=problem)
+
+    def _forget_notifications(self, child_ref: str) -> None:
+        """The delivery record of ``kentqa notify`` names children in plain notifications:
+        delete the deliveries about this child (scrubbed with the rest). Later runs name the
+        child by its anonymous token. ``memory://`` keeps no delivery record between runs."""
+        if self.storage.settings.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+            return
+        from .notifications.outbox import Notifications
+
+        with Notifications(self.storage) as outbox:
+            ids = [d.id for d in outbox.view.deliveries.values() if _names_child(d.notification, child_ref)]
+            if ids:
+                self.admin.delete_streams(outbox.recorder, ids)
+
+    def _destroy_keys(self, key_id: str) -> None:
+        """Destroy the child's key and replace the ledger key, in one transaction."""
+        self.keyring.destroy_child(key_id, also={"ledger": self.keyring.new_ledger_row()}, delete=("ledger",))
+
+    def _after_forgetting(self) -> str | None:
+        """A checkpoint under the new ledger key, older ones deleted, the files scrubbed.
+
+        Returns None, or why scrubbing failed (the erasure itself stands).
+        """
+        try:
+            self.checkpoint()  # if this fails, older checkpoints are unreadable anyway (new ledger key)
+            self.scrub()
+        except StorageError as exc:
+            return str(exc)
+        return None
+
+    @guarded("scrubbing the store")
+    def scrub(self) -> None:
+        """Delete every checkpoint but the newest and wipe freed space (SQLite: secure_delete,
+        VACUUM, WAL truncated; PostgreSQL: VACUUM FULL of the key and checkpoint tables)."""
+        self._check_open()
+        self.admin.delete_checkpoints(keep_version=self.ledger.position, keep_stream=GENERATIONS_STREAM)
+        self.admin.scrub()
+
     def stats(self) -> dict[str, int]:
         """Events stored, by type."""
         counts: dict[str, int] = self._fresh().projection("event_counts").by_type()
         return counts
+
+    def _sees_everything(self, as_worker: str | None) -> bool:
+        """R-ACC-1 for organisation-wide rows (of no team): only principals who see everything."""
+        return self.scope(as_worker).kind == "all"
 
     def scope(self, as_worker: str | None = None) -> Scope:
         """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
@@ -761,12 +1030,17 @@ class QualityAssurance(Application[UUID]):
             if (parse_cycle_id(share.cycle_id) or (0, 0)) <= (order or (0, 0))
         ]
 
-    def triad_recommendations(self, cycle_id: str, *, as_of: dt.date) -> list[TriadRecommendation]:
+    def triad_recommendations(
+        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[TriadRecommendation]:
         """R-AUD-4: auditor pairs whose practitioner and peer grades of the same cases differ,
         ranked by mean gap, then cases, then ids, each with a current qa_unit worker in turn.
 
-        Organisation-wide (moderation is the QA unit's view), so it takes no ``as_worker``.
+        Organisation-wide (moderation is the QA unit's view): R-ACC-1 shows these rows, which
+        belong to no one team, only to principals who see everything (decision 0606).
         """
+        if not self._sees_everything(as_worker):
+            return []
         ledger = self._fresh()
         self.cycle_bounds(cycle_id)
         book: AuditLedger = ledger.projection(AuditLedger.name)
@@ -794,10 +1068,15 @@ class QualityAssurance(Application[UUID]):
         teams = ledger.casebook.teams
         return [r for r in rows if scope.allows(team_id=r.team_id, worker_id=r.owner_id, teams=teams)]
 
-    def thematic_audits(self, cycle_id: str | None = None, *, as_of: dt.date) -> list[ThematicAuditRow]:
+    def thematic_audits(
+        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[ThematicAuditRow]:
         """R-AUD-6: thematic audits agreed (with a hypothesis and a due date) by ``as_of`` and
         their progress. With ``cycle_id``: those agreed by the cycle's end that were not
-        already completed before it began. Organisation-wide, ordered by due date."""
+        already completed before it began. Organisation-wide, ordered by due date; R-ACC-1:
+        rows of no team are shown only to principals who see everything (decision 0606)."""
+        if not self._sees_everything(as_worker):
+            return []
         ledger = self._fresh()
         book: AuditLedger = ledger.projection(AuditLedger.name)
         rows = thematic_rows(book.themes.values(), book.audits_until(as_of), as_of=as_of)
@@ -931,7 +1210,8 @@ class QualityAssurance(Application[UUID]):
                 self.checkpoint()
         finally:
             self._closed = True
-            super().close()
+            with storage_errors("closing the store"):
+                super().close()
 
     def __del__(self) -> None:
         """A connection dropped without ``close()`` releases its pool quietly (no checkpoint:
@@ -950,6 +1230,24 @@ class QualityAssurance(Application[UUID]):
         self.close()
 
 
+def _racing_schema_creation(exc: BaseException) -> bool:
+    """PostgreSQL: two processes creating the same table, type or function at once."""
+    text = " ".join(str(e) for e in (exc, exc.__cause__, getattr(exc.__cause__, "__cause__", None)) if e)
+    return "tuple concurrently updated" in text or (
+        "duplicate key value" in text and ("pg_type" in text or "pg_proc" in text or "pg_class" in text)
+    )
+
+
+def _names_child(notification: dict[str, Any], child_ref: str) -> bool:
+    refs = notification.get("refs") or {}
+    return refs.get("child_ref") == child_ref or str(notification.get("subject", "")).startswith(f"child:{child_ref}:")
+
+
+def _backoff(attempt: int) -> None:
+    """Sleep a random while, growing with ``attempt``, so conflicting writers fall out of step."""
+    time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
+
+
 @attrs.frozen
 class ReplayReport:
     """What ``replay`` did: its generation, where it (re)started and where it stopped."""
@@ -958,6 +1256,35 @@ class ReplayReport:
     resumed_from: int
     folded: int
     position: int
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while folding or recording many events (decision
+    0807): the ledger holds millions of objects, and full collections would traverse them all
+    again and again while they grow. Reference counting still frees what is dropped; cycles made
+    meanwhile are collected once it is back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@attrs.frozen
+class Erasure:
+    """What ``forget_child`` did: the child's anonymous token, and whether the files were scrubbed."""
+
+    token: str
+    forgotten_on: dt.date
+    scrubbed: bool
+    problem: str | None = None
+
+
+_FORGET: Any = type("forget_child", (), {})()  # names the operation in field errors
+_CHILD_REF: Any = type("Attribute", (), {"name": "child_ref"})()
 
 
 def _visible(scope: Scope, ledger: Ledger, *parties: tuple[str | None, str | None]) -> bool:
@@ -1009,21 +1336,6 @@ def _sources(sources: Iterable[FeedbackSource | str] | None) -> tuple[FeedbackSo
                 "voice_summary", "sources", "enum FeedbackSource", f"must be among {allowed}; got {source!r}"
             ) from None
     return tuple(s for s in FeedbackSource if s in wanted)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while folding or recording many events (decision
-    0807): the ledger holds millions of objects, and full collections would traverse them all
-    again and again while they grow. Reference counting still frees what is dropped; cycles made
-    meanwhile are collected once it is back on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

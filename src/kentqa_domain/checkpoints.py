@@ -49,22 +49,14 @@ class Generation:
 class Checkpoints:
     """Reads and writes ledger checkpoints through an eventsourcing aggregate recorder.
 
-    ``dump`` turns a ledger into the row's bytes (pickled, compressed, sealed) and ``load``
-    does the reverse (raising if the bytes cannot be read): the application decides how
-    checkpoints are sealed.
+    The application seals a checkpoint's bytes (pickled, compressed, encrypted with the
+    ledger key) and gives ``load`` to open them (raising if they cannot be read: a replaced
+    key, another shape, damage).
     """
 
-    def __init__(
-        self,
-        recorder: AggregateRecorder,
-        signature: str,
-        *,
-        dump: Callable[[Ledger], bytes],
-        load: Callable[[bytes], Any],
-    ) -> None:
+    def __init__(self, recorder: AggregateRecorder, signature: str, *, load: Callable[[bytes], Any]) -> None:
         self.recorder = recorder
         self.signature = signature
-        self.dump = dump
         self.load = load
         #: the latest generation as last read
         self.latest = Generation(0, finished=True)
@@ -107,15 +99,16 @@ class Checkpoints:
 
     # --- checkpoints --------------------------------------------------------------------------
 
-    def save(self, ledger: Ledger) -> bool:
-        """Store the ledger at its position in its generation; False if that row exists already."""
+    def save(self, ledger: Ledger, state: bytes) -> bool:
+        """Store ``state`` (the sealed ``ledger``) at its position in its generation; False if
+        that row exists already."""
         if ledger.position == 0:
             return False
         row = StoredEvent(
             originator_id=checkpoint_stream(ledger.generation),
             originator_version=ledger.position,
             topic=self.signature,
-            state=self.dump(ledger),
+            state=state,
         )
         try:
             self.recorder.insert_events([row])

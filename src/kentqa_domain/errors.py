@@ -10,12 +10,19 @@ class KentQAError(Exception):
     """Base class of every error raised by kentqa-domain."""
 
 
+def _printable(text: str) -> str:
+    """``text`` safe to print and encode: lone surrogates from hostile input escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class InvalidEvent(KentQAError, ValueError):
     """An event was refused: its shape or content breaks a rule. Nothing was stored."""
 
     def __init__(
         self, event_type: str, field: str | None, rule: str, message: str, *, index: int | None = None
     ) -> None:
+        event_type, message = _printable(event_type), _printable(message)
+        field = _printable(field) if field is not None else None
         self.event_type = event_type
         self.field = field
         self.rule = rule

@@ -41,8 +41,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def _is_clean(text: str) -> bool:
     """No control characters but tab and newlines (one C-level scan: every id and text of every
-    recorded event passes here)."""
-    return _CONTROL.search(text) is None
+    recorded event passes here), and valid Unicode (no lone surrogates: they cannot be stored)."""
+    if _CONTROL.search(text) is not None:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_identifier(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -56,7 +62,7 @@ def check_identifier(inst: object, attribute: attrs.Attribute[Any], value: objec
             inst,
             attribute.name,
             "identifier",
-            f"must be at most {MAX_ID_LENGTH} characters with no surrounding spaces or control characters",
+            f"must be at most {MAX_ID_LENGTH} characters with no surrounding spaces or control characters, in valid Unicode",
         )
 
 
@@ -66,7 +72,7 @@ def check_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise _fail(inst, attribute.name, "type", f"must be a string, not {type(value).__name__}")
     if len(value) > MAX_TEXT_LENGTH or not _is_clean(value):
         raise _fail(
-            inst, attribute.name, "text", f"must be at most {MAX_TEXT_LENGTH} characters of plain text"
+            inst, attribute.name, "text", f"must be at most {MAX_TEXT_LENGTH} characters of plain text in valid Unicode"
         )
 
 

@@ -3,28 +3,45 @@ index, stream versions and the projections.
 
 The ledger is checkpointed as a single blob together with its position, so the tracking
 position and the views it describes are always written in one transaction.
+
+For erasure it also keeps, per child it knows by reference, the child's anonymous token and
+the pseudonyms of its review and plan action ids (``child_aliases``), so a forgetting read
+from the log can be applied to every part of the state without the child's key
+(:meth:`Ledger.forget`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from hashlib import blake2b
 from typing import Any
 from uuid import UUID
 
+import attrs
+
 from .domain import Casebook
 from .domain.identity import identity_of
 from .events import Event
+from .forgetting import ALIAS_KINDS, Forgetting
 from .packed import IdentityIndex, StreamVersions
 from .projections import PROJECTIONS, Projection
+
+
+@attrs.define
+class ChildAliases:
+    """A child's anonymous token and the pseudonyms of its identifiers, by kind."""
+
+    token: str
+    ids: dict[str, dict[str, str]] = attrs.Factory(lambda: {kind: {} for kind in ALIAS_KINDS})
 
 
 class Ledger:
     """In-memory state at ``position``; ``fold`` brings it forward one stored event at a time."""
 
     #: Bump when the ledger's own shape changes (projection versions are added to it).
-    #: 2: the identity index and stream versions are packed maps (decision 0803).
-    format_version = 2
+    #: 2: children's aliases (erasure); 3: the identity index and stream versions are packed
+    #: maps (decision 0803).
+    format_version = 3
     #: Which rebuild of the ledger this is (see :mod:`kentqa_domain.checkpoints`); set on load.
     generation = 0
 
@@ -37,6 +54,10 @@ class Ledger:
         #: stream id -> last version, about 25 bytes a stream
         self.versions = StreamVersions()
         self.projections: dict[str, Projection] = {cls.name: cls() for cls in projections}
+        #: child ref -> its token and pseudonyms (children known by reference only)
+        self.child_aliases: dict[str, ChildAliases] = {}
+        #: how many children were forgotten (markers folded)
+        self.forgotten = 0
 
     @classmethod
     def signature(cls, projections: Iterable[type[Projection]] = PROJECTIONS) -> str:
@@ -54,20 +75,65 @@ class Ledger:
         digest: int,
         *,
         casebook: bool = True,
-        key: int | None = None,
+        child: tuple[str, str, Mapping[str, Mapping[str, str]]] | None = None,
+        identity: int | None = None,
     ) -> None:
         """Apply one stored event to every part of the state.
 
-        ``casebook=False`` when the recording path already applied it while validating;
-        ``key`` is the event's identity key when the caller has it already.
+        ``casebook=False`` when the recording path already applied it while validating.
+        ``child``: (child ref, token, pseudonyms by kind) when the event is a child's, read with its key.
+        ``identity``: the event's identity key when the caller has it already (a child's: from its
+        anonymous form).
         """
+        if child is not None:
+            ref, token, aliases = child
+            known = self.child_aliases.get(ref)
+            if known is None:
+                known = self.child_aliases[ref] = ChildAliases(token)
+            for kind, mapping in aliases.items():
+                known.ids.setdefault(kind, {}).update(mapping)
         if casebook:
             self.casebook.apply(event)
-        self.identities.setdefault(identity_key(event) if key is None else key, (position << 64) | digest)
+        key = identity if identity is not None else identity_key(event)
+        self.identities.setdefault(key, (position << 64) | digest)
         self.versions.raise_to(stream, version)
         for projection in self.projections.values():
             projection.apply(event, position)
         self.position = max(self.position, position)
+
+    def forgetting_of(self, child_ref: str) -> Forgetting | None:
+        """The :class:`Forgetting` of ``child_ref``, if this ledger knows the child by reference."""
+        known = self.child_aliases.get(child_ref)
+        if known is None:
+            return None
+        return Forgetting(child_ref, known.token, {k: dict(v) for k, v in known.ids.items()})
+
+    def forgetting(self, token: str) -> Forgetting | None:
+        """The :class:`Forgetting` of the child whose token is ``token``, if this ledger knows it by reference."""
+        for ref, known in self.child_aliases.items():
+            if known.token == token:
+                return Forgetting(ref, token, {k: dict(v) for k, v in known.ids.items()})
+        return None
+
+    def forget_early(self, token: str) -> Forgetting | None:
+        """Every part of the state forgets the child whose token is ``token``, if it knows it by
+        reference (its key is gone; the stored forgetting itself may come later in the log)."""
+        forgetting = self.forgetting(token)
+        if forgetting is not None:
+            self.casebook.forget_child(forgetting)
+            for projection in self.projections.values():
+                projection.forget_child(forgetting)
+            del self.child_aliases[forgetting.child_ref]
+        return forgetting
+
+    def forget(self, token: str, stream: UUID, version: int, position: int) -> Forgetting | None:
+        """Fold a stored forgetting: every part of the state forgets the child (erasure)."""
+        forgetting = self.forget_early(token)
+        self.forgotten += 1
+        if version > self.versions.get(stream, 0):
+            self.versions[stream] = version
+        self.position = max(self.position, position)
+        return forgetting
 
     def recorded(self, key: int) -> tuple[int, int] | None:
         """(position, digest) of the event with this identity key, if recorded."""

@@ -4,22 +4,47 @@ eventsourcing's default JSON transcoder turns StrEnum into str and tuples into l
 mapper stores the SPEC JSON form and structures it back into the typed attrs events, so
 enums and tuples keep their types. The stored state is
 ``{"at": <recorded at, UTC ISO>, "e": <event JSON without "type">}``; the topic is the event
-type name. eventsourcing's compressor and cipher apply as usual (encryption at rest).
+type name. An event of a child (:mod:`kentqa_domain.child_privacy`) stores its clear part
+in ``"e"`` and its original, sealed with the child's key, in ``"c": {"k": key id, "s": ...}``.
+A forgetting is stored with the topic ``kentqa.ChildForgotten`` and ``"m": {"token", "on"}``.
+The whole state is then sealed by eventsourcing's compressor and cipher when configured
+(encryption at rest, ``KENTQA_CIPHER_KEY``).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import attrs
 import orjson
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 
+from .child_privacy import Sealing, blanked, reopened
 from .events import EVENT_TYPES, Event
+from .keyring import aes_decrypt, aes_encrypt
 from .serialization import converter, structure_event
 from .trusted import trusted_event
+
+if TYPE_CHECKING:
+    from .keyring import Keyring
+
+FORGOTTEN_TOPIC = "kentqa.ChildForgotten"
+
+
+@attrs.frozen
+class ChildForgotten:
+    """The stored fact that a child was forgotten: only its anonymous token and the date."""
+
+    token: str
+    on: dt.date
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @attrs.frozen
@@ -28,9 +53,13 @@ class Recorded:
 
     originator_id: UUID
     originator_version: int
-    event: Event
-    recorded_at: str = attrs.field(factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    #: the event's canonical JSON body, when the recording path has it already
+    event: Event | ChildForgotten
+    recorded_at: str = attrs.field(factory=_now)
+    #: How a child's event is split for storage (None: not a child's, or read without its key).
+    sealing: Sealing | None = None
+    #: The key id of a child's event read without its key (the child was forgotten).
+    lost_key: str | None = None
+    #: the canonical JSON body stored in clear (``"e"``), when the recording path has it already
     body: bytes | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -45,15 +74,34 @@ class EventMapper(Mapper[UUID]):
 
     def __init__(self, cipher: Any = None, compressor: Any = None) -> None:
         super().__init__(transcoder=None, compressor=compressor, cipher=cipher)  # type: ignore[arg-type]
+        self.keyring: Keyring | None = None
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         recorded: Recorded = domain_event
-        body = recorded.body if recorded.body is not None else canonical_body(recorded.event)
-        state = b'{"at":"' + recorded.recorded_at.encode() + b'","e":' + body + b"}"
+        at = b'{"at":"' + recorded.recorded_at.encode() + b'",'
+        event = recorded.event
+        if isinstance(event, ChildForgotten):
+            marker = orjson.dumps({"token": event.token, "on": event.on.isoformat()})
+            state, topic = at + b'"m":' + marker + b"}", FORGOTTEN_TOPIC
+        elif recorded.sealing is not None:
+            sealing = recorded.sealing
+            assert self.keyring is not None
+            key = self.keyring.child_key(sealing.key_id)
+            if key is None:
+                raise MapperDeserialisationError("the child's key was destroyed while recording")
+            secret = orjson.dumps({"r": sealing.child_ref, "b": orjson.Fragment(canonical_body(event))})
+            sealed = base64.b64encode(aes_encrypt(key, secret))
+            part = b'{"k":"' + sealing.key_id.encode() + b'","s":"' + sealed + b'"}'
+            clear = recorded.body if recorded.body is not None else canonical_body(sealing.clear)
+            state = at + b'"e":' + clear + b',"c":' + part + b"}"
+            topic = type(event).__name__
+        else:
+            body = recorded.body if recorded.body is not None else canonical_body(event)
+            state, topic = at + b'"e":' + body + b"}", type(event).__name__
         return StoredEvent(
             originator_id=recorded.originator_id,
             originator_version=recorded.originator_version,
-            topic=type(recorded.event).__name__,
+            topic=topic,
             state=self.seal(state),
         )
 
@@ -76,30 +124,54 @@ class EventMapper(Mapper[UUID]):
         return recorded
 
     def decode(self, stored: StoredEvent, *, validate: bool = False) -> tuple[Recorded, bytes]:
-        """The :class:`Recorded` event and its canonical body bytes."""
-        event, canonical, recorded_at = self.decode_state(stored.topic, stored.state, validate=validate)
+        """The :class:`Recorded` event and the canonical bytes its digest is taken from.
+
+        A child's event reads as its original when the child's key exists (``sealing`` set),
+        else as its anonymous form (``sealing`` None). Stored events were validated when
+        recorded, so they are rebuilt without running the validators again unless
+        ``validate`` (decision 0801).
+        """
+        structure = _validated if validate else _trusted
         originator = stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
-        return Recorded(originator, stored.originator_version, event, recorded_at), canonical
+        if stored.topic != FORGOTTEN_TOPIC and stored.topic not in EVENT_TYPES:
+            raise MapperDeserialisationError(f"unknown event type {stored.topic!r} in the store")
+        try:
+            data = orjson.loads(self.unseal(stored.state))
+            if stored.topic == FORGOTTEN_TOPIC:
+                marker = ChildForgotten(data["m"]["token"], dt.date.fromisoformat(data["m"]["on"]))
+                return Recorded(originator, stored.originator_version, marker, data["at"]), b""
+            body = data["e"]
+            clear = structure(stored.topic, body)
+            sealing = None
+            event = clear
+            lost_key = None
+            if "c" in data:
+                event, sealing = self._open(clear, data["c"], structure)
+                lost_key = data["c"]["k"] if sealing is None else None
+        except MapperDeserialisationError:
+            raise
+        except Exception as exc:
+            raise MapperDeserialisationError(
+                f"could not read stored {stored.topic} {stored.originator_id} "
+                f"v{stored.originator_version}: {type(exc).__name__}: {exc}"
+            ) from exc
+        canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+        recorded = Recorded(originator, stored.originator_version, event, data["at"], sealing, lost_key)
+        return recorded, canonical
 
     def decode_state(
-        self, topic: str, state: bytes, *, validate: bool = False, position: int | None = None
+        self, topic: str, state: bytes, *, validate: bool = False, position: int | None = None, sealed: bool = True
     ) -> tuple[Event, bytes, str]:
-        """(event, canonical body bytes, recorded at) from a stored row's topic and state.
-
-        Stored events were validated when recorded, so by default they are rebuilt without
-        running the validators again (:mod:`kentqa_domain.trusted`, decision 0801);
-        ``validate=True`` runs the full validation, as ``kentqa replay --verify`` does.
-        """
+        """(event, canonical body bytes, recorded at) of a plain stored event (not a child's
+        sealed one, not a forgetting): the fast path of catching up and replay (decision 0801).
+        ``sealed=False`` when ``state`` was already unsealed."""
         if topic not in EVENT_TYPES:
             raise MapperDeserialisationError(f"unknown event type {topic!r} in the store")
         try:
-            raw = self.unseal(state) if self.cipher or self.compressor else state
+            raw = self.unseal(state) if sealed else state
             data = orjson.loads(raw)
             body = data["e"]
-            if validate:
-                event = structure_event({"type": topic, **body})
-            else:
-                event = trusted_event(topic, body)
+            event = _validated(topic, body) if validate else _trusted(topic, body)
         except Exception as exc:
             where = f" at position {position}" if position is not None else ""
             raise MapperDeserialisationError(f"could not read stored {topic}{where}: {exc}") from exc
@@ -110,6 +182,25 @@ class EventMapper(Mapper[UUID]):
             canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
         return event, canonical, data["at"]
 
+    def _open(
+        self, clear: Event, part: dict[str, str], structure: Callable[[str, Any], Event] | None = None
+    ) -> tuple[Event, Sealing | None]:
+        key_id = part["k"]
+        key = self.keyring.child_key(key_id) if self.keyring is not None else None
+        if key is None:
+            return blanked(clear), None
+        secret = orjson.loads(aes_decrypt(key, base64.b64decode(part["s"])))
+        original = (structure or _validated)(type(clear).__name__, secret["b"])
+        return original, reopened(original, clear, secret["r"], key_id)
+
 
 _STATE_PREFIX = b'{"at":"'
 _BODY_KEY = b'","e":'
+
+
+def _validated(topic: str, body: dict[str, Any]) -> Event:
+    return structure_event({"type": topic, **body})
+
+
+def _trusted(topic: str, body: dict[str, Any]) -> Event:
+    return trusted_event(topic, body)

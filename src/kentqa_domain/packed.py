@@ -139,6 +139,19 @@ class IdentityIndex(PackedMap):
     def __contains__(self, key: object) -> bool:
         return isinstance(key, int) and self._find(key & _MASK64)[1] >= 0
 
+    def items(self) -> Iterator[tuple[int, int]]:
+        """(identity key, packed position and digest) pairs, as ``dict.items`` gives them."""
+        return self.items_int()
+
+    def keys(self) -> Iterator[int]:
+        return (key for key, _value in self.items_int())
+
+    def __getitem__(self, key: int) -> int:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
 
 class StreamVersions(PackedMap):
     """Aggregate stream (UUID or its hex, folded to 64 bits) -> its last version."""

@@ -77,7 +77,8 @@ def structure_event(obj: object) -> Event:
         raise InvalidEvent("event", "type", "required", "every event needs a string 'type'")
     cls = EVENT_TYPES.get(type_name)
     if cls is None:
-        raise InvalidEvent(type_name[:60], "type", "known-type", "is not an event type (see docs/events.md)")
+        named = type_name[:60] if type_name.strip() else "event"
+        raise InvalidEvent(named, "type", "known-type", f"{type_name[:60]!r} is not an event type (see docs/events.md)")
     try:
         event: Event = converter.structure(obj, EventUnion)  # type: ignore[arg-type]
     except (ClassValidationError, InvalidEvent, ForbiddenExtraKeysError, KeyError) as exc:

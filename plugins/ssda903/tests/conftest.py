@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import io
 import os
-import sqlite3
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,12 +33,12 @@ def import_day() -> dt.date:
 
 def _store_bytes(db: Path) -> bytes:
     """Everything a SQLite store holds, readable: the file bytes (and its WAL), plus each
-    checkpoint blob decompressed (checkpoints are zlib-compressed pickles of the ledger)."""
+    checkpoint opened (checkpoints are sealed pickles of the ledger: docs/security.md)."""
     files = [db, Path(f"{db}-wal")]
     data = b"".join(f.read_bytes() for f in files if f.exists())
-    with sqlite3.connect(db) as connection:
-        for (state,) in connection.execute("SELECT state FROM stored_checkpoints"):
-            data += zlib.decompress(state)
+    with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
+        for _position, plaintext in qa.checkpoint_plaintexts():
+            data += plaintext
     return data
 
 

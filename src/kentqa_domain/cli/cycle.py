@@ -34,7 +34,7 @@ def cycle(
     with open_store(db) as qa:
         cycle_id = cycle_id or cycle_id_for(day, qa.policy)
         summary = qa.audit_cycle(cycle_id, as_of=day, as_worker=as_worker)
-        triads = qa.triad_recommendations(cycle_id, as_of=day) if qa.scope(as_worker).kind == "all" else []
+        triads = qa.triad_recommendations(cycle_id, as_of=day, as_worker=as_worker)
         overdue = [
             a for a in qa.audit_actions(as_of=day, as_worker=as_worker) if a.status is Progress.OVERDUE
         ]

@@ -112,6 +112,7 @@ def _register_groups() -> None:
     from .observations import observation_learning, observations
     from .replay import replay
     from .report import report
+    from .security import forget_child, keygen, scrub
     from .status import status
 
     status.add_command(observations)
@@ -121,6 +122,9 @@ def _register_groups() -> None:
     cli.add_command(notify)
     cli.add_command(import_command)
     cli.add_command(report)
+    cli.add_command(keygen)
+    cli.add_command(forget_child)
+    cli.add_command(scrub)
     cli.add_command(demo)
     cli.add_command(replay)
 

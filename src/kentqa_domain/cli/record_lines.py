@@ -89,10 +89,12 @@ def record_files(qa: QualityAssurance, files: Iterable[IO[str]]) -> RecordSummar
             refuse(i, o)
     before = qa.position
     positions = _record_in_parts(qa, good, refuse)
+    new: set[int] = set()
     for position in positions:
         if position is None:
             continue
-        if position > before:
+        if position > before and position not in new:
+            new.add(position)  # a line repeating an earlier line of this run is "already recorded"
             summary.accepted += 1
         else:
             summary.unchanged += 1

@@ -7,6 +7,7 @@ with the number of teams, workers, children and cases, not with the number of ev
 from __future__ import annotations
 
 from ..events import EVENT_TYPES, Event
+from ..forgetting import Forgetting
 from . import audit, child_plan, complaint, escalation, feedback, observation, staff
 from .base import Handler
 
@@ -47,3 +48,25 @@ class Casebook:
     def apply(self, event: Event) -> None:
         """Fold an accepted (or stored) event into the aggregates."""
         HANDLERS[type(event)].apply(event, self)
+
+    def forget_child(self, forgetting: Forgetting) -> None:
+        """Erasure: the child, its reviews, actions and escalations under the anonymous token and pseudonyms.
+
+        Gives the same state as folding the child's events as they read once its key is gone.
+        """
+        child = self.children.pop(forgetting.child_ref, None)
+        if child is not None:
+            child.child_ref = forgetting.token
+            child.reviews = {forgetting.alias("review_id", r): v for r, v in child.reviews.items()}
+            child.actions = {
+                forgetting.alias("action_id", a): (plan, day, forgetting.alias("review_id", review))
+                for a, (plan, day, review) in child.actions.items()
+            }
+            self.children[forgetting.token] = child
+        for review_id, ref in list(self.review_child.items()):
+            if ref == forgetting.child_ref:
+                del self.review_child[review_id]
+                self.review_child[forgetting.alias("review_id", review_id)] = forgetting.token
+        for case in self.escalations.values():
+            if case.child_ref == forgetting.child_ref:
+                case.child_ref = forgetting.token

@@ -38,6 +38,8 @@ class Escalation:
     last_activity_on: dt.date | None = None
     state: str = "open"  # open, resolved, referred
     closed_on: dt.date | None = None
+    #: The child the escalation is about, if any (its follow-ups' free text is the child's data).
+    child_ref: str | None = None
 
 
 def _check_raise(event: ev.EscalationRaised, book: Casebook) -> None:
@@ -48,7 +50,9 @@ def _check_raise(event: ev.EscalationRaised, book: Casebook) -> None:
 
 
 def _raise(event: ev.EscalationRaised, book: Casebook) -> None:
-    book.escalations[event.escalation_id] = Escalation(event.escalation_id, event.stage, event.raised_on)
+    book.escalations[event.escalation_id] = Escalation(
+        event.escalation_id, event.stage, event.raised_on, child_ref=event.child_ref
+    )
 
 
 def check_open(event: ev.Event, book: Casebook) -> Escalation:

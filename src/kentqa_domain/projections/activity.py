@@ -28,6 +28,8 @@ class ActivityByDay(Projection):
 
     name = "activity_by_day"
     version = 1
+    #: Counts by type and date and complaint/compliment/feedback themes: no child reference.
+    holds_child_refs = False
 
     def __init__(self) -> None:
         self.events: dict[str, Counter[dt.date]] = {}

@@ -25,6 +25,8 @@ class AuditLedger(Projection):
 
     name = "audit_cycle"
     version = 1
+    #: Audits, audit actions and themes: no ``child_ref`` (an audit's ``case_ref`` is not covered by erasure, docs/security.md).
+    holds_child_refs = False
 
     def __init__(self) -> None:
         self.audits: dict[str, ev.AuditCompleted] = {}

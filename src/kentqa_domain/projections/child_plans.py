@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import cast
 
 import attrs
 
 from .. import events as ev
+from ..forgetting import Forgetting
 from ..plan_timeline import Dated, Fact, until, walk_child_protection, walk_looked_after
 from ..values import PlanKind, ReviewKind
 from .base import Projection
@@ -90,6 +92,23 @@ class ChildPlans(Projection):
         #: review id -> its QA
         self.quality: dict[str, ev.ReviewQualityAssured] = {}
         self.workers = WorkerTeams()
+
+    def forget_child(self, forgetting: Forgetting) -> None:
+        """Erasure: the child's record under its token, its reviews and QA as they read anonymously."""
+        child = self.children.pop(forgetting.child_ref, None)
+        if child is not None:
+            child.child_ref = forgetting.token
+            child.reviews = {
+                forgetting.alias("review_id", r): cast("ev.ReviewHeld", forgetting.anonymous(review))
+                for r, review in child.reviews.items()
+            }
+            child.completions = {forgetting.alias("action_id", a): d for a, d in child.completions.items()}
+            self.children[forgetting.token] = child
+        for review_id in [r for r in self.quality if forgetting.owns("review_id", r)]:
+            assured = self.quality.pop(review_id)
+            self.quality[forgetting.alias("review_id", review_id)] = cast(
+                "ev.ReviewQualityAssured", forgetting.anonymous(assured)
+            )
 
     def _child(self, ref: str) -> ChildRecord:
         child = self.children.get(ref)

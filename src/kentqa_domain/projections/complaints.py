@@ -78,6 +78,8 @@ class Complaints(Projection):
 
     name = "complaints"
     version = 1
+    #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
+    holds_child_refs = False
 
     def __init__(self) -> None:
         self.files: dict[str, ComplaintFile] = {}

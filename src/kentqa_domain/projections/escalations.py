@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import cast
 
 import attrs
 
 from .. import events as ev
+from ..forgetting import Forgetting
 from ..policy import Policy
 from ..values import EscalationStage
 from .base import Projection
@@ -95,6 +97,12 @@ class Escalations(Projection):
             self.endings[event.escalation_id] = Ending(EscalationState.RESOLVED, event.resolved_on)
         elif isinstance(event, ev.EscalationReferredToCafcass):
             self.endings[event.escalation_id] = Ending(EscalationState.REFERRED, event.referred_on)
+
+    def forget_child(self, forgetting: Forgetting) -> None:
+        """Erasure: the child's escalations name its token, and their details are gone."""
+        for escalation_id, raised in self.raised.items():
+            if raised.child_ref == forgetting.child_ref:
+                self.raised[escalation_id] = cast("ev.EscalationRaised", forgetting.anonymous(raised))
 
     def view(self, escalation_id: str, as_of: dt.date) -> EscalationView | None:
         """The escalation as of ``as_of``; None if it was raised later."""

@@ -106,6 +106,8 @@ class ObservationCompliance(Projection):
 
     name = "observation_compliance"
     version = 1
+    #: Staff and observations only: no child reference (erasure: nothing to forget).
+    holds_child_refs = False
 
     def __init__(self) -> None:
         self.teams: dict[str, TeamFacts] = {}

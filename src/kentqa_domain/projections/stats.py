@@ -10,6 +10,7 @@ from .base import Projection
 
 class EventCounts(Projection):
     name = "event_counts"
+    holds_child_refs = False
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()

@@ -61,6 +61,8 @@ class Voice(Projection):
 
     name = "voice"
     version = 2
+    #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
+    holds_child_refs = False
 
     def __init__(self) -> None:
         #: Appended as items arrive and sorted (by date first) when next read: mostly in order

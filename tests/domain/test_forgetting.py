@@ -1,0 +1,150 @@
+"""Erasure in the folded state: forgetting a child in memory equals replaying the log without its key.
+
+The ORACLE is the replay: once a child's key is destroyed its events decode with an
+anonymous token, pseudonymised ids and empty text, and folding them from scratch is the
+obviously-correct state. ``Ledger.forget`` (the write model's and every projection's
+``forget_child``) must give exactly that state, for any histories of several children, in
+any order of forgetting, with events recorded before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kentqa_domain as kq
+from kentqa_domain.child_privacy import blanked, reopened, seal
+from kentqa_domain.errors import InvalidEvent, UnknownReference
+from kentqa_domain.forgetting import PRIVATE, Forgetting
+from kentqa_domain.projections import PROJECTIONS, Projection
+from tests.reliability.children import ORGANISATION, children
+from tests.reliability.state import ledger_state, plain, replayed
+from tests.strategies import event_of
+
+ON = dt.date(2026, 6, 1)
+
+
+def _skip(_index: int, _error: InvalidEvent) -> None:
+    """Rules of other areas may refuse a generated follow-up; the oracle holds for what was stored."""
+
+
+def _texts(history: list[dict[str, object]]) -> list[str]:
+    found: list[str] = []
+    for event in history:
+        for key in ("details", "response", "outcome"):
+            if isinstance(event.get(key), str):
+                found.append(str(event[key]))
+        for action in event.get("actions", []) or []:  # type: ignore[union-attr]
+            found.append(action["description"])
+    return found
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories=children(), data=st.data())
+def test_forgetting_in_memory_equals_replaying_without_the_key(histories, data) -> None:  # type: ignore[no-untyped-def]
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many(ORGANISATION)
+        split = data.draw(st.integers(0, len(histories)))
+        for history in histories[:split]:
+            qa.record_many(history, on_invalid=_skip)
+        stats_before = None
+        order = data.draw(st.permutations(range(len(histories))))
+        forgotten = order[: data.draw(st.integers(1, len(histories)))]
+        for i, child in enumerate(forgotten):
+            if child >= split:
+                qa.record_many(histories[child], on_invalid=_skip)
+            if i == 0:
+                for history in histories[split:]:
+                    qa.record_many(history, on_invalid=_skip)  # idempotent for those just recorded
+                stats_before = qa.stats()
+                # every child's plan started (later rules may refuse some of its follow-ups)
+                started = stats_before.get("ChildBecameLookedAfter", 0) + stats_before.get("StrategyDiscussionHeld", 0)
+                assert started == len(histories)
+            ref = histories[child][0]["child_ref"]
+            qa.forget_child(str(ref), on=ON)
+        assert qa.stats() == stats_before  # still counted, anonymously
+        fast = ledger_state(qa.ledger)
+        slow = ledger_state(replayed(qa))
+        assert fast == slow
+        blob = repr(plain(qa.ledger)).encode() + pickle.dumps(qa.ledger)
+        kept_texts = {t for i, h in enumerate(histories) if i not in forgotten for t in _texts(h)}
+        for child in forgotten:
+            assert str(histories[child][0]["child_ref"]).encode() not in blob
+            for text in set(_texts(histories[child])) - kept_texts:  # a kept child may say the same
+                assert text.encode() not in blob
+
+
+def test_forgetting_an_unknown_or_forgotten_child_is_refused() -> None:
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many([*ORGANISATION, {"type": "ChildBecameLookedAfter", "child_ref": "C1", "on": "2026-01-01"}])
+        with pytest.raises(UnknownReference, match="never recorded or already forgotten"):
+            qa.forget_child("C-NOPE", on=ON)
+        qa.forget_child("C1", on=ON)
+        with pytest.raises(UnknownReference):
+            qa.forget_child("C1", on=ON)
+        with pytest.raises(InvalidEvent, match=r"forget_child.child_ref"):
+            qa.forget_child("", on=ON)
+        with pytest.raises(InvalidEvent, match=r"forget_child.on"):
+            qa.forget_child("C1", on="2026-01-01")  # type: ignore[arg-type]
+
+
+def test_a_forgotten_reference_sent_again_is_a_new_unrelated_child() -> None:
+    """Nothing linking the reference to the old records is kept, so a re-sent event starts afresh."""
+    first = {"type": "ChildBecameLookedAfter", "child_ref": "C1", "on": "2026-01-01"}
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many([*ORGANISATION, first])
+        old = qa.forget_child("C1", on=ON)
+        position = qa.record_json(first)
+        assert position > 0
+        assert qa.stats()["ChildBecameLookedAfter"] == 2
+        assert "C1" in qa.ledger.casebook.children
+        assert old.token in qa.ledger.casebook.children
+
+
+def test_every_projection_either_forgets_or_holds_no_child_refs() -> None:
+    """The base class refuses a projection that neither implements forget_child nor opts out."""
+    for cls in PROJECTIONS:
+        assert not cls.holds_child_refs or cls.forget_child is not Projection.forget_child
+    with pytest.raises(TypeError, match="must implement forget_child"):
+        type("Careless", (Projection,), {"name": "careless", "apply": lambda self, e, p: None})
+
+
+def test_forgetting_keeps_other_children_readable() -> None:
+    rng = random.Random(7)
+    events = [{"type": "ChildBecameLookedAfter", "child_ref": f"C{i}", "on": "2026-01-01"} for i in range(5)]
+    rng.shuffle(events)
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many([*ORGANISATION, *events])
+        qa.forget_child("C2", on=ON)
+        assert sorted(r for r in qa.ledger.casebook.children if not r.startswith("anon-")) == ["C0", "C1", "C3", "C4"]
+        assert sorted(r for r in replayed(qa).casebook.children if not r.startswith("anon-")) == ["C0", "C1", "C3", "C4"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    event=st.sampled_from(sorted(PRIVATE, key=lambda c: c.__name__)).flatmap(event_of),
+    key=st.binary(min_size=32, max_size=32),
+)
+def test_forgetting_anonymous_is_what_a_sealed_event_reads_as_without_its_key(event, key) -> None:  # type: ignore[no-untyped-def]
+    """The domain's ``Forgetting.anonymous`` (for projections) and the storage split agree."""
+    ref = getattr(event, "child_ref", None) or "C-FOLLOW-UP"
+    sealing = seal(event, ref, "0123456789abcdef0123", key)
+    forgetting = Forgetting(ref, sealing.token, sealing.aliases)
+    assert forgetting.anonymous(event) == sealing.anonymous
+    assert blanked(sealing.clear) == sealing.anonymous
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    event=st.sampled_from(sorted(PRIVATE, key=lambda c: c.__name__)).flatmap(event_of),
+    key=st.binary(min_size=32, max_size=32),
+)
+def test_a_sealing_reopened_from_its_stored_parts_equals_the_one_made_when_recording(event, key) -> None:  # type: ignore[no-untyped-def]
+    ref = getattr(event, "child_ref", None) or "C-FOLLOW-UP"
+    made = seal(event, ref, "0123456789abcdef0123", key)
+    assert reopened(event, made.clear, ref, made.key_id) == made
