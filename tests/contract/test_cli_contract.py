@@ -26,9 +26,13 @@ SPEC_COMMANDS = {
     "notify",
 }
 #: Commands that print no table: what they make is a file in the chosen format.
-NO_TABLE = {"report learning": "writes the report to -o FILE in --format html|md|json"}
+NO_TABLE = {
+    "report learning": "writes the report to -o FILE in --format html|md|json",
+    "keygen": "prints one new key, the whole of its output",
+    "scrub": "prints one line; its effect is on the database files",
+}
 #: Commands that open no store.
-NO_STORE = {"plugins": "lists what is installed"}
+NO_STORE = {"plugins": "lists what is installed", "keygen": "makes a key; opens nothing"}
 
 
 def commands(group: click.Group = cli, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
