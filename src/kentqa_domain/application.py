@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, uuid5
 
 import attrs
@@ -51,7 +51,7 @@ from .child_privacy import Sealing, child_of, seal
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import AuditCompleted, Event, parse
 from .fields import check_identifier
-from .keyring import Keyring, aes_decrypt, aes_encrypt, key_id_of, token_for
+from .keyring import Keyring, aes_decrypt, aes_encrypt_parts, key_id_of, token_for
 from .ledger import Ledger, digest64, identity_key
 from .log_pages import page_reader
 from .mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded, canonical_body
@@ -585,8 +585,13 @@ class QualityAssurance(Application[UUID]):
             # part by part, straight into the compressor: the memo never spans the whole ledger
             # and the plain pickle is never whole (decision 0820)
             dump_ledger(self.ledger, out.write)
-            state = self.event_mapper.seal(key_id.encode() + b":" + aes_encrypt(key, cast(bytes, out.getbuffer())))
-            del out
+            with out.getbuffer() as compressed:
+                nonce, ciphertext = aes_encrypt_parts(key, compressed)
+            del out  # at most two copies of the checkpoint's size at any moment
+            body = b"".join((key_id.encode(), b":", nonce, ciphertext))
+            del ciphertext
+            state = self.event_mapper.seal(body)
+            del body
             return self.checkpoint_store.save(self.ledger, state)
         finally:
             self._next_checkpoint_after = time.monotonic() + CHECKPOINT_COST_FACTOR * (time.monotonic() - started)

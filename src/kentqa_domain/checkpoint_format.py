@@ -109,12 +109,12 @@ def load_ledger(data: bytes | memoryview) -> Ledger:
     """
     stream = _Inflating(data)
     try:
-        first = pickle.Unpickler(stream).load()
+        first = pickle.Unpickler(stream).load()  # noqa: S301 - sealed with the ledger key: our own bytes
         if not (isinstance(first, tuple) and len(first) == 4 and first[:2] == (MAGIC, FORMAT)):
             raise ValueError("not a checkpoint of this format (an older one): it is rebuilt from the log")
         _magic, _format, header, names = first
         # one unpickler per part: each part's memo starts afresh, as the pickler's did
-        parts = [(name, pickle.Unpickler(stream).load()) for name in names]
+        parts = [(name, pickle.Unpickler(stream).load()) for name in names]  # noqa: S301
     except (pickle.UnpicklingError, EOFError, zlib.error, AttributeError, ImportError, TypeError) as exc:
         raise ValueError(f"the checkpoint cannot be read: {exc}") from exc
     if not stream.at_end():

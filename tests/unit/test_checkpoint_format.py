@@ -69,7 +69,9 @@ def test_a_ledger_pickled_part_by_part_restores_equal_and_folds_on_equal(cut: in
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories=children(), forget=st.data())
-def test_children_aliases_and_forgettings_survive_the_round_trip(histories: list[list[dict[str, Any]]], forget: st.DataObject) -> None:
+def test_children_aliases_and_forgettings_survive_the_round_trip(
+    histories: list[list[dict[str, Any]]], forget: st.DataObject
+) -> None:
     """Children known by reference (their aliases, issue 9) and forgotten children come back alike."""
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(ORGANISATION)
@@ -159,7 +161,7 @@ def test_the_plaintext_holds_every_part_in_order() -> None:
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(council()[:300])
         body = plaintext(_written(qa.ledger))
-        header = pickle.loads(body)  # the first pickle of the stream  # noqa: S301 - our own bytes
+        header = pickle.loads(body)  # the first pickle of the stream
     magic, _format, small, names = header
     assert magic == "kentqa-ledger-parts"
     assert small["position"] == 300
