@@ -41,8 +41,9 @@ class Ledger:
     #: Bump when the ledger's own shape changes (projection versions are added to it).
     #: 2: children's aliases (erasure); 3: the identity index and stream versions are packed
     #: maps (decision 0803); 4: checkpoints pickled part by part (decision 0820), so older
-    #: checkpoints are not loaded but rebuilt from the log.
-    format_version = 4
+    #: checkpoints are not loaded but rebuilt from the log; 5: the write model keeps a child's
+    #: plan dates in tuples.
+    format_version = 5
     #: Which rebuild of the ledger this is (see :mod:`kentqa_domain.checkpoints`); set on load.
     generation = 0
 
