@@ -5,13 +5,20 @@ The projection only stores facts keyed by their identity, so its state is the sa
 order the events arrive in. Plans, schedules and statuses are assembled at query time for an
 ``as_of`` date from the facts dated on or before it (:meth:`ChildPlans.open_plans`), so a
 policy change needs no rebuild and a late event changes every answer it should.
+
+Reviews are kept as compact facts (:class:`ReviewFact`: the fields the plan queries read,
+actions without their text), not whole ``ReviewHeld`` events (decision 0810). Each child's
+plans "after all its facts" are memoised (:class:`PlanMemo`): valid for any ``as_of`` on or
+after the child's latest fact, dropped when a fact of the child is folded or the child is
+forgotten, never pickled. The memo is a cache of a pure function of the facts, so it changes
+no answer; an ``as_of`` before a child's latest fact takes the general walk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import cast
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -20,6 +27,47 @@ from ..forgetting import Forgetting
 from ..plan_timeline import Dated, Fact, until, walk_child_protection, walk_looked_after
 from ..values import PlanKind, ReviewKind
 from .base import Projection
+
+
+class ActionFact(NamedTuple):
+    """A plan action as the drift register needs it (R-LAC-6, R-CP-6): no description."""
+
+    action_id: str
+    owner_id: str
+    due_on: dt.date
+
+
+class ReviewFact(NamedTuple):
+    """A ``ReviewHeld`` as the plan queries need it: no participation, no action text."""
+
+    review_id: str
+    child_ref: str
+    kind: ReviewKind
+    held_on: dt.date
+    chair_id: str | None
+    actions: tuple[ActionFact, ...]
+
+    @classmethod
+    def of(cls, event: ev.ReviewHeld) -> ReviewFact:
+        return cls(
+            event.review_id,
+            event.child_ref,
+            event.kind,
+            event.held_on,
+            event.chair_id,
+            tuple(ActionFact(a.action_id, a.owner_id, a.due_on) for a in event.actions),
+        )
+
+    def forgotten(self, forgetting: Forgetting) -> ReviewFact:
+        """The fact as the child's anonymous ``ReviewHeld`` gives it (token, pseudonymised ids)."""
+        return ReviewFact(
+            forgetting.alias("review_id", self.review_id),
+            forgetting.ref(self.child_ref) or self.child_ref,
+            self.kind,
+            self.held_on,
+            self.chair_id,
+            tuple(a._replace(action_id=forgetting.alias("action_id", a.action_id)) for a in self.actions),
+        )
 
 
 @attrs.define
@@ -33,7 +81,7 @@ class ChildRecord:
     #: held on -> section 47 enquiries started
     strategy_discussions: dict[dt.date, bool] = attrs.Factory(dict)
     cp_ends: set[dt.date] = attrs.Factory(set)
-    reviews: dict[str, ev.ReviewHeld] = attrs.Factory(dict)
+    reviews: dict[str, ReviewFact] = attrs.Factory(dict)
     midways: dict[PlanKind, set[dt.date]] = attrs.Factory(dict)
     #: action id -> completed on
     completions: dict[str, dt.date] = attrs.Factory(dict)
@@ -53,8 +101,46 @@ class OpenPlan:
     iro_id: str | None
     #: CP only: the segment's strategy discussions that started section 47 enquiries
     section_47_on: tuple[dt.date, ...]
-    reviews: tuple[ev.ReviewHeld, ...]
+    reviews: tuple[ReviewFact, ...]
     midways: tuple[dt.date, ...]
+
+
+@attrs.frozen
+class Settled:
+    """A child's open plans once all its facts are in: the answer for any ``as_of`` >= ``latest``."""
+
+    latest: dt.date
+    looked_after: OpenPlan | None
+    child_protection: OpenPlan | None
+
+
+class PlanMemo:
+    """Per child, its :class:`Settled` plans, and the children in reference order.
+
+    A cache of a pure function of the facts: it is emptied rather than pickled (a checkpoint
+    does not grow; a loaded one rebuilds it on the first query) and any two memos compare
+    equal, so state comparisons see the facts only.
+    """
+
+    __slots__ = ("order", "settled")
+
+    def __init__(self) -> None:
+        self.settled: dict[str, Settled] = {}
+        self.order: list[str] | None = None
+
+    def drop(self, child_ref: str) -> None:
+        self.settled.pop(child_ref, None)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PlanMemo, ())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlanMemo)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "PlanMemo()"
 
 
 @attrs.define
@@ -77,7 +163,7 @@ class WorkerTeams:
         return worker_id is not None and worker_id in self.registered
 
 
-def _by_date(review: ev.ReviewHeld) -> tuple[dt.date, int, str]:
+def _by_date(review: ReviewFact) -> tuple[dt.date, int, str]:
     return review.held_on, review.kind is ReviewKind.REVIEW_CP_CONFERENCE, review.review_id
 
 
@@ -85,35 +171,40 @@ class ChildPlans(Projection):
     """Facts of every child's plans (``qa.drift_register``, ``qa.review_qa_summary``)."""
 
     name = "child_plans"
-    version = 1
+    version = 2
 
     def __init__(self) -> None:
         self.children: dict[str, ChildRecord] = {}
         #: review id -> its QA
         self.quality: dict[str, ev.ReviewQualityAssured] = {}
         self.workers = WorkerTeams()
+        self.memo = PlanMemo()
 
     def forget_child(self, forgetting: Forgetting) -> None:
         """Erasure: the child's record under its token, its reviews and QA as they read anonymously."""
         child = self.children.pop(forgetting.child_ref, None)
+        self.memo.drop(forgetting.child_ref)
+        self.memo.order = None
         if child is not None:
+            self.memo.drop(forgetting.token)
             child.child_ref = forgetting.token
             child.reviews = {
-                forgetting.alias("review_id", r): cast("ev.ReviewHeld", forgetting.anonymous(review))
-                for r, review in child.reviews.items()
+                forgetting.alias("review_id", r): review.forgotten(forgetting) for r, review in child.reviews.items()
             }
             child.completions = {forgetting.alias("action_id", a): d for a, d in child.completions.items()}
             self.children[forgetting.token] = child
         for review_id in [r for r in self.quality if forgetting.owns("review_id", r)]:
             assured = self.quality.pop(review_id)
-            self.quality[forgetting.alias("review_id", review_id)] = cast(
-                "ev.ReviewQualityAssured", forgetting.anonymous(assured)
-            )
+            self.quality[forgetting.alias("review_id", review_id)] = forgetting.anonymous(assured)  # type: ignore[assignment]
 
     def _child(self, ref: str) -> ChildRecord:
+        """The child's record, its memoised plans dropped: a fact of it is being folded."""
         child = self.children.get(ref)
         if child is None:
             child = self.children[ref] = ChildRecord(ref)
+            self.memo.order = None
+        else:
+            self.memo.settled.pop(ref, None)
         return child
 
     def apply(self, event: ev.Event, position: int) -> None:
@@ -126,7 +217,7 @@ class ChildPlans(Projection):
         elif isinstance(event, ev.ChildProtectionPlanEnded):
             self._child(event.child_ref).cp_ends.add(event.ended_on)
         elif isinstance(event, ev.ReviewHeld):
-            self._child(event.child_ref).reviews[event.review_id] = event
+            self._child(event.child_ref).reviews[event.review_id] = ReviewFact.of(event)
         elif isinstance(event, ev.MidwayReviewCompleted):
             self._child(event.child_ref).midways.setdefault(event.plan, set()).add(event.completed_on)
         elif isinstance(event, ev.PlanActionCompleted):
@@ -141,20 +232,61 @@ class ChildPlans(Projection):
     # --- assembling plans at a date -------------------------------------------------------
 
     def open_plans(self, as_of: dt.date) -> Iterator[OpenPlan]:
-        """Every plan open at ``as_of`` (R-LAC-7, R-CP-7: a closed plan has nothing due)."""
-        for ref in sorted(self.children):
-            child = self.children[ref]
-            lac = _open_lac(child, as_of)
-            if lac is not None:
-                yield lac
-            cp = _open_cp(child, as_of)
-            if cp is not None:
-                yield cp
+        """Every plan open at ``as_of`` (R-LAC-7, R-CP-7: a closed plan has nothing due).
 
-    def reviews(self) -> Iterator[ev.ReviewHeld]:
+        A child whose facts are all dated on or before ``as_of`` is answered from its memoised
+        plans (decision 0810): a child with none open costs one lookup. Others take
+        :meth:`open_plans_walked`'s walk.
+        """
+        memo = self.memo
+        order = memo.order
+        if order is None:
+            order = memo.order = sorted(self.children)
+        settled_of = memo.settled
+        for ref in order:
+            settled = settled_of.get(ref)
+            if settled is None:
+                settled = settled_of[ref] = _settle(self.children[ref])
+            if as_of >= settled.latest:
+                if settled.looked_after is not None:
+                    yield settled.looked_after
+                if settled.child_protection is not None:
+                    yield settled.child_protection
+            else:
+                yield from _walked(self.children[ref], as_of)
+
+    def open_plans_walked(self, as_of: dt.date) -> Iterator[OpenPlan]:
+        """:meth:`open_plans` by walking every child's facts up to ``as_of`` (no memo)."""
+        for ref in sorted(self.children):
+            yield from _walked(self.children[ref], as_of)
+
+    def reviews(self) -> Iterator[ReviewFact]:
         """Every review of every child, by child and date."""
         for ref in sorted(self.children):
             yield from sorted(self.children[ref].reviews.values(), key=_by_date)
+
+
+def _walked(child: ChildRecord, as_of: dt.date) -> Iterator[OpenPlan]:
+    lac = _open_lac(child, as_of)
+    if lac is not None:
+        yield lac
+    cp = _open_cp(child, as_of)
+    if cp is not None:
+        yield cp
+
+
+def _latest(child: ChildRecord) -> dt.date:
+    """The date of the child's latest plan fact (completions do not move plans)."""
+    days: list[dt.date] = [*child.lac_starts, *child.lac_ends, *child.strategy_discussions, *child.cp_ends]
+    days += [r.held_on for r in child.reviews.values()]
+    for midways in child.midways.values():
+        days += midways
+    return max(days, default=dt.date.min)
+
+
+def _settle(child: ChildRecord) -> Settled:
+    latest = _latest(child)
+    return Settled(latest, _open_lac(child, latest), _open_cp(child, latest))
 
 
 def _lac_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
@@ -181,7 +313,7 @@ def _cp_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
     return until(facts, as_of)
 
 
-def _reviews(child: ChildRecord, found: list[tuple[dt.date, object]]) -> tuple[ev.ReviewHeld, ...]:
+def _reviews(child: ChildRecord, found: list[tuple[dt.date, object]]) -> tuple[ReviewFact, ...]:
     return tuple(sorted((child.reviews[str(i)] for _, i in found), key=_by_date))
 
 

@@ -97,9 +97,10 @@ def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) 
     completions = plans.children[plan.child_ref].completions
     for review in plan.reviews:
         qa = plans.quality.get(review.review_id)
-        qa_on = qa_due(plan.plan, review.held_on, policy)
-        if as_of > qa_on and (qa is None or qa.assured_on > as_of):
-            yield _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id)
+        if qa is None or qa.assured_on > as_of:  # the due date only matters while QA is missing
+            qa_on = qa_due(plan.plan, review.held_on, policy)
+            if as_of > qa_on:
+                yield _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id)
         for action in review.actions:
             done = completions.get(action.action_id)
             if as_of > action.due_on and (done is None or done > as_of):
