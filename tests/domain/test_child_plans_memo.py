@@ -124,9 +124,9 @@ def test_the_memo_is_not_pickled_and_changes_no_state_comparison(events: list[ev
     cold = pickle.dumps(plans)
     day = max(e.business_date for e in events)
     answer = list(plans.open_plans(day))
-    assert plans.memo.settled  # filled by the query
+    assert plans.memo.timelines  # filled by the query
     assert pickle.dumps(plans) == cold
     loaded = pickle.loads(cold)
-    assert loaded.memo.settled == {} and loaded.memo == plans.memo
+    assert loaded.memo.timelines == {} and loaded.memo == plans.memo
     assert list(loaded.open_plans(day)) == answer
     assert isinstance(loaded.memo, PlanMemo)

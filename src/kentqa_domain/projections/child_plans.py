@@ -16,6 +16,7 @@ no answer; an ``as_of`` before a child's latest fact takes the general walk.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -24,7 +25,7 @@ import attrs
 
 from .. import events as ev
 from ..forgetting import Forgetting
-from ..plan_timeline import Dated, Fact, until, walk_child_protection, walk_looked_after
+from ..plan_timeline import Dated, Fact, Plan, until, walk_child_protection, walk_looked_after
 from ..values import PlanKind, ReviewKind
 from .base import Projection
 
@@ -105,31 +106,37 @@ class OpenPlan:
     midways: tuple[dt.date, ...]
 
 
-@attrs.frozen
-class Settled:
-    """A child's open plans once all its facts are in: the answer for any ``as_of`` >= ``latest``."""
+@attrs.define
+class Timeline:
+    """A child's plans as the walk over all its facts finds them (looked after, then CP).
 
-    latest: dt.date
-    looked_after: OpenPlan | None
-    child_protection: OpenPlan | None
+    The walk takes the facts day by day, so the plans open at ``as_of`` are those of the
+    whole walk cut at ``as_of``: the last plan opened on or before it, unless it ended on or
+    before it, with only its facts dated on or before it (:func:`_cut`). ``built`` keeps the
+    :class:`OpenPlan` of a plan once asked at a date after all of its facts.
+    """
+
+    plans: dict[PlanKind, tuple[Plan, ...]]
+    starts: dict[PlanKind, list[dt.date]]
+    built: dict[tuple[PlanKind, int], tuple[dt.date, OpenPlan]] = attrs.Factory(dict)
 
 
 class PlanMemo:
-    """Per child, its :class:`Settled` plans, and the children in reference order.
+    """Per child, its :class:`Timeline`, and the children in reference order.
 
     A cache of a pure function of the facts: it is emptied rather than pickled (a checkpoint
     does not grow; a loaded one rebuilds it on the first query) and any two memos compare
     equal, so state comparisons see the facts only.
     """
 
-    __slots__ = ("order", "settled")
+    __slots__ = ("order", "timelines")
 
     def __init__(self) -> None:
-        self.settled: dict[str, Settled] = {}
+        self.timelines: dict[str, Timeline] = {}
         self.order: list[str] | None = None
 
     def drop(self, child_ref: str) -> None:
-        self.settled.pop(child_ref, None)
+        self.timelines.pop(child_ref, None)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (PlanMemo, ())
@@ -204,7 +211,7 @@ class ChildPlans(Projection):
             child = self.children[ref] = ChildRecord(ref)
             self.memo.order = None
         else:
-            self.memo.settled.pop(ref, None)
+            self.memo.timelines.pop(ref, None)
         return child
 
     def apply(self, event: ev.Event, position: int) -> None:
@@ -234,26 +241,29 @@ class ChildPlans(Projection):
     def open_plans(self, as_of: dt.date) -> Iterator[OpenPlan]:
         """Every plan open at ``as_of`` (R-LAC-7, R-CP-7: a closed plan has nothing due).
 
-        A child whose facts are all dated on or before ``as_of`` is answered from its memoised
-        plans (decision 0810): a child with none open costs one lookup. Others take
-        :meth:`open_plans_walked`'s walk.
+        Each child's plans come from its memoised :class:`Timeline` cut at ``as_of``
+        (decision 0810): a child with no plan open then costs two binary searches, and a plan
+        whose facts are all dated on or before ``as_of`` is built once. The answer is
+        :meth:`open_plans_walked`'s.
         """
         memo = self.memo
         order = memo.order
         if order is None:
             order = memo.order = sorted(self.children)
-        settled_of = memo.settled
+        timelines = memo.timelines
         for ref in order:
-            settled = settled_of.get(ref)
-            if settled is None:
-                settled = settled_of[ref] = _settle(self.children[ref])
-            if as_of >= settled.latest:
-                if settled.looked_after is not None:
-                    yield settled.looked_after
-                if settled.child_protection is not None:
-                    yield settled.child_protection
-            else:
-                yield from _walked(self.children[ref], as_of)
+            timeline = timelines.get(ref)
+            if timeline is None:
+                timeline = timelines[ref] = _timeline(self.children[ref])
+            for kind in _KINDS:
+                starts = timeline.starts[kind]
+                i = bisect.bisect_right(starts, as_of)
+                if not i:
+                    continue
+                plan = timeline.plans[kind][i - 1]
+                if plan.ended_on is not None and plan.ended_on <= as_of:
+                    continue
+                yield _open_at(self.children[ref], timeline, kind, i - 1, plan, as_of)
 
     def open_plans_walked(self, as_of: dt.date) -> Iterator[OpenPlan]:
         """:meth:`open_plans` by walking every child's facts up to ``as_of`` (no memo)."""
@@ -284,9 +294,50 @@ def _latest(child: ChildRecord) -> dt.date:
     return max(days, default=dt.date.min)
 
 
-def _settle(child: ChildRecord) -> Settled:
+_KINDS = (PlanKind.LOOKED_AFTER, PlanKind.CHILD_PROTECTION)
+
+
+def _timeline(child: ChildRecord) -> Timeline:
     latest = _latest(child)
-    return Settled(latest, _open_lac(child, latest), _open_cp(child, latest))
+    plans = {
+        PlanKind.LOOKED_AFTER: walk_looked_after(_lac_facts(child, latest)).plans,
+        PlanKind.CHILD_PROTECTION: walk_child_protection(_cp_facts(child, latest)).plans,
+    }
+    return Timeline(plans, {kind: [p.opened_on for p in found] for kind, found in plans.items()})
+
+
+def _last_fact(plan: Plan) -> dt.date:
+    """The date of the plan's latest fact (its end aside)."""
+    days = [plan.opened_on, *(d for d, _ in plan.opens), *(d for d, _ in plan.strategy)]
+    days += plan.review_days() + plan.midways
+    return max(days)
+
+
+def _cut(plan: Plan, as_of: dt.date) -> Plan:
+    """The plan as the walk up to ``as_of`` leaves it (it is open then)."""
+    return Plan(
+        plan.opened_on,
+        None,
+        [o for o in plan.opens if o[0] <= as_of],
+        [s for s in plan.strategy if s[0] <= as_of],
+        plan.initial if plan.initial is not None and plan.initial[0] <= as_of else None,
+        [r for r in plan.reviews if r[0] <= as_of],
+        [d for d in plan.midways if d <= as_of],
+    )
+
+
+def _open_at(child: ChildRecord, timeline: Timeline, kind: PlanKind, index: int, plan: Plan, as_of: dt.date) -> OpenPlan:
+    """The :class:`OpenPlan` of ``plan`` (open at ``as_of``), built once for dates after all its facts."""
+    built = timeline.built.get((kind, index))
+    if built is not None and as_of >= built[0]:
+        return built[1]
+    last = _last_fact(plan)
+    make = _lac_plan if kind is PlanKind.LOOKED_AFTER else _cp_plan
+    if as_of >= last:
+        found = make(child, plan)
+        timeline.built[(kind, index)] = (last, found)
+        return found
+    return make(child, _cut(plan, as_of))
 
 
 def _lac_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
@@ -319,8 +370,10 @@ def _reviews(child: ChildRecord, found: list[tuple[dt.date, object]]) -> tuple[R
 
 def _open_lac(child: ChildRecord, as_of: dt.date) -> OpenPlan | None:
     plan = walk_looked_after(_lac_facts(child, as_of)).open_plan
-    if plan is None:
-        return None
+    return None if plan is None else _lac_plan(child, plan)
+
+
+def _lac_plan(child: ChildRecord, plan: Plan) -> OpenPlan:
     iros = [iro for _, iro in sorted(plan.opens, key=lambda o: o[0]) if iro is not None]
     return OpenPlan(
         child.child_ref,
@@ -335,8 +388,10 @@ def _open_lac(child: ChildRecord, as_of: dt.date) -> OpenPlan | None:
 
 def _open_cp(child: ChildRecord, as_of: dt.date) -> OpenPlan | None:
     plan = walk_child_protection(_cp_facts(child, as_of)).open_plan
-    if plan is None:
-        return None
+    return None if plan is None else _cp_plan(child, plan)
+
+
+def _cp_plan(child: ChildRecord, plan: Plan) -> OpenPlan:
     found = ([plan.initial] if plan.initial else []) + plan.reviews
     return OpenPlan(
         child.child_ref,
