@@ -122,21 +122,49 @@ class Timeline:
 
 
 class PlanMemo:
-    """Per child, its :class:`Timeline`, and the children in reference order.
+    """Per child, its :class:`Timeline`; every plan of every child by its end date.
+
+    ``index`` lists each plan as ``(ended_on or date.max, child_ref, kind, i)`` sorted, and
+    ``ends`` its first items, so the plans that may be open at ``as_of`` (those ending after
+    it) are one binary search away. A child whose facts changed since the index was built is
+    ``dirty``: its entries in the index are ignored and its timeline is cut directly; when
+    many are, the index is rebuilt.
 
     A cache of a pure function of the facts: it is emptied rather than pickled (a checkpoint
     does not grow; a loaded one rebuilds it on the first query) and any two memos compare
     equal, so state comparisons see the facts only.
     """
 
-    __slots__ = ("order", "timelines")
+    __slots__ = ("dirty", "ends", "index", "timelines")
 
     def __init__(self) -> None:
         self.timelines: dict[str, Timeline] = {}
-        self.order: list[str] | None = None
+        self.index: list[tuple[dt.date, str, PlanKind, int]] | None = None
+        self.ends: list[dt.date] = []
+        self.dirty: set[str] = set()
 
     def drop(self, child_ref: str) -> None:
+        """A fact of the child was folded (or it was forgotten): its timeline must be walked again."""
         self.timelines.pop(child_ref, None)
+        if self.index is not None:
+            self.dirty.add(child_ref)
+
+    def timeline(self, child: ChildRecord) -> Timeline:
+        found = self.timelines.get(child.child_ref)
+        if found is None:
+            found = self.timelines[child.child_ref] = _timeline(child)
+        return found
+
+    def reindex(self, children: dict[str, ChildRecord]) -> list[tuple[dt.date, str, PlanKind, int]]:
+        index = [
+            (plan.ended_on or dt.date.max, ref, kind, i)
+            for ref, child in children.items()
+            for kind, plans in self.timeline(child).plans.items()
+            for i, plan in enumerate(plans)
+        ]
+        index.sort()
+        self.index, self.ends, self.dirty = index, [e[0] for e in index], set()
+        return index
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (PlanMemo, ())
@@ -191,7 +219,6 @@ class ChildPlans(Projection):
         """Erasure: the child's record under its token, its reviews and QA as they read anonymously."""
         child = self.children.pop(forgetting.child_ref, None)
         self.memo.drop(forgetting.child_ref)
-        self.memo.order = None
         if child is not None:
             self.memo.drop(forgetting.token)
             child.child_ref = forgetting.token
@@ -209,9 +236,7 @@ class ChildPlans(Projection):
         child = self.children.get(ref)
         if child is None:
             child = self.children[ref] = ChildRecord(ref)
-            self.memo.order = None
-        else:
-            self.memo.timelines.pop(ref, None)
+        self.memo.drop(ref)
         return child
 
     def apply(self, event: ev.Event, position: int) -> None:
@@ -242,28 +267,40 @@ class ChildPlans(Projection):
         """Every plan open at ``as_of`` (R-LAC-7, R-CP-7: a closed plan has nothing due).
 
         Each child's plans come from its memoised :class:`Timeline` cut at ``as_of``
-        (decision 0810): a child with no plan open then costs two binary searches, and a plan
-        whose facts are all dated on or before ``as_of`` is built once. The answer is
-        :meth:`open_plans_walked`'s.
+        (decision 0810); only the plans ending after ``as_of`` are visited (the memo's
+        index), and a plan whose facts are all dated on or before ``as_of`` is built once.
+        The answer is :meth:`open_plans_walked`'s, in the same order (by child, looked after
+        first).
         """
-        memo = self.memo
-        order = memo.order
-        if order is None:
-            order = memo.order = sorted(self.children)
-        timelines = memo.timelines
-        for ref in order:
-            timeline = timelines.get(ref)
-            if timeline is None:
-                timeline = timelines[ref] = _timeline(self.children[ref])
-            for kind in _KINDS:
-                starts = timeline.starts[kind]
-                i = bisect.bisect_right(starts, as_of)
-                if not i:
+        memo, children = self.memo, self.children
+        index = memo.index
+        if index is None or len(memo.dirty) > 64 + len(index) // 16:
+            index = memo.reindex(children)
+        dirty, timelines = memo.dirty, memo.timelines
+        found: list[tuple[str, int, OpenPlan]] = []
+        for n in range(bisect.bisect_right(memo.ends, as_of), len(index)):
+            _, ref, kind, i = index[n]
+            if ref in dirty:
+                continue
+            timeline = timelines[ref]
+            plan = timeline.plans[kind][i]
+            if plan.opened_on <= as_of:
+                found.append((ref, _RANK[kind], _open_at(children[ref], timeline, kind, i, plan, as_of)))
+        for ref in dirty:
+            child = children.get(ref)
+            if child is None:
+                continue
+            timeline = memo.timeline(child)
+            for kind, starts in timeline.starts.items():
+                i = bisect.bisect_right(starts, as_of) - 1
+                if i < 0:
                     continue
-                plan = timeline.plans[kind][i - 1]
-                if plan.ended_on is not None and plan.ended_on <= as_of:
-                    continue
-                yield _open_at(self.children[ref], timeline, kind, i - 1, plan, as_of)
+                plan = timeline.plans[kind][i]
+                if plan.ended_on is None or plan.ended_on > as_of:
+                    found.append((ref, _RANK[kind], _open_at(child, timeline, kind, i, plan, as_of)))
+        found.sort(key=lambda f: (f[0], f[1]))
+        for _, _, plan in found:
+            yield plan
 
     def open_plans_walked(self, as_of: dt.date) -> Iterator[OpenPlan]:
         """:meth:`open_plans` by walking every child's facts up to ``as_of`` (no memo)."""
@@ -294,7 +331,8 @@ def _latest(child: ChildRecord) -> dt.date:
     return max(days, default=dt.date.min)
 
 
-_KINDS = (PlanKind.LOOKED_AFTER, PlanKind.CHILD_PROTECTION)
+#: Looked after first, as the walk gives them.
+_RANK = {PlanKind.LOOKED_AFTER: 0, PlanKind.CHILD_PROTECTION: 1}
 
 
 def _timeline(child: ChildRecord) -> Timeline:
