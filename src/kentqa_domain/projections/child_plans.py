@@ -107,18 +107,28 @@ class OpenPlan:
 
 
 @attrs.define
+class Built:
+    """A plan's :class:`OpenPlan` for any date on or after ``last`` (its latest fact), and
+    what queries derived from it (``derived``, e.g. its drift schedule under a policy)."""
+
+    last: dt.date
+    plan: OpenPlan
+    derived: dict[str, object] = attrs.Factory(dict)
+
+
+@attrs.define
 class Timeline:
     """A child's plans as the walk over all its facts finds them (looked after, then CP).
 
     The walk takes the facts day by day, so the plans open at ``as_of`` are those of the
     whole walk cut at ``as_of``: the last plan opened on or before it, unless it ended on or
     before it, with only its facts dated on or before it (:func:`_cut`). ``built`` keeps the
-    :class:`OpenPlan` of a plan once asked at a date after all of its facts.
+    :class:`Built` plan once asked at a date after all of its facts.
     """
 
     plans: dict[PlanKind, tuple[Plan, ...]]
     starts: dict[PlanKind, list[dt.date]]
-    built: dict[tuple[PlanKind, int], tuple[dt.date, OpenPlan]] = attrs.Factory(dict)
+    built: dict[tuple[PlanKind, int], Built] = attrs.Factory(dict)
 
 
 class PlanMemo:
@@ -128,17 +138,19 @@ class PlanMemo:
     ``ends`` its first items, so the plans that may be open at ``as_of`` (those ending after
     it) are one binary search away. A child whose facts changed since the index was built is
     ``dirty``: its entries in the index are ignored and its timeline is cut directly; when
-    many are, the index is rebuilt.
+    many are, the index is rebuilt. ``review_child`` names the child of each review of a
+    built plan, so that its QA arriving drops what was derived from it.
 
     A cache of a pure function of the facts: it is emptied rather than pickled (a checkpoint
     does not grow; a loaded one rebuilds it on the first query) and any two memos compare
     equal, so state comparisons see the facts only.
     """
 
-    __slots__ = ("dirty", "ends", "index", "timelines")
+    __slots__ = ("dirty", "ends", "index", "review_child", "timelines")
 
     def __init__(self) -> None:
         self.timelines: dict[str, Timeline] = {}
+        self.review_child: dict[str, str] = {}
         self.index: list[tuple[dt.date, str, PlanKind, int]] | None = None
         self.ends: list[dt.date] = []
         self.dirty: set[str] = set()
@@ -256,6 +268,9 @@ class ChildPlans(Projection):
             self._child(event.child_ref).completions[event.action_id] = event.completed_on
         elif isinstance(event, ev.ReviewQualityAssured):
             self.quality[event.review_id] = event
+            child_ref = self.memo.review_child.pop(event.review_id, None)
+            if child_ref is not None:
+                self.memo.drop(child_ref)
         elif isinstance(event, ev.WorkerRegistered):
             self.workers.registered[event.worker_id] = (event.registered_on, event.team_id)
         elif isinstance(event, ev.WorkerMoved):
@@ -264,7 +279,13 @@ class ChildPlans(Projection):
     # --- assembling plans at a date -------------------------------------------------------
 
     def open_plans(self, as_of: dt.date) -> Iterator[OpenPlan]:
-        """Every plan open at ``as_of`` (R-LAC-7, R-CP-7: a closed plan has nothing due).
+        """Every plan open at ``as_of`` (R-LAC-7, R-CP-7: a closed plan has nothing due)."""
+        for plan, _ in self.open_plans_built(as_of):
+            yield plan
+
+    def open_plans_built(self, as_of: dt.date) -> Iterator[tuple[OpenPlan, Built | None]]:
+        """Every plan open at ``as_of``, with its :class:`Built` memo when ``as_of`` is on or
+        after all of the plan's facts (else None: the plan was cut at ``as_of``).
 
         Each child's plans come from its memoised :class:`Timeline` cut at ``as_of``
         (decision 0810); only the plans ending after ``as_of`` are visited (the memo's
@@ -277,7 +298,7 @@ class ChildPlans(Projection):
         if index is None or len(memo.dirty) > 64 + len(index) // 16:
             index = memo.reindex(children)
         dirty, timelines = memo.dirty, memo.timelines
-        found: list[tuple[str, int, OpenPlan]] = []
+        found: list[tuple[str, int, tuple[OpenPlan, Built | None]]] = []
         for n in range(bisect.bisect_right(memo.ends, as_of), len(index)):
             _, ref, kind, i = index[n]
             if ref in dirty:
@@ -285,7 +306,7 @@ class ChildPlans(Projection):
             timeline = timelines[ref]
             plan = timeline.plans[kind][i]
             if plan.opened_on <= as_of:
-                found.append((ref, _RANK[kind], _open_at(children[ref], timeline, kind, i, plan, as_of)))
+                found.append((ref, _RANK[kind], self._open_at(children[ref], timeline, kind, i, plan, as_of)))
         for ref in dirty:
             child = children.get(ref)
             if child is None:
@@ -297,10 +318,26 @@ class ChildPlans(Projection):
                     continue
                 plan = timeline.plans[kind][i]
                 if plan.ended_on is None or plan.ended_on > as_of:
-                    found.append((ref, _RANK[kind], _open_at(child, timeline, kind, i, plan, as_of)))
+                    found.append((ref, _RANK[kind], self._open_at(child, timeline, kind, i, plan, as_of)))
         found.sort(key=lambda f: (f[0], f[1]))
         for _, _, plan in found:
             yield plan
+
+    def _open_at(
+        self, child: ChildRecord, timeline: Timeline, kind: PlanKind, index: int, plan: Plan, as_of: dt.date
+    ) -> tuple[OpenPlan, Built | None]:
+        """``plan`` (open at ``as_of``) as an :class:`OpenPlan`, built once for dates after all its facts."""
+        built = timeline.built.get((kind, index))
+        if built is not None and as_of >= built.last:
+            return built.plan, built
+        last = _last_fact(plan)
+        make = _lac_plan if kind is PlanKind.LOOKED_AFTER else _cp_plan
+        if as_of < last:
+            return make(child, _cut(plan, as_of)), None
+        built = timeline.built[(kind, index)] = Built(last, make(child, plan))
+        for review in built.plan.reviews:
+            self.memo.review_child[review.review_id] = child.child_ref
+        return built.plan, built
 
     def open_plans_walked(self, as_of: dt.date) -> Iterator[OpenPlan]:
         """:meth:`open_plans` by walking every child's facts up to ``as_of`` (no memo)."""
@@ -362,20 +399,6 @@ def _cut(plan: Plan, as_of: dt.date) -> Plan:
         [r for r in plan.reviews if r[0] <= as_of],
         [d for d in plan.midways if d <= as_of],
     )
-
-
-def _open_at(child: ChildRecord, timeline: Timeline, kind: PlanKind, index: int, plan: Plan, as_of: dt.date) -> OpenPlan:
-    """The :class:`OpenPlan` of ``plan`` (open at ``as_of``), built once for dates after all its facts."""
-    built = timeline.built.get((kind, index))
-    if built is not None and as_of >= built[0]:
-        return built[1]
-    last = _last_fact(plan)
-    make = _lac_plan if kind is PlanKind.LOOKED_AFTER else _cp_plan
-    if as_of >= last:
-        found = make(child, plan)
-        timeline.built[(kind, index)] = (last, found)
-        return found
-    return make(child, _cut(plan, as_of))
 
 
 def _lac_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
