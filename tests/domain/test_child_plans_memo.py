@@ -27,13 +27,17 @@ from kentqa_domain.projections.escalations import Escalations
 from tests.domain.plan_oracle import drift_oracle
 from tests.plan_strategies import as_of_dates, histories, natural_key
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 DAY = dt.timedelta(days=1)
 
 
 def _days(events: list[ev.Event], extra: list[dt.date]) -> list[dt.date]:
     """Each fact's date, the day before and the day after, and some drawn dates."""
-    found = {e.business_date + k * DAY for e in events for k in (-1, 0, 1) if natural_key(e)[0] != dt.date.min}
+    found = {
+        e.business_date + k * DAY for e in events for k in (-1, 0, 1) if natural_key(e)[0] != dt.date.min
+    }
     return sorted(found | set(extra))
 
 
@@ -87,7 +91,16 @@ def test_drift_rows_from_the_memo_match_the_plain_oracle(
     for as_of in days:
         rows = drift_rows(plans, escalations, policy, as_of)
         found = {
-            (r.child_ref, r.plan.value, r.kind.value, r.due_on, r.working_days_overdue, r.escalation_id, r.review_id, r.action_id)
+            (
+                r.child_ref,
+                r.plan.value,
+                r.kind.value,
+                r.due_on,
+                r.working_days_overdue,
+                r.escalation_id,
+                r.review_id,
+                r.action_id,
+            )
             for r in rows
         }
         assert found == drift_oracle(events, policy, as_of)
@@ -109,14 +122,18 @@ def test_forgetting_a_child_drops_its_memoised_plans(events: list[ev.Event], dat
         opened = list(plans.open_plans(as_of))
         assert opened == list(plans.open_plans_walked(as_of))
         assert all(p.child_ref != ref and all(r.child_ref != ref for r in p.reviews) for p in opened)
-        assert all(r.review_id in reviews.values() for p in opened if p.child_ref == "TOKEN-1" for r in p.reviews)
+        assert all(
+            r.review_id in reviews.values() for p in opened if p.child_ref == "TOKEN-1" for r in p.reviews
+        )
     mine = [p for p in before if p.child_ref == ref]
     assert [(p.plan, p.opened_on) for p in plans.open_plans(after_all) if p.child_ref == "TOKEN-1"] == [
         (p.plan, p.opened_on) for p in mine
     ]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(histories())
 def test_the_memo_is_not_pickled_and_changes_no_state_comparison(events: list[ev.Event]) -> None:
     """Checkpoints do not grow with the memo; a loaded projection rebuilds it on its first query."""

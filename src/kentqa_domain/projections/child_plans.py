@@ -235,7 +235,8 @@ class ChildPlans(Projection):
             self.memo.drop(forgetting.token)
             child.child_ref = forgetting.token
             child.reviews = {
-                forgetting.alias("review_id", r): review.forgotten(forgetting) for r, review in child.reviews.items()
+                forgetting.alias("review_id", r): review.forgotten(forgetting)
+                for r, review in child.reviews.items()
             }
             child.completions = {forgetting.alias("action_id", a): d for a, d in child.completions.items()}
             self.children[forgetting.token] = child
@@ -306,7 +307,9 @@ class ChildPlans(Projection):
             timeline = timelines[ref]
             plan = timeline.plans[kind][i]
             if plan.opened_on <= as_of:
-                found.append((ref, _RANK[kind], self._open_at(children[ref], timeline, kind, i, plan, as_of)))
+                found.append(
+                    (ref, _RANK[kind], self._open_at(children[ref], timeline, (kind, i), plan, as_of))
+                )
         for ref in dirty:
             child = children.get(ref)
             if child is None:
@@ -318,23 +321,23 @@ class ChildPlans(Projection):
                     continue
                 plan = timeline.plans[kind][i]
                 if plan.ended_on is None or plan.ended_on > as_of:
-                    found.append((ref, _RANK[kind], self._open_at(child, timeline, kind, i, plan, as_of)))
+                    found.append((ref, _RANK[kind], self._open_at(child, timeline, (kind, i), plan, as_of)))
         found.sort(key=lambda f: (f[0], f[1]))
-        for _, _, plan in found:
-            yield plan
+        for _, _, entry in found:
+            yield entry
 
     def _open_at(
-        self, child: ChildRecord, timeline: Timeline, kind: PlanKind, index: int, plan: Plan, as_of: dt.date
+        self, child: ChildRecord, timeline: Timeline, key: tuple[PlanKind, int], plan: Plan, as_of: dt.date
     ) -> tuple[OpenPlan, Built | None]:
         """``plan`` (open at ``as_of``) as an :class:`OpenPlan`, built once for dates after all its facts."""
-        built = timeline.built.get((kind, index))
+        built = timeline.built.get(key)
         if built is not None and as_of >= built.last:
             return built.plan, built
         last = _last_fact(plan)
-        make = _lac_plan if kind is PlanKind.LOOKED_AFTER else _cp_plan
+        make = _lac_plan if key[0] is PlanKind.LOOKED_AFTER else _cp_plan
         if as_of < last:
             return make(child, _cut(plan, as_of)), None
-        built = timeline.built[(kind, index)] = Built(last, make(child, plan))
+        built = timeline.built[key] = Built(last, make(child, plan))
         for review in built.plan.reviews:
             self.memo.review_child[review.review_id] = child.child_ref
         return built.plan, built

@@ -131,26 +131,46 @@ def _schedule(plan: OpenPlan, plans: ChildPlans, policy: Policy) -> tuple[list[d
         r.kind is ReviewKind.INITIAL_CP_CONFERENCE for r in plan.reviews
     ):
         if plan.section_47_on:
-            found.append((_NEVER, _Item(DriftKind.INITIAL_CONFERENCE_OVERDUE, initial_conference_due(plan.section_47_on[0], policy))))
+            found.append(
+                (
+                    _NEVER,
+                    _Item(
+                        DriftKind.INITIAL_CONFERENCE_OVERDUE,
+                        initial_conference_due(plan.section_47_on[0], policy),
+                    ),
+                )
+            )
     else:
         due = next_review_due(plan.plan, plan.opened_on, [r.held_on for r in plan.reviews], policy)
         latest = plan.reviews[-1] if plan.reviews else None
         found.append((_NEVER, _Item(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)))
         if latest is not None and not any(d > latest.held_on for d in plan.midways):
-            found.append((_NEVER, _Item(DriftKind.MIDWAY_OVERDUE, midway_due(latest.held_on, due), latest.review_id)))
+            found.append(
+                (_NEVER, _Item(DriftKind.MIDWAY_OVERDUE, midway_due(latest.held_on, due), latest.review_id))
+            )
         completions = plans.children[plan.child_ref].completions
         for review in plan.reviews:
             qa = plans.quality.get(review.review_id)
             qa_on = qa_due(plan.plan, review.held_on, policy)
-            found.append((qa.assured_on if qa else _NEVER, _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id)))
+            found.append(
+                (qa.assured_on if qa else _NEVER, _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id))
+            )
             for action in review.actions:
-                item = _Item(DriftKind.ACTION_OVERDUE, action.due_on, review.review_id, action.action_id, action.owner_id)
+                item = _Item(
+                    DriftKind.ACTION_OVERDUE,
+                    action.due_on,
+                    review.review_id,
+                    action.action_id,
+                    action.owner_id,
+                )
                 found.append((completions.get(action.action_id, _NEVER), item))
     found.sort(key=lambda f: f[0])
     return [resolved for resolved, _ in found], [item for _, item in found]
 
 
-def _overdue_built(plan: OpenPlan, built: Built, plans: ChildPlans, policy: Policy, as_of: dt.date) -> Iterator[_Item]:
+def _overdue_built(
+    plan: OpenPlan, built: Built, plans: ChildPlans, policy: Policy, as_of: dt.date
+) -> Iterator[_Item]:
     """:func:`_overdue` for a plan whose facts are all dated on or before ``as_of``, from its
     schedule derived once per policy (decision 0810)."""
     cached = built.derived.get("drift")
