@@ -173,6 +173,7 @@ class PlanMemo:
             for ref, child in children.items()
             for kind, plans in self.timeline(child).plans.items()
             for i, plan in enumerate(plans)
+            if not _no_enquiry(kind, plan)
         ]
         index.sort()
         self.index, self.ends, self.dirty = index, [e[0] for e in index], set()
@@ -307,9 +308,9 @@ class ChildPlans(Projection):
             timeline = timelines[ref]
             plan = timeline.plans[kind][i]
             if plan.opened_on <= as_of:
-                found.append(
-                    (ref, _RANK[kind], self._open_at(children[ref], timeline, (kind, i), plan, as_of))
-                )
+                entry = self._open_at(children[ref], timeline, (kind, i), plan, as_of)
+                if _is_a_plan(entry[0]):
+                    found.append((ref, _RANK[kind], entry))
         for ref in dirty:
             child = children.get(ref)
             if child is None:
@@ -321,7 +322,9 @@ class ChildPlans(Projection):
                     continue
                 plan = timeline.plans[kind][i]
                 if plan.ended_on is None or plan.ended_on > as_of:
-                    found.append((ref, _RANK[kind], self._open_at(child, timeline, (kind, i), plan, as_of)))
+                    entry = self._open_at(child, timeline, (kind, i), plan, as_of)
+                    if _is_a_plan(entry[0]):
+                        found.append((ref, _RANK[kind], entry))
         found.sort(key=lambda f: (f[0], f[1]))
         for _, _, entry in found:
             yield entry
@@ -358,8 +361,26 @@ def _walked(child: ChildRecord, as_of: dt.date) -> Iterator[OpenPlan]:
     if lac is not None:
         yield lac
     cp = _open_cp(child, as_of)
-    if cp is not None:
+    if cp is not None and _is_a_plan(cp):
         yield cp
+
+
+def _is_a_plan(plan: OpenPlan) -> bool:
+    """Whether an open plan counts for the queries (decision 0811): a CP "plan in the making"
+    opened only by strategy discussions that started no section 47 enquiry has nothing due
+    (R-CP-1 counts from a section 47 discussion) and is not a plan; it becomes one from the
+    day of a section 47 discussion or an initial conference."""
+    return plan.plan is not PlanKind.CHILD_PROTECTION or bool(plan.reviews or plan.section_47_on)
+
+
+def _no_enquiry(kind: PlanKind, plan: Plan) -> bool:
+    """A CP segment that is never a plan for the queries at any date (see :func:`_is_a_plan`)."""
+    return (
+        kind is PlanKind.CHILD_PROTECTION
+        and plan.initial is None
+        and not plan.reviews
+        and not any(s47 for _, s47 in plan.strategy)
+    )
 
 
 def _latest(child: ChildRecord) -> dt.date:
