@@ -1237,10 +1237,14 @@ class QualityAssurance(Application[UUID]):
 
 
 def _racing_schema_creation(exc: BaseException) -> bool:
-    """PostgreSQL: two processes creating the same table, type or function at once."""
+    """PostgreSQL: two processes creating the same table, type or function at once
+    (``CREATE ... IF NOT EXISTS`` is not atomic: the loser may see "tuple concurrently
+    updated", a duplicate key in the catalogue, or "relation ... already exists")."""
     text = " ".join(str(e) for e in (exc, exc.__cause__, getattr(exc.__cause__, "__cause__", None)) if e)
-    return "tuple concurrently updated" in text or (
-        "duplicate key value" in text and ("pg_type" in text or "pg_proc" in text or "pg_class" in text)
+    return (
+        "tuple concurrently updated" in text
+        or ("duplicate key value" in text and ("pg_type" in text or "pg_proc" in text or "pg_class" in text))
+        or ("already exists" in text and ("relation" in text or "function" in text or "type" in text))
     )
 
 
