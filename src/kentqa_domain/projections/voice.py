@@ -2,20 +2,21 @@
 (framework 4.1 "Voice of children, young people and families", 4.3 "Service User and Partner
 Feedback", "Learning from Compliments and Complaints"; SPEC section 5 ``voice_summary``).
 
-The projection keeps every compliment and feedback item as a compact :class:`VoiceItem`
-(what the summary counts, about 120 bytes, decision 0806) in an index sorted by received
-date, so a period is a slice whatever order the items arrived in. The summary counts
-items received in [start, end] by source, channel, theme, team, and team by theme, with the
-count of ratings (1-5, feedback only) and their mean.
+The projection keeps **tallies per day** (decision 0815): for each received date, how many
+items came with each (source, team, channel, rating) and each (source, team, theme, rating).
+A period's summary is the sum of its days' tallies, so it costs the days and what they hold,
+never the whole history, and the state is the same whatever order the items arrived in (it is
+a sum). The summary counts items received in [start, end] by source, channel, theme, team,
+and team by theme, with the count of ratings (1-5, feedback only) and their mean.
+Compliments and feedback name no child, so there is nothing to forget (issue 9).
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import attrs
@@ -26,10 +27,17 @@ from .base import Projection
 
 RATINGS = (1, 2, 3, 4, 5)
 
+#: What a tally counts an item as: a compliment, unrated feedback, or feedback rated 1-5.
+COMPLIMENT, UNRATED = -1, 0
+
+#: A day's tallies: (BASE, source, team, channel, measure) and (THEME, source, team, theme,
+#: measure) -> items. ``measure`` is COMPLIMENT, UNRATED or the rating.
+BASE, THEME = "b", "t"
+Key = tuple[Any, ...]
+
 
 class VoiceItem(NamedTuple):
-    """What the summary needs of one compliment or feedback item (its id is not needed: the
-    write model's identity check lets each item in once)."""
+    """What the summary needs of one compliment or feedback item."""
 
     received_on: dt.date
     compliment: bool
@@ -43,70 +51,63 @@ class VoiceItem(NamedTuple):
 Item = VoiceItem
 
 
-def _received_on(item: VoiceItem) -> dt.date:
-    return item.received_on
+def item_of(event: ev.Event) -> VoiceItem | None:
+    """The item a compliment or feedback event adds (None for any other event)."""
+    if isinstance(event, ev.ComplimentReceived):
+        return VoiceItem(event.received_on, True, event.from_role, None, event.team_id, None, event.themes)
+    if isinstance(event, ev.FeedbackReceived):
+        return VoiceItem(
+            event.received_on, False, event.source, event.channel, event.team_id, event.rating, event.themes
+        )
+    return None
 
 
-def _order(item: VoiceItem) -> tuple[Any, ...]:
-    """A total order on items (None sorts as an empty value), so the index is the same
-    whatever order the items arrived in; items equal in every field are interchangeable."""
-    return (
-        item.received_on, item.compliment, item.source, item.channel or "", item.team_id or "",
-        item.rating or 0, item.themes,
-    )
+def tally_keys(item: VoiceItem) -> list[Key]:
+    """The day-tally keys one item counts under: one BASE key and one THEME key per theme
+    (each theme once; no theme: None)."""
+    measure = COMPLIMENT if item.compliment else (item.rating or UNRATED)
+    keys: list[Key] = [(BASE, item.source, item.team_id, item.channel, measure)]
+    keys.extend((THEME, item.source, item.team_id, theme, measure) for theme in _themes_of(item))
+    return keys
 
 
 class Voice(Projection):
-    """Compliments and feedback, as compact items indexed by received date."""
+    """Compliments and feedback, as tallies per received date."""
 
     name = "voice"
-    version = 2
+    version = 3
     #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
     holds_child_refs = False
 
     def __init__(self) -> None:
-        #: Appended as items arrive and sorted (by date first) when next read: mostly in order
-        #: already, so sorting is cheap.
-        self.index: list[VoiceItem] = []
-        self.index_sorted = True
-        #: shared values (days, theme tuples, team ids), so items hold references, not copies
-        self._shared: dict[object, object] = {}
-
-    def _share(self, value: Any) -> Any:
-        return self._shared.setdefault(value, value)
+        #: received date -> tally key -> items
+        self.days: dict[dt.date, dict[Key, int]] = {}
+        #: the dates of ``days``, sorted (a period is a slice)
+        self.day_order: list[dt.date] = []
+        #: shared keys, so the days hold references, not copies
+        self._shared: dict[Key, Key] = {}
 
     def apply(self, event: ev.Event, position: int) -> None:
-        if isinstance(event, ev.ComplimentReceived):
-            item = VoiceItem(
-                self._share(event.received_on), True, event.from_role, None,
-                self._share(event.team_id), None, self._share(event.themes),
-            )
-        elif isinstance(event, ev.FeedbackReceived):
-            item = VoiceItem(
-                self._share(event.received_on), False, event.source, event.channel,
-                self._share(event.team_id), event.rating, self._share(event.themes),
-            )
-        else:
+        item = item_of(event)
+        if item is None:
             return
-        if self.index and _order(item) < _order(self.index[-1]):
-            self.index_sorted = False
-        self.index.append(item)
+        tally = self.days.get(item.received_on)
+        if tally is None:
+            tally = self.days[item.received_on] = {}
+            bisect.insort(self.day_order, item.received_on)
+        share = self._shared.setdefault
+        for fresh in tally_keys(item):
+            key = share(fresh, fresh)
+            tally[key] = tally.get(key, 0) + 1
 
-    def sorted_index(self) -> list[VoiceItem]:
-        """The items by received date."""
-        if not self.index_sorted:
-            self.index.sort(key=_order)
-            self.index_sorted = True
-        return self.index
-
-    def between(self, start: dt.date, end: dt.date) -> Iterator[VoiceItem]:
-        """Items received on ``start`` .. ``end`` inclusive, by date."""
-        index = self.sorted_index()
-        low = bisect.bisect_left(index, start, key=_received_on)
-        for item in itertools.islice(index, low, None):
-            if item.received_on > end:
-                return
-            yield item
+    def between(self, start: dt.date, end: dt.date) -> Counter[Key]:
+        """The summed tallies of the days ``start`` .. ``end`` inclusive."""
+        order = self.day_order
+        total: Counter[Key] = Counter()
+        days = self.days
+        for day in order[bisect.bisect_left(order, start) : bisect.bisect_right(order, end)]:
+            total.update(days[day])
+        return total
 
 
 @attrs.frozen
@@ -162,6 +163,15 @@ class _Counts:
         if item.rating is not None:
             self.ratings[item.rating] += 1
 
+    def add_many(self, measure: int, n: int) -> None:
+        """``n`` items counted as ``measure`` (COMPLIMENT, UNRATED or a rating)."""
+        if measure == COMPLIMENT:
+            self.compliments += n
+            return
+        self.feedback += n
+        if measure != UNRATED:
+            self.ratings[measure] += n
+
     @property
     def rated(self) -> int:
         return sum(self.ratings.values())
@@ -202,7 +212,8 @@ def _none_last(key: str | None) -> tuple[bool, str]:
 def summarise(
     items: Iterable[Item], start: dt.date, end: dt.date, sources: tuple[FeedbackSource, ...]
 ) -> VoiceSummary:
-    """The summary of ``items`` (already scoped and restricted to the period and sources)."""
+    """The summary of ``items`` (already scoped and restricted to the period and sources),
+    item by item: the plain fold that the day tallies must agree with (decision 0815)."""
     overall = _Counts()
     by_source = {s: _Counts() for s in sources}
     by_channel = {c: _Counts() for c in FeedbackChannel}
@@ -246,6 +257,76 @@ def summarise(
     )
 
 
+def summarise_tallies(
+    tallies: Counter[Key],
+    start: dt.date,
+    end: dt.date,
+    sources: tuple[FeedbackSource, ...],
+    allows: Callable[[str | None], bool],
+) -> VoiceSummary:
+    """The summary of a period's summed tallies, counting the keys from ``sources`` whose
+    team ``allows(team_id)``."""
+    overall = _Counts()
+    by_source = {s: _Counts() for s in sources}
+    by_channel = {c: _Counts() for c in FeedbackChannel}
+    by_theme: dict[str | None, _Counts] = {}
+    by_team: dict[str | None, _Counts] = {}
+    by_team_theme: dict[tuple[str | None, str | None], _Counts] = {}
+    visible: dict[str | None, bool] = {}
+    for (kind, source, team, value, measure), n in tallies.items():
+        if source not in by_source or n == 0:
+            continue
+        seen = visible.get(team)
+        if seen is None:
+            seen = visible[team] = allows(team)
+        if not seen:
+            continue
+        if kind == BASE:
+            overall.add_many(measure, n)
+            by_source[source].add_many(measure, n)
+            if value is not None:
+                by_channel[value].add_many(measure, n)
+            counts = by_team.get(team)
+            if counts is None:
+                counts = by_team[team] = _Counts()
+            counts.add_many(measure, n)
+        else:
+            counts = by_theme.get(value)
+            if counts is None:
+                counts = by_theme[value] = _Counts()
+            counts.add_many(measure, n)
+            counts = by_team_theme.get((team, value))
+            if counts is None:
+                counts = by_team_theme[(team, value)] = _Counts()
+            counts.add_many(measure, n)
+    themes = sorted(by_theme, key=lambda t: (-by_theme[t].total, *_none_last(t)))
+    pairs = sorted(
+        by_team_theme,
+        key=lambda p: (*_none_last(p[0]), -by_team_theme[p].total, *_none_last(p[1])),
+    )
+    return VoiceSummary(
+        start=start,
+        end=end,
+        sources=sources,
+        overall=overall.tally(None),
+        by_source=tuple(by_source[s].tally(s.value) for s in sources),
+        by_channel=tuple(by_channel[c].tally(c.value) for c in FeedbackChannel),
+        by_theme=tuple(by_theme[t].tally(t) for t in themes),
+        by_team=tuple(by_team[t].tally(t) for t in sorted(by_team, key=_none_last)),
+        by_team_theme=tuple(
+            TeamThemeTally(
+                team_id=team,
+                theme=theme,
+                feedback=(c := by_team_theme[(team, theme)]).feedback,
+                compliments=c.compliments,
+                rated=c.rated,
+                mean_rating=c.mean,
+            )
+            for team, theme in pairs
+        ),
+    )
+
+
 def summary(
     projection: Voice,
     start: dt.date,
@@ -253,9 +334,6 @@ def summary(
     sources: tuple[FeedbackSource, ...],
     allows: Callable[[str | None], bool],
 ) -> VoiceSummary:
-    """``qa.voice_summary``: items received in [start, end] from ``sources`` that ``allows(team_id)``."""
-    wanted = set(sources)
-    items = (
-        item for item in projection.between(start, end) if source_of(item) in wanted and allows(item.team_id)
-    )
-    return summarise(items, start, end, sources)
+    """``qa.voice_summary``: items received in [start, end] from ``sources`` that ``allows(team_id)``,
+    summed from the days' tallies."""
+    return summarise_tallies(projection.between(start, end), start, end, sources, allows)
