@@ -190,17 +190,41 @@ def test_the_voice_projection_is_the_same_whatever_order_items_arrive_in(
     for position, item in enumerate(shuffled, start=1):
         second.apply(item, position)
     assert first.days == second.days
+    assert first.months == second.months
     assert first.day_order == second.day_order == sorted(first.days)
     sources = tuple(FeedbackSource)
     assert summary(first, start, end, sources, lambda _t: True) == summary(second, start, end, sources, lambda _t: True)
+
+
+#: Periods made of whole months, of a month's first or last day, or across the new year.
+MONTH_EDGES = st.sampled_from(
+    [D(2026, 12, 1), D(2026, 12, 31), D(2027, 1, 1), D(2027, 1, 31), D(2027, 2, 28), D(2027, 3, 1), D(2027, 5, 31)]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(voice_items(max_items=40), st.randoms(use_true_random=False))
+def test_month_tallies_are_the_sums_of_their_days(items: list[ev.Event], rnd: Any) -> None:
+    """Decision 0815: each month's tally is the sum of its days' tallies, in any order."""
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    voice = Voice()
+    for position, event in enumerate(shuffled, start=1):
+        voice.apply(event, position)
+    sums: dict[tuple[int, int], dict[Any, int]] = {}
+    for day, tally in voice.days.items():
+        month = sums.setdefault((day.year, day.month), {})
+        for key, packed in tally.items():
+            month[key] = month.get(key, 0) + packed
+    assert voice.months == sums
 
 
 @settings(max_examples=200, deadline=None)
 @given(
     voice_items(),
     st.randoms(use_true_random=False),
-    PERIOD,
-    PERIOD,
+    PERIOD | MONTH_EDGES,
+    PERIOD | MONTH_EDGES,
     st.lists(st.sampled_from(list(FeedbackSource)), min_size=1, unique=True),
     st.sets(st.sampled_from(["T-EAST-1", "T-WEST-1", None])),
 )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import attrs
@@ -30,8 +30,15 @@ RATINGS = (1, 2, 3, 4, 5)
 #: What a tally counts an item as: a compliment, unrated feedback, or feedback rated 1-5.
 COMPLIMENT, UNRATED = -1, 0
 
-#: A day's tallies: (BASE, source, team, channel, measure) and (THEME, source, team, theme,
-#: measure) -> items. ``measure`` is COMPLIMENT, UNRATED or the rating.
+#: A tally's counts are packed into one integer, a 32-bit field per measure (compliments,
+#: unrated feedback, feedback rated 1 .. 5), so adding tallies is adding integers.
+FIELD_BITS = 32
+FIELD_MASK = (1 << FIELD_BITS) - 1
+_FIELD = {COMPLIMENT: 0, UNRATED: 1, **{r: r + 1 for r in RATINGS}}
+UNIT = {measure: 1 << (FIELD_BITS * field) for measure, field in _FIELD.items()}
+
+#: A day's tallies: (BASE, source, team, channel) and (THEME, source, team, theme) -> packed
+#: counts of the items received that day.
 BASE, THEME = "b", "t"
 Key = tuple[Any, ...]
 
@@ -62,12 +69,16 @@ def item_of(event: ev.Event) -> VoiceItem | None:
     return None
 
 
+def measure_of(item: VoiceItem) -> int:
+    """COMPLIMENT, UNRATED or the feedback's rating."""
+    return COMPLIMENT if item.compliment else (item.rating or UNRATED)
+
+
 def tally_keys(item: VoiceItem) -> list[Key]:
     """The day-tally keys one item counts under: one BASE key and one THEME key per theme
     (each theme once; no theme: None)."""
-    measure = COMPLIMENT if item.compliment else (item.rating or UNRATED)
-    keys: list[Key] = [(BASE, item.source, item.team_id, item.channel, measure)]
-    keys.extend((THEME, item.source, item.team_id, theme, measure) for theme in _themes_of(item))
+    keys: list[Key] = [(BASE, item.source, item.team_id, item.channel)]
+    keys.extend((THEME, item.source, item.team_id, theme) for theme in _themes_of(item))
     return keys
 
 
@@ -75,15 +86,17 @@ class Voice(Projection):
     """Compliments and feedback, as tallies per received date."""
 
     name = "voice"
-    version = 3
+    version = 5
     #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
     holds_child_refs = False
 
     def __init__(self) -> None:
-        #: received date -> tally key -> items
+        #: received date -> tally key -> packed counts (see ``UNIT``)
         self.days: dict[dt.date, dict[Key, int]] = {}
         #: the dates of ``days``, sorted (a period is a slice)
         self.day_order: list[dt.date] = []
+        #: (year, month) -> the sum of that month's days, for the whole months of a period
+        self.months: dict[tuple[int, int], dict[Key, int]] = {}
         #: shared keys, so the days hold references, not copies
         self._shared: dict[Key, Key] = {}
 
@@ -91,23 +104,50 @@ class Voice(Projection):
         item = item_of(event)
         if item is None:
             return
-        tally = self.days.get(item.received_on)
+        day = item.received_on
+        tally = self.days.get(day)
         if tally is None:
-            tally = self.days[item.received_on] = {}
-            bisect.insort(self.day_order, item.received_on)
+            tally = self.days[day] = {}
+            bisect.insort(self.day_order, day)
+        month = self.months.setdefault((day.year, day.month), {})
         share = self._shared.setdefault
+        unit = UNIT[measure_of(item)]
         for fresh in tally_keys(item):
             key = share(fresh, fresh)
-            tally[key] = tally.get(key, 0) + 1
+            tally[key] = tally.get(key, 0) + unit
+            month[key] = month.get(key, 0) + unit
 
-    def between(self, start: dt.date, end: dt.date) -> Counter[Key]:
-        """The summed tallies of the days ``start`` .. ``end`` inclusive."""
-        order = self.day_order
-        total: Counter[Key] = Counter()
-        days = self.days
-        for day in order[bisect.bisect_left(order, start) : bisect.bisect_right(order, end)]:
-            total.update(days[day])
+    def between(self, start: dt.date, end: dt.date) -> dict[Key, int]:
+        """The summed tallies of the days ``start`` .. ``end`` inclusive: whole months from
+        the month tallies, the days of partial months from the day tallies."""
+        total: dict[Key, int] = {}
+        get = total.get
+        for part in self._parts(start, end):
+            for key, packed in part.items():
+                total[key] = get(key, 0) + packed
         return total
+
+    def _parts(self, start: dt.date, end: dt.date) -> Iterator[dict[Key, int]]:
+        order, days = self.day_order, self.days
+        cursor = start
+        while cursor <= end:
+            following = _first_of_next_month(cursor)
+            if cursor.day == 1 and following - _ONE_DAY <= end:
+                found = self.months.get((cursor.year, cursor.month))
+                if found:
+                    yield found
+            else:
+                last = min(end, following - _ONE_DAY)
+                for day in order[bisect.bisect_left(order, cursor) : bisect.bisect_right(order, last)]:
+                    yield days[day]
+            cursor = following
+
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _first_of_next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
 
 
 @attrs.frozen
@@ -163,14 +203,12 @@ class _Counts:
         if item.rating is not None:
             self.ratings[item.rating] += 1
 
-    def add_many(self, measure: int, n: int) -> None:
-        """``n`` items counted as ``measure`` (COMPLIMENT, UNRATED or a rating)."""
-        if measure == COMPLIMENT:
-            self.compliments += n
-            return
-        self.feedback += n
-        if measure != UNRATED:
-            self.ratings[measure] += n
+    @classmethod
+    def unpack(cls, packed: int) -> _Counts:
+        """The counts of a packed tally (see ``UNIT``)."""
+        ratings = Counter({r: n for r in RATINGS if (n := (packed >> (FIELD_BITS * _FIELD[r])) & FIELD_MASK)})
+        unrated = (packed >> (FIELD_BITS * _FIELD[UNRATED])) & FIELD_MASK
+        return cls(unrated + sum(ratings.values()), packed & FIELD_MASK, ratings)
 
     @property
     def rated(self) -> int:
@@ -258,7 +296,7 @@ def summarise(
 
 
 def summarise_tallies(
-    tallies: Counter[Key],
+    tallies: Mapping[Key, int],
     start: dt.date,
     end: dt.date,
     sources: tuple[FeedbackSource, ...],
@@ -266,15 +304,15 @@ def summarise_tallies(
 ) -> VoiceSummary:
     """The summary of a period's summed tallies, counting the keys from ``sources`` whose
     team ``allows(team_id)``."""
-    overall = _Counts()
-    by_source = {s: _Counts() for s in sources}
-    by_channel = {c: _Counts() for c in FeedbackChannel}
-    by_theme: dict[str | None, _Counts] = {}
-    by_team: dict[str | None, _Counts] = {}
-    by_team_theme: dict[tuple[str | None, str | None], _Counts] = {}
+    overall = 0
+    source_sums = dict.fromkeys(sources, 0)
+    channel_sums = dict.fromkeys(FeedbackChannel, 0)
+    theme_sums: dict[str | None, int] = {}
+    team_sums: dict[str | None, int] = {}
+    pair_sums: dict[tuple[str | None, str | None], int] = {}
     visible: dict[str | None, bool] = {}
-    for (kind, source, team, value, measure), n in tallies.items():
-        if source not in by_source or n == 0:
+    for (kind, source, team, value), packed in tallies.items():
+        if source not in source_sums or not packed:
             continue
         seen = visible.get(team)
         if seen is None:
@@ -282,23 +320,19 @@ def summarise_tallies(
         if not seen:
             continue
         if kind == BASE:
-            overall.add_many(measure, n)
-            by_source[source].add_many(measure, n)
+            overall += packed
+            source_sums[source] += packed
             if value is not None:
-                by_channel[value].add_many(measure, n)
-            counts = by_team.get(team)
-            if counts is None:
-                counts = by_team[team] = _Counts()
-            counts.add_many(measure, n)
+                channel_sums[value] += packed
+            team_sums[team] = team_sums.get(team, 0) + packed
         else:
-            counts = by_theme.get(value)
-            if counts is None:
-                counts = by_theme[value] = _Counts()
-            counts.add_many(measure, n)
-            counts = by_team_theme.get((team, value))
-            if counts is None:
-                counts = by_team_theme[(team, value)] = _Counts()
-            counts.add_many(measure, n)
+            theme_sums[value] = theme_sums.get(value, 0) + packed
+            pair_sums[(team, value)] = pair_sums.get((team, value), 0) + packed
+    by_source = {s: _Counts.unpack(n) for s, n in source_sums.items()}
+    by_channel = {c: _Counts.unpack(n) for c, n in channel_sums.items()}
+    by_theme = {t: _Counts.unpack(n) for t, n in theme_sums.items()}
+    by_team = {t: _Counts.unpack(n) for t, n in team_sums.items()}
+    by_team_theme = {p: _Counts.unpack(n) for p, n in pair_sums.items()}
     themes = sorted(by_theme, key=lambda t: (-by_theme[t].total, *_none_last(t)))
     pairs = sorted(
         by_team_theme,
@@ -308,7 +342,7 @@ def summarise_tallies(
         start=start,
         end=end,
         sources=sources,
-        overall=overall.tally(None),
+        overall=_Counts.unpack(overall).tally(None),
         by_source=tuple(by_source[s].tally(s.value) for s in sources),
         by_channel=tuple(by_channel[c].tally(c.value) for c in FeedbackChannel),
         by_theme=tuple(by_theme[t].tally(t) for t in themes),
