@@ -38,6 +38,20 @@ def print_json(value: Any) -> None:
     sys.stdout.write(orjson.dumps(_plain(value), option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
+def cell(value: Any) -> str:
+    """One table cell from a plain value: blank for None, floats to two decimals, lists as
+    comma-separated items, mappings as ``key: value`` pairs (``--json`` keeps full precision)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, list):
+        return ", ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {cell(v)}" for k, v in value.items())
+    return str(value)
+
+
 def table_console() -> Console:
     """A console for tables: the terminal's width, or 200 columns when output is piped or
     redirected (rich would otherwise cut every table to 80 columns). ``COLUMNS`` wins."""
@@ -59,5 +73,5 @@ def print_table(
     for col in cols:
         table.add_column(col.replace("_", " "))
     for row in plain:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in cols))
+        table.add_row(*(cell(row.get(c)) for c in cols))
     console.print(table)
