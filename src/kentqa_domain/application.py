@@ -88,6 +88,7 @@ from .projections.review_qa import summarise as summarise_review_qa
 from .projections.triad import recommend
 from .projections.voice import VoiceSummary
 from .projections.voice import summary as summarise_voice
+from .projections.working_day_index import working_day_index
 from .storage import Storage
 from .storage_faults import describe, guarded, storage_errors
 from .store_admin import admin_for
@@ -842,7 +843,8 @@ class QualityAssurance(Application[UUID]):
                     (workers.team_on(view.raised.raised_by, as_of), view.raised.raised_by),
                 )
             ]
-        return [escalation_row(view, self.policy, as_of) for view in views]
+        days = working_day_index(self.policy.calendar)
+        return [escalation_row(view, self.policy, as_of, days) for view in views]
 
     def review_qa_summary(
         self,

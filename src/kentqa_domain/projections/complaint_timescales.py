@@ -19,7 +19,7 @@ from functools import lru_cache
 from ..calendar import add_months
 from ..policy import Policy
 from ..values import ComplaintStage
-from .working_day_index import working_day_index
+from .working_day_index import WorkingDayIndex, working_day_index
 
 
 def timescale_working_days(stage: ComplaintStage, *, statutory: bool, extended: bool, policy: Policy) -> int:
@@ -44,13 +44,16 @@ def stage_due_on(
     statutory: bool,
     extended: bool,
     policy: Policy,
+    days: WorkingDayIndex | None = None,
 ) -> dt.date:
     """When the stage's response (stage 3: the review panel) is due.
 
-    ``started_on`` is the receipt for stage 1 and the corporate route, else the request date.
+    ``started_on`` is the receipt for stage 1 and the corporate route, else the request date;
+    ``days`` is the policy calendar's working-day index when the caller has it already.
     """
-    days = timescale_working_days(stage, statutory=statutory, extended=extended, policy=policy)
-    return working_day_index(policy.calendar).add_working_days(started_on, days)
+    n = timescale_working_days(stage, statutory=statutory, extended=extended, policy=policy)
+    index = days if days is not None else working_day_index(policy.calendar)
+    return index.add_working_days(started_on, n)
 
 
 def is_late(received_on: dt.date, matter_on: dt.date | None, policy: Policy) -> bool:

@@ -19,6 +19,7 @@ from ..values import Complainant, ComplaintStage, Outcome
 from .base import Projection
 from .complaint_timescales import is_late, stage_due_on
 from .register_index import DatedIndex, SettledIndex
+from .working_day_index import WorkingDayIndex, working_day_index
 
 #: Register states (SPEC section 5).
 OPEN, CLOSED, WITHDRAWN = "open", "closed", "withdrawn"
@@ -50,7 +51,9 @@ class ComplaintFile:
                 current = stage
         return current
 
-    def due_on(self, stage: ComplaintStage, policy: Policy, *, extended_by: dt.date) -> dt.date:
+    def due_on(
+        self, stage: ComplaintStage, policy: Policy, *, extended_by: dt.date, days: WorkingDayIndex | None = None
+    ) -> dt.date:
         """The stage's due date, counting an extension made on or before ``extended_by``."""
         assert self.received is not None
         started = self.started_on(stage)
@@ -62,6 +65,7 @@ class ComplaintFile:
             statutory=self.received.statutory,
             extended=extension is not None and extension <= extended_by,
             policy=policy,
+            days=days,
         )
 
     def settled_on(self) -> dt.date | None:
@@ -172,8 +176,11 @@ class ComplaintRow:
     themes: tuple[str, ...]
 
 
-def register_row(found: ComplaintFile, policy: Policy, as_of: dt.date) -> ComplaintRow | None:
-    """The register row of one complaint at ``as_of``; None if it was not yet received."""
+def register_row(
+    found: ComplaintFile, policy: Policy, as_of: dt.date, days: WorkingDayIndex | None = None
+) -> ComplaintRow | None:
+    """The register row of one complaint at ``as_of``; None if it was not yet received
+    (``days``: the policy calendar's working-day index, looked up once by a register)."""
     received = found.received
     if received is None:
         return None
@@ -184,7 +191,7 @@ def register_row(found: ComplaintFile, policy: Policy, as_of: dt.date) -> Compla
     assert started is not None
     extension = found.extended.get(stage)
     extended = extension is not None and extension <= as_of
-    due = found.due_on(stage, policy, extended_by=as_of)
+    due = found.due_on(stage, policy, extended_by=as_of, days=days)
     response = found.responses.get(stage)
     if response is not None and response.responded_on > as_of:
         response = None
@@ -242,12 +249,13 @@ def register(
         ids = projection.by_received.between(since, as_of)
     rows = []
     files = projection.files
+    days = working_day_index(policy.calendar)
     for complaint_id in ids:
         found = files[complaint_id]
         assert found.received is not None
         if not allows(found.received.team_id):
             continue
-        row = register_row(found, policy, as_of)
+        row = register_row(found, policy, as_of, days)
         if row is not None and (states is None or row.state in states):
             rows.append(row)
     return rows

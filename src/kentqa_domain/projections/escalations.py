@@ -26,7 +26,7 @@ from ..policy import Policy
 from ..values import EscalationStage
 from .base import Projection
 from .register_index import DatedIndex, SettledIndex
-from .working_day_index import working_day_index
+from .working_day_index import WorkingDayIndex, working_day_index
 
 #: R-ESC-1: stages in order (a dict, not ``EscalationStage.rank``, which lists the enum).
 _RANK = {stage: rank for rank, stage in enumerate(EscalationStage)}
@@ -172,9 +172,12 @@ class Escalations(Projection):
         return out
 
 
-def escalation_row(view: EscalationView, policy: Policy, as_of: dt.date) -> EscalationRow:
-    """R-ESC-1..5 for one escalation as of ``as_of``."""
-    cal = working_day_index(policy.calendar)
+def escalation_row(
+    view: EscalationView, policy: Policy, as_of: dt.date, days: WorkingDayIndex | None = None
+) -> EscalationRow:
+    """R-ESC-1..5 for one escalation as of ``as_of`` (``days``: the policy calendar's index,
+    passed by a register so it is looked up once)."""
+    cal = days if days is not None else working_day_index(policy.calendar)
     raised = view.raised
     until = view.ending.on if view.ending is not None else as_of
     open_days = cal.working_days_after(raised.raised_on, until)
