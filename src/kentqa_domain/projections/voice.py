@@ -86,7 +86,7 @@ class Voice(Projection):
     """Compliments and feedback, as tallies per received date."""
 
     name = "voice"
-    version = 5
+    version = 6
     #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
     holds_child_refs = False
 
@@ -97,8 +97,10 @@ class Voice(Projection):
         self.day_order: list[dt.date] = []
         #: (year, month) -> the sum of that month's days, for the whole months of a period
         self.months: dict[tuple[int, int], dict[Key, int]] = {}
-        #: shared keys, so the days hold references, not copies
+        #: shared keys and shared packed counts (a few hundred distinct values fill the days),
+        #: so the tallies hold references, not copies
         self._shared: dict[Key, Key] = {}
+        self._counts: dict[int, int] = {}
 
     def apply(self, event: ev.Event, position: int) -> None:
         item = item_of(event)
@@ -110,12 +112,14 @@ class Voice(Projection):
             tally = self.days[day] = {}
             bisect.insort(self.day_order, day)
         month = self.months.setdefault((day.year, day.month), {})
-        share = self._shared.setdefault
+        share, count = self._shared.setdefault, self._counts.setdefault
         unit = UNIT[measure_of(item)]
         for fresh in tally_keys(item):
             key = share(fresh, fresh)
-            tally[key] = tally.get(key, 0) + unit
-            month[key] = month.get(key, 0) + unit
+            packed = tally.get(key, 0) + unit
+            tally[key] = count(packed, packed)
+            packed = month.get(key, 0) + unit
+            month[key] = count(packed, packed)
 
     def between(self, start: dt.date, end: dt.date) -> dict[Key, int]:
         """The summed tallies of the days ``start`` .. ``end`` inclusive: whole months from
