@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -192,6 +193,8 @@ def test_the_voice_projection_is_the_same_whatever_order_items_arrive_in(
     assert first.days == second.days
     assert first.months == second.months
     assert first.day_order == second.day_order == sorted(first.days)
+    restored = pickle.loads(pickle.dumps(second))  # a checkpoint: compact days, months rebuilt
+    assert (restored.days, restored.months, restored.day_order) == (first.days, first.months, first.day_order)
     sources = tuple(FeedbackSource)
     assert summary(first, start, end, sources, lambda _t: True) == summary(second, start, end, sources, lambda _t: True)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -86,7 +87,7 @@ class Voice(Projection):
     """Compliments and feedback, as tallies per received date."""
 
     name = "voice"
-    version = 6
+    version = 7
     #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
     holds_child_refs = False
 
@@ -120,6 +121,34 @@ class Voice(Projection):
             tally[key] = count(packed, packed)
             packed = month.get(key, 0) + unit
             month[key] = count(packed, packed)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A compact checkpoint: each day's keys, and its packed counts as 4-byte indexes into
+        the table of distinct counts (a few hundred); the month tallies are rebuilt on load."""
+        values = sorted({packed for tally in self.days.values() for packed in tally.values()})
+        index = {packed: i for i, packed in enumerate(values)}
+        days = {
+            day: (tuple(tally), array("I", [index[packed] for packed in tally.values()]).tobytes())
+            for day, tally in self.days.items()
+        }
+        return {"values": values, "days": days}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        values: list[int] = state["values"]
+        for packed in values:
+            self._counts.setdefault(packed, packed)
+        for day, (keys, indexes) in state["days"].items():
+            found = array("I")
+            found.frombytes(indexes)
+            tally = self.days[day] = {}
+            month = self.months.setdefault((day.year, day.month), {})
+            for key, i in zip(keys, found, strict=True):
+                key = self._shared.setdefault(key, key)  # noqa: PLW2901 - the shared copy
+                tally[key] = values[i]
+                packed = month.get(key, 0) + values[i]
+                month[key] = self._counts.setdefault(packed, packed)
+        self.day_order = sorted(self.days)
 
     def between(self, start: dt.date, end: dt.date) -> dict[Key, int]:
         """The summed tallies of the days ``start`` .. ``end`` inclusive: whole months from
