@@ -98,10 +98,8 @@ class Voice(Projection):
         self.day_order: list[dt.date] = []
         #: (year, month) -> the sum of that month's days, for the whole months of a period
         self.months: dict[tuple[int, int], dict[Key, int]] = {}
-        #: shared keys and shared packed counts (a few hundred distinct values fill the days),
-        #: so the tallies hold references, not copies
+        #: shared keys, so the tallies hold references, not copies
         self._shared: dict[Key, Key] = {}
-        self._counts: dict[int, int] = {}
 
     def apply(self, event: ev.Event, position: int) -> None:
         item = item_of(event)
@@ -113,7 +111,7 @@ class Voice(Projection):
             tally = self.days[day] = {}
             bisect.insort(self.day_order, day)
         month = self.months.setdefault((day.year, day.month), {})
-        share, count = self._shared.setdefault, self._counts.setdefault
+        share, count = self._shared.setdefault, _COUNTS.setdefault
         unit = UNIT[measure_of(item)]
         for fresh in tally_keys(item):
             key = share(fresh, fresh)
@@ -137,7 +135,7 @@ class Voice(Projection):
         self.__init__()  # type: ignore[misc]
         values: list[int] = state["values"]
         for packed in values:
-            self._counts.setdefault(packed, packed)
+            _COUNTS.setdefault(packed, packed)
         for day, (keys, indexes) in state["days"].items():
             found = array("I")
             found.frombytes(indexes)
@@ -147,7 +145,7 @@ class Voice(Projection):
                 key = self._shared.setdefault(key, key)  # noqa: PLW2901 - the shared copy
                 tally[key] = values[i]
                 packed = month.get(key, 0) + values[i]
-                month[key] = self._counts.setdefault(packed, packed)
+                month[key] = _COUNTS.setdefault(packed, packed)
         self.day_order = sorted(self.days)
 
     def between(self, start: dt.date, end: dt.date) -> dict[Key, int]:
@@ -177,6 +175,11 @@ class Voice(Projection):
 
 
 _ONE_DAY = dt.timedelta(days=1)
+
+#: Packed counts shared by every tally (a few hundred distinct values fill the days, tens of
+#: thousands the months), so the tallies hold references, not copies. Kept outside the
+#: projection's state: which intermediate sums were ever made depends on the arrival order.
+_COUNTS: dict[int, int] = {}
 
 
 def _first_of_next_month(day: dt.date) -> dt.date:
