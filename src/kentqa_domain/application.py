@@ -786,9 +786,10 @@ class QualityAssurance(Application[UUID]):
         is visible to its team and to the team of the plan's chair or IRO.
         """
         ledger = self._fresh()
-        rows = drift_rows(
-            ledger.projection("child_plans"), ledger.projection("escalations"), self.policy, as_of
-        )
+        with gc_paused():  # the first query after a load memoises every child's plans (decision 0810)
+            rows = drift_rows(
+                ledger.projection("child_plans"), ledger.projection("escalations"), self.policy, as_of
+            )
         scope = self.scope(as_worker)
         plans = ledger.projection("child_plans")
         return [

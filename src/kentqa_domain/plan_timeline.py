@@ -105,6 +105,9 @@ def _in_order(facts: Iterable[Dated], plan_open: Callable[[], bool]) -> Iterator
         by_day.setdefault(fact[0], []).append(fact)
     for day in sorted(by_day):
         group = by_day[day]
+        if len(group) == 1:  # most days hold one fact: nothing to order
+            yield group[0]
+            continue
         order = _FROM_OPEN if plan_open() else _FROM_CLOSED
         yield from sorted(group, key=lambda f: (order[f[1]], repr(f[2])))
 

@@ -18,6 +18,7 @@ escalation, if any. A closed plan has no rows (R-LAC-7, R-CP-7).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterator
 from enum import StrEnum
@@ -26,7 +27,7 @@ import attrs
 
 from ..policy import Policy
 from ..values import PlanKind, ReviewKind
-from .child_plans import ChildPlans, OpenPlan
+from .child_plans import Built, ChildPlans, OpenPlan
 from .escalations import Escalations
 from .plan_schedule import initial_conference_due, midway_due, next_review_due, qa_due
 from .plan_teams import PlanTeams
@@ -97,9 +98,10 @@ def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) 
     completions = plans.children[plan.child_ref].completions
     for review in plan.reviews:
         qa = plans.quality.get(review.review_id)
-        qa_on = qa_due(plan.plan, review.held_on, policy)
-        if as_of > qa_on and (qa is None or qa.assured_on > as_of):
-            yield _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id)
+        if qa is None or qa.assured_on > as_of:  # the due date only matters while QA is missing
+            qa_on = qa_due(plan.plan, review.held_on, policy)
+            if as_of > qa_on:
+                yield _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id)
         for action in review.actions:
             done = completions.get(action.action_id)
             if as_of > action.due_on and (done is None or done > as_of):
@@ -110,6 +112,75 @@ def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) 
                     action.action_id,
                     action.owner_id,
                 )
+
+
+#: Never resolved (a review or midway review due: holding it changes the plan's facts).
+_NEVER = dt.date.max
+
+
+def _schedule(plan: OpenPlan, plans: ChildPlans, policy: Policy) -> tuple[list[dt.date], list[_Item]]:
+    """Everything that may be overdue in a plan whose facts are all in, each with the date it
+    stops being overdue (its QA or completion; never for the rest), sorted by that date.
+
+    At a date ``as_of`` on or after the plan's latest fact, what is overdue is exactly the
+    items due before ``as_of`` and resolved after it: :func:`_overdue` with the QA and
+    completion tests (``done is None or done > as_of``) read as ``resolved > as_of``.
+    """
+    found: list[tuple[dt.date, _Item]] = []
+    if plan.plan is PlanKind.CHILD_PROTECTION and not any(
+        r.kind is ReviewKind.INITIAL_CP_CONFERENCE for r in plan.reviews
+    ):
+        if plan.section_47_on:
+            found.append(
+                (
+                    _NEVER,
+                    _Item(
+                        DriftKind.INITIAL_CONFERENCE_OVERDUE,
+                        initial_conference_due(plan.section_47_on[0], policy),
+                    ),
+                )
+            )
+    else:
+        due = next_review_due(plan.plan, plan.opened_on, [r.held_on for r in plan.reviews], policy)
+        latest = plan.reviews[-1] if plan.reviews else None
+        found.append((_NEVER, _Item(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)))
+        if latest is not None and not any(d > latest.held_on for d in plan.midways):
+            found.append(
+                (_NEVER, _Item(DriftKind.MIDWAY_OVERDUE, midway_due(latest.held_on, due), latest.review_id))
+            )
+        completions = plans.children[plan.child_ref].completions
+        for review in plan.reviews:
+            qa = plans.quality.get(review.review_id)
+            qa_on = qa_due(plan.plan, review.held_on, policy)
+            found.append(
+                (qa.assured_on if qa else _NEVER, _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id))
+            )
+            for action in review.actions:
+                item = _Item(
+                    DriftKind.ACTION_OVERDUE,
+                    action.due_on,
+                    review.review_id,
+                    action.action_id,
+                    action.owner_id,
+                )
+                found.append((completions.get(action.action_id, _NEVER), item))
+    found.sort(key=lambda f: f[0])
+    return [resolved for resolved, _ in found], [item for _, item in found]
+
+
+def _overdue_built(
+    plan: OpenPlan, built: Built, plans: ChildPlans, policy: Policy, as_of: dt.date
+) -> Iterator[_Item]:
+    """:func:`_overdue` for a plan whose facts are all dated on or before ``as_of``, from its
+    schedule derived once per policy (decision 0810)."""
+    cached = built.derived.get("drift")
+    if not (isinstance(cached, tuple) and cached[0] is policy):
+        cached = built.derived["drift"] = (policy, *_schedule(plan, plans, policy))
+    _, resolved, items = cached
+    for n in range(bisect.bisect_right(resolved, as_of), len(items)):
+        item = items[n]
+        if as_of > item.due_on:
+            yield item
 
 
 def working_days_overdue(dues: set[dt.date], as_of: dt.date, policy: Policy) -> dict[dt.date, int]:
@@ -131,7 +202,13 @@ def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_o
     teams = PlanTeams(plans, escalations.named_teams(), as_of)
     open_escalations = escalations.open_by_child(as_of)
     found = [
-        (plan, item) for plan in plans.open_plans(as_of) for item in _overdue(plan, plans, policy, as_of)
+        (plan, item)
+        for plan, built in plans.open_plans_built(as_of)
+        for item in (
+            _overdue(plan, plans, policy, as_of)
+            if built is None
+            else _overdue_built(plan, built, plans, policy, as_of)
+        )
     ]
     overdue = working_days_overdue({item.due_on for _, item in found}, as_of, policy)
     rows = []

@@ -17,9 +17,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 
-from .. import events as ev
 from ..values import PlanKind
-from .child_plans import ChildPlans, OpenPlan
+from .child_plans import ChildPlans, OpenPlan, ReviewFact
 
 
 class PlanTeams:
@@ -39,7 +38,7 @@ class PlanTeams:
         i = bisect.bisect_right(named, (day, "\U0010ffff", ""))
         return named[i - 1][2] if i else None
 
-    def chair_of(self, review: ev.ReviewHeld) -> str | None:
+    def chair_of(self, review: ReviewFact) -> str | None:
         if review.chair_id is not None:
             return review.chair_id
         qa = self.plans.quality.get(review.review_id)
@@ -51,7 +50,7 @@ class PlanTeams:
             return starts[max(named)] if named else None
         return None
 
-    def review_team(self, review: ev.ReviewHeld) -> str | None:
+    def review_team(self, review: ReviewFact) -> str | None:
         for action in review.actions:
             if self.workers.known(action.owner_id):
                 return self.workers.team_on(action.owner_id, review.held_on)

@@ -23,7 +23,7 @@ import attrs
 from .. import events as ev
 from ..policy import Policy
 from ..values import PlanKind
-from .child_plans import ChildPlans
+from .child_plans import ChildPlans, ReviewFact
 from .plan_schedule import qa_due
 from .plan_teams import PlanTeams
 
@@ -51,7 +51,7 @@ class ReviewQARow:
 class ReviewFacts:
     """One review, the team and chair it counts under, and its QA (if done by ``as_of``)."""
 
-    review: ev.ReviewHeld
+    review: ReviewFact
     team_id: str | None
     chair_id: str | None
     qa: ev.ReviewQualityAssured | None

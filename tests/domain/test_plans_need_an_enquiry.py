@@ -1,0 +1,44 @@
+"""Decision 0811: a strategy discussion that started no section 47 enquiry opens no plan for
+the queries (R-CP-1 counts from the discussion that started section 47 enquiries); the
+"plan in the making" becomes a plan from the first section 47 discussion."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kentqa_domain import events as ev
+from kentqa_domain.projections.child_plans import ChildPlans
+from kentqa_domain.values import PlanKind
+
+START = dt.date(2025, 1, 1)
+
+discussions = st.lists(
+    st.tuples(st.integers(0, 400), st.booleans()), min_size=1, max_size=6, unique_by=lambda d: d[0]
+)
+
+
+@given(discussions, st.integers(-5, 420), st.permutations(range(6)))
+def test_a_cp_plan_is_open_from_the_first_section_47_discussion_only(
+    held: list[tuple[int, bool]], offset: int, order: list[int]
+) -> None:
+    """R-CP-1: with only strategy discussions recorded (in any order), a CP plan is open at a
+    date exactly when a section 47 discussion was held on or before it; the memo and the walk agree."""
+    events = [
+        ev.StrategyDiscussionHeld(child_ref="C-1", held_on=START + dt.timedelta(days=d), section_47=s47)
+        for d, s47 in held
+    ]
+    plans = ChildPlans()
+    for position, i in enumerate(i for i in order if i < len(events)):
+        plans.apply(events[i], position + 1)
+    as_of = START + dt.timedelta(days=offset)
+    expected = any(s47 and START + dt.timedelta(days=d) <= as_of for d, s47 in held)
+    memo = [p for p in plans.open_plans(as_of) if p.plan is PlanKind.CHILD_PROTECTION]
+    walked = [p for p in plans.open_plans_walked(as_of) if p.plan is PlanKind.CHILD_PROTECTION]
+    assert memo == walked
+    assert bool(memo) == expected
+    if expected:
+        first_s47 = min(START + dt.timedelta(days=d) for d, s47 in held if s47)
+        assert memo[0].section_47_on[0] == first_s47
