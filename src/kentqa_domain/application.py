@@ -24,12 +24,11 @@ import io
 import pickle
 import random
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, uuid5
 
 import attrs
@@ -45,12 +44,14 @@ from eventsourcing.persistence import (
 from .access import Scope, scope_for
 from .calendar import cycle_bounds as _cycle_bounds
 from .calendar import parse_cycle_id
+from .checkpoint_format import dump_ledger, load_ledger
+from .checkpoint_format import plaintext as checkpoint_plaintext
 from .checkpoints import GENERATIONS_STREAM, STREAM_NAMESPACE, Checkpoints, checkpoint_stream
 from .child_privacy import Sealing, child_of, seal
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import AuditCompleted, Event, parse
 from .fields import check_identifier
-from .keyring import Keyring, aes_decrypt, aes_encrypt, key_id_of, token_for
+from .keyring import Keyring, aes_decrypt, aes_encrypt_parts, key_id_of, token_for
 from .ledger import Ledger, digest64, identity_key
 from .log_pages import page_reader
 from .mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded, canonical_body
@@ -536,16 +537,20 @@ class QualityAssurance(Application[UUID]):
         return ledger
 
     def _open_checkpoint(self, state: bytes) -> Any:
-        """A checkpoint's ledger; fails if its ledger key was replaced (a child was forgotten since)."""
-        return pickle.loads(self._checkpoint_plaintext(state))  # noqa: S301 - written by this library only
+        """A checkpoint's ledger; fails if its ledger key was replaced (a child was forgotten since)
+        or it is not of the current format (decision 0820)."""
+        return load_ledger(self._checkpoint_compressed(state))
 
-    def _checkpoint_plaintext(self, state: bytes) -> bytes:
+    def _checkpoint_compressed(self, state: bytes) -> bytes:
         sealed = self.event_mapper.unseal(state)
         key_id, _, body = sealed.partition(b":")
         key = self.keyring.ledger_key_by_id(key_id.decode())
         if key is None:
             raise ValueError("the checkpoint's key was replaced: a child was forgotten since")
-        return zlib.decompress(aes_decrypt(key, body))
+        return aes_decrypt(key, body)
+
+    def _checkpoint_plaintext(self, state: bytes) -> bytes:
+        return checkpoint_plaintext(self._checkpoint_compressed(state))
 
     @guarded("reading checkpoints")
     def checkpoint_plaintexts(self) -> list[tuple[int, bytes]]:
@@ -581,16 +586,16 @@ class QualityAssurance(Application[UUID]):
         started = time.monotonic()
         try:
             out = io.BytesIO()
-            compressor = zlib.compressobj(1)
-
-            class Sink:  # pickled straight into the compressor: the plain pickle is never whole
-                @staticmethod
-                def write(data: bytes) -> None:
-                    out.write(compressor.compress(data))
-
-            pickle.Pickler(Sink(), protocol=pickle.HIGHEST_PROTOCOL).dump(self.ledger)
-            out.write(compressor.flush())
-            state = self.event_mapper.seal(key_id.encode() + b":" + aes_encrypt(key, cast(bytes, out.getbuffer())))
+            # part by part, straight into the compressor: the memo never spans the whole ledger
+            # and the plain pickle is never whole (decision 0820)
+            dump_ledger(self.ledger, out.write)
+            with out.getbuffer() as compressed:
+                nonce, ciphertext = aes_encrypt_parts(key, compressed)
+            del out  # at most two copies of the checkpoint's size at any moment
+            body = b"".join((key_id.encode(), b":", nonce, ciphertext))
+            del ciphertext
+            state = self.event_mapper.seal(body)
+            del body
             return self.checkpoint_store.save(self.ledger, state)
         finally:
             self._next_checkpoint_after = time.monotonic() + CHECKPOINT_COST_FACTOR * (time.monotonic() - started)

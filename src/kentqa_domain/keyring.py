@@ -43,6 +43,13 @@ def aes_encrypt(key: bytes, plaintext: bytes) -> bytes:
     return nonce + AESGCM(key).encrypt(nonce, plaintext, None)
 
 
+def aes_encrypt_parts(key: bytes, plaintext: bytes | memoryview) -> tuple[bytes, bytes]:
+    """``(nonce, ciphertext-and-tag)``, whose concatenation is :func:`aes_encrypt`'s result: the
+    caller can let go of the plaintext before joining them (checkpoints of tens of megabytes)."""
+    nonce = os.urandom(12)
+    return nonce, AESGCM(key).encrypt(nonce, plaintext, None)
+
+
 def aes_decrypt(key: bytes, blob: bytes) -> bytes:
     """The inverse of :func:`aes_encrypt`; ``ValueError`` if the key is wrong or the bytes damaged."""
     try:

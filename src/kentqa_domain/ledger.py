@@ -40,8 +40,10 @@ class Ledger:
 
     #: Bump when the ledger's own shape changes (projection versions are added to it).
     #: 2: children's aliases (erasure); 3: the identity index and stream versions are packed
-    #: maps (decision 0803).
-    format_version = 3
+    #: maps (decision 0803); 4: checkpoints pickled part by part (decision 0820), so older
+    #: checkpoints are not loaded but rebuilt from the log; 5: the write model keeps a child's
+    #: plan dates in tuples.
+    format_version = 5
     #: Which rebuild of the ledger this is (see :mod:`kentqa_domain.checkpoints`); set on load.
     generation = 0
 
@@ -100,6 +102,38 @@ class Ledger:
         for projection in self.projections.values():
             projection.apply(event, position)
         self.position = max(self.position, position)
+
+    #: The attributes pickled as parts of their own in a checkpoint (decision 0820); the
+    #: projections are one part each.
+    PARTS = ("casebook", "identities", "versions", "child_aliases")
+
+    def parts(self) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+        """(the small attributes, [(name, part), ...]): what a checkpoint pickles one by one."""
+        state = dict(vars(self))
+        projections = state.pop("projections")
+        parts = [(name, state.pop(name)) for name in self.PARTS]
+        parts += [(f"projection:{name}", projection) for name, projection in projections.items()]
+        return state, parts
+
+    @classmethod
+    def from_parts(cls, header: dict[str, Any], parts: Iterable[tuple[str, Any]]) -> Ledger:
+        """The ledger :meth:`parts` took apart (``ValueError`` if a part is missing or unknown)."""
+        ledger = cls.__new__(cls)
+        state = dict(header)
+        state["projections"] = {}
+        for name, part in parts:
+            kind, _, projection = name.partition(":")
+            if kind == "projection" and projection:
+                state["projections"][projection] = part
+            elif name in cls.PARTS:
+                state[name] = part
+            else:
+                raise ValueError(f"unknown part {name!r} in a checkpoint")
+        missing = [name for name in cls.PARTS if name not in state]
+        if missing:
+            raise ValueError(f"a checkpoint without {', '.join(missing)}")
+        ledger.__dict__.update(state)
+        return ledger
 
     def forgetting_of(self, child_ref: str) -> Forgetting | None:
         """The :class:`Forgetting` of ``child_ref``, if this ledger knows the child by reference."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -54,3 +55,15 @@ def test_a_stored_value_of_the_wrong_kind_still_fails_loudly() -> None:
         trusted_event("FeedbackReceived", {**body, "received_on": "5 January"})
     with pytest.raises(KeyError):
         trusted_event("FeedbackReceived", {k: v for k, v in body.items() if k != "channel"})
+
+
+@given(any_event)
+def test_decoded_dates_are_shared_objects_and_equal_to_the_stored_ones(event: ev.Event) -> None:
+    """Decision 0820: a day decoded twice is one object (the folded state keeps one per day),
+    and interning changes no value."""
+    first = trusted_event(type(event).__name__, _body(event))
+    second = trusted_event(type(event).__name__, _body(event))
+    assert first == event == second
+    for name in ("on", "held_on", "received_on", "observed_on", "completed_on", "raised_on"):
+        if isinstance(getattr(event, name, None), dt.date):
+            assert getattr(first, name) is getattr(second, name)

@@ -30,16 +30,21 @@ if TYPE_CHECKING:
 
 @attrs.define
 class Child:
-    """What the rules need of one child: the dates of their plans' events and action ids."""
+    """What the rules need of one child: the dates of their plans' events and action ids.
+
+    Dates are kept in tuples (each date once; the walk sorts them), not sets: a set costs
+    216 bytes even when empty and most children have one or two dates of each kind, so at
+    30,000 children tuples save about 35 MB (decision 0820)."""
 
     child_ref: str
-    lac_starts: set[dt.date] = attrs.Factory(set)
-    lac_ends: set[dt.date] = attrs.Factory(set)
-    strategy_discussions: set[dt.date] = attrs.Factory(set)
-    cp_ends: set[dt.date] = attrs.Factory(set)
+    lac_starts: tuple[dt.date, ...] = ()
+    lac_ends: tuple[dt.date, ...] = ()
+    strategy_discussions: tuple[dt.date, ...] = ()
+    cp_ends: tuple[dt.date, ...] = ()
     #: review id -> (kind, held on)
     reviews: dict[str, tuple[ReviewKind, dt.date]] = attrs.Factory(dict)
-    midways: dict[PlanKind, set[dt.date]] = attrs.Factory(dict)
+    lac_midways: tuple[dt.date, ...] = ()
+    cp_midways: tuple[dt.date, ...] = ()
     #: action id -> (plan, the date of the review that set it, review id)
     actions: dict[str, tuple[PlanKind, dt.date, str]] = attrs.Factory(dict)
 
@@ -49,7 +54,7 @@ class Child:
         facts += [
             (d, Fact.REVIEW, i) for i, (k, d) in self.reviews.items() if k is ReviewKind.LOOKED_AFTER_REVIEW
         ]
-        facts += [(d, Fact.MIDWAY, None) for d in self.midways.get(PlanKind.LOOKED_AFTER, ())]
+        facts += [(d, Fact.MIDWAY, None) for d in self.lac_midways]
         return facts
 
     def cp_facts(self) -> list[Dated]:
@@ -60,7 +65,7 @@ class Child:
                 facts.append((day, Fact.OPEN, i))
             elif kind is ReviewKind.REVIEW_CP_CONFERENCE:
                 facts.append((day, Fact.REVIEW, i))
-        facts += [(d, Fact.MIDWAY, None) for d in self.midways.get(PlanKind.CHILD_PROTECTION, ())]
+        facts += [(d, Fact.MIDWAY, None) for d in self.cp_midways]
         return facts
 
     def problem_with(self, plan: PlanKind, fact: Dated) -> Problem | None:
@@ -69,6 +74,11 @@ class Child:
         if plan is PlanKind.LOOKED_AFTER:
             return walk_looked_after([*self.lac_facts(), fact]).problem
         return walk_child_protection([*self.cp_facts(), fact]).problem
+
+
+def _with(days: tuple[dt.date, ...], day: dt.date) -> tuple[dt.date, ...]:
+    """``days`` with ``day`` in it (each date once, as a set would keep it)."""
+    return days if day in days else (*days, day)
 
 
 def _child(book: Casebook, ref: str) -> Child:
@@ -100,7 +110,8 @@ def _check_became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
 
 
 def _became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
-    _child(book, event.child_ref).lac_starts.add(event.on)
+    child = _child(book, event.child_ref)
+    child.lac_starts = _with(child.lac_starts, event.on)
 
 
 def _check_ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
@@ -115,7 +126,8 @@ def _check_ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
 
 
 def _ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
-    book.children[event.child_ref].lac_ends.add(event.on)
+    child = book.children[event.child_ref]
+    child.lac_ends = _with(child.lac_ends, event.on)
 
 
 # --- Child protection ---------------------------------------------------------------------
@@ -133,7 +145,8 @@ def _check_strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
 
 
 def _strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
-    _child(book, event.child_ref).strategy_discussions.add(event.held_on)
+    child = _child(book, event.child_ref)
+    child.strategy_discussions = _with(child.strategy_discussions, event.held_on)
 
 
 def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> None:
@@ -150,7 +163,8 @@ def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> Non
 
 
 def _plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> None:
-    book.children[event.child_ref].cp_ends.add(event.ended_on)
+    child = book.children[event.child_ref]
+    child.cp_ends = _with(child.cp_ends, event.ended_on)
 
 
 # --- Reviews, midway reviews, actions, QA ---------------------------------------------------
@@ -212,7 +226,11 @@ def _check_midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:
 
 
 def _midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:
-    book.children[event.child_ref].midways.setdefault(event.plan, set()).add(event.completed_on)
+    child = book.children[event.child_ref]
+    if event.plan is PlanKind.LOOKED_AFTER:
+        child.lac_midways = _with(child.lac_midways, event.completed_on)
+    else:
+        child.cp_midways = _with(child.cp_midways, event.completed_on)
 
 
 def _check_action(event: ev.PlanActionCompleted, book: Casebook) -> None:
