@@ -66,12 +66,15 @@ from .projections.audit_rows import (
     ThematicAuditRow,
     TriadRecommendation,
 )
+from .projections.complaints import CLOSED as COMPLAINT_CLOSED
+from .projections.complaints import OPEN as COMPLAINT_OPEN
+from .projections.complaints import WITHDRAWN as COMPLAINT_WITHDRAWN
 from .projections.complaints import ComplaintRow
 from .projections.complaints import register as register_complaints
 from .projections.complaints_summary import ComplaintsSummary
 from .projections.complaints_summary import summary as summarise_complaints
 from .projections.drift import DriftRow, drift_rows
-from .projections.escalations import EscalationRow, escalation_row
+from .projections.escalations import EscalationRow, EscalationState, escalation_row
 from .projections.observation_compliance import ObservationCompliance
 from .projections.observation_rows import (
     Grouping,
@@ -86,6 +89,7 @@ from .projections.review_qa import summarise as summarise_review_qa
 from .projections.triad import recommend
 from .projections.voice import VoiceSummary
 from .projections.voice import summary as summarise_voice
+from .projections.working_day_index import working_day_index
 from .storage import Storage
 from .storage_faults import describe, guarded, storage_errors
 from .store_admin import admin_for
@@ -804,27 +808,49 @@ class QualityAssurance(Application[UUID]):
             )
         ]
 
-    def escalations(self, *, as_of: dt.date, as_worker: str | None = None) -> list[EscalationRow]:
+    def escalations(
+        self,
+        *,
+        as_of: dt.date,
+        as_worker: str | None = None,
+        state: EscalationState | str | None = None,
+        since: dt.date | None = None,
+    ) -> list[EscalationRow]:
         """Every escalation raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5).
 
         Rows ``escalation_id, stage, state, raised_on, response_due_on, response_overdue,
         working_days_open, breached`` (and more), by raising date. R-ACC-1: a row is visible
         to the team it names and to the team of the worker who raised it.
+
+        Optional filters for a dashboard (decision 0815): ``state`` (``open``, ``resolved`` or
+        ``referred``, the row's state at ``as_of``) and ``since`` (raised on or after it).
+        ``state="open"`` visits only the escalations not ended by ``as_of``, so "what is open
+        now" costs the same whatever the length of the history.
         """
+        as_of = _query_date("escalations", "as_of", as_of)
+        wanted = None if state is None else _query_choice("escalations", EscalationState, state, "state")
+        if since is not None:
+            since = _query_date("escalations", "since", since)
         ledger = self._fresh()
         esc = ledger.projection("escalations")
         workers = ledger.projection("child_plans").workers
         scope = self.scope(as_worker)
-        return [
-            escalation_row(view, self.policy, as_of)
-            for view in esc.views(as_of)
-            if _visible(
-                scope,
-                ledger,
-                (view.raised.team_id, view.raised.raised_by),
-                (workers.team_on(view.raised.raised_by, as_of), view.raised.raised_by),
-            )
-        ]
+        views = esc.views(as_of, open_only=wanted is EscalationState.OPEN, since=since)
+        if wanted is not None and wanted is not EscalationState.OPEN:
+            views = [v for v in views if v.ending is not None and v.ending.state is wanted]
+        if scope.kind != "all":
+            views = [
+                view
+                for view in views
+                if _visible(
+                    scope,
+                    ledger,
+                    (view.raised.team_id, view.raised.raised_by),
+                    (workers.team_on(view.raised.raised_by, as_of), view.raised.raised_by),
+                )
+            ]
+        days = working_day_index(self.policy.calendar)
+        return [escalation_row(view, self.policy, as_of, days) for view in views]
 
     def review_qa_summary(
         self,
@@ -1151,16 +1177,33 @@ class QualityAssurance(Application[UUID]):
         teams = self.ledger.casebook.teams
         return lambda team_id: scope.allows(team_id=team_id, teams=teams)
 
-    def complaints_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[ComplaintRow]:
+    def complaints_register(
+        self,
+        *,
+        as_of: dt.date,
+        as_worker: str | None = None,
+        state: str | Iterable[str] | None = None,
+        since: dt.date | None = None,
+    ) -> list[ComplaintRow]:
         """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
 
         R-CMP-1..6; see :class:`~kentqa_domain.projections.complaints.ComplaintRow` and
         docs/complaints-and-voice.md. Facts dated after ``as_of`` are not counted.
+
+        Optional filters for a dashboard (decision 0815): ``state`` (``open``, ``closed`` or
+        ``withdrawn``, or several of them: the row's state at ``as_of``) and ``since``
+        (received on or after it). ``state="open"`` visits only the complaints not settled
+        by ``as_of``, so "what is open now" costs the same whatever the length of the history.
         """
         as_of = _query_date("complaints_register", "as_of", as_of)
+        states = None if state is None else _register_states(state)
+        if since is not None:
+            since = _query_date("complaints_register", "since", since)
         ledger = self._fresh()
         allows = self._team_filter(as_worker)
-        return register_complaints(ledger.projection("complaints"), self.policy, as_of, allows)
+        return register_complaints(
+            ledger.projection("complaints"), self.policy, as_of, allows, states=states, since=since
+        )
 
     def complaints_summary(
         self,
@@ -1328,6 +1371,20 @@ def _period(query: str, start: object, end: object, as_of: object | None) -> tup
     if last < first:
         raise InvalidEvent(query, "end", "period", f"the period ends ({last}) before it starts ({first})")
     return first, last
+
+
+def _register_states(state: str | Iterable[str]) -> frozenset[str]:
+    """``complaints_register(state=...)``: one state or several, each open, closed or withdrawn."""
+    given = (state,) if isinstance(state, str) else tuple(state)
+    allowed = (COMPLAINT_OPEN, COMPLAINT_CLOSED, COMPLAINT_WITHDRAWN)
+    for value in given:
+        if value not in allowed:
+            raise InvalidEvent(
+                "complaints_register", "state", "register state", f"must be among {', '.join(allowed)}; got {value!r}"
+            )
+    if not given:
+        raise InvalidEvent("complaints_register", "state", "register state", "name at least one state")
+    return frozenset(given)
 
 
 def _sources(sources: Iterable[FeedbackSource | str] | None) -> tuple[FeedbackSource, ...]:

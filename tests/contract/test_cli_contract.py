@@ -78,3 +78,14 @@ def test_docs_cli_names_every_command_and_every_exit_status() -> None:
     for name in dir(common):
         if name.startswith("EXIT_"):
             assert f"| {getattr(common, name)} |" in text, f"docs/cli.md has no row for {name}"
+
+
+def test_the_register_filters_are_options_and_documented_in_docs_cli() -> None:
+    """Decision 0815: ``status escalations`` and ``status complaints`` take ``--state`` and
+    ``--since`` (filters in the query itself), and docs/cli.md says so for each."""
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    found = dict(commands())
+    for path in ("status escalations", "status complaints"):
+        assert {"--state", "--since", "--json"} <= options(found[path]), path
+        line = next((ln for ln in text.splitlines() if f"kentqa {path} --state" in ln), "")
+        assert "--since" in line, f"docs/cli.md does not document kentqa {path} --state/--since"

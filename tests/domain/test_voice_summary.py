@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import InvalidEvent
-from kentqa_domain.projections.voice import Voice, summarise
+from kentqa_domain.projections.voice import Voice, item_of, summarise, summary
 from kentqa_domain.values import FeedbackSource
 from tests.complaint_histories import STAFF, oracle_voice, voice_as_dict, voice_items
 from tests.conftest import organisation
@@ -179,6 +180,8 @@ def test_the_voice_summary_matches_a_plain_count(
 def test_the_voice_projection_is_the_same_whatever_order_items_arrive_in(
     items: list[ev.Event], rnd: Any, a: dt.date, b: dt.date
 ) -> None:
+    """The day tallies are sums: any arrival order (late items included) gives the same days
+    and the same summary of any period."""
     start, end = min(a, b), max(a, b)
     first, second = Voice(), Voice()
     for position, item in enumerate(items, start=1):
@@ -187,8 +190,66 @@ def test_the_voice_projection_is_the_same_whatever_order_items_arrive_in(
     rnd.shuffle(shuffled)
     for position, item in enumerate(shuffled, start=1):
         second.apply(item, position)
-    assert first.sorted_index() == second.sorted_index()
+    assert first.days == second.days
+    assert first.months == second.months
+    assert first.day_order == second.day_order == sorted(first.days)
+    restored = pickle.loads(pickle.dumps(second))  # a checkpoint: compact days, months rebuilt
+    assert (restored.days, restored.months, restored.day_order) == (first.days, first.months, first.day_order)
     sources = tuple(FeedbackSource)
-    assert summarise(first.between(start, end), start, end, sources) == summarise(
-        second.between(start, end), start, end, sources
-    )
+    assert summary(first, start, end, sources, lambda _t: True) == summary(second, start, end, sources, lambda _t: True)
+
+
+#: Periods made of whole months, of a month's first or last day, or across the new year.
+MONTH_EDGES = st.sampled_from(
+    [D(2026, 12, 1), D(2026, 12, 31), D(2027, 1, 1), D(2027, 1, 31), D(2027, 2, 28), D(2027, 3, 1), D(2027, 5, 31)]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(voice_items(max_items=40), st.randoms(use_true_random=False))
+def test_month_tallies_are_the_sums_of_their_days(items: list[ev.Event], rnd: Any) -> None:
+    """Decision 0815: each month's tally is the sum of its days' tallies, in any order."""
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    voice = Voice()
+    for position, event in enumerate(shuffled, start=1):
+        voice.apply(event, position)
+    sums: dict[tuple[int, int], dict[Any, int]] = {}
+    for day, tally in voice.days.items():
+        month = sums.setdefault((day.year, day.month), {})
+        for key, packed in tally.items():
+            month[key] = month.get(key, 0) + packed
+    assert voice.months == sums
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    voice_items(),
+    st.randoms(use_true_random=False),
+    PERIOD | MONTH_EDGES,
+    PERIOD | MONTH_EDGES,
+    st.lists(st.sampled_from(list(FeedbackSource)), min_size=1, unique=True),
+    st.sets(st.sampled_from(["T-EAST-1", "T-WEST-1", None])),
+)
+def test_day_tallies_sum_to_the_plain_fold_over_the_items_of_the_period(
+    items: list[ev.Event], rnd: Any, a: dt.date, b: dt.date, chosen: list[FeedbackSource], teams: set[str | None]
+) -> None:
+    """Decision 0815: a period (within a month, across months, across the new year) summed
+    from the day tallies equals the item-by-item fold over the events received in it, from
+    the chosen sources and visible teams, whatever order the events were folded in."""
+    start, end = min(a, b), max(a, b)
+    sources = tuple(s for s in FeedbackSource if s in chosen)
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    voice = Voice()
+    for position, event in enumerate(shuffled, start=1):
+        voice.apply(event, position)
+    plain = [
+        item
+        for event in items
+        if (item := item_of(event)) is not None
+        and start <= item.received_on <= end
+        and item.source in sources
+        and item.team_id in teams
+    ]
+    assert summary(voice, start, end, sources, lambda team: team in teams) == summarise(plain, start, end, sources)

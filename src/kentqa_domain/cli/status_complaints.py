@@ -81,8 +81,9 @@ def _key(value: str | None) -> str:
     "states",
     type=click.Choice([OPEN, CLOSED, WITHDRAWN]),
     multiple=True,
-    help="Only rows in this state (repeatable).",
+    help="Only rows in this state at --as-of (repeatable; open: what is open now).",
 )
+@date_option("--since", "since", help="Only complaints received on or after this date, YYYY-MM-DD.")
 @click.pass_context
 def complaints(
     ctx: click.Context,
@@ -92,13 +93,17 @@ def complaints(
     as_worker: str | None,
     as_json: bool,
     states: tuple[str, ...],
+    since: dt.datetime | None,
 ) -> None:
     """The complaints register (R-CMP-1..6): stage, state, due date, extended, breached, late."""
     day = as_of_date(as_of)
     with open_store(_db(ctx, db)) as qa:
-        rows = qa.complaints_register(as_of=day, as_worker=as_worker)
-    if states:
-        rows = [r for r in rows if r.state in states]
+        rows = qa.complaints_register(
+            as_of=day,
+            as_worker=as_worker,
+            state=states or None,
+            since=since.date() if since is not None else None,
+        )
     if _json_wanted(ctx, as_json):
         output.print_json(rows)
         return

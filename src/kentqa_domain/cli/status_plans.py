@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from ..projections.escalations import EscalationState
 from . import output
 from .common import as_of_date, as_of_option, as_worker_option, db_option, open_store
 
@@ -78,19 +79,40 @@ def drift(
 @db_option
 @as_worker_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--state",
+    type=click.Choice([s.value for s in EscalationState]),
+    default=None,
+    help="Only escalations in this state at --as-of (open: what is open now).",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only escalations raised on or after this date, YYYY-MM-DD.",
+)
 @click.pass_context
 def escalations(
-    ctx: click.Context, as_of: dt.datetime | None, db: str | None, as_worker: str | None, as_json: bool
+    ctx: click.Context,
+    *,
+    as_of: dt.datetime | None,
+    db: str | None,
+    as_worker: str | None,
+    as_json: bool,
+    state: str | None,
+    since: dt.datetime | None,
 ) -> None:
     """Escalations: stage, state, response due and overdue, working days open, breach
     (R-ESC-1..5, IRO Handbook 6.2)."""
     day = as_of_date(as_of)
+    start = since.date() if since is not None else None
     with open_store(_parent(ctx, "db", db)) as qa:  # type: ignore[arg-type]
-        rows = qa.escalations(as_of=day, as_worker=as_worker)
+        rows = qa.escalations(as_of=day, as_worker=as_worker, state=state, since=start)
     if _parent(ctx, "as_json", as_json):
         output.print_json(rows)
     else:
-        output.print_table(f"Escalations as of {day}", rows, ESCALATION_COLUMNS)
+        which = f"{state} escalations" if state else "Escalations"
+        output.print_table(f"{which} as of {day}" + (f", raised since {start}" if start else ""), rows, ESCALATION_COLUMNS)
 
 
 @click.command("review-qa")

@@ -15,6 +15,7 @@ from ..calendar import WorkingCalendar
 from ..values import AuditKind
 from .audit_grades import good_or_better, grade_counts
 from .audit_rows import AuditActionRow, Progress, ThematicAuditRow
+from .working_day_index import working_day_index
 
 
 def action_rows(
@@ -28,8 +29,10 @@ def action_rows(
     """R-AUD-5: every action of ``audits``; not completed by its due date = overdue.
 
     Overdue at ``as_of`` means ``due_on`` < ``as_of`` and no completion on or before
-    ``as_of``; an action due today is still open.
+    ``as_of``; an action due today is still open. Working days overdue come from the
+    calendar's working-day index (decision 0815): the same count, without a walk per row.
     """
+    days = working_day_index(calendar)
     rows = []
     for audit in audits:
         for action in audit.actions:
@@ -57,7 +60,7 @@ def action_rows(
                     status=status,
                     completed_late=done is not None and done > action.due_on,
                     working_days_overdue=(
-                        calendar.working_days_after(action.due_on, as_of) if status is Progress.OVERDUE else 0
+                        days.working_days_after(action.due_on, as_of) if status is Progress.OVERDUE else 0
                     ),
                 )
             )

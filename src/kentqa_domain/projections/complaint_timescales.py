@@ -14,10 +14,12 @@ the policy's calendar (weekends, England and Wales bank holidays, local closure 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from ..calendar import add_months
 from ..policy import Policy
 from ..values import ComplaintStage
+from .working_day_index import WorkingDayIndex, working_day_index
 
 
 def timescale_working_days(stage: ComplaintStage, *, statutory: bool, extended: bool, policy: Policy) -> int:
@@ -42,13 +44,16 @@ def stage_due_on(
     statutory: bool,
     extended: bool,
     policy: Policy,
+    days: WorkingDayIndex | None = None,
 ) -> dt.date:
     """When the stage's response (stage 3: the review panel) is due.
 
-    ``started_on`` is the receipt for stage 1 and the corporate route, else the request date.
+    ``started_on`` is the receipt for stage 1 and the corporate route, else the request date;
+    ``days`` is the policy calendar's working-day index when the caller has it already.
     """
-    days = timescale_working_days(stage, statutory=statutory, extended=extended, policy=policy)
-    return policy.calendar.add_working_days(started_on, days)
+    n = timescale_working_days(stage, statutory=statutory, extended=extended, policy=policy)
+    index = days if days is not None else working_day_index(policy.calendar)
+    return index.add_working_days(started_on, n)
 
 
 def is_late(received_on: dt.date, matter_on: dt.date | None, policy: Policy) -> bool:
@@ -58,4 +63,10 @@ def is_late(received_on: dt.date, matter_on: dt.date | None, policy: Policy) -> 
     """
     if matter_on is None:
         return False
-    return received_on > add_months(matter_on, policy.complaint_late_after_months)
+    return received_on > _months_after(matter_on, policy.complaint_late_after_months)
+
+
+@lru_cache(maxsize=8192)
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """``add_months``, remembered: a register asks it for every complaint (decision 0815)."""
+    return add_months(day, months)

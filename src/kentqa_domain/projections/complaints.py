@@ -9,7 +9,7 @@ at query time from the facts dated on or before ``as_of`` and the policy (decisi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
@@ -18,6 +18,8 @@ from ..policy import Policy
 from ..values import Complainant, ComplaintStage, Outcome
 from .base import Projection
 from .complaint_timescales import is_late, stage_due_on
+from .register_index import DatedIndex, SettledIndex
+from .working_day_index import WorkingDayIndex, working_day_index
 
 #: Register states (SPEC section 5).
 OPEN, CLOSED, WITHDRAWN = "open", "closed", "withdrawn"
@@ -49,7 +51,9 @@ class ComplaintFile:
                 current = stage
         return current
 
-    def due_on(self, stage: ComplaintStage, policy: Policy, *, extended_by: dt.date) -> dt.date:
+    def due_on(
+        self, stage: ComplaintStage, policy: Policy, *, extended_by: dt.date, days: WorkingDayIndex | None = None
+    ) -> dt.date:
         """The stage's due date, counting an extension made on or before ``extended_by``."""
         assert self.received is not None
         started = self.started_on(stage)
@@ -61,7 +65,28 @@ class ComplaintFile:
             statutory=self.received.statutory,
             extended=extension is not None and extension <= extended_by,
             policy=policy,
+            days=days,
         )
+
+    def settled_on(self) -> dt.date | None:
+        """From when no ``as_of`` sees this complaint open (None: it may be open at any date).
+
+        Past the start of its furthest stage, it is that stage at every ``as_of``; once that
+        stage has its response or the complaint is withdrawn it is closed or withdrawn (R-CMP-5).
+        """
+        furthest = None
+        for stage in ComplaintStage:
+            if self.started_on(stage) is not None:
+                furthest = stage
+        if furthest is None:
+            return None
+        response = self.responses.get(furthest)
+        ends = [d for d in (response.responded_on if response else None, self.withdrawn_on) if d is not None]
+        if not ends:
+            return None
+        began = self.started_on(furthest)
+        assert began is not None
+        return max(began, min(ends))
 
     def responses_with_due(self, policy: Policy) -> Iterator[tuple[ev.ComplaintResponded, dt.date]]:
         """Each response with the due date it answered to (the extension counted if made by then)."""
@@ -77,12 +102,16 @@ class Complaints(Projection):
     """Complaint files by id (``qa.complaints_register``, ``qa.complaints_summary``)."""
 
     name = "complaints"
-    version = 1
+    version = 2
     #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
     holds_child_refs = False
 
     def __init__(self) -> None:
         self.files: dict[str, ComplaintFile] = {}
+        #: received complaints by (received on, id): the register's order and ``since`` (decision 0815)
+        self.by_received = DatedIndex()
+        #: from when each complaint cannot be open: ``state="open"`` visits the others only
+        self.settled = SettledIndex()
 
     def _file(self, complaint_id: str) -> ComplaintFile:
         found = self.files.get(complaint_id)
@@ -101,6 +130,12 @@ class Complaints(Projection):
             self._file(event.complaint_id).responses[event.stage] = event
         elif isinstance(event, ev.ComplaintWithdrawn):
             self._file(event.complaint_id).withdrawn_on = event.withdrawn_on
+        else:
+            return
+        found = self.files[event.complaint_id]
+        if found.received is not None:
+            self.by_received.put(found.complaint_id, found.received.received_on)
+        self.settled.put(found.complaint_id, found.settled_on())
 
     def received(self) -> Iterator[ComplaintFile]:
         """Files whose complaint was received (in id order)."""
@@ -141,8 +176,11 @@ class ComplaintRow:
     themes: tuple[str, ...]
 
 
-def register_row(found: ComplaintFile, policy: Policy, as_of: dt.date) -> ComplaintRow | None:
-    """The register row of one complaint at ``as_of``; None if it was not yet received."""
+def register_row(
+    found: ComplaintFile, policy: Policy, as_of: dt.date, days: WorkingDayIndex | None = None
+) -> ComplaintRow | None:
+    """The register row of one complaint at ``as_of``; None if it was not yet received
+    (``days``: the policy calendar's working-day index, looked up once by a register)."""
     received = found.received
     if received is None:
         return None
@@ -153,7 +191,7 @@ def register_row(found: ComplaintFile, policy: Policy, as_of: dt.date) -> Compla
     assert started is not None
     extension = found.extended.get(stage)
     extended = extension is not None and extension <= as_of
-    due = found.due_on(stage, policy, extended_by=as_of)
+    due = found.due_on(stage, policy, extended_by=as_of, days=days)
     response = found.responses.get(stage)
     if response is not None and response.responded_on > as_of:
         response = None
@@ -190,15 +228,34 @@ def register(
     policy: Policy,
     as_of: dt.date,
     allows: Callable[[str | None], bool],
+    *,
+    states: frozenset[str] | None = None,
+    since: dt.date | None = None,
 ) -> list[ComplaintRow]:
-    """Every complaint received by ``as_of`` that ``allows(team_id)``, by receipt date then id."""
+    """Every complaint received by ``as_of`` (and on or after ``since``) that
+    ``allows(team_id)``, by receipt date then id; ``states``: only rows in those states.
+
+    When only open rows are wanted, only the complaints not settled by ``as_of`` are visited
+    (decision 0815).
+    """
+    if states is not None and states <= {OPEN}:
+        pairs = sorted(
+            (on, i)
+            for i in projection.settled.maybe_open(as_of)
+            if (on := projection.by_received.dates.get(i)) is not None and on <= as_of and (since is None or on >= since)
+        )
+        ids: Iterable[str] = [i for _, i in pairs]
+    else:
+        ids = projection.by_received.between(since, as_of)
     rows = []
-    for found in projection.received():
+    files = projection.files
+    days = working_day_index(policy.calendar)
+    for complaint_id in ids:
+        found = files[complaint_id]
         assert found.received is not None
         if not allows(found.received.team_id):
             continue
-        row = register_row(found, policy, as_of)
-        if row is not None:
+        row = register_row(found, policy, as_of, days)
+        if row is not None and (states is None or row.state in states):
             rows.append(row)
-    rows.sort(key=lambda r: (r.received_on, r.complaint_id))
     return rows

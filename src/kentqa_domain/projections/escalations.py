@@ -25,6 +25,11 @@ from ..forgetting import Forgetting
 from ..policy import Policy
 from ..values import EscalationStage
 from .base import Projection
+from .register_index import DatedIndex, SettledIndex
+from .working_day_index import WorkingDayIndex, working_day_index
+
+#: R-ESC-1: stages in order (a dict, not ``EscalationStage.rank``, which lists the enum).
+_RANK = {stage: rank for rank, stage in enumerate(EscalationStage)}
 
 
 class EscalationState(StrEnum):
@@ -78,25 +83,34 @@ class Escalations(Projection):
     """Facts of every escalation (``qa.escalations``, the drift register's link)."""
 
     name = "escalations"
-    version = 1
+    version = 2
 
     def __init__(self) -> None:
         self.raised: dict[str, ev.EscalationRaised] = {}
         self.progressions: dict[str, dict[EscalationStage, dt.date]] = {}
         self.responses: dict[str, set[dt.date]] = {}
         self.endings: dict[str, Ending] = {}
+        #: raised escalations by (raised on, id): the register's order and ``since`` (decision 0815)
+        self.by_raised = DatedIndex()
+        #: when each escalation ended (R-ESC-4/5): ``state="open"`` visits the others only
+        self.settled = SettledIndex()
 
     def apply(self, event: ev.Event, position: int) -> None:
         if isinstance(event, ev.EscalationRaised):
             self.raised[event.escalation_id] = event
+            self.by_raised.put(event.escalation_id, event.raised_on)
+            if event.escalation_id not in self.endings:
+                self.settled.put(event.escalation_id, None)
         elif isinstance(event, ev.EscalationProgressed):
             self.progressions.setdefault(event.escalation_id, {})[event.to_stage] = event.progressed_on
         elif isinstance(event, ev.EscalationResponded):
             self.responses.setdefault(event.escalation_id, set()).add(event.responded_on)
         elif isinstance(event, ev.EscalationResolved):
             self.endings[event.escalation_id] = Ending(EscalationState.RESOLVED, event.resolved_on)
+            self.settled.put(event.escalation_id, event.resolved_on)
         elif isinstance(event, ev.EscalationReferredToCafcass):
             self.endings[event.escalation_id] = Ending(EscalationState.REFERRED, event.referred_on)
+            self.settled.put(event.escalation_id, event.referred_on)
 
     def forget_child(self, forgetting: Forgetting) -> None:
         """Erasure: the child's escalations name its token, and their details are gone."""
@@ -106,28 +120,43 @@ class Escalations(Projection):
 
     def view(self, escalation_id: str, as_of: dt.date) -> EscalationView | None:
         """The escalation as of ``as_of``; None if it was raised later."""
-        raised = self.raised[escalation_id]
-        if raised.raised_on > as_of:
+        raised = self.raised.get(escalation_id)
+        if raised is None or raised.raised_on > as_of:
             return None
         stage, entered_on = raised.stage, raised.raised_on
-        for to, on in self.progressions.get(escalation_id, {}).items():
-            if on <= as_of and (on, to.rank) > (entered_on, stage.rank):
-                stage, entered_on = to, on
+        progressions = self.progressions.get(escalation_id)
+        if progressions:
+            rank = _RANK[stage]
+            for to, on in progressions.items():
+                if on <= as_of and (on, _RANK[to]) > (entered_on, rank):
+                    stage, entered_on, rank = to, on, _RANK[to]
         responded = any(entered_on <= d <= as_of for d in self.responses.get(escalation_id, ()))
         ending = self.endings.get(escalation_id)
         if ending is not None and ending.on > as_of:
             ending = None
         return EscalationView(raised, stage, entered_on, responded, ending)
 
-    def views(self, as_of: dt.date) -> list[EscalationView]:
-        """Every escalation raised on or before ``as_of``, by raising date and id."""
-        out = [v for i in self.raised if (v := self.view(i, as_of)) is not None]
-        return sorted(out, key=lambda v: (v.raised.raised_on, v.raised.escalation_id))
+    def views(
+        self, as_of: dt.date, *, open_only: bool = False, since: dt.date | None = None
+    ) -> list[EscalationView]:
+        """Every escalation raised on or before ``as_of`` (and on or after ``since``), by
+        raising date and id; ``open_only``: those open at ``as_of``, visiting only the
+        escalations not ended by then (decision 0815)."""
+        if open_only:
+            ids = sorted(
+                (r.raised_on, i)
+                for i in self.settled.maybe_open(as_of)
+                if (r := self.raised.get(i)) is not None and (since is None or r.raised_on >= since)
+            )
+            found = (self.view(i, as_of) for _, i in ids)
+            return [v for v in found if v is not None and v.is_open]
+        out = (self.view(i, as_of) for i in self.by_raised.between(since, as_of))
+        return [v for v in out if v is not None]
 
     def open_by_child(self, as_of: dt.date) -> dict[str, EscalationView]:
         """Each child's open escalation at ``as_of``: the latest raised (ties: the highest id)."""
         out: dict[str, EscalationView] = {}
-        for view in self.views(as_of):  # in raising order: later ones replace earlier ones
+        for view in self.views(as_of, open_only=True):  # in raising order: later ones replace earlier ones
             if view.is_open and view.raised.child_ref is not None:
                 out[view.raised.child_ref] = view
         return out
@@ -143,9 +172,12 @@ class Escalations(Projection):
         return out
 
 
-def escalation_row(view: EscalationView, policy: Policy, as_of: dt.date) -> EscalationRow:
-    """R-ESC-1..5 for one escalation as of ``as_of``."""
-    cal = policy.calendar
+def escalation_row(
+    view: EscalationView, policy: Policy, as_of: dt.date, days: WorkingDayIndex | None = None
+) -> EscalationRow:
+    """R-ESC-1..5 for one escalation as of ``as_of`` (``days``: the policy calendar's index,
+    passed by a register so it is looked up once)."""
+    cal = days if days is not None else working_day_index(policy.calendar)
     raised = view.raised
     until = view.ending.on if view.ending is not None else as_of
     open_days = cal.working_days_after(raised.raised_on, until)

@@ -2,20 +2,22 @@
 (framework 4.1 "Voice of children, young people and families", 4.3 "Service User and Partner
 Feedback", "Learning from Compliments and Complaints"; SPEC section 5 ``voice_summary``).
 
-The projection keeps every compliment and feedback item as a compact :class:`VoiceItem`
-(what the summary counts, about 120 bytes, decision 0806) in an index sorted by received
-date, so a period is a slice whatever order the items arrived in. The summary counts
-items received in [start, end] by source, channel, theme, team, and team by theme, with the
-count of ratings (1-5, feedback only) and their mean.
+The projection keeps **tallies per day** (decision 0815): for each received date, how many
+items came with each (source, team, channel, rating) and each (source, team, theme, rating).
+A period's summary is the sum of its days' tallies, so it costs the days and what they hold,
+never the whole history, and the state is the same whatever order the items arrived in (it is
+a sum). The summary counts items received in [start, end] by source, channel, theme, team,
+and team by theme, with the count of ratings (1-5, feedback only) and their mean.
+Compliments and feedback name no child, so there is nothing to forget (issue 9).
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import itertools
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import attrs
@@ -26,10 +28,24 @@ from .base import Projection
 
 RATINGS = (1, 2, 3, 4, 5)
 
+#: What a tally counts an item as: a compliment, unrated feedback, or feedback rated 1-5.
+COMPLIMENT, UNRATED = -1, 0
+
+#: A tally's counts are packed into one integer, a 32-bit field per measure (compliments,
+#: unrated feedback, feedback rated 1 .. 5), so adding tallies is adding integers.
+FIELD_BITS = 32
+FIELD_MASK = (1 << FIELD_BITS) - 1
+_FIELD = {COMPLIMENT: 0, UNRATED: 1, **{r: r + 1 for r in RATINGS}}
+UNIT = {measure: 1 << (FIELD_BITS * field) for measure, field in _FIELD.items()}
+
+#: A day's tallies: (BASE, source, team, channel) and (THEME, source, team, theme) -> packed
+#: counts of the items received that day.
+BASE, THEME = "b", "t"
+Key = tuple[Any, ...]
+
 
 class VoiceItem(NamedTuple):
-    """What the summary needs of one compliment or feedback item (its id is not needed: the
-    write model's identity check lets each item in once)."""
+    """What the summary needs of one compliment or feedback item."""
 
     received_on: dt.date
     compliment: bool
@@ -43,70 +59,131 @@ class VoiceItem(NamedTuple):
 Item = VoiceItem
 
 
-def _received_on(item: VoiceItem) -> dt.date:
-    return item.received_on
+def item_of(event: ev.Event) -> VoiceItem | None:
+    """The item a compliment or feedback event adds (None for any other event)."""
+    if isinstance(event, ev.ComplimentReceived):
+        return VoiceItem(event.received_on, True, event.from_role, None, event.team_id, None, event.themes)
+    if isinstance(event, ev.FeedbackReceived):
+        return VoiceItem(
+            event.received_on, False, event.source, event.channel, event.team_id, event.rating, event.themes
+        )
+    return None
 
 
-def _order(item: VoiceItem) -> tuple[Any, ...]:
-    """A total order on items (None sorts as an empty value), so the index is the same
-    whatever order the items arrived in; items equal in every field are interchangeable."""
-    return (
-        item.received_on, item.compliment, item.source, item.channel or "", item.team_id or "",
-        item.rating or 0, item.themes,
-    )
+def measure_of(item: VoiceItem) -> int:
+    """COMPLIMENT, UNRATED or the feedback's rating."""
+    return COMPLIMENT if item.compliment else (item.rating or UNRATED)
+
+
+def tally_keys(item: VoiceItem) -> list[Key]:
+    """The day-tally keys one item counts under: one BASE key and one THEME key per theme
+    (each theme once; no theme: None)."""
+    keys: list[Key] = [(BASE, item.source, item.team_id, item.channel)]
+    keys.extend((THEME, item.source, item.team_id, theme) for theme in _themes_of(item))
+    return keys
 
 
 class Voice(Projection):
-    """Compliments and feedback, as compact items indexed by received date."""
+    """Compliments and feedback, as tallies per received date."""
 
     name = "voice"
-    version = 2
+    version = 7
     #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
     holds_child_refs = False
 
     def __init__(self) -> None:
-        #: Appended as items arrive and sorted (by date first) when next read: mostly in order
-        #: already, so sorting is cheap.
-        self.index: list[VoiceItem] = []
-        self.index_sorted = True
-        #: shared values (days, theme tuples, team ids), so items hold references, not copies
-        self._shared: dict[object, object] = {}
-
-    def _share(self, value: Any) -> Any:
-        return self._shared.setdefault(value, value)
+        #: received date -> tally key -> packed counts (see ``UNIT``)
+        self.days: dict[dt.date, dict[Key, int]] = {}
+        #: the dates of ``days``, sorted (a period is a slice)
+        self.day_order: list[dt.date] = []
+        #: (year, month) -> the sum of that month's days, for the whole months of a period
+        self.months: dict[tuple[int, int], dict[Key, int]] = {}
+        #: shared keys, so the tallies hold references, not copies
+        self._shared: dict[Key, Key] = {}
 
     def apply(self, event: ev.Event, position: int) -> None:
-        if isinstance(event, ev.ComplimentReceived):
-            item = VoiceItem(
-                self._share(event.received_on), True, event.from_role, None,
-                self._share(event.team_id), None, self._share(event.themes),
-            )
-        elif isinstance(event, ev.FeedbackReceived):
-            item = VoiceItem(
-                self._share(event.received_on), False, event.source, event.channel,
-                self._share(event.team_id), event.rating, self._share(event.themes),
-            )
-        else:
+        item = item_of(event)
+        if item is None:
             return
-        if self.index and _order(item) < _order(self.index[-1]):
-            self.index_sorted = False
-        self.index.append(item)
+        day = item.received_on
+        tally = self.days.get(day)
+        if tally is None:
+            tally = self.days[day] = {}
+            bisect.insort(self.day_order, day)
+        month = self.months.setdefault((day.year, day.month), {})
+        share, count = self._shared.setdefault, _COUNTS.setdefault
+        unit = UNIT[measure_of(item)]
+        for fresh in tally_keys(item):
+            key = share(fresh, fresh)
+            packed = tally.get(key, 0) + unit
+            tally[key] = count(packed, packed)
+            packed = month.get(key, 0) + unit
+            month[key] = count(packed, packed)
 
-    def sorted_index(self) -> list[VoiceItem]:
-        """The items by received date."""
-        if not self.index_sorted:
-            self.index.sort(key=_order)
-            self.index_sorted = True
-        return self.index
+    def __getstate__(self) -> dict[str, Any]:
+        """A compact checkpoint: each day's keys, and its packed counts as 4-byte indexes into
+        the table of distinct counts (a few hundred); the month tallies are rebuilt on load."""
+        values = sorted({packed for tally in self.days.values() for packed in tally.values()})
+        index = {packed: i for i, packed in enumerate(values)}
+        days = {
+            day: (tuple(tally), array("I", [index[packed] for packed in tally.values()]).tobytes())
+            for day, tally in self.days.items()
+        }
+        return {"values": values, "days": days}
 
-    def between(self, start: dt.date, end: dt.date) -> Iterator[VoiceItem]:
-        """Items received on ``start`` .. ``end`` inclusive, by date."""
-        index = self.sorted_index()
-        low = bisect.bisect_left(index, start, key=_received_on)
-        for item in itertools.islice(index, low, None):
-            if item.received_on > end:
-                return
-            yield item
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        values: list[int] = state["values"]
+        for packed in values:
+            _COUNTS.setdefault(packed, packed)
+        for day, (keys, indexes) in state["days"].items():
+            found = array("I")
+            found.frombytes(indexes)
+            tally = self.days[day] = {}
+            month = self.months.setdefault((day.year, day.month), {})
+            for key, i in zip(keys, found, strict=True):
+                key = self._shared.setdefault(key, key)  # noqa: PLW2901 - the shared copy
+                tally[key] = values[i]
+                packed = month.get(key, 0) + values[i]
+                month[key] = _COUNTS.setdefault(packed, packed)
+        self.day_order = sorted(self.days)
+
+    def between(self, start: dt.date, end: dt.date) -> dict[Key, int]:
+        """The summed tallies of the days ``start`` .. ``end`` inclusive: whole months from
+        the month tallies, the days of partial months from the day tallies."""
+        total: dict[Key, int] = {}
+        get = total.get
+        for part in self._parts(start, end):
+            for key, packed in part.items():
+                total[key] = get(key, 0) + packed
+        return total
+
+    def _parts(self, start: dt.date, end: dt.date) -> Iterator[dict[Key, int]]:
+        order, days = self.day_order, self.days
+        cursor = start
+        while cursor <= end:
+            following = _first_of_next_month(cursor)
+            if cursor.day == 1 and following - _ONE_DAY <= end:
+                found = self.months.get((cursor.year, cursor.month))
+                if found:
+                    yield found
+            else:
+                last = min(end, following - _ONE_DAY)
+                for day in order[bisect.bisect_left(order, cursor) : bisect.bisect_right(order, last)]:
+                    yield days[day]
+            cursor = following
+
+
+_ONE_DAY = dt.timedelta(days=1)
+
+#: Packed counts shared by every tally (a few hundred distinct values fill the days, tens of
+#: thousands the months), so the tallies hold references, not copies. Kept outside the
+#: projection's state: which intermediate sums were ever made depends on the arrival order.
+_COUNTS: dict[int, int] = {}
+
+
+def _first_of_next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
 
 
 @attrs.frozen
@@ -162,6 +239,13 @@ class _Counts:
         if item.rating is not None:
             self.ratings[item.rating] += 1
 
+    @classmethod
+    def unpack(cls, packed: int) -> _Counts:
+        """The counts of a packed tally (see ``UNIT``)."""
+        ratings = Counter({r: n for r in RATINGS if (n := (packed >> (FIELD_BITS * _FIELD[r])) & FIELD_MASK)})
+        unrated = (packed >> (FIELD_BITS * _FIELD[UNRATED])) & FIELD_MASK
+        return cls(unrated + sum(ratings.values()), packed & FIELD_MASK, ratings)
+
     @property
     def rated(self) -> int:
         return sum(self.ratings.values())
@@ -202,7 +286,8 @@ def _none_last(key: str | None) -> tuple[bool, str]:
 def summarise(
     items: Iterable[Item], start: dt.date, end: dt.date, sources: tuple[FeedbackSource, ...]
 ) -> VoiceSummary:
-    """The summary of ``items`` (already scoped and restricted to the period and sources)."""
+    """The summary of ``items`` (already scoped and restricted to the period and sources),
+    item by item: the plain fold that the day tallies must agree with (decision 0815)."""
     overall = _Counts()
     by_source = {s: _Counts() for s in sources}
     by_channel = {c: _Counts() for c in FeedbackChannel}
@@ -246,6 +331,72 @@ def summarise(
     )
 
 
+def summarise_tallies(
+    tallies: Mapping[Key, int],
+    start: dt.date,
+    end: dt.date,
+    sources: tuple[FeedbackSource, ...],
+    allows: Callable[[str | None], bool],
+) -> VoiceSummary:
+    """The summary of a period's summed tallies, counting the keys from ``sources`` whose
+    team ``allows(team_id)``."""
+    overall = 0
+    source_sums = dict.fromkeys(sources, 0)
+    channel_sums = dict.fromkeys(FeedbackChannel, 0)
+    theme_sums: dict[str | None, int] = {}
+    team_sums: dict[str | None, int] = {}
+    pair_sums: dict[tuple[str | None, str | None], int] = {}
+    visible: dict[str | None, bool] = {}
+    for (kind, source, team, value), packed in tallies.items():
+        if source not in source_sums or not packed:
+            continue
+        seen = visible.get(team)
+        if seen is None:
+            seen = visible[team] = allows(team)
+        if not seen:
+            continue
+        if kind == BASE:
+            overall += packed
+            source_sums[source] += packed
+            if value is not None:
+                channel_sums[value] += packed
+            team_sums[team] = team_sums.get(team, 0) + packed
+        else:
+            theme_sums[value] = theme_sums.get(value, 0) + packed
+            pair_sums[(team, value)] = pair_sums.get((team, value), 0) + packed
+    by_source = {s: _Counts.unpack(n) for s, n in source_sums.items()}
+    by_channel = {c: _Counts.unpack(n) for c, n in channel_sums.items()}
+    by_theme = {t: _Counts.unpack(n) for t, n in theme_sums.items()}
+    by_team = {t: _Counts.unpack(n) for t, n in team_sums.items()}
+    by_team_theme = {p: _Counts.unpack(n) for p, n in pair_sums.items()}
+    themes = sorted(by_theme, key=lambda t: (-by_theme[t].total, *_none_last(t)))
+    pairs = sorted(
+        by_team_theme,
+        key=lambda p: (*_none_last(p[0]), -by_team_theme[p].total, *_none_last(p[1])),
+    )
+    return VoiceSummary(
+        start=start,
+        end=end,
+        sources=sources,
+        overall=_Counts.unpack(overall).tally(None),
+        by_source=tuple(by_source[s].tally(s.value) for s in sources),
+        by_channel=tuple(by_channel[c].tally(c.value) for c in FeedbackChannel),
+        by_theme=tuple(by_theme[t].tally(t) for t in themes),
+        by_team=tuple(by_team[t].tally(t) for t in sorted(by_team, key=_none_last)),
+        by_team_theme=tuple(
+            TeamThemeTally(
+                team_id=team,
+                theme=theme,
+                feedback=(c := by_team_theme[(team, theme)]).feedback,
+                compliments=c.compliments,
+                rated=c.rated,
+                mean_rating=c.mean,
+            )
+            for team, theme in pairs
+        ),
+    )
+
+
 def summary(
     projection: Voice,
     start: dt.date,
@@ -253,9 +404,6 @@ def summary(
     sources: tuple[FeedbackSource, ...],
     allows: Callable[[str | None], bool],
 ) -> VoiceSummary:
-    """``qa.voice_summary``: items received in [start, end] from ``sources`` that ``allows(team_id)``."""
-    wanted = set(sources)
-    items = (
-        item for item in projection.between(start, end) if source_of(item) in wanted and allows(item.team_id)
-    )
-    return summarise(items, start, end, sources)
+    """``qa.voice_summary``: items received in [start, end] from ``sources`` that ``allows(team_id)``,
+    summed from the days' tallies."""
+    return summarise_tallies(projection.between(start, end), start, end, sources, allows)

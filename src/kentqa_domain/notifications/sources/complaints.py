@@ -28,7 +28,7 @@ def complaint_deadlines(qa: QualityAssurance, policy: Policy, as_of: dt.date) ->
     stage is a new notification.
     """
     calendar = policy.calendar
-    for row in qa.complaints_register(as_of=as_of):
+    for row in qa.complaints_register(as_of=as_of, state="open"):  # decision 0815
         if row.state != "open":
             continue
         if as_of > row.due_on:

@@ -27,7 +27,7 @@ def open_escalations(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> It
       date: the last day within the target).
     """
     lookback = as_of - dt.timedelta(days=policy.notification_lookback_days)
-    for row in qa.escalations(as_of=as_of):
+    for row in qa.escalations(as_of=as_of, state="open"):  # only open ones are told (decision 0815)
         if row.state != "open":
             continue
         stage = str(row.stage)

@@ -1,0 +1,183 @@
+"""The registers' fast paths against plain folds (decision 0815; R-ESC-1..5, R-CMP-1..6).
+
+- ``WorkingDayIndex`` answers exactly as the calendar it indexes, closure days included;
+- ``qa.escalations(state=..., since=...)`` and ``complaints_register(state=..., since=...)``
+  are the plain oracle's rows with that state at ``as_of`` and raised / received on or after
+  ``since`` — with ``as_of`` before, between and after the facts, events recorded late and
+  in any order;
+- the projections' indexes are the same whatever order the events arrive in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kentqa_domain as kq
+from kentqa_domain import events as ev
+from kentqa_domain.calendar import WorkingCalendar
+from kentqa_domain.errors import InvalidEvent
+from kentqa_domain.policy import Policy
+from kentqa_domain.projections.complaints import Complaints, register
+from kentqa_domain.projections.escalations import Escalations
+from kentqa_domain.projections.working_day_index import WorkingDayIndex
+from tests.complaint_histories import complaint_histories, oracle_register, register_as_dicts
+from tests.domain.plan_oracle import escalations_oracle
+from tests.plan_strategies import as_of_dates, histories, record_in_any_order
+
+SETTINGS = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+POLICY = Policy()
+DAYS = st.dates(dt.date(2019, 1, 1), dt.date(2032, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31)), max_size=30),
+    DAYS,
+    st.integers(-40, 900),
+    st.integers(0, 70),
+)
+def test_the_working_day_index_counts_as_the_calendar_does(
+    closures: set[dt.date], day: dt.date, span: int, n: int
+) -> None:
+    """R-ESC-2/3, R-CMP-1..3: "the Nth working day after" and "working days in (A, B]" by
+    lookup equal the calendar's own walk, across years, bank holidays and closure days."""
+    calendar = WorkingCalendar(closures)
+    index = WorkingDayIndex(calendar)
+    other = day + dt.timedelta(days=span)
+    assert index.add_working_days(day, n) == calendar.add_working_days(day, n)
+    assert index.working_days_after(day, other) == calendar.working_days_after(day, other)
+    assert index.working_days_after(other, day) == calendar.working_days_after(other, day)
+
+
+def test_the_working_day_index_refuses_negative_counts_as_the_calendar_does() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        WorkingDayIndex(WorkingCalendar()).add_working_days(dt.date(2027, 1, 4), -1)
+
+
+def _escalation_tuples(rows: list[Any]) -> list[tuple[Any, ...]]:
+    return [
+        (r.escalation_id, r.stage.value, r.state.value, r.raised_on, r.response_due_on,
+         r.response_overdue, r.working_days_open, r.breached)
+        for r in rows
+    ]  # fmt: skip
+
+
+@SETTINGS
+@given(
+    histories(),
+    st.integers(0, 2**32),
+    st.lists(as_of_dates(), min_size=1, max_size=3),
+    st.none() | as_of_dates(),
+)
+def test_R_ESC_1_to_5_filtered_escalations_are_the_oracles_rows_with_that_state(
+    events: list[ev.Event], seed: int, days: list[dt.date], since: dt.date | None
+) -> None:
+    """Recorded in any valid order (late endings and progressions included): the open,
+    resolved and referred rows at each ``as_of`` (and those raised since a date) are the
+    plain fold's rows with that state; with no filter, every row."""
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        record_in_any_order(qa, events, seed)
+        qa.ledger = pickle.loads(pickle.dumps(qa.ledger))  # the indexes survive a checkpoint
+        for as_of in days:
+            expected = escalations_oracle(events, qa.policy, as_of)
+            assert _escalation_tuples(qa.escalations(as_of=as_of)) == expected
+            for state in ("open", "resolved", "referred"):
+                rows = _escalation_tuples(qa.escalations(as_of=as_of, state=state, since=since))
+                assert rows == [t for t in expected if t[2] == state and (since is None or t[3] >= since)]
+
+
+@SETTINGS
+@given(histories(), st.randoms(use_true_random=False))
+def test_the_escalation_indexes_are_the_same_whatever_order_events_arrive_in(
+    events: list[ev.Event], rnd: Any
+) -> None:
+    first, second = Escalations(), Escalations()
+    for position, event in enumerate(events, start=1):
+        first.apply(event, position)
+    shuffled = list(events)
+    rnd.shuffle(shuffled)
+    for position, event in enumerate(shuffled, start=1):
+        second.apply(event, position)
+    assert first.by_raised.order == second.by_raised.order
+    assert first.settled.unsettled == second.settled.unsettled
+    assert first.settled.settled.order == second.settled.settled.order
+
+
+STATES = st.none() | st.sets(st.sampled_from(["open", "closed", "withdrawn"]), min_size=1).map(frozenset)
+AS_OF = st.dates(dt.date(2026, 9, 1), dt.date(2028, 3, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(complaint_histories(), st.randoms(use_true_random=False), AS_OF, STATES, st.none() | AS_OF)
+def test_R_CMP_5_filtered_registers_are_the_oracles_rows_in_those_states(
+    history: list[ev.Event], rnd: Any, as_of: dt.date, states: frozenset[str] | None, since: dt.date | None
+) -> None:
+    """Folded in any order: the rows in the chosen states at ``as_of`` (open ones visited
+    through the settled index), received on or after ``since``, are the oracle's."""
+    shuffled = list(history)
+    rnd.shuffle(shuffled)
+    projection = Complaints()
+    for position, event in enumerate(shuffled, start=1):
+        projection.apply(event, position)
+    rows = register(projection, POLICY, as_of, lambda _team: True, states=states, since=since)
+    received_on = {e.complaint_id: e.received_on for e in history if isinstance(e, ev.ComplaintReceived)}
+    expected = [
+        row
+        for row in oracle_register(history, as_of)
+        if (states is None or row["state"] in states)
+        and (since is None or received_on[row["complaint_id"]] >= since)
+    ]
+    assert register_as_dicts(rows) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(complaint_histories(), st.randoms(use_true_random=False))
+def test_the_complaint_indexes_are_the_same_whatever_order_events_arrive_in(
+    history: list[ev.Event], rnd: Any
+) -> None:
+    first, second = Complaints(), Complaints()
+    for position, event in enumerate(history, start=1):
+        first.apply(event, position)
+    shuffled = list(history)
+    rnd.shuffle(shuffled)
+    for position, event in enumerate(shuffled, start=1):
+        second.apply(event, position)
+    assert first.by_received.order == second.by_received.order
+    assert first.settled.unsettled == second.settled.unsettled
+    assert first.settled.settled.order == second.settled.settled.order
+
+
+@pytest.mark.parametrize(
+    ("query", "kwargs"),
+    [
+        ("escalations", {"state": "closed"}),
+        ("complaints_register", {"state": "resolved"}),
+        ("complaints_register", {"state": ["open", "pending"]}),
+        ("complaints_register", {"state": []}),
+    ],
+)
+def test_an_unknown_state_is_refused_naming_state(query: str, kwargs: dict[str, Any]) -> None:
+    with kq.connect("memory://", policy=kq.Policy()) as qa, pytest.raises(InvalidEvent) as caught:
+        getattr(qa, query)(as_of=dt.date(2027, 1, 4), **kwargs)
+    assert (caught.value.event_type, caught.value.field) == (query, "state")
+
+
+@pytest.mark.parametrize("query", ["escalations", "complaints_register"])
+def test_since_must_be_a_date(query: str) -> None:
+    with kq.connect("memory://", policy=kq.Policy()) as qa, pytest.raises(InvalidEvent) as caught:
+        getattr(qa, query)(as_of=dt.date(2027, 1, 4), since="2027-01-01")
+    assert (caught.value.event_type, caught.value.field, caught.value.rule) == (query, "since", "type")
+
+
+def test_a_shuffle_helper_is_deterministic() -> None:
+    """The seeds above give the same orders on every run (no flaky examples)."""
+    assert random.Random(7).sample(range(10), 10) == random.Random(7).sample(range(10), 10)
