@@ -138,6 +138,7 @@ def stream_id(stream: str) -> UUID:
     return uuid5(STREAM_NAMESPACE, stream)
 
 
+@lru_cache(maxsize=8192)
 def child_stream_id(key_id: str) -> UUID:
     """The originator id of a child's stream: from its random key id, not its reference."""
     return uuid5(STREAM_NAMESPACE, f"child-key:{key_id}")
