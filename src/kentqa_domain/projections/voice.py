@@ -283,26 +283,19 @@ def _none_last(key: str | None) -> tuple[bool, str]:
     return key is None, key or ""
 
 
-def summarise(
-    items: Iterable[Item], start: dt.date, end: dt.date, sources: tuple[FeedbackSource, ...]
+def _summary(
+    start: dt.date,
+    end: dt.date,
+    sources: tuple[FeedbackSource, ...],
+    *,
+    overall: _Counts,
+    by_source: Mapping[FeedbackSource, _Counts],
+    by_channel: Mapping[FeedbackChannel, _Counts],
+    by_theme: Mapping[str | None, _Counts],
+    by_team: Mapping[str | None, _Counts],
+    by_team_theme: Mapping[tuple[str | None, str | None], _Counts],
 ) -> VoiceSummary:
-    """The summary of ``items`` (already scoped and restricted to the period and sources),
-    item by item: the plain fold that the day tallies must agree with (decision 0815)."""
-    overall = _Counts()
-    by_source = {s: _Counts() for s in sources}
-    by_channel = {c: _Counts() for c in FeedbackChannel}
-    by_theme: dict[str | None, _Counts] = {}
-    by_team: dict[str | None, _Counts] = {}
-    by_team_theme: dict[tuple[str | None, str | None], _Counts] = {}
-    for item in items:
-        overall.add(item)
-        by_source[source_of(item)].add(item)
-        if item.channel is not None:
-            by_channel[item.channel].add(item)
-        by_team.setdefault(item.team_id, _Counts()).add(item)
-        for theme in _themes_of(item):
-            by_theme.setdefault(theme, _Counts()).add(item)
-            by_team_theme.setdefault((item.team_id, theme), _Counts()).add(item)
+    """The summary from its counts, in the order both ways of counting give it."""
     themes = sorted(by_theme, key=lambda t: (-by_theme[t].total, *_none_last(t)))
     pairs = sorted(
         by_team_theme,
@@ -328,6 +321,39 @@ def summarise(
             )
             for team, theme in pairs
         ),
+    )
+
+
+def summarise(
+    items: Iterable[Item], start: dt.date, end: dt.date, sources: tuple[FeedbackSource, ...]
+) -> VoiceSummary:
+    """The summary of ``items`` (already scoped and restricted to the period and sources),
+    item by item: the plain fold that the day tallies must agree with (decision 0815)."""
+    overall = _Counts()
+    by_source = {s: _Counts() for s in sources}
+    by_channel = {c: _Counts() for c in FeedbackChannel}
+    by_theme: dict[str | None, _Counts] = {}
+    by_team: dict[str | None, _Counts] = {}
+    by_team_theme: dict[tuple[str | None, str | None], _Counts] = {}
+    for item in items:
+        overall.add(item)
+        by_source[source_of(item)].add(item)
+        if item.channel is not None:
+            by_channel[item.channel].add(item)
+        by_team.setdefault(item.team_id, _Counts()).add(item)
+        for theme in _themes_of(item):
+            by_theme.setdefault(theme, _Counts()).add(item)
+            by_team_theme.setdefault((item.team_id, theme), _Counts()).add(item)
+    return _summary(
+        start,
+        end,
+        sources,
+        overall=overall,
+        by_source=by_source,
+        by_channel=by_channel,
+        by_theme=by_theme,
+        by_team=by_team,
+        by_team_theme=by_team_theme,
     )
 
 
@@ -369,31 +395,16 @@ def summarise_tallies(
     by_theme = {t: _Counts.unpack(n) for t, n in theme_sums.items()}
     by_team = {t: _Counts.unpack(n) for t, n in team_sums.items()}
     by_team_theme = {p: _Counts.unpack(n) for p, n in pair_sums.items()}
-    themes = sorted(by_theme, key=lambda t: (-by_theme[t].total, *_none_last(t)))
-    pairs = sorted(
-        by_team_theme,
-        key=lambda p: (*_none_last(p[0]), -by_team_theme[p].total, *_none_last(p[1])),
-    )
-    return VoiceSummary(
-        start=start,
-        end=end,
-        sources=sources,
-        overall=_Counts.unpack(overall).tally(None),
-        by_source=tuple(by_source[s].tally(s.value) for s in sources),
-        by_channel=tuple(by_channel[c].tally(c.value) for c in FeedbackChannel),
-        by_theme=tuple(by_theme[t].tally(t) for t in themes),
-        by_team=tuple(by_team[t].tally(t) for t in sorted(by_team, key=_none_last)),
-        by_team_theme=tuple(
-            TeamThemeTally(
-                team_id=team,
-                theme=theme,
-                feedback=(c := by_team_theme[(team, theme)]).feedback,
-                compliments=c.compliments,
-                rated=c.rated,
-                mean_rating=c.mean,
-            )
-            for team, theme in pairs
-        ),
+    return _summary(
+        start,
+        end,
+        sources,
+        overall=_Counts.unpack(overall),
+        by_source=by_source,
+        by_channel=by_channel,
+        by_theme=by_theme,
+        by_team=by_team,
+        by_team_theme=by_team_theme,
     )
 
 
