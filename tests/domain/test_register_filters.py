@@ -95,18 +95,24 @@ def test_R_ESC_1_to_5_filtered_escalations_are_the_oracles_rows_with_that_state(
                 assert rows == [t for t in expected if t[2] == state and (since is None or t[3] >= since)]
 
 
-@SETTINGS
-@given(histories(), st.randoms(use_true_random=False))
-def test_the_escalation_indexes_are_the_same_whatever_order_events_arrive_in(
-    events: list[ev.Event], rnd: Any
-) -> None:
-    first, second = Escalations(), Escalations()
+def _folded_both_ways(cls: Any, events: list[ev.Event], rnd: Any) -> tuple[Any, Any]:
+    """The projection ``cls`` folded from ``events`` in order, and in a shuffled order."""
+    first, second = cls(), cls()
     for position, event in enumerate(events, start=1):
         first.apply(event, position)
     shuffled = list(events)
     rnd.shuffle(shuffled)
     for position, event in enumerate(shuffled, start=1):
         second.apply(event, position)
+    return first, second
+
+
+@SETTINGS
+@given(histories(), st.randoms(use_true_random=False))
+def test_the_escalation_indexes_are_the_same_whatever_order_events_arrive_in(
+    events: list[ev.Event], rnd: Any
+) -> None:
+    first, second = _folded_both_ways(Escalations, events, rnd)
     assert first.by_raised.order == second.by_raised.order
     assert first.settled.unsettled == second.settled.unsettled
     assert first.settled.settled.order == second.settled.settled.order
@@ -144,13 +150,7 @@ def test_R_CMP_5_filtered_registers_are_the_oracles_rows_in_those_states(
 def test_the_complaint_indexes_are_the_same_whatever_order_events_arrive_in(
     history: list[ev.Event], rnd: Any
 ) -> None:
-    first, second = Complaints(), Complaints()
-    for position, event in enumerate(history, start=1):
-        first.apply(event, position)
-    shuffled = list(history)
-    rnd.shuffle(shuffled)
-    for position, event in enumerate(shuffled, start=1):
-        second.apply(event, position)
+    first, second = _folded_both_ways(Complaints, history, rnd)
     assert first.by_received.order == second.by_received.order
     assert first.settled.unsettled == second.settled.unsettled
     assert first.settled.settled.order == second.settled.settled.order
