@@ -25,6 +25,19 @@ START = dt.date(2026, 1, 5)
 CASE_KINDS = {AuditKind.PRACTITIONER, AuditKind.PEER}
 
 
+def _inadequate_peer_audit(audit_id: str, team_id: str, completed_on: str) -> dict[str, Any]:
+    return {
+        "type": "AuditCompleted",
+        "audit_id": audit_id,
+        "kind": "peer",
+        "auditor_id": "X",
+        "team_id": team_id,
+        "completed_on": completed_on,
+        "case_ref": "C1",
+        "overall": "inadequate",
+    }
+
+
 def _org() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
         {"type": "TeamRegistered", "team_id": t, "name": t, "service": f"S-{t}", "area": "East"}
@@ -106,16 +119,7 @@ def test_inadequate_audits_match_the_oracle_whatever_the_order(
 def test_the_lookback_window_is_inclusive_at_both_ends() -> None:
     """Completed 28 days before the run's date: told; 29 days before: not; after it: not yet."""
     events = _org() + [
-        {
-            "type": "AuditCompleted",
-            "audit_id": a,
-            "kind": "peer",
-            "auditor_id": "X",
-            "team_id": "T1",
-            "completed_on": d,
-            "case_ref": "C1",
-            "overall": "inadequate",
-        }
+        _inadequate_peer_audit(a, "T1", d)
         for a, d in [
             ("OLD", "2026-02-01"),
             ("EDGE", "2026-02-02"),
@@ -169,19 +173,7 @@ def test_message_names_the_audit_team_case_worker_and_auditor() -> None:
 
 def test_notifications_are_scoped_like_every_query() -> None:
     """R-ACC-1: the team manager of T1 sees T1's notifications, not T2's."""
-    events = _org() + [
-        {
-            "type": "AuditCompleted",
-            "audit_id": f"A-{t}",
-            "kind": "peer",
-            "auditor_id": "X",
-            "team_id": t,
-            "completed_on": "2026-03-02",
-            "case_ref": "C1",
-            "overall": "inadequate",
-        }
-        for t in TEAMS
-    ]
+    events = _org() + [_inadequate_peer_audit(f"A-{t}", t, "2026-03-02") for t in TEAMS]
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(events)
         everyone = qa.notifications(as_of=dt.date(2026, 3, 2))
@@ -194,17 +186,7 @@ def test_derive_keeps_one_notification_per_key_and_sorts_by_due_date() -> None:
     import kentqa_domain.notifications.sources.audits as audits_source
 
     events = _org() + [
-        {
-            "type": "AuditCompleted",
-            "audit_id": a,
-            "kind": "peer",
-            "auditor_id": "X",
-            "team_id": "T1",
-            "completed_on": d,
-            "case_ref": "C1",
-            "overall": "inadequate",
-        }
-        for a, d in [("B", "2026-03-01"), ("A", "2026-03-02")]
+        _inadequate_peer_audit(a, "T1", d) for a, d in [("B", "2026-03-01"), ("A", "2026-03-02")]
     ]
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(events)
