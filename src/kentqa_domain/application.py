@@ -47,7 +47,7 @@ from .calendar import parse_cycle_id
 from .checkpoint_format import dump_ledger, load_ledger
 from .checkpoint_format import plaintext as checkpoint_plaintext
 from .checkpoints import GENERATIONS_STREAM, STREAM_NAMESPACE, Checkpoints, checkpoint_stream
-from .child_privacy import Sealing, child_of, seal
+from .child_privacy import Sealing, blanked, child_of, seal
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import AuditCompleted, Event, parse
 from .fields import check_identifier
@@ -56,7 +56,7 @@ from .ledger import Ledger, digest64, identity_key
 from .log_pages import page_reader
 from .mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded, canonical_body
 from .policy import Policy
-from .projections import PROJECTIONS, ActivityByDay, AuditLedger
+from .projections import PROJECTIONS, STORED_PROJECTIONS, ActivityByDay, AuditLedger
 from .projections.audit_actions import action_rows, thematic_rows
 from .projections.audit_grades import shares_by_cycle, summarise_cycle
 from .projections.audit_rows import (
@@ -90,6 +90,8 @@ from .projections.triad import recommend
 from .projections.voice import VoiceSummary
 from .projections.voice import summary as summarise_voice
 from .projections.working_day_index import working_day_index
+from .state.runner import Folded, Projections
+from .state.sql import StateTables, tables_for
 from .storage import Storage
 from .storage_faults import describe, guarded, storage_errors
 from .store_admin import admin_for
@@ -178,6 +180,10 @@ class QualityAssurance(Application[UUID]):
             self.event_mapper.keyring = self.keyring
             self._signature = Ledger.signature(PROJECTIONS)
             self._read_page = page_reader(self.recorder)
+            #: the state in the store: documents, identities, projections' rows (decision 0900)
+            self.state_tables: StateTables = tables_for(self.factory.datastore, self.mapper.cipher)  # type: ignore[attr-defined]
+            self.state_tables.create()
+            self.projections = Projections(self.state_tables, STORED_PROJECTIONS)
             self.checkpoint_store = Checkpoints(self.checkpoints, self._signature, load=self._open_checkpoint)
             #: optimistic-concurrency conflicts met (and retried) by this connection
             self.conflicts = 0
@@ -379,10 +385,14 @@ class QualityAssurance(Application[UUID]):
         first = self.ledger.position + 1
         if positions == list(range(first, first + len(positions))):
             # Nobody else wrote in between: fold our own events without reading them back.
+            own: list[Folded] = []
             for position, recorded, (i, key, digest) in zip(positions, pending, meta, strict=True):
                 results[i] = position
                 self._fold_recorded(recorded, position, digest, own=True, key=key)
+                sealing = recorded.sealing
+                own.append((position, sealing.anonymous if sealing else recorded.event, recorded))
             self._since_checkpoint += len(positions)
+            self._catch_up_state(own)
             return
         own = {}
         for position, recorded, (i, _key, digest) in zip(positions, pending, meta, strict=True):
@@ -417,7 +427,33 @@ class QualityAssurance(Application[UUID]):
                 # finish it, so that no process can read the child's events again.
                 self._destroy_keys(key_id)
                 self._after_forgetting()
+            self._catch_up_state()
             return folded
+
+    def _catch_up_state(self, own: list[Folded] | None = None) -> int:
+        """Bring the stored projections to the end of the log (decision 0900)."""
+        end = self.recorder.max_notification_id() or 0
+        return self.projections.catch_up(self._read_for_projections, end, own or ())
+
+    def _read_for_projections(self, start: int, limit: int, keys: bool) -> list[Folded]:
+        """Log rows as projections fold them: a child's event in its anonymous form (no key
+        needed: its clear part, free text blanked); with ``keys`` the full reading too."""
+        mapper = self.event_mapper
+        out: list[Folded] = []
+        for position, stream, version, topic, state in self._read_page(start, limit):
+            raw = mapper.unseal(state) if (mapper.cipher or mapper.compressor) else state
+            if topic == FORGOTTEN_TOPIC:
+                out.append((position, None, None))
+                continue
+            event, _canonical, _at = mapper.decode_state(topic, raw, position=position, sealed=False)
+            recorded = None
+            if b',"c":' in raw:
+                event = blanked(event)
+                if keys:
+                    originator = stream if isinstance(stream, UUID) else UUID(hex=stream)
+                    recorded, _ = mapper.decode(StoredEvent(originator, version, topic, state))
+            out.append((position, event, recorded))
+        return out
 
     def _fold_log(
         self,
@@ -735,7 +771,7 @@ class QualityAssurance(Application[UUID]):
         """The delivery record of ``kentqa notify`` names children in plain notifications:
         delete the deliveries about this child (scrubbed with the rest). Later runs name the
         child by its anonymous token. ``memory://`` keeps no delivery record between runs."""
-        if self.storage.settings.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+        if self.storage.display == "memory://":
             return
         from .notifications.outbox import Notifications
 
@@ -770,7 +806,8 @@ class QualityAssurance(Application[UUID]):
 
     def stats(self) -> dict[str, int]:
         """Events stored, by type."""
-        counts: dict[str, int] = self._fresh().projection("event_counts").by_type()
+        self._fresh()
+        counts: dict[str, int] = self.projections["event_counts"].by_type()
         return counts
 
     def _sees_everything(self, as_worker: str | None) -> bool:

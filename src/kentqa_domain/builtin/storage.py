@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,15 @@ DEFAULT_URL = "sqlite:///./kentqa.db"
 
 
 def open_memory(url: str) -> Storage:
-    """``memory://``: eventsourcing's plain-Python recorders; gone when the process ends."""
+    """``memory://``: an SQLite database in memory, private to this connection; gone when it
+    closes. The same code as a file serves it, state tables included (decision 0900)."""
     if url.rstrip("/") != "memory:":
         raise ValueError(f"memory storage takes no path or options: use 'memory://', not {url!r}")
-    return Storage(settings={"PERSISTENCE_MODULE": "eventsourcing.popo"}, display="memory://")
+    name = f"file:kentqa-{uuid.uuid4().hex}?mode=memory&cache=shared"
+    return Storage(
+        settings={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name, "SQLITE_LOCK_TIMEOUT": "30"},
+        display="memory://",
+    )
 
 
 def open_sqlite(url: str) -> Storage:

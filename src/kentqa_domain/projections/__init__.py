@@ -14,11 +14,11 @@ from .complaints import Complaints
 from .escalations import Escalations
 from .observation_compliance import ObservationCompliance
 from .stats import EventCounts
+from .stored import StoredProjection
 from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
 PROJECTIONS: tuple[type[Projection], ...] = (
-    EventCounts,
     ChildPlans,
     Escalations,
     Complaints,
@@ -28,8 +28,13 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     ActivityByDay,
 )
 
+#: The projections whose state lives in the store (decision 0900), each with its own position.
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts,)
+
 __all__ = [
     "PROJECTIONS",
+    "STORED_PROJECTIONS",
+    "StoredProjection",
     "ActivityByDay",
     "AuditLedger",
     "ChildPlans",

@@ -1,0 +1,315 @@
+"""State kept in the store as documents, read through a bounded cache (SPEC 9.4).
+
+The write model and every projection keep their state in maps of documents: a
+:class:`DocMap` behaves like a ``dict`` (``get``, ``[]``, ``in``, ``setdefault``, ``pop``,
+iteration) but its entries live in the store's document table, one row per entry, as JSON
+(:mod:`kentqa_domain.state.codec`). A :class:`DocSession` is one owner's view of its maps (the
+write model's, or one projection's): it loads entries on first use, keeps at most
+``capacity`` of them (least recently used go first), remembers which entries a fold touched,
+and hands the changed ones to the caller to write in the same transaction as the events or
+the projection's tracking position. Memory is bounded by the subjects a process works on,
+never by history.
+
+The session knows the store position its cache reflects. When another process has moved the
+state on, :meth:`DocSession.sync` drops exactly the entries changed since.
+
+This module does no I/O itself: it reads through a :class:`DocSource` (the store's port).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from typing import Any, Generic, Protocol, TypeVar
+
+from . import codec
+
+K = TypeVar("K")
+V = TypeVar("V")
+_MISSING: Any = object()
+#: Entries read per query when a whole map is listed.
+SCAN_PAGE = 1_000
+
+
+class DocSource(Protocol):
+    """What a session reads from the store (implemented per back end in :mod:`.sql`)."""
+
+    def load_docs(self, owner: str, space: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored documents of these keys (absent keys are left out)."""
+        ...
+
+    def scan_docs(self, owner: str, space: str, after: str | None, limit: int) -> list[tuple[str, bytes]]:
+        """Up to ``limit`` (key, document) of a map, by key, after ``after``."""
+        ...
+
+    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
+        """(space, key) of the owner's documents written after ``position``."""
+        ...
+
+
+class DocWrite(tuple[str, str, "bytes | None"]):
+    """(space, key, document) to store; a document of None deletes the entry."""
+
+    __slots__ = ()
+
+
+class _Entry:
+    __slots__ = ("original", "value")
+
+    def __init__(self, value: Any, original: bytes | None) -> None:
+        self.value = value
+        self.original = original  # the stored bytes (None: not in the store)
+
+
+class DocSession:
+    """One owner's documents: a bounded cache, what a fold touched, the position it reflects."""
+
+    def __init__(self, source: DocSource, owner: str, *, capacity: int = 20_000) -> None:
+        self.source = source
+        self.owner = owner
+        self.capacity = capacity
+        #: the store position the cached entries reflect
+        self.position = 0
+        #: while True, every entry read is taken as changed (a fold may change what it reads)
+        self.writing = False
+        self._maps: dict[str, DocMap[Any, Any]] = {}
+        self._cache: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+        self._touched: set[tuple[str, str]] = set()
+        #: (space, key) -> entry: absent entries read (None) are remembered too, as misses
+        self.loads = 0
+
+    # --- maps ---------------------------------------------------------------------------
+
+    def map(self, space: str, key_type: Any, value_type: Any) -> DocMap[Any, Any]:
+        """The map ``space`` of this owner, with its key and value types (made once)."""
+        found = self._maps.get(space)
+        if found is None:
+            found = self._maps[space] = DocMap(self, space, key_type, value_type)
+        return found
+
+    def value_type(self, space: str) -> Any:
+        return self._maps[space].value_type
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _entry(self, space: str, key: str, value_type: Any) -> _Entry | None:
+        slot = (space, key)
+        entry = self._cache.get(slot)
+        if entry is None:
+            self.loads += 1
+            stored = self.source.load_docs(self.owner, space, [key]).get(key)
+            if stored is None:
+                return None
+            entry = _Entry(codec.decode(stored, value_type), stored)
+            self._cache[slot] = entry
+            self._shrink()
+        else:
+            self._cache.move_to_end(slot)
+        if entry.value is _MISSING:
+            return None
+        if self.writing:
+            self._touched.add(slot)
+        return entry
+
+    def prefetch(self, space: str, keys: Sequence[str]) -> None:
+        """Load the entries of ``keys`` not in the cache, in one read."""
+        wanted = [k for k in dict.fromkeys(keys) if (space, k) not in self._cache]
+        if not wanted:
+            return
+        found = self.source.load_docs(self.owner, space, wanted)
+        value_type = self.value_type(space)
+        for key, stored in found.items():
+            self._cache[(space, key)] = _Entry(codec.decode(stored, value_type), stored)
+        self.loads += len(wanted)
+        self._shrink()
+
+    def _put(self, space: str, key: str, value: Any) -> None:
+        slot = (space, key)
+        entry = self._cache.get(slot)
+        if entry is None:
+            # not cached: it may still be stored (its original bytes decide whether to write)
+            stored = self.source.load_docs(self.owner, space, [key]).get(key)
+            entry = self._cache[slot] = _Entry(value, stored)
+        else:
+            entry.value = value
+            self._cache.move_to_end(slot)
+        self._touched.add(slot)
+        self._shrink()
+
+    def _delete(self, space: str, key: str) -> None:
+        self._put(space, key, _MISSING)
+
+    def _shrink(self) -> None:
+        cache = self._cache
+        if len(cache) <= self.capacity:
+            return
+        for slot in list(cache):
+            if len(cache) <= self.capacity:
+                break
+            if slot not in self._touched:
+                del cache[slot]
+
+    def scan(self, space: str, key_type: Any, value_type: Any) -> Iterator[tuple[Any, Any]]:
+        """Every entry of a map, by stored key, then the new ones not yet stored."""
+        after: str | None = None
+        seen: set[str] = set()
+        while True:
+            page = self.source.scan_docs(self.owner, space, after, SCAN_PAGE)
+            for key, stored in page:
+                seen.add(key)
+                slot = (space, key)
+                entry = self._cache.get(slot)
+                if entry is None:
+                    entry = _Entry(codec.decode(stored, value_type), stored)
+                    self._cache[slot] = entry
+                if entry.value is _MISSING:
+                    continue
+                if self.writing:
+                    self._touched.add(slot)
+                yield codec.decode_key(key, key_type), entry.value
+            self._shrink()
+            if len(page) < SCAN_PAGE:
+                break
+            after = page[-1][0]
+        for slot in sorted(s for s in self._touched if s[0] == space and s[1] not in seen):
+            entry = self._cache[slot]
+            if entry.value is not _MISSING and entry.original is None:
+                yield codec.decode_key(slot[1], key_type), entry.value
+
+    # --- writing ------------------------------------------------------------------------
+
+    def changes(self) -> list[DocWrite]:
+        """The touched entries whose document changed: what to store with the fold's position."""
+        out: list[DocWrite] = []
+        for space, key in self._touched:
+            entry = self._cache[(space, key)]
+            if entry.value is _MISSING:
+                if entry.original is not None:
+                    out.append(DocWrite((space, key, None)))
+                continue
+            data = codec.encode(entry.value, self.value_type(space))
+            if data != entry.original:
+                out.append(DocWrite((space, key, data)))
+        return out
+
+    def committed(self, position: int, written: Sequence[DocWrite]) -> None:
+        """The changes were stored at ``position``: they are now the originals."""
+        for space, key, data in written:
+            slot = (space, key)
+            if data is None:
+                self._cache.pop(slot, None)
+            else:
+                self._cache[slot].original = data
+        for slot in self._touched:
+            entry = self._cache.get(slot)
+            if entry is not None and entry.value is _MISSING:
+                del self._cache[slot]
+        self._touched.clear()
+        self.position = max(self.position, position)
+        self._shrink()
+
+    def discard(self) -> None:
+        """Forget what a fold changed (its transaction did not commit)."""
+        for slot in self._touched:
+            self._cache.pop(slot, None)
+        self._touched.clear()
+
+    def sync(self, position: int) -> None:
+        """The store is at ``position``: drop the cached entries other processes changed since ours."""
+        if position == self.position:
+            return
+        if position < self.position:  # rebuilt from the start: nothing cached holds
+            self.clear()
+        else:
+            for slot in self.source.changed_since(self.owner, self.position):
+                self._cache.pop(slot, None)
+        self.position = position
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._touched.clear()
+        self.position = 0
+
+    @property
+    def cached(self) -> int:
+        return len(self._cache)
+
+
+class DocMap(Generic[K, V]):
+    """A map of documents in the store, used like a ``dict`` (see the module docstring)."""
+
+    __slots__ = ("key_type", "session", "space", "value_type")
+
+    def __init__(self, session: DocSession, space: str, key_type: Any, value_type: Any) -> None:
+        self.session = session
+        self.space = space
+        self.key_type = key_type
+        self.value_type = value_type
+
+    def _key(self, key: K) -> str:
+        return codec.encode_key(key, self.key_type)
+
+    def get(self, key: K, default: Any = None) -> Any:
+        entry = self.session._entry(self.space, self._key(key), self.value_type)  # noqa: SLF001
+        return default if entry is None else entry.value
+
+    def __getitem__(self, key: K) -> V:
+        entry = self.session._entry(self.space, self._key(key), self.value_type)  # noqa: SLF001
+        if entry is None:
+            raise KeyError(key)
+        value: V = entry.value
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return self.session._entry(self.space, self._key(key), self.value_type) is not None  # type: ignore[arg-type]  # noqa: SLF001
+
+    def __setitem__(self, key: K, value: V) -> None:
+        self.session._put(self.space, self._key(key), value)  # noqa: SLF001
+
+    def __delitem__(self, key: K) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self.session._delete(self.space, self._key(key))  # noqa: SLF001
+
+    def setdefault(self, key: K, default: V) -> V:
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
+            self[key] = default
+            return default
+        value: V = found
+        return value
+
+    def pop(self, key: K, default: Any = _MISSING) -> Any:
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
+            if default is _MISSING:
+                raise KeyError(key)
+            return default
+        self.session._delete(self.space, self._key(key))  # noqa: SLF001
+        return found
+
+    def prefetch(self, keys: Sequence[K]) -> None:
+        self.session.prefetch(self.space, [self._key(k) for k in keys])
+
+    def items(self) -> Iterator[tuple[K, V]]:
+        return self.session.scan(self.space, self.key_type, self.value_type)
+
+    def keys(self) -> Iterator[K]:
+        return (k for k, _ in self.items())
+
+    def values(self) -> Iterator[V]:
+        return (v for _, v in self.items())
+
+    def __iter__(self) -> Iterator[K]:
+        return self.keys()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+    def __bool__(self) -> bool:
+        for _ in self.items():
+            return True
+        return False
+
+    def __repr__(self) -> str:
+        return f"DocMap({self.session.owner}:{self.space})"

@@ -1,0 +1,161 @@
+"""Projection runners: each stored projection caught up from its own position (SPEC 9.4).
+
+Every stored projection has a position in ``kentqa_projections``. Catching up reads the
+notification log after the lowest of them a page at a time, folds each event into every
+projection that has not seen it, and then, in one transaction, moves each projection's
+position from where it was to the page's end *only if it is still where it was* (another
+process may have moved it meanwhile) and writes that projection's changed documents and rows.
+A projection moved on by someone else drops what it folded and follows the store. So every
+event is folded exactly once into each projection, whatever the number of processes, and a
+crash loses nothing (the position and the rows commit together).
+
+Why not eventsourcing's ``ProjectionRunner``: it needs ``subscribe()``, which the SQLite
+recorder lacks, and its single-row tracking only refuses a position that does not advance,
+so two runners starting from the same position could both commit; see decision 0900.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from ..events import Event
+from ..projections.stored import StoredProjection
+from .docs import DocSession
+from .sql import StateTables
+
+#: (position, event as projections fold it, or None for a row they skip; the Recorded when read in full)
+Folded = tuple[int, Event | None, Any]
+#: Reads the log from ``start`` (inclusive): at most ``limit`` folded rows, decoded for projections.
+LogReader = Callable[[int, int, bool], Sequence[Folded]]
+
+PAGE = 2_000
+
+
+class Projections:
+    """The stored projections of one store, each with its own session and position."""
+
+    def __init__(
+        self,
+        tables: StateTables,
+        classes: Iterable[type[StoredProjection]],
+        *,
+        capacity: int = 20_000,
+    ) -> None:
+        self.tables = tables
+        registered = tables.projection_versions()
+        self.by_name: dict[str, StoredProjection] = {}
+        for cls in classes:
+            for table in cls.tables:
+                tables.create_table(table)
+            found = registered.get(cls.name)
+            if found is None:
+                tables.register_projection(cls.name, cls.version)
+            elif found[0] != cls.version:
+                tables.reset_projection(cls.name, cls.version, cls.tables)
+            self.by_name[cls.name] = cls(DocSession(tables, cls.name, capacity=capacity))
+
+    def __getitem__(self, name: str) -> Any:
+        return self.by_name[name]
+
+    def names(self) -> list[str]:
+        return list(self.by_name)
+
+    def positions(self) -> dict[str, int]:
+        stored = self.tables.positions()
+        return {name: stored.get(name, 0) for name in self.by_name}
+
+    def position(self) -> int:
+        """The lowest position of the projections (every answer reflects at least this)."""
+        positions = self.positions()
+        return min(positions.values(), default=0)
+
+    def catch_up(self, read: LogReader, end: int, own: Sequence[Folded] = ()) -> int:
+        """Bring every projection to ``end`` (the log's last position); returns events folded.
+
+        ``own``: events this process just stored (positions in order), folded without reading
+        the log back when a projection is right before them.
+        """
+        folded = 0
+        positions = self.positions()
+        for name, projection in self.by_name.items():
+            projection.session.sync(positions[name])
+        own_from = own[0][0] if own else None
+        while True:
+            lagging = {n: p for n, p in positions.items() if p < end}
+            if not lagging:
+                return folded
+            start = min(lagging.values()) + 1
+            if own_from is not None and start == own_from and own[-1][0] == end:
+                page: Sequence[Folded] = own
+            else:
+                keys = any(self.by_name[n].needs_keys for n in lagging)
+                page = read(start, PAGE, keys)
+                if not page:
+                    return folded
+            last = page[-1][0]
+            folded += self._fold(page, lagging, last, positions)
+
+    def _fold(self, page: Sequence[Folded], lagging: dict[str, int], last: int, positions: dict[str, int]) -> int:
+        changes: dict[str, tuple[list[Any], list[Any]]] = {}
+        folded = 0
+        for name, since in lagging.items():
+            projection = self.by_name[name]
+            session = projection.session
+            session.writing = True
+            try:
+                keys = projection.needs_keys
+                for position, event, recorded in page:
+                    if position <= since:
+                        continue
+                    if keys:
+                        if recorded is not None:
+                            projection.apply(recorded, position)
+                    elif event is not None:
+                        projection.apply(event, position)
+                        folded += 1
+            except BaseException:
+                session.discard()
+                raise
+            finally:
+                session.writing = False
+            docs = session.changes()
+            rows = projection.rows([(space, key) for space, key, _ in docs])
+            changes[name] = (docs, rows)
+        moves = {name: (since, last) for name, since in lagging.items()}
+        try:
+            with self.tables.advancing(moves) as (cursor, moved):
+                for name in moved:
+                    docs, rows = changes[name]
+                    self.tables.write_docs(cursor, name, last, docs)
+                    for table, keys, table_rows in rows:
+                        self.tables.write_rows(cursor, table, keys, table_rows)
+        except BaseException:
+            for name in lagging:
+                self.by_name[name].session.discard()
+            raise
+        stored = self.tables.positions()
+        for name in lagging:
+            session = self.by_name[name].session
+            if name in moved:
+                session.committed(last, changes[name][0])
+                positions[name] = last
+            else:  # another process folded these events first: follow the store
+                session.discard()
+                positions[name] = stored.get(name, 0)
+                session.sync(positions[name])
+        return folded
+
+    def rebuild(self, names: Iterable[str]) -> None:
+        """Drop these projections' documents and rows; they start again from position 0."""
+        for name in names:
+            projection = self.by_name[name]
+            self.tables.reset_projection(name, projection.version, projection.tables)
+            projection.session.clear()
+
+    def cached(self) -> int:
+        return sum(p.session.cached for p in self.by_name.values())
+
+
+def owners(projections: Projections) -> list[DocSession]:
+    return [p.session for p in projections.by_name.values()]

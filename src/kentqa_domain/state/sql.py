@@ -1,0 +1,329 @@
+"""The state's tables, in the same database as the events (SQLite or PostgreSQL; SPEC 9.4).
+
+Plain SQL through eventsourcing's own datastore (its connection pool, locks and transactions),
+so that state rows are written in the same transaction as what they follow (the events, or a
+projection's tracking position):
+
+- ``kentqa_docs(owner, space, key, position, doc)``: every document of the write model
+  (owner ``model``) and of each projection (owner = its name), JSON (sealed by the store's
+  cipher when encryption at rest is on); ``position`` is the log position of the change that
+  wrote it (index ``(owner, position)``: what changed since a process last looked);
+- ``kentqa_identities(key, position, digest)``: one row per event identity (idempotency);
+- ``kentqa_projections(name, version, position)``: each projection's shape version and the log
+  position its rows reflect (its tracking position);
+- each projection's row tables (``kentqa_drift`` ...), declared by the projection
+  (:class:`Table`), documented in ``docs/read-model.md`` for analysts.
+
+``memory://`` is an SQLite database in memory, so one code path serves every back end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+
+from .docs import DocWrite
+from .tables import Table
+
+DOCS = "kentqa_docs"
+IDENTITIES = "kentqa_identities"
+PROJECTIONS = "kentqa_projections"
+#: SQLite's integers are signed 64-bit: unsigned 64-bit keys and digests are stored shifted.
+_SHIFT = 1 << 63
+#: Largest number of bound values in one IN (...) list.
+IN_CHUNK = 500
+
+
+def signed(value: int) -> int:
+    return value - _SHIFT
+
+
+def unsigned(value: int) -> int:
+    return value + _SHIFT
+
+
+class StateTables:
+    """The state tables of one store. Subclasses give each back end's dialect."""
+
+    placeholder = "?"
+    blob = "BLOB"
+    bigint = "INTEGER"
+    date_type = "TEXT"
+    boolean = "INTEGER"
+
+    def __init__(self, datastore: Any, cipher: Any | None = None) -> None:
+        self.datastore = datastore
+        self.cipher = cipher
+        self.docs = self.qualify(DOCS)
+        self.identities = self.qualify(IDENTITIES)
+        self.projections = self.qualify(PROJECTIONS)
+        self._created: set[str] = set()
+
+    # --- dialect --------------------------------------------------------------------------
+
+    def qualify(self, table: str) -> str:
+        return f'"{table}"'
+
+    def sql(self, statement: str) -> str:
+        """A statement written with ``?`` placeholders in this back end's style."""
+        return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
+
+    def column_type(self, kind: str) -> str:
+        return {
+            "TEXT": "TEXT",
+            "INTEGER": self.bigint,
+            "DATE": self.date_type,
+            "REAL": "DOUBLE PRECISION" if self.placeholder != "?" else "REAL",
+            "BOOLEAN": self.boolean,
+        }[kind]
+
+    def row_value(self, value: Any) -> Any:
+        """A row value as this back end binds it (dates as ISO text in SQLite)."""
+        return value
+
+    def row(self, row: Any) -> tuple[Any, ...]:
+        return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def create(self) -> None:
+        b = self.blob
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {self.docs} (owner TEXT NOT NULL, space TEXT NOT NULL, "
+            f"key TEXT NOT NULL, position {self.bigint} NOT NULL, doc {b} NOT NULL, "
+            "PRIMARY KEY (owner, space, key))",
+            f'CREATE INDEX IF NOT EXISTS "kentqa_docs_changes" ON {self.docs} (owner, position)',
+            f"CREATE TABLE IF NOT EXISTS {self.identities} (key {self.bigint} PRIMARY KEY, "
+            f"position {self.bigint} NOT NULL, digest {self.bigint} NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.projections} (name TEXT PRIMARY KEY, "
+            f"version INTEGER NOT NULL, position {self.bigint} NOT NULL)",
+        ]
+        self._execute_schema(statements)
+
+    def create_table(self, table: Table) -> None:
+        if table.name in self._created:
+            return
+        columns = ", ".join(f"{c.name} {self.column_type(c.type)}" for c in table.columns)
+        statements = [f"CREATE TABLE IF NOT EXISTS {self.qualify(table.name)} (doc_key TEXT NOT NULL, {columns})"]
+        statements.append(
+            f'CREATE INDEX IF NOT EXISTS "{table.name}_by_key" ON {self.qualify(table.name)} (doc_key)'
+        )
+        for n, index in enumerate(table.indexes):
+            statements.append(
+                f'CREATE INDEX IF NOT EXISTS "{table.name}_i{n}" ON {self.qualify(table.name)} ({", ".join(index)})'
+            )
+        self._execute_schema(statements)
+        self._created.add(table.name)
+
+    def _execute_schema(self, statements: Sequence[str]) -> None:
+        for attempt in range(5):
+            try:
+                with self.datastore.transaction(commit=True) as c:
+                    for statement in statements:
+                        c.execute(statement)
+            except IntegrityError:  # PostgreSQL: two processes creating the same table at once
+                if attempt == 4:
+                    raise
+            else:
+                return
+
+    # --- documents ------------------------------------------------------------------------
+
+    def seal(self, data: bytes) -> bytes:
+        return self.cipher.encrypt(data) if self.cipher else data
+
+    def unseal(self, data: Any) -> bytes:
+        data = bytes(data)
+        return self.cipher.decrypt(data) if self.cipher else data
+
+    def load_docs(self, owner: str, space: str, keys: Sequence[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        with self.datastore.transaction(commit=False) as c:
+            for chunk in _chunks(keys, IN_CHUNK):
+                marks = ",".join("?" * len(chunk))
+                c.execute(
+                    self.sql(f"SELECT key, doc FROM {self.docs} WHERE owner=? AND space=? AND key IN ({marks})"),
+                    (owner, space, *chunk),
+                )
+                for key, doc in map(self.row, c.fetchall()):
+                    out[key] = self.unseal(doc)
+        return out
+
+    def scan_docs(self, owner: str, space: str, after: str | None, limit: int) -> list[tuple[str, bytes]]:
+        with self.datastore.transaction(commit=False) as c:
+            if after is None:
+                c.execute(
+                    self.sql(f"SELECT key, doc FROM {self.docs} WHERE owner=? AND space=? ORDER BY key LIMIT ?"),
+                    (owner, space, limit),
+                )
+            else:
+                c.execute(
+                    self.sql(
+                        f"SELECT key, doc FROM {self.docs} WHERE owner=? AND space=? AND key>? ORDER BY key LIMIT ?"
+                    ),
+                    (owner, space, after, limit),
+                )
+            return [(key, self.unseal(doc)) for key, doc in map(self.row, c.fetchall())]
+
+    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                self.sql(f"SELECT space, key FROM {self.docs} WHERE owner=? AND position>?"), (owner, position)
+            )
+            return [(space, key) for space, key in map(self.row, c.fetchall())]
+
+    def write_docs(self, c: Any, owner: str, position: int, writes: Iterable[DocWrite]) -> None:
+        upserts, deletes = [], []
+        for space, key, data in writes:
+            if data is None:
+                deletes.append((owner, space, key))
+            else:
+                upserts.append((owner, space, key, position, self.seal(data)))
+        if upserts:
+            c.executemany(
+                self.sql(
+                    f"INSERT INTO {self.docs} (owner, space, key, position, doc) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (owner, space, key) DO UPDATE SET position=excluded.position, doc=excluded.doc"
+                ),
+                upserts,
+            )
+        if deletes:
+            c.executemany(self.sql(f"DELETE FROM {self.docs} WHERE owner=? AND space=? AND key=?"), deletes)
+
+    # --- row tables -----------------------------------------------------------------------
+
+    def write_rows(self, c: Any, table: Table, keys: Iterable[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Replace the rows of ``keys`` in ``table`` by ``rows`` (each ``(doc_key, *columns)``)."""
+        name = self.qualify(table.name)
+        c.executemany(self.sql(f"DELETE FROM {name} WHERE doc_key=?"), [(k,) for k in keys])
+        if rows:
+            marks = ", ".join("?" * (len(table.columns) + 1))
+            c.executemany(
+                self.sql(f"INSERT INTO {name} (doc_key, {', '.join(table.column_names)}) VALUES ({marks})"),
+                [tuple(self.row_value(v) for v in row) for row in rows],
+            )
+
+    def select(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read query written with ``?`` placeholders."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.sql(statement), tuple(self.row_value(p) for p in params))
+            return [self.row(r) for r in c.fetchall()]
+
+    # --- projections' positions -------------------------------------------------------------
+
+    def projection_versions(self) -> dict[str, tuple[int, int]]:
+        """name -> (version, position) of every projection registered in this store."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT name, version, position FROM {self.projections}")
+            return {name: (version, position) for name, version, position in map(self.row, c.fetchall())}
+
+    def positions(self) -> dict[str, int]:
+        return {name: position for name, (_v, position) in self.projection_versions().items()}
+
+    def reset_projection(self, name: str, version: int, tables: Sequence[Table]) -> None:
+        """Drop a projection's documents and rows and start it again from position 0."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self.sql(f"DELETE FROM {self.projections} WHERE name=?"), (name,))
+            c.execute(self.sql(f"DELETE FROM {self.docs} WHERE owner=?"), (name,))
+            for table in tables:
+                c.execute(f"DELETE FROM {self.qualify(table.name)}")
+            c.execute(
+                self.sql(f"INSERT INTO {self.projections} (name, version, position) VALUES (?, ?, 0)"),
+                (name, version),
+            )
+
+    def register_projection(self, name: str, version: int) -> None:
+        with contextlib.suppress(IntegrityError), self.datastore.transaction(commit=True) as c:
+            c.execute(
+                self.sql(
+                    f"INSERT INTO {self.projections} (name, version, position) VALUES (?, ?, 0) "
+                    "ON CONFLICT (name) DO NOTHING"
+                ),
+                (name, version),
+            )
+
+    @contextlib.contextmanager
+    def advancing(self, moves: Mapping[str, tuple[int, int]]) -> Iterator[tuple[Any, set[str]]]:
+        """A write transaction moving projections from one position to the next.
+
+        ``moves``: name -> (from, to). Yields ``(cursor, moved)``: ``moved`` holds the names
+        whose stored position was still ``from`` (their rows may be written in this
+        transaction); the others were moved on by another process meanwhile and must not be.
+        """
+        with self.datastore.transaction(commit=True) as c:
+            moved: set[str] = set()
+            for name, (old, new) in moves.items():
+                c.execute(
+                    self.sql(f"UPDATE {self.projections} SET position=? WHERE name=? AND position=?"),
+                    (new, name, old),
+                )
+                if _rowcount(c) == 1:
+                    moved.add(name)
+            yield c, moved
+
+    # --- identities ---------------------------------------------------------------------------
+
+    def identities_of(self, c: Any, keys: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """key -> (position, digest) of the recorded identities among ``keys``."""
+        out: dict[int, tuple[int, int]] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys)), IN_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            c.execute(
+                self.sql(f"SELECT key, position, digest FROM {self.identities} WHERE key IN ({marks})"),
+                tuple(signed(k) for k in chunk),
+            )
+            for key, position, digest in map(self.row, c.fetchall()):
+                out[unsigned(key)] = (position, unsigned(digest))
+        return out
+
+    def insert_identities(self, c: Any, rows: Sequence[tuple[int, int, int]]) -> None:
+        c.executemany(
+            self.sql(f"INSERT INTO {self.identities} (key, position, digest) VALUES (?, ?, ?)"),
+            [(signed(k), p, signed(d)) for k, p, d in rows],
+        )
+
+
+class SQLiteTables(StateTables):
+    def row_value(self, value: Any) -> Any:
+        iso = getattr(value, "isoformat", None)
+        return iso() if iso is not None else value
+
+
+class PostgresTables(StateTables):
+    placeholder = "%s"
+    blob = "BYTEA"
+    bigint = "BIGINT"
+    date_type = "DATE"
+    boolean = "BOOLEAN"
+
+    def qualify(self, table: str) -> str:
+        return f'"{self.datastore.schema}"."{table}"'
+
+    def row(self, row: Any) -> tuple[Any, ...]:
+        return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+
+def _rowcount(c: Any) -> int:
+    count = getattr(c, "rowcount", None)
+    if count is None:
+        inner = getattr(c, "sqlite_cursor", None)
+        count = getattr(inner, "rowcount", -1)
+    return int(count)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def tables_for(datastore: Any, cipher: Any | None) -> StateTables:
+    """The :class:`StateTables` for eventsourcing's datastore of a store."""
+    module = type(datastore).__module__
+    if module.startswith("eventsourcing.sqlite"):
+        return SQLiteTables(datastore, cipher)
+    if module.startswith("eventsourcing.postgres"):
+        return PostgresTables(datastore, cipher)
+    raise NotImplementedError(f"the state cannot live in a store of {module}: use SQLite or PostgreSQL")
