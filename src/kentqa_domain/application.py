@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import io
 import pickle
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -41,67 +39,31 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
-from .access import Scope, scope_for
-from .calendar import cycle_bounds as _cycle_bounds
-from .calendar import parse_cycle_id
 from .checkpoint_format import dump_ledger, load_ledger
 from .checkpoint_format import plaintext as checkpoint_plaintext
 from .checkpoints import GENERATIONS_STREAM, STREAM_NAMESPACE, Checkpoints, checkpoint_stream
 from .child_privacy import Sealing, blanked, child_of, seal
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
-from .events import AuditCompleted, Event, parse
+from .events import Event, parse
 from .fields import check_identifier
+from .gc_pause import gc_paused
 from .keyring import Keyring, aes_decrypt, aes_encrypt_parts, key_id_of, token_for
 from .ledger import Ledger, digest64, identity_key
 from .log_pages import page_reader
 from .mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded, canonical_body
 from .policy import Policy
-from .projections import PROJECTIONS, STORED_PROJECTIONS, ActivityByDay, AuditLedger
-from .projections.audit_actions import action_rows, thematic_rows
-from .projections.audit_grades import shares_by_cycle, summarise_cycle
-from .projections.audit_rows import (
-    AuditActionRow,
-    AuditCycle,
-    CycleShare,
-    ThematicAuditRow,
-    TriadRecommendation,
-)
-from .projections.complaints import CLOSED as COMPLAINT_CLOSED
-from .projections.complaints import OPEN as COMPLAINT_OPEN
-from .projections.complaints import WITHDRAWN as COMPLAINT_WITHDRAWN
-from .projections.complaints import ComplaintRow
-from .projections.complaints import register as register_complaints
-from .projections.complaints_summary import ComplaintsSummary
-from .projections.complaints_summary import summary as summarise_complaints
-from .projections.drift import DriftRow, drift_rows
-from .projections.escalations import EscalationRow, EscalationState, escalation_row
-from .projections.observation_compliance import ObservationCompliance
-from .projections.observation_rows import (
-    Grouping,
-    ObservationComplianceRow,
-    ObservationLearningRow,
-    ObservationSummaryRow,
-)
-from .projections.observation_summary import learning, summarise
-from .projections.plan_teams import PlanTeams
-from .projections.review_qa import ReviewQARow, review_facts
-from .projections.review_qa import summarise as summarise_review_qa
-from .projections.triad import recommend
-from .projections.voice import VoiceSummary
-from .projections.voice import summary as summarise_voice
-from .projections.working_day_index import working_day_index
+from .projections import PROJECTIONS, STORED_PROJECTIONS
+from .queries import Queries
+from .queries.view import View
 from .state.runner import Folded, Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
 from .storage_faults import describe, guarded, storage_errors
 from .store_admin import admin_for
-from .values import FeedbackSource, ObservationSetting
 
 if TYPE_CHECKING:
     import pluggy
 
-    from .notifications import Notification
-    from .reports.learning import LearningReport
 
 ERASURE_STREAM = uuid5(STREAM_NAMESPACE, "erasures")
 BATCH_SIZE = 500
@@ -146,7 +108,7 @@ def child_stream_id(key_id: str) -> UUID:
     return uuid5(STREAM_NAMESPACE, f"child-key:{key_id}")
 
 
-class QualityAssurance(Application[UUID]):
+class QualityAssurance(Queries, Application[UUID]):
     """Record QA events and answer questions about them (SPEC section 2)."""
 
     name = "KentQA"
@@ -716,6 +678,11 @@ class QualityAssurance(Application[UUID]):
         self.catch_up()
         return self.ledger
 
+    def _view(self) -> View:
+        """The state as it is now, caught up with every process's events (SPEC 9.4)."""
+        ledger = self._fresh()
+        return View(ledger, self.projections, self.policy, ledger.position)
+
     # --- erasure ---------------------------------------------------------------------------
 
     @guarded("forgetting a child")
@@ -804,483 +771,11 @@ class QualityAssurance(Application[UUID]):
         self.admin.delete_checkpoints(keep_version=self.ledger.position, keep_stream=GENERATIONS_STREAM)
         self.admin.scrub()
 
-    def stats(self) -> dict[str, int]:
-        """Events stored, by type."""
-        self._fresh()
-        counts: dict[str, int] = self.projections["event_counts"].by_type()
-        return counts
-
-    def _sees_everything(self, as_worker: str | None) -> bool:
-        """R-ACC-1 for organisation-wide rows (of no team): only principals who see everything."""
-        return self.scope(as_worker).kind == "all"
-
-    def scope(self, as_worker: str | None = None) -> Scope:
-        """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
-        book = self._fresh().casebook
-        return scope_for(as_worker, workers=book.workers, teams=book.teams, access=self.policy.access)
-
-    # --- queries: children's plans and escalations (R-LAC-1..7, R-CP-1..7, R-ESC-1..5) ---------
-
-    def drift_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[DriftRow]:
-        """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5).
-
-        Rows ``child_ref, plan, kind, due_on, working_days_overdue, escalation_id`` (and the
-        team, worker, review and action they concern), oldest due date first. R-ACC-1: a row
-        is visible to its team and to the team of the plan's chair or IRO.
-        """
-        ledger = self._fresh()
-        with gc_paused():  # the first query after a load memoises every child's plans (decision 0810)
-            rows = drift_rows(
-                ledger.projection("child_plans"), ledger.projection("escalations"), self.policy, as_of
-            )
-        scope = self.scope(as_worker)
-        plans = ledger.projection("child_plans")
-        return [
-            r
-            for r in rows
-            if _visible(
-                scope,
-                ledger,
-                (r.team_id, r.worker_id),
-                (plans.workers.team_on(r.chair_id, as_of), r.chair_id),
-            )
-        ]
-
-    def escalations(
-        self,
-        *,
-        as_of: dt.date,
-        as_worker: str | None = None,
-        state: EscalationState | str | None = None,
-        since: dt.date | None = None,
-    ) -> list[EscalationRow]:
-        """Every escalation raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5).
-
-        Rows ``escalation_id, stage, state, raised_on, response_due_on, response_overdue,
-        working_days_open, breached`` (and more), by raising date. R-ACC-1: a row is visible
-        to the team it names and to the team of the worker who raised it.
-
-        Optional filters for a dashboard (decision 0815): ``state`` (``open``, ``resolved`` or
-        ``referred``, the row's state at ``as_of``) and ``since`` (raised on or after it).
-        ``state="open"`` visits only the escalations not ended by ``as_of``, so "what is open
-        now" costs the same whatever the length of the history.
-        """
-        as_of = _query_date("escalations", "as_of", as_of)
-        wanted = None if state is None else _query_choice("escalations", EscalationState, state, "state")
-        if since is not None:
-            since = _query_date("escalations", "since", since)
-        ledger = self._fresh()
-        esc = ledger.projection("escalations")
-        workers = ledger.projection("child_plans").workers
-        scope = self.scope(as_worker)
-        views = esc.views(as_of, open_only=wanted is EscalationState.OPEN, since=since)
-        if wanted is not None and wanted is not EscalationState.OPEN:
-            views = [v for v in views if v.ending is not None and v.ending.state is wanted]
-        if scope.kind != "all":
-            views = [
-                view
-                for view in views
-                if _visible(
-                    scope,
-                    ledger,
-                    (view.raised.team_id, view.raised.raised_by),
-                    (workers.team_on(view.raised.raised_by, as_of), view.raised.raised_by),
-                )
-            ]
-        days = working_day_index(self.policy.calendar)
-        return [escalation_row(view, self.policy, as_of, days) for view in views]
-
-    def review_qa_summary(
-        self,
-        *,
-        as_of: dt.date,
-        by: str = "team",
-        since: dt.date | None = None,
-        as_worker: str | None = None,
-    ) -> list[ReviewQARow]:
-        """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair.
-
-        ``by`` is ``"team"`` or ``"chair"``; one row per group and plan kind (R-LAC-5, R-CP-5;
-        framework 4.3). Shares count the QAs recorded on or before ``as_of``. R-ACC-1: a
-        review counts if its team or its chair's team is visible.
-        """
-        ledger = self._fresh()
-        plans = ledger.projection("child_plans")
-        teams = PlanTeams(plans, ledger.projection("escalations").named_teams(), as_of)
-        scope = self.scope(as_worker)
-        facts = [
-            f
-            for f in review_facts(plans, teams, since=since)
-            if _visible(
-                scope,
-                ledger,
-                (f.team_id, f.chair_id),
-                (plans.workers.team_on(f.chair_id, f.review.held_on), f.chair_id),
-            )
-        ]
-        return summarise_review_qa(facts, by, self.policy)
-
-    # --- queries: observations ---------------------------------------------------------
-
-    def observation_compliance(
-        self, *, as_of: dt.date, as_worker: str | None = None, team: str | None = None
-    ) -> list[ObservationComplianceRow]:
-        """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
-
-        Rows come from the ``observation_compliance`` projection (no replay); due dates and
-        statuses are computed from it, the policy and ``as_of``. Events dated after ``as_of``
-        are ignored. ``as_worker`` scopes the rows to what that worker may see (R-ACC-1);
-        ``team`` keeps one team's rows (an unknown team is an ``UnknownReference``).
-        See docs/observations.md.
-        """
-        return self._compliance("observation_compliance", as_of, as_worker, team)
-
-    def observation_summary(
-        self,
-        *,
-        as_of: dt.date,
-        by: Grouping | str = Grouping.TEAM,
-        as_worker: str | None = None,
-        team: str | None = None,
-    ) -> list[ObservationSummaryRow]:
-        """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5),
-        over the rows ``as_worker`` may see (R-ACC-1).
-        """
-        grouping = _query_choice("observation_summary", Grouping, by, "by")
-        rows = self._compliance("observation_summary", as_of, as_worker, team)
-        return summarise(rows, grouping, self._observation_view().teams)
-
-    def observation_learning(
-        self,
-        *,
-        start: dt.date,
-        end: dt.date,
-        as_of: dt.date | None = None,
-        as_worker: str | None = None,
-        team: str | None = None,
-        setting: ObservationSetting | str | None = None,
-    ) -> list[ObservationLearningRow]:
-        """Framework 4.5 annual learning: judgements per area, then overall, of the observations
-        dated ``start``..``end`` (inclusive; a period still running ends at ``as_of``), practice
-        and meeting unless ``setting`` says which. An observation belongs to the team its worker
-        was in on the day; R-ACC-1 scopes by it and by the observed worker.
-        """
-        query = "observation_learning"
-        start, end = _period(query, start, end, as_of)
-        practice = (
-            None
-            if setting is None
-            else _query_choice(query, ObservationSetting, setting, "setting") is ObservationSetting.PRACTICE
-        )
-        view = self._observation_view()
-        self._check_team(query, view, team)
-        scope = self._observation_scope(query, view, as_worker, end)
-        chosen = []
-        if scope is not None:
-            for _, facts in view.observations_between(start, end):
-                if practice is not None and facts.practice is not practice:
-                    continue
-                team_then = view.team_of(facts.worker_id, dt.date.fromordinal(facts.observed_on))
-                if team is not None and team_then != team:
-                    continue
-                if scope.allows(team_id=team_then, worker_id=facts.worker_id, teams=view.teams):
-                    chosen.append(facts)
-        return learning(chosen)
-
-    def _compliance(
-        self, query: str, as_of: object, as_worker: str | None, team: str | None
-    ) -> list[ObservationComplianceRow]:
-        day = _query_date(query, "as_of", as_of)
-        view = self._observation_view()
-        self._check_team(query, view, team)
-        scope = self._observation_scope(query, view, as_worker, day)
-        if scope is None:
-            return []
-        rows = [
-            row
-            for row in view.compliance_rows(day, self.policy)
-            if (team is None or row.team_id == team)
-            and scope.allows(team_id=row.team_id, worker_id=row.worker_id, teams=view.teams)
-        ]
-        rows.sort(key=lambda r: (r.team_id, r.worker_id))
-        return rows
-
-    @staticmethod
-    def _check_team(query: str, view: ObservationCompliance, team: str | None) -> None:
-        if team is not None and team not in view.teams:
-            raise UnknownReference(query, "team", "reference", f"team {team!r} was never registered")
-
-    def _observation_view(self) -> ObservationCompliance:
-        view: ObservationCompliance = self._fresh().projection(ObservationCompliance.name)
-        return view
-
-    def _observation_scope(
-        self, query: str, view: ObservationCompliance, as_worker: str | None, as_of: dt.date
-    ) -> Scope | None:
-        """R-ACC-1 for the observation queries: the principal's role, and their team (and its
-        service and area) on ``as_of``; None (nothing visible) if they had left by then.
-        """
-        if as_worker is None:
-            return Scope.everything()
-        principal = view.workers.get(as_worker)
-        if principal is None or not principal.registered:
-            raise UnknownReference(query, "as", "reference", f"worker {as_worker!r} was never registered")
-        day = as_of.toordinal()
-        if principal.left_on is not None and principal.left_on <= day:
-            return None
-        team_id = principal.team_on(day)
-        team = view.teams.get(team_id)
-        return Scope(
-            as_worker,
-            self.policy.access.get(principal.role, "own"),
-            team_id=team_id,
-            service=team.service if team else None,
-            area=team.area if team else None,
-        )
-
     @property
     def position(self) -> int:
         """The position of the last event folded into the projections."""
         return self.ledger.position
 
-    # --- queries: audit cycle (R-AUD-1..6) -------------------------------------------------
-
-    def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
-        """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
-        (``InvalidEvent`` naming ``cycle_id`` and the rule)."""
-        if not isinstance(cycle_id, str) or parse_cycle_id(cycle_id) is None:
-            raise InvalidEvent("query", "cycle_id", "R-AUD-1", f"{cycle_id!r} is not a cycle id like 2026-T2")
-        return _cycle_bounds(cycle_id, self.policy.year_start_month)
-
-    def _scoped_audits(
-        self, audits: Iterable[AuditCompleted], as_worker: str | None, ledger: Ledger
-    ) -> list[AuditCompleted]:
-        """R-ACC-1: the audits ``as_worker`` may see (by the audited team and worker)."""
-        scope = self.scope(as_worker)
-        teams = ledger.casebook.teams
-        return [a for a in audits if scope.allows(team_id=a.team_id, worker_id=a.worker_id, teams=teams)]
-
-    def audits(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
-    ) -> list[AuditCompleted]:
-        """R-AUD-1: the audits of a cycle completed on or before ``as_of``, by date then id."""
-        ledger = self._fresh()
-        self.cycle_bounds(cycle_id)
-        book: AuditLedger = ledger.projection(AuditLedger.name)
-        found = book.audits_in(cycle_id, year_start_month=self.policy.year_start_month, as_of=as_of)
-        return self._scoped_audits(found, as_worker, ledger)
-
-    def audit_cycle(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
-    ) -> AuditCycle:
-        """R-AUD-1..3: a cycle's phase at ``as_of``, its audits by kind and by phase, and the
-        grade distribution and share good or better, overall and by team, service and area.
-
-        Counts cover the cycle's audits completed on or before ``as_of`` (decision 0300).
-        """
-        starts_on, ends_on = self.cycle_bounds(cycle_id)
-        audits = self.audits(cycle_id, as_of=as_of, as_worker=as_worker)
-        teams = self.ledger.casebook.teams
-        return summarise_cycle(cycle_id, starts_on, ends_on, audits, teams, as_of=as_of)
-
-    def good_or_better_trend(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
-    ) -> list[CycleShare]:
-        """R-AUD-3 over time: the share good or better of every cycle up to ``cycle_id`` that
-        has graded audits (completed on or before ``as_of``), oldest first."""
-        ledger = self._fresh()
-        self.cycle_bounds(cycle_id)
-        book: AuditLedger = ledger.projection(AuditLedger.name)
-        ysm = self.policy.year_start_month
-        audits = self._scoped_audits(book.audits_until(as_of), as_worker, ledger)
-        order = parse_cycle_id(cycle_id)
-        return [
-            share
-            for share in shares_by_cycle(audits, lambda a: book.cycle_of(a, ysm))
-            if (parse_cycle_id(share.cycle_id) or (0, 0)) <= (order or (0, 0))
-        ]
-
-    def triad_recommendations(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
-    ) -> list[TriadRecommendation]:
-        """R-AUD-4: auditor pairs whose practitioner and peer grades of the same cases differ,
-        ranked by mean gap, then cases, then ids, each with a current qa_unit worker in turn.
-
-        Organisation-wide (moderation is the QA unit's view): R-ACC-1 shows these rows, which
-        belong to no one team, only to principals who see everything (decision 0606).
-        """
-        if not self._sees_everything(as_worker):
-            return []
-        ledger = self._fresh()
-        self.cycle_bounds(cycle_id)
-        book: AuditLedger = ledger.projection(AuditLedger.name)
-        audits = book.audits_in(cycle_id, year_start_month=self.policy.year_start_month, as_of=as_of)
-        return recommend(audits, book.current_qa_unit(as_of))
-
-    def audit_actions(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
-    ) -> list[AuditActionRow]:
-        """R-AUD-5: the actions of the audits completed by ``as_of`` (of one cycle, or all when
-        ``cycle_id`` is None): ``open``, ``overdue`` (not completed by the due date) or
-        ``completed``; ordered by due date. Scoped by the audit's team and the action's owner."""
-        ledger = self._fresh()
-        book: AuditLedger = ledger.projection(AuditLedger.name)
-        ysm = self.policy.year_start_month
-        if cycle_id is None:
-            audits: Iterable[AuditCompleted] = book.audits_until(as_of)
-        else:
-            self.cycle_bounds(cycle_id)
-            audits = book.audits_in(cycle_id, year_start_month=ysm, as_of=as_of)
-        rows = action_rows(
-            audits, book.action_completions, lambda a: book.cycle_of(a, ysm), self.policy.calendar, as_of=as_of
-        )
-        scope = self.scope(as_worker)
-        teams = ledger.casebook.teams
-        return [r for r in rows if scope.allows(team_id=r.team_id, worker_id=r.owner_id, teams=teams)]
-
-    def thematic_audits(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
-    ) -> list[ThematicAuditRow]:
-        """R-AUD-6: thematic audits agreed (with a hypothesis and a due date) by ``as_of`` and
-        their progress. With ``cycle_id``: those agreed by the cycle's end that were not
-        already completed before it began. Organisation-wide, ordered by due date; R-ACC-1:
-        rows of no team are shown only to principals who see everything (decision 0606)."""
-        if not self._sees_everything(as_worker):
-            return []
-        ledger = self._fresh()
-        book: AuditLedger = ledger.projection(AuditLedger.name)
-        rows = thematic_rows(book.themes.values(), book.audits_until(as_of), as_of=as_of)
-        if cycle_id is None:
-            return rows
-        starts_on, ends_on = self.cycle_bounds(cycle_id)
-        return [
-            r
-            for r in rows
-            if r.agreed_on <= ends_on and (r.first_completed_on is None or r.first_completed_on >= starts_on)
-        ]
-
-    def activity(self, start: dt.date, end: dt.date) -> dict[str, int]:
-        """Events whose business date falls in [start, end], by type (for "how do we know it")."""
-        counts: dict[str, int] = self._fresh().projection(ActivityByDay.name).events_between(start, end)
-        return counts
-
-    def themes_raised(self, start: dt.date, end: dt.date) -> dict[tuple[str, str], int]:
-        """(source, theme) -> complaints, compliments and feedback raising it in [start, end]."""
-        counts: dict[tuple[str, str], int] = self._fresh().projection(ActivityByDay.name).themes_between(start, end)
-        return counts
-
-    def learning_report(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
-    ) -> LearningReport:
-        """R-AUD-6: the triannual Learning and Improvement report for a cycle, answering what
-        do we know, how do we know it and what are our plans; ``to_json()``, ``to_markdown()``,
-        ``to_html()`` or ``render(format)`` with any registered renderer."""
-        from .reports.learning import build_learning_report
-
-        self.cycle_bounds(cycle_id)
-        return build_learning_report(self, cycle_id, as_of=as_of, as_worker=as_worker)
-
-    def renderers(self) -> dict[str, Any]:
-        """Report format -> renderer, from the built-ins and every ``kentqa_register_renderers`` plugin."""
-        from .plugins import make_plugin_manager, report_renderers
-
-        pm = self.plugin_manager or make_plugin_manager()
-        return {name: renderer for name, (renderer, _plugin) in report_renderers(pm).items()}
-
-    # --- queries: notifications (SPEC section 6) -----------------------------------------
-
-    def notifications(self, *, as_of: dt.date, as_worker: str | None = None) -> list[Notification]:
-        """What must be told at ``as_of``: every notification source's findings (SPEC section 6).
-
-        Each :class:`~kentqa_domain.notifications.Notification` has a stable ``key`` (kind,
-        subject, due date), an audience role and a message naming the ids. Scoped like every
-        query (R-ACC-1) by the notification's team and worker. Deliver them with
-        ``kentqa notify`` or :func:`kentqa_domain.notifications.delivery.deliver`.
-        """
-        from .notifications.sources import derive
-
-        ledger = self._fresh()
-        scope = self.scope(as_worker)
-        return [
-            n
-            for n in derive(self, self.policy, as_of)
-            if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=ledger.casebook.teams)
-        ]
-
-    # --- queries: complaints and the voice of children and families (R-CMP-1..6) --------
-
-    def _team_filter(self, as_worker: str | None) -> Callable[[str | None], bool]:
-        """R-ACC-1: a predicate on a row's team for ``as_worker`` (rows without a team: all-seeing only)."""
-        scope = self.scope(as_worker)
-        teams = self.ledger.casebook.teams
-        return lambda team_id: scope.allows(team_id=team_id, teams=teams)
-
-    def complaints_register(
-        self,
-        *,
-        as_of: dt.date,
-        as_worker: str | None = None,
-        state: str | Iterable[str] | None = None,
-        since: dt.date | None = None,
-    ) -> list[ComplaintRow]:
-        """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
-
-        R-CMP-1..6; see :class:`~kentqa_domain.projections.complaints.ComplaintRow` and
-        docs/complaints-and-voice.md. Facts dated after ``as_of`` are not counted.
-
-        Optional filters for a dashboard (decision 0815): ``state`` (``open``, ``closed`` or
-        ``withdrawn``, or several of them: the row's state at ``as_of``) and ``since``
-        (received on or after it). ``state="open"`` visits only the complaints not settled
-        by ``as_of``, so "what is open now" costs the same whatever the length of the history.
-        """
-        as_of = _query_date("complaints_register", "as_of", as_of)
-        states = None if state is None else _register_states(state)
-        if since is not None:
-            since = _query_date("complaints_register", "since", since)
-        ledger = self._fresh()
-        allows = self._team_filter(as_worker)
-        return register_complaints(
-            ledger.projection("complaints"), self.policy, as_of, allows, states=states, since=since
-        )
-
-    def complaints_summary(
-        self,
-        start: dt.date,
-        end: dt.date,
-        *,
-        as_of: dt.date | None = None,
-        as_worker: str | None = None,
-    ) -> ComplaintsSummary:
-        """Complaints in [start, end] overall, by service and by team: volumes, stages,
-        outcomes, timeliness share, themes, learning and actions (framework 4.3; R-CMP-1..6).
-
-        For the quarterly learning report and the six-monthly report to senior managers. A
-        period still running is reported up to ``as_of`` (``end`` is then ``as_of``).
-        """
-        start, end = _period("complaints_summary", start, end, as_of)
-        ledger = self._fresh()
-        allows = self._team_filter(as_worker)
-        return summarise_complaints(ledger.projection("complaints"), self.policy, start, end, allows)
-
-    def voice_summary(
-        self,
-        start: dt.date,
-        end: dt.date,
-        *,
-        as_of: dt.date | None = None,
-        as_worker: str | None = None,
-        sources: Iterable[FeedbackSource | str] | None = None,
-    ) -> VoiceSummary:
-        """Compliments and feedback received in [start, end] by source, channel, theme, rating
-        and team, and team by theme: "what are children and families telling us?" (framework
-        4.1, 4.3). ``sources`` limits whose voice is counted (default: everyone's), e.g.
-        ``("child", "young_person", "parent_carer")``.
-        """
-        start, end = _period("voice_summary", start, end, as_of)
-        chosen = _sources(sources)
-        ledger = self._fresh()
-        allows = self._team_filter(as_worker)
-        return summarise_voice(ledger.projection("voice"), start, end, chosen, allows)
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -1349,20 +844,6 @@ class ReplayReport:
     position: int
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while folding or recording many events (decision
-    0807): the ledger holds millions of objects, and full collections would traverse them all
-    again and again while they grow. Reference counting still frees what is dropped; cycles made
-    meanwhile are collected once it is back on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
 
 @attrs.frozen
 class Erasure:
@@ -1378,69 +859,10 @@ _FORGET: Any = type("forget_child", (), {})()  # names the operation in field er
 _CHILD_REF: Any = type("Attribute", (), {"name": "child_ref"})()
 
 
-def _visible(scope: Scope, ledger: Ledger, *parties: tuple[str | None, str | None]) -> bool:
-    """R-ACC-1: a row concerning several (team, worker) parties is visible if any of them is."""
-    teams = ledger.casebook.teams
-    return any(scope.allows(team_id=team, worker_id=worker, teams=teams) for team, worker in parties)
 
 
-def _query_choice(query: str, enum: type[_E], value: object, field: str) -> _E:
-    """A query argument as ``enum``; anything else is an ``InvalidEvent`` naming the field."""
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(str(m.value) for m in enum)
-        raise InvalidEvent(query, field, f"enum {enum.__name__}", f"must be one of {allowed}") from None
 
 
-def _query_date(query: str, field: str, value: object) -> dt.date:
-    """A query's date argument: a ``date`` (not a datetime), else InvalidEvent naming it."""
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise InvalidEvent(query, field, "type", f"must be a datetime.date, not {type(value).__name__}")
-    return value
-
-
-def _period(query: str, start: object, end: object, as_of: object | None) -> tuple[dt.date, dt.date]:
-    """[start, end] with ``end`` brought back to ``as_of`` when the period is still running."""
-    first = _query_date(query, "start", start)
-    last = _query_date(query, "end", end)
-    if as_of is not None:
-        last = min(last, _query_date(query, "as_of", as_of))
-    if last < first:
-        raise InvalidEvent(query, "end", "period", f"the period ends ({last}) before it starts ({first})")
-    return first, last
-
-
-def _register_states(state: str | Iterable[str]) -> frozenset[str]:
-    """``complaints_register(state=...)``: one state or several, each open, closed or withdrawn."""
-    given = (state,) if isinstance(state, str) else tuple(state)
-    allowed = (COMPLAINT_OPEN, COMPLAINT_CLOSED, COMPLAINT_WITHDRAWN)
-    for value in given:
-        if value not in allowed:
-            raise InvalidEvent(
-                "complaints_register", "state", "register state", f"must be among {', '.join(allowed)}; got {value!r}"
-            )
-    if not given:
-        raise InvalidEvent("complaints_register", "state", "register state", "name at least one state")
-    return frozenset(given)
-
-
-def _sources(sources: Iterable[FeedbackSource | str] | None) -> tuple[FeedbackSource, ...]:
-    """The feedback sources asked for, in SPEC order (None: all of them)."""
-    if sources is None:
-        return tuple(FeedbackSource)
-    if isinstance(sources, str):
-        sources = (sources,)
-    wanted = set()
-    for source in sources:
-        try:
-            wanted.add(FeedbackSource(source))
-        except ValueError:
-            allowed = ", ".join(s.value for s in FeedbackSource)
-            raise InvalidEvent(
-                "voice_summary", "sources", "enum FeedbackSource", f"must be among {allowed}; got {source!r}"
-            ) from None
-    return tuple(s for s in FeedbackSource if s in wanted)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -49,7 +49,7 @@ from .sources import (
 )
 
 if TYPE_CHECKING:
-    from ..application import QualityAssurance
+    from ..queries import Queries
 
 #: The three questions, as the report heads its sections (framework 1.3).
 QUESTIONS: dict[str, str] = {
@@ -191,7 +191,7 @@ class LearningReport:
 
 
 def build_learning_report(
-    qa: QualityAssurance, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    qa: Queries, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
 ) -> LearningReport:
     """R-AUD-6: assemble the report of ``cycle_id`` at ``as_of`` from the application's queries.
 

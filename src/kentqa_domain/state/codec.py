@@ -135,7 +135,7 @@ def make_converter() -> cattrs.Converter:
     return conv
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _event_decoder(type_name: str) -> Callable[[dict[str, Any]], Event]:
     if type_name not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_name!r} in stored state")

@@ -22,8 +22,6 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
-from . import codec
-
 K = TypeVar("K")
 V = TypeVar("V")
 _MISSING: Any = object()
@@ -47,6 +45,18 @@ class DocSource(Protocol):
         ...
 
 
+class Codec(Protocol):
+    """How documents and keys become text (:mod:`kentqa_domain.state.codec`, given by the store)."""
+
+    def encode(self, value: Any, type_: Any) -> bytes: ...
+
+    def decode(self, data: bytes | str, type_: Any) -> Any: ...
+
+    def encode_key(self, key: Any, type_: Any) -> str: ...
+
+    def decode_key(self, text: str, type_: Any) -> Any: ...
+
+
 class DocWrite(tuple[str, str, "bytes | None"]):
     """(space, key, document) to store; a document of None deletes the entry."""
 
@@ -64,8 +74,9 @@ class _Entry:
 class DocSession:
     """One owner's documents: a bounded cache, what a fold touched, the position it reflects."""
 
-    def __init__(self, source: DocSource, owner: str, *, capacity: int = 20_000) -> None:
+    def __init__(self, source: DocSource, owner: str, codec: Codec, *, capacity: int = 20_000) -> None:
         self.source = source
+        self.codec = codec
         self.owner = owner
         self.capacity = capacity
         #: the store position the cached entries reflect
@@ -100,7 +111,7 @@ class DocSession:
             stored = self.source.load_docs(self.owner, space, [key]).get(key)
             if stored is None:
                 return None
-            entry = _Entry(codec.decode(stored, value_type), stored)
+            entry = _Entry(self.codec.decode(stored, value_type), stored)
             self._cache[slot] = entry
             self._shrink()
         else:
@@ -119,7 +130,7 @@ class DocSession:
         found = self.source.load_docs(self.owner, space, wanted)
         value_type = self.value_type(space)
         for key, stored in found.items():
-            self._cache[(space, key)] = _Entry(codec.decode(stored, value_type), stored)
+            self._cache[(space, key)] = _Entry(self.codec.decode(stored, value_type), stored)
         self.loads += len(wanted)
         self._shrink()
 
@@ -160,13 +171,13 @@ class DocSession:
                 slot = (space, key)
                 entry = self._cache.get(slot)
                 if entry is None:
-                    entry = _Entry(codec.decode(stored, value_type), stored)
+                    entry = _Entry(self.codec.decode(stored, value_type), stored)
                     self._cache[slot] = entry
                 if entry.value is _MISSING:
                     continue
                 if self.writing:
                     self._touched.add(slot)
-                yield codec.decode_key(key, key_type), entry.value
+                yield self.codec.decode_key(key, key_type), entry.value
             self._shrink()
             if len(page) < SCAN_PAGE:
                 break
@@ -174,7 +185,7 @@ class DocSession:
         for slot in sorted(s for s in self._touched if s[0] == space and s[1] not in seen):
             entry = self._cache[slot]
             if entry.value is not _MISSING and entry.original is None:
-                yield codec.decode_key(slot[1], key_type), entry.value
+                yield self.codec.decode_key(slot[1], key_type), entry.value
 
     # --- writing ------------------------------------------------------------------------
 
@@ -187,7 +198,7 @@ class DocSession:
                 if entry.original is not None:
                     out.append(DocWrite((space, key, None)))
                 continue
-            data = codec.encode(entry.value, self.value_type(space))
+            data = self.codec.encode(entry.value, self.value_type(space))
             if data != entry.original:
                 out.append(DocWrite((space, key, data)))
         return out
@@ -247,29 +258,29 @@ class DocMap(Generic[K, V]):
         self.value_type = value_type
 
     def _key(self, key: K) -> str:
-        return codec.encode_key(key, self.key_type)
+        return self.session.codec.encode_key(key, self.key_type)
 
     def get(self, key: K, default: Any = None) -> Any:
-        entry = self.session._entry(self.space, self._key(key), self.value_type)  # noqa: SLF001
+        entry = self.session._entry(self.space, self._key(key), self.value_type)
         return default if entry is None else entry.value
 
     def __getitem__(self, key: K) -> V:
-        entry = self.session._entry(self.space, self._key(key), self.value_type)  # noqa: SLF001
+        entry = self.session._entry(self.space, self._key(key), self.value_type)
         if entry is None:
             raise KeyError(key)
         value: V = entry.value
         return value
 
     def __contains__(self, key: object) -> bool:
-        return self.session._entry(self.space, self._key(key), self.value_type) is not None  # type: ignore[arg-type]  # noqa: SLF001
+        return self.session._entry(self.space, self._key(key), self.value_type) is not None  # type: ignore[arg-type]
 
     def __setitem__(self, key: K, value: V) -> None:
-        self.session._put(self.space, self._key(key), value)  # noqa: SLF001
+        self.session._put(self.space, self._key(key), value)
 
     def __delitem__(self, key: K) -> None:
         if key not in self:
             raise KeyError(key)
-        self.session._delete(self.space, self._key(key))  # noqa: SLF001
+        self.session._delete(self.space, self._key(key))
 
     def setdefault(self, key: K, default: V) -> V:
         found = self.get(key, _MISSING)
@@ -285,7 +296,7 @@ class DocMap(Generic[K, V]):
             if default is _MISSING:
                 raise KeyError(key)
             return default
-        self.session._delete(self.space, self._key(key))  # noqa: SLF001
+        self.session._delete(self.space, self._key(key))
         return found
 
     def prefetch(self, keys: Sequence[K]) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..events import Event
 from ..projections.stored import StoredProjection
+from . import codec
 from .docs import DocSession
 from .sql import StateTables
 
@@ -53,7 +54,7 @@ class Projections:
                 tables.register_projection(cls.name, cls.version)
             elif found[0] != cls.version:
                 tables.reset_projection(cls.name, cls.version, cls.tables)
-            self.by_name[cls.name] = cls(DocSession(tables, cls.name, capacity=capacity))
+            self.by_name[cls.name] = cls(DocSession(tables, cls.name, codec, capacity=capacity))
 
     def __getitem__(self, name: str) -> Any:
         return self.by_name[name]

@@ -16,10 +16,10 @@ from ..notification import Notification
 from . import audits, complaints, drift, escalations, observations
 
 if TYPE_CHECKING:
-    from ...application import QualityAssurance
+    from ...queries import Queries
 
 #: A notification source: what the area must tell at ``as_of``.
-NotificationSource = Callable[["QualityAssurance", Policy, dt.date], Iterable[Notification]]
+NotificationSource = Callable[["Queries", Policy, dt.date], Iterable[Notification]]
 
 #: Every source, in the order their notifications are listed.
 SOURCES: tuple[NotificationSource, ...] = (
@@ -32,7 +32,7 @@ SOURCES: tuple[NotificationSource, ...] = (
 
 
 def derive(
-    qa: QualityAssurance,
+    qa: Queries,
     policy: Policy,
     as_of: dt.date,
     sources: Iterable[NotificationSource] = SOURCES,

@@ -13,10 +13,10 @@ from ...values import Grade, Role
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
-    from ...application import QualityAssurance
+    from ...queries import Queries
 
 
-def inadequate_audits(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+def inadequate_audits(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """``audit_inadequate`` to the audited team's manager, for each audit graded inadequate
     overall and completed within ``policy.notification_lookback_days`` before ``as_of``
     (inclusive). The due date is the completion date: one notification per audit.
@@ -24,7 +24,7 @@ def inadequate_audits(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> I
     Read from the audit cycle's own view of the audits (``AuditLedger``), across cycles:
     the lookback window may span two.
     """
-    view: AuditLedger = qa.ledger.projection(AuditLedger.name)
+    view: AuditLedger = qa.view().projection(AuditLedger.name)
     start = as_of - dt.timedelta(days=policy.notification_lookback_days)
     for audit in view.audits_until(as_of):
         if audit.completed_on >= start and audit.overall is Grade.INADEQUATE:

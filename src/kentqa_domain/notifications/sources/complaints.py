@@ -10,11 +10,11 @@ from ...policy import Policy
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
-    from ...application import QualityAssurance
+    from ...queries import Queries
     from ...projections.complaints import ComplaintRow
 
 
-def complaint_deadlines(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+def complaint_deadlines(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """For each complaint whose current stage is open at ``as_of`` (R-CMP-5), to
     ``policy.customer_care_audience``:
 

@@ -12,7 +12,7 @@ from ...values import PlanKind, Role
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
-    from ...application import QualityAssurance
+    from ...queries import Queries
     from ...projections.drift import DriftRow
 
 #: Drift register kinds -> notification kinds.
@@ -25,7 +25,7 @@ KINDS = {
 }
 
 
-def drifting_plans(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+def drifting_plans(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """One notification per row of ``drift_register`` at ``as_of`` (R-LAC-1..6, R-CP-1..6;
     R-LAC-7 and R-CP-7 close a plan, so it has no rows): to the IRO for a looked-after plan,
     to the CP Chair for a child-protection plan. The subject names the child and plan (and

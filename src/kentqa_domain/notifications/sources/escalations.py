@@ -12,11 +12,11 @@ from ...values import Role
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
-    from ...application import QualityAssurance
+    from ...queries import Queries
     from ...projections.escalations import EscalationRow
 
 
-def open_escalations(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+def open_escalations(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """For each escalation open at ``as_of`` (R-ESC-4, R-ESC-5 close it), to the service manager:
 
     - ``escalation_raised`` if it was raised within ``policy.notification_lookback_days``

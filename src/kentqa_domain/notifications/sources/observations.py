@@ -11,7 +11,7 @@ from ...values import Role
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
-    from ...application import QualityAssurance
+    from ...queries import Queries
 
 _REQUIREMENT = {
     "asye": "ASYE observations, R-OBS-1",
@@ -20,7 +20,7 @@ _REQUIREMENT = {
 }
 
 
-def overdue_observations(qa: QualityAssurance, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+def overdue_observations(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """``observation_overdue`` to the practitioner's team manager for each row of
     ``observation_compliance`` whose status is ``overdue`` at ``as_of`` (R-OBS-5): the due
     date is the row's ``next_due_on``, so the next observation that falls due is a new one."""

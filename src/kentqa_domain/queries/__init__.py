@@ -1,0 +1,322 @@
+"""Every query of SPEC section 5 (and the dashboards beside them), over a view of the state.
+
+:class:`Queries` is what the façade, reports and notification sources ask: each method checks
+its arguments, takes a :class:`~kentqa_domain.queries.view.View` (one position of the state)
+and hands it to the area's module (``plans``, ``observations``, ``audits``, ``complaints``).
+:meth:`Queries.at_one_position` gives the same methods bound to one view, so a report or a
+run of notification sources reads every answer at the same position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..events import AuditCompleted
+from ..projections.audit_rows import (
+    AuditActionRow,
+    AuditCycle,
+    CycleShare,
+    ThematicAuditRow,
+    TriadRecommendation,
+)
+from ..projections.complaints import ComplaintRow
+from ..projections.complaints_summary import ComplaintsSummary
+from ..projections.drift import DriftRow
+from ..projections.escalations import EscalationRow, EscalationState
+from ..projections.observation_rows import (
+    Grouping,
+    ObservationComplianceRow,
+    ObservationLearningRow,
+    ObservationSummaryRow,
+)
+from ..projections.review_qa import ReviewQARow
+from ..projections.voice import VoiceSummary
+from ..values import FeedbackSource, ObservationSetting
+from . import audits, complaints, observations, plans
+from .view import View
+
+if TYPE_CHECKING:
+    from ..access import Scope
+    from ..notifications import Notification
+    from ..policy import Policy
+    from ..reports.learning import LearningReport
+
+
+class Queries:
+    """The queries; subclasses say where the view comes from (:meth:`_view`)."""
+
+    policy: Policy
+    plugin_manager: Any = None
+
+    def _view(self) -> View:
+        raise NotImplementedError
+
+    def view(self) -> View:
+        """The state as it is now: one position, read by the area modules and reports."""
+        return self._view()
+
+    def at_one_position(self) -> Queries:
+        """These queries bound to the state as it is now: every answer from one position."""
+        return FixedQueries(self._view(), self.plugin_manager)
+
+    # --- organisation -------------------------------------------------------------------
+
+    def scope(self, as_worker: str | None = None) -> Scope:
+        """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
+        return self._view().scope(as_worker)
+
+    def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
+        """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
+        (``InvalidEvent`` naming ``cycle_id`` and the rule)."""
+        return View(None, None, self.policy, 0).cycle_bounds(cycle_id)
+
+    def stats(self) -> dict[str, int]:
+        """Events stored, by type."""
+        counts: dict[str, int] = self._view().projection("event_counts").by_type()
+        return counts
+
+    # --- children's plans and escalations (R-LAC-1..7, R-CP-1..7, R-ESC-1..5) ------------
+
+    def drift_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[DriftRow]:
+        """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5).
+
+        Rows ``child_ref, plan, kind, due_on, working_days_overdue, escalation_id`` (and the
+        team, worker, review and action they concern), oldest due date first. R-ACC-1: a row
+        is visible to its team and to the team of the plan's chair or IRO.
+        """
+        return plans.drift_register(self._view(), as_of=as_of, as_worker=as_worker)
+
+    def escalations(
+        self,
+        *,
+        as_of: dt.date,
+        as_worker: str | None = None,
+        state: EscalationState | str | None = None,
+        since: dt.date | None = None,
+    ) -> list[EscalationRow]:
+        """Every escalation raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5).
+
+        Rows ``escalation_id, stage, state, raised_on, response_due_on, response_overdue,
+        working_days_open, breached`` (and more), by raising date. R-ACC-1: a row is visible
+        to the team it names and to the team of the worker who raised it.
+
+        Optional filters for a dashboard (decision 0815): ``state`` (``open``, ``resolved`` or
+        ``referred``, the row's state at ``as_of``) and ``since`` (raised on or after it).
+        ``state="open"`` visits only the escalations not ended by ``as_of``, so "what is open
+        now" costs the same whatever the length of the history.
+        """
+        return plans.escalations(self._view(), as_of=as_of, as_worker=as_worker, state=state, since=since)
+
+    def review_qa_summary(
+        self, *, as_of: dt.date, by: str = "team", since: dt.date | None = None, as_worker: str | None = None
+    ) -> list[ReviewQARow]:
+        """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair.
+
+        ``by`` is ``"team"`` or ``"chair"``; one row per group and plan kind (R-LAC-5, R-CP-5;
+        framework 4.3). Shares count the QAs recorded on or before ``as_of``. R-ACC-1: a
+        review counts if its team or its chair's team is visible.
+        """
+        return plans.review_qa_summary(self._view(), as_of=as_of, by=by, since=since, as_worker=as_worker)
+
+    # --- observations (R-OBS-1..5) -----------------------------------------------------------
+
+    def observation_compliance(
+        self, *, as_of: dt.date, as_worker: str | None = None, team: str | None = None
+    ) -> list[ObservationComplianceRow]:
+        """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
+
+        Rows come from the ``observation_compliance`` projection (no replay); due dates and
+        statuses are computed from it, the policy and ``as_of``. Events dated after ``as_of``
+        are ignored. ``as_worker`` scopes the rows to what that worker may see (R-ACC-1);
+        ``team`` keeps one team's rows (an unknown team is an ``UnknownReference``).
+        See docs/observations.md.
+        """
+        return observations.observation_compliance(self._view(), as_of=as_of, as_worker=as_worker, team=team)
+
+    def observation_summary(
+        self, *, as_of: dt.date, by: Grouping | str = Grouping.TEAM, as_worker: str | None = None, team: str | None = None
+    ) -> list[ObservationSummaryRow]:
+        """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5),
+        over the rows ``as_worker`` may see (R-ACC-1).
+        """
+        return observations.observation_summary(self._view(), as_of=as_of, by=by, as_worker=as_worker, team=team)
+
+    def observation_learning(
+        self,
+        *,
+        start: dt.date,
+        end: dt.date,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+        team: str | None = None,
+        setting: ObservationSetting | str | None = None,
+    ) -> list[ObservationLearningRow]:
+        """Framework 4.5 annual learning: judgements per area, then overall, of the observations
+        dated ``start``..``end`` (inclusive; a period still running ends at ``as_of``), practice
+        and meeting unless ``setting`` says which. An observation belongs to the team its worker
+        was in on the day; R-ACC-1 scopes by it and by the observed worker.
+        """
+        return observations.observation_learning(
+            self._view(), start=start, end=end, as_of=as_of, as_worker=as_worker, team=team, setting=setting
+        )
+
+    # --- the audit cycle (R-AUD-1..6) -------------------------------------------------------
+
+    def audits(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> list[AuditCompleted]:
+        """R-AUD-1: the audits of a cycle completed on or before ``as_of``, by date then id."""
+        return audits.audits(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+
+    def audit_cycle(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> AuditCycle:
+        """R-AUD-1..3: a cycle's phase at ``as_of``, its audits by kind and by phase, and the
+        grade distribution and share good or better, overall and by team, service and area.
+
+        Counts cover the cycle's audits completed on or before ``as_of`` (decision 0300).
+        """
+        return audits.audit_cycle(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+
+    def good_or_better_trend(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> list[CycleShare]:
+        """R-AUD-3 over time: the share good or better of every cycle up to ``cycle_id`` that
+        has graded audits (completed on or before ``as_of``), oldest first."""
+        return audits.good_or_better_trend(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+
+    def triad_recommendations(
+        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[TriadRecommendation]:
+        """R-AUD-4: auditor pairs whose practitioner and peer grades of the same cases differ,
+        ranked by mean gap, then cases, then ids, each with a current qa_unit worker in turn.
+
+        Organisation-wide (moderation is the QA unit's view): R-ACC-1 shows these rows, which
+        belong to no one team, only to principals who see everything (decision 0606).
+        """
+        return audits.triad_recommendations(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+
+    def audit_actions(
+        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[AuditActionRow]:
+        """R-AUD-5: the actions of the audits completed by ``as_of`` (of one cycle, or all when
+        ``cycle_id`` is None): ``open``, ``overdue`` (not completed by the due date) or
+        ``completed``; ordered by due date. Scoped by the audit's team and the action's owner."""
+        return audits.audit_actions(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+
+    def thematic_audits(
+        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+    ) -> list[ThematicAuditRow]:
+        """R-AUD-6: thematic audits agreed (with a hypothesis and a due date) by ``as_of`` and
+        their progress. With ``cycle_id``: those agreed by the cycle's end that were not
+        already completed before it began. Organisation-wide, ordered by due date; R-ACC-1:
+        rows of no team are shown only to principals who see everything (decision 0606)."""
+        return audits.thematic_audits(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+
+    def activity(self, start: dt.date, end: dt.date) -> dict[str, int]:
+        """Events whose business date falls in [start, end], by type (for "how do we know it")."""
+        return audits.activity(self._view(), start, end)
+
+    def themes_raised(self, start: dt.date, end: dt.date) -> dict[tuple[str, str], int]:
+        """(source, theme) -> complaints, compliments and feedback raising it in [start, end]."""
+        return audits.themes_raised(self._view(), start, end)
+
+    def learning_report(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> LearningReport:
+        """R-AUD-6: the triannual Learning and Improvement report for a cycle, answering what
+        do we know, how do we know it and what are our plans; ``to_json()``, ``to_markdown()``,
+        ``to_html()`` or ``render(format)`` with any registered renderer."""
+        from ..reports.learning import build_learning_report
+
+        self.cycle_bounds(cycle_id)
+        return build_learning_report(self, cycle_id, as_of=as_of, as_worker=as_worker)
+
+    def renderers(self) -> dict[str, Any]:
+        """Report format -> renderer, from the built-ins and every ``kentqa_register_renderers`` plugin."""
+        from ..plugins import make_plugin_manager, report_renderers
+
+        pm = self.plugin_manager or make_plugin_manager()
+        return {name: renderer for name, (renderer, _plugin) in report_renderers(pm).items()}
+
+    # --- notifications (SPEC section 6) --------------------------------------------------------
+
+    def notifications(self, *, as_of: dt.date, as_worker: str | None = None) -> list[Notification]:
+        """What must be told at ``as_of``: every notification source's findings (SPEC section 6).
+
+        Each :class:`~kentqa_domain.notifications.Notification` has a stable ``key`` (kind,
+        subject, due date), an audience role and a message naming the ids. Scoped like every
+        query (R-ACC-1) by the notification's team and worker. Deliver them with
+        ``kentqa notify`` or :func:`kentqa_domain.notifications.delivery.deliver`.
+        """
+        from ..notifications.sources import derive
+
+        view = self._view()
+        scope = view.scope(as_worker)
+        return [
+            n
+            for n in derive(self, self.policy, as_of)
+            if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=view.teams)
+        ]
+
+    # --- complaints and the voice of children and families (R-CMP-1..6) ------------------------
+
+    def complaints_register(
+        self,
+        *,
+        as_of: dt.date,
+        as_worker: str | None = None,
+        state: str | Iterable[str] | None = None,
+        since: dt.date | None = None,
+    ) -> list[ComplaintRow]:
+        """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
+
+        R-CMP-1..6; see :class:`~kentqa_domain.projections.complaints.ComplaintRow` and
+        docs/complaints-and-voice.md. Facts dated after ``as_of`` are not counted.
+
+        Optional filters for a dashboard (decision 0815): ``state`` (``open``, ``closed`` or
+        ``withdrawn``, or several of them: the row's state at ``as_of``) and ``since``
+        (received on or after it). ``state="open"`` visits only the complaints not settled
+        by ``as_of``, so "what is open now" costs the same whatever the length of the history.
+        """
+        return complaints.complaints_register(self._view(), as_of=as_of, as_worker=as_worker, state=state, since=since)
+
+    def complaints_summary(
+        self, start: dt.date, end: dt.date, *, as_of: dt.date | None = None, as_worker: str | None = None
+    ) -> ComplaintsSummary:
+        """Complaints in [start, end] overall, by service and by team: volumes, stages,
+        outcomes, timeliness share, themes, learning and actions (framework 4.3; R-CMP-1..6).
+
+        For the quarterly learning report and the six-monthly report to senior managers. A
+        period still running is reported up to ``as_of`` (``end`` is then ``as_of``).
+        """
+        return complaints.complaints_summary(self._view(), start, end, as_of=as_of, as_worker=as_worker)
+
+    def voice_summary(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        as_of: dt.date | None = None,
+        as_worker: str | None = None,
+        sources: Iterable[FeedbackSource | str] | None = None,
+    ) -> VoiceSummary:
+        """Compliments and feedback received in [start, end] by source, channel, theme, rating
+        and team, and team by theme: "what are children and families telling us?" (framework
+        4.1, 4.3). ``sources`` limits whose voice is counted (default: everyone's), e.g.
+        ``("child", "young_person", "parent_carer")``.
+        """
+        return complaints.voice_summary(self._view(), start, end, as_of=as_of, as_worker=as_worker, sources=sources)
+
+
+class FixedQueries(Queries):
+    """The queries over one view (one position): what reports and notification runs read."""
+
+    def __init__(self, view: View, plugin_manager: Any = None) -> None:
+        self._fixed = view
+        self.policy = view.policy
+        self.plugin_manager = plugin_manager
+
+    def _view(self) -> View:
+        return self._fixed
+
+    @property
+    def position(self) -> int:
+        return self._fixed.position
+
+
+__all__ = ["FixedQueries", "Queries", "View"]

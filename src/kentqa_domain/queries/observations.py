@@ -1,0 +1,120 @@
+"""Observation of practice: compliance, summaries and the annual learning view (R-OBS-1..5, R-ACC-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..access import Scope
+from ..errors import UnknownReference
+from ..projections.observation_compliance import ObservationCompliance
+from ..projections.observation_rows import (
+    Grouping,
+    ObservationComplianceRow,
+    ObservationLearningRow,
+    ObservationSummaryRow,
+)
+from ..projections.observation_summary import learning, summarise
+from ..values import ObservationSetting
+from . import arguments
+from .view import View
+
+
+def observation_compliance(
+    view: View, *, as_of: dt.date, as_worker: str | None = None, team: str | None = None
+) -> list[ObservationComplianceRow]:
+    """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker."""
+    return _compliance(view, "observation_compliance", as_of, as_worker, team)
+
+
+def observation_summary(
+    view: View, *, as_of: dt.date, by: Grouping | str = Grouping.TEAM, as_worker: str | None = None, team: str | None = None
+) -> list[ObservationSummaryRow]:
+    """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5)."""
+    grouping = arguments.choice("observation_summary", Grouping, by, "by")
+    rows = _compliance(view, "observation_summary", as_of, as_worker, team)
+    return summarise(rows, grouping, _projection(view).teams)
+
+
+def observation_learning(
+    view: View,
+    *,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date | None = None,
+    as_worker: str | None = None,
+    team: str | None = None,
+    setting: ObservationSetting | str | None = None,
+) -> list[ObservationLearningRow]:
+    """Framework 4.5 annual learning: judgements per area, then overall, of the observations
+    dated ``start``..``end`` (an observation belongs to the team its worker was in on the day)."""
+    query = "observation_learning"
+    start, end = arguments.period(query, start, end, as_of)
+    practice = (
+        None
+        if setting is None
+        else arguments.choice(query, ObservationSetting, setting, "setting") is ObservationSetting.PRACTICE
+    )
+    obs = _projection(view)
+    _check_team(query, obs, team)
+    scope = _scope(view, query, obs, as_worker, end)
+    chosen = []
+    if scope is not None:
+        for _, facts in obs.observations_between(start, end):
+            if practice is not None and facts.practice is not practice:
+                continue
+            team_then = obs.team_of(facts.worker_id, dt.date.fromordinal(facts.observed_on))
+            if team is not None and team_then != team:
+                continue
+            if scope.allows(team_id=team_then, worker_id=facts.worker_id, teams=obs.teams):
+                chosen.append(facts)
+    return learning(chosen)
+
+
+def _compliance(
+    view: View, query: str, as_of: object, as_worker: str | None, team: str | None
+) -> list[ObservationComplianceRow]:
+    day = arguments.date(query, "as_of", as_of)
+    obs = _projection(view)
+    _check_team(query, obs, team)
+    scope = _scope(view, query, obs, as_worker, day)
+    if scope is None:
+        return []
+    rows = [
+        row
+        for row in obs.compliance_rows(day, view.policy)
+        if (team is None or row.team_id == team) and scope.allows(team_id=row.team_id, worker_id=row.worker_id, teams=obs.teams)
+    ]
+    rows.sort(key=lambda r: (r.team_id, r.worker_id))
+    return rows
+
+
+def _projection(view: View) -> ObservationCompliance:
+    found: ObservationCompliance = view.projection(ObservationCompliance.name)
+    return found
+
+
+def _check_team(query: str, obs: ObservationCompliance, team: str | None) -> None:
+    if team is not None and team not in obs.teams:
+        raise UnknownReference(query, "team", "reference", f"team {team!r} was never registered")
+
+
+def _scope(view: View, query: str, obs: ObservationCompliance, as_worker: str | None, as_of: dt.date) -> Scope | None:
+    """R-ACC-1 for the observation queries: the principal's role, and their team (and its
+    service and area) on ``as_of``; None (nothing visible) if they had left by then."""
+    if as_worker is None:
+        return Scope.everything()
+    principal = obs.workers.get(as_worker)
+    if principal is None or not principal.registered:
+        raise UnknownReference(query, "as", "reference", f"worker {as_worker!r} was never registered")
+    day = as_of.toordinal()
+    if principal.left_on is not None and principal.left_on <= day:
+        return None
+    team_id = principal.team_on(day)
+    team = obs.teams.get(team_id)
+    return Scope(
+        as_worker,
+        view.policy.access.get(principal.role, "own"),
+        team_id=team_id,
+        service=team.service if team else None,
+        area=team.area if team else None,
+    )

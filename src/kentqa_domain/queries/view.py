@@ -1,0 +1,64 @@
+"""What queries read: a view of the state at one position, never the application (SPEC 9.4).
+
+A :class:`View` is made by the façade after catching up; queries, reports and notification
+sources take it (or the :class:`~kentqa_domain.queries.Queries` bound to it) and read the
+projections, the organisation (for R-ACC-1) and the policy. Nothing here records or writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..access import Scope, scope_for
+from ..calendar import cycle_bounds as _cycle_bounds
+from ..calendar import parse_cycle_id
+from ..errors import InvalidEvent
+from ..policy import Policy
+
+
+class View:
+    """The state a query reads: projections (in memory or in the store), the write model's
+    organisation (teams and workers, for scoping) and the policy, at ``position``."""
+
+    def __init__(self, ledger: Any, projections: Any, policy: Policy, position: int) -> None:
+        self._ledger = ledger
+        self._projections = projections
+        self.policy = policy
+        self.position = position
+
+    def projection(self, name: str) -> Any:
+        """A projection by name, wherever its state lives."""
+        stored = self._projections.by_name.get(name)
+        if stored is not None:
+            return stored
+        return self._ledger.projection(name)
+
+    @property
+    def casebook(self) -> Any:
+        """The write model (teams and workers for R-ACC-1)."""
+        return self._ledger.casebook
+
+    @property
+    def teams(self) -> Any:
+        return self._ledger.casebook.teams
+
+    def scope(self, as_worker: str | None = None) -> Scope:
+        """R-ACC-1: what ``as_worker`` may see (None: everything)."""
+        book = self.casebook
+        return scope_for(as_worker, workers=book.workers, teams=book.teams, access=self.policy.access)
+
+    def sees_everything(self, as_worker: str | None) -> bool:
+        """R-ACC-1 for organisation-wide rows (of no team): only principals who see everything."""
+        return self.scope(as_worker).kind == "all"
+
+    def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
+        """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused."""
+        if not isinstance(cycle_id, str) or parse_cycle_id(cycle_id) is None:
+            raise InvalidEvent("query", "cycle_id", "R-AUD-1", f"{cycle_id!r} is not a cycle id like 2026-T2")
+        return _cycle_bounds(cycle_id, self.policy.year_start_month)
+
+    def visible(self, scope: Scope, *parties: tuple[str | None, str | None]) -> bool:
+        """R-ACC-1: a row concerning several (team, worker) parties is visible if any of them is."""
+        teams = self.teams
+        return any(scope.allows(team_id=team, worker_id=worker, teams=teams) for team, worker in parties)
