@@ -8,6 +8,7 @@ projections, the organisation (for R-ACC-1) and the policy. Nothing here records
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from ..access import Scope, scope_for
@@ -26,6 +27,12 @@ class View:
         self._projections = projections
         self.policy = policy
         self.position = position
+
+    def select(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only SQL query over the projections' row tables (``?`` placeholders,
+        SQL that SQLite and PostgreSQL both accept; dates come back as :func:`as_date` reads them)."""
+        rows: list[tuple[Any, ...]] = self._projections.tables.select(statement, params)
+        return rows
 
     def projection(self, name: str) -> Any:
         """A projection by name, wherever its state lives."""

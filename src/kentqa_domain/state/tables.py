@@ -8,6 +8,9 @@ transaction as the projection's position. ``docs/read-model.md`` documents every
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import attrs
 
 
@@ -29,3 +32,10 @@ class Table:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A DATE column's value as a date (SQLite gives ISO text, PostgreSQL a date)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
