@@ -47,7 +47,7 @@ from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReferen
 from .events import Event, parse
 from .fields import check_identifier
 from .gc_pause import gc_paused
-from .keyring import Keyring, aes_decrypt, aes_encrypt_parts, key_id_of, token_for
+from .keyring import Keyring, aes_decrypt, aes_encrypt, aes_encrypt_parts, key_id_of, token_for
 from .ledger import Ledger, digest64, identity_key
 from .log_pages import page_reader
 from .mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded, canonical_body
@@ -55,6 +55,7 @@ from .policy import Policy
 from .projections import PROJECTIONS, STORED_PROJECTIONS
 from .queries import Queries
 from .queries.view import View
+from .state.reveal import Revealer
 from .state.runner import Folded, Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
@@ -146,6 +147,8 @@ class QualityAssurance(Queries, Application[UUID]):
             self.state_tables: StateTables = tables_for(self.factory.datastore, self.mapper.cipher)  # type: ignore[attr-defined]
             self.state_tables.create()
             self.projections = Projections(self.state_tables, STORED_PROJECTIONS)
+            self.projections["reveal"].seal = self._seal_for_child
+            self.revealer = Revealer(self.projections["reveal"], self.keyring)
             self.checkpoint_store = Checkpoints(self.checkpoints, self._signature, load=self._open_checkpoint)
             #: optimistic-concurrency conflicts met (and retried) by this connection
             self.conflicts = 0
@@ -396,6 +399,12 @@ class QualityAssurance(Queries, Application[UUID]):
         """Bring the stored projections to the end of the log (decision 0900)."""
         end = self.recorder.max_notification_id() or 0
         return self.projections.catch_up(self._read_for_projections, end, own or ())
+
+    def _seal_for_child(self, key_id: str, data: bytes) -> bytes:
+        key = self.keyring.child_key(key_id)
+        if key is None:  # forgotten meanwhile: nothing to keep
+            return b""
+        return aes_encrypt(key, data)
 
     def _read_for_projections(self, start: int, limit: int, keys: bool) -> list[Folded]:
         """Log rows as projections fold them: a child's event in its anonymous form (no key
@@ -681,7 +690,7 @@ class QualityAssurance(Queries, Application[UUID]):
     def _view(self) -> View:
         """The state as it is now, caught up with every process's events (SPEC 9.4)."""
         ledger = self._fresh()
-        return View(ledger, self.projections, self.policy, ledger.position)
+        return View(ledger, self.projections, self.policy, ledger.position, self.revealer)
 
     # --- erasure ---------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from .child_plans import ChildPlans
 from .complaints import Complaints
 from .escalations import Escalations
 from .observation_compliance import ObservationCompliance
+from .reveal import Reveal
 from .stats import EventCounts
 from .stored import StoredProjection
 from .voice import Voice
@@ -29,12 +30,11 @@ PROJECTIONS: tuple[type[Projection], ...] = (
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts,)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal)
 
 __all__ = [
     "PROJECTIONS",
     "STORED_PROJECTIONS",
-    "StoredProjection",
     "ActivityByDay",
     "AuditLedger",
     "ChildPlans",
@@ -43,5 +43,6 @@ __all__ = [
     "EventCounts",
     "ObservationCompliance",
     "Projection",
+    "StoredProjection",
     "Voice",
 ]

@@ -22,11 +22,15 @@ class View:
     """The state a query reads: projections (in memory or in the store), the write model's
     organisation (teams and workers, for scoping) and the policy, at ``position``."""
 
-    def __init__(self, ledger: Any, projections: Any, policy: Policy, position: int) -> None:
+    def __init__(
+        self, ledger: Any, projections: Any, policy: Policy, position: int, revealer: Any = None
+    ) -> None:
         self._ledger = ledger
         self._projections = projections
         self.policy = policy
         self.position = position
+        #: token/pseudonym -> the child's reference or original id (``state.reveal.Revealer``)
+        self.revealer = revealer
 
     def select(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read-only SQL query over the projections' row tables (``?`` placeholders,

@@ -10,8 +10,8 @@ from ...policy import Policy
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
-    from ...queries import Queries
     from ...projections.complaints import ComplaintRow
+    from ...queries import Queries
 
 
 def complaint_deadlines(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:

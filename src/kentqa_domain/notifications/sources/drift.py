@@ -12,8 +12,8 @@ from ...values import PlanKind, Role
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
-    from ...queries import Queries
     from ...projections.drift import DriftRow
+    from ...queries import Queries
 
 #: Drift register kinds -> notification kinds.
 KINDS = {

@@ -12,8 +12,8 @@ from ...values import Role
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
-    from ...queries import Queries
     from ...projections.escalations import EscalationRow
+    from ...queries import Queries
 
 
 def open_escalations(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
