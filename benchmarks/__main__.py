@@ -170,17 +170,13 @@ def replay(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
 
 
 def _ledger_parts(qa: kq.QualityAssurance) -> dict[str, float]:  # type: ignore[name-defined]
-    """Pickled size of each part of the ledger (where its memory goes), in kB."""
-    import pickle
-
-    ledger = qa.ledger
-    parts: dict[str, Any] = {
-        "identities": ledger.identities,
-        "versions": ledger.versions,
-        "casebook": ledger.casebook,
-        **{f"projection {k}": v for k, v in ledger.projections.items()},
-    }
-    return {k: round(len(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) / 1024, 1) for k, v in parts.items()}
+    """Size of the state in the store by owner (documents' bytes), and the identity index, in kB."""
+    out: dict[str, float] = {}
+    for owner, size in qa.state_tables.select("SELECT owner, SUM(LENGTH(doc)) FROM kentqa_docs GROUP BY owner"):
+        out[f"documents {owner}"] = round(int(size or 0) / 1024, 1)
+    (count,) = qa.state_tables.select("SELECT COUNT(*) FROM kentqa_identities")[0]
+    out["identities (24 bytes a row)"] = round(int(count) * 24 / 1024, 1)
+    return out
 
 
 def _rate(part: dict[str, float], clock: str) -> float:

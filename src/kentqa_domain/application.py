@@ -144,6 +144,7 @@ class QualityAssurance(Queries, Application[UUID]):
             self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
             self.admin = admin_for(self.checkpoints)
             self.keyring = Keyring(self.admin, self.mapper.cipher)
+            self.keyring.secret()  # made now: a batch's write transaction cannot write the key table
             self.event_mapper.keyring = self.keyring
             self._signature = Ledger.signature(PROJECTIONS)
             self._read_page = page_reader(self.recorder)

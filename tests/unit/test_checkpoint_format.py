@@ -166,4 +166,4 @@ def test_the_plaintext_holds_every_part_in_order() -> None:
     assert magic == "kentqa-ledger-parts"
     assert small["position"] == 300
     assert names[: len(Ledger.PARTS)] == list(Ledger.PARTS)
-    assert {n.partition(":")[2] for n in names[4:]} == set(qa.ledger.projections)
+    assert {n.partition(":")[2] for n in names[len(Ledger.PARTS) :]} == set(qa.ledger.projections)
