@@ -20,7 +20,7 @@ import pytest
 
 import kentqa_domain as kq
 from tests.reliability.conftest import spawn
-from tests.reliability.state import live_children, replayed, store_state
+from tests.reliability.state import known_children, live_children, replayed, store_state
 from tests.reliability.workload import events
 
 BATCH = events(120)[-300:]
