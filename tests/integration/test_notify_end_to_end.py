@@ -70,7 +70,7 @@ def test_new_user_delivers_once_and_survives_an_smtp_outage(
         return Response("", status=204)
 
     httpserver.expect_request("/kentqa", method="POST").respond_with_handler(receive)
-    smtp = f"smtp://127.0.0.1:{smtp_port}?from=qa@kent.example&to=tm@kent.example&timeout=2"
+    smtp = f"smtp://127.0.0.1:{smtp_port}?from=qa@kent.example&to=tm@kent.example&timeout=2&starttls=0"
     hook = httpserver.url_for("/kentqa")
     env = {"KENTQA_WEBHOOK_SECRET": SECRET}
     mailbox = Mailbox()
