@@ -47,7 +47,7 @@ _CONTROL_OR_C1 = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: starting with one is refused everywhere (decision 0900).
 FORMULA_START = "=+-@"
 #: An ISO calendar date, ASCII digits only (not a week date 2026-W01-1, not 20260101).
-_ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _is_clean(text: str) -> bool:
@@ -110,7 +110,7 @@ def to_date(value: object, inst: object, attribute: attrs.Attribute[Any]) -> dt.
     if isinstance(value, dt.datetime):
         raise _fail(inst, attribute.name, "type", "must be a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, str):
-        if len(value) != 10 or not _ISO_DATE.fullmatch(value):
+        if len(value) != 10 or not ISO_DATE.fullmatch(value):
             raise _fail(inst, attribute.name, "date", f"must be an ISO date YYYY-MM-DD, not {value[:40]!r}")
         try:
             value = dt.date.fromisoformat(value)
