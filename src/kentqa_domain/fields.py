@@ -44,7 +44,7 @@ _ID_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u206
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_OR_C1 = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: First characters that make a spreadsheet read a cell as a formula (CSV injection): an id
-#: starting with one is refused everywhere (decision 0900).
+#: starting with one is refused everywhere (decision 0910).
 FORMULA_START = "=+-@"
 #: An ISO calendar date, ASCII digits only (not a week date 2026-W01-1, not 20260101).
 ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -1,5 +1,5 @@
 """Ids and dates that look right and are not (issue 17, "Low"): ISO week dates, bidirectional
-controls in ids, ids a spreadsheet would run as formulas (decision 0900). Each is refused
+controls in ids, ids a spreadsheet would run as formulas (decision 0910). Each is refused
 with InvalidEvent naming the event type, the field and the rule; the ids and dates around
 them still pass."""
 
