@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import io
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
@@ -72,6 +73,8 @@ ERASURE_STREAM = uuid5(STREAM_NAMESPACE, "erasures")
 BATCH_SIZE = 500
 #: Write-model documents a connection keeps in memory (least recently used go first).
 MODEL_CACHE = 50_000
+#: Attempts to find the store at one position for a view (see ``_consistent_view``).
+VIEW_ATTEMPTS = 50
 CATCH_UP_PAGE = 2_000
 #: A checkpoint is written once the events folded since the last one reach
 #: max(CHECKPOINT_EVERY, position // CHECKPOINT_SHARE): checkpoints grow with the state, so
@@ -164,13 +167,17 @@ class QualityAssurance(Queries, Application[UUID]):
                 model=self.model,
                 stream_id=stream_id,
                 child_stream_id=child_stream_id,
+                fold_in=self.projections.fold_in,
             )
             # A store written before the write model lived in the store: build it from the log.
             if self.state_tables.positions().get(MODEL, 0) < (self.recorder.max_notification_id() or 0):
                 self.recording.catch_up_model(self._decode_row)
             self.checkpoint_store = Checkpoints(self.checkpoints, self._signature, load=self._open_checkpoint)
-            #: optimistic-concurrency conflicts met (and retried) by this connection
+            #: busy stores met (and retried) by this connection
             self.conflicts = 0
+            #: one thread at a time reads or records through this connection (docs/embedding)
+            self._lock = threading.RLock()
+            self._view_now: View | None = None
             self._closed = False
             self._since_checkpoint = 0
             self._next_checkpoint_after = 0.0
@@ -226,7 +233,7 @@ class QualityAssurance(Queries, Application[UUID]):
         Dicts are parsed as JSON objects.
         """
         self._check_open()
-        with gc_paused():
+        with self._lock, gc_paused():
             return self._record_many(events, on_invalid)
 
     def _record_many(
@@ -280,8 +287,7 @@ class QualityAssurance(Queries, Application[UUID]):
             self._since_checkpoint += len(result.stored)
         else:
             self.catch_up_ledger()
-        own: list[Folded] = [(p, subject, recorded) for p, subject, recorded in result.stored]
-        self._catch_up_state(own if contiguous else None)
+        self._catch_up_state()  # only projections left behind (being rebuilt) have anything to do
 
     def _decode_row(self, row: Any) -> tuple[Recorded, bytes]:
         """A log row (position, stream, version, topic, state) read in full."""
@@ -629,10 +635,49 @@ class QualityAssurance(Queries, Application[UUID]):
         self.catch_up()
         return self.ledger
 
-    def _view(self) -> View:
-        """The state as it is now, caught up with every process's events (SPEC 9.4)."""
-        ledger = self._fresh()
-        return View(ledger, self.projections, self.policy, self.position, revealer=self.revealer, book=self.recording.book)
+    @contextlib.contextmanager
+    def _viewing(self) -> Iterator[View]:
+        """The state as it is now, caught up with every process's events, read from one
+        snapshot of the store for the block (SPEC 9.4): every answer at one position."""
+        with self._lock:
+            if self._view_now is not None:  # a query asked inside another's view
+                yield self._view_now
+                return
+            with contextlib.ExitStack() as stack:
+                view = self._consistent_view(stack)
+                self._view_now = view
+                try:
+                    yield view
+                finally:
+                    self._view_now = None
+
+    def _consistent_view(self, stack: contextlib.ExitStack) -> View:
+        """Catch up, then open a snapshot in which the log, the write model and every
+        projection stand at one position (a batch writes them together; a projection being
+        rebuilt, or events another process stored between our catching up and the snapshot,
+        make us catch up again)."""
+        for _attempt in range(VIEW_ATTEMPTS):
+            ledger = self._fresh()
+            inner = contextlib.ExitStack()
+            inner.enter_context(self.state_tables.snapshot())
+            stored = self.state_tables.positions()
+            positions = {name: stored.get(name, 0) for name in self.projections.names()}
+            everything = {*positions.values(), stored.get(MODEL, 0), ledger.position}
+            if len(everything) == 1 or _attempt == VIEW_ATTEMPTS - 1:
+                stack.enter_context(inner)
+                break
+            inner.close()
+        for name, projection in self.projections.by_name.items():
+            projection.session.sync(positions[name])
+        self.model.sync(stored.get(MODEL, 0))
+        return View(
+            ledger,
+            self.projections,
+            self.policy,
+            min(ledger.position, *positions.values()),
+            revealer=self.revealer,
+            book=self.recording.book,
+        )
 
     # --- erasure ---------------------------------------------------------------------------
 

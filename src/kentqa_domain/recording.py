@@ -90,6 +90,7 @@ class Recording:
         model: DocSession,
         stream_id: Callable[[str], UUID],
         child_stream_id: Callable[[str], UUID],
+        fold_in: Callable[[Any, list[tuple[int, Event, Recorded]], int], Callable[[bool], None]] | None = None,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
@@ -99,6 +100,8 @@ class Recording:
         self.book = Casebook(model)
         self.stream_id = stream_id
         self.child_stream_id = child_stream_id
+        #: folds a batch's stored events into the projections inside its transaction
+        self.fold_in = fold_in
 
     # --- child keys ----------------------------------------------------------------------
 
@@ -149,12 +152,24 @@ class Recording:
             except InvalidEvent as exc:
                 parsed.append(exc)
         self.make_keys([e for e in parsed if isinstance(e, Event)])
-        with self.tables.writing(self.recorder) as cursor:
-            return self._in_transaction(cursor, parsed, offset, stop_at_first=stop_at_first)
+        finish: Callable[[bool], None] = _nothing
+        try:
+            with self.tables.writing(self.recorder) as cursor:
+                result, writes, last = self._in_transaction(cursor, parsed, offset, stop_at_first=stop_at_first)
+                if result.stored and self.fold_in is not None:
+                    finish = self.fold_in(cursor, result.stored, result.stored[0][0] - 1)
+        except BaseException:
+            self.model.discard()
+            finish(False)
+            raise
+        if result.stored:
+            self.model.committed(last, writes)
+        finish(True)
+        return result
 
     def _in_transaction(
         self, cursor: Any, parsed: list[Event | InvalidEvent], offset: int, *, stop_at_first: bool
-    ) -> BatchResult:
+    ) -> tuple[BatchResult, list[DocWrite], int]:
         model = self.model
         model.sync(self._model_position(cursor))
         prepared = self._prepare(parsed)
@@ -180,13 +195,11 @@ class Recording:
         except BaseException:
             model.discard()
             raise
-        if stored:
-            model.committed(last, writes)
         positions = batch.positions
         for i, value in enumerate(positions):
             if value is not None and value < 0:
                 positions[i] = positions[batch.pending[-1 - value].index]
-        return BatchResult(positions, batch.refused, stored)
+        return BatchResult(positions, batch.refused, stored), writes, last
 
     def _take(self, batch: _Batch, i: int, item: Any) -> None:
         """Check one prepared event and apply it to the write model (or raise its refusal)."""
@@ -420,6 +433,10 @@ class Recording:
 _PRIVATE_WITH_REF = frozenset(
     t for t in ev.EVENT_TYPES.values() if "child_ref" in {f.name for f in attrs.fields(t)}
 )
+
+
+def _nothing(_ok: bool) -> None:
+    """Nothing to finish after the transaction."""
 
 
 def _check_not_a_token(event: Event) -> None:

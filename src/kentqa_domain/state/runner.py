@@ -108,6 +108,44 @@ class Projections:
             last = page[-1][0]
             folded += self._fold(page, lagging, last, positions)
 
+    def fold_in(self, cursor: Any, stored: Sequence[Folded], before: int) -> Callable[[bool], None]:
+        """Inside a batch's write transaction (the store's write lock held): fold the events it
+        stored (positions ``before + 1`` on) into every projection that was at ``before``, and
+        write their documents, rows and new position with the events. Returns what to call
+        once the transaction has committed (True) or rolled back (False). A projection behind
+        (being rebuilt) is left to catch up from the log."""
+        if not stored:
+            return lambda _ok: None
+        last = stored[-1][0]
+        positions = self.tables.positions()
+        ready = [name for name in self.by_name if positions.get(name, 0) == before]
+        changes: dict[str, tuple[list[Any], list[Any]]] = {}
+        try:
+            for name in ready:
+                projection = self.by_name[name]
+                projection.session.sync(before)
+                changes[name] = self._fold_one(projection, stored, before)
+            with self.tables.advancing(dict.fromkeys(ready, (before, last)), cursor=cursor) as (c, moved):
+                for name in moved:
+                    docs, rows = changes[name]
+                    self.tables.write_docs(c, name, last, docs)
+                    for table, keys, table_rows in rows:
+                        self.tables.write_rows(c, table, keys, table_rows)
+        except BaseException:
+            for name in ready:
+                self.by_name[name].session.discard()
+            raise
+
+        def finish(ok: bool) -> None:
+            for name in ready:
+                session = self.by_name[name].session
+                if ok and name in moved:
+                    session.committed(last, changes[name][0])
+                else:
+                    session.discard()
+
+        return finish
+
     def _fold(self, page: Sequence[Folded], lagging: dict[str, int], last: int, positions: dict[str, int]) -> int:
         """Fold a page into the lagging projections; then move each from where it was to
         ``last`` with its changes, where no other process moved it first."""

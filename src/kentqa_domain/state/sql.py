@@ -158,6 +158,24 @@ class StateTables:
             yield c
 
     @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """A read transaction for the block, every read in this thread through it: one
+        snapshot of the store (answers at one position). Inside a transaction already: that one."""
+        if ambient_cursor() is not None:
+            yield ambient_cursor()
+            return
+        with self.datastore.transaction(commit=False) as c:
+            self._begin_snapshot(c)
+            _ambient.cursor = c
+            try:
+                yield c
+            finally:
+                _ambient.cursor = None
+
+    def _begin_snapshot(self, c: Any) -> None:
+        """Hook: make the read transaction one snapshot (SQLite's are, in WAL mode)."""
+
+    @contextlib.contextmanager
     def writing(self, recorder: Any) -> Iterator[Any]:
         """The one write transaction of a batch: it takes the store's write lock first (every
         writer of events takes the same lock), so what is read in it is what the batch is
@@ -331,14 +349,17 @@ class StateTables:
             )
 
     @contextlib.contextmanager
-    def advancing(self, moves: Mapping[str, tuple[int, int]]) -> Iterator[tuple[Any, set[str]]]:
-        """A write transaction moving projections from one position to the next.
+    def advancing(
+        self, moves: Mapping[str, tuple[int, int]], *, cursor: Any = None
+    ) -> Iterator[tuple[Any, set[str]]]:
+        """A write transaction moving projections from one position to the next (in
+        ``cursor``'s transaction when given).
 
         ``moves``: name -> (from, to). Yields ``(cursor, moved)``: ``moved`` holds the names
         whose stored position was still ``from`` (their rows may be written in this
         transaction); the others were moved on by another process meanwhile and must not be.
         """
-        with self.datastore.transaction(commit=True) as c:
+        with contextlib.nullcontext(cursor) if cursor is not None else self.datastore.transaction(commit=True) as c:
             moved: set[str] = set()
             for name, (old, new) in moves.items():
                 c.execute(
@@ -455,6 +476,9 @@ class PostgresTables(StateTables):
 
     def row(self, row: Any) -> tuple[Any, ...]:
         return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+    def _begin_snapshot(self, c: Any) -> None:
+        c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
     @contextlib.contextmanager
     def writing(self, recorder: Any) -> Iterator[Any]:
