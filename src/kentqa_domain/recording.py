@@ -123,7 +123,7 @@ class Recording:
     def make_keys(self, events: Sequence[Event]) -> None:
         """Before the lock: make the keys of new children whose events pass the write model's
         check (making a key writes the key table, which cannot wait inside the batch)."""
-        made: set[str] = set()
+        made: dict[str, None] = {}
         for event in events:
             ref = getattr(event, "child_ref", None)
             if not isinstance(ref, str) or ref in made or type(event) not in _PRIVATE_WITH_REF:
@@ -134,8 +134,9 @@ class Recording:
                 self.book.check(event)
             except InvalidEvent:
                 continue
-            self.keyring.child_key_id(ref, create=True)
-            made.add(ref)
+            made[ref] = None
+        if made:
+            self.keyring.make_child_keys(list(made))
 
     # --- one batch ---------------------------------------------------------------------------
 
@@ -172,7 +173,9 @@ class Recording:
     ) -> tuple[BatchResult, list[DocWrite], int]:
         model = self.model
         model.sync(self._model_position(cursor))
+        self.book.prefetch([e for e in parsed if isinstance(e, Event)])
         prepared = self._prepare(parsed)
+        self.book.prefetch([p[1].anonymous for p in prepared if not isinstance(p, InvalidEvent) and p[1] is not None])
         keys = [p[2] for p in prepared if not isinstance(p, InvalidEvent)]
         streams = self._streams_of(prepared)
         batch = _Batch(

@@ -45,6 +45,20 @@ MAPS: dict[str, tuple[Any, Any]] = {
 }
 
 
+#: (event field, map) the batch prefetch reads: each id field names an entry of one map.
+_PREFETCH = (
+    ("team_id", "teams"),
+    ("worker_id", "workers"),
+    ("observation_id", "observations"),
+    ("audit_id", "audits"),
+    ("theme_id", "themes"),
+    ("child_ref", "children"),
+    ("review_id", "review_child"),
+    ("escalation_id", "escalations"),
+    ("complaint_id", "complaints"),
+)
+
+
 class Casebook:
     """All aggregates by kind and id: plain dicts, or documents in the store when ``session``
     (a :class:`~kentqa_domain.state.docs.DocSession`) is given."""
@@ -69,6 +83,21 @@ class Casebook:
         self.child_reviews: Mapping[str, tuple[str, ...]] = maps["child_reviews"]
         self.escalations: Mapping[str, escalation.Escalation] = maps["escalations"]
         self.complaints: Mapping[str, complaint.Complaint] = maps["complaints"]
+
+    def prefetch(self, events: list[Event]) -> None:
+        """Load, in one read per map, the entries a batch of events will look at (when the
+        maps are documents in the store): the subjects their ids name."""
+        wanted: dict[str, list[str]] = {}
+        for event in events:
+            for field, name in _PREFETCH:
+                value = getattr(event, field, None)
+                if isinstance(value, str):
+                    wanted.setdefault(name, []).append(value)
+        for name, keys in wanted.items():
+            found = getattr(self, name)
+            prefetch = getattr(found, "prefetch", None)
+            if prefetch is not None:
+                prefetch(keys)
 
     def stream(self, event: Event) -> str:
         """The aggregate stream the event belongs to, e.g. ``"worker:W1"``."""

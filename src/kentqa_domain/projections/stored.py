@@ -50,6 +50,9 @@ class StoredProjection:
     def apply(self, event: Event, position: int) -> None:
         raise NotImplementedError
 
+    def prefetch(self, events: Sequence[Any]) -> None:
+        """Optionally load, in few reads, the documents a page of events will touch."""
+
     def rows(self, changed: Sequence[tuple[str, str]]) -> list[RowChange]:
         """The row tables' rows for the documents a fold changed ((space, key) each)."""
         return []

@@ -109,9 +109,8 @@ class DocSession:
         if entry is None:
             self.loads += 1
             stored = self.source.load_docs(self.owner, space, [key]).get(key)
-            if stored is None:
-                return None
-            entry = _Entry(self.codec.decode(stored, value_type), stored)
+            # an absent entry is remembered too (until the store changes it): asking again reads nothing
+            entry = _Entry(_MISSING if stored is None else self.codec.decode(stored, value_type), stored)
             self._cache[slot] = entry
             self._shrink()
         else:
@@ -129,8 +128,10 @@ class DocSession:
             return
         found = self.source.load_docs(self.owner, space, wanted)
         value_type = self.value_type(space)
-        for key, stored in found.items():
-            self._cache[(space, key)] = _Entry(self.codec.decode(stored, value_type), stored)
+        for key in wanted:
+            stored = found.get(key)
+            value = _MISSING if stored is None else self.codec.decode(stored, value_type)
+            self._cache[(space, key)] = _Entry(value, stored)
         self.loads += len(wanted)
         self._shrink()
 
@@ -152,13 +153,18 @@ class DocSession:
 
     def _shrink(self) -> None:
         cache = self._cache
-        if len(cache) <= self.capacity:
+        excess = len(cache) - self.capacity
+        if excess <= 0:
             return
-        for slot in list(cache):
-            if len(cache) <= self.capacity:
-                break
-            if slot not in self._touched:
-                del cache[slot]
+        kept = []  # touched entries met on the way: they stay (moved to the recent end)
+        while excess > 0 and len(kept) < len(cache):
+            slot, entry = cache.popitem(last=False)
+            if slot in self._touched:
+                kept.append((slot, entry))
+            else:
+                excess -= 1
+        for slot, entry in kept:
+            cache[slot] = entry
 
     def scan(self, space: str, key_type: Any, value_type: Any) -> Iterator[tuple[Any, Any]]:
         """Every entry of a map, by stored key, then the new ones not yet stored."""

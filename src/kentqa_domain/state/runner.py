@@ -178,8 +178,9 @@ class Projections:
     def _fold_one(projection: StoredProjection, page: Sequence[Folded], since: int) -> tuple[list[Any], list[Any]]:
         """One projection's fold of a page: its changed documents and their rows."""
         session = projection.session
-        session.writing = True
         keys = projection.needs_keys
+        projection.prefetch([(recorded if keys else event) for position, event, recorded in page if position > since])
+        session.writing = True
         try:
             for position, event, recorded in page:
                 if position <= since:
