@@ -123,14 +123,17 @@ class DocSession:
         return entry
 
     def prefetch(self, space: str, keys: Sequence[str]) -> None:
-        """Load the entries of ``keys`` not in the cache, in one read."""
+        """Load the entries of ``keys`` not in the cache, in one read. Keys not in the store are
+        remembered as misses, so reading them afterwards asks the store nothing more."""
         wanted = [k for k in dict.fromkeys(keys) if (space, k) not in self._cache]
         if not wanted:
             return
         found = self.source.load_docs(self.owner, space, wanted)
         value_type = self.value_type(space)
-        for key, stored in found.items():
-            self._cache[(space, key)] = _Entry(self.codec.decode(stored, value_type), stored)
+        for key in wanted:
+            stored = found.get(key)
+            value = _MISSING if stored is None else self.codec.decode(stored, value_type)
+            self._cache[(space, key)] = _Entry(value, stored)
         self.loads += len(wanted)
         self._shrink()
 
