@@ -29,6 +29,7 @@ class MemoryDocs:
         return [(k, self.docs[(owner, space, k)][1]) for k in keys[:limit]]
 
     def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
+        self.reads += 1
         return [(s, k) for (o, s, k), (p, _d) in self.docs.items() if o == owner and p > position]
 
     def session(self, owner: str, *, capacity: int = 20_000) -> DocSession:

@@ -41,3 +41,13 @@ def test_a_miss_is_forgotten_when_another_process_writes_the_key() -> None:
     store.docs[("owner", "counts", "b")] = (5, b"7")  # written elsewhere at position 5
     reader.sync(5)
     assert found.get("b") == 7
+
+
+def test_a_new_session_syncs_to_the_store_without_reading_what_changed() -> None:
+    """A process that has cached nothing has nothing to drop: opening reads no history."""
+    store = MemoryDocs()
+    store.docs[("owner", "counts", "a")] = (9, b"1")
+    reader = store.session("owner")
+    reader.sync(9)
+    assert (store.reads, reader.position) == (0, 9)
+    assert reader.map("counts", str, int)["a"] == 1

@@ -234,7 +234,7 @@ class DocSession:
             return
         if position < self.position:  # rebuilt from the start: nothing cached holds
             self.clear()
-        else:
+        elif self._cache:  # with nothing cached there is nothing to drop (a new process reads no history)
             for slot in self.source.changed_since(self.owner, self.position):
                 self._cache.pop(slot, None)
         self.position = position
