@@ -107,18 +107,28 @@ class Tallies:
     themes: dict[str, dict[str, str]] = attrs.Factory(dict)
 
     def add(self, item: VoiceItem) -> None:
-        unit = UNIT[measure_of(item)]
+        field = _FIELD[measure_of(item)]
         team = item.team_id or NONE
         channel = NONE if item.channel is None else item.channel.value
-        _add(self.channels.setdefault(team, {}), channel, unit)
+        _add(self.channels.setdefault(team, {}), channel, field)
         by_theme = self.themes.setdefault(team, {})
         for theme in _themes_of(item):
-            _add(by_theme, theme or NONE, unit)
+            _add(by_theme, theme or NONE, field)
 
 
-def _add(counts: dict[str, str], key: str, unit: int) -> None:
+#: The count text of one item counted in each field.
+_ONE = [counts_text(1 << (FIELD_BITS * field)) for field in range(MEASURES)]
+
+
+def _add(counts: dict[str, str], key: str, field: int) -> None:
+    """One more item in ``field`` of ``counts[key]`` (the text changed in place of one field)."""
     found = counts.get(key)
-    counts[key] = counts_text(unit if found is None else packed_of(found) + unit)
+    if found is None:
+        counts[key] = _ONE[field]
+        return
+    parts = found.split(",")
+    parts[field] = str(int(parts[field]) + 1)
+    counts[key] = ",".join(parts)
 
 
 def day_key(day: dt.date, source: FeedbackSource) -> str:
