@@ -40,7 +40,6 @@ COMPLIMENT, UNRATED = -1, 0
 FIELD_BITS = 32
 FIELD_MASK = (1 << FIELD_BITS) - 1
 _FIELD = {COMPLIMENT: 0, UNRATED: 1, **{r: r + 1 for r in RATINGS}}
-UNIT = {measure: 1 << (FIELD_BITS * field) for measure, field in _FIELD.items()}
 MEASURES = len(_FIELD)
 
 #: Summed tallies: (BASE, source, team, channel) and (THEME, source, team, theme) -> packed
@@ -338,7 +337,7 @@ class _Counts:
 
     @classmethod
     def unpack(cls, packed: int) -> _Counts:
-        """The counts of a packed tally (see ``UNIT``)."""
+        """The counts of a packed tally (a ``FIELD_BITS`` field per measure)."""
         ratings = Counter({r: n for r in RATINGS if (n := (packed >> (FIELD_BITS * _FIELD[r])) & FIELD_MASK)})
         unrated = (packed >> (FIELD_BITS * _FIELD[UNRATED])) & FIELD_MASK
         return cls(unrated + sum(ratings.values()), packed & FIELD_MASK, ratings)
