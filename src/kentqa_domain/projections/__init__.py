@@ -23,14 +23,12 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     ChildPlans,
     Escalations,
     Complaints,
-    Voice,
     ObservationCompliance,
     AuditLedger,
-    ActivityByDay,
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal, Voice, ActivityByDay)
 
 __all__ = [
     "PROJECTIONS",

@@ -122,7 +122,8 @@ class DocSession:
         return entry
 
     def prefetch(self, space: str, keys: Sequence[str]) -> None:
-        """Load the entries of ``keys`` not in the cache, in one read."""
+        """Load the entries of ``keys`` not in the cache, in one read. Keys not in the store are
+        remembered as misses, so reading them afterwards asks the store nothing more."""
         wanted = [k for k in dict.fromkeys(keys) if (space, k) not in self._cache]
         if not wanted:
             return
@@ -237,7 +238,7 @@ class DocSession:
             return
         if position < self.position:  # rebuilt from the start: nothing cached holds
             self.clear()
-        else:
+        elif self._cache:  # with nothing cached there is nothing to drop (a new process reads no history)
             for slot in self.source.changed_since(self.owner, self.position):
                 self._cache.pop(slot, None)
         self.position = position
