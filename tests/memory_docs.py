@@ -28,9 +28,9 @@ class MemoryDocs:
         keys = sorted(k for o, s, k in self.docs if o == owner and s == space and (after is None or k > after))
         return [(k, self.docs[(owner, space, k)][1]) for k in keys[:limit]]
 
-    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
+    def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
         self.reads += 1
-        return [(s, k) for (o, s, k), (p, _d) in self.docs.items() if o == owner and p > position]
+        return [(s, k) for (o, s, k), (p, _d) in self.docs.items() if o == owner and p > position][:limit]
 
     def session(self, owner: str, *, capacity: int = 20_000) -> DocSession:
         return DocSession(self, owner, codec, capacity=capacity)

@@ -40,8 +40,8 @@ class DocSource(Protocol):
         """Up to ``limit`` (key, document) of a map, by key, after ``after``."""
         ...
 
-    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
-        """(space, key) of the owner's documents written after ``position``."""
+    def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
+        """(space, key) of the owner's documents written after ``position`` (at most ``limit``)."""
         ...
 
 
@@ -239,7 +239,11 @@ class DocSession:
         if position < self.position:  # rebuilt from the start: nothing cached holds
             self.clear()
         elif self._cache:  # with nothing cached there is nothing to drop (a new process reads no history)
-            for slot in self.source.changed_since(self.owner, self.position):
+            changed = self.source.changed_since(self.owner, self.position, len(self._cache) + 1)
+            if len(changed) > len(self._cache):  # more changed than we hold: drop it all, read nothing more
+                self._cache.clear()
+                self._touched.clear()
+            for slot in changed:
                 self._cache.pop(slot, None)
         self.position = position
 

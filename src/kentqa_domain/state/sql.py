@@ -235,10 +235,11 @@ class StateTables:
                 )
             return [(key, self.unseal(doc)) for key, doc in map(self.row, c.fetchall())]
 
-    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
+    def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
         with self.reading() as c:
             c.execute(
-                self.sql(f"SELECT space, key FROM {self.docs} WHERE owner=? AND position>?"), (owner, position)
+                self.sql(f"SELECT space, key FROM {self.docs} WHERE owner=? AND position>? LIMIT ?"),
+                (owner, position, limit),
             )
             return [(space, key) for space, key in map(self.row, c.fetchall())]
 
