@@ -23,13 +23,12 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Escalations,
     Complaints,
     Voice,
-    ObservationCompliance,
     AuditLedger,
     ActivityByDay,
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts,)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, ObservationCompliance)
 
 __all__ = [
     "PROJECTIONS",
