@@ -41,7 +41,7 @@ def observation_summary(
 
 
 #: The observations of a period, by the ``observed_on`` index: who, which team, the grades.
-_PERIOD = (
+OBSERVATIONS_OF_PERIOD = (
     f"SELECT worker_id, team_id, {', '.join(LEARNING_AREAS)} FROM {OBSERVATIONS.name} "  # noqa: S608 (constants)
     "WHERE observed_on >= ? AND observed_on <= ?"
 )
@@ -72,7 +72,7 @@ def observation_learning(
     scope = _scope(view, query, obs, as_worker, end)
     if scope is None:
         return learning(())
-    statement = _PERIOD
+    statement = OBSERVATIONS_OF_PERIOD
     params: list[object] = [start, end]
     if chosen_setting is not None:
         statement += " AND setting = ?"
@@ -92,7 +92,7 @@ def observation_learning(
 #: The practitioners current on a day (R-OBS-5): registered by then, not left by then. The
 #: ``left_on`` index keeps leavers of earlier days out of the rows visited (no ORDER BY: it
 #: would tempt SQLite to walk the whole table in key order).
-_CURRENT = (
+CURRENT_PRACTITIONERS = (
     f"SELECT doc_key FROM {WORKERS.name} WHERE (left_on IS NULL OR left_on > ?) "  # noqa: S608 (constants)
     "AND registered_on <= ? AND role = ?"
 )
@@ -102,7 +102,7 @@ _CHUNK = 1_000
 
 def current_practitioners(view: View, day: dt.date) -> list[str]:
     """The ids of the practitioners current on ``day`` (from ``kentqa_workers``, by index)."""
-    return sorted(key for (key,) in view.select(_CURRENT, (day, day, Role.PRACTITIONER.value)))
+    return sorted(key for (key,) in view.select(CURRENT_PRACTITIONERS, (day, day, Role.PRACTITIONER.value)))
 
 
 def _compliance(
