@@ -33,7 +33,6 @@ STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Observati
 __all__ = [
     "PROJECTIONS",
     "STORED_PROJECTIONS",
-    "StoredProjection",
     "ActivityByDay",
     "AuditLedger",
     "ChildPlans",
@@ -42,5 +41,6 @@ __all__ = [
     "EventCounts",
     "ObservationCompliance",
     "Projection",
+    "StoredProjection",
     "Voice",
 ]

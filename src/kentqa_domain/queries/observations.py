@@ -117,6 +117,8 @@ def _compliance(
     teams = obs.teams
     rows = []
     keys = current_practitioners(view, day)
+    if scope.kind == "own":  # a practitioner sees their own row only: read no one else's document
+        keys = [key for key in keys if key == scope.worker_id]
     for at in range(0, len(keys), _CHUNK):
         chunk = keys[at : at + _CHUNK]
         obs.workers.prefetch(chunk)
