@@ -23,12 +23,11 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     ChildPlans,
     Escalations,
     Complaints,
-    ObservationCompliance,
     AuditLedger,
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal, Voice, ActivityByDay)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal, Voice, ActivityByDay, ObservationCompliance)
 
 __all__ = [
     "PROJECTIONS",

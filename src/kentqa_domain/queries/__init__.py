@@ -138,8 +138,9 @@ class Queries:
     ) -> list[ObservationComplianceRow]:
         """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
 
-        Rows come from the ``observation_compliance`` projection (no replay); due dates and
-        statuses are computed from it, the policy and ``as_of``. Events dated after ``as_of``
+        Reads the documents of the practitioners current on ``as_of`` only (selected from
+        ``kentqa_workers`` by index: leavers of earlier days are never read); due dates and
+        statuses are computed from them, the policy and ``as_of``. Events dated after ``as_of``
         are ignored. ``as_worker`` scopes the rows to what that worker may see (R-ACC-1);
         ``team`` keeps one team's rows (an unknown team is an ``UnknownReference``).
         See docs/observations.md.
@@ -169,7 +170,8 @@ class Queries:
         """Framework 4.5 annual learning: judgements per area, then overall, of the observations
         dated ``start``..``end`` (inclusive; a period still running ends at ``as_of``), practice
         and meeting unless ``setting`` says which. An observation belongs to the team its worker
-        was in on the day; R-ACC-1 scopes by it and by the observed worker.
+        was in on the day; R-ACC-1 scopes by it and by the observed worker. Reads the rows of
+        ``kentqa_observations`` dated in the period only.
         """
         with self._viewing() as view:
             return observations.observation_learning(
