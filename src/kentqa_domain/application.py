@@ -154,7 +154,7 @@ class QualityAssurance(Queries, Application[UUID]):
             #: the state in the store: documents, identities, projections' rows (decision 0900)
             self.state_tables: StateTables = tables_for(self.factory.datastore, self.mapper.cipher)  # type: ignore[attr-defined]
             self.state_tables.create()
-            self.projections = Projections(self.state_tables, STORED_PROJECTIONS)
+            self.projections = Projections(self.state_tables, STORED_PROJECTIONS, policy=self.policy)
             self.projections["reveal"].seal = self._seal_for_child
             self.revealer = Revealer(self.projections["reveal"], self.keyring)
             #: the write model's documents (decision 0900), read per batch through a bounded cache

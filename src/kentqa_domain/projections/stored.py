@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from ..events import Event
+from ..policy import Policy
 from ..state.docs import DocSession
 from ..state.tables import Table
 
@@ -39,6 +40,9 @@ class StoredProjection:
     tables: ClassVar[tuple[Table, ...]] = ()
     #: Whether the fold needs a child's sealed original (the reveal projection only).
     needs_keys: ClassVar[bool] = False
+    #: The policy of the process that folds (set by the store; None: the defaults). Only
+    #: row tables for analysts may depend on it (due dates); queries apply their own policy.
+    policy: Policy | None = None
 
     def __init__(self, session: DocSession) -> None:
         self.session = session

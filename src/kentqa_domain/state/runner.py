@@ -42,6 +42,7 @@ class Projections:
         classes: Iterable[type[StoredProjection]],
         *,
         capacity: int = 20_000,
+        policy: Any = None,
     ) -> None:
         self.tables = tables
         registered = tables.projection_versions()
@@ -54,7 +55,9 @@ class Projections:
                 tables.register_projection(cls.name, cls.version)
             elif found[0] != cls.version:
                 tables.reset_projection(cls.name, cls.version, cls.tables)
-            self.by_name[cls.name] = cls(DocSession(tables, cls.name, codec, capacity=capacity))
+            projection = cls(DocSession(tables, cls.name, codec, capacity=capacity))
+            projection.policy = policy
+            self.by_name[cls.name] = projection
 
     def __getitem__(self, name: str) -> Any:
         return self.by_name[name]
