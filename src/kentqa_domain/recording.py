@@ -138,6 +138,11 @@ class Recording:
         if made:
             self.keyring.make_child_keys(list(made))
 
+    def child(self, child_ref: str) -> Any:
+        """The write model's record of a child, by its reference (None: unknown or forgotten)."""
+        key_id = self.keyring.child_key_id(child_ref, create=False)
+        return self.book.children.get(f"anon-{key_id}") if key_id is not None else None
+
     # --- one batch ---------------------------------------------------------------------------
 
     def record_batch(self, items: Sequence[Any], offset: int, *, stop_at_first: bool) -> BatchResult:
