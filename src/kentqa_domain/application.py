@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, uuid5
 
 import attrs
+import orjson
 from eventsourcing.application import Application
 from eventsourcing.persistence import (
     AggregateRecorder,
     IntegrityError,
     MapperDeserialisationError,
-    OperationalError,
     StoredEvent,
 )
 
@@ -178,6 +178,8 @@ class QualityAssurance(Queries, Application[UUID]):
             #: one thread at a time reads or records through this connection (docs/embedding)
             self._lock = threading.RLock()
             self._view_now: View | None = None
+            #: the log position up to which forgettings were looked for
+            self._forgettings_seen = 0
             self._closed = False
             self._since_checkpoint = 0
             self._next_checkpoint_after = 0.0
@@ -254,14 +256,13 @@ class QualityAssurance(Queries, Application[UUID]):
         return positions
 
     def _record_batch_with_retries(self, chunk: list[Any], offset: int, *, stop_at_first: bool) -> BatchResult:
-        """One batch; a store too busy to give the write lock in time (another process holding
-        it past the lock timeout) is retried with back-off (decision 0600)."""
+        """One batch. The write lock is waited for up to the store's lock timeout (a store held
+        longer is a ``StorageError``); a stream version taken by a writer that does not take
+        the lock is retried with back-off (decision 0600)."""
         for attempt in range(MAX_CONFLICT_RETRIES):
             try:
                 return self.recording.record_batch(chunk, offset, stop_at_first=stop_at_first)
-            except (IntegrityError, OperationalError) as exc:
-                if isinstance(exc, OperationalError) and not _busy(exc):
-                    raise
+            except IntegrityError:  # a writer not taking the lock (another library) got in first
                 self.conflicts += 1
                 _backoff(attempt)
         first = chunk[0]
@@ -301,9 +302,29 @@ class QualityAssurance(Queries, Application[UUID]):
     def catch_up(self) -> int:
         """Bring every projection to the end of the log (what other processes recorded too);
         returns how many events the in-memory ledger folded."""
+        self._catch_up_forgettings()
         folded = self.catch_up_ledger()
         self._catch_up_state()
         return folded
+
+    def _catch_up_forgettings(self) -> None:
+        """Children forgotten (by any process) since this connection last looked: drop what
+        it holds of their keys and references, and finish a forgetting whose process died
+        before destroying the key."""
+        end = self.recorder.max_notification_id() or 0
+        if end <= self._forgettings_seen:
+            return
+        for _position, state in self.state_tables.log_topic(self.recorder, self._forgettings_seen, FORGOTTEN_TOPIC):
+            token = orjson.loads(self.event_mapper.unseal(state))["m"]["token"]
+            key_id = key_id_of(token)
+            if key_id is None:
+                continue
+            if self.keyring.child_key(key_id) is not None:
+                self._destroy_keys(key_id)
+                self._after_forgetting()
+            self.keyring.forget_cached(key_id)
+            self.revealer.forget(key_id)
+        self._forgettings_seen = end
 
     def catch_up_ledger(self) -> int:
         """Fold every stored event after the in-memory ledger's position into it.
@@ -710,9 +731,7 @@ class QualityAssurance(Queries, Application[UUID]):
         for attempt in range(MAX_CONFLICT_RETRIES):
             try:
                 self.recording.record_forgetting(token, on, ERASURE_STREAM)
-            except (IntegrityError, OperationalError) as exc:
-                if isinstance(exc, OperationalError) and not _busy(exc):
-                    raise
+            except IntegrityError:
                 _backoff(attempt)
                 continue
             break
@@ -803,12 +822,6 @@ class QualityAssurance(Queries, Application[UUID]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _busy(exc: BaseException) -> bool:
-    """A write lock not given in time: SQLite's "database is locked", PostgreSQL's lock timeout."""
-    text = str(exc).lower()
-    return "locked" in text or "lock timeout" in text or "busy" in text
 
 
 def _racing_schema_creation(exc: BaseException) -> bool:

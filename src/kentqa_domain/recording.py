@@ -355,7 +355,7 @@ class Recording:
                 writes = model.changes()
                 self.tables.write_docs(cursor, MODEL, position, writes)
                 self._move_model(cursor, position)
-                self.tables.delete_docs(cursor, "reveal", prefix=f"{key_id_of(token)}:")
+                self.tables.delete_docs(cursor, "reveal", prefix=f"{key_id_of(token)}:", position=position)
             except BaseException:
                 model.writing = False
                 model.discard()

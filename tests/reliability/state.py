@@ -39,6 +39,8 @@ def store_state(qa: QualityAssurance | dict[str, Any]) -> dict[str, Any]:
     tables = qa.state_tables
     docs: dict[str, dict[str, Any]] = {}
     for owner, space, key, doc in tables.select("SELECT owner, space, key, doc FROM kentqa_docs ORDER BY owner, space, key"):
+        if not doc:  # a deleted document (a tombstone)
+            continue
         value = orjson.loads(tables.unseal(doc)) if owner != "reveal" else "sealed"
         docs.setdefault(owner, {})[f"{space}/{key}"] = value
     identities = tables.select("SELECT key, position, digest FROM kentqa_identities ORDER BY key")

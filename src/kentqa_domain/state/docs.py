@@ -175,6 +175,8 @@ class DocSession:
             page = self.source.scan_docs(self.owner, space, after, SCAN_PAGE)
             for key, stored in page:
                 seen.add(key)
+                if not stored:  # deleted
+                    continue
                 slot = (space, key)
                 entry = self._cache.get(slot)
                 if entry is None:

@@ -197,6 +197,10 @@ class StateTables:
         """(position, stream id, version, topic, state) of the log from ``start``, in this transaction."""
         raise NotImplementedError
 
+    def log_topic(self, recorder: Any, after: int, topic: str) -> list[tuple[int, bytes]]:
+        """(position, state) of the log's events of ``topic`` after ``after``."""
+        raise NotImplementedError
+
     # --- documents ------------------------------------------------------------------------
 
     def seal(self, data: bytes) -> bytes:
@@ -204,7 +208,7 @@ class StateTables:
 
     def unseal(self, data: Any) -> bytes:
         data = bytes(data)
-        return self.cipher.decrypt(data) if self.cipher else data
+        return self.cipher.decrypt(data) if self.cipher and data else data
 
     def load_docs(self, owner: str, space: str, keys: Sequence[str]) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
@@ -216,7 +220,8 @@ class StateTables:
                     (owner, space, *chunk),
                 )
                 for key, doc in map(self.row, c.fetchall()):
-                    out[key] = self.unseal(doc)
+                    if doc:  # an empty document is a deleted one (kept so that caches learn of it)
+                        out[key] = self.unseal(doc)
         return out
 
     def scan_docs(self, owner: str, space: str, after: str | None, limit: int) -> list[tuple[str, bytes]]:
@@ -233,7 +238,7 @@ class StateTables:
                     ),
                     (owner, space, after, limit),
                 )
-            return [(key, self.unseal(doc)) for key, doc in map(self.row, c.fetchall())]
+            return [(key, self.unseal(doc)) if doc else (key, b"") for key, doc in map(self.row, c.fetchall())]
 
     def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
         with self.reading() as c:
@@ -244,12 +249,11 @@ class StateTables:
             return [(space, key) for space, key in map(self.row, c.fetchall())]
 
     def write_docs(self, c: Any, owner: str, position: int, writes: Iterable[DocWrite]) -> None:
-        upserts, deletes = [], []
-        for space, key, data in writes:
-            if data is None:
-                deletes.append((owner, space, key))
-            else:
-                upserts.append((owner, space, key, position, self.seal(data)))
+        """Store changed documents at ``position``; a deleted one is kept empty (a tombstone),
+        so that other processes' caches see it change (``changed_since``)."""
+        upserts = [
+            (owner, space, key, position, b"" if data is None else self.seal(data)) for space, key, data in writes
+        ]
         if upserts:
             c.executemany(
                 self.sql(
@@ -258,16 +262,18 @@ class StateTables:
                 ),
                 upserts,
             )
-        if deletes:
-            c.executemany(self.sql(f"DELETE FROM {self.docs} WHERE owner=? AND space=? AND key=?"), deletes)
 
-    def delete_docs(self, c: Any, owner: str, *, prefix: str | None = None) -> None:
-        """Delete an owner's documents (those whose key starts with ``prefix``, if given)."""
+    def delete_docs(self, c: Any, owner: str, *, prefix: str | None = None, position: int | None = None) -> None:
+        """Delete an owner's documents; with ``prefix``, those whose key starts with it, made
+        empty at ``position`` (tombstones: other processes' caches see them change)."""
         if prefix is None:
             c.execute(self.sql(f"DELETE FROM {self.docs} WHERE owner=?"), (owner,))
         else:  # the keys from prefix up to prefix with its last character's successor
             end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-            c.execute(self.sql(f"DELETE FROM {self.docs} WHERE owner=? AND key>=? AND key<?"), (owner, prefix, end))
+            c.execute(
+                self.sql(f"UPDATE {self.docs} SET doc=?, position=? WHERE owner=? AND key>=? AND key<?"),
+                (b"", position or 0, owner, prefix, end),
+            )
 
     def delete_identities(self, c: Any) -> None:
         c.execute(f"DELETE FROM {self.identities}")
@@ -443,6 +449,14 @@ class SQLiteTables(StateTables):
         row = c.fetchone()
         return int(row[0] or 0)
 
+    def log_topic(self, recorder: Any, after: int, topic: str) -> list[tuple[int, bytes]]:
+        with self.reading() as c:
+            c.execute(
+                f"SELECT rowid, state FROM {self.qualify(recorder.events_table_name)} WHERE rowid>? AND topic=?",
+                (after, topic),
+            )
+            return [(int(p), bytes(s)) for p, s in map(self.row, c.fetchall())]
+
     def log_page(self, c: Any, recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
         c.execute(
             "SELECT rowid, originator_id, originator_version, topic, state FROM "
@@ -512,6 +526,15 @@ class PostgresTables(StateTables):
         c.execute(f"SELECT MAX(notification_id) AS m FROM {self.qualify(recorder.events_table_name)}")
         row = self.row(c.fetchone())
         return int(row[0] or 0)
+
+    def log_topic(self, recorder: Any, after: int, topic: str) -> list[tuple[int, bytes]]:
+        with self.reading() as c:
+            c.execute(
+                f"SELECT notification_id, state FROM {self.qualify(recorder.events_table_name)} "
+                "WHERE notification_id>%s AND topic=%s",
+                (after, topic),
+            )
+            return [(int(p), bytes(s)) for p, s in map(self.row, c.fetchall())]
 
     def log_page(self, c: Any, recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
         c.execute(
