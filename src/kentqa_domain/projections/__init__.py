@@ -24,17 +24,15 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Complaints,
     Voice,
     ObservationCompliance,
-    AuditLedger,
     ActivityByDay,
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts,)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, AuditLedger)
 
 __all__ = [
     "PROJECTIONS",
     "STORED_PROJECTIONS",
-    "StoredProjection",
     "ActivityByDay",
     "AuditLedger",
     "ChildPlans",
@@ -43,5 +41,6 @@ __all__ = [
     "EventCounts",
     "ObservationCompliance",
     "Projection",
+    "StoredProjection",
     "Voice",
 ]

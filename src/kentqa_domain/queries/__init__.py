@@ -18,6 +18,7 @@ from ..projections.audit_rows import (
     AuditActionRow,
     AuditCycle,
     CycleShare,
+    Progress,
     ThematicAuditRow,
     TriadRecommendation,
 )
@@ -193,12 +194,38 @@ class Queries:
         return audits.triad_recommendations(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
 
     def audit_actions(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+        self,
+        cycle_id: str | None = None,
+        *,
+        as_of: dt.date,
+        as_worker: str | None = None,
+        state: Progress | str | Iterable[Progress | str] | None = None,
+        since: dt.date | None = None,
+        limit: int | None = None,
+        after: tuple[str, str] | None = None,
     ) -> list[AuditActionRow]:
         """R-AUD-5: the actions of the audits completed by ``as_of`` (of one cycle, or all when
         ``cycle_id`` is None): ``open``, ``overdue`` (not completed by the due date) or
-        ``completed``; ordered by due date. Scoped by the audit's team and the action's owner."""
-        return audits.audit_actions(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+        ``completed``; ordered by due date, then audit and action id. Scoped by the audit's
+        team and the action's owner.
+
+        Filters and pages for a dashboard (SPEC 9.4): ``state`` (``open``, ``overdue`` or
+        ``completed`` at ``as_of``, or several of them), ``since`` (raised on or after it),
+        ``limit`` (at most this many rows) and ``after`` (``(audit_id, action_id)`` of the
+        previous page's last row). ``state="overdue"`` or ``"open"`` visits only the actions
+        not done by ``as_of``, so "what is overdue now" costs the same whatever the length of
+        the history.
+        """
+        return audits.audit_actions(
+            self._view(),
+            cycle_id,
+            as_of=as_of,
+            as_worker=as_worker,
+            state=state,
+            since=since,
+            limit=limit,
+            after=after,
+        )
 
     def thematic_audits(
         self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
