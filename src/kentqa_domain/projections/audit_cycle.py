@@ -82,8 +82,8 @@ AUDIT_ACTIONS = Table(
     indexes=(
         ("completed_on", "due_on", "audit_id", "action_id"),
         ("due_on", "audit_id", "action_id"),
+        ("cycle_id", "raised_on"),
         ("raised_on",),
-        ("cycle_id",),
     ),
     doc="Every action raised by an audit, and its completion (R-AUD-5).",
 )
@@ -102,7 +102,7 @@ THEMATIC_AUDITS = Table(
             "the first thematic audit naming it completed on or after agreed_on; NULL: none yet",
         ),
     ),
-    indexes=(("agreed_on",), ("first_completed_on",)),
+    indexes=(("first_completed_on", "agreed_on"),),
     doc="Thematic audits agreed, and when the first thematic audit of each was done (R-AUD-6).",
 )
 

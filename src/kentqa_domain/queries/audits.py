@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
+
+import attrs
 
 from ..access import Scope
 from ..calendar import cycle_id_for, parse_cycle_id
@@ -36,8 +38,6 @@ from ..values import Grade
 from . import arguments
 from .view import View
 
-#: The order of the audit actions register, and of its pages (``after``).
-ACTION_ORDER = "due_on, audit_id, action_id"
 STATES = tuple(p.value for p in Progress)
 
 
@@ -220,43 +220,31 @@ def audit_actions(
     ``since`` those raised on or after it; ``limit`` / ``after`` one page in register order
     (due date, audit id, action id), each page reading at most ``limit`` rows per state.
     """
-    wanted = _states(state)
     if since is not None:
         since = arguments.date("audit_actions", "since", since)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise InvalidEvent("audit_actions", "limit", "paging", "must be a whole number of at least 1")
-    ysm = view.policy.year_start_month
     scoped = _scope_clause(view, view.scope(as_worker), "team_id", "owner_id")
     if scoped is None:
         return []
-    where, params = scoped
-    where = "raised_on <= ?" + where
-    params = [as_of, *params]
-    if since is not None:
-        where += " AND raised_on >= ?"
-        params.append(since)
-    if cycle_id is not None:
-        starts_on, ends_on = view.cycle_bounds(cycle_id)
-        where += " AND (cycle_id = ? OR (cycle_id IS NULL AND raised_on >= ? AND raised_on <= ?))"
-        params += [cycle_id, starts_on, ends_on]
-    start = _after(view, after)
-    if start is not None:
-        where += " AND due_on >= ? AND (due_on > ? OR audit_id > ? OR (audit_id = ? AND action_id > ?))"
-        params += [start[0], start[0], start[1], start[1], start[2]]
-    keys: list[tuple[dt.date, str, str, dt.date | None]] = []
-    for branch, more in _branches(wanted, as_of):
-        sql = f"SELECT due_on, audit_id, action_id, completed_on FROM kentqa_audit_actions WHERE {where}{branch}"  # noqa: S608
-        sql += f" ORDER BY {ACTION_ORDER}" + (" LIMIT ?" if limit is not None else "")
-        page = [limit] if limit is not None else []
-        for due_on, audit_id, action_id, completed_on in view.select(sql, [*params, *more, *page]):
-            keys.append((as_date(due_on), audit_id, action_id, as_date(completed_on)))  # type: ignore[arg-type]
-    keys.sort(key=lambda k: (k[0], k[1], k[2]))
-    if limit is not None:
-        keys = keys[:limit]
-    done = {(a, b): c for _d, a, b, c in keys}
-    found = _book(view).load([a for _d, a, _b, _c in keys])
+    wanted = _ActionFilter(
+        as_of=as_of,
+        states=_states(state),
+        since=since,
+        cycle_id=cycle_id,
+        bounds=view.cycle_bounds(cycle_id) if cycle_id is not None else None,
+        start=_after(view, after),
+    )
+    found: dict[tuple[str, str], _ActionKey] = {}
+    for condition, values, paged in wanted.queries(*scoped):
+        for row in _select_actions(view, condition, values, limit if paged else None):
+            if wanted.keep(row):
+                found[(row.audit_id, row.action_id)] = row
+    chosen = sorted(found.values(), key=lambda r: (r.due_on, r.audit_id, r.action_id))[:limit]
+    done = {(r.audit_id, r.action_id): r.completed_on for r in chosen}
+    ysm = view.policy.year_start_month
     return action_rows(
-        found,
+        _book(view).load([r.audit_id for r in chosen]),
         lambda audit_id, action_id: done.get((audit_id, action_id)),
         lambda a: cycle_of(a, ysm),
         view.policy.calendar,
@@ -265,23 +253,114 @@ def audit_actions(
     )
 
 
-def _branches(wanted: frozenset[str] | None, as_of: dt.date) -> list[tuple[str, list[Any]]]:
-    """SQL conditions (each served by an index, in register order) for the states asked for."""
-    if wanted is None:
-        return [("", [])]
-    out: list[tuple[str, list[Any]]] = []
-    pending = wanted & {Progress.OPEN.value, Progress.OVERDUE.value}
-    if pending:
-        due, more = "", []
-        if pending == {Progress.OPEN.value}:
-            due, more = " AND due_on >= ?", [as_of]
-        elif pending == {Progress.OVERDUE.value}:
-            due, more = " AND due_on < ?", [as_of]
-        out.append((" AND completed_on IS NULL" + due, more))
-        out.append((" AND completed_on > ?" + due, [as_of, *more]))
-    if Progress.COMPLETED.value in wanted:
-        out.append((" AND completed_on <= ?", [as_of]))
-    return out
+#: The columns of ``kentqa_audit_actions`` a query reads (an :class:`_ActionKey`).
+ACTION_COLUMNS = "due_on, audit_id, action_id, raised_on, cycle_id, completed_on"
+
+
+class _ActionKey(NamedTuple):
+    """What an action's row in ``kentqa_audit_actions`` says about where it stands."""
+
+    due_on: dt.date
+    audit_id: str
+    action_id: str
+    raised_on: dt.date
+    cycle_id: str | None
+    completed_on: dt.date | None
+
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> _ActionKey:
+        due_on, audit_id, action_id, raised_on, tag, completed_on = row
+        return cls(
+            cast(dt.date, as_date(due_on)),
+            audit_id,
+            action_id,
+            cast(dt.date, as_date(raised_on)),
+            tag,
+            as_date(completed_on),
+        )
+
+
+@attrs.frozen
+class _ActionFilter:
+    """The audit actions asked for: as SQL each index serves, and as a check of each row."""
+
+    as_of: dt.date
+    states: frozenset[str] | None
+    since: dt.date | None
+    cycle_id: str | None
+    bounds: tuple[dt.date, dt.date] | None
+    start: tuple[dt.date, str, str] | None
+
+    def keep(self, row: _ActionKey) -> bool:
+        """Whether a row selected by :meth:`queries` (perhaps more widely) is asked for."""
+        if row.raised_on > self.as_of or (self.since is not None and row.raised_on < self.since):
+            return False
+        if self.bounds is not None and row.cycle_id != self.cycle_id:
+            if row.cycle_id is not None or not self.bounds[0] <= row.raised_on <= self.bounds[1]:
+                return False
+        if self.start is not None and (row.due_on, row.audit_id, row.action_id) <= self.start:
+            return False
+        return self.states is None or _status(row, self.as_of).value in self.states
+
+    def queries(self, scope: str, scope_params: list[Any]) -> list[tuple[str, list[Any], bool]]:
+        """WHERE conditions with their values, each served by one index; ``True`` for those
+        read a page at a time in due date order (:func:`_select_actions`)."""
+        where = "raised_on <= ?" + scope
+        params: list[Any] = [self.as_of, *scope_params]
+        if self.since is not None:
+            where += " AND raised_on >= ?"
+            params.append(self.since)
+        if self.bounds is not None:
+            where += " AND (cycle_id = ? OR (cycle_id IS NULL AND raised_on >= ? AND raised_on <= ?))"
+            params += [self.cycle_id, *self.bounds]
+        branches: list[tuple[str, list[Any]]] = []
+        if self.states is None:
+            branches.append(("", []))
+        pending = (self.states or frozenset()) & {Progress.OPEN.value, Progress.OVERDUE.value}
+        out: list[tuple[str, list[Any], bool]] = []
+        if pending:
+            due, more = "", []
+            if pending == {Progress.OPEN.value}:
+                due, more = " AND due_on >= ?", [self.as_of]
+            elif pending == {Progress.OVERDUE.value}:
+                due, more = " AND due_on < ?", [self.as_of]
+            # Not done by as_of: never done (the live actions), or done after as_of (only an
+            # as_of in the past has these): that one index condition alone, the rest by keep().
+            branches.append((f" AND completed_on IS NULL{due}", more))
+            out.append((f"completed_on > ?{scope}", [self.as_of, *scope_params], False))
+        if self.states is not None and Progress.COMPLETED.value in self.states:
+            branches.append((" AND completed_on <= ?", [self.as_of]))
+        for branch, more in branches:
+            if self.since is not None:  # the actions raised since then, ordered here
+                out.append((f"{where}{branch}", [*params, *more], False))
+            elif self.start is None:
+                out.append((f"{where}{branch}", [*params, *more], True))
+            else:  # the rest of the last page's day (keep() compares the ids), then the days after
+                day = self.start[0]
+                out.append((f"{where}{branch} AND due_on = ?", [*params, *more, day], False))
+                out.append((f"{where}{branch} AND due_on > ?", [*params, *more, day], True))
+        return out
+
+
+def _select_actions(view: View, condition: str, values: list[Any], limit: int | None) -> list[_ActionKey]:
+    """The rows of ``kentqa_audit_actions`` meeting ``condition``; with ``limit``, the first
+    ``limit`` by due date and every other row due on the last of those days, so that the
+    page's order among one day's actions is Python's (ids compare as text in any collation)."""
+    sql = f"SELECT {ACTION_COLUMNS} FROM kentqa_audit_actions WHERE {condition}"  # noqa: S608
+    if limit is None:
+        return [_ActionKey.of(r) for r in view.select(sql, values)]
+    first = [_ActionKey.of(r) for r in view.select(f"{sql} ORDER BY due_on LIMIT ?", [*values, limit])]
+    if len(first) < limit:
+        return first
+    last = max(r.due_on for r in first)
+    return first + [_ActionKey.of(r) for r in view.select(f"{sql} AND due_on = ?", [*values, last])]
+
+
+def _status(row: _ActionKey, as_of: dt.date) -> Progress:
+    """R-AUD-5 at ``as_of`` (as :func:`~kentqa_domain.projections.audit_actions.action_row`)."""
+    if row.completed_on is not None and row.completed_on <= as_of:
+        return Progress.COMPLETED
+    return Progress.OVERDUE if row.due_on < as_of else Progress.OPEN
 
 
 def thematic_audits(
@@ -298,10 +377,12 @@ def thematic_audits(
         keys = view.select("SELECT doc_key FROM kentqa_thematic_audits WHERE agreed_on <= ?", [as_of])
     else:
         starts_on, ends_on = view.cycle_bounds(cycle_id)
+        # not done by as_of (never, or first done after it), or first done since the cycle began
+        agreed_by = min(as_of, ends_on)
         keys = view.select(
-            "SELECT doc_key FROM kentqa_thematic_audits WHERE agreed_on <= ? "
-            "AND (first_completed_on IS NULL OR first_completed_on > ? OR first_completed_on >= ?)",
-            [min(as_of, ends_on), as_of, starts_on],
+            "SELECT doc_key FROM kentqa_thematic_audits WHERE first_completed_on IS NULL AND agreed_on <= ? "
+            "UNION SELECT doc_key FROM kentqa_thematic_audits WHERE first_completed_on >= ? AND agreed_on <= ?",
+            [agreed_by, min(starts_on, as_of + dt.timedelta(days=1)), agreed_by],
         )
     book = _book(view)
     ids = [k for (k,) in keys]
