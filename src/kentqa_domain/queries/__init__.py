@@ -227,6 +227,14 @@ class Queries:
             after=after,
         )
 
+    def audit_action_counts(
+        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+    ) -> dict[str, int]:
+        """R-AUD-5 in numbers: ``{"open", "overdue", "completed"}`` actions at ``as_of`` (of one
+        cycle, or all when ``cycle_id`` is None), as ``audit_actions`` lists them, scoped alike;
+        counted from the rows, so a dashboard's totals read no audit."""
+        return audits.audit_action_counts(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+
     def thematic_audits(
         self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
     ) -> list[ThematicAuditRow]:

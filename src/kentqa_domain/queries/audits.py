@@ -253,6 +253,36 @@ def audit_actions(
     )
 
 
+def audit_action_counts(
+    view: View, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+) -> dict[str, int]:
+    """R-AUD-5 in numbers: the actions open, overdue and completed at ``as_of`` (of one cycle,
+    or all), as ``audit_actions`` would list them, read from the rows alone: the actions not
+    done are visited, the completed ones counted by the database."""
+    counts = dict.fromkeys(STATES, 0)
+    scoped = _scope_clause(view, view.scope(as_worker), "team_id", "owner_id")
+    if scoped is None:
+        return counts
+    wanted = _ActionFilter(
+        as_of=as_of,
+        states=frozenset({Progress.OPEN.value, Progress.OVERDUE.value}),
+        since=None,
+        cycle_id=cycle_id,
+        bounds=view.cycle_bounds(cycle_id) if cycle_id is not None else None,
+        start=None,
+    )
+    seen: set[tuple[str, str]] = set()
+    for condition, values, _paged in wanted.queries(*scoped):
+        for row in _select_actions(view, condition, values, None):
+            if wanted.keep(row) and (row.audit_id, row.action_id) not in seen:
+                seen.add((row.audit_id, row.action_id))
+                counts[_status(row, as_of).value] += 1
+    where, params = wanted.where(*scoped)
+    sql = f"SELECT COUNT(*) FROM kentqa_audit_actions WHERE {where} AND completed_on <= ?"  # noqa: S608
+    counts[Progress.COMPLETED.value] = int(view.select(sql, [*params, as_of])[0][0])
+    return counts
+
+
 #: The columns of ``kentqa_audit_actions`` a query reads (an :class:`_ActionKey`).
 ACTION_COLUMNS = "due_on, audit_id, action_id, raised_on, cycle_id, completed_on"
 
@@ -302,9 +332,8 @@ class _ActionFilter:
             return False
         return self.states is None or _status(row, self.as_of).value in self.states
 
-    def queries(self, scope: str, scope_params: list[Any]) -> list[tuple[str, list[Any], bool]]:
-        """WHERE conditions with their values, each served by one index; ``True`` for those
-        read a page at a time in due date order (:func:`_select_actions`)."""
+    def where(self, scope: str, scope_params: list[Any]) -> tuple[str, list[Any]]:
+        """The condition every row asked for meets (raised by ``as_of``, since, cycle, scope)."""
         where = "raised_on <= ?" + scope
         params: list[Any] = [self.as_of, *scope_params]
         if self.since is not None:
@@ -313,6 +342,12 @@ class _ActionFilter:
         if self.bounds is not None:
             where += " AND (cycle_id = ? OR (cycle_id IS NULL AND raised_on >= ? AND raised_on <= ?))"
             params += [self.cycle_id, *self.bounds]
+        return where, params
+
+    def queries(self, scope: str, scope_params: list[Any]) -> list[tuple[str, list[Any], bool]]:
+        """WHERE conditions with their values, each served by one index; ``True`` for those
+        read a page at a time in due date order (:func:`_select_actions`)."""
+        where, params = self.where(scope, scope_params)
         branches: list[tuple[str, list[Any]]] = []
         if self.states is None:
             branches.append(("", []))
