@@ -231,7 +231,7 @@ class DocSession:
             return
         if position < self.position:  # rebuilt from the start: nothing cached holds
             self.clear()
-        else:
+        elif self._cache:  # (a new session has nothing to drop: it need not list every change)
             for slot in self.source.changed_since(self.owner, self.position):
                 self._cache.pop(slot, None)
         self.position = position
