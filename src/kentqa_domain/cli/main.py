@@ -106,7 +106,7 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
-    from .cycle import cycle
+    from .cycle import audit_actions, cycle
     from .demo import demo
     from .importing import import_command
     from .notify import notify
@@ -119,6 +119,7 @@ def _register_groups() -> None:
     status.add_command(observations)
     status.add_command(observation_learning)
     status.add_command(cycle)
+    status.add_command(audit_actions)
     cli.add_command(status)
     cli.add_command(notify)
     cli.add_command(import_command)

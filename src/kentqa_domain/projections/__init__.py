@@ -23,11 +23,17 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     ChildPlans,
     Escalations,
     Complaints,
-    AuditLedger,
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal, Voice, ActivityByDay, ObservationCompliance)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
+    EventCounts,
+    Reveal,
+    Voice,
+    ActivityByDay,
+    ObservationCompliance,
+    AuditLedger,
+)
 
 __all__ = [
     "PROJECTIONS",

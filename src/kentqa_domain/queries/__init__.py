@@ -19,6 +19,7 @@ from ..projections.audit_rows import (
     AuditActionRow,
     AuditCycle,
     CycleShare,
+    Progress,
     ThematicAuditRow,
     TriadRecommendation,
 )
@@ -213,13 +214,48 @@ class Queries:
             return audits.triad_recommendations(view, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def audit_actions(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+        self,
+        cycle_id: str | None = None,
+        *,
+        as_of: dt.date,
+        as_worker: str | None = None,
+        state: Progress | str | Iterable[Progress | str] | None = None,
+        since: dt.date | None = None,
+        limit: int | None = None,
+        after: tuple[str, str] | None = None,
     ) -> list[AuditActionRow]:
         """R-AUD-5: the actions of the audits completed by ``as_of`` (of one cycle, or all when
         ``cycle_id`` is None): ``open``, ``overdue`` (not completed by the due date) or
-        ``completed``; ordered by due date. Scoped by the audit's team and the action's owner."""
+        ``completed``; ordered by due date, then audit and action id. Scoped by the audit's
+        team and the action's owner.
+
+        Filters and pages for a dashboard (SPEC 9.4): ``state`` (``open``, ``overdue`` or
+        ``completed`` at ``as_of``, or several of them), ``since`` (raised on or after it),
+        ``limit`` (at most this many rows) and ``after`` (``(audit_id, action_id)`` of the
+        previous page's last row). ``state="overdue"`` or ``"open"`` visits only the actions
+        not done by ``as_of``, so "what is overdue now" costs the same whatever the length of
+        the history.
+        """
         with self._viewing() as view:
-            return audits.audit_actions(view, cycle_id, as_of=as_of, as_worker=as_worker)
+            return audits.audit_actions(
+                view,
+                cycle_id,
+                as_of=as_of,
+                as_worker=as_worker,
+                state=state,
+                since=since,
+                limit=limit,
+                after=after,
+            )
+
+    def audit_action_counts(
+        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+    ) -> dict[str, int]:
+        """R-AUD-5 in numbers: ``{"open", "overdue", "completed"}`` actions at ``as_of`` (of one
+        cycle, or all when ``cycle_id`` is None), as ``audit_actions`` lists them, scoped alike;
+        counted from the rows, so a dashboard's totals read no audit."""
+        with self._viewing() as view:
+            return audits.audit_action_counts(view, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def thematic_audits(
         self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
