@@ -31,7 +31,6 @@ from uuid import UUID, uuid5
 
 import attrs
 import orjson
-from eventsourcing.application import Application
 from eventsourcing.persistence import (
     AggregateRecorder,
     IntegrityError,
@@ -63,6 +62,7 @@ from .state.runner import Folded, Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
 from .storage_faults import guarded, storage_errors
+from .store import EventStore
 from .store_admin import admin_for
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def child_stream_id(key_id: str) -> UUID:
     return uuid5(STREAM_NAMESPACE, f"child-key:{key_id}")
 
 
-class QualityAssurance(Queries, Application[UUID]):
+class QualityAssurance(Queries):
     """Record QA events and answer questions about them (SPEC section 2)."""
 
     name = "KentQA"
@@ -131,10 +131,10 @@ class QualityAssurance(Queries, Application[UUID]):
             try:
                 self._open(storage)
             except BaseException as exc:
-                factory = getattr(self, "factory", None)
-                if factory is not None:  # release the pool now, not in a garbage collector's thread
+                store = getattr(self, "_store", None)
+                if store is not None:  # release the pool now, not in a garbage collector's thread
                     with contextlib.suppress(Exception):
-                        factory.close()
+                        store.factory.close()
                 if attempt + 1 < OPEN_RETRIES and _racing_schema_creation(exc):
                     _backoff(attempt + 3)
                     continue
@@ -143,7 +143,11 @@ class QualityAssurance(Queries, Application[UUID]):
 
     def _open(self, storage: Storage) -> None:
         with storage_errors(f"opening {storage.display}", settings=storage.settings):
-            super().__init__(env=dict(storage.settings))
+            self._store = EventStore(env=dict(storage.settings))
+            #: eventsourcing's factory and recorder of the events (the store's, not for saving through)
+            self.factory = self._store.factory
+            self.recorder = self._store.recorder
+            self.mapper = self._store.mapper
             self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
             self.admin = admin_for(self.checkpoints)
             self.keyring = Keyring(self.admin, self.mapper.cipher)
@@ -194,19 +198,9 @@ class QualityAssurance(Queries, Application[UUID]):
 
     # --- configuration -----------------------------------------------------------------
 
-    def construct_env(self, name: str, env: Any = None) -> Any:
-        """Configured by the storage URL only: the process environment is not consulted."""
-        from eventsourcing.utils import Environment
-
-        return Environment(name, dict(env or {}))
-
-    def construct_mapper(self) -> EventMapper:
-        return EventMapper(cipher=self.factory.cipher(), compressor=self.factory.compressor())
-
     @property
     def event_mapper(self) -> EventMapper:
-        mapper: EventMapper = self.mapper  # type: ignore[assignment]
-        return mapper
+        return self._store.event_mapper
 
     # --- recording -----------------------------------------------------------------------
 
@@ -805,7 +799,7 @@ class QualityAssurance(Queries, Application[UUID]):
         finally:
             self._closed = True
             with storage_errors("closing the store"):
-                super().close()
+                self._store.close()
 
     def __del__(self) -> None:
         """A connection dropped without ``close()`` releases its pool quietly (no checkpoint:
@@ -813,7 +807,7 @@ class QualityAssurance(Queries, Application[UUID]):
         if not getattr(self, "_closed", True):
             self._closed = True
             try:
-                super().close()
+                self._store.close()
             except Exception:  # noqa: BLE001, S110 - nothing useful can be done at shutdown
                 pass
 
