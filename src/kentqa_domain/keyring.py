@@ -1,4 +1,4 @@
-"""Keys kept in the store: the cipher check, the child lookup secret, per-child keys and the ledger key.
+"""Keys kept in the store: the cipher check, the child lookup secret and per-child keys.
 
 Every key is random (``os.urandom`` through ``cryptography``'s AES-GCM), kept in the key
 table of the same store (:mod:`kentqa_domain.store_admin`) and, when the application cipher
@@ -10,8 +10,6 @@ is on (``KENTQA_CIPHER_KEY``), wrapped by it. Rows (by name):
   table never holds a child reference;
 - ``ref:<hmac of the child reference>`` -> the child's key id; ``child:<key id>`` -> the
   child's AES key (and its lookup name). Destroying both is erasure (crypto-shredding);
-- ``ledger``: the current key (id and AES key) that seals checkpoints. It is replaced when a
-  child is forgotten, which makes every older checkpoint unreadable.
 
 See ``docs/security.md`` and ``docs/decisions/0601-crypto-shredding.md``.
 """
@@ -223,22 +221,3 @@ class Keyring:
             self._child_keys[key_id] = None
             for ref in [r for r, k in self._by_ref.items() if k == key_id]:
                 del self._by_ref[ref]
-
-    # --- the ledger (checkpoint) key ----------------------------------------------------
-
-    def ledger_key(self) -> tuple[str, bytes]:
-        """The current checkpoint key (id, key), made on first use."""
-        for _attempt in range(3):
-            stored = self.admin.get_key("ledger")
-            if stored is not None:
-                data = orjson.loads(self.unwrap(stored))
-                return data["id"], bytes.fromhex(data["k"])
-            self.admin.change_keys(insert={"ledger": self.new_ledger_row()})
-        raise StorageError("could not make the checkpoint key")
-
-    def new_ledger_row(self) -> bytes:
-        return self.wrap(orjson.dumps({"id": secrets.token_hex(8), "k": AESGCM.generate_key(256).hex()}))
-
-    def ledger_key_by_id(self, key_id: str) -> bytes | None:
-        current_id, key = self.ledger_key()
-        return key if current_id == key_id else None

@@ -28,10 +28,10 @@ import attrs
 from . import events as ev
 from .child_privacy import PRIVATE, Sealing, child_of, seal
 from .domain import Casebook
+from .domain.identity import digest64, identity_key
 from .errors import ConflictingEvent, InvalidEvent
 from .events import Event, parse
 from .keyring import Keyring, key_id_of
-from .ledger import digest64, identity_key
 from .mapper import ChildForgotten, Recorded, canonical_body
 from .state.docs import DocSession, DocWrite
 from .state.sql import StateTables

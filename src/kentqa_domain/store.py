@@ -7,8 +7,9 @@ rule; nothing outside the recording path may save through it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import Application
 from eventsourcing.utils import Environment
@@ -32,3 +33,25 @@ class EventStore(Application[UUID]):
     def event_mapper(self) -> EventMapper:
         mapper: EventMapper = self.mapper  # type: ignore[assignment]
         return mapper
+
+
+#: The namespace of every stream id (unchanged since the first release: stored streams keep their ids).
+STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
+#: The stream of ``ChildForgotten`` facts.
+ERASURE_STREAM = uuid5(STREAM_NAMESPACE, "erasures")
+
+
+@lru_cache(maxsize=4096)
+def stream_id(stream: str) -> UUID:
+    """The eventsourcing originator id of an aggregate stream such as ``"worker:W1"``.
+
+    A child's stream is named by the child's random key id instead (:func:`child_stream_id`):
+    ``uuid5`` of ``"child:REF"`` could be recomputed from a guessed reference.
+    """
+    return uuid5(STREAM_NAMESPACE, stream)
+
+
+@lru_cache(maxsize=8192)
+def child_stream_id(key_id: str) -> UUID:
+    """The originator id of a child's stream: from its random key id, not its reference."""
+    return uuid5(STREAM_NAMESPACE, f"child-key:{key_id}")

@@ -1,9 +1,9 @@
 """What eventsourcing's recorders do not offer, per back end: a key table, deleting rows, scrubbing.
 
-Erasure (crypto-shredding, see ``docs/security.md``) needs to *delete* key rows and old
-checkpoints and then make sure their bytes are gone from the database files. eventsourcing's
-recorders only insert and select, so this module holds the little SQL needed, for the
-three back ends eventsourcing gives us: ``popo`` (memory), ``sqlite`` and ``postgres``.
+Erasure (crypto-shredding, see ``docs/security.md``) needs to *delete* key rows and then
+make sure their bytes, and those of the documents it emptied, are gone from the database
+files. eventsourcing's recorders only insert and select, so this module holds the little SQL
+needed, for the back ends the state lives in: ``sqlite`` (memory:// too) and ``postgres``.
 
 The key table ``kentqa_keys(name TEXT PRIMARY KEY, material BLOB)`` holds key material by
 name (see :mod:`kentqa_domain.keyring`); it lives in the same database as the events.
@@ -12,12 +12,10 @@ name (see :mod:`kentqa_domain.keyring`); it lives in the same database as the ev
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from eventsourcing.persistence import AggregateRecorder, IntegrityError
+from eventsourcing.persistence import IntegrityError
 
 from .errors import StorageError
 
@@ -34,53 +32,11 @@ class StoreAdmin:
         """Delete then insert, in one transaction. False (and nothing changed) if an insert collides."""
         raise NotImplementedError
 
-    def delete_checkpoints(self, *, keep_version: int | None, keep_stream: Any = None) -> int:
-        """Delete every checkpoint row but the one at ``keep_version`` (and every row of
-        ``keep_stream``: the checkpoint generations' index); returns how many went."""
-        raise NotImplementedError
-
     def scrub(self) -> None:
         """Make deleted rows' bytes unreadable in the database files (free pages, write-ahead log)."""
 
     def delete_streams(self, recorder: Any, originator_ids: Iterable[Any]) -> None:
         """Delete whole streams from another application's events table (e.g. the delivery record)."""
-
-
-class MemoryAdmin(StoreAdmin):
-    """``memory://``: a dict; deleted means gone with the Python object."""
-
-    def __init__(self, checkpoints: AggregateRecorder) -> None:
-        self._keys: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-        self._checkpoints = checkpoints
-
-    def get_key(self, name: str) -> bytes | None:
-        return self._keys.get(name)
-
-    def change_keys(self, *, insert: Mapping[str, bytes] = {}, delete: Iterable[str] = ()) -> bool:
-        with self._lock:
-            remaining = {k: v for k, v in self._keys.items() if k not in set(delete)}
-            if any(name in remaining for name in insert):
-                return False
-            remaining.update(insert)
-            self._keys = remaining
-            return True
-
-    def delete_checkpoints(self, *, keep_version: int | None, keep_stream: Any = None) -> int:
-        rec: Any = self._checkpoints
-        with rec._database_lock:
-            kept = [
-                s
-                for s in rec._stored_events
-                if s.originator_version == keep_version or (keep_stream is not None and s.originator_id == keep_stream)
-            ]
-            gone = len(rec._stored_events) - len(kept)
-            rec._stored_events = kept
-            index: defaultdict[str, dict[int, int]] = defaultdict(dict)
-            for i, s in enumerate(kept):
-                index[str(s.originator_id)][s.originator_version] = i
-            rec._stored_events_index = index
-        return gone
 
 
 class SQLAdmin(StoreAdmin):
@@ -89,11 +45,10 @@ class SQLAdmin(StoreAdmin):
     placeholder = "?"
     blob_type = "BLOB"
 
-    def __init__(self, checkpoints: AggregateRecorder) -> None:
-        rec: Any = checkpoints
-        self.datastore = rec.datastore
-        self.checkpoint_table = self.qualify(rec.events_table_name)
+    def __init__(self, recorder: Any) -> None:
+        self.datastore = recorder.datastore
         self.key_table = self.qualify(KEY_TABLE)
+        self.docs_table = self.qualify("kentqa_docs")
         #: other tables rows were deleted from (scrubbed too)
         self.touched: set[str] = set()
         self._create()
@@ -142,21 +97,6 @@ class SQLAdmin(StoreAdmin):
             return False
         return True
 
-    def delete_checkpoints(self, *, keep_version: int | None, keep_stream: Any = None) -> int:
-        p = self.placeholder
-        where, params = [], []
-        if keep_version is not None:
-            where.append(f"originator_version<>{p}")
-            params.append(keep_version)
-        if keep_stream is not None:
-            where.append(f"originator_id<>{p}")
-            params.append(self._originator(keep_stream))
-        condition = f" WHERE {' AND '.join(where)}" if where else ""
-        with self.datastore.transaction(commit=True) as c:
-            self._prepare(c)
-            c.execute(f"DELETE FROM {self.checkpoint_table}{condition}", tuple(params))
-            return int(getattr(c, "rowcount", -1))
-
     def delete_streams(self, recorder: Any, originator_ids: Iterable[Any]) -> None:
         table = self.qualify(recorder.events_table_name)
         p = self.placeholder
@@ -204,7 +144,7 @@ class SQLiteAdmin(SQLAdmin):
 
 
 class PostgresAdmin(SQLAdmin):
-    """PostgreSQL: ``VACUUM FULL`` rewrites the key and checkpoint tables without dead rows."""
+    """PostgreSQL: ``VACUUM FULL`` rewrites the key and document tables without dead rows."""
 
     placeholder = "%s"
     blob_type = "BYTEA"
@@ -218,17 +158,15 @@ class PostgresAdmin(SQLAdmin):
     def scrub(self) -> None:
         with self.datastore.get_connection() as conn:
             conn.autocommit = True
-            for table in (self.key_table, self.checkpoint_table, *sorted(self.touched)):
+            for table in (self.key_table, self.docs_table, *sorted(self.touched)):
                 conn.execute(f"VACUUM FULL {table}")
 
 
-def admin_for(checkpoints: AggregateRecorder) -> StoreAdmin:
-    """The :class:`StoreAdmin` for the back end of ``checkpoints`` (eventsourcing's recorder)."""
-    module = type(checkpoints).__module__
-    if module.startswith("eventsourcing.popo"):
-        return MemoryAdmin(checkpoints)
+def admin_for(recorder: Any) -> StoreAdmin:
+    """The :class:`StoreAdmin` for the back end of eventsourcing's ``recorder`` of the events."""
+    module = type(recorder).__module__
     if module.startswith("eventsourcing.sqlite"):
-        return SQLiteAdmin(checkpoints)
+        return SQLiteAdmin(recorder)
     if module.startswith("eventsourcing.postgres"):
-        return PostgresAdmin(checkpoints)
+        return PostgresAdmin(recorder)
     raise NotImplementedError(f"no key table for the back end {module}: erasure needs one")

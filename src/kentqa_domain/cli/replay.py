@@ -1,4 +1,4 @@
-"""``kentqa replay``: rebuild every projection from the log, with a progress bar; resumable."""
+"""``kentqa replay``: rebuild the state (or named projections) from the log, with a progress bar; resumable."""
 
 from __future__ import annotations
 
@@ -16,20 +16,21 @@ from .progress import progress
 @click.option("--verify", is_flag=True, help="Read every event with its full validation (slower): a check of the log.")
 @click.option("--restart", is_flag=True, help="Start a new rebuild even if an interrupted one could be resumed.")
 @click.option(
-    "--checkpoint-every",
-    type=click.IntRange(100, None),
-    default=None,
-    metavar="N",
-    help="Checkpoint every N events (default: every minute of work), so a killed replay resumes from there.",
+    "--projection",
+    "projections",
+    multiple=True,
+    metavar="NAME",
+    help="Rebuild only this projection (repeatable); the others and the write model are not touched.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (no progress bar).")
-def replay(*, db: str | None, verify: bool, restart: bool, checkpoint_every: int | None, as_json: bool) -> None:
-    """Rebuild the write model, the identity index and every projection from the event log.
+def replay(*, db: str | None, verify: bool, restart: bool, projections: tuple[str, ...], as_json: bool) -> None:
+    """Rebuild the write model, the identity index and every projection from the event log
+    (or only the projections named with --projection).
 
-    The rebuild checkpoints as it goes. If it is interrupted (Ctrl-C, a crash, a kill), run
-    kentqa replay again: it continues from its newest checkpoint (--restart starts over).
-    Once it finishes, every connection uses the rebuilt projections. Other processes may
-    keep recording meanwhile; the replay folds what they add until it reaches the end.
+    The rebuild commits page by page. If it is interrupted (Ctrl-C, a crash, a kill), run
+    kentqa replay again: it continues where it stopped (--restart starts over). Every
+    connection reads the rebuilt rows as they are written. Other processes may keep
+    recording meanwhile; the replay folds what they add until it reaches the end.
     """
     with open_store(db) as qa:
         started = time.perf_counter()
@@ -39,7 +40,9 @@ def replay(*, db: str | None, verify: bool, restart: bool, checkpoint_every: int
             def report(position: int, last: int) -> None:
                 bar.update(task, completed=position, total=last)
 
-            result = qa.replay(progress=report, verify=verify, restart=restart, checkpoint_every=checkpoint_every)
+            result = qa.replay(
+                progress=report, verify=verify, restart=restart, projections=list(projections) or None
+            )
         elapsed = time.perf_counter() - started
         summary = {
             "store": qa.storage.display,
@@ -52,7 +55,7 @@ def replay(*, db: str | None, verify: bool, restart: bool, checkpoint_every: int
         output.print_json(summary)
         return
     resumed = f", resumed from position {result.resumed_from:,}" if result.resumed_from else ""
+    rebuilt = ", ".join(projections) if projections else "the write model and every projection"
     click.echo(
-        f"Replayed {result.folded:,} events to position {result.position:,} in {elapsed:.1f} s "
-        f"(generation {result.generation}{resumed})."
+        f"Replayed {result.folded:,} events to position {result.position:,} in {elapsed:.1f} s: {rebuilt}{resumed}."
     )

@@ -26,6 +26,10 @@ def status(ctx: click.Context, db: str | None, as_json: bool) -> None:
             "events": sum(counts.values()),
             "last_position": qa.position,
             "by_type": counts,
+            "projections": {
+                name: {"version": version, "position": position}
+                for name, (version, position) in sorted(qa.state_tables.projection_versions().items())
+            },
         }
     if as_json:
         output.print_json(summary)

@@ -7,6 +7,8 @@ use it; facts without one use the subject and the date (or stage) they are about
 
 from __future__ import annotations
 
+from hashlib import blake2b
+
 from .. import events as ev
 
 IDENTITY: dict[type[ev.Event], tuple[str, ...]] = {
@@ -52,3 +54,13 @@ def identity_of(event: ev.Event) -> str:
     """A string naming the event's identity, fields joined by the unit separator (ids cannot hold control characters)."""
     values = (str(getattr(event, name)) for name in IDENTITY[type(event)])
     return "\x1f".join((type(event).__name__, *values))
+
+
+def digest64(data: bytes) -> int:
+    """A stable 64-bit digest (blake2b), the same in every process."""
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "big")
+
+
+def identity_key(event: ev.Event) -> int:
+    """The 64-bit key of an event's identity (the ``kentqa_identities`` row's key)."""
+    return digest64(identity_of(event).encode())

@@ -78,7 +78,7 @@ class Queries:
     def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
         """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
         (``InvalidEvent`` naming ``cycle_id`` and the rule)."""
-        return View(None, None, self.policy, 0).cycle_bounds(cycle_id)
+        return View(None, self.policy, 0).cycle_bounds(cycle_id)
 
     def stats(self) -> dict[str, int]:
         """Events stored, by type."""

@@ -19,12 +19,11 @@ from ..policy import Policy
 
 
 class View:
-    """The state a query reads: projections (in memory or in the store), the write model's
-    organisation (teams and workers, for scoping) and the policy, at ``position``."""
+    """The state a query reads: the projections, the write model's organisation (teams and
+    workers, for scoping) and the policy, at ``position`` (one snapshot of the store)."""
 
     def __init__(
         self,
-        ledger: Any,
         projections: Any,
         policy: Policy,
         position: int,
@@ -32,7 +31,6 @@ class View:
         revealer: Any = None,
         book: Any = None,
     ) -> None:
-        self._ledger = ledger
         self._projections = projections
         self.policy = policy
         self.position = position
@@ -47,11 +45,8 @@ class View:
         return rows
 
     def projection(self, name: str) -> Any:
-        """A projection by name, wherever its state lives."""
-        stored = self._projections.by_name.get(name)
-        if stored is not None:
-            return stored
-        return self._ledger.projection(name)
+        """A projection by name (its state is in the store)."""
+        return self._projections[name]
 
     @property
     def casebook(self) -> Any:

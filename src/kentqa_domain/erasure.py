@@ -1,0 +1,92 @@
+"""Erasure: forgetting a child (crypto-shredding; ``docs/security.md``, decision 0601).
+
+The state in the store names a child only by its token and pseudonyms (decision 0900), and
+the child's events hold its reference only in a part sealed with its own key. Forgetting
+therefore: stores the fact (``ChildForgotten``: the token only) and drops the child's review
+lookup names and pseudonyms' sealed originals, in one write transaction; destroys the
+child's key; deletes the notification deliveries that named the child; and scrubs the
+database files so that no deleted byte survives. Afterwards every answer counts the child
+under its token, exactly as a replay of the log does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .errors import InvalidEvent, UnknownReference
+from .fields import check_identifier
+from .keyring import token_for
+
+if TYPE_CHECKING:
+    from .application import QualityAssurance
+
+
+@attrs.frozen
+class Erasure:
+    """What ``forget_child`` did: the child's anonymous token, and whether the files were scrubbed."""
+
+    token: str
+    forgotten_on: dt.date
+    scrubbed: bool
+    problem: str | None = None
+
+
+def forget_child(qa: QualityAssurance, child_ref: str, on: dt.date) -> Erasure:
+    """See :meth:`kentqa_domain.application.QualityAssurance.forget_child`."""
+    check_identifier(_FORGET, _CHILD_REF, child_ref)
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidEvent("forget_child", "on", "type", "must be a date")
+    qa.catch_up()
+    key_id = qa.keyring.child_key_id(child_ref, create=False)
+    if key_id is None:
+        raise UnknownReference(
+            "forget_child",
+            "child_ref",
+            "reference",
+            f"no readable event of child {child_ref!r}: never recorded or already forgotten",
+        )
+    token = token_for(key_id)
+    qa.recording.record_forgetting(token, on, qa.erasure_stream)
+    qa.keyring.destroy_child(key_id)
+    qa.revealer.forget(key_id)
+    qa.projections["reveal"].session.clear()
+    forget_deliveries(qa, child_ref)
+    problem = scrub_after(qa)
+    return Erasure(token=token, forgotten_on=on, scrubbed=problem is None, problem=problem)
+
+
+def forget_deliveries(qa: QualityAssurance, child_ref: str) -> None:
+    """The delivery record of ``kentqa notify`` names children in plain notifications:
+    delete the deliveries about this child (scrubbed with the rest). Later runs name the
+    child by its anonymous token. ``memory://`` keeps no delivery record between runs."""
+    if qa.storage.display == "memory://":
+        return
+    from .notifications.outbox import Notifications
+
+    with Notifications(qa.storage) as outbox:
+        ids = [d.id for d in outbox.view.deliveries.values() if _names_child(d.notification, child_ref)]
+        if ids:
+            qa.admin.delete_streams(outbox.recorder, ids)
+
+
+def scrub_after(qa: QualityAssurance) -> str | None:
+    """Scrub the files; None, or why it failed (the erasure itself stands: the key is gone)."""
+    from .errors import StorageError
+
+    try:
+        qa.scrub()
+    except StorageError as exc:
+        return str(exc)
+    return None
+
+
+def _names_child(notification: dict[str, Any], child_ref: str) -> bool:
+    refs = notification.get("refs") or {}
+    return refs.get("child_ref") == child_ref or str(notification.get("subject", "")).startswith(f"child:{child_ref}:")
+
+
+_FORGET: Any = type("forget_child", (), {})()  # names the operation in field errors
+_CHILD_REF: Any = type("Attribute", (), {"name": "child_ref"})()
