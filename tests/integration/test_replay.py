@@ -1,6 +1,5 @@
-"""``kentqa replay``: every projection rebuilt from the log gives the live answers; a killed
-replay resumes from its newest checkpoint; checkpoint generations never collide (issue 8,
-decisions 0802 and 0803)."""
+"""``kentqa replay``: the state rebuilt from the log gives the live answers; a killed replay
+resumes where it stopped; one projection is rebuilt alone (issue 14, decision 0900)."""
 
 from __future__ import annotations
 
@@ -16,9 +15,7 @@ from typing import Any
 import pytest
 
 import kentqa_domain as kq
-import kentqa_domain.ledger as ledger_module
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.checkpoints import GENERATIONS_STREAM, checkpoint_stream
 from kentqa_domain.cli.output import to_plain
 from kentqa_domain.demo import generate
 from kentqa_domain.events import Event
@@ -60,7 +57,6 @@ def test_replay_gives_the_live_answers_on_every_back_end(store_url: str) -> None
         assert answers(qa) == live
     if store_url != "memory://":
         with kq.connect(store_url, policy=kq.Policy()) as reopened:
-            assert reopened.ledger.generation == report.generation
             assert answers(reopened) == live
 
 
@@ -72,78 +68,60 @@ def test_verified_replay_reads_every_event_with_full_validation(sqlite_url: str)
         assert answers(qa) == live
 
 
-def _rows(path: Path, generation: int) -> list[int]:
+def _rebuilding(path: Path) -> dict[str, int]:
+    """name -> position of the projections a rebuild has reset and not yet finished."""
     with sqlite3.connect(path) as db:
-        rows = db.execute(
-            "SELECT originator_version FROM stored_checkpoints WHERE originator_id = ?",
-            (checkpoint_stream(generation).hex,),
-        ).fetchall()
-    return sorted(r[0] for r in rows)
+        return dict(db.execute("SELECT name, position FROM kentqa_projections WHERE rebuilding = 1").fetchall())
 
 
-def _generation_marks(path: Path) -> list[int]:
-    with sqlite3.connect(path) as db:
-        rows = db.execute(
-            "SELECT originator_version FROM stored_checkpoints WHERE originator_id = ?", (GENERATIONS_STREAM.hex,)
-        ).fetchall()
-    return sorted(r[0] for r in rows)
-
-
-def test_a_replay_killed_mid_way_resumes_from_its_newest_checkpoint(tmp_path: Path) -> None:
-    """SIGKILL a real ``kentqa replay`` after it has checkpointed; the next replay continues
-    from there (not from the start) and the answers are the live ones."""
+def test_a_replay_killed_mid_way_resumes_where_it_stopped(tmp_path: Path) -> None:
+    """SIGKILL a real ``kentqa replay`` after it has committed some pages; the next replay
+    continues from there (not from the start) and the answers are the live ones."""
     path = tmp_path / "replay.db"
     db = f"sqlite:///{path}"
     with kq.connect(db, policy=kq.Policy()) as qa:
         qa.record_many(council())
         live = answers(qa)
     for _attempt in range(5):
-        before = _generation_marks(path)
-        generation = max([0, *before]) // 2 + 1
-        proc = start_kentqa("replay", "--restart", "--checkpoint-every", "300", "--json", db=db)
+        proc = start_kentqa("replay", "--restart", "--json", db=db)
         deadline = time.monotonic() + 120
-        while len(_rows(path, generation)) < 2 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
+        while proc.poll() is None and time.monotonic() < deadline:
+            found = _rebuilding(path)
+            if found and 0 < min(found.values()) < len(council()):
+                break
+            time.sleep(0.002)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-        checkpoints = _rows(path, generation)
-        finished = 2 * generation + 1 in _generation_marks(path)
-        if checkpoints and not finished:
+        stopped = _rebuilding(path)
+        if stopped and 0 < min(stopped.values()):
             break
     else:  # pragma: no cover - the machine was too fast every time
-        pytest.fail("the replay finished before it could be killed, five times")
+        pytest.fail("the replay finished before it could be killed mid-way, five times")
     assert proc.returncode == -signal.SIGKILL
     resumed = kentqa("replay", "--json", db=db)
     assert resumed.returncode == 0, resumed.stderr
     out = json.loads(resumed.stdout)
-    assert out["generation"] == generation
     assert out["resumed"] is True
-    assert out["resumed_from"] == max(checkpoints) > 0
+    assert out["resumed_from"] == min(stopped.values()) > 0
     assert out["position"] == len(council())
-    assert 2 * generation + 1 in _generation_marks(path)
+    assert _rebuilding(path) == {}
     with kq.connect(db, policy=kq.Policy()) as qa:
-        assert qa.ledger.generation == generation
         assert answers(qa) == live
 
 
-def test_a_new_ledger_shape_checkpoints_in_a_new_generation(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After an upgrade (another signature) the ledger is rebuilt at connect in a generation of
-    its own, so its checkpoint at the same position does not collide with the old one; going
-    back to the old code finds the old checkpoint again."""
+def test_one_projection_is_rebuilt_alone(sqlite_url: str) -> None:
+    """``replay(projections=[name])`` resets and refolds that projection; the others' documents
+    are not written (their positions of change stay), and the answers are the live ones."""
     with kq.connect(sqlite_url, policy=kq.Policy()) as qa:
         qa.record_many(council()[:2000])
-        old = answers(qa)
-        assert qa.ledger.generation == 0
-    monkeypatch.setattr(ledger_module.Ledger, "format_version", 999)
-    with kq.connect(sqlite_url, policy=kq.Policy()) as upgraded:
-        assert upgraded.ledger.generation == 1
-        assert answers(upgraded) == old
-    with kq.connect(sqlite_url, policy=kq.Policy()) as again:
-        assert again.ledger.generation == 1 and again.position == 2000
-    monkeypatch.undo()
-    with kq.connect(sqlite_url, policy=kq.Policy()) as back:
-        assert back.ledger.generation == 0
-        assert answers(back) == old
+        live = answers(qa)
+        others = qa.state_tables.select("SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'voice' ORDER BY 1, 2, 3")
+        report = qa.replay(projections=["voice"])
+        assert report.folded == 2000
+        assert qa.state_tables.select("SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'voice' ORDER BY 1, 2, 3") == others
+        assert answers(qa) == live
+        with pytest.raises(kq.errors.InvalidEvent, match="projections"):
+            qa.replay(projections=["nonesuch"])
 
 
 def test_kentqa_replay_prints_what_it_did(tmp_path: Path) -> None:
@@ -154,4 +132,7 @@ def test_kentqa_replay_prints_what_it_did(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "Replayed 1,500 events to position 1,500" in run.stdout
     out = json.loads(kentqa("replay", "--json", db=db).stdout)
-    assert (out["generation"], out["folded"], out["resumed"]) == (2, 1500, False)
+    assert (out["folded"], out["resumed"]) == (1500, False)
+    one = kentqa("replay", "--projection", "voice", db=db)
+    assert one.returncode == 0, one.stderr
+    assert "Replayed 1,500 events to position 1,500" in one.stdout and "voice" in one.stdout

@@ -1,5 +1,5 @@
-"""A SQLite store survives reopening; checkpoints carry the ledger with its tracking position;
-several processes writing one file lose nothing (optimistic-concurrency retries)."""
+"""A SQLite store survives reopening; the state is rows of the same file with each projection's
+position; several processes writing one file lose nothing (decision 0900)."""
 
 from __future__ import annotations
 
@@ -26,51 +26,65 @@ def test_store_survives_reopening(tmp_path: Path) -> None:
         qa.record_json({"type": "WorkerLeft", "worker_id": "W1", "left_on": "2026-06-30"})
 
 
-def test_close_writes_a_checkpoint_at_the_tracking_position(tmp_path: Path) -> None:
+def test_the_state_is_in_the_file_with_its_position(tmp_path: Path) -> None:
+    """Documents, identities and each projection's position are rows of the same file as the
+    events, written with them (decision 0900): a plain sqlite3 reads them."""
     url = f"sqlite:///{tmp_path / 'qa.db'}"
     with kq.connect(url, policy=kq.Policy()) as qa:
         last = qa.record_many(organisation())[-1]
     with sqlite3.connect(tmp_path / "qa.db") as db:
-        rows = db.execute("SELECT originator_version, topic FROM stored_checkpoints").fetchall()
-    assert rows and rows[-1][0] == last
-    assert rows[-1][1].startswith("ledger.v")
+        positions = dict(db.execute("SELECT name, position FROM kentqa_projections").fetchall())
+        identities = db.execute("SELECT COUNT(*) FROM kentqa_identities").fetchone()[0]
+        owners = {o for (o,) in db.execute("SELECT DISTINCT owner FROM kentqa_docs")}
+    assert set(positions.values()) == {last}  # the write model and every projection
+    assert identities == len(organisation())
+    assert {"model", "event_counts"} <= owners
 
 
-def test_reopening_uses_the_checkpoint_and_folds_only_what_came_after(tmp_path: Path) -> None:
+def test_reopening_reads_no_history(tmp_path: Path) -> None:
+    """A new connection folds nothing and holds nothing until asked: the state is in the file.
+    Another writer's events are folded by that writer, in its own batch."""
     url = f"sqlite:///{tmp_path / 'qa.db'}"
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.record_many(organisation())
-    # another writer adds one event without checkpointing
-    writer = kq.connect(url, policy=kq.Policy())
-    writer.record_json({"type": "WorkerLeft", "worker_id": "W2", "left_on": "2026-07-01"})
-    writer._since_checkpoint = 0  # simulate a crash: no checkpoint on close
-    writer.close()
-    folded: list[int] = []
-    original = application.QualityAssurance.catch_up
+    with kq.connect(url, policy=kq.Policy()) as writer:
+        writer.record_json({"type": "WorkerLeft", "worker_id": "W2", "left_on": "2026-07-01"})
+    read: list[int] = []
+    original = application.QualityAssurance._read_for_projections
 
-    def spy(self: application.QualityAssurance, own: object = None) -> int:
-        n = original(self, own)  # type: ignore[arg-type]
-        folded.append(n)
-        return n
+    def spy(self: application.QualityAssurance, start: int, limit: int, keys: bool) -> list[object]:
+        rows = original(self, start, limit, keys)
+        read.append(len(rows))
+        return rows  # type: ignore[return-value]
 
-    application.QualityAssurance.catch_up = spy  # type: ignore[method-assign]
+    application.QualityAssurance._read_for_projections = spy  # type: ignore[method-assign]
     try:
         with kq.connect(url, policy=kq.Policy()) as qa:
+            assert qa.projections.cached() == 0 and qa.model.cached == 0
             assert qa.stats()["WorkerLeft"] == 1
+            assert qa.catch_up() == 0
     finally:
-        application.QualityAssurance.catch_up = original  # type: ignore[method-assign]
-    assert folded[0] == 1  # only the event after the checkpoint was read and folded
+        application.QualityAssurance._read_for_projections = original  # type: ignore[method-assign]
+    assert read == []  # not one event of the log was read back
 
 
-def test_a_checkpoint_of_another_shape_is_ignored(tmp_path: Path) -> None:
+def test_a_projection_of_another_version_is_rebuilt_alone(tmp_path: Path) -> None:
+    """A projection whose stored version differs from the code's (an upgrade) is rebuilt from
+    the log at the next connection; the others, and the write model, are not touched."""
     url = f"sqlite:///{tmp_path / 'qa.db'}"
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.record_many(organisation())
     with sqlite3.connect(tmp_path / "qa.db") as db:
-        db.execute("UPDATE stored_checkpoints SET topic = 'ledger.v0'")
-        db.execute("UPDATE stored_checkpoints SET state = x'00'")
+        db.execute("UPDATE kentqa_projections SET version = 0, position = 0 WHERE name = 'event_counts'")
+        db.execute("DELETE FROM kentqa_docs WHERE owner = 'event_counts'")
+        before = db.execute("SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'event_counts'").fetchall()
     with kq.connect(url, policy=kq.Policy()) as qa:
         assert qa.stats()["TeamRegistered"] == 2  # rebuilt from the log
+    with sqlite3.connect(tmp_path / "qa.db") as db:
+        after = db.execute("SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'event_counts'").fetchall()
+        version = db.execute("SELECT version FROM kentqa_projections WHERE name = 'event_counts'").fetchone()[0]
+    assert sorted(after) == sorted(before)
+    assert version >= 1
 
 
 WRITER = textwrap.dedent(

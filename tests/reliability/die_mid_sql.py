@@ -2,8 +2,8 @@
 
 Every SQLite connection the process opens gets a progress handler; once armed, it counts
 virtual-machine steps and SIGKILLs the process at step ``STEP`` — inside the transaction of
-``WHAT``: ``batch`` (``record_many`` of 300 events), ``checkpoint`` (the checkpoint insert) or
-``forget`` (forgetting a child, from the stored fact to the key destruction). It prints
+``WHAT``: ``batch`` (``record_many`` of 300 events), ``rebuild`` (``replay`` of one
+projection) or ``forget`` (forgetting a child, from the stored fact to the key destruction). It prints
 ``armed`` first; if the operation ends before the step is reached it prints ``finished``
 and how many steps it took.
 """
@@ -40,6 +40,7 @@ def _instrumented(*args: Any, **kwargs: Any) -> sqlite3.Connection:
 sqlite3.connect = _instrumented  # type: ignore[assignment]  # before eventsourcing opens anything
 
 import kentqa_domain as kq  # noqa: E402
+from tests.reliability.state import live_children  # noqa: E402
 from tests.reliability.workload import events  # noqa: E402
 
 
@@ -51,11 +52,10 @@ def main(url: str, what: str, step: int) -> None:
     STATE["armed"] = True
     if what == "batch":
         qa.record_many(batch)
-    elif what == "checkpoint":
-        qa.catch_up()
-        qa.checkpoint()
+    elif what == "rebuild":
+        qa.replay(projections=["observation_compliance"])
     else:
-        ref = next(r for r in sorted(qa.ledger.child_aliases))
+        ref = sorted(live_children(qa))[0]
         qa.forget_child(ref, on=dt.date(2026, 6, 1))
     STATE["armed"] = False
     print("finished", STATE["steps"], flush=True)

@@ -1,9 +1,8 @@
 """A process that records the crash-test workload and may be killed at any moment.
 
-``python -m tests.reliability.feeder URL ROUNDS [CHECKPOINT_EVERY]``: connects, prints
-``started``, records ``workload.events(ROUNDS)`` with ``record_many`` in slices of 500 (each
-one transaction), printing ``slice K`` after each, checkpointing every ``CHECKPOINT_EVERY``
-folded events, prints ``done``.
+``python -m tests.reliability.feeder URL ROUNDS``: connects, prints ``started``, records
+``workload.events(ROUNDS)`` with ``record_many`` in slices of 500 (each one transaction with
+the state it changes), printing ``slice K`` after each, prints ``done``.
 Re-running it resumes: events already stored are idempotent no-ops.
 """
 
@@ -12,14 +11,12 @@ from __future__ import annotations
 import sys
 
 import kentqa_domain as kq
-from kentqa_domain import application
 from tests.reliability.workload import events
 
 SLICE = 500  # one record_many (one transaction) per slice; "slice K" is printed after each
 
 
-def main(url: str, rounds: int, checkpoint_every: int) -> None:
-    application.CHECKPOINT_EVERY = checkpoint_every
+def main(url: str, rounds: int) -> None:
     with kq.connect(url, policy=kq.Policy()) as qa:
         print("started", flush=True)
         workload = events(rounds)
@@ -30,4 +27,4 @@ def main(url: str, rounds: int, checkpoint_every: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 20_000)
+    main(sys.argv[1], int(sys.argv[2]))

@@ -31,8 +31,8 @@ def plain(value: Any) -> Any:
 def store_state(qa: QualityAssurance | dict[str, Any]) -> dict[str, Any]:
     """Everything folded from the log, as plain data: the write model's and every projection's
     documents (the reveal projection's by name only: its values are sealed with fresh nonces),
-    the identity index, and the projections still folded in memory. Positions of documents are
-    left out (a rebuild writes them at page ends)."""
+    and the identity index. Positions of documents are left out (a rebuild writes them at page
+    ends)."""
     if isinstance(qa, dict):
         return qa
     qa.catch_up()
@@ -44,24 +44,7 @@ def store_state(qa: QualityAssurance | dict[str, Any]) -> dict[str, Any]:
         value = orjson.loads(tables.unseal(doc)) if owner != "reveal" else "sealed"
         docs.setdefault(owner, {})[f"{space}/{key}"] = value
     identities = tables.select("SELECT key, position, digest FROM kentqa_identities ORDER BY key")
-    ledger = qa.ledger
-    return {
-        "docs": docs,
-        "identities": [list(r) for r in identities],
-        "memory": {name: plain(p) for name, p in ledger.projections.items()},
-        "child_aliases": plain(ledger.child_aliases),
-        "forgotten": ledger.forgotten,
-    }
-
-
-def memory_state(ledger: Any) -> dict[str, Any]:
-    """The projections still folded in memory (a ``Ledger``), as plain data."""
-    return {
-        "projections": {name: plain(p) for name, p in ledger.projections.items()},
-        "child_aliases": plain(ledger.child_aliases),
-        "forgotten": ledger.forgotten,
-        "position": ledger.position,
-    }
+    return {"docs": docs, "identities": [list(r) for r in identities]}
 
 
 def replayed(qa: QualityAssurance) -> dict[str, Any]:
@@ -101,10 +84,10 @@ def live_children(qa: QualityAssurance) -> set[str]:
 
 
 def store_dump(qa: QualityAssurance) -> bytes:
-    """Every row of every table of an SQLite (or memory://) store, and the projections still
-    in memory, as bytes to search for what must not be there."""
+    """Every row of every table of an SQLite (or memory://) store, as bytes to search for what
+    must not be there."""
     qa.catch_up()
-    out = [repr(plain(qa.ledger.projections)).encode(), repr(plain(qa.ledger.child_aliases)).encode()]
+    out: list[bytes] = []
     for (name,) in qa.state_tables.select("SELECT name FROM sqlite_master WHERE type='table'"):
         for row in qa.state_tables.select(f'SELECT * FROM "{name}"'):
             out.append(repr(row).encode())

@@ -4,7 +4,7 @@ are nowhere in the database files, replay succeeds and counts the child anonymou
 SQLite: the main file, WAL and shared-memory file are searched byte for byte (secure_delete,
 VACUUM and a truncating WAL checkpoint must have removed the destroyed key's bytes).
 PostgreSQL: every row of every table is searched, and the data files of the throwaway
-cluster when the test started it (the key and checkpoint tables are rewritten with VACUUM
+cluster when the test started it (the key and document tables are rewritten with VACUUM
 FULL; the server's WAL may still hold the destroyed key until it is recycled: see
 docs/security.md). Also: a second process that had the child in memory drops it when it
 reads the stored forgetting, and a process killed (SIGKILL) mid-forget is finished by the
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -83,7 +82,6 @@ def _setup(url: str, key: str | None) -> tuple[str, str, bytes]:
     ref = f"CHILD-{needle}"
     with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
         qa.record_many([*ORGANISATION, *child_events(ref, needle), *child_events(f"OTHER-{needle}", needle + "x")])
-        qa.checkpoint()
         key_id = qa.keyring.child_key_id(ref, create=False)
         assert key_id is not None
         child_key = qa.keyring.child_key(key_id)
@@ -121,11 +119,10 @@ def test_sqlite_replay_in_a_new_process_after_forgetting(tmp_path: Path) -> None
         qa.forget_child(ref, on=ON)
         expected = store_state(qa)
         stats = qa.stats()
-    with sqlite3.connect(db) as conn:
-        conn.execute("DELETE FROM stored_checkpoints")  # force a replay from the log
-    script = (
+    script = (  # a new process rebuilds the whole state from the log
         "import sys, kentqa_domain as kq, orjson\n"
         "qa = kq.connect(sys.argv[1], policy=kq.Policy())\n"
+        "qa.replay(restart=True)\n"
         "print(orjson.dumps(qa.stats()).decode())\n"
     )
     done = subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, check=False)
@@ -184,7 +181,7 @@ def test_postgres_forgetting_leaves_nothing_of_the_child_in_rows_or_table_files(
         with psycopg.connect(url) as conn:
             paths = [
                 postgres_data_dir / conn.execute("SELECT pg_relation_filepath(%s)", (t,)).fetchone()[0]  # type: ignore[index]
-                for t in ("kentqa_events", "kentqa_checkpoints", "kentqa_keys")
+                for t in ("kentqa_events", "kentqa_docs", "kentqa_keys")
             ]
         for secret in [*secrets_of(ref, needle), child_key]:
             assert files_containing(paths, secret) == [], secret

@@ -1,4 +1,4 @@
-"""SIGKILL inside an SQLite statement — mid-batch, mid-checkpoint, mid-forgetting — leaves
+"""SIGKILL inside an SQLite statement — mid-batch, mid-rebuild of a projection, mid-forgetting — leaves
 nothing half-done.
 
 tests/reliability/die_mid_sql.py installs SQLite's progress handler on every connection and
@@ -44,7 +44,7 @@ def _run(db: Path, what: str, step: int) -> tuple[int, int]:
     return proc.returncode, int(finished[0].split()[1]) if finished else 0
 
 
-@pytest.mark.parametrize("what", ["batch", "checkpoint", "forget"])
+@pytest.mark.parametrize("what", ["batch", "rebuild", "forget"])
 def test_a_kill_inside_a_statement_leaves_nothing_half_done(tmp_path: Path, what: str) -> None:
     base = _base_store(tmp_path)
     with kq.connect(f"sqlite:///{base}", policy=kq.Policy()) as qa:
@@ -69,7 +69,7 @@ def test_a_kill_inside_a_statement_leaves_nothing_half_done(tmp_path: Path, what
                 assert stored in (before, before + len(BATCH))  # all of the batch or none of it
                 qa.record_many(BATCH)  # the re-run ends where an uninterrupted run ends
                 assert sum(qa.stats().values()) == before + len(BATCH)
-            elif what == "checkpoint":
+            elif what == "rebuild":
                 assert stored == before
             else:
                 forgotten = len(live_children(qa)) == children - 1

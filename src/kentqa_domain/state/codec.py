@@ -159,7 +159,7 @@ def decode(data: bytes | str, type_: Any) -> Any:
     """The value :func:`encode` wrote; ``ValueError`` if the document does not fit ``type_``."""
     try:
         return converter.structure(orjson.loads(data), type_)
-    except (cattrs.BaseValidationError, KeyError, TypeError, AttributeError) as exc:
+    except (cattrs.BaseValidationError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(f"stored state does not fit {getattr(type_, '__name__', type_)}: {exc}") from exc
 
 

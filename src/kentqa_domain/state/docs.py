@@ -22,6 +22,8 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
+from ..errors import StorageError
+
 K = TypeVar("K")
 V = TypeVar("V")
 _MISSING: Any = object()
@@ -110,7 +112,7 @@ class DocSession:
             self.loads += 1
             stored = self.source.load_docs(self.owner, space, [key]).get(key)
             # an absent entry is remembered too (until the store changes it): asking again reads nothing
-            entry = _Entry(_MISSING if stored is None else self.codec.decode(stored, value_type), stored)
+            entry = _Entry(_MISSING if stored is None else self._decode(space, key, stored, value_type), stored)
             self._cache[slot] = entry
             self._shrink()
         else:
@@ -120,6 +122,15 @@ class DocSession:
         if self.writing:
             self._touched.add(slot)
         return entry
+
+    def _decode(self, space: str, key: str, stored: bytes, value_type: Any) -> Any:
+        try:
+            return self.codec.decode(stored, value_type)
+        except ValueError as exc:
+            raise StorageError(
+                f"a stored document could not be read ({self.owner}/{space}/{key[:60]}): {exc}; "
+                f"rebuild it with: kentqa replay --projection {self.owner}"
+            ) from None
 
     def prefetch(self, space: str, keys: Sequence[str]) -> None:
         """Load the entries of ``keys`` not in the cache, in one read. Keys not in the store are
@@ -131,7 +142,7 @@ class DocSession:
         value_type = self.value_type(space)
         for key in wanted:
             stored = found.get(key)
-            value = _MISSING if stored is None else self.codec.decode(stored, value_type)
+            value = _MISSING if stored is None else self._decode(space, key, stored, value_type)
             self._cache[(space, key)] = _Entry(value, stored)
         self.loads += len(wanted)
         self._shrink()
@@ -180,7 +191,7 @@ class DocSession:
                 slot = (space, key)
                 entry = self._cache.get(slot)
                 if entry is None:
-                    entry = _Entry(self.codec.decode(stored, value_type), stored)
+                    entry = _Entry(self._decode(space, key, stored, value_type), stored)
                     self._cache[slot] = entry
                 if entry.value is _MISSING:
                     continue
