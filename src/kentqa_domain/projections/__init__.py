@@ -22,7 +22,6 @@ from .voice import Voice
 PROJECTIONS: tuple[type[Projection], ...] = (
     ChildPlans,
     Escalations,
-    Complaints,
     Voice,
     ObservationCompliance,
     AuditLedger,
@@ -30,7 +29,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal, Complaints)
 
 __all__ = [
     "PROJECTIONS",

@@ -6,20 +6,23 @@ responses made, withdrawals. Each response is judged against the deadline it ans
 (the extension counted when it was made on or before the response). "Open at end" is the
 register at the period's last day. The timeliness share is responses on or before their due
 date divided by responses (None when there were none).
+
+A complaint counts only if one of its facts is dated in the period or it is open at the end,
+so the query gives :func:`summarise` only those (``qa.complaints_summary``, decision 0900).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import attrs
 
 from ..policy import Policy
 from ..values import ComplaintStage, Outcome
 from .complaint_timescales import is_late
-from .complaints import OPEN, ComplaintFile, Complaints, register_row
+from .complaints import OPEN, ComplaintFile, register_row
 
 #: Stage keys of a summary: the three statutory stages and the corporate (one-stage) route.
 CORPORATE = "corporate"
@@ -228,15 +231,3 @@ def summarise(
         by_team=_grouped(by_team),
         learning=tuple(learning),
     )
-
-
-def summary(
-    projection: Complaints,
-    policy: Policy,
-    start: dt.date,
-    end: dt.date,
-    allows: Callable[[str | None], bool],
-) -> ComplaintsSummary:
-    """``qa.complaints_summary``: the files ``allows(team_id)`` lets through, over [start, end]."""
-    files = (f for f in projection.received() if f.received and allows(f.received.team_id))
-    return summarise(files, start, end, policy)
