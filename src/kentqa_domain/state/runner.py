@@ -71,7 +71,13 @@ class Projections:
         positions = self.positions()
         return min(positions.values(), default=0)
 
-    def catch_up(self, read: LogReader, end: int, own: Sequence[Folded] = ()) -> int:
+    def catch_up(
+        self,
+        read: LogReader,
+        end: int,
+        own: Sequence[Folded] = (),
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Bring every projection to ``end`` (the log's last position); returns events folded.
 
         ``own``: events this process just stored (positions in order), folded without reading
@@ -84,7 +90,11 @@ class Projections:
         own_from = own[0][0] if own else None
         while True:
             lagging = {n: p for n, p in positions.items() if p < end}
+            if progress is not None:
+                progress(min(positions.values(), default=end), end)
             if not lagging:
+                if folded:
+                    self.tables.finish_rebuilds(end)
                 return folded
             start = min(lagging.values()) + 1
             if own_from is not None and start == own_from and own[-1][0] == end:
@@ -93,36 +103,15 @@ class Projections:
                 keys = any(self.by_name[n].needs_keys for n in lagging)
                 page = read(start, PAGE, keys)
                 if not page:
+                    self.tables.finish_rebuilds(end)
                     return folded
             last = page[-1][0]
             folded += self._fold(page, lagging, last, positions)
 
     def _fold(self, page: Sequence[Folded], lagging: dict[str, int], last: int, positions: dict[str, int]) -> int:
-        changes: dict[str, tuple[list[Any], list[Any]]] = {}
-        folded = 0
-        for name, since in lagging.items():
-            projection = self.by_name[name]
-            session = projection.session
-            session.writing = True
-            try:
-                keys = projection.needs_keys
-                for position, event, recorded in page:
-                    if position <= since:
-                        continue
-                    if keys:
-                        if recorded is not None:
-                            projection.apply(recorded, position)
-                    elif event is not None:
-                        projection.apply(event, position)
-                        folded += 1
-            except BaseException:
-                session.discard()
-                raise
-            finally:
-                session.writing = False
-            docs = session.changes()
-            rows = projection.rows([(space, key) for space, key, _ in docs])
-            changes[name] = (docs, rows)
+        """Fold a page into the lagging projections; then move each from where it was to
+        ``last`` with its changes, where no other process moved it first."""
+        changes = {name: self._fold_one(self.by_name[name], page, since) for name, since in lagging.items()}
         moves = {name: (since, last) for name, since in lagging.items()}
         try:
             with self.tables.advancing(moves) as (cursor, moved):
@@ -135,7 +124,7 @@ class Projections:
             for name in lagging:
                 self.by_name[name].session.discard()
             raise
-        stored = self.tables.positions()
+        stored = self.tables.positions() if len(moved) < len(lagging) else {}
         for name in lagging:
             session = self.by_name[name].session
             if name in moved:
@@ -145,7 +134,28 @@ class Projections:
                 session.discard()
                 positions[name] = stored.get(name, 0)
                 session.sync(positions[name])
-        return folded
+        return sum(1 for position, _e, _r in page if position > min(lagging.values()))
+
+    @staticmethod
+    def _fold_one(projection: StoredProjection, page: Sequence[Folded], since: int) -> tuple[list[Any], list[Any]]:
+        """One projection's fold of a page: its changed documents and their rows."""
+        session = projection.session
+        session.writing = True
+        keys = projection.needs_keys
+        try:
+            for position, event, recorded in page:
+                if position <= since:
+                    continue
+                folded = recorded if keys else event
+                if folded is not None:
+                    projection.apply(folded, position)
+        except BaseException:
+            session.discard()
+            raise
+        finally:
+            session.writing = False
+        docs = session.changes()
+        return docs, projection.rows([(space, key) for space, key, _ in docs])
 
     def rebuild(self, names: Iterable[str]) -> None:
         """Drop these projections' documents and rows; they start again from position 0."""
