@@ -152,13 +152,19 @@ class DocSession:
 
     def _shrink(self) -> None:
         cache = self._cache
-        if len(cache) <= self.capacity:
+        excess = len(cache) - self.capacity
+        if excess <= 0:
             return
-        for slot in list(cache):
-            if len(cache) <= self.capacity:
-                break
+        # oldest first, stopping at the last victim: copying the whole cache on every read
+        # made each read of a full cache cost its capacity
+        victims = []
+        for slot in cache:
             if slot not in self._touched:
-                del cache[slot]
+                victims.append(slot)
+                if len(victims) == excess:
+                    break
+        for slot in victims:
+            del cache[slot]
 
     def scan(self, space: str, key_type: Any, value_type: Any) -> Iterator[tuple[Any, Any]]:
         """Every entry of a map, by stored key, then the new ones not yet stored."""
