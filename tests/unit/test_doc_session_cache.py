@@ -40,3 +40,28 @@ def test_a_full_cache_drops_the_least_recently_used_but_never_what_a_fold_touche
     session.writing = False
     session.committed(1, session.changes())
     assert session.cached == 3
+
+
+class CountingSource(Source):
+    def __init__(self, docs: dict[str, bytes]) -> None:
+        super().__init__(docs)
+        self.asked: list[int] = []
+
+    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
+        self.asked.append(position)
+        return [("numbers", key) for key in self.docs]
+
+
+def test_a_new_session_follows_the_store_without_listing_its_changes() -> None:
+    """A new process has nothing cached: joining the store at its position reads nothing;
+    once it caches entries, moving on drops those another process changed."""
+    source = CountingSource({"a": b"1", "b": b"2"})
+    session = DocSession(source, "test", codec)
+    numbers = session.map("numbers", str, int)
+    session.sync(1_000_000)
+    assert source.asked == [] and session.position == 1_000_000
+    assert numbers["a"] == 1
+    source.docs["a"] = b"5"
+    session.sync(1_000_001)
+    assert source.asked == [1_000_000]
+    assert numbers["a"] == 5

@@ -237,7 +237,7 @@ class DocSession:
             return
         if position < self.position:  # rebuilt from the start: nothing cached holds
             self.clear()
-        else:
+        elif self._cache:  # (nothing cached, e.g. a new process: nothing to drop, nothing to read)
             for slot in self.source.changed_since(self.owner, self.position):
                 self._cache.pop(slot, None)
         self.position = position
