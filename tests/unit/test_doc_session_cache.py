@@ -65,3 +65,28 @@ def test_a_new_session_follows_the_store_without_listing_its_changes() -> None:
     session.sync(1_000_001)
     assert source.asked == [1_000_000]
     assert numbers["a"] == 5
+
+
+def test_a_new_entry_is_read_once_and_written_once() -> None:
+    """A fold looks for a subject, finds none and makes it: one read of the store, not two;
+    after the write, the entry is the stored one."""
+    source = Source({})
+    reads: list[Sequence[str]] = []
+    load = source.load_docs
+
+    def counted(owner: str, space: str, keys: Sequence[str]) -> dict[str, bytes]:
+        reads.append(keys)
+        return load(owner, space, keys)
+
+    source.load_docs = counted  # type: ignore[method-assign]
+    session = DocSession(source, "test", codec)
+    numbers = session.map("numbers", str, int)
+    session.writing = True
+    assert numbers.get("a") is None and "a" not in numbers
+    numbers["a"] = 1
+    session.writing = False
+    written = session.changes()
+    assert reads == [["a"]] and written == [("numbers", "a", b"1")]
+    session.committed(1, written)
+    source.docs["a"] = b"1"
+    assert numbers["a"] == 1 and reads == [["a"]]

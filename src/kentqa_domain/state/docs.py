@@ -109,9 +109,8 @@ class DocSession:
         if entry is None:
             self.loads += 1
             stored = self.source.load_docs(self.owner, space, [key]).get(key)
-            if stored is None:
-                return None
-            entry = _Entry(self.codec.decode(stored, value_type), stored)
+            # a miss is remembered too: setting the entry next (a new subject) reads nothing more
+            entry = _Entry(_MISSING if stored is None else self.codec.decode(stored, value_type), stored)
             self._cache[slot] = entry
             self._shrink()
         else:
