@@ -108,10 +108,17 @@ class _Counts:
     overdue_at_end: int = 0
 
     def add(self, other: _Counts) -> None:
-        for name in ("received", "corporate", "late", "withdrawn", "open_at_end", "overdue_at_end"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("begun", "responses", "on_time", "outcomes", "themes"):
-            getattr(self, name).update(getattr(other, name))
+        self.received += other.received
+        self.corporate += other.corporate
+        self.late += other.late
+        self.withdrawn += other.withdrawn
+        self.open_at_end += other.open_at_end
+        self.overdue_at_end += other.overdue_at_end
+        self.begun.update(other.begun)
+        self.responses.update(other.responses)
+        self.on_time.update(other.on_time)
+        self.outcomes.update(other.outcomes)
+        self.themes.update(other.themes)
 
     def tally(self, key: str | None) -> ComplaintTally:
         stages = tuple(
@@ -142,6 +149,10 @@ class _Counts:
             open_at_end=self.open_at_end,
             overdue_at_end=self.overdue_at_end,
         )
+
+
+#: What a complaint with nothing in the period counts (compared with, never changed).
+_NOTHING = _Counts()
 
 
 def _stage_key(stage: ComplaintStage, statutory: bool) -> str:
@@ -217,11 +228,14 @@ def summarise(
         if received.received_on > end:
             continue
         counts = _counts_of(found, start, end, policy, learning)
-        if counts == _Counts():
+        if counts == _NOTHING:
             continue
         overall.add(counts)
-        by_service.setdefault(received.service, _Counts()).add(counts)
-        by_team.setdefault(received.team_id, _Counts()).add(counts)
+        for groups, key in ((by_service, received.service), (by_team, received.team_id)):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Counts()
+            group.add(counts)
     learning.sort(key=lambda item: (item.responded_on, item.complaint_id, item.stage))
     return ComplaintsSummary(
         start=start,
