@@ -19,7 +19,7 @@ class Source:
     def scan_docs(self, owner: str, space: str, after: str | None, limit: int) -> list[tuple[str, bytes]]:
         return []
 
-    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
+    def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
         return []
 
 
@@ -47,9 +47,9 @@ class CountingSource(Source):
         super().__init__(docs)
         self.asked: list[int] = []
 
-    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
+    def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
         self.asked.append(position)
-        return [("numbers", key) for key in self.docs]
+        return [("numbers", key) for key in self.docs][:limit]
 
 
 def test_a_new_session_follows_the_store_without_listing_its_changes() -> None:
