@@ -22,7 +22,6 @@ from .voice import Voice
 PROJECTIONS: tuple[type[Projection], ...] = (
     ChildPlans,
     Escalations,
-    Complaints,
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
@@ -33,6 +32,7 @@ STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
     ActivityByDay,
     ObservationCompliance,
     AuditLedger,
+    Complaints,
 )
 
 __all__ = [
