@@ -129,8 +129,12 @@ class DocSession:
             return
         found = self.source.load_docs(self.owner, space, wanted)
         value_type = self.value_type(space)
-        for key, stored in found.items():
-            self._cache[(space, key)] = _Entry(self.codec.decode(stored, value_type), stored)
+        for key in wanted:
+            stored = found.get(key)
+            if stored is None:  # remembered as a miss: asking again reads nothing
+                self._cache[(space, key)] = _Entry(_MISSING, None)
+            else:
+                self._cache[(space, key)] = _Entry(self.codec.decode(stored, value_type), stored)
         self.loads += len(wanted)
         self._shrink()
 
