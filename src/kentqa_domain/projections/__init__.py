@@ -20,8 +20,6 @@ from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
 PROJECTIONS: tuple[type[Projection], ...] = (
-    ChildPlans,
-    Escalations,
     Complaints,
     Voice,
     ObservationCompliance,
@@ -30,7 +28,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal, ChildPlans, Escalations)
 
 __all__ = [
     "PROJECTIONS",
