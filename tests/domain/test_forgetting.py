@@ -22,6 +22,8 @@ from kentqa_domain.child_privacy import blanked, reopened, seal
 from kentqa_domain.errors import InvalidEvent, UnknownReference
 from kentqa_domain.forgetting import PRIVATE, Forgetting
 from kentqa_domain.projections import PROJECTIONS, Projection
+from tests.plan_strategies import as_of_dates as plan_days
+from tests.plan_strategies import histories as plan_histories
 from tests.reliability.children import ORGANISATION, children
 from tests.reliability.state import ledger_state, plain, replayed
 from tests.strategies import event_of
@@ -148,3 +150,36 @@ def test_a_sealing_reopened_from_its_stored_parts_equals_the_one_made_when_recor
     ref = getattr(event, "child_ref", None) or "C-FOLLOW-UP"
     made = seal(event, ref, "0123456789abcdef0123", key)
     assert reopened(event, made.clear, ref, made.key_id) == made
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(events=plan_histories(), data=st.data())
+def test_forgetting_leaves_the_plans_answers_as_a_rebuild_from_the_anonymous_log_gives_them(events, data) -> None:  # type: ignore[no-untyped-def]
+    """The plans' state in the store holds children by token and pseudonyms only, so
+    forgetting changes nothing in it: the drift register, escalations and review QA answers
+    after forgetting are those of the projections rebuilt from the log (which now reads the
+    child's events anonymously); they name the child by its token and its reviews and actions
+    by pseudonyms, and never its reference or their ids."""
+    refs = sorted({e.child_ref for e in events if getattr(e, "child_ref", None)})
+    ref = data.draw(st.sampled_from(refs))
+    mine = {e.review_id for e in events if isinstance(e, kq.events.ReviewHeld) and e.child_ref == ref}
+    mine |= {a.action_id for e in events if isinstance(e, kq.events.ReviewHeld) and e.child_ref == ref for a in e.actions}
+    days = [data.draw(plan_days()) for _ in range(2)]
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many(events)
+        erasure = qa.forget_child(ref, on=dt.date(2028, 12, 1))
+
+        def answers() -> list[object]:
+            return [
+                (qa.drift_register(as_of=d), qa.escalations(as_of=d), qa.review_qa_summary(as_of=d, by="chair"))
+                for d in days
+            ]
+
+        kept = answers()
+        qa.projections.rebuild(["child_plans", "escalations"])
+        assert answers() == kept
+        for drift, escalations, _ in kept:
+            for row in drift:
+                if row.child_ref == erasure.token:
+                    assert row.review_id not in mine and row.action_id not in mine
+            assert ref not in {r.child_ref for r in drift} | {r.child_ref for r in escalations}
