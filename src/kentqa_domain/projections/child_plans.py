@@ -30,6 +30,7 @@ Row tables, replaced with the child's document (docs/read-model.md):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -110,14 +111,10 @@ REVIEWS = Table(
     doc="Every review and conference of every child, with its QA date.",
 )
 
-_POLICY: list[Policy] = []
-
-
+@functools.cache
 def _rows_policy() -> Policy:
     """The statutory default policy (the row tables' schedule; queries use their own)."""
-    if not _POLICY:
-        _POLICY.append(Policy())
-    return _POLICY[0]
+    return Policy()
 
 
 def load(docs: DocMap[str, Any], keys: Iterable[str]) -> dict[str, Any]:
@@ -206,13 +203,13 @@ class ChildPlans(StoredProjection):
 
     # --- what queries read ------------------------------------------------------------------
 
-    def facts(self, tokens: Iterable[str], *, workers: Iterable[str] = ()) -> PlanFacts:
-        """The children of ``tokens``, the QA of their reviews and the workers they name
-        (and ``workers``), each read once."""
+    def facts(self, tokens: Iterable[str]) -> PlanFacts:
+        """The children of ``tokens``, the QA of their reviews and the workers they name,
+        each document read once (a chunk of keys per read)."""
         children: dict[str, ChildRecord] = load(self.children, tokens)
         reviews = [r for child in children.values() for r in child.reviews]
         quality: dict[str, ev.ReviewQualityAssured] = load(self.quality, reviews)
-        named = set(workers)
+        named: set[str] = set()
         for child in children.values():
             named |= child.workers()
         named.update(qa.by for qa in quality.values())

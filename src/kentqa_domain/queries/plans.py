@@ -94,9 +94,9 @@ def open_escalations_by_child(view: View, as_of: dt.date) -> dict[str, str]:
     for raised_on, escalation_id, token in view.select(OPEN_ESCALATIONS, (as_of, as_of, as_of)):
         if token is None:
             continue
-        key = (as_date(raised_on), escalation_id)
-        if token not in latest or key > latest[token]:  # type: ignore[operator]
-            latest[token] = key  # type: ignore[assignment]
+        key = (as_date(raised_on) or dt.date.min, str(escalation_id))
+        if token not in latest or key > latest[token]:
+            latest[token] = key
     return {token: escalation_id for token, (_, escalation_id) in latest.items()}
 
 
@@ -192,7 +192,7 @@ def _register_ids(
     if limit is not None:
         statement += " LIMIT ?"
         params.append(limit)
-    return [(as_date(raised_on), escalation_id) for raised_on, escalation_id in view.select(statement, params)]  # type: ignore[misc]
+    return [(as_date(raised_on) or dt.date.min, str(escalation_id)) for raised_on, escalation_id in view.select(statement, params)]
 
 
 def _visible(view: View, scope: Any, views: list[EscalationView], as_of: dt.date) -> list[EscalationView]:
