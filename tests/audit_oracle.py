@@ -142,3 +142,79 @@ def actions(events: list[Any], as_of: dt.date) -> dict[tuple[str, str], tuple[st
             else:
                 out[(a.audit_id, action.action_id)] = ("open", 0)
     return out
+
+
+def own_cycle(audit: ev.AuditCompleted, ysm: int = 4) -> str:
+    return audit.cycle_id if audit.cycle_id is not None else cycle_id_for(audit.completed_on, ysm)
+
+
+def action_register(
+    events: list[Any],
+    as_of: dt.date,
+    *,
+    states: set[str] | None = None,
+    since: dt.date | None = None,
+    cycle_id: str | None = None,
+) -> list[tuple[str, str, str]]:
+    """R-AUD-5 as a register: (audit, action, status) of the actions raised by as_of, filtered
+    by status, raising date and the audit's cycle, by due date then ids."""
+    status = actions(events, as_of)
+    rows = []
+    for a in events:
+        if not isinstance(a, ev.AuditCompleted) or a.completed_on > as_of:
+            continue
+        if since is not None and a.completed_on < since:
+            continue
+        if cycle_id is not None and own_cycle(a) != cycle_id:
+            continue
+        for action in a.actions:
+            state = status[(a.audit_id, action.action_id)][0]
+            if states is None or state in states:
+                rows.append((action.due_on, a.audit_id, action.action_id, state))
+    return [(audit, action, state) for _due, audit, action, state in sorted(rows)]
+
+
+def trend(events: list[Any], cycle_id: str, as_of: dt.date) -> list[tuple[str, int, int, float | None]]:
+    """R-AUD-3 over time: (cycle, graded, good or better, share) of every cycle up to cycle_id
+    with graded audits completed by as_of, oldest first."""
+    year, third = (int(p) for p in cycle_id.split("-T"))
+    cycles = {own_cycle(e) for e in events if isinstance(e, ev.AuditCompleted) and e.completed_on <= as_of}
+    out = []
+    for cycle in sorted(cycles):
+        y, t = (int(p) for p in cycle.split("-T"))
+        if (y, t) > (year, third):
+            continue
+        counts, share = grade_share(cycle_audits(events, cycle, as_of))
+        graded = sum(counts.values())
+        if graded:
+            out.append((cycle, graded, counts["outstanding"] + counts["good"], share))
+    return out
+
+
+def thematic(
+    events: list[Any], as_of: dt.date, cycle_id: str | None = None
+) -> list[tuple[str, str, int, Any]]:
+    """R-AUD-6, decision 0302: (theme, status, audits, first completed) of the themes agreed by
+    as_of (with a cycle: agreed by its end and not done before it began), by due date then id."""
+    rows = []
+    for t in sorted(
+        (e for e in events if isinstance(e, ev.ThematicAuditAgreed)), key=lambda e: (e.due_on, e.theme_id)
+    ):
+        if t.agreed_on > as_of:
+            continue
+        done = [
+            a.completed_on
+            for a in events
+            if isinstance(a, ev.AuditCompleted)
+            and a.kind.value == "thematic"
+            and t.theme_id.lower() in a.themes
+            and t.agreed_on <= a.completed_on <= as_of
+        ]
+        state = "completed" if done else ("overdue" if t.due_on < as_of else "open")
+        first = min(done, default=None)
+        if cycle_id is not None:
+            start, end = cycle_bounds(cycle_id)
+            if t.agreed_on > end or (first is not None and first < start):
+                continue
+        rows.append((t.theme_id, state, len(done), first))
+    return rows

@@ -17,10 +17,13 @@ from kentqa_domain import events as ev
 from kentqa_domain.values import Action, AuditKind, ExperienceLevel, ObservationArea
 
 ID_ALPHABET = st.characters(codec="utf-8", categories=("L", "N"), include_characters="-_./:")
-ids = st.text(ID_ALPHABET, min_size=1, max_size=12)
+#: Ids never start like a spreadsheet formula (= + - @: decision 0900).
+ids = st.text(ID_ALPHABET, min_size=1, max_size=12).filter(lambda s: s[0] not in "=+-@")
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=40)
 nonempty_texts = texts.filter(str.strip)
-themes = st.text(st.characters(categories=("Ll", "Nd"), include_characters="_-"), min_size=1, max_size=10)
+themes = st.text(st.characters(categories=("Ll", "Nd"), include_characters="_-"), min_size=1, max_size=10).filter(
+    lambda s: s[0] != "-"
+)
 dates = st.dates(dt.date(2015, 1, 1), dt.date(2035, 12, 31))
 
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import pickle
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
@@ -30,36 +30,39 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, uuid5
 
 import attrs
-from eventsourcing.application import Application, ProcessingEvent
+import orjson
 from eventsourcing.persistence import (
     AggregateRecorder,
     IntegrityError,
     MapperDeserialisationError,
-    PersistenceError,
     StoredEvent,
 )
 
 from .checkpoint_format import dump_ledger, load_ledger
 from .checkpoint_format import plaintext as checkpoint_plaintext
 from .checkpoints import GENERATIONS_STREAM, STREAM_NAMESPACE, Checkpoints, checkpoint_stream
-from .child_privacy import Sealing, blanked, child_of, seal
+from .child_privacy import blanked
 from .errors import ConflictingEvent, InvalidEvent, StorageError, UnknownReference
 from .events import Event, parse
 from .fields import check_identifier
 from .gc_pause import gc_paused
 from .keyring import Keyring, aes_decrypt, aes_encrypt, aes_encrypt_parts, key_id_of, token_for
-from .ledger import Ledger, digest64, identity_key
+from .ledger import Ledger, digest64
 from .log_pages import page_reader
-from .mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded, canonical_body
+from .mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded
 from .policy import Policy
 from .projections import PROJECTIONS, STORED_PROJECTIONS
 from .queries import Queries
 from .queries.view import View
+from .recording import MODEL, BatchResult, Recording
+from .state import codec
+from .state.docs import DocSession
 from .state.reveal import Revealer
 from .state.runner import Folded, Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
-from .storage_faults import describe, guarded, storage_errors
+from .storage_faults import guarded, storage_errors
+from .store import EventStore
 from .store_admin import admin_for
 
 if TYPE_CHECKING:
@@ -68,6 +71,10 @@ if TYPE_CHECKING:
 
 ERASURE_STREAM = uuid5(STREAM_NAMESPACE, "erasures")
 BATCH_SIZE = 500
+#: Write-model documents a connection keeps in memory (least recently used go first).
+MODEL_CACHE = 50_000
+#: Attempts to find the store at one position for a view (see ``_consistent_view``).
+VIEW_ATTEMPTS = 50
 CATCH_UP_PAGE = 2_000
 #: A checkpoint is written once the events folded since the last one reach
 #: max(CHECKPOINT_EVERY, position // CHECKPOINT_SHARE): checkpoints grow with the state, so
@@ -109,7 +116,7 @@ def child_stream_id(key_id: str) -> UUID:
     return uuid5(STREAM_NAMESPACE, f"child-key:{key_id}")
 
 
-class QualityAssurance(Queries, Application[UUID]):
+class QualityAssurance(Queries):
     """Record QA events and answer questions about them (SPEC section 2)."""
 
     name = "KentQA"
@@ -124,10 +131,10 @@ class QualityAssurance(Queries, Application[UUID]):
             try:
                 self._open(storage)
             except BaseException as exc:
-                factory = getattr(self, "factory", None)
-                if factory is not None:  # release the pool now, not in a garbage collector's thread
+                store = getattr(self, "_store", None)
+                if store is not None:  # release the pool now, not in a garbage collector's thread
                     with contextlib.suppress(Exception):
-                        factory.close()
+                        store.factory.close()
                 if attempt + 1 < OPEN_RETRIES and _racing_schema_creation(exc):
                     _backoff(attempt + 3)
                     continue
@@ -136,22 +143,47 @@ class QualityAssurance(Queries, Application[UUID]):
 
     def _open(self, storage: Storage) -> None:
         with storage_errors(f"opening {storage.display}", settings=storage.settings):
-            super().__init__(env=dict(storage.settings))
+            self._store = EventStore(env=dict(storage.settings))
+            #: eventsourcing's factory and recorder of the events (the store's, not for saving through)
+            self.factory = self._store.factory
+            self.recorder = self._store.recorder
+            self.mapper = self._store.mapper
             self.checkpoints: AggregateRecorder = self.factory.aggregate_recorder(purpose="checkpoints")
             self.admin = admin_for(self.checkpoints)
             self.keyring = Keyring(self.admin, self.mapper.cipher)
+            self.keyring.secret()  # made now: a batch's write transaction cannot write the key table
             self.event_mapper.keyring = self.keyring
             self._signature = Ledger.signature(PROJECTIONS)
             self._read_page = page_reader(self.recorder)
             #: the state in the store: documents, identities, projections' rows (decision 0900)
             self.state_tables: StateTables = tables_for(self.factory.datastore, self.mapper.cipher)  # type: ignore[attr-defined]
             self.state_tables.create()
-            self.projections = Projections(self.state_tables, STORED_PROJECTIONS)
+            self.projections = Projections(self.state_tables, STORED_PROJECTIONS, policy=self.policy)
             self.projections["reveal"].seal = self._seal_for_child
             self.revealer = Revealer(self.projections["reveal"], self.keyring)
+            #: the write model's documents (decision 0900), read per batch through a bounded cache
+            self.model = DocSession(self.state_tables, MODEL, codec, capacity=MODEL_CACHE)
+            self.recording = Recording(
+                recorder=self.recorder,
+                mapper=self.event_mapper,
+                tables=self.state_tables,
+                keyring=self.keyring,
+                model=self.model,
+                stream_id=stream_id,
+                child_stream_id=child_stream_id,
+                fold_in=self.projections.fold_in,
+            )
+            # A store written before the write model lived in the store: build it from the log.
+            if self.state_tables.positions().get(MODEL, 0) < (self.recorder.max_notification_id() or 0):
+                self.recording.catch_up_model(self._decode_row)
             self.checkpoint_store = Checkpoints(self.checkpoints, self._signature, load=self._open_checkpoint)
-            #: optimistic-concurrency conflicts met (and retried) by this connection
+            #: busy stores met (and retried) by this connection
             self.conflicts = 0
+            #: one thread at a time reads or records through this connection (docs/embedding)
+            self._lock = threading.RLock()
+            self._view_now: View | None = None
+            #: the log position up to which forgettings were looked for
+            self._forgettings_seen = 0
             self._closed = False
             self._since_checkpoint = 0
             self._next_checkpoint_after = 0.0
@@ -166,19 +198,9 @@ class QualityAssurance(Queries, Application[UUID]):
 
     # --- configuration -----------------------------------------------------------------
 
-    def construct_env(self, name: str, env: Any = None) -> Any:
-        """Configured by the storage URL only: the process environment is not consulted."""
-        from eventsourcing.utils import Environment
-
-        return Environment(name, dict(env or {}))
-
-    def construct_mapper(self) -> EventMapper:
-        return EventMapper(cipher=self.factory.cipher(), compressor=self.factory.compressor())
-
     @property
     def event_mapper(self) -> EventMapper:
-        mapper: EventMapper = self.mapper  # type: ignore[assignment]
-        return mapper
+        return self._store.event_mapper
 
     # --- recording -----------------------------------------------------------------------
 
@@ -207,7 +229,7 @@ class QualityAssurance(Queries, Application[UUID]):
         Dicts are parsed as JSON objects.
         """
         self._check_open()
-        with gc_paused():
+        with self._lock, gc_paused():
             return self._record_many(events, on_invalid)
 
     def _record_many(
@@ -216,11 +238,10 @@ class QualityAssurance(Queries, Application[UUID]):
         positions: list[int | None] = []
         for chunk in _chunks(events, BATCH_SIZE):
             offset = len(positions)
-            chunk_positions, refused = self._record_chunk_with_retries(
-                chunk, offset, stop_at_first=on_invalid is None
-            )
-            positions.extend(chunk_positions)
-            for index, error in refused:
+            result = self._record_batch_with_retries(chunk, offset, stop_at_first=on_invalid is None)
+            positions.extend(result.positions)
+            self._after_batch(result)
+            for index, error in result.refused:
                 if on_invalid is None:
                     self._maybe_checkpoint()
                     raise error
@@ -228,177 +249,109 @@ class QualityAssurance(Queries, Application[UUID]):
         self._maybe_checkpoint()
         return positions
 
-    def _record_chunk_with_retries(
-        self, chunk: list[Any], offset: int, *, stop_at_first: bool
-    ) -> tuple[list[int | None], list[tuple[int, InvalidEvent]]]:
+    def _record_batch_with_retries(self, chunk: list[Any], offset: int, *, stop_at_first: bool) -> BatchResult:
+        """One batch. The write lock is waited for up to the store's lock timeout (a store held
+        longer is a ``StorageError``); a stream version taken by a writer that does not take
+        the lock is retried with back-off (decision 0600)."""
         for attempt in range(MAX_CONFLICT_RETRIES):
-            self.catch_up()
             try:
-                return self._record_chunk(chunk, offset, stop_at_first=stop_at_first)
-            except IntegrityError:
+                return self.recording.record_batch(chunk, offset, stop_at_first=stop_at_first)
+            except IntegrityError:  # a writer not taking the lock (another library) got in first
                 self.conflicts += 1
-                # Another writer extended one of our streams first: our write model saw a
-                # stale version (and already applied the chunk). Rebuild it from the newest
-                # checkpoint and the log, wait a little (so writers do not retry in step),
-                # and validate the chunk again.
-                self.ledger = self._load_ledger()
-                self._since_checkpoint = 0
                 _backoff(attempt)
-            except BaseException:
-                # Anything unexpected (a bug, KeyboardInterrupt) may leave events applied to
-                # the write model that were never stored: rebuild it before going on.
-                self.ledger = self._load_ledger()
-                self._since_checkpoint = 0
-                raise
         first = chunk[0]
         name = type(first).__name__ if isinstance(first, Event) else str(first.get("type", "event"))[:60]
         raise ConflictingEvent(
             name,
             None,
             "concurrency",
-            f"other writers kept extending the same streams: gave up after {MAX_CONFLICT_RETRIES} "
-            "optimistic-concurrency conflicts; nothing of this batch was stored, record it again",
+            f"other writers kept the store busy: gave up after {MAX_CONFLICT_RETRIES} attempts; "
+            "nothing of this batch was stored, record it again",
             index=offset,
         )
 
-    def _record_chunk(
-        self, chunk: list[Any], offset: int, *, stop_at_first: bool
-    ) -> tuple[list[int | None], list[tuple[int, InvalidEvent]]]:
-        ledger = self.ledger
-        book = ledger.casebook
-        results: list[int | None] = [None] * len(chunk)
-        refused: list[tuple[int, InvalidEvent]] = []
-        pending: list[Recorded] = []
-        pending_meta: list[tuple[int, int, int]] = []  # (chunk index, identity key, digest)
-        pending_keys: dict[int, tuple[int, int]] = {}  # identity key -> (pending index, digest)
-        new_versions: dict[UUID, int] = {}
-        for i, item in enumerate(chunk):
-            try:
-                event = item if isinstance(item, Event) else parse(item)
-                if not isinstance(event, Event):
-                    raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
-                child = child_of(event, book)
-                sealing = self._sealing(event, child, create=False) if child is not None else None
-                if child is not None and sealing is None:
-                    known = None  # a child without a key has nothing recorded: check, then make its key
-                    book.check(event)
-                    sealing = self._sealing(event, child, create=True)
-                key = identity_key(sealing.anonymous if sealing else event)
-                body = canonical_body(sealing.clear if sealing else event)
-                digest = digest64(body)
-                known = ledger.recorded(key)
-                if known is None and key in pending_keys:
-                    known = (-1 - pending_keys[key][0], pending_keys[key][1])
-                if known is not None:
-                    position, known_digest = known
-                    if known_digest != digest:
-                        raise ConflictingEvent(
-                            type(event).__name__,
-                            None,
-                            "idempotency",
-                            "an event with the same identity was already recorded with different content",
-                        )
-                    results[i] = position  # negative: an earlier event of this chunk
-                    continue
-                book.check(event)
-            except InvalidEvent as exc:
-                exc.index = offset + i
-                refused.append((offset + i, exc))
-                if stop_at_first:
-                    del results[i:]
-                    break
-                continue
-            stream = self._stream_of(book.stream(event), sealing)
-            version = new_versions.get(stream, ledger.versions.get(stream, 0)) + 1
-            new_versions[stream] = version
-            book.apply(event)
-            pending_keys[key] = (len(pending), digest)
-            pending.append(Recorded(stream, version, event, sealing=sealing, body=body))
-            pending_meta.append((i, key, digest))
-        if pending:
-            self._store(pending, pending_meta, results)
-        for i, value in enumerate(results):
-            if value is not None and value < 0:
-                results[i] = results[pending_meta[-1 - value][0]]
-        return results, refused
-
-    def _sealing(self, event: Event, child: str, *, create: bool) -> Sealing | None:
-        """The split of a child's event with the child's key (made on first use when ``create``)."""
-        key_id = self.keyring.child_key_id(child, create=create)
-        if key_id is None:
-            return None
-        key = self.keyring.child_key(key_id)
-        if key is None:  # pragma: no cover - destroyed between the two reads
-            return None
-        return seal(event, child, key_id, key)
-
-    def _stream_of(self, name: str, sealing: Sealing | None) -> UUID:
-        if sealing is not None and name == f"child:{sealing.child_ref}":
-            return child_stream_id(sealing.key_id)
-        return stream_id(name)
-
-    def _store(
-        self, pending: list[Recorded], meta: list[tuple[int, int, int]], results: list[int | None]
-    ) -> None:
-        try:
-            recordings = self._save_batch(pending)
-        except IntegrityError:
-            raise
-        except PersistenceError as exc:  # the caller rebuilds the write model
-            raise StorageError(describe(exc, "storing a batch")) from exc
-        positions = [recording.notification.id for recording in recordings]
-        first = self.ledger.position + 1
-        if positions == list(range(first, first + len(positions))):
-            # Nobody else wrote in between: fold our own events without reading them back.
-            own: list[Folded] = []
-            for position, recorded, (i, key, digest) in zip(positions, pending, meta, strict=True):
-                results[i] = position
-                self._fold_recorded(recorded, position, digest, own=True, key=key)
-                sealing = recorded.sealing
-                own.append((position, sealing.anonymous if sealing else recorded.event, recorded))
-            self._since_checkpoint += len(positions)
-            self._catch_up_state(own)
+    def _after_batch(self, result: BatchResult) -> None:
+        """Fold what the batch stored into the projections (our own events, not read back)."""
+        if not result.stored:
             return
-        own = {}
-        for position, recorded, (i, _key, digest) in zip(positions, pending, meta, strict=True):
-            results[i] = position
-            own[position] = (recorded, digest)
-        self.catch_up(own=own)
+        first = result.stored[0][0]
+        contiguous = [p for p, _e, _r in result.stored] == list(range(first, first + len(result.stored)))
+        if contiguous and self.ledger.position == first - 1:
+            for position, _subject, recorded in result.stored:
+                self._fold_recorded(recorded, position, 0, own=True)
+            self._since_checkpoint += len(result.stored)
+        else:
+            self.catch_up_ledger()
+        self._catch_up_state()  # only projections left behind (being rebuilt) have anything to do
 
-    def _save_batch(self, pending: list[Recorded]) -> list[Any]:
-        """``Application.save`` for events we made, without its per-object protocol checks
-        (``isinstance`` against runtime-checkable protocols costs more than storing; 0805)."""
-        processing: ProcessingEvent[UUID] = ProcessingEvent()
-        processing.events.extend(pending)
-        recordings = self._record(processing)
-        self._notify(recordings)
-        return recordings
+    def _decode_row(self, row: Any) -> tuple[Recorded, bytes]:
+        """A log row (position, stream, version, topic, state) read in full."""
+        _position, stream, version, topic, state = row
+        originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
+        return self.event_mapper.decode(StoredEvent(originator, version, topic, bytes(state)))
 
     # --- catching up and checkpoints ------------------------------------------------------
 
     @guarded("catching up with the store")
-    def catch_up(self, own: dict[int, tuple[Recorded, int]] | None = None) -> int:
-        """Fold every stored event after the ledger's position; returns how many were folded.
+    def catch_up(self) -> int:
+        """Bring every projection to the end of the log (what other processes recorded too);
+        returns how many events the in-memory ledger folded."""
+        self._catch_up_forgettings()
+        folded = self.catch_up_ledger()
+        self._catch_up_state()
+        return folded
 
-        ``own`` holds events this process just stored (already applied to the write model).
+    def _catch_up_forgettings(self) -> None:
+        """Children forgotten (by any process) since this connection last looked: drop what
+        it holds of their keys and references, and finish a forgetting whose process died
+        before destroying the key."""
+        end = self.recorder.max_notification_id() or 0
+        if end <= self._forgettings_seen:
+            return
+        for _position, state in self.state_tables.log_topic(self.recorder, self._forgettings_seen, FORGOTTEN_TOPIC):
+            token = orjson.loads(self.event_mapper.unseal(state))["m"]["token"]
+            key_id = key_id_of(token)
+            if key_id is None:
+                continue
+            if self.keyring.child_key(key_id) is not None:
+                self._destroy_keys(key_id)
+                self._after_forgetting()
+            self.keyring.forget_cached(key_id)
+            self.revealer.forget(key_id)
+        self._forgettings_seen = end
+
+    def catch_up_ledger(self) -> int:
+        """Fold every stored event after the in-memory ledger's position into it.
+
         A long first catch-up (a big store, a rebuild after an upgrade) checkpoints as it goes,
         so it resumes where it stopped if the process dies.
         """
         with gc_paused():
             unfinished: list[str] = []
-            folded = self._fold_log(own or {}, unfinished, verify=False, checkpoints=self._seal_key)
+            folded = self._fold_log({}, unfinished, verify=False, checkpoints=self._seal_key)
             for key_id in unfinished:
                 # A forgetting was stored but its key survived (the forgetting process died):
                 # finish it, so that no process can read the child's events again.
                 self._destroy_keys(key_id)
                 self._after_forgetting()
-            self._catch_up_state()
             return folded
 
-    def _catch_up_state(self, own: list[Folded] | None = None) -> int:
+    def _catch_up_state(self, own: list[Folded] | None = None, progress: OnProgress | None = None) -> int:
         """Bring the stored projections to the end of the log (decision 0900)."""
         end = self.recorder.max_notification_id() or 0
-        return self.projections.catch_up(self._read_for_projections, end, own or ())
+        return self.projections.catch_up(self._read_for_projections, end, own or (), progress)
+
+    def _replay_projections(self, names: list[str], progress: OnProgress | None) -> ReplayReport:
+        known = self.projections.names()
+        unknown = [n for n in names if n not in known]
+        if unknown or not names:
+            raise InvalidEvent(
+                "replay", "projections", "known projection", f"name projections among {', '.join(known)}; got {unknown or names}"
+            )
+        self.projections.rebuild(names)
+        folded = self._catch_up_state(progress=progress)
+        position = self.projections.position()
+        return ReplayReport(generation=0, resumed_from=0, folded=folded, position=position)
 
     def _seal_for_child(self, key_id: str, data: bytes) -> bytes:
         key = self.keyring.child_key(key_id)
@@ -482,8 +435,8 @@ class QualityAssurance(Queries, Application[UUID]):
             originator = stream if isinstance(stream, UUID) else UUID(hex=stream)
             recorded, canonical = mapper.decode(StoredEvent(originator, version, topic, state), validate=verify)
             return self._fold_recorded(recorded, position, digest64(canonical), own=False)
-        event, canonical, _at = mapper.decode_state(topic, raw, validate=verify, position=position, sealed=False)
-        self.ledger.fold(event, stream, version, position, digest64(canonical))
+        event, _canonical, _at = mapper.decode_state(topic, raw, validate=verify, position=position, sealed=False)
+        self.ledger.fold(event, stream, version, position)
         return None
 
     def _checkpoint_due(self, since: int, last: float, every: int | None, *, replaying: bool) -> bool:
@@ -515,20 +468,17 @@ class QualityAssurance(Queries, Application[UUID]):
             # Our own event of a child forgotten by another process since we sealed it:
             # fold it as every replay will read it, anonymously.
             event, lost, sealing = sealing.anonymous, sealing.key_id, None
-            key = None
         if lost is not None:
             # The child's key is gone but its forgetting is still ahead in the log: forget
             # the child now, so this anonymous event lands where a replay puts it.
             self.ledger.forget_early(token_for(lost))
+        known = sealing is not None and sealing.child_ref != sealing.token
         self.ledger.fold(
             event,
             recorded.originator_id,
             recorded.originator_version,
             position,
-            digest,
-            casebook=not own,
-            child=(sealing.child_ref, sealing.token, sealing.aliases) if sealing else None,
-            identity=key if key is not None else (identity_key(sealing.anonymous) if sealing else None),
+            child=(sealing.child_ref, sealing.token, sealing.aliases) if known and sealing else None,
         )
         return None
 
@@ -630,8 +580,13 @@ class QualityAssurance(Queries, Application[UUID]):
         verify: bool = False,
         restart: bool = False,
         checkpoint_every: int | None = None,
+        projections: Iterable[str] | None = None,
     ) -> ReplayReport:
-        """Rebuild the ledger — write model, identity index and every projection — from the log.
+        """Rebuild the state — write model, identity index and every projection — from the log.
+
+        ``projections`` names the projections to rebuild alone (``kentqa replay --projection``):
+        their documents, rows and position are reset and folded again from the log; nothing
+        else is touched (decision 0900).
 
         Resumable: the rebuild is a new checkpoint generation that checkpoints as it goes
         (every REPLAY_CHECKPOINT_SECONDS of work, or every ``checkpoint_every`` events when
@@ -642,6 +597,14 @@ class QualityAssurance(Queries, Application[UUID]):
         ledger, and so do later ones (decision 0802).
         """
         self._check_open()
+        if projections is not None:
+            return self._replay_projections(list(projections), progress)
+        stored = self.projections.names()
+        resuming = (self.state_tables.rebuilding() & set(stored)) if not restart else set()
+        if not resuming:
+            self.recording.catch_up_model(self._decode_row, restart=True)
+            self.projections.rebuild(stored)
+        self._catch_up_state(progress=progress)
         store = self.checkpoint_store
         seal_key = self.keyring.ledger_key()
         latest = store.latest_generation()
@@ -687,10 +650,49 @@ class QualityAssurance(Queries, Application[UUID]):
         self.catch_up()
         return self.ledger
 
-    def _view(self) -> View:
-        """The state as it is now, caught up with every process's events (SPEC 9.4)."""
-        ledger = self._fresh()
-        return View(ledger, self.projections, self.policy, ledger.position, self.revealer)
+    @contextlib.contextmanager
+    def _viewing(self) -> Iterator[View]:
+        """The state as it is now, caught up with every process's events, read from one
+        snapshot of the store for the block (SPEC 9.4): every answer at one position."""
+        with self._lock:
+            if self._view_now is not None:  # a query asked inside another's view
+                yield self._view_now
+                return
+            with contextlib.ExitStack() as stack:
+                view = self._consistent_view(stack)
+                self._view_now = view
+                try:
+                    yield view
+                finally:
+                    self._view_now = None
+
+    def _consistent_view(self, stack: contextlib.ExitStack) -> View:
+        """Catch up, then open a snapshot in which the log, the write model and every
+        projection stand at one position (a batch writes them together; a projection being
+        rebuilt, or events another process stored between our catching up and the snapshot,
+        make us catch up again)."""
+        for _attempt in range(VIEW_ATTEMPTS):
+            ledger = self._fresh()
+            inner = contextlib.ExitStack()
+            inner.enter_context(self.state_tables.snapshot())
+            stored = self.state_tables.positions()
+            positions = {name: stored.get(name, 0) for name in self.projections.names()}
+            everything = {*positions.values(), stored.get(MODEL, 0), ledger.position}
+            if len(everything) == 1 or _attempt == VIEW_ATTEMPTS - 1:
+                stack.enter_context(inner)
+                break
+            inner.close()
+        for name, projection in self.projections.by_name.items():
+            projection.session.sync(positions[name])
+        self.model.sync(stored.get(MODEL, 0))
+        return View(
+            ledger,
+            self.projections,
+            self.policy,
+            min(ledger.position, *positions.values()),
+            revealer=self.revealer,
+            book=self.recording.book,
+        )
 
     # --- erasure ---------------------------------------------------------------------------
 
@@ -713,35 +715,30 @@ class QualityAssurance(Queries, Application[UUID]):
         check_identifier(_FORGET, _CHILD_REF, child_ref)
         if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
             raise InvalidEvent("forget_child", "on", "type", "must be a date")
+        self.catch_up()
+        key_id = self.keyring.child_key_id(child_ref, create=False)
+        if key_id is None:
+            raise UnknownReference(
+                "forget_child", "child_ref", "reference", f"no readable event of child {child_ref!r}: never recorded or already forgotten"
+            )
+        token = token_for(key_id)
         for attempt in range(MAX_CONFLICT_RETRIES):
-            self.catch_up()
-            forgetting = self.ledger.forgetting_of(child_ref)
-            if forgetting is None:
-                raise UnknownReference(
-                    "forget_child", "child_ref", "reference", f"no readable event of child {child_ref!r}: never recorded or already forgotten"
-                )
-            # Dry run on a copy: a projection that cannot forget stops us before anything changes.
-            trial: Ledger = pickle.loads(pickle.dumps(self.ledger, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301
-            trial.forget(forgetting.token, ERASURE_STREAM, 0, 0)
-            version = self.ledger.versions.get(ERASURE_STREAM, 0) + 1
-            marker = Recorded(ERASURE_STREAM, version, ChildForgotten(forgetting.token, on))
             try:
-                self.save(marker)
+                self.recording.record_forgetting(token, on, ERASURE_STREAM)
             except IntegrityError:
-                self.ledger = self._load_ledger()
-                self._since_checkpoint = 0
                 _backoff(attempt)
                 continue
             break
         else:
-            raise ConflictingEvent("forget_child", None, "concurrency", "other writers kept extending the erasure stream; try again")
-        key_id = key_id_of(forgetting.token)
-        assert key_id is not None
+            raise ConflictingEvent("forget_child", None, "concurrency", "other writers kept the store busy; try again")
+        self.revealer.forget(key_id)
+        reveal = self.projections["reveal"].session
+        reveal.clear()
         self._destroy_keys(key_id)
         self.catch_up()
         self._forget_notifications(child_ref)
         problem = self._after_forgetting()
-        return Erasure(token=forgetting.token, forgotten_on=on, scrubbed=problem is None, problem=problem)
+        return Erasure(token=token, forgotten_on=on, scrubbed=problem is None, problem=problem)
 
     def _forget_notifications(self, child_ref: str) -> None:
         """The delivery record of ``kentqa notify`` names children in plain notifications:
@@ -782,8 +779,8 @@ class QualityAssurance(Queries, Application[UUID]):
 
     @property
     def position(self) -> int:
-        """The position of the last event folded into the projections."""
-        return self.ledger.position
+        """The log position every answer reflects (every projection has folded up to it)."""
+        return min(self.ledger.position, self.projections.position())
 
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -802,7 +799,7 @@ class QualityAssurance(Queries, Application[UUID]):
         finally:
             self._closed = True
             with storage_errors("closing the store"):
-                super().close()
+                self._store.close()
 
     def __del__(self) -> None:
         """A connection dropped without ``close()`` releases its pool quietly (no checkpoint:
@@ -810,7 +807,7 @@ class QualityAssurance(Queries, Application[UUID]):
         if not getattr(self, "_closed", True):
             self._closed = True
             try:
-                super().close()
+                self._store.close()
             except Exception:  # noqa: BLE001, S110 - nothing useful can be done at shutdown
                 pass
 

@@ -18,7 +18,7 @@ identity index are the same before and after forgetting.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import attrs
@@ -29,15 +29,17 @@ from .forgetting import PRIVATE, Private
 from .keyring import pseudonym, token_for
 
 
-def child_of(event: ev.Event, book: Casebook) -> str | None:
-    """The child an event is about, if it is one of the child's (for follow-ups: by the write model)."""
+def child_of(event: ev.Event, book: Casebook, review_token: Callable[[str], str | None]) -> str | None:
+    """The child an event is about, if it is one of the child's: its reference, or for a
+    follow-up its token (a review's QA: ``review_token(review id)``; an escalation's: the
+    write model's escalation)."""
     if type(event) not in PRIVATE:
         return None
     ref = getattr(event, "child_ref", None)
     if isinstance(ref, str):
         return ref
     if isinstance(event, ev.ReviewQualityAssured):
-        return book.review_child.get(event.review_id)
+        return review_token(event.review_id)
     escalation_id = getattr(event, "escalation_id", None)
     if escalation_id is not None and not isinstance(event, ev.EscalationRaised):
         escalation = book.escalations.get(escalation_id)

@@ -28,7 +28,8 @@ def new_key() -> str:
 
 
 def check_key(key: str) -> None:
-    """Refuse a malformed key with a :class:`StorageError` naming ``KENTQA_CIPHER_KEY``."""
+    """Refuse a malformed key with a :class:`StorageError` naming ``KENTQA_CIPHER_KEY``: not
+    base64, not 16, 24 or 32 bytes, or one byte repeated (an all-zero placeholder is no key)."""
     try:
         raw = base64.b64decode(key.strip().encode(), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
@@ -36,6 +37,11 @@ def check_key(key: str) -> None:
     if len(raw) not in (16, 24, 32):
         raise StorageError(
             f"KENTQA_CIPHER_KEY must decode to 16, 24 or 32 bytes, not {len(raw)}: make one with `kentqa keygen`"
+        )
+    if len(set(raw)) == 1:  # all zero (a placeholder left in), or any one byte repeated
+        raise StorageError(
+            f"KENTQA_CIPHER_KEY is one byte (0x{raw[0]:02x}) repeated {len(raw)} times, not a secret: "
+            "make one with `kentqa keygen`"
         )
 
 

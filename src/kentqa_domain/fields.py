@@ -37,6 +37,17 @@ def _fail(inst: object, name: str, rule: str, message: str) -> InvalidEvent:
 
 #: Control characters other than tab and newlines (what ``_is_clean`` refuses).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: What an id may not hold (one scan): every C0 and C1 control character, DEL, and the
+#: bidirectional controls and marks that reorder what is displayed ("Trojan Source"), so that
+#: two ids that look the same would differ: U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069.
+_ID_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_C1 = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: First characters that make a spreadsheet read a cell as a formula (CSV injection): an id
+#: starting with one is refused everywhere (decision 0910).
+FORMULA_START = "=+-@"
+#: An ISO calendar date, ASCII digits only (not a week date 2026-W01-1, not 20260101).
+ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _is_clean(text: str) -> bool:
@@ -52,17 +63,34 @@ def _is_clean(text: str) -> bool:
 
 
 def check_identifier(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """An id: a non-empty string of at most 128 characters with no control characters."""
+    """An id: a non-empty string of at most 128 characters with no control characters, no
+    bidirectional controls, not starting like a spreadsheet formula (= + - @)."""
     if not isinstance(value, str):
         raise _fail(inst, attribute.name, "type", f"must be a string id, not {type(value).__name__}")
     if not value.strip():
         raise _fail(inst, attribute.name, "required", "must not be empty")
-    if len(value) > MAX_ID_LENGTH or value != value.strip() or not _is_clean(value) or "\n" in value:
+    unsafe = _ID_UNSAFE.search(value) is not None
+    if len(value) > MAX_ID_LENGTH or value != value.strip() or not _is_clean(value) or unsafe:
+        if unsafe and _BIDI.search(value) and not _CONTROL_OR_C1.search(value):
+            raise _fail(
+                inst,
+                attribute.name,
+                "identifier-bidi",
+                "must not contain bidirectional control characters (U+061C, U+200E, U+200F, "
+                "U+202A..U+202E, U+2066..U+2069): they change how the id is displayed",
+            )
         raise _fail(
             inst,
             attribute.name,
             "identifier",
             f"must be at most {MAX_ID_LENGTH} characters with no surrounding spaces or control characters, in valid Unicode",
+        )
+    if value[0] in FORMULA_START:
+        raise _fail(
+            inst,
+            attribute.name,
+            "identifier-formula",
+            f"must not start with {value[0]!r} (=, +, - and @ make a spreadsheet read it as a formula)",
         )
 
 
@@ -77,11 +105,12 @@ def check_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> 
 
 
 def to_date(value: object, inst: object, attribute: attrs.Attribute[Any]) -> dt.date:
-    """Accept a ``date`` or an ISO ``YYYY-MM-DD`` string; refuse datetimes and other shapes."""
+    """Accept a ``date`` or an ISO ``YYYY-MM-DD`` string (ASCII digits); refuse datetimes and
+    other shapes, such as ISO week dates (``2026-W01-1``), which ``date.fromisoformat`` reads."""
     if isinstance(value, dt.datetime):
         raise _fail(inst, attribute.name, "type", "must be a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, str):
-        if len(value) != 10:
+        if len(value) != 10 or not ISO_DATE.fullmatch(value):
             raise _fail(inst, attribute.name, "date", f"must be an ISO date YYYY-MM-DD, not {value[:40]!r}")
         try:
             value = dt.date.fromisoformat(value)

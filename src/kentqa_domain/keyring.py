@@ -175,6 +175,27 @@ class Keyring:
                     return key_id
             raise StorageError(f"could not make a key for a child after 3 attempts (lookup {lookup[:12]}...)")
 
+    def make_child_keys(self, refs: list[str]) -> None:
+        """Make the keys of several new children in one transaction (recording a batch); a
+        child whose key another process made meanwhile falls back to :meth:`child_key_id`."""
+        with self._lock:
+            made: dict[str, tuple[str, bytes]] = {}
+            rows: dict[str, bytes] = {}
+            for ref in dict.fromkeys(refs):
+                lookup = self.lookup_name(ref)
+                key_id = secrets.token_hex(KEY_ID_BYTES)
+                key = AESGCM.generate_key(256)
+                rows[f"child:{key_id}"] = self.wrap(orjson.dumps({"k": key.hex(), "l": lookup}))
+                rows[lookup] = self.wrap(key_id.encode())
+                made[ref] = (key_id, key)
+            if rows and self.admin.change_keys(insert=rows):
+                for ref, (key_id, key) in made.items():
+                    self._child_keys[key_id] = key
+                    self._by_ref[ref] = key_id
+                return
+        for ref in refs:
+            self.child_key_id(ref, create=True)
+
     def child_key(self, key_id: str) -> bytes | None:
         """The child's key, or None once it was destroyed (the child was forgotten)."""
         with self._lock:

@@ -1,5 +1,5 @@
-"""Everything folded from the log, at one tracking position: the write model, the identity
-index, stream versions and the projections.
+"""The projections still folded in memory, at one tracking position (decision 0900 moves them
+into the store one by one; the write model and the identity index are there already).
 
 The ledger is checkpointed as a single blob together with its position, so the tracking
 position and the views it describes are always written in one transaction.
@@ -19,11 +19,9 @@ from uuid import UUID
 
 import attrs
 
-from .domain import Casebook
 from .domain.identity import identity_of
 from .events import Event
 from .forgetting import ALIAS_KINDS, Forgetting
-from .packed import IdentityIndex, StreamVersions
 from .projections import PROJECTIONS, Projection
 
 
@@ -42,19 +40,14 @@ class Ledger:
     #: 2: children's aliases (erasure); 3: the identity index and stream versions are packed
     #: maps (decision 0803); 4: checkpoints pickled part by part (decision 0820), so older
     #: checkpoints are not loaded but rebuilt from the log; 5: the write model keeps a child's
-    #: plan dates in tuples.
-    format_version = 5
+    #: plan dates in tuples; 6: the write model, identities and stream versions live in the store.
+    format_version = 6
     #: Which rebuild of the ledger this is (see :mod:`kentqa_domain.checkpoints`); set on load.
     generation = 0
 
     def __init__(self, projections: Iterable[type[Projection]] = PROJECTIONS) -> None:
         self.position = 0
         self.generation = 0
-        self.casebook = Casebook()
-        #: identity key -> (position << 64) | content digest, about 40 bytes an event
-        self.identities = IdentityIndex()
-        #: stream id -> last version, about 25 bytes a stream
-        self.versions = StreamVersions()
         self.projections: dict[str, Projection] = {cls.name: cls() for cls in projections}
         #: child ref -> its token and pseudonyms (children known by reference only)
         self.child_aliases: dict[str, ChildAliases] = {}
@@ -74,18 +67,12 @@ class Ledger:
         stream: UUID | str,
         version: int,
         position: int,
-        digest: int,
         *,
-        casebook: bool = True,
         child: tuple[str, str, Mapping[str, Mapping[str, str]]] | None = None,
-        identity: int | None = None,
     ) -> None:
-        """Apply one stored event to every part of the state.
+        """Apply one stored event to every projection folded in memory.
 
-        ``casebook=False`` when the recording path already applied it while validating.
         ``child``: (child ref, token, pseudonyms by kind) when the event is a child's, read with its key.
-        ``identity``: the event's identity key when the caller has it already (a child's: from its
-        anonymous form).
         """
         if child is not None:
             ref, token, aliases = child
@@ -94,18 +81,13 @@ class Ledger:
                 known = self.child_aliases[ref] = ChildAliases(token)
             for kind, mapping in aliases.items():
                 known.ids.setdefault(kind, {}).update(mapping)
-        if casebook:
-            self.casebook.apply(event)
-        key = identity if identity is not None else identity_key(event)
-        self.identities.setdefault(key, (position << 64) | digest)
-        self.versions.raise_to(stream, version)
         for projection in self.projections.values():
             projection.apply(event, position)
         self.position = max(self.position, position)
 
     #: The attributes pickled as parts of their own in a checkpoint (decision 0820); the
     #: projections are one part each.
-    PARTS = ("casebook", "identities", "versions", "child_aliases")
+    PARTS = ("child_aliases",)
 
     def parts(self) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
         """(the small attributes, [(name, part), ...]): what a checkpoint pickles one by one."""
@@ -154,7 +136,6 @@ class Ledger:
         reference (its key is gone; the stored forgetting itself may come later in the log)."""
         forgetting = self.forgetting(token)
         if forgetting is not None:
-            self.casebook.forget_child(forgetting)
             for projection in self.projections.values():
                 projection.forget_child(forgetting)
             del self.child_aliases[forgetting.child_ref]
@@ -164,17 +145,8 @@ class Ledger:
         """Fold a stored forgetting: every part of the state forgets the child (erasure)."""
         forgetting = self.forget_early(token)
         self.forgotten += 1
-        if version > self.versions.get(stream, 0):
-            self.versions[stream] = version
         self.position = max(self.position, position)
         return forgetting
-
-    def recorded(self, key: int) -> tuple[int, int] | None:
-        """(position, digest) of the event with this identity key, if recorded."""
-        packed = self.identities.get(key)
-        if packed is None:
-            return None
-        return packed >> 64, packed & _MASK
 
     def projection(self, name: str) -> Any:
         return self.projections[name]

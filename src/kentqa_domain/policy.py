@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from .calendar import WorkingCalendar
+from .fields import ISO_DATE
 from .values import Role
 
 
@@ -38,6 +39,8 @@ def _dates(value: object) -> frozenset[dt.date]:
         raise ValueError("Policy.local_closure_days must be a collection of dates")
     out = set()
     for item in value:
+        if isinstance(item, str) and not ISO_DATE.fullmatch(item):  # not 2026-W01-1 nor 20260101
+            raise ValueError(f"Policy.local_closure_days holds {item[:40]!r}, not a date YYYY-MM-DD")
         day = dt.date.fromisoformat(item) if isinstance(item, str) else item
         if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
             raise ValueError(f"Policy.local_closure_days holds a non-date: {item!r}")

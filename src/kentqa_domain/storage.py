@@ -10,7 +10,6 @@ notification log and the checkpoint table all come from that module.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
@@ -34,10 +33,9 @@ Opener = Callable[[str], Storage]
 
 
 def redact(url: str) -> str:
-    """The URL with its password replaced by ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
+    """The URL safe to print: its password replaced by ``***`` (even one with an unencoded
+    ``#``, ``/`` or ``?``) and, for ``http(s)://``, its path and query (where webhook tokens
+    live) replaced by a fingerprint. See :func:`kentqa_domain.safe_text.redact`."""
+    from .safe_text import redact as _redact
+
+    return _redact(url)

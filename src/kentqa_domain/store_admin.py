@@ -11,6 +11,7 @@ name (see :mod:`kentqa_domain.keyring`); it lives in the same database as the ev
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -116,8 +117,11 @@ class SQLAdmin(StoreAdmin):
                 return
 
     def get_key(self, name: str) -> bytes | None:
+        from .state.sql import ambient_cursor
+
         p = self.placeholder
-        with self.datastore.transaction(commit=False) as c:
+        cursor = ambient_cursor()  # inside a batch's write transaction: read in it
+        with contextlib.nullcontext(cursor) if cursor is not None else self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT material FROM {self.key_table} WHERE name={p}", (name,))
             row = c.fetchone()
         if row is None:

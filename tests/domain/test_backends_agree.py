@@ -16,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import InvalidEvent
+from tests.reliability.state import identities, stream_versions
 
 TEAMS = st.sampled_from(["T1", "T2", "T3"])
 WORKERS = st.sampled_from(["W1", "W2", "W3"])
@@ -132,17 +133,17 @@ class BackendsAgree(RuleBasedStateMachine):
 
     @invariant()
     def same_answers(self) -> None:
-        answers = [(s.position, s.stats(), len(s.ledger.identities)) for s in self.stores]
+        answers = [(s.position, s.stats(), len(identities(s))) for s in self.stores]
         assert all(a == answers[0] for a in answers), answers
 
     def teardown(self) -> None:
         # Reopen the persistent stores from their logs (no checkpoint): the same state.
-        expected = self.stores[0].stats(), self.stores[0].position, dict(self.stores[0].ledger.versions)
+        expected = self.stores[0].stats(), self.stores[0].position, stream_versions(self.stores[0])
         for store in self.stores:
             store.close()
         for url in self.urls[1:]:
             with kq.connect(url, policy=kq.Policy()) as reopened:
-                assert (reopened.stats(), reopened.position, dict(reopened.ledger.versions)) == expected
+                assert (reopened.stats(), reopened.position, stream_versions(reopened)) == expected
 
 
 def test_memory_sqlite_and_postgres_agree(tmp_path: Path, make_postgres_db: Callable[[], str]) -> None:

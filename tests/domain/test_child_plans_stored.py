@@ -146,7 +146,7 @@ def test_stored_answers_equal_a_plain_fold_while_late_events_arrive(
             for by in ("team", "chair"):
                 assert qa.review_qa_summary(as_of=as_of, by=by) == plain_review_qa(events, policy, as_of, by)
         plain = plain_facts(events)
-        expected = [child_rows(ref, plain) for ref in plain.children]
+        expected = [child_rows(ref, plain, policy) for ref in plain.children]
         for n, table in enumerate(("kentqa_plan_periods", "kentqa_drift_items", "kentqa_reviews")):
             rows = sorted((row[1:] for found in expected for row in found[n]), key=repr)
             assert revealed_rows(qa, table) == rows, table

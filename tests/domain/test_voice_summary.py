@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,10 +15,11 @@ import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import InvalidEvent
-from kentqa_domain.projections.voice import Voice, item_of, summarise, summary
+from kentqa_domain.projections.voice import Tallies, Voice, item_of, packed_of, summarise, summary
 from kentqa_domain.values import FeedbackSource
 from tests.complaint_histories import STAFF, oracle_voice, voice_as_dict, voice_items
 from tests.conftest import organisation
+from tests.memory_docs import MemoryDocs, fold
 
 D = dt.date
 PERIOD = st.dates(D(2026, 11, 1), D(2027, 6, 30))
@@ -175,26 +175,28 @@ def test_the_voice_summary_matches_a_plain_count(
         assert got[key]["mean"] == (None if value["mean"] is None else pytest.approx(value["mean"])), key
 
 
+def stored_voice(events: list[ev.Event], *, page: int = 7) -> tuple[Voice, MemoryDocs]:
+    """The voice projection folded over ``events`` into documents (stored every ``page``
+    events, as the runner does), and a fresh reader of those documents."""
+    store = MemoryDocs()
+    fold(Voice(store.session("voice")), events, page=page)
+    return Voice(store.session("voice")), store
+
+
 @settings(max_examples=150, deadline=None)
-@given(voice_items(), st.randoms(use_true_random=False), PERIOD, PERIOD)
+@given(voice_items(), st.randoms(use_true_random=False), st.integers(1, 30), PERIOD, PERIOD)
 def test_the_voice_projection_is_the_same_whatever_order_items_arrive_in(
-    items: list[ev.Event], rnd: Any, a: dt.date, b: dt.date
+    items: list[ev.Event], rnd: Any, page: int, a: dt.date, b: dt.date
 ) -> None:
-    """The day tallies are sums: any arrival order (late items included) gives the same days
-    and the same summary of any period."""
+    """The day and month tallies are sums: any arrival order (late items included), folded in
+    pages of any length, stores the same documents (byte for byte) and gives the same
+    summary of any period."""
     start, end = min(a, b), max(a, b)
-    first, second = Voice(), Voice()
-    for position, item in enumerate(items, start=1):
-        first.apply(item, position)
+    first, stored_first = stored_voice(items)
     shuffled = list(items)
     rnd.shuffle(shuffled)
-    for position, item in enumerate(shuffled, start=1):
-        second.apply(item, position)
-    assert first.days == second.days
-    assert first.months == second.months
-    assert first.day_order == second.day_order == sorted(first.days)
-    restored = pickle.loads(pickle.dumps(second))  # a checkpoint: compact days, months rebuilt
-    assert (restored.days, restored.months, restored.day_order) == (first.days, first.months, first.day_order)
+    second, stored_second = stored_voice(shuffled, page=page)
+    assert stored_first.owned("voice") == stored_second.owned("voice")
     sources = tuple(FeedbackSource)
     assert summary(first, start, end, sources, lambda _t: True) == summary(second, start, end, sources, lambda _t: True)
 
@@ -208,18 +210,27 @@ MONTH_EDGES = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(voice_items(max_items=40), st.randoms(use_true_random=False))
 def test_month_tallies_are_the_sums_of_their_days(items: list[ev.Event], rnd: Any) -> None:
-    """Decision 0815: each month's tally is the sum of its days' tallies, in any order."""
+    """Decision 0815: each (month, source) document is the sum of that month's (day, source)
+    documents, in any order."""
     shuffled = list(items)
     rnd.shuffle(shuffled)
-    voice = Voice()
-    for position, event in enumerate(shuffled, start=1):
-        voice.apply(event, position)
-    sums: dict[tuple[int, int], dict[Any, int]] = {}
-    for day, tally in voice.days.items():
-        month = sums.setdefault((day.year, day.month), {})
-        for key, packed in tally.items():
-            month[key] = month.get(key, 0) + packed
-    assert voice.months == sums
+    voice, _store = stored_voice(shuffled)
+    sums: dict[str, dict[tuple[str, str, str], int]] = {}
+    for key, tallies in voice.days.items():
+        day, _, source = key.partition("/")
+        month = sums.setdefault(f"{day[:7]}/{source}", {})
+        for found, packed in packed_tallies(tallies).items():
+            month[found] = month.get(found, 0) + packed
+    assert {key: packed_tallies(tallies) for key, tallies in voice.months.items()} == sums
+
+
+def packed_tallies(tallies: Tallies) -> dict[tuple[str, str, str], int]:
+    return {
+        (kind, team, value): packed_of(text)
+        for kind, part in (("b", tallies.channels), ("t", tallies.themes))
+        for team, counts in part.items()
+        for value, text in counts.items()
+    }
 
 
 @settings(max_examples=200, deadline=None)
@@ -241,9 +252,7 @@ def test_day_tallies_sum_to_the_plain_fold_over_the_items_of_the_period(
     sources = tuple(s for s in FeedbackSource if s in chosen)
     shuffled = list(items)
     rnd.shuffle(shuffled)
-    voice = Voice()
-    for position, event in enumerate(shuffled, start=1):
-        voice.apply(event, position)
+    voice, _store = stored_voice(shuffled)
     plain = [
         item
         for event in items

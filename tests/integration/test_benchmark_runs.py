@@ -18,5 +18,5 @@ def test_the_benchmark_prints_its_summary_line() -> None:
     )
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])
-    assert set(line) == {"ingest_ratio", "replay_ratio", "query_flatness", "rss_mb"}
+    assert set(line) == {"ingest_ratio", "replay_ratio", "query_flatness", "rss_mb", "reader_rss_mb", "open_s"}
     assert line["ingest_ratio"] > 0 and line["replay_ratio"] > 0 and line["rss_mb"] > 0

@@ -1,5 +1,5 @@
-"""``kentqa import`` run as a user would, in a subprocess, on a real SQLite file and the shared
-sample returns (../shared/data beside the repository)."""
+"""``kentqa import`` run as a user would, in a subprocess, on a real SQLite file and the
+sample returns in the repository (tests/data)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,17 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("KENTQA_SHARED_DIR") or REPO_ROOT / ".." / "shared")
-SAMPLE_903 = SHARED / "data" / "ssda903-synthetic"
-SAMPLE_CIN = SHARED / "data" / "cin-census-sample" / "cin-2022.xml"
+from tests.sample_data import SAMPLE_903, SAMPLE_CIN
+
 SECRET = "cli-test-council-secret"
 
 
 @pytest.fixture(scope="module")
 def tables() -> list[str]:
-    paths = [SAMPLE_903 / n for n in ("episodes.csv", "header.csv", "reviews.csv", "uasc.csv")]
-    missing = [str(p) for p in [*paths, SAMPLE_CIN] if not p.is_file()]
+    missing = [str(p) for p in [*SAMPLE_903, SAMPLE_CIN] if not p.is_file()]
     if missing:
-        pytest.fail(f"the shared sample data is missing: {', '.join(missing)} (expected ../shared/data)")
-    return [str(p) for p in paths]
+        pytest.fail(f"the sample data is missing: {', '.join(missing)} (it is part of the repository: tests/data)")
+    return [str(p) for p in SAMPLE_903]
 
 
 def kentqa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,6 @@ to test_imports_in_drift_register.py (pytest collects only test_*.py files).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,8 @@ from kentqa_domain.application import QualityAssurance
 from kentqa_domain.importing import ImportOptions
 from kentqa_domain.importing.session import run_import
 from kentqa_domain.plugins import importers, make_plugin_manager
+from tests.sample_data import SAMPLE_903, SAMPLE_CIN
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("KENTQA_SHARED_DIR") or REPO_ROOT / ".." / "shared")
-SAMPLE_903 = [
-    SHARED / "data" / "ssda903-synthetic" / n
-    for n in ("episodes.csv", "header.csv", "reviews.csv", "uasc.csv")
-]
-SAMPLE_CIN = SHARED / "data" / "cin-census-sample" / "cin-2022.xml"
 IMPORT_DAY = dt.date(2026, 11, 26)
 
 
@@ -34,7 +27,7 @@ IMPORT_DAY = dt.date(2026, 11, 26)
 def formats() -> dict[str, object]:
     missing = [str(p) for p in [*SAMPLE_903, SAMPLE_CIN] if not p.is_file()]
     if missing:
-        pytest.fail(f"the shared sample data is missing: {', '.join(missing)} (expected ../shared/data)")
+        pytest.fail(f"the sample data is missing: {', '.join(missing)} (it is part of the repository: tests/data)")
     return {name: imp for name, (imp, _) in importers(make_plugin_manager()).items()}
 
 

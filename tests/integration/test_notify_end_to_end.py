@@ -19,9 +19,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 import kentqa_domain as kq
+from kentqa_domain.storage import redact
 from tests.integration.test_cli import EXAMPLE, kentqa
 
-SECRET = "end-to-end-secret"
+SECRET = "end-to-end-secret-of-at-least-32-bytes"
 
 
 @pytest.fixture(scope="session")
@@ -70,9 +71,9 @@ def test_new_user_delivers_once_and_survives_an_smtp_outage(
         return Response("", status=204)
 
     httpserver.expect_request("/kentqa", method="POST").respond_with_handler(receive)
-    smtp = f"smtp://127.0.0.1:{smtp_port}?from=qa@kent.example&to=tm@kent.example&timeout=2"
+    smtp = f"smtp://127.0.0.1:{smtp_port}?from=qa@kent.example&to=tm@kent.example&timeout=2&starttls=0"
     hook = httpserver.url_for("/kentqa")
-    env = {"KENTQA_WEBHOOK_SECRET": SECRET}
+    env = {"KENTQA_WEBHOOK_SECRET": SECRET, "KENTQA_WEBHOOK_ALLOW_HTTP": "1"}
     mailbox = Mailbox()
 
     def notify(day: dt.date) -> Any:
@@ -94,7 +95,7 @@ def test_new_user_delivers_once_and_survives_an_smtp_outage(
     assert outage.returncode == 4
     assert f"kentqa: channel {smtp} failed: ChannelUnavailable" in outage.stderr
     report = json.loads(outage.stdout)
-    assert {c["channel"]: c["ok"] for c in report["channels"]} == {smtp: False, hook: True}
+    assert {c["channel"]: c["ok"] for c in report["channels"]} == {smtp: False, redact(hook): True}
     assert Counter(posted) == Counter(dict.fromkeys(first_keys | second_keys, 1))
     assert Counter(mailbox.keys) == Counter(dict.fromkeys(first_keys, 1))
 

@@ -23,6 +23,7 @@ from kentqa_domain.cli.output import to_plain
 from kentqa_domain.demo import generate
 from kentqa_domain.events import Event
 from tests.cli_run import kentqa, start_kentqa
+from tests.reliability.state import identities, stream_versions
 
 AS_OF = dt.date(2026, 11, 20)
 QUERIES = ("observation_compliance", "drift_register", "escalations", "complaints_register")
@@ -43,8 +44,8 @@ def answers(qa: QualityAssurance) -> dict[str, Any]:
     voice = getattr(qa, "voice_summary", None)
     if callable(voice):
         out["voice"] = to_plain(voice(dt.date(2026, 1, 1), AS_OF))
-    out["identities"] = sorted(qa.ledger.identities.items_int())
-    out["versions"] = sorted(dict(qa.ledger.versions).items())
+    out["identities"] = identities(qa)
+    out["versions"] = sorted(stream_versions(qa).items())
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 import kentqa_domain as kq
-from tests.reliability.state import difference, ledger_state, replayed
+from tests.reliability.state import difference, replayed, store_state
 
 
 def history(k: int) -> list[dict[str, object]]:
@@ -51,7 +51,7 @@ def main(url: str, children: int) -> None:
         print("recorded", flush=True)
         sys.stdin.readline()  # the other process has finished forgetting
         qa.catch_up()
-        mine, replay = ledger_state(qa.ledger), ledger_state(replayed(qa))
+        mine, replay = store_state(qa), replayed(qa)
         assert mine == replay, f"in memory != replay: {difference(mine, replay)}"
         print("consistent", flush=True)
 

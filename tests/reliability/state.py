@@ -1,4 +1,4 @@
-"""Comparing folded states: a ledger as plain nested data, and a ledger replayed from the log."""
+"""Comparing states: the state in the store as plain nested data, and the same rebuilt from the log."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import enum
 from typing import Any
 
 import attrs
+import orjson
 
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.ledger import Ledger
-from kentqa_domain.projections import PROJECTIONS
 
 
 def plain(value: Any) -> Any:
@@ -29,11 +28,35 @@ def plain(value: Any) -> Any:
     return value
 
 
-def ledger_state(ledger: Ledger) -> dict[str, Any]:
+def store_state(qa: QualityAssurance | dict[str, Any]) -> dict[str, Any]:
+    """Everything folded from the log, as plain data: the write model's and every projection's
+    documents (the reveal projection's by name only: its values are sealed with fresh nonces),
+    the identity index, and the projections still folded in memory. Positions of documents are
+    left out (a rebuild writes them at page ends)."""
+    if isinstance(qa, dict):
+        return qa
+    qa.catch_up()
+    tables = qa.state_tables
+    docs: dict[str, dict[str, Any]] = {}
+    for owner, space, key, doc in tables.select("SELECT owner, space, key, doc FROM kentqa_docs ORDER BY owner, space, key"):
+        if not doc:  # a deleted document (a tombstone)
+            continue
+        value = orjson.loads(tables.unseal(doc)) if owner != "reveal" else "sealed"
+        docs.setdefault(owner, {})[f"{space}/{key}"] = value
+    identities = tables.select("SELECT key, position, digest FROM kentqa_identities ORDER BY key")
+    ledger = qa.ledger
     return {
-        "casebook": plain(ledger.casebook),
-        "identities": dict(sorted(ledger.identities.items())),
-        "versions": {str(k): v for k, v in sorted(ledger.versions.items(), key=lambda kv: str(kv[0]))},
+        "docs": docs,
+        "identities": [list(r) for r in identities],
+        "memory": {name: plain(p) for name, p in ledger.projections.items()},
+        "child_aliases": plain(ledger.child_aliases),
+        "forgotten": ledger.forgotten,
+    }
+
+
+def memory_state(ledger: Any) -> dict[str, Any]:
+    """The projections still folded in memory (a ``Ledger``), as plain data."""
+    return {
         "projections": {name: plain(p) for name, p in ledger.projections.items()},
         "child_aliases": plain(ledger.child_aliases),
         "forgotten": ledger.forgotten,
@@ -41,15 +64,10 @@ def ledger_state(ledger: Ledger) -> dict[str, Any]:
     }
 
 
-def replayed(qa: QualityAssurance) -> Ledger:
-    """The ledger folded afresh from the whole log (no checkpoint), the connection's own left as it was."""
-    kept = qa.ledger
-    try:
-        qa.ledger = Ledger(PROJECTIONS)
-        qa.catch_up()
-        return qa.ledger
-    finally:
-        qa.ledger = kept
+def replayed(qa: QualityAssurance) -> dict[str, Any]:
+    """The state rebuilt from the whole log (``replay(restart=True)``), as :func:`store_state` gives it."""
+    qa.replay(restart=True)
+    return store_state(qa)
 
 
 def difference(a: Any, b: Any, path: str = "") -> str | None:
@@ -69,3 +87,38 @@ def difference(a: Any, b: Any, path: str = "") -> str | None:
                 return found
         return None
     return None if a == b else f"{path}: {a!r:.300} != {b!r:.300}"
+
+
+def known_children(qa: QualityAssurance) -> set[str]:
+    """Every child the write model knows, by reference (a forgotten child by its token)."""
+    qa.catch_up()
+    return {qa.revealer.child(token) for token in qa.recording.book.children}
+
+
+def live_children(qa: QualityAssurance) -> set[str]:
+    """The children known by reference (not forgotten)."""
+    return {ref for ref in known_children(qa) if not ref.startswith("anon-")}
+
+
+def store_dump(qa: QualityAssurance) -> bytes:
+    """Every row of every table of an SQLite (or memory://) store, and the projections still
+    in memory, as bytes to search for what must not be there."""
+    qa.catch_up()
+    out = [repr(plain(qa.ledger.projections)).encode(), repr(plain(qa.ledger.child_aliases)).encode()]
+    for (name,) in qa.state_tables.select("SELECT name FROM sqlite_master WHERE type='table'"):
+        for row in qa.state_tables.select(f'SELECT * FROM "{name}"'):
+            out.append(repr(row).encode())
+    return b"\n".join(out)
+
+
+def identities(qa: QualityAssurance) -> list[tuple[int, int, int]]:
+    """The identity index: (key, position, digest) rows, by key."""
+    qa.catch_up()
+    return [tuple(r) for r in qa.state_tables.select("SELECT key, position, digest FROM kentqa_identities ORDER BY key")]  # type: ignore[misc]
+
+
+def stream_versions(qa: QualityAssurance) -> dict[str, int]:
+    """Each stream's last version in the events table."""
+    table = qa.state_tables.qualify(qa.recorder.events_table_name)
+    rows = qa.state_tables.select(f"SELECT originator_id, MAX(originator_version) FROM {table} GROUP BY originator_id")
+    return {str(originator).replace("-", ""): version for originator, version in rows}

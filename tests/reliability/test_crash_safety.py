@@ -28,7 +28,7 @@ import kentqa_domain as kq
 from kentqa_domain.domain.identity import identity_of
 from kentqa_domain.mapper import ChildForgotten, canonical_body
 from tests.reliability.conftest import spawn
-from tests.reliability.state import ledger_state, replayed
+from tests.reliability.state import replayed, store_state
 
 ROUNDS = 900
 CHECKPOINT_EVERY = "700"
@@ -51,7 +51,7 @@ def fingerprint(url: str) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
             start = page[-1].id + 1
         for events in streams.values():
             assert [v for v, _, _ in events] == list(range(1, len(events) + 1))  # no gap, nothing twice
-        assert ledger_state(qa.ledger) == ledger_state(replayed(qa))  # checkpoint + log agree
+        assert store_state(qa) == replayed(qa)  # checkpoint + log agree
     return stats, sorted(tuple(e) for e in streams.values())
 
 
@@ -122,10 +122,10 @@ def test_a_checkpoint_is_all_or_nothing(tmp_path: Path, stage: str) -> None:
     url = f"sqlite:///{db}"
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.record_many(__import__("tests.reliability.workload", fromlist=["events"]).events(30))
-        expected = ledger_state(qa.ledger)
+        expected = store_state(qa)
     with sqlite3.connect(db) as conn:
         (state,) = conn.execute("SELECT state FROM stored_checkpoints ORDER BY originator_version DESC").fetchone()
         cut = state[: len(state) // 2] if stage == "before" else state[:-1] + bytes([state[-1] ^ 0xFF])
         conn.execute("UPDATE stored_checkpoints SET state=?", (cut,))
     with kq.connect(url, policy=kq.Policy()) as qa:
-        assert ledger_state(qa.ledger) == expected  # rebuilt from the log
+        assert store_state(qa) == expected  # rebuilt from the log

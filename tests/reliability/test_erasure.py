@@ -34,7 +34,7 @@ from tests.reliability.scan import (
     postgres_tables_containing,
     sqlite_files,
 )
-from tests.reliability.state import ledger_state, replayed
+from tests.reliability.state import known_children, replayed, store_state
 
 ON = dt.date(2026, 6, 1)
 
@@ -102,15 +102,15 @@ def test_sqlite_forgetting_leaves_nothing_of_the_child_in_the_files(tmp_path: Pa
         stats = qa.stats()
         forgetting = qa.forget_child(ref, on=ON)
         assert qa.stats() == stats
-        assert forgetting.token in qa.ledger.casebook.children
-        assert f"OTHER-{needle}" in qa.ledger.casebook.children
-        assert ledger_state(qa.ledger) == ledger_state(replayed(qa))
+        assert forgetting.token in known_children(qa)
+        assert f"OTHER-{needle}" in known_children(qa)
+        assert store_state(qa) == replayed(qa)
     for secret in [*secrets_of(ref, needle), child_key]:
         assert files_containing(sqlite_files(db), secret) == [], secret
     # The other child is still readable (and its key still there).
     with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
-        assert f"OTHER-{needle}" in qa.ledger.casebook.children
-        assert ref not in qa.ledger.casebook.children
+        assert f"OTHER-{needle}" in known_children(qa)
+        assert ref not in known_children(qa)
 
 
 def test_sqlite_replay_in_a_new_process_after_forgetting(tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ def test_sqlite_replay_in_a_new_process_after_forgetting(tmp_path: Path) -> None
     ref, _needle, _ = _setup(url, None)
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.forget_child(ref, on=ON)
-        expected = ledger_state(qa.ledger)
+        expected = store_state(qa)
         stats = qa.stats()
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM stored_checkpoints")  # force a replay from the log
@@ -132,19 +132,19 @@ def test_sqlite_replay_in_a_new_process_after_forgetting(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert __import__("orjson").loads(done.stdout) == stats
     with kq.connect(url, policy=kq.Policy()) as qa:
-        assert ledger_state(qa.ledger) == expected
+        assert store_state(qa) == expected
 
 
 def test_another_process_with_the_child_in_memory_drops_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'qa.db'}"
     ref, _needle, _ = _setup(url, None)
     with kq.connect(url, policy=kq.Policy()) as other, kq.connect(url, policy=kq.Policy()) as forgetter:
-        assert ref in other.ledger.casebook.children
+        assert ref in known_children(other)
         forgetting = forgetter.forget_child(ref, on=ON)
         other.stats()  # any query catches up, reading the stored forgetting
-        assert ref not in other.ledger.casebook.children
-        assert forgetting.token in other.ledger.casebook.children
-        assert ledger_state(other.ledger) == ledger_state(forgetter.ledger)
+        assert ref not in known_children(other)
+        assert forgetting.token in known_children(other)
+        assert store_state(other) == store_state(forgetter)
 
 
 def test_a_process_killed_mid_forget_is_finished_by_the_next(tmp_path: Path) -> None:
@@ -155,10 +155,10 @@ def test_a_process_killed_mid_forget_is_finished_by_the_next(tmp_path: Path) -> 
     crashed.communicate(timeout=120)
     assert crashed.returncode == -9  # really killed, after storing the forgetting
     with kq.connect(url, policy=kq.Policy()) as qa:
-        assert ref not in qa.ledger.casebook.children
-        token = next(iter(c for c in qa.ledger.casebook.children if c.startswith("anon-") and qa.keyring.child_key(key_id_of(c) or "") is None))
+        assert ref not in known_children(qa)
+        token = next(iter(c for c in known_children(qa) if c.startswith("anon-") and qa.keyring.child_key(key_id_of(c) or "") is None))
         assert token
-        assert ledger_state(qa.ledger) == ledger_state(replayed(qa))
+        assert store_state(qa) == replayed(qa)
     for secret in [*secrets_of(ref, needle), child_key]:
         assert files_containing(sqlite_files(db), secret) == [], secret
 
@@ -174,7 +174,7 @@ def test_postgres_forgetting_leaves_nothing_of_the_child_in_rows_or_table_files(
         stats = qa.stats()
         qa.forget_child(ref, on=ON)
         assert qa.stats() == stats
-        assert ledger_state(qa.ledger) == ledger_state(replayed(qa))
+        assert store_state(qa) == replayed(qa)
     postgres_checkpoint(url)
     for secret in [*secrets_of(ref, needle), child_key]:
         assert postgres_tables_containing(url, secret) == [], secret
@@ -190,7 +190,7 @@ def test_postgres_forgetting_leaves_nothing_of_the_child_in_rows_or_table_files(
             assert files_containing(paths, secret) == [], secret
     with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
         assert qa.stats() == stats
-        assert f"OTHER-{needle}" in qa.ledger.casebook.children
+        assert f"OTHER-{needle}" in known_children(qa)
 
 
 def test_forget_child_command(tmp_path: Path) -> None:
@@ -230,7 +230,7 @@ def test_when_scrubbing_is_blocked_the_erasure_stands_and_scrub_finishes_later(t
             assert not erasure.scrubbed
             assert erasure.problem is not None
             assert "kentqa scrub" in erasure.problem
-            assert ref not in qa.ledger.casebook.children
+            assert ref not in known_children(qa)
     finally:
         reader.kill()
         reader.wait()
@@ -265,14 +265,14 @@ def test_forgetting_while_another_process_records_children(tmp_path: Path) -> No
         writer.wait(timeout=300)
         assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
         forgetter.catch_up()
-        assert ledger_state(forgetter.ledger) == ledger_state(replayed(forgetter))
+        assert store_state(forgetter) == replayed(forgetter)
         assert forgetter.scrub() is None
     assert len(forgotten) == 8
     for k in forgotten:
         for secret in (f"secret worry {k}".encode(), f"secret plan {k}-0".encode()):
             assert files_containing(sqlite_files(db), secret) == [], secret
     with kq.connect(url, policy=kq.Policy()) as qa:
-        refs = set(qa.ledger.casebook.children)
+        refs = set(known_children(qa))
         assert {f"C{k}" for k in range(24)} - refs == {f"C{k}" for k in forgotten}
 
 

@@ -20,7 +20,7 @@ import pytest
 
 import kentqa_domain as kq
 from tests.reliability.conftest import spawn
-from tests.reliability.state import ledger_state, replayed
+from tests.reliability.state import known_children, live_children, replayed, store_state
 from tests.reliability.workload import events
 
 BATCH = events(120)[-300:]
@@ -49,7 +49,7 @@ def test_a_kill_inside_a_statement_leaves_nothing_half_done(tmp_path: Path, what
     base = _base_store(tmp_path)
     with kq.connect(f"sqlite:///{base}", policy=kq.Policy()) as qa:
         before = sum(qa.stats().values())
-        children = len(qa.ledger.child_aliases)
+        children = len(live_children(qa))
     dry = tmp_path / "dry.db"
     shutil.copy(base, dry)
     status, total = _run(dry, what, 10**12)  # how many SQLite steps the whole operation takes
@@ -64,7 +64,7 @@ def test_a_kill_inside_a_statement_leaves_nothing_half_done(tmp_path: Path, what
         kills += killed
         with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
             stored = sum(qa.stats().values())
-            assert ledger_state(qa.ledger) == ledger_state(replayed(qa))
+            assert store_state(qa) == replayed(qa)
             if what == "batch":
                 assert stored in (before, before + len(BATCH))  # all of the batch or none of it
                 qa.record_many(BATCH)  # the re-run ends where an uninterrupted run ends
@@ -72,11 +72,11 @@ def test_a_kill_inside_a_statement_leaves_nothing_half_done(tmp_path: Path, what
             elif what == "checkpoint":
                 assert stored == before
             else:
-                forgotten = len(qa.ledger.child_aliases) == children - 1
-                assert forgotten or len(qa.ledger.child_aliases) == children
+                forgotten = len(live_children(qa)) == children - 1
+                assert forgotten or len(live_children(qa)) == children
                 assert stored == before
                 if forgotten:  # the fact was stored: the key must be gone too
-                    token = next(iter(c for c in qa.ledger.casebook.children if c.startswith("anon-")))
+                    token = next(iter(c for c in known_children(qa) if c.startswith("anon-")))
                     from kentqa_domain.keyring import key_id_of
 
                     assert qa.keyring.child_key(key_id_of(token) or "") is None

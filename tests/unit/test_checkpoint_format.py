@@ -27,7 +27,7 @@ from kentqa_domain.demo import generate
 from kentqa_domain.events import Event
 from kentqa_domain.ledger import Ledger
 from tests.reliability.children import ORGANISATION, children
-from tests.reliability.state import ledger_state
+from tests.reliability.state import memory_state as ledger_state
 
 AS_OF = dt.date(2026, 11, 20)
 
@@ -165,5 +165,5 @@ def test_the_plaintext_holds_every_part_in_order() -> None:
     magic, _format, small, names = header
     assert magic == "kentqa-ledger-parts"
     assert small["position"] == 300
-    assert names[:4] == list(Ledger.PARTS)
-    assert {n.partition(":")[2] for n in names[4:]} == set(qa.ledger.projections)
+    assert names[: len(Ledger.PARTS)] == list(Ledger.PARTS)
+    assert {n.partition(":")[2] for n in names[len(Ledger.PARTS) :]} == set(qa.ledger.projections)

@@ -65,3 +65,10 @@ def test_overrides_are_validated_and_named() -> None:
         Policy().with_overrides({"due_soon_days": -1})
     with pytest.raises(ValueError, match="access"):
         Policy().with_overrides({"access": {"practitioner": "everything"}})
+
+
+@pytest.mark.parametrize("text", ["2026-W53-2", "20261229", "2026-12-29T00:00"])
+def test_closure_days_must_be_calendar_dates(text: str) -> None:
+    """Issue 17: date.fromisoformat reads ISO week and compact dates; a policy does not."""
+    with pytest.raises(ValueError, match=r"local_closure_days .* not a date YYYY-MM-DD"):
+        Policy().with_overrides({"local_closure_days": [text]})

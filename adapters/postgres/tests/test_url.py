@@ -8,6 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kentqa_domain as kq
+from kentqa_domain.errors import StorageError
+from kentqa_domain.storage import redact
 from kentqa_postgres import open_postgres, parse_url
 from kentqa_postgres.url import DEFAULTS
 
@@ -114,3 +117,15 @@ def test_the_display_form_never_shows_the_password(user: str, password: str) -> 
     assert f":{quote(password, safe='')}@" not in storage.display
     assert ":***@" in storage.display
     assert storage.settings["POSTGRES_PASSWORD"] == password
+
+
+@pytest.mark.parametrize("password", ["pa#ss", "pa/ss", "pa?ss", "12/ab", "5432?x", "a#b/c?d"])
+def test_an_unencoded_password_is_refused_and_never_shown(password: str) -> None:
+    url = f"postgresql://kent:{password}@db.example.org:5432/qa"
+    with pytest.raises(ValueError, match=r"password holds an unencoded") as caught:
+        parse_url(url)
+    assert password not in str(caught.value)
+    with pytest.raises(StorageError) as opened:
+        kq.connect(url)
+    assert password not in str(opened.value)
+    assert redact(url) == "postgresql://kent:***@db.example.org:5432/qa"

@@ -65,19 +65,19 @@ def test_the_message_id_is_the_same_for_every_send_of_a_notification(server: Smt
     assert first.message["Message-ID"].endswith("@kentqa.invalid>")
 
 
-@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-def test_login_with_percent_encoded_credentials(start_smtp: Callable[..., SmtpServer]) -> None:
-    server = start_smtp(require_auth=True)
-    url = server.url().replace("smtp://", "smtp://qa-bot:s3cret%3A%2F%40@")
-    open_smtp(url).send(NOTICE)
+def test_login_with_percent_encoded_credentials(
+    start_smtp: Callable[..., SmtpServer], tls_trusted: Any
+) -> None:
+    server = start_smtp(require_auth=True, tls=tls_trusted)
+    open_smtp(server.url(credentials="qa-bot:s3cret%3A%2F%40")).send(NOTICE)
     assert server.inbox.logins == [("qa-bot", "s3cret:/@")]
     assert len(server.inbox.received) == 1
     with pytest.raises(ChannelError, match=r"replied 535"):
-        open_smtp(server.url().replace("smtp://", "smtp://qa-bot:wrong@")).send(NOTICE)
+        open_smtp(server.url(credentials="qa-bot:wrong")).send(NOTICE)
 
 
 def test_a_server_that_is_down_is_unavailable(unused_port: int) -> None:
-    channel = open_smtp(f"smtp://127.0.0.1:{unused_port}?from=a@x.org&to=b@x.org&timeout=2")
+    channel = open_smtp(f"smtp://127.0.0.1:{unused_port}?from=a@x.org&to=b@x.org&timeout=2&starttls=0")
     with pytest.raises(ChannelUnavailable, match=r"SMTP server 127.0.0.1:\d+ unavailable"):
         channel.send(NOTICE)
 
@@ -105,7 +105,7 @@ def test_starttls_verifies_the_server_and_then_logs_in(
     start_smtp: Callable[..., SmtpServer], tls_trusted: Any
 ) -> None:
     server = start_smtp(require_auth=True, tls=tls_trusted)
-    url = server.url(starttls="1").replace("smtp://", "smtp://qa-bot:s3cret%3A%2F%40@")
+    url = server.url(starttls="1", credentials="qa-bot:s3cret%3A%2F%40")
     open_smtp(url).send(NOTICE)
     assert server.inbox.logins == [("qa-bot", "s3cret:/@")]
     assert [m.message["X-KentQA-Key"] for m in server.inbox.received] == [NOTICE.key]
@@ -116,5 +116,5 @@ def test_without_starttls_a_server_that_requires_it_refuses(
 ) -> None:
     server = start_smtp(tls=tls_trusted)
     with pytest.raises(ChannelError, match=r"replied 530"):
-        open_smtp(server.url()).send(NOTICE)
+        open_smtp(server.url(starttls="0")).send(NOTICE)
     assert server.inbox.received == []

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kentqa_smtp import parse_url
+from kentqa_smtp import SmtpSettings, parse_url
 
 
 def test_a_full_url() -> None:
@@ -23,9 +23,24 @@ def test_a_full_url() -> None:
     assert "p@ss:w" not in repr(s)
 
 
-def test_defaults() -> None:
+def test_defaults_tls_on() -> None:
     s = parse_url("smtp://mail?from=a@x.org&to=b@x.org")
-    assert (s.port, s.starttls, s.username, s.password, s.timeout) == (25, False, None, None, 10.0)
+    assert (s.port, s.starttls, s.implicit_tls, s.username, s.password, s.timeout) == (25, True, False, None, None, 10.0)
+    s = parse_url("smtps://u:p@mail?from=a@x.org&to=b@x.org")
+    assert (s.port, s.starttls, s.implicit_tls, s.username, s.password) == (465, False, True, "u", "p")
+    assert parse_url("smtp://mail?from=a@x.org&to=b@x.org&starttls=0").starttls is False
+
+
+def test_settings_with_credentials_and_no_tls_cannot_be_made() -> None:
+    with pytest.raises(ValueError, match="never sent in clear text"):
+        SmtpSettings("h", 25, "a@x.org", ("b@x.org",), starttls=False, username="u", password="p")
+
+
+@pytest.mark.parametrize("password", ["pa#ss", "pa/ss", "pa?ss", "12/ab", "a?b=c#d"])
+def test_an_unencoded_password_is_refused_without_being_shown(password: str) -> None:
+    with pytest.raises(ValueError, match=r"password holds an unencoded '/', '\?' or '#'") as caught:
+        parse_url(f"smtp://u:{password}@mail.example.org:587?from=a@x.org&to=b@x.org")
+    assert password not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +49,9 @@ def test_defaults() -> None:
         ("smtp://?from=a@x.org&to=b@x.org", "needs a host"),
         ("smtp://h:99999?from=a@x.org&to=b@x.org", "port must be a number"),
         ("smtp://h/inbox?from=a@x.org&to=b@x.org", "takes no path"),
+        ("smtps://h?from=a@x.org&to=b@x.org&starttls=1", "smtps:// is TLS from the start"),
+        ("smtp://u:p@h?from=a@x.org&to=b@x.org&starttls=0", "never sent in clear text"),
+        ("smtp://u@h?from=a@x.org&to=b@x.org&starttls=0", "never sent in clear text"),
         ("smtp://h?to=b@x.org", "needs from="),
         ("smtp://h?from=a@x.org", "needs to="),
         ("smtp://h?from=a@x.org&to=,", "names no recipient"),

@@ -13,12 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import kentqa_domain as kq
+from kentqa_domain.storage import redact
 
 Receiver = Any
 
 
 def kentqa(*args: str, secret: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KENTQA_BLOCK_PLUGINS": "kent_policy", "KENTQA_WEBHOOK_SECRET": secret}
+    env = {
+        **os.environ,
+        "KENTQA_BLOCK_PLUGINS": "kent_policy",
+        "KENTQA_WEBHOOK_SECRET": secret,
+        "KENTQA_WEBHOOK_ALLOW_HTTP": "1",
+    }
     env.pop("KENTQA_NOTIFY", None)
     return subprocess.run(
         [sys.executable, "-m", "kentqa_domain", *args],
@@ -55,10 +61,12 @@ def test_deliver_once_survive_an_outage_and_never_repeat(
     receiver.status = 503
     failed = kentqa(*run, secret=secret)
     assert failed.returncode == 4
+    shown = redact(receiver.url)  # the path hidden: webhook tokens live there
     assert (
-        f"kentqa: channel {receiver.url} failed: ChannelUnavailable: webhook {receiver.url} answered HTTP 503"
+        f"kentqa: channel {shown} failed: ChannelUnavailable: webhook {shown} answered HTTP 503"
         in failed.stderr
     )
+    assert "/hook" not in failed.stderr
     report = json.loads(failed.stdout)
     assert report["channels"][0]["delivered"] == [] and len(report["channels"][0]["deferred"]) == 1
     tried = len(receiver.requests)
@@ -73,9 +81,10 @@ def test_deliver_once_survive_an_outage_and_never_repeat(
         "audit_inadequate:audit:A2:2026-03-02",
     ]
     for request, body in zip(receiver.requests[tried:], delivered, strict=True):
+        signed = f"{request.headers['X-KentQA-Timestamp']}\n{request.headers['Idempotency-Key']}\n".encode() + body
         assert (
             request.headers["X-KentQA-Signature"]
-            == "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            == "v1=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
         )
         assert request.headers["Idempotency-Key"] == json.loads(body)["key"]
 

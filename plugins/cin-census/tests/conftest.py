@@ -1,9 +1,8 @@
-"""Fixtures for the CIN census importer tests: the shared sample message and stored events."""
+"""Fixtures for the CIN census importer tests: the sample message and stored events."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,20 +12,15 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.events import Event
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-#: ../shared beside the repository (KENTQA_SHARED_DIR overrides it, e.g. for a git worktree).
-SHARED = Path(os.environ.get("KENTQA_SHARED_DIR") or REPO_ROOT / ".." / "shared")
-#: One DfE-style CIN census message (MIT, Social Finance): ../shared/data/cin-census-sample.
-SAMPLE_CIN = SHARED / "data" / "cin-census-sample" / "cin-2022.xml"
+from tests.sample_data import SAMPLE_CIN  # one DfE-style census message (MIT, Social Finance)
 
 
 @pytest.fixture(scope="session")
 def sample_cin() -> Path:
     if not SAMPLE_CIN.is_file():
         pytest.fail(
-            f"the shared CIN census sample is missing: {SAMPLE_CIN.resolve()} "
-            "(expected ../shared/data/cin-census-sample/cin-2022.xml beside the repository)"
+            f"the CIN census sample is missing: {SAMPLE_CIN} "
+            "(it is part of the repository: tests/data/cin-census-sample)"
         )
     return SAMPLE_CIN
 

@@ -1,4 +1,4 @@
-"""The CIN census importer: the shared sample, generated messages against an oracle, bad XML.
+"""The CIN census importer: the sample message, generated messages against an oracle, bad XML.
 
 The oracle is the mapping table of docs/importers.md applied with the standard library's
 ElementTree to the same XML: S47ActualStartDate -> StrategyDiscussionHeld (R-CP-1); each

@@ -1,11 +1,10 @@
-"""Fixtures for the SSDA903 importer tests: the shared sample return, CSV writing, stored events."""
+"""Fixtures for the SSDA903 importer tests: the sample return, CSV writing, stored events."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,13 +14,11 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.events import Event
+from tests.sample_data import SAMPLE_903_DIR, SAMPLE_903_TABLES
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-#: ../shared beside the repository (KENTQA_SHARED_DIR overrides it, e.g. for a git worktree).
-SHARED = Path(os.environ.get("KENTQA_SHARED_DIR") or REPO_ROOT / ".." / "shared")
-#: The synthetic return (MIT, Social Finance's 903 validator): ../shared/data/ssda903-synthetic.
-SAMPLE_903 = SHARED / "data" / "ssda903-synthetic"
-SAMPLE_TABLES = ("episodes.csv", "header.csv", "reviews.csv", "uasc.csv")
+#: The synthetic return (MIT, Social Finance's 903 validator), in the repository: tests/data.
+SAMPLE_903 = SAMPLE_903_DIR
+SAMPLE_TABLES = SAMPLE_903_TABLES
 #: A fixed "today" for imports, so results do not depend on the day the tests run.
 IMPORT_DAY = dt.date(2026, 11, 26)
 
@@ -50,12 +47,12 @@ def store_bytes() -> Callable[[Path], bytes]:
 
 @pytest.fixture(scope="session")
 def sample_903() -> list[Path]:
-    """The four tables of the shared synthetic SSDA903 return, failing clearly if absent."""
+    """The four tables of the synthetic SSDA903 return (tests/data), failing clearly if absent."""
     missing = [name for name in SAMPLE_TABLES if not (SAMPLE_903 / name).is_file()]
     if missing:
         pytest.fail(
-            f"the shared SSDA903 sample is missing: {', '.join(missing)} under {SAMPLE_903.resolve()} "
-            "(expected ../shared/data/ssda903-synthetic beside the repository)"
+            f"the SSDA903 sample is missing: {', '.join(missing)} under {SAMPLE_903} "
+            "(it is part of the repository: tests/data/ssda903-synthetic)"
         )
     return [SAMPLE_903 / name for name in SAMPLE_TABLES]
 

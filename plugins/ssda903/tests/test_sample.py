@@ -1,4 +1,4 @@
-"""The shared synthetic SSDA903 return (../shared/data/ssda903-synthetic) into a real SQLite file.
+"""The synthetic SSDA903 return (tests/data/ssda903-synthetic) into a real SQLite file.
 
 Expected figures are computed here from the CSV files with the standard library, not taken
 from the importer: every review row is accounted for exactly once (stored, a duplicate, or a

@@ -1,4 +1,4 @@
-"""``kentqa status cycle``: the audit cycle at a date (R-AUD-1..5)."""
+"""``kentqa status cycle`` and ``kentqa status audit-actions``: the audit cycle at a date (R-AUD-1..5)."""
 
 from __future__ import annotations
 
@@ -35,9 +35,7 @@ def cycle(
         cycle_id = cycle_id or cycle_id_for(day, qa.policy)
         summary = qa.audit_cycle(cycle_id, as_of=day, as_worker=as_worker)
         triads = qa.triad_recommendations(cycle_id, as_of=day, as_worker=as_worker)
-        overdue = [
-            a for a in qa.audit_actions(as_of=day, as_worker=as_worker) if a.status is Progress.OVERDUE
-        ]
+        overdue = qa.audit_actions(as_of=day, as_worker=as_worker, state=Progress.OVERDUE)
     if as_json:
         output.print_json(
             {**output.to_plain(summary), "triad_recommendations": triads, "overdue_actions": overdue}
@@ -100,3 +98,85 @@ def _grades(row: CycleBreakdown, title: str) -> dict[str, Any]:
         **row.grades,
         "good or better": share,
     }
+
+
+ACTION_COLUMNS = [
+    "audit_id",
+    "action_id",
+    "owner_id",
+    "team_id",
+    "cycle_id",
+    "due_on",
+    "status",
+    "completed_on",
+    "working_days_overdue",
+]
+
+
+@click.command("audit-actions")
+@click.option(
+    "--cycle",
+    "cycle_id",
+    metavar="ID",
+    default=None,
+    help="Only the actions of this cycle's audits, e.g. 2026-T2.",
+)
+@as_of_option
+@db_option
+@as_worker_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--state",
+    "states",
+    type=click.Choice([p.value for p in Progress]),
+    multiple=True,
+    help="Only actions in this state at --as-of (repeatable; overdue: what is overdue now).",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only actions raised (their audit completed) on or after this date, YYYY-MM-DD.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many rows (a page).")
+@click.option(
+    "--after",
+    nargs=2,
+    metavar="AUDIT_ID ACTION_ID",
+    default=None,
+    help="The page after this action: the previous page's last row.",
+)
+def audit_actions(
+    *,
+    cycle_id: str | None,
+    as_of: dt.datetime | None,
+    db: str | None,
+    as_worker: str | None,
+    as_json: bool,
+    states: tuple[str, ...],
+    since: dt.datetime | None,
+    limit: int | None,
+    after: tuple[str, str] | None,
+) -> None:
+    """The audit actions register (R-AUD-5): open, overdue or completed at a date, by due
+    date, filtered by state, cycle and date raised, a page at a time."""
+    day = as_of_date(as_of)
+    start = since.date() if since is not None else None
+    with open_store(db) as qa:
+        rows = qa.audit_actions(
+            cycle_id,
+            as_of=day,
+            as_worker=as_worker,
+            state=states or None,
+            since=start,
+            limit=limit,
+            after=tuple(after) if after else None,  # type: ignore[arg-type]
+        )
+    if as_json:
+        output.print_json(rows)
+        return
+    which = f"{' and '.join(states)} audit actions" if states else "Audit actions"
+    where = f" of {cycle_id}" if cycle_id else ""
+    output.print_table(
+        f"{which}{where} as of {day}" + (f", raised since {start}" if start else ""), rows, ACTION_COLUMNS
+    )

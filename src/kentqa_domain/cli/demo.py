@@ -36,7 +36,7 @@ def demo_store_problem(qa: QualityAssurance) -> str | None:
     total = sum(counts.values())
     if not total:
         return None
-    teams = qa.ledger.casebook.teams
+    teams = list(qa.recording.book.teams)
     if teams and all(DEMO_TEAM.match(t) for t in teams):
         return None
     return (

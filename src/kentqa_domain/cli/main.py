@@ -51,15 +51,16 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, type=click.File("r", encoding="utf-8-sig"), required=True)
+@click.argument("files", nargs=-1, type=click.File("rb"), required=True)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def record(files: tuple[Any, ...], db: str | None, as_json: bool) -> None:
     """Record JSON-lines FILES (or - for standard input), one event per line.
 
-    Each line is all-or-nothing. Refused lines are reported on stderr as
-    FILE:LINE: reason; the exit status is 1 if any line was refused, 0 otherwise.
-    Blank lines and lines starting with # are skipped.
+    Each line is all-or-nothing. Refused lines (not UTF-8, not JSON, not a valid event) are
+    reported on stderr as FILE:LINE: reason; the exit status is 1 if any line was refused,
+    0 otherwise. Blank lines and lines starting with # are skipped. The input is streamed:
+    memory holds a few thousand events at a time, whatever the size of the file.
     """
     from .record_lines import record_files
 
@@ -105,7 +106,7 @@ def plugins(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
-    from .cycle import cycle
+    from .cycle import audit_actions, cycle
     from .demo import demo
     from .importing import import_command
     from .notify import notify
@@ -118,6 +119,7 @@ def _register_groups() -> None:
     status.add_command(observations)
     status.add_command(observation_learning)
     status.add_command(cycle)
+    status.add_command(audit_actions)
     cli.add_command(status)
     cli.add_command(notify)
     cli.add_command(import_command)

@@ -1,9 +1,17 @@
-"""``kentqa record``: JSON lines in, each line all-or-nothing, refusals by file and line."""
+"""``kentqa record``: JSON lines in, each line all-or-nothing, refusals by file and line.
+
+The input is streamed (issue 17, finding 5): lines are read as bytes, decoded one at a time
+and recorded CHUNK at a time, so memory holds one chunk of events (and the refusals), not
+the file. A line that is not UTF-8 is refused by its number like any other bad line; the
+lines around it are still recorded.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 import attrs
@@ -13,9 +21,11 @@ from ..application import QualityAssurance
 from ..errors import InvalidEvent
 from .progress import progress
 
-#: Files of at least this many events get a progress bar, advanced every PROGRESS_STEP events.
-PROGRESS_FROM = 5_000
-PROGRESS_STEP = 2_000
+#: Events recorded per ``record_many`` call: the most the command holds in memory at once.
+CHUNK = 2_000
+#: Inputs of at least this many bytes get a progress bar (on a terminal).
+PROGRESS_FROM_BYTES = 1_000_000
+BOM = b"\xef\xbb\xbf"
 
 
 @attrs.define
@@ -31,74 +41,124 @@ class RecordSummary:
         return f"{self.accepted} recorded, {self.unchanged} already recorded, {len(self.refused)} refused"
 
 
-def _lines(files: Iterable[IO[str]]) -> Iterator[tuple[str, int, str]]:
+@attrs.define
+class _Input:
+    """Where the reading is: bytes read so far (for the progress bar)."""
+
+    read: int = 0
+
+
+def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> InvalidEvent:
+    return InvalidEvent(
+        "event",
+        None,
+        "utf-8",
+        f"not valid UTF-8: byte 0x{raw[error.start]:02x} at byte {error.start + 1} of the line "
+        "(save the file as UTF-8)",
+    )
+
+
+def _lines(files: Iterable[IO[bytes]], where: _Input) -> Iterator[tuple[str, int, str | InvalidEvent]]:
+    """(file name, line number, text or the reason it cannot be read), skipping blank and #
+    lines. Lines end at LF, CRLF or a lone CR, as in text mode; a UTF-8 BOM is dropped."""
     for handle in files:
-        name = getattr(handle, "name", "-")
-        for number, line in enumerate(handle, start=1):
-            text = line.strip()
-            if text and not text.startswith("#"):
-                yield name, number, text
+        name = str(getattr(handle, "name", "-"))
+        number = 0
+        for index, read in enumerate(handle):
+            where.read += len(read)
+            raw = read.removeprefix(BOM) if index == 0 else read
+            for piece in _pieces(raw):
+                number += 1
+                try:
+                    text = piece.decode("utf-8").strip()
+                except UnicodeDecodeError as error:
+                    yield name, number, _not_utf8(piece, error)
+                    continue
+                if text and not text.startswith("#"):
+                    yield name, number, text
 
 
-def _record_in_parts(
-    qa: QualityAssurance, good: list[tuple[int, Any]], refuse: Callable[[int, InvalidEvent], None]
-) -> list[int | None]:
-    """``record_many`` PROGRESS_STEP events at a time, with a progress bar on stderr for big
-    files at a terminal; refusals are reported by their index in the whole file."""
-    positions: list[int | None] = []
-
-    def record_part(start: int) -> int:
-        part = good[start : start + PROGRESS_STEP]
-
-        def refuse_in_part(j: int, error: InvalidEvent) -> None:
-            refuse(good[start + j][0], error)
-
-        positions.extend(qa.record_many([o for _, o in part], on_invalid=refuse_in_part))
-        return start + len(part)
-
-    starts = range(0, len(good), PROGRESS_STEP)
-    if len(good) >= PROGRESS_FROM and sys.stderr.isatty():
-        with progress() as bar:
-            task = bar.add_task("Recording", total=len(good))
-            for start in starts:
-                bar.update(task, completed=record_part(start))
-    else:
-        for start in starts:
-            record_part(start)
-    return positions
+def _pieces(line: bytes) -> list[bytes]:
+    """A line read up to LF, split at lone CRs as text mode does (a CR at its very end, with no
+    LF after it, ends it). A CR byte is never part of a multi-byte UTF-8 character."""
+    pieces = line.replace(b"\r\n", b"\n").split(b"\r")
+    if len(pieces) > 1 and not pieces[-1]:
+        pieces.pop()
+    return pieces
 
 
-def record_files(qa: QualityAssurance, files: Iterable[IO[str]]) -> RecordSummary:
-    summary = RecordSummary()
-    where: list[tuple[str, int]] = []
-    objects: list[Any] = []
-    for name, number, text in _lines(files):
+def _size(files: Iterable[IO[bytes]]) -> int | None:
+    """The total size of the inputs if they are all regular files, else None."""
+    total = 0
+    for handle in files:
         try:
-            objects.append(orjson.loads(text))
-        except orjson.JSONDecodeError as exc:
-            objects.append(InvalidEvent("event", None, "json", f"not valid JSON: {exc}"))
-        where.append((name, number))
+            info = os.fstat(handle.fileno())
+        except (AttributeError, OSError, ValueError):
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        total += info.st_size
+    return total
 
-    def refuse(index: int, error: InvalidEvent) -> None:
-        name, number = where[index]
-        summary.refused.append({"file": name, "line": number, "text": str(error), **error.to_json()})
 
-    good = [(i, o) for i, o in enumerate(objects) if not isinstance(o, InvalidEvent)]
-    for i, o in enumerate(objects):
-        if isinstance(o, InvalidEvent):
-            refuse(i, o)
-    before = qa.position
-    positions = _record_in_parts(qa, good, refuse)
-    new: set[int] = set()
-    for position in positions:
-        if position is None:
-            continue
-        if position > before and position not in new:
-            new.add(position)  # a line repeating an earlier line of this run is "already recorded"
-            summary.accepted += 1
-        else:
-            summary.unchanged += 1
+class _Recorder:
+    """Records one chunk of parsed lines at a time and keeps the summary."""
+
+    def __init__(self, qa: QualityAssurance) -> None:
+        self.qa = qa
+        self.summary = RecordSummary()
+        self.highest = qa.position  # positions above this were stored by this run
+
+    def refuse(self, name: str, number: int, error: InvalidEvent) -> None:
+        self.summary.refused.append({"file": name, "line": number, "text": str(error), **error.to_json()})
+
+    def record(self, chunk: list[tuple[str, int, Any]]) -> None:
+        def refused(index: int, error: InvalidEvent) -> None:
+            self.refuse(chunk[index][0], chunk[index][1], error)
+
+        positions = self.qa.record_many([obj for *_, obj in chunk], on_invalid=refused)
+        for position in positions:
+            if position is None:
+                continue
+            if position > self.highest:
+                self.highest = position
+                self.summary.accepted += 1
+            else:  # stored before, or a line repeating an earlier line of this run
+                self.summary.unchanged += 1
+
+
+def record_files(qa: QualityAssurance, files: Iterable[IO[bytes]]) -> RecordSummary:
+    """Record every JSON line of ``files`` (opened in binary), CHUNK events at a time."""
+    files = list(files)
+    recorder = _Recorder(qa)
+    where = _Input()
+    total = _size(files)
+    show = total is not None and total >= PROGRESS_FROM_BYTES and sys.stderr.isatty()
+    with progress(quiet=not show) as bar:
+        task = bar.add_task("Recording", total=total)
+        chunk: list[tuple[str, int, Any]] = []
+        for name, number, text in _lines(files, where):
+            obj: Any = text if isinstance(text, InvalidEvent) else _parse(text)
+            if isinstance(obj, InvalidEvent):
+                recorder.refuse(name, number, obj)
+                continue
+            chunk.append((name, number, obj))
+            if len(chunk) >= CHUNK:
+                recorder.record(chunk)
+                chunk = []
+                bar.update(task, completed=where.read)
+        if chunk:
+            recorder.record(chunk)
+        bar.update(task, completed=where.read)
+    summary = recorder.summary
     summary.refused.sort(key=lambda r: (r["file"], r["line"]))
     for row in summary.refused:
         print(f"{row['file']}:{row['line']}: {row.pop('text')}", file=sys.stderr)
     return summary
+
+
+def _parse(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return InvalidEvent("event", None, "json", f"not valid JSON: {exc}")

@@ -6,10 +6,15 @@ with the number of teams, workers, children and cases, not with the number of ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from ..events import EVENT_TYPES, Event
-from ..forgetting import Forgetting
 from . import audit, child_plan, complaint, escalation, feedback, observation, staff
 from .base import Handler
+
+if TYPE_CHECKING:
+    from ..state.docs import DocSession
 
 HANDLERS: dict[type[Event], Handler] = {
     **staff.HANDLERS,
@@ -23,19 +28,76 @@ HANDLERS: dict[type[Event], Handler] = {
 assert set(HANDLERS) == set(EVENT_TYPES.values()), "every event type needs a handler"
 
 
-class Casebook:
-    """All aggregates by kind and id."""
+#: The write model's maps: name -> (key type, value type). In the store each entry is one
+#: document (decision 0900); a child's entries are keyed by its token and pseudonyms.
+MAPS: dict[str, tuple[Any, Any]] = {
+    "teams": (str, staff.Team),
+    "workers": (str, staff.Worker),
+    "observations": (str, observation.Observation),
+    "audits": (str, audit.Audit),
+    "themes": (str, bool),
+    "children": (str, child_plan.Child),
+    "review_child": (str, str),
+    "review_lookup": (str, str),
+    "child_reviews": (str, tuple[str, ...]),
+    "escalations": (str, escalation.Escalation),
+    "complaints": (str, complaint.Complaint),
+}
 
-    def __init__(self) -> None:
-        self.teams: dict[str, staff.Team] = {}
-        self.workers: dict[str, staff.Worker] = {}
-        self.observations: dict[str, observation.Observation] = {}
-        self.audits: dict[str, audit.Audit] = {}
-        self.themes: set[str] = set()
-        self.children: dict[str, child_plan.Child] = {}
-        self.review_child: dict[str, str] = {}
-        self.escalations: dict[str, escalation.Escalation] = {}
-        self.complaints: dict[str, complaint.Complaint] = {}
+
+#: (event field, map) the batch prefetch reads: each id field names an entry of one map.
+_PREFETCH = (
+    ("team_id", "teams"),
+    ("worker_id", "workers"),
+    ("observation_id", "observations"),
+    ("audit_id", "audits"),
+    ("theme_id", "themes"),
+    ("child_ref", "children"),
+    ("review_id", "review_child"),
+    ("escalation_id", "escalations"),
+    ("complaint_id", "complaints"),
+)
+
+
+class Casebook:
+    """All aggregates by kind and id: plain dicts, or documents in the store when ``session``
+    (a :class:`~kentqa_domain.state.docs.DocSession`) is given."""
+
+    def __init__(self, session: DocSession | None = None) -> None:
+        maps: dict[str, Any] = {
+            name: (session.map(name, key_type, value_type) if session is not None else {})
+            for name, (key_type, value_type) in MAPS.items()
+        }
+        self.teams: Mapping[str, staff.Team] = maps["teams"]
+        self.workers: Mapping[str, staff.Worker] = maps["workers"]
+        self.observations: Mapping[str, observation.Observation] = maps["observations"]
+        self.audits: Mapping[str, audit.Audit] = maps["audits"]
+        self.themes: Mapping[str, bool] = maps["themes"]
+        self.children: Mapping[str, child_plan.Child] = maps["children"]
+        #: a review's (pseudonymised) id -> its child's token
+        self.review_child: Mapping[str, str] = maps["review_child"]
+        #: a review's keyed lookup name (HMAC of its id under the store's secret) -> its child's
+        #: token: how a QA, which names only the review, finds the child before it is sealed
+        self.review_lookup: Mapping[str, str] = maps["review_lookup"]
+        #: a child's token -> the lookup names of its reviews (deleted when it is forgotten)
+        self.child_reviews: Mapping[str, tuple[str, ...]] = maps["child_reviews"]
+        self.escalations: Mapping[str, escalation.Escalation] = maps["escalations"]
+        self.complaints: Mapping[str, complaint.Complaint] = maps["complaints"]
+
+    def prefetch(self, events: list[Event]) -> None:
+        """Load, in one read per map, the entries a batch of events will look at (when the
+        maps are documents in the store): the subjects their ids name."""
+        wanted: dict[str, list[str]] = {}
+        for event in events:
+            for field, name in _PREFETCH:
+                value = getattr(event, field, None)
+                if isinstance(value, str):
+                    wanted.setdefault(name, []).append(value)
+        for name, keys in wanted.items():
+            found = getattr(self, name)
+            prefetch = getattr(found, "prefetch", None)
+            if prefetch is not None:
+                prefetch(keys)
 
     def stream(self, event: Event) -> str:
         """The aggregate stream the event belongs to, e.g. ``"worker:W1"``."""
@@ -48,25 +110,3 @@ class Casebook:
     def apply(self, event: Event) -> None:
         """Fold an accepted (or stored) event into the aggregates."""
         HANDLERS[type(event)].apply(event, self)
-
-    def forget_child(self, forgetting: Forgetting) -> None:
-        """Erasure: the child, its reviews, actions and escalations under the anonymous token and pseudonyms.
-
-        Gives the same state as folding the child's events as they read once its key is gone.
-        """
-        child = self.children.pop(forgetting.child_ref, None)
-        if child is not None:
-            child.child_ref = forgetting.token
-            child.reviews = {forgetting.alias("review_id", r): v for r, v in child.reviews.items()}
-            child.actions = {
-                forgetting.alias("action_id", a): (plan, day, forgetting.alias("review_id", review))
-                for a, (plan, day, review) in child.actions.items()
-            }
-            self.children[forgetting.token] = child
-        for review_id, ref in list(self.review_child.items()):
-            if ref == forgetting.child_ref:
-                del self.review_child[review_id]
-                self.review_child[forgetting.alias("review_id", review_id)] = forgetting.token
-        for case in self.escalations.values():
-            if case.child_ref == forgetting.child_ref:
-                case.child_ref = forgetting.token

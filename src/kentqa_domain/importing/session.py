@@ -179,10 +179,10 @@ def run_import(
 
 def _known_plans(qa: QualityAssurance) -> Callable[[str], frozenset[PlanKind]]:
     """The plans the write model holds for a child (its ``Child`` record in the casebook)."""
-    children = qa._fresh().casebook.children
+    qa.catch_up()
 
     def known(child_ref: str) -> frozenset[PlanKind]:
-        child = children.get(child_ref)
+        child = qa.recording.child(child_ref)
         return _plans_of(child) if child is not None else frozenset()
 
     return known

@@ -21,14 +21,19 @@ from .voice import Voice
 #: The projections every application maintains, in the order they are applied.
 PROJECTIONS: tuple[type[Projection], ...] = (
     Complaints,
-    Voice,
-    ObservationCompliance,
-    AuditLedger,
-    ActivityByDay,
 )
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
-STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (EventCounts, Reveal, ChildPlans, Escalations)
+STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
+    EventCounts,
+    Reveal,
+    Voice,
+    ActivityByDay,
+    ObservationCompliance,
+    AuditLedger,
+    ChildPlans,
+    Escalations,
+)
 
 __all__ = [
     "PROJECTIONS",

@@ -21,8 +21,9 @@ Row tables, replaced with the child's document (docs/read-model.md):
 - ``kentqa_plan_periods``: each plan of the walk over the child's facts, with the dates it
   opened and ended: the drift register at ``as_of`` visits only the children with a plan
   open then (for "now": the live children, whatever the history);
-- ``kentqa_drift_items``: each plan's schedule as of its latest facts, under the statutory
-  default policy: every item that may be overdue, with the date it stops being overdue;
+- ``kentqa_drift_items``: each plan's schedule as of its latest facts, under the policy of
+  the process that folds (the defaults when none is given): every item that may be overdue,
+  with the date it stops being overdue;
 - ``kentqa_reviews``: each review, its plan, date, chair and QA date: the review QA summary
   of a period visits only the reviews held in it.
 """
@@ -92,8 +93,8 @@ DRIFT_ITEMS = Table(
         Column("team_id", "TEXT", "the team the item counts under (decision 0201), from the facts as they were folded"),
     ),
     indexes=(("due_on",),),
-    doc="Each plan's schedule as of its latest facts under the statutory default policy: "
-    "what may be overdue, and until when.",
+    doc="Each plan's schedule as of its latest facts under the policy of the process that folded "
+    "it: what may be overdue, and until when.",
 )
 
 REVIEWS = Table(
@@ -112,8 +113,7 @@ REVIEWS = Table(
 )
 
 @functools.cache
-def _rows_policy() -> Policy:
-    """The statutory default policy (the row tables' schedule; queries use their own)."""
+def _defaults() -> Policy:
     return Policy()
 
 
@@ -238,7 +238,7 @@ class ChildPlans(StoredProjection):
         reviews: list[tuple[Any, ...]] = []
         for token in keys:
             if token in facts.children:
-                found = child_rows(token, facts)
+                found = child_rows(token, facts, self.policy or _defaults())
                 periods += found[0]
                 items += found[1]
                 reviews += found[2]
@@ -248,9 +248,10 @@ class ChildPlans(StoredProjection):
 Rows = list[tuple[Any, ...]]
 
 
-def child_rows(token: str, facts: PlanFacts) -> tuple[Rows, Rows, Rows]:
+def child_rows(token: str, facts: PlanFacts, policy: Policy) -> tuple[Rows, Rows, Rows]:
     """The rows of one child (``facts.children[token]``) in ``kentqa_plan_periods``,
-    ``kentqa_drift_items`` and ``kentqa_reviews``, each ``(doc_key, *columns)``."""
+    ``kentqa_drift_items`` (due dates under ``policy``) and ``kentqa_reviews``, each
+    ``(doc_key, *columns)``."""
     child = facts.children[token]
     teams = PlanTeams(facts, dt.date.max)
     periods: Rows = []
@@ -260,7 +261,7 @@ def child_rows(token: str, facts: PlanFacts) -> tuple[Rows, Rows, Rows]:
             if no_enquiry(kind, plan):
                 continue
             periods.append((token, token, kind.value, plan.opened_on, plan.ended_on, last_fact(plan)))
-            items += _items(built(child, kind, plan), facts, teams)
+            items += _items(built(child, kind, plan), facts, teams, policy)
     reviews: Rows = []
     for review in sorted(child.reviews.values(), key=by_date):
         qa = facts.quality.get(review.review_id)
@@ -279,13 +280,13 @@ def child_rows(token: str, facts: PlanFacts) -> tuple[Rows, Rows, Rows]:
     return periods, items, reviews
 
 
-def _items(plan: OpenPlan, facts: PlanFacts, teams: PlanTeams) -> list[tuple[Any, ...]]:
+def _items(plan: OpenPlan, facts: PlanFacts, teams: PlanTeams, policy: Policy) -> list[tuple[Any, ...]]:
     """The rows of ``kentqa_drift_items`` for one plan with all its facts."""
     token = plan.child_ref
     chair = teams.plan_chair(plan)
     plan_team = teams.plan_team(plan)
     out = []
-    for resolved, item in schedule(plan, facts, _rows_policy()):
+    for resolved, item in schedule(plan, facts, policy):
         if item.owner_id is not None and facts.workers.known(item.owner_id):
             team = facts.workers.team_on(item.owner_id, dt.date.max)
         else:

@@ -1,12 +1,27 @@
-"""The observation compliance projection: staff lifecycle and observations, folded by business date.
+"""The observation compliance projection: staff lifecycle and observations, kept in the store.
 
-State per worker (sorted lists of date ordinals, so a query ``as_of`` any date is a few
-bisections and never a replay): registration, moves, leaving, ASYE completion, support flags
-and clears, practice observation dates, supervision dates and, per observation, the date
-from which its reflective review counts as missed (R-OBS-4). Late events are normal: every
-collection is kept sorted by business date, so the state is the same whatever order the
-events arrive in. Due dates and statuses are computed at query time from these facts, the
-policy and ``as_of`` (:mod:`.observation_due`), so a policy change needs no rebuild.
+State (decision 0900): one document per team, per worker and per observation.
+
+- A **worker's** document holds their history as sorted lists of date ordinals, so a query
+  ``as_of`` any date is a few bisections and never a replay: registration, moves, leaving,
+  ASYE completion, support flags and clears, practice observation dates, supervision dates,
+  their observations (day, id) and, per observation whose reflective review was missed, the
+  day it became missed (R-OBS-4).
+- An **observation's** document holds what the learning view and R-OBS-4 need of it: its
+  worker, day, setting and grades, the team its worker was in on the day, when it was shared
+  and reviewed, and its next supervision.
+
+Row tables (``docs/read-model.md``): ``kentqa_workers`` (one row per registered worker: a
+query about now selects the workers current on ``as_of`` by index, so leavers long gone are
+never read), ``kentqa_observation_status`` (each practitioner in post as of their latest
+facts, for analysts) and ``kentqa_observations`` (one row per observation, indexed by day: the
+learning view reads only the period asked).
+
+Late events are normal: every collection is kept sorted by business date, and what depends
+on several subjects (an observation's team on the day, its next supervision) is refreshed
+when either arrives, so the state is the same whatever order the events arrive in. Due dates
+and statuses are computed at query time from these facts, the policy and ``as_of``
+(:mod:`.observation_due`), so a policy change needs no rebuild.
 
 Rules: R-OBS-1 (ASYE), R-OBS-2 (annual), R-OBS-3 (support), R-OBS-4 (reflection missed),
 R-OBS-5 (status; meeting observations never count; leavers drop out from their leaving date;
@@ -17,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -25,20 +40,101 @@ import attrs
 from .. import events as ev
 from ..events import Event
 from ..policy import Policy
+from ..state.tables import Column, Table
 from ..values import ExperienceLevel, Grade, ObservationArea, ObservationSetting, Role
-from .base import Projection
 from .observation_due import annual_due, asye_due, status_on, support_due
 from .observation_rows import ObservationComplianceRow, Requirement
+from .stored import RowChange, StoredProjection
 
 #: The judgement areas of framework 4.5, then the overall judgement: the order of ``grades``.
 LEARNING_AREAS: tuple[str, ...] = (*(a.value for a in ObservationArea), "overall")
 _AREA_INDEX = {name: i for i, name in enumerate(LEARNING_AREAS)}
 _GRADES = tuple(Grade)  # index = score - 1
 _FLAG, _CLEAR = 0, 1  # a clear sorts after a flag of the same day: the clear wins (decision 0103)
+#: "As of the latest facts": a day after every fact (kentqa_observation_status).
+_LATEST = dt.date.max
+#: The policy of kentqa_observation_status's due dates (the defaults of SPEC section 4).
+STATUS_POLICY = Policy()
+
+WORKERS = Table(
+    "kentqa_workers",
+    (
+        Column("worker_id", "TEXT", "the worker"),
+        Column("team_id", "TEXT", "their team after their latest move (by date), else the team they joined"),
+        Column(
+            "role",
+            "TEXT",
+            "practitioner, team_manager, service_manager, ... (only practitioners are observed)",
+        ),
+        Column("experience", "TEXT", "asye or experienced, as registered"),
+        Column("registered_on", "DATE", "the day they joined"),
+        Column(
+            "asye_started_on", "DATE", "the start of their ASYE year if given (else registered_on counts)"
+        ),
+        Column("asye_completed_on", "DATE", "the day their ASYE was completed, or null"),
+        Column(
+            "left_on", "DATE", "the day they left (no compliance row from that day), or null while in post"
+        ),
+    ),
+    indexes=(("left_on",),),
+    doc="Every registered worker, one row each (R-OBS-5: who is current on a day).",
+)
+
+STATUS = Table(
+    "kentqa_observation_status",
+    (
+        Column("worker_id", "TEXT", "a practitioner in post (registered, no leaving date)"),
+        Column("team_id", "TEXT", "their team after their latest move"),
+        Column("requirement", "TEXT", "asye (R-OBS-1), annual (R-OBS-2) or support (R-OBS-3)"),
+        Column("last_observed_on", "DATE", "their latest practice observation, or null"),
+        Column(
+            "next_due_on", "DATE", "when their next practice observation is due, under the policy defaults"
+        ),
+        Column(
+            "reflection_missed",
+            "BOOLEAN",
+            "an observation of theirs had no reflective review by the next supervision (R-OBS-4)",
+        ),
+    ),
+    indexes=(("next_due_on",), ("team_id",)),
+    doc="Each practitioner's observation standing as of their latest recorded facts.",
+)
+
+OBSERVATIONS = Table(
+    "kentqa_observations",
+    (
+        Column("observation_id", "TEXT", "the observation"),
+        Column("worker_id", "TEXT", "the practitioner observed"),
+        Column("team_id", "TEXT", "the team the worker was in on the day"),
+        Column("observed_on", "DATE", "the day of the observation"),
+        Column("setting", "TEXT", "practice (counts toward R-OBS-1..3) or meeting"),
+        Column("shared_on", "DATE", "when it was shared with the practitioner, or null"),
+        Column("reviewed_on", "DATE", "the day of its reflective review, or null"),
+        Column(
+            "reflection_missed_on", "DATE", "from when its reflection counts as missed (R-OBS-4), or null"
+        ),
+        *(
+            Column(
+                area,
+                "TEXT",
+                f"the grade given for {area.replace('_', ' ')} (outstanding, good, "
+                "requires_improvement, inadequate), or null if not judged",
+            )
+            for area in LEARNING_AREAS[:-1]
+        ),
+        Column("overall", "TEXT", "the overall grade"),
+    ),
+    indexes=(("observed_on",),),
+    doc="Every observation of practice, one row each (framework 4.5 learning by period).",
+)
 
 
 def _day(ordinal: int) -> dt.date:
     return dt.date.fromordinal(ordinal)
+
+
+def _date_or_none(ordinal: int | None) -> dt.date | None:
+    return None if ordinal is None else dt.date.fromordinal(ordinal)
 
 
 @attrs.define
@@ -53,7 +149,7 @@ class TeamFacts:
 
 @attrs.define
 class WorkerFacts:
-    """One worker's history, as sorted date ordinals."""
+    """One worker's history, as sorted date ordinals (one document per worker)."""
 
     worker_id: str
     registered: bool = False
@@ -81,42 +177,57 @@ class WorkerFacts:
         i = bisect_right(self.move_days, day)
         return self.move_teams[i - 1] if i else self.team_id
 
+    @property
+    def latest_team(self) -> str:
+        return self.move_teams[-1] if self.move_teams else self.team_id
+
     def current_on(self, day: int) -> bool:
         """Registered on or before ``day`` and not left by then (R-OBS-5: leavers drop out from ``left_on``)."""
         return self.registered and self.registered_on <= day and (self.left_on is None or day < self.left_on)
 
 
-@attrs.define(slots=True)
+@attrs.define
 class ObservationFacts:
-    """What the compliance and learning views need of one observation."""
+    """What the compliance and learning views need of one observation (one document each).
 
-    worker_id: str
-    observed_on: int
-    practice: bool
-    #: one byte per entry of LEARNING_AREAS: 0 not judged, else the grade's score 1..4
-    grades: bytes
+    A share or review may be folded before its observation (late events): the document then
+    exists with ``worker_id`` empty until the observation arrives.
+    """
+
+    worker_id: str = ""
+    observed_on: int = 0
+    setting: ObservationSetting = ObservationSetting.PRACTICE
+    #: per entry of LEARNING_AREAS: 0 not judged, else the grade's score 1..4
+    grades: tuple[int, ...] = ()
+    #: the team the worker was in on ``observed_on`` ("" while the worker is not registered)
+    team_id: str = ""
+    shared_on: int | None = None
+    reviewed_on: int | None = None
     #: the first supervision after the observation, if any yet (R-OBS-4)
     next_supervision: int | None = None
     #: the day from which the reflection counts as missed, or None (R-OBS-4)
     missed_from: int | None = None
 
+    @property
+    def recorded(self) -> bool:
+        return bool(self.worker_id)
 
-class ObservationCompliance(Projection):
+    @property
+    def practice(self) -> bool:
+        return self.setting is ObservationSetting.PRACTICE
+
+
+class ObservationCompliance(StoredProjection):
     """Staff lifecycle and observations, for ``observation_compliance`` and its summaries."""
 
     name = "observation_compliance"
     version = 1
-    #: Staff and observations only: no child reference (erasure: nothing to forget).
-    holds_child_refs = False
+    tables = (WORKERS, STATUS, OBSERVATIONS)
 
-    def __init__(self) -> None:
-        self.teams: dict[str, TeamFacts] = {}
-        self.workers: dict[str, WorkerFacts] = {}
-        self.observations: dict[str, ObservationFacts] = {}
-        self.shared: dict[str, int] = {}
-        self.reviewed: dict[str, int] = {}
-        #: (day, observation id), sorted: the learning view reads a period without a scan
-        self.by_day: list[tuple[int, str]] = []
+    def setup(self) -> None:
+        self.teams = self.session.map("teams", str, TeamFacts)
+        self.workers = self.session.map("workers", str, WorkerFacts)
+        self.observations = self.session.map("observations", str, ObservationFacts)
 
     # --- folding -------------------------------------------------------------------------
 
@@ -126,9 +237,15 @@ class ObservationCompliance(Projection):
             handler(self, event)
 
     def _worker(self, worker_id: str) -> WorkerFacts:
-        facts = self.workers.get(worker_id)
+        facts: WorkerFacts | None = self.workers.get(worker_id)
         if facts is None:
             facts = self.workers[worker_id] = WorkerFacts(worker_id)
+        return facts
+
+    def _observation(self, observation_id: str) -> ObservationFacts:
+        facts: ObservationFacts | None = self.observations.get(observation_id)
+        if facts is None:
+            facts = self.observations[observation_id] = ObservationFacts()
         return facts
 
     def _team_registered(self, event: ev.TeamRegistered) -> None:
@@ -142,6 +259,7 @@ class ObservationCompliance(Projection):
         w.experience = event.experience
         w.registered_on = event.registered_on.toordinal()
         w.asye_started_on = event.asye_started_on.toordinal() if event.asye_started_on else None
+        self._refresh_teams(w, w.observations)
 
     def _worker_moved(self, event: ev.WorkerMoved) -> None:
         w = self._worker(event.worker_id)
@@ -149,6 +267,12 @@ class ObservationCompliance(Projection):
         i = bisect_right(w.move_days, day)
         w.move_days.insert(i, day)
         w.move_teams.insert(i, event.team_id)
+        # the observations from the move's day on may now belong to another team
+        self._refresh_teams(w, w.observations[bisect_left(w.observations, (day,)) :])
+
+    def _refresh_teams(self, w: WorkerFacts, observations: Sequence[tuple[int, str]]) -> None:
+        for day, observation_id in observations:
+            self.observations[observation_id].team_id = w.team_on(day) if w.registered else ""
 
     def _worker_left(self, event: ev.WorkerLeft) -> None:
         self._worker(event.worker_id).left_on = event.left_on.toordinal()
@@ -176,43 +300,43 @@ class ObservationCompliance(Projection):
         low = bisect_left(w.observations, (previous,)) if previous is not None else 0
         high = bisect_left(w.observations, (day,))
         for _, observation_id in w.observations[low:high]:
-            self._refresh_reflection(observation_id)
+            self._refresh_reflection(w, self.observations[observation_id])
 
     def _observation_recorded(self, event: ev.ObservationRecorded) -> None:
         w = self._worker(event.worker_id)
         day = event.observed_on.toordinal()
-        grades = bytearray(len(LEARNING_AREAS))
+        grades = [0] * len(LEARNING_AREAS)
         for area, grade in event.judgements.items():
             grades[_AREA_INDEX[area]] = Grade(grade).score
         grades[_AREA_INDEX["overall"]] = Grade(event.overall).score
-        practice = event.setting is ObservationSetting.PRACTICE
-        self.observations[event.observation_id] = ObservationFacts(
-            event.worker_id, day, practice, bytes(grades)
-        )
-        if practice:
+        facts = self._observation(event.observation_id)
+        facts.worker_id = event.worker_id
+        facts.observed_on = day
+        facts.setting = ObservationSetting(event.setting)
+        facts.grades = tuple(grades)
+        facts.team_id = w.team_on(day) if w.registered else ""
+        if facts.practice:
             insort(w.practice, day)
         insort(w.observations, (day, event.observation_id))
-        insort(self.by_day, (day, event.observation_id))
-        self._refresh_reflection(event.observation_id)
+        self._refresh_reflection(w, facts)
 
     def _observation_shared(self, event: ev.ObservationShared) -> None:
-        self.shared[event.observation_id] = event.shared_on.toordinal()
+        self._observation(event.observation_id).shared_on = event.shared_on.toordinal()
 
     def _reflective_review_held(self, event: ev.ReflectiveReviewHeld) -> None:
-        self.reviewed[event.observation_id] = event.held_on.toordinal()
-        self._refresh_reflection(event.observation_id)
+        facts = self._observation(event.observation_id)
+        facts.reviewed_on = event.held_on.toordinal()
+        if facts.recorded:  # a review folded before its observation: refreshed when it arrives
+            self._refresh_reflection(self.workers[facts.worker_id], facts)
 
-    def _refresh_reflection(self, observation_id: str) -> None:
+    @staticmethod
+    def _refresh_reflection(w: WorkerFacts, facts: ObservationFacts) -> None:
         """R-OBS-4: an observation whose worker had a supervision after it with no reflective
         review on or before that supervision is "reflection missed" from that supervision's day.
         """
-        facts = self.observations.get(observation_id)
-        if facts is None:  # a review folded before its observation: refreshed when it arrives
-            return
-        w = self.workers[facts.worker_id]
         i = bisect_right(w.supervisions, facts.observed_on)
         facts.next_supervision = w.supervisions[i] if i < len(w.supervisions) else None
-        review = self.reviewed.get(observation_id)
+        review = facts.reviewed_on
         missed = facts.next_supervision
         if missed is not None and review is not None and review <= missed:
             missed = None
@@ -223,6 +347,70 @@ class ObservationCompliance(Projection):
         if missed is not None:
             insort(w.missed, missed)
         facts.missed_from = missed
+
+    # --- rows ----------------------------------------------------------------------------
+
+    def rows(self, changed: Sequence[tuple[str, str]]) -> list[RowChange]:
+        workers = [key for space, key in changed if space == "workers"]
+        observations = [key for space, key in changed if space == "observations"]
+        out: list[RowChange] = []
+        if workers:
+            worker_rows: list[tuple[Any, ...]] = []
+            status_rows: list[tuple[Any, ...]] = []
+            for key in workers:
+                w: WorkerFacts = self.workers[key]
+                if not w.registered:
+                    continue
+                worker_rows.append(
+                    (
+                        key,
+                        w.worker_id,
+                        w.latest_team,
+                        w.role.value,
+                        w.experience.value,
+                        _day(w.registered_on),
+                        _date_or_none(w.asye_started_on),
+                        _date_or_none(w.asye_completed_on),
+                        _date_or_none(w.left_on),
+                    )
+                )
+                status = self.compliance_row(w, _LATEST, STATUS_POLICY)
+                if status is not None:
+                    status_rows.append(
+                        (
+                            key,
+                            status.worker_id,
+                            status.team_id,
+                            status.requirement.value,
+                            status.last_observed_on,
+                            status.next_due_on,
+                            status.reflection_missed,
+                        )
+                    )
+            out.append((WORKERS, workers, worker_rows))
+            out.append((STATUS, workers, status_rows))
+        if observations:
+            observation_rows: list[tuple[Any, ...]] = []
+            for key in observations:
+                o: ObservationFacts = self.observations[key]
+                if not o.recorded:
+                    continue
+                observation_rows.append(
+                    (
+                        key,
+                        key,
+                        o.worker_id,
+                        o.team_id or None,
+                        _day(o.observed_on),
+                        o.setting.value,
+                        _date_or_none(o.shared_on),
+                        _date_or_none(o.reviewed_on),
+                        _date_or_none(o.missed_from),
+                        *(_GRADES[score - 1].value if score else None for score in o.grades),
+                    )
+                )
+            out.append((OBSERVATIONS, observations, observation_rows))
+        return out
 
     # --- reading (no replay: a few bisections per worker) ---------------------------------
 
@@ -272,28 +460,10 @@ class ObservationCompliance(Projection):
             return None
         return w.support[i - 1][0], w.support[i - 1][2]
 
-    def compliance_rows(self, as_of: dt.date, policy: Policy) -> Iterator[ObservationComplianceRow]:
-        """Every current practitioner's row on ``as_of``, unscoped, in no particular order."""
-        for w in self.workers.values():
-            row = self.compliance_row(w, as_of, policy)
-            if row is not None:
-                yield row
 
-    def team_of(self, worker_id: str, day: dt.date) -> str | None:
-        w = self.workers.get(worker_id)
-        return w.team_on(day.toordinal()) if w is not None and w.registered else None
-
-    def observations_between(self, start: dt.date, end: dt.date) -> Iterator[tuple[str, ObservationFacts]]:
-        """(id, facts) of the observations dated ``start``..``end`` inclusive, by date."""
-        low = bisect_left(self.by_day, (start.toordinal(),))
-        high = bisect_left(self.by_day, (end.toordinal() + 1,))
-        for _, observation_id in self.by_day[low:high]:
-            yield observation_id, self.observations[observation_id]
-
-
-def grade_of(facts: ObservationFacts, area_index: int) -> Grade | None:
-    """The grade an observation gave the area at ``area_index`` of LEARNING_AREAS, if any."""
-    score = facts.grades[area_index]
+def grade_of(grades: Sequence[int], area_index: int) -> Grade | None:
+    """The grade at ``area_index`` of LEARNING_AREAS in a tuple of scores, if judged."""
+    score = grades[area_index]
     return _GRADES[score - 1] if score else None
 
 

@@ -1,15 +1,15 @@
 """Observation summaries by team, service and area, and the annual learning view (framework 4.5).
 
-Pure functions over rows and folded observation facts; scoping (R-ACC-1) is done before.
+Pure functions over compliance rows and observations' grades; scoping (R-ACC-1) is done before.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..values import Grade
-from .observation_compliance import LEARNING_AREAS, ObservationFacts, TeamFacts, grade_of
+from .observation_compliance import LEARNING_AREAS, TeamFacts
 from .observation_rows import (
     ComplianceStatus,
     Grouping,
@@ -58,16 +58,19 @@ def summarise(
     ]
 
 
-def learning(observations: Iterable[ObservationFacts]) -> list[ObservationLearningRow]:
+def learning(observations: Iterable[Sequence[str | None]]) -> list[ObservationLearningRow]:
     """Framework 4.5 "Areas and Judgements": per area (then ``overall``), how many observations
     graded it outstanding, good, requires improvement and inadequate.
+
+    Each observation is given as its grades in the order of ``LEARNING_AREAS`` (a grade's
+    value, or None where the area was not judged).
     """
     tallies = [[0, 0, 0, 0] for _ in LEARNING_AREAS]
-    for facts in observations:
-        for i, tally in enumerate(tallies):
-            grade = grade_of(facts, i)
+    score = {grade.value: grade.score - 1 for grade in Grade}
+    for grades in observations:
+        for tally, grade in zip(tallies, grades, strict=True):
             if grade is not None:
-                tally[grade.score - 1] += 1
+                tally[score[grade]] += 1
     rows = []
     for area, tally in zip(LEARNING_AREAS, tallies, strict=True):
         judged = sum(tally)

@@ -13,7 +13,7 @@ child's reference), holding the sealed original as base64 text.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .stored import StoredProjection
@@ -44,6 +44,16 @@ class Reveal(StoredProjection):
         for mapping in sealing.aliases.values():
             for original, pseudonym in mapping.items():
                 self._put(key_id, pseudonym, original)
+
+    def prefetch(self, events: Sequence[Any]) -> None:
+        names = []
+        for event in events:
+            sealing = getattr(event, "sealing", None)
+            if sealing is not None:
+                names.append(f"{sealing.key_id}:{sealing.token}")
+                names += [f"{sealing.key_id}:{p}" for mapping in sealing.aliases.values() for p in mapping.values()]
+        if names:
+            self.names.prefetch(names)
 
     def _put(self, key_id: str, pseudonym: str, original: str) -> None:
         name = f"{key_id}:{pseudonym}"

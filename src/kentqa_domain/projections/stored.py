@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from ..events import Event
+from ..policy import Policy
 from ..state.docs import DocSession
 from ..state.tables import Table
 
@@ -39,6 +40,9 @@ class StoredProjection:
     tables: ClassVar[tuple[Table, ...]] = ()
     #: Whether the fold needs a child's sealed original (the reveal projection only).
     needs_keys: ClassVar[bool] = False
+    #: The policy of the process that folds (set by the store; None: the defaults). Only
+    #: row tables for analysts may depend on it (due dates); queries apply their own policy.
+    policy: Policy | None = None
 
     def __init__(self, session: DocSession) -> None:
         self.session = session
@@ -49,6 +53,9 @@ class StoredProjection:
 
     def apply(self, event: Event, position: int) -> None:
         raise NotImplementedError
+
+    def prefetch(self, events: Sequence[Any]) -> None:
+        """Optionally load, in few reads, the documents a page of events will touch."""
 
     def rows(self, changed: Sequence[tuple[str, str]]) -> list[RowChange]:
         """The row tables' rows for the documents a fold changed ((space, key) each)."""

@@ -2,46 +2,53 @@
 (framework 4.1 "Voice of children, young people and families", 4.3 "Service User and Partner
 Feedback", "Learning from Compliments and Complaints"; SPEC section 5 ``voice_summary``).
 
-The projection keeps **tallies per day** (decision 0815): for each received date, how many
-items came with each (source, team, channel, rating) and each (source, team, theme, rating).
-A period's summary is the sum of its days' tallies, so it costs the days and what they hold,
-never the whole history, and the state is the same whatever order the items arrived in (it is
-a sum). The summary counts items received in [start, end] by source, channel, theme, team,
-and team by theme, with the count of ratings (1-5, feedback only) and their mean.
-Compliments and feedback name no child, so there is nothing to forget (issue 9).
+The projection keeps **tallies per day and per month** in the store (decisions 0815, 0900):
+one document per (received date, source) and one per (month, source), each counting, for
+every team, the items by channel and by theme, with the ratings given. A period's summary
+adds the month documents of its whole months and the day documents of its partial months, so
+a year's summary reads at most 12 months and 62 days of documents per source, whatever the
+history; the state is the same whatever order the items arrived in (it is a sum). The day
+documents give the row tables ``kentqa_voice_days`` and ``kentqa_voice_day_themes`` for
+analysts (``docs/read-model.md``). The summary counts items received in [start, end] by
+source, channel, theme, team, and team by theme, with the count of ratings (1-5, feedback
+only) and their mean. Compliments and feedback name no child, so there is nothing to forget
+(issue 9).
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import attrs
 
 from .. import events as ev
+from ..state.tables import Column, Table
 from ..values import FeedbackChannel, FeedbackSource
-from .base import Projection
+from .stored import RowChange, StoredProjection
 
 RATINGS = (1, 2, 3, 4, 5)
 
 #: What a tally counts an item as: a compliment, unrated feedback, or feedback rated 1-5.
 COMPLIMENT, UNRATED = -1, 0
 
-#: A tally's counts are packed into one integer, a 32-bit field per measure (compliments,
-#: unrated feedback, feedback rated 1 .. 5), so adding tallies is adding integers.
+#: While summing, a tally's counts are packed into one integer, a 32-bit field per measure
+#: (compliments, unrated feedback, feedback rated 1 .. 5), so adding tallies is adding
+#: integers. Documents hold them as text: ``"compliments,unrated,rated 1,...,rated 5"``.
 FIELD_BITS = 32
 FIELD_MASK = (1 << FIELD_BITS) - 1
 _FIELD = {COMPLIMENT: 0, UNRATED: 1, **{r: r + 1 for r in RATINGS}}
-UNIT = {measure: 1 << (FIELD_BITS * field) for measure, field in _FIELD.items()}
+MEASURES = len(_FIELD)
 
-#: A day's tallies: (BASE, source, team, channel) and (THEME, source, team, theme) -> packed
-#: counts of the items received that day.
+#: Summed tallies: (BASE, source, team, channel) and (THEME, source, team, theme) -> packed
+#: counts; source, team, channel and theme as the documents write them (NONE: not given).
 BASE, THEME = "b", "t"
-Key = tuple[Any, ...]
+Key = tuple[str, str, str, str]
+#: How a document writes "not given" (a team, a channel for compliments, a theme): ids, themes
+#: and channels are never empty.
+NONE = ""
 
 
 class VoiceItem(NamedTuple):
@@ -75,111 +82,200 @@ def measure_of(item: VoiceItem) -> int:
     return COMPLIMENT if item.compliment else (item.rating or UNRATED)
 
 
-def tally_keys(item: VoiceItem) -> list[Key]:
-    """The day-tally keys one item counts under: one BASE key and one THEME key per theme
-    (each theme once; no theme: None)."""
-    keys: list[Key] = [(BASE, item.source, item.team_id, item.channel)]
-    keys.extend((THEME, item.source, item.team_id, theme) for theme in _themes_of(item))
-    return keys
+def counts_text(packed: int) -> str:
+    """Packed counts as a document writes them: ``"compliments,unrated,rated 1,...,rated 5"``."""
+    return ",".join(str((packed >> (FIELD_BITS * field)) & FIELD_MASK) for field in range(MEASURES))
 
 
-class Voice(Projection):
-    """Compliments and feedback, as tallies per received date."""
+def packed_of(text: str) -> int:
+    """The packed counts of a document's text (:func:`counts_text`)."""
+    packed = 0
+    for field, count in enumerate(text.split(",")):
+        if count != "0":
+            packed += int(count) << (FIELD_BITS * field)
+    return packed
+
+
+@attrs.define
+class Tallies:
+    """The items one source gave on one day (or in one month), counted for each team (NONE:
+    no team) by channel (NONE for compliments, which have none) and by theme (an item counts
+    once under each of its themes; one without themes under NONE). Counts as :func:`counts_text`."""
+
+    channels: dict[str, dict[str, str]] = attrs.Factory(dict)
+    themes: dict[str, dict[str, str]] = attrs.Factory(dict)
+
+    def add(self, item: VoiceItem) -> None:
+        field = _FIELD[measure_of(item)]
+        team = item.team_id or NONE
+        channel = NONE if item.channel is None else item.channel.value
+        _add(self.channels.setdefault(team, {}), channel, field)
+        by_theme = self.themes.setdefault(team, {})
+        for theme in _themes_of(item):
+            _add(by_theme, theme or NONE, field)
+
+
+#: The count text of one item counted in each field.
+_ONE = [counts_text(1 << (FIELD_BITS * field)) for field in range(MEASURES)]
+
+
+def _add(counts: dict[str, str], key: str, field: int) -> None:
+    """One more item in ``field`` of ``counts[key]`` (the text changed in place of one field)."""
+    found = counts.get(key)
+    if found is None:
+        counts[key] = _ONE[field]
+        return
+    parts = found.split(",")
+    parts[field] = str(int(parts[field]) + 1)
+    counts[key] = ",".join(parts)
+
+
+def day_key(day: dt.date, source: FeedbackSource) -> str:
+    """The key of a (received date, source) document: ``"2027-01-05/child"``."""
+    return f"{day.isoformat()}/{source.value}"
+
+
+def month_key(year: int, month: int, source: FeedbackSource) -> str:
+    """The key of a (month, source) document: ``"2027-01/child"``."""
+    return f"{year:04d}-{month:02d}/{source.value}"
+
+
+def _counts_columns(thing: str) -> tuple[Column, ...]:
+    return (
+        Column("compliments", "INTEGER", f"compliments {thing}"),
+        Column("feedback", "INTEGER", f"feedback items {thing} (rated or not)"),
+        Column("rated", "INTEGER", "of the feedback, how many gave a rating (1-5)"),
+        *(Column(f"rating_{r}", "INTEGER", f"of the feedback, how many rated {r}") for r in RATINGS),
+    )
+
+
+#: ``kentqa_voice_days``: each compliment and feedback item counted once.
+VOICE_DAYS = Table(
+    "kentqa_voice_days",
+    (
+        Column("day", "DATE", "the date received"),
+        Column("source", "TEXT", "who it came from: child, young_person, parent_carer, partner, staff ..."),
+        Column("team_id", "TEXT", "the team it is about (NULL: none given)"),
+        Column("channel", "TEXT", "how feedback came: momo, survey ... (NULL: compliments, which have none)"),
+        *_counts_columns("received that day from that source, about that team, by that channel"),
+    ),
+    indexes=(("day", "source"),),
+    doc="Compliments and feedback received, per day, source, team and channel: each item counted once.",
+)
+
+#: ``kentqa_voice_day_themes``: each item counted once under each of its themes.
+VOICE_DAY_THEMES = Table(
+    "kentqa_voice_day_themes",
+    (
+        Column("day", "DATE", "the date received"),
+        Column("source", "TEXT", "who it came from"),
+        Column("team_id", "TEXT", "the team it is about (NULL: none given)"),
+        Column("theme", "TEXT", "a theme the item raised (NULL: the item gave none)"),
+        *_counts_columns("received that day from that source, about that team, raising that theme"),
+    ),
+    indexes=(("day", "source"),),
+    doc="Compliments and feedback per day, source, team and theme: an item with two themes counts under both.",
+)
+
+
+class Voice(StoredProjection):
+    """Compliments and feedback, as tallies per (received date, source) and (month, source)."""
 
     name = "voice"
-    version = 7
-    #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
-    holds_child_refs = False
+    version = 1
+    tables = (VOICE_DAYS, VOICE_DAY_THEMES)
 
-    def __init__(self) -> None:
-        #: received date -> tally key -> packed counts (see ``UNIT``)
-        self.days: dict[dt.date, dict[Key, int]] = {}
-        #: the dates of ``days``, sorted (a period is a slice)
-        self.day_order: list[dt.date] = []
-        #: (year, month) -> the sum of that month's days, for the whole months of a period
-        self.months: dict[tuple[int, int], dict[Key, int]] = {}
-        #: shared keys, so the tallies hold references, not copies
-        self._shared: dict[Key, Key] = {}
+    def setup(self) -> None:
+        #: "YYYY-MM-DD/source" -> that day's items from that source
+        self.days = self.session.map("days", str, Tallies)
+        #: "YYYY-MM/source" -> the sum of that month's days from that source
+        self.months = self.session.map("months", str, Tallies)
 
     def apply(self, event: ev.Event, position: int) -> None:
         item = item_of(event)
         if item is None:
             return
         day = item.received_on
-        tally = self.days.get(day)
-        if tally is None:
-            tally = self.days[day] = {}
-            bisect.insort(self.day_order, day)
-        month = self.months.setdefault((day.year, day.month), {})
-        share, count = self._shared.setdefault, _COUNTS.setdefault
-        unit = UNIT[measure_of(item)]
-        for fresh in tally_keys(item):
-            key = share(fresh, fresh)
-            packed = tally.get(key, 0) + unit
-            tally[key] = count(packed, packed)
-            packed = month.get(key, 0) + unit
-            month[key] = count(packed, packed)
+        self.days.setdefault(day_key(day, item.source), Tallies()).add(item)
+        self.months.setdefault(month_key(day.year, day.month, item.source), Tallies()).add(item)
 
-    def __getstate__(self) -> dict[str, Any]:
-        """A compact checkpoint: each day's keys, and its packed counts as 4-byte indexes into
-        the table of distinct counts (a few hundred); the month tallies are rebuilt on load."""
-        values = sorted({packed for tally in self.days.values() for packed in tally.values()})
-        index = {packed: i for i, packed in enumerate(values)}
-        days = {
-            day: (tuple(tally), array("I", [index[packed] for packed in tally.values()]).tobytes())
-            for day, tally in self.days.items()
-        }
-        return {"values": values, "days": days}
+    def rows(self, changed: Sequence[tuple[str, str]]) -> list[RowChange]:
+        keys = [key for space, key in changed if space == "days"]
+        if not keys:
+            return []
+        base: list[tuple[Any, ...]] = []
+        themed: list[tuple[Any, ...]] = []
+        for key in keys:
+            tallies: Tallies = self.days[key]
+            day_text, _, source = key.partition("/")
+            day = dt.date.fromisoformat(day_text)
+            for rows, part in ((base, tallies.channels), (themed, tallies.themes)):
+                for team, counts in part.items():
+                    for value, text in counts.items():
+                        rows.append((key, day, source, team or None, value or None, *_row_counts(text)))
+        return [(VOICE_DAYS, keys, base), (VOICE_DAY_THEMES, keys, themed)]
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()  # type: ignore[misc]
-        values: list[int] = state["values"]
-        for packed in values:
-            _COUNTS.setdefault(packed, packed)
-        for day, (keys, indexes) in state["days"].items():
-            found = array("I")
-            found.frombytes(indexes)
-            tally = self.days[day] = {}
-            month = self.months.setdefault((day.year, day.month), {})
-            for key, i in zip(keys, found, strict=True):
-                key = self._shared.setdefault(key, key)  # noqa: PLW2901 - the shared copy
-                tally[key] = values[i]
-                packed = month.get(key, 0) + values[i]
-                month[key] = _COUNTS.setdefault(packed, packed)
-        self.day_order = sorted(self.days)
-
-    def between(self, start: dt.date, end: dt.date) -> dict[Key, int]:
-        """The summed tallies of the days ``start`` .. ``end`` inclusive: whole months from
-        the month tallies, the days of partial months from the day tallies."""
+    def between(self, start: dt.date, end: dt.date, sources: Iterable[FeedbackSource]) -> dict[Key, int]:
+        """The summed tallies of ``sources`` on the days ``start`` .. ``end`` inclusive: whole
+        months from the month documents, the days of partial months from the day documents
+        (read in one go each)."""
+        chosen = list(sources)
+        months, days = _parts(start, end)
+        month_keys = [month_key(y, m, s) for y, m in months for s in chosen]
+        day_keys = [day_key(d, s) for d in days for s in chosen]
+        self.months.prefetch(month_keys)
+        self.days.prefetch(day_keys)
         total: dict[Key, int] = {}
         get = total.get
-        for part in self._parts(start, end):
-            for key, packed in part.items():
-                total[key] = get(key, 0) + packed
+        parsed: dict[str, int] = {}  # the distinct count texts of this query (a few hundred)
+        for docs, keys in ((self.months, month_keys), (self.days, day_keys)):
+            for key in keys:
+                tallies: Tallies | None = docs.get(key)
+                if tallies is None:
+                    continue
+                source = key.rpartition("/")[2]
+                for kind, part in ((BASE, tallies.channels), (THEME, tallies.themes)):
+                    for team, counts in part.items():
+                        for value, text in counts.items():
+                            packed = parsed.get(text)
+                            if packed is None:
+                                packed = parsed[text] = packed_of(text)
+                            found = (kind, source, team, value)
+                            total[found] = get(found, 0) + packed
         return total
 
-    def _parts(self, start: dt.date, end: dt.date) -> Iterator[dict[Key, int]]:
-        order, days = self.day_order, self.days
-        cursor = start
-        while cursor <= end:
-            following = _first_of_next_month(cursor)
-            if cursor.day == 1 and following - _ONE_DAY <= end:
-                found = self.months.get((cursor.year, cursor.month))
-                if found:
-                    yield found
-            else:
-                last = min(end, following - _ONE_DAY)
-                for day in order[bisect.bisect_left(order, cursor) : bisect.bisect_right(order, last)]:
-                    yield days[day]
-            cursor = following
+
+def _row_counts(text: str) -> tuple[int, ...]:
+    """compliments, feedback, rated, rating_1 .. rating_5 of a document's counts."""
+    compliments, unrated, *ratings = (int(n) for n in text.split(","))
+    rated = sum(ratings)
+    return (compliments, unrated + rated, rated, *ratings)
+
+
+def _parts(start: dt.date, end: dt.date) -> tuple[list[tuple[int, int]], list[dt.date]]:
+    """The whole months of [start, end] as (year, month), and the days of its partial months."""
+    months: list[tuple[int, int]] = []
+    days: list[dt.date] = []
+    cursor = start
+    while cursor <= end:
+        following = _first_of_next_month(cursor)
+        last = following - _ONE_DAY
+        if cursor.day == 1 and last <= end:
+            months.append((cursor.year, cursor.month))
+        else:
+            days.extend(_days(cursor, min(end, last)))
+        cursor = following
+    return months, days
+
+
+def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += _ONE_DAY
 
 
 _ONE_DAY = dt.timedelta(days=1)
-
-#: Packed counts shared by every tally (a few hundred distinct values fill the days, tens of
-#: thousands the months), so the tallies hold references, not copies. Kept outside the
-#: projection's state: which intermediate sums were ever made depends on the arrival order.
-_COUNTS: dict[int, int] = {}
 
 
 def _first_of_next_month(day: dt.date) -> dt.date:
@@ -241,7 +337,7 @@ class _Counts:
 
     @classmethod
     def unpack(cls, packed: int) -> _Counts:
-        """The counts of a packed tally (see ``UNIT``)."""
+        """The counts of a packed tally (a ``FIELD_BITS`` field per measure)."""
         ratings = Counter({r: n for r in RATINGS if (n := (packed >> (FIELD_BITS * _FIELD[r])) & FIELD_MASK)})
         unrated = (packed >> (FIELD_BITS * _FIELD[UNRATED])) & FIELD_MASK
         return cls(unrated + sum(ratings.values()), packed & FIELD_MASK, ratings)
@@ -364,32 +460,37 @@ def summarise_tallies(
     sources: tuple[FeedbackSource, ...],
     allows: Callable[[str | None], bool],
 ) -> VoiceSummary:
-    """The summary of a period's summed tallies, counting the keys from ``sources`` whose
-    team ``allows(team_id)``."""
+    """The summary of a period's summed tallies (:meth:`Voice.between`), counting the keys
+    from ``sources`` whose team ``allows(team_id)``."""
     overall = 0
+    chosen = {s.value: s for s in sources}
+    channels = {c.value: c for c in FeedbackChannel}
     source_sums = dict.fromkeys(sources, 0)
     channel_sums = dict.fromkeys(FeedbackChannel, 0)
     theme_sums: dict[str | None, int] = {}
     team_sums: dict[str | None, int] = {}
     pair_sums: dict[tuple[str | None, str | None], int] = {}
-    visible: dict[str | None, bool] = {}
-    for (kind, source, team, value), packed in tallies.items():
-        if source not in source_sums or not packed:
+    visible: dict[str, bool] = {}
+    for (kind, source_value, team_text, value), packed in tallies.items():
+        source = chosen.get(source_value)
+        if source is None or not packed:
             continue
-        seen = visible.get(team)
+        team = team_text or None
+        seen = visible.get(team_text)
         if seen is None:
-            seen = visible[team] = allows(team)
+            seen = visible[team_text] = allows(team)
         if not seen:
             continue
         if kind == BASE:
             overall += packed
             source_sums[source] += packed
-            if value is not None:
-                channel_sums[value] += packed
+            if value:
+                channel_sums[channels[value]] += packed
             team_sums[team] = team_sums.get(team, 0) + packed
         else:
-            theme_sums[value] = theme_sums.get(value, 0) + packed
-            pair_sums[(team, value)] = pair_sums.get((team, value), 0) + packed
+            theme = value or None
+            theme_sums[theme] = theme_sums.get(theme, 0) + packed
+            pair_sums[(team, theme)] = pair_sums.get((team, theme), 0) + packed
     by_source = {s: _Counts.unpack(n) for s, n in source_sums.items()}
     by_channel = {c: _Counts.unpack(n) for c, n in channel_sums.items()}
     by_theme = {t: _Counts.unpack(n) for t, n in theme_sums.items()}
@@ -416,5 +517,5 @@ def summary(
     allows: Callable[[str | None], bool],
 ) -> VoiceSummary:
     """``qa.voice_summary``: items received in [start, end] from ``sources`` that ``allows(team_id)``,
-    summed from the days' tallies."""
-    return summarise_tallies(projection.between(start, end), start, end, sources, allows)
+    summed from the month and day documents of the period."""
+    return summarise_tallies(projection.between(start, end, sources), start, end, sources, allows)

@@ -10,7 +10,8 @@ run of notification sources reads every answer at the same position.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..events import AuditCompleted
@@ -18,6 +19,7 @@ from ..projections.audit_rows import (
     AuditActionRow,
     AuditCycle,
     CycleShare,
+    Progress,
     ThematicAuditRow,
     TriadRecommendation,
 )
@@ -50,22 +52,28 @@ class Queries:
     policy: Policy
     plugin_manager: Any = None
 
-    def _view(self) -> View:
+    def _viewing(self) -> AbstractContextManager[View]:
+        """The state as it is now, for the length of the block: one position, one snapshot."""
         raise NotImplementedError
 
     def view(self) -> View:
-        """The state as it is now: one position, read by the area modules and reports."""
-        return self._view()
+        """The state as it is now (outside a snapshot: for one query's reads)."""
+        with self._viewing() as view:
+            return view
 
-    def at_one_position(self) -> Queries:
-        """These queries bound to the state as it is now: every answer from one position."""
-        return FixedQueries(self._view(), self.plugin_manager)
+    @contextmanager
+    def at_one_position(self) -> Iterator[Queries]:
+        """These queries bound to the state as it is now, for the block: every answer from
+        one position and one snapshot of the store (``with qa.at_one_position() as q: ...``)."""
+        with self._viewing() as view:
+            yield FixedQueries(view, self.plugin_manager)
 
     # --- organisation -------------------------------------------------------------------
 
     def scope(self, as_worker: str | None = None) -> Scope:
         """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
-        return self._view().scope(as_worker)
+        with self._viewing() as view:
+            return view.scope(as_worker)
 
     def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
         """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
@@ -74,7 +82,8 @@ class Queries:
 
     def stats(self) -> dict[str, int]:
         """Events stored, by type."""
-        counts: dict[str, int] = self._view().projection("event_counts").by_type()
+        with self._viewing() as view:
+            counts: dict[str, int] = view.projection("event_counts").by_type()
         return counts
 
     # --- children's plans and escalations (R-LAC-1..7, R-CP-1..7, R-ESC-1..5) ------------
@@ -86,7 +95,8 @@ class Queries:
         team, worker, review and action they concern), oldest due date first. R-ACC-1: a row
         is visible to its team and to the team of the plan's chair or IRO.
         """
-        return plans.drift_register(self._view(), as_of=as_of, as_worker=as_worker)
+        with self._viewing() as view:
+            return plans.drift_register(view, as_of=as_of, as_worker=as_worker)
 
     def escalations(
         self,
@@ -111,9 +121,10 @@ class Queries:
         most, starting after the escalation ``after`` (the ``escalation_id`` of the previous
         page's last row; an unknown id is an ``UnknownReference`` naming ``after``).
         """
-        return plans.escalations(
-            self._view(), as_of=as_of, as_worker=as_worker, state=state, since=since, limit=limit, after=after
-        )
+        with self._viewing() as view:
+            return plans.escalations(
+                view, as_of=as_of, as_worker=as_worker, state=state, since=since, limit=limit, after=after
+            )
 
     def review_qa_summary(
         self, *, as_of: dt.date, by: str = "team", since: dt.date | None = None, as_worker: str | None = None
@@ -124,7 +135,8 @@ class Queries:
         framework 4.3). Shares count the QAs recorded on or before ``as_of``. R-ACC-1: a
         review counts if its team or its chair's team is visible.
         """
-        return plans.review_qa_summary(self._view(), as_of=as_of, by=by, since=since, as_worker=as_worker)
+        with self._viewing() as view:
+            return plans.review_qa_summary(view, as_of=as_of, by=by, since=since, as_worker=as_worker)
 
     # --- observations (R-OBS-1..5) -----------------------------------------------------------
 
@@ -133,13 +145,15 @@ class Queries:
     ) -> list[ObservationComplianceRow]:
         """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
 
-        Rows come from the ``observation_compliance`` projection (no replay); due dates and
-        statuses are computed from it, the policy and ``as_of``. Events dated after ``as_of``
+        Reads the documents of the practitioners current on ``as_of`` only (selected from
+        ``kentqa_workers`` by index: leavers of earlier days are never read); due dates and
+        statuses are computed from them, the policy and ``as_of``. Events dated after ``as_of``
         are ignored. ``as_worker`` scopes the rows to what that worker may see (R-ACC-1);
         ``team`` keeps one team's rows (an unknown team is an ``UnknownReference``).
         See docs/observations.md.
         """
-        return observations.observation_compliance(self._view(), as_of=as_of, as_worker=as_worker, team=team)
+        with self._viewing() as view:
+            return observations.observation_compliance(view, as_of=as_of, as_worker=as_worker, team=team)
 
     def observation_summary(
         self, *, as_of: dt.date, by: Grouping | str = Grouping.TEAM, as_worker: str | None = None, team: str | None = None
@@ -147,7 +161,8 @@ class Queries:
         """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5),
         over the rows ``as_worker`` may see (R-ACC-1).
         """
-        return observations.observation_summary(self._view(), as_of=as_of, by=by, as_worker=as_worker, team=team)
+        with self._viewing() as view:
+            return observations.observation_summary(view, as_of=as_of, by=by, as_worker=as_worker, team=team)
 
     def observation_learning(
         self,
@@ -162,17 +177,20 @@ class Queries:
         """Framework 4.5 annual learning: judgements per area, then overall, of the observations
         dated ``start``..``end`` (inclusive; a period still running ends at ``as_of``), practice
         and meeting unless ``setting`` says which. An observation belongs to the team its worker
-        was in on the day; R-ACC-1 scopes by it and by the observed worker.
+        was in on the day; R-ACC-1 scopes by it and by the observed worker. Reads the rows of
+        ``kentqa_observations`` dated in the period only.
         """
-        return observations.observation_learning(
-            self._view(), start=start, end=end, as_of=as_of, as_worker=as_worker, team=team, setting=setting
-        )
+        with self._viewing() as view:
+            return observations.observation_learning(
+                view, start=start, end=end, as_of=as_of, as_worker=as_worker, team=team, setting=setting
+            )
 
     # --- the audit cycle (R-AUD-1..6) -------------------------------------------------------
 
     def audits(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> list[AuditCompleted]:
         """R-AUD-1: the audits of a cycle completed on or before ``as_of``, by date then id."""
-        return audits.audits(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+        with self._viewing() as view:
+            return audits.audits(view, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def audit_cycle(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> AuditCycle:
         """R-AUD-1..3: a cycle's phase at ``as_of``, its audits by kind and by phase, and the
@@ -180,12 +198,14 @@ class Queries:
 
         Counts cover the cycle's audits completed on or before ``as_of`` (decision 0300).
         """
-        return audits.audit_cycle(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+        with self._viewing() as view:
+            return audits.audit_cycle(view, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def good_or_better_trend(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> list[CycleShare]:
         """R-AUD-3 over time: the share good or better of every cycle up to ``cycle_id`` that
         has graded audits (completed on or before ``as_of``), oldest first."""
-        return audits.good_or_better_trend(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+        with self._viewing() as view:
+            return audits.good_or_better_trend(view, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def triad_recommendations(
         self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
@@ -196,15 +216,52 @@ class Queries:
         Organisation-wide (moderation is the QA unit's view): R-ACC-1 shows these rows, which
         belong to no one team, only to principals who see everything (decision 0606).
         """
-        return audits.triad_recommendations(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+        with self._viewing() as view:
+            return audits.triad_recommendations(view, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def audit_actions(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+        self,
+        cycle_id: str | None = None,
+        *,
+        as_of: dt.date,
+        as_worker: str | None = None,
+        state: Progress | str | Iterable[Progress | str] | None = None,
+        since: dt.date | None = None,
+        limit: int | None = None,
+        after: tuple[str, str] | None = None,
     ) -> list[AuditActionRow]:
         """R-AUD-5: the actions of the audits completed by ``as_of`` (of one cycle, or all when
         ``cycle_id`` is None): ``open``, ``overdue`` (not completed by the due date) or
-        ``completed``; ordered by due date. Scoped by the audit's team and the action's owner."""
-        return audits.audit_actions(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+        ``completed``; ordered by due date, then audit and action id. Scoped by the audit's
+        team and the action's owner.
+
+        Filters and pages for a dashboard (SPEC 9.4): ``state`` (``open``, ``overdue`` or
+        ``completed`` at ``as_of``, or several of them), ``since`` (raised on or after it),
+        ``limit`` (at most this many rows) and ``after`` (``(audit_id, action_id)`` of the
+        previous page's last row). ``state="overdue"`` or ``"open"`` visits only the actions
+        not done by ``as_of``, so "what is overdue now" costs the same whatever the length of
+        the history.
+        """
+        with self._viewing() as view:
+            return audits.audit_actions(
+                view,
+                cycle_id,
+                as_of=as_of,
+                as_worker=as_worker,
+                state=state,
+                since=since,
+                limit=limit,
+                after=after,
+            )
+
+    def audit_action_counts(
+        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+    ) -> dict[str, int]:
+        """R-AUD-5 in numbers: ``{"open", "overdue", "completed"}`` actions at ``as_of`` (of one
+        cycle, or all when ``cycle_id`` is None), as ``audit_actions`` lists them, scoped alike;
+        counted from the rows, so a dashboard's totals read no audit."""
+        with self._viewing() as view:
+            return audits.audit_action_counts(view, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def thematic_audits(
         self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
@@ -213,15 +270,18 @@ class Queries:
         their progress. With ``cycle_id``: those agreed by the cycle's end that were not
         already completed before it began. Organisation-wide, ordered by due date; R-ACC-1:
         rows of no team are shown only to principals who see everything (decision 0606)."""
-        return audits.thematic_audits(self._view(), cycle_id, as_of=as_of, as_worker=as_worker)
+        with self._viewing() as view:
+            return audits.thematic_audits(view, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def activity(self, start: dt.date, end: dt.date) -> dict[str, int]:
         """Events whose business date falls in [start, end], by type (for "how do we know it")."""
-        return audits.activity(self._view(), start, end)
+        with self._viewing() as view:
+            return audits.activity(view, start, end)
 
     def themes_raised(self, start: dt.date, end: dt.date) -> dict[tuple[str, str], int]:
         """(source, theme) -> complaints, compliments and feedback raising it in [start, end]."""
-        return audits.themes_raised(self._view(), start, end)
+        with self._viewing() as view:
+            return audits.themes_raised(view, start, end)
 
     def learning_report(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> LearningReport:
         """R-AUD-6: the triannual Learning and Improvement report for a cycle, answering what
@@ -230,7 +290,8 @@ class Queries:
         from ..reports.learning import build_learning_report
 
         self.cycle_bounds(cycle_id)
-        return build_learning_report(self, cycle_id, as_of=as_of, as_worker=as_worker)
+        with self._viewing():  # every section from one snapshot
+            return build_learning_report(self, cycle_id, as_of=as_of, as_worker=as_worker)
 
     def renderers(self) -> dict[str, Any]:
         """Report format -> renderer, from the built-ins and every ``kentqa_register_renderers`` plugin."""
@@ -251,13 +312,13 @@ class Queries:
         """
         from ..notifications.sources import derive
 
-        view = self._view()
-        scope = view.scope(as_worker)
-        return [
-            n
-            for n in derive(self, self.policy, as_of)
-            if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=view.teams)
-        ]
+        with self._viewing() as view:
+            scope = view.scope(as_worker)
+            return [
+                n
+                for n in derive(self, self.policy, as_of)
+                if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=view.teams)
+            ]
 
     # --- complaints and the voice of children and families (R-CMP-1..6) ------------------------
 
@@ -279,7 +340,8 @@ class Queries:
         (received on or after it). ``state="open"`` visits only the complaints not settled
         by ``as_of``, so "what is open now" costs the same whatever the length of the history.
         """
-        return complaints.complaints_register(self._view(), as_of=as_of, as_worker=as_worker, state=state, since=since)
+        with self._viewing() as view:
+            return complaints.complaints_register(view, as_of=as_of, as_worker=as_worker, state=state, since=since)
 
     def complaints_summary(
         self, start: dt.date, end: dt.date, *, as_of: dt.date | None = None, as_worker: str | None = None
@@ -290,7 +352,8 @@ class Queries:
         For the quarterly learning report and the six-monthly report to senior managers. A
         period still running is reported up to ``as_of`` (``end`` is then ``as_of``).
         """
-        return complaints.complaints_summary(self._view(), start, end, as_of=as_of, as_worker=as_worker)
+        with self._viewing() as view:
+            return complaints.complaints_summary(view, start, end, as_of=as_of, as_worker=as_worker)
 
     def voice_summary(
         self,
@@ -306,7 +369,8 @@ class Queries:
         4.1, 4.3). ``sources`` limits whose voice is counted (default: everyone's), e.g.
         ``("child", "young_person", "parent_carer")``.
         """
-        return complaints.voice_summary(self._view(), start, end, as_of=as_of, as_worker=as_worker, sources=sources)
+        with self._viewing() as view:
+            return complaints.voice_summary(view, start, end, as_of=as_of, as_worker=as_worker, sources=sources)
 
 
 class FixedQueries(Queries):
@@ -317,8 +381,9 @@ class FixedQueries(Queries):
         self.policy = view.policy
         self.plugin_manager = plugin_manager
 
-    def _view(self) -> View:
-        return self._fixed
+    @contextmanager
+    def _viewing(self) -> Iterator[View]:
+        yield self._fixed
 
     @property
     def position(self) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..access import Scope
 from ..errors import UnknownReference
-from ..projections.observation_compliance import ObservationCompliance
+from ..projections.observation_compliance import LEARNING_AREAS, OBSERVATIONS, WORKERS, ObservationCompliance
 from ..projections.observation_rows import (
     Grouping,
     ObservationComplianceRow,
@@ -14,7 +14,7 @@ from ..projections.observation_rows import (
     ObservationSummaryRow,
 )
 from ..projections.observation_summary import learning, summarise
-from ..values import ObservationSetting
+from ..values import ObservationSetting, Role
 from . import arguments
 from .view import View
 
@@ -27,12 +27,24 @@ def observation_compliance(
 
 
 def observation_summary(
-    view: View, *, as_of: dt.date, by: Grouping | str = Grouping.TEAM, as_worker: str | None = None, team: str | None = None
+    view: View,
+    *,
+    as_of: dt.date,
+    by: Grouping | str = Grouping.TEAM,
+    as_worker: str | None = None,
+    team: str | None = None,
 ) -> list[ObservationSummaryRow]:
     """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5)."""
     grouping = arguments.choice("observation_summary", Grouping, by, "by")
     rows = _compliance(view, "observation_summary", as_of, as_worker, team)
     return summarise(rows, grouping, _projection(view).teams)
+
+
+#: The observations of a period, by the ``observed_on`` index: who, which team, the grades.
+OBSERVATIONS_OF_PERIOD = (
+    f"SELECT worker_id, team_id, {', '.join(LEARNING_AREAS)} FROM {OBSERVATIONS.name} "  # noqa: S608 (constants)
+    "WHERE observed_on >= ? AND observed_on <= ?"
+)
 
 
 def observation_learning(
@@ -46,28 +58,51 @@ def observation_learning(
     setting: ObservationSetting | str | None = None,
 ) -> list[ObservationLearningRow]:
     """Framework 4.5 annual learning: judgements per area, then overall, of the observations
-    dated ``start``..``end`` (an observation belongs to the team its worker was in on the day)."""
+    dated ``start``..``end`` (an observation belongs to the team its worker was in on the day).
+
+    Reads the rows of ``kentqa_observations`` dated in the period (by index), never earlier ones.
+    """
     query = "observation_learning"
     start, end = arguments.period(query, start, end, as_of)
-    practice = (
-        None
-        if setting is None
-        else arguments.choice(query, ObservationSetting, setting, "setting") is ObservationSetting.PRACTICE
+    chosen_setting = (
+        None if setting is None else arguments.choice(query, ObservationSetting, setting, "setting")
     )
     obs = _projection(view)
     _check_team(query, obs, team)
     scope = _scope(view, query, obs, as_worker, end)
-    chosen = []
-    if scope is not None:
-        for _, facts in obs.observations_between(start, end):
-            if practice is not None and facts.practice is not practice:
-                continue
-            team_then = obs.team_of(facts.worker_id, dt.date.fromordinal(facts.observed_on))
-            if team is not None and team_then != team:
-                continue
-            if scope.allows(team_id=team_then, worker_id=facts.worker_id, teams=obs.teams):
-                chosen.append(facts)
+    if scope is None:
+        return learning(())
+    statement = OBSERVATIONS_OF_PERIOD
+    params: list[object] = [start, end]
+    if chosen_setting is not None:
+        statement += " AND setting = ?"
+        params.append(chosen_setting.value)
+    if team is not None:
+        statement += " AND team_id = ?"
+        params.append(team)
+    teams = obs.teams
+    chosen = [
+        grades
+        for worker_id, team_then, *grades in view.select(statement, params)
+        if scope.allows(team_id=team_then, worker_id=worker_id, teams=teams)
+    ]
     return learning(chosen)
+
+
+#: The practitioners current on a day (R-OBS-5): registered by then, not left by then. The
+#: ``left_on`` index keeps leavers of earlier days out of the rows visited (no ORDER BY: it
+#: would tempt SQLite to walk the whole table in key order).
+CURRENT_PRACTITIONERS = (
+    f"SELECT doc_key FROM {WORKERS.name} WHERE (left_on IS NULL OR left_on > ?) "  # noqa: S608 (constants)
+    "AND registered_on <= ? AND role = ?"
+)
+#: Worker documents read at a time.
+_CHUNK = 1_000
+
+
+def current_practitioners(view: View, day: dt.date) -> list[str]:
+    """The ids of the practitioners current on ``day`` (from ``kentqa_workers``, by index)."""
+    return sorted(key for (key,) in view.select(CURRENT_PRACTITIONERS, (day, day, Role.PRACTITIONER.value)))
 
 
 def _compliance(
@@ -79,11 +114,22 @@ def _compliance(
     scope = _scope(view, query, obs, as_worker, day)
     if scope is None:
         return []
-    rows = [
-        row
-        for row in obs.compliance_rows(day, view.policy)
-        if (team is None or row.team_id == team) and scope.allows(team_id=row.team_id, worker_id=row.worker_id, teams=obs.teams)
-    ]
+    teams = obs.teams
+    rows = []
+    keys = current_practitioners(view, day)
+    if scope.kind == "own":  # a practitioner sees their own row only: read no one else's document
+        keys = [key for key in keys if key == scope.worker_id]
+    for at in range(0, len(keys), _CHUNK):
+        chunk = keys[at : at + _CHUNK]
+        obs.workers.prefetch(chunk)
+        for key in chunk:
+            row = obs.compliance_row(obs.workers[key], day, view.policy)
+            if row is None:
+                continue
+            if (team is None or row.team_id == team) and scope.allows(
+                team_id=row.team_id, worker_id=row.worker_id, teams=teams
+            ):
+                rows.append(row)
     rows.sort(key=lambda r: (r.team_id, r.worker_id))
     return rows
 
@@ -98,7 +144,9 @@ def _check_team(query: str, obs: ObservationCompliance, team: str | None) -> Non
         raise UnknownReference(query, "team", "reference", f"team {team!r} was never registered")
 
 
-def _scope(view: View, query: str, obs: ObservationCompliance, as_worker: str | None, as_of: dt.date) -> Scope | None:
+def _scope(
+    view: View, query: str, obs: ObservationCompliance, as_worker: str | None, as_of: dt.date
+) -> Scope | None:
     """R-ACC-1 for the observation queries: the principal's role, and their team (and its
     service and area) on ``as_of``; None (nothing visible) if they had left by then."""
     if as_worker is None:

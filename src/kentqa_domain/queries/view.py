@@ -23,7 +23,14 @@ class View:
     organisation (teams and workers, for scoping) and the policy, at ``position``."""
 
     def __init__(
-        self, ledger: Any, projections: Any, policy: Policy, position: int, revealer: Any = None
+        self,
+        ledger: Any,
+        projections: Any,
+        policy: Policy,
+        position: int,
+        *,
+        revealer: Any = None,
+        book: Any = None,
     ) -> None:
         self._ledger = ledger
         self._projections = projections
@@ -31,6 +38,7 @@ class View:
         self.position = position
         #: token/pseudonym -> the child's reference or original id (``state.reveal.Revealer``)
         self.revealer = revealer
+        self._book = book
 
     def select(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read-only SQL query over the projections' row tables (``?`` placeholders,
@@ -48,11 +56,11 @@ class View:
     @property
     def casebook(self) -> Any:
         """The write model (teams and workers for R-ACC-1)."""
-        return self._ledger.casebook
+        return self._book
 
     @property
     def teams(self) -> Any:
-        return self._ledger.casebook.teams
+        return self._book.teams
 
     def scope(self, as_worker: str | None = None) -> Scope:
         """R-ACC-1: what ``as_worker`` may see (None: everything)."""

@@ -223,9 +223,12 @@ def build_learning_report(
         for (source, theme), n in qa.themes_raised(cycle.starts_on, window_end).items():
             themes[(theme, source)] += n
 
-    actions = qa.audit_actions(as_of=as_of, as_worker=as_worker)
-    raised = sum(1 for a in actions if a.cycle_id == cycle_id)
-    action_counts = Counter(a.status.value for a in actions)
+    # Actions not done (the live ones) in full; every action counted from the rows (SPEC 9.4).
+    actions = qa.audit_actions(
+        as_of=as_of, as_worker=as_worker, state=(Progress.OVERDUE.value, Progress.OPEN.value)
+    )
+    raised = sum(qa.audit_action_counts(cycle_id, as_of=as_of, as_worker=as_worker).values())
+    action_counts = Counter(qa.audit_action_counts(as_of=as_of, as_worker=as_worker))
     triads = qa.triad_recommendations(cycle_id, as_of=as_of) if org_wide else []
     thematic = qa.thematic_audits(cycle_id, as_of=as_of) if org_wide else []
 

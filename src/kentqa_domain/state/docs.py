@@ -40,8 +40,8 @@ class DocSource(Protocol):
         """Up to ``limit`` (key, document) of a map, by key, after ``after``."""
         ...
 
-    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
-        """(space, key) of the owner's documents written after ``position``."""
+    def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
+        """(space, key) of the owner's documents written after ``position`` (at most ``limit``)."""
         ...
 
 
@@ -109,9 +109,8 @@ class DocSession:
         if entry is None:
             self.loads += 1
             stored = self.source.load_docs(self.owner, space, [key]).get(key)
-            if stored is None:
-                return None
-            entry = _Entry(self.codec.decode(stored, value_type), stored)
+            # an absent entry is remembered too (until the store changes it): asking again reads nothing
+            entry = _Entry(_MISSING if stored is None else self.codec.decode(stored, value_type), stored)
             self._cache[slot] = entry
             self._shrink()
         else:
@@ -123,7 +122,8 @@ class DocSession:
         return entry
 
     def prefetch(self, space: str, keys: Sequence[str]) -> None:
-        """Load the entries of ``keys`` not in the cache, in one read."""
+        """Load the entries of ``keys`` not in the cache, in one read. Keys not in the store are
+        remembered as misses, so reading them afterwards asks the store nothing more."""
         wanted = [k for k in dict.fromkeys(keys) if (space, k) not in self._cache]
         if not wanted:
             return
@@ -131,10 +131,8 @@ class DocSession:
         value_type = self.value_type(space)
         for key in wanted:
             stored = found.get(key)
-            if stored is None:  # remembered as a miss: asking again reads nothing
-                self._cache[(space, key)] = _Entry(_MISSING, None)
-            else:
-                self._cache[(space, key)] = _Entry(self.codec.decode(stored, value_type), stored)
+            value = _MISSING if stored is None else self.codec.decode(stored, value_type)
+            self._cache[(space, key)] = _Entry(value, stored)
         self.loads += len(wanted)
         self._shrink()
 
@@ -156,13 +154,18 @@ class DocSession:
 
     def _shrink(self) -> None:
         cache = self._cache
-        if len(cache) <= self.capacity:
+        excess = len(cache) - self.capacity
+        if excess <= 0:
             return
-        for slot in list(cache):
-            if len(cache) <= self.capacity:
-                break
-            if slot not in self._touched:
-                del cache[slot]
+        kept = []  # touched entries met on the way: they stay (moved to the recent end)
+        while excess > 0 and len(kept) < len(cache):
+            slot, entry = cache.popitem(last=False)
+            if slot in self._touched:
+                kept.append((slot, entry))
+            else:
+                excess -= 1
+        for slot, entry in kept:
+            cache[slot] = entry
 
     def scan(self, space: str, key_type: Any, value_type: Any) -> Iterator[tuple[Any, Any]]:
         """Every entry of a map, by stored key, then the new ones not yet stored."""
@@ -172,6 +175,8 @@ class DocSession:
             page = self.source.scan_docs(self.owner, space, after, SCAN_PAGE)
             for key, stored in page:
                 seen.add(key)
+                if not stored:  # deleted
+                    continue
                 slot = (space, key)
                 entry = self._cache.get(slot)
                 if entry is None:
@@ -235,8 +240,12 @@ class DocSession:
             return
         if position < self.position:  # rebuilt from the start: nothing cached holds
             self.clear()
-        else:
-            for slot in self.source.changed_since(self.owner, self.position):
+        elif self._cache:  # with nothing cached there is nothing to drop (a new process reads no history)
+            changed = self.source.changed_since(self.owner, self.position, len(self._cache) + 1)
+            if len(changed) > len(self._cache):  # more changed than we hold: drop it all, read nothing more
+                self._cache.clear()
+                self._touched.clear()
+            for slot in changed:
                 self._cache.pop(slot, None)
         self.position = position
 

@@ -42,6 +42,7 @@ class Projections:
         classes: Iterable[type[StoredProjection]],
         *,
         capacity: int = 20_000,
+        policy: Any = None,
     ) -> None:
         self.tables = tables
         registered = tables.projection_versions()
@@ -54,7 +55,9 @@ class Projections:
                 tables.register_projection(cls.name, cls.version)
             elif found[0] != cls.version:
                 tables.reset_projection(cls.name, cls.version, cls.tables)
-            self.by_name[cls.name] = cls(DocSession(tables, cls.name, codec, capacity=capacity))
+            projection = cls(DocSession(tables, cls.name, codec, capacity=capacity))
+            projection.policy = policy
+            self.by_name[cls.name] = projection
 
     def __getitem__(self, name: str) -> Any:
         return self.by_name[name]
@@ -71,7 +74,13 @@ class Projections:
         positions = self.positions()
         return min(positions.values(), default=0)
 
-    def catch_up(self, read: LogReader, end: int, own: Sequence[Folded] = ()) -> int:
+    def catch_up(
+        self,
+        read: LogReader,
+        end: int,
+        own: Sequence[Folded] = (),
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Bring every projection to ``end`` (the log's last position); returns events folded.
 
         ``own``: events this process just stored (positions in order), folded without reading
@@ -84,7 +93,11 @@ class Projections:
         own_from = own[0][0] if own else None
         while True:
             lagging = {n: p for n, p in positions.items() if p < end}
+            if progress is not None:
+                progress(min(positions.values(), default=end), end)
             if not lagging:
+                if folded:
+                    self.tables.finish_rebuilds(end)
                 return folded
             start = min(lagging.values()) + 1
             if own_from is not None and start == own_from and own[-1][0] == end:
@@ -93,36 +106,53 @@ class Projections:
                 keys = any(self.by_name[n].needs_keys for n in lagging)
                 page = read(start, PAGE, keys)
                 if not page:
+                    self.tables.finish_rebuilds(end)
                     return folded
             last = page[-1][0]
             folded += self._fold(page, lagging, last, positions)
 
-    def _fold(self, page: Sequence[Folded], lagging: dict[str, int], last: int, positions: dict[str, int]) -> int:
+    def fold_in(self, cursor: Any, stored: Sequence[Folded], before: int) -> Callable[[bool], None]:
+        """Inside a batch's write transaction (the store's write lock held): fold the events it
+        stored (positions ``before + 1`` on) into every projection that was at ``before``, and
+        write their documents, rows and new position with the events. Returns what to call
+        once the transaction has committed (True) or rolled back (False). A projection behind
+        (being rebuilt) is left to catch up from the log."""
+        if not stored:
+            return lambda _ok: None
+        last = stored[-1][0]
+        positions = self.tables.positions()
+        ready = [name for name in self.by_name if positions.get(name, 0) == before]
         changes: dict[str, tuple[list[Any], list[Any]]] = {}
-        folded = 0
-        for name, since in lagging.items():
-            projection = self.by_name[name]
-            session = projection.session
-            session.writing = True
-            try:
-                keys = projection.needs_keys
-                for position, event, recorded in page:
-                    if position <= since:
-                        continue
-                    if keys:
-                        if recorded is not None:
-                            projection.apply(recorded, position)
-                    elif event is not None:
-                        projection.apply(event, position)
-                        folded += 1
-            except BaseException:
-                session.discard()
-                raise
-            finally:
-                session.writing = False
-            docs = session.changes()
-            rows = projection.rows([(space, key) for space, key, _ in docs])
-            changes[name] = (docs, rows)
+        try:
+            for name in ready:
+                projection = self.by_name[name]
+                projection.session.sync(before)
+                changes[name] = self._fold_one(projection, stored, before)
+            with self.tables.advancing(dict.fromkeys(ready, (before, last)), cursor=cursor) as (c, moved):
+                for name in moved:
+                    docs, rows = changes[name]
+                    self.tables.write_docs(c, name, last, docs)
+                    for table, keys, table_rows in rows:
+                        self.tables.write_rows(c, table, keys, table_rows)
+        except BaseException:
+            for name in ready:
+                self.by_name[name].session.discard()
+            raise
+
+        def finish(ok: bool) -> None:
+            for name in ready:
+                session = self.by_name[name].session
+                if ok and name in moved:
+                    session.committed(last, changes[name][0])
+                else:
+                    session.discard()
+
+        return finish
+
+    def _fold(self, page: Sequence[Folded], lagging: dict[str, int], last: int, positions: dict[str, int]) -> int:
+        """Fold a page into the lagging projections; then move each from where it was to
+        ``last`` with its changes, where no other process moved it first."""
+        changes = {name: self._fold_one(self.by_name[name], page, since) for name, since in lagging.items()}
         moves = {name: (since, last) for name, since in lagging.items()}
         try:
             with self.tables.advancing(moves) as (cursor, moved):
@@ -135,7 +165,7 @@ class Projections:
             for name in lagging:
                 self.by_name[name].session.discard()
             raise
-        stored = self.tables.positions()
+        stored = self.tables.positions() if len(moved) < len(lagging) else {}
         for name in lagging:
             session = self.by_name[name].session
             if name in moved:
@@ -145,7 +175,29 @@ class Projections:
                 session.discard()
                 positions[name] = stored.get(name, 0)
                 session.sync(positions[name])
-        return folded
+        return sum(1 for position, _e, _r in page if position > min(lagging.values()))
+
+    @staticmethod
+    def _fold_one(projection: StoredProjection, page: Sequence[Folded], since: int) -> tuple[list[Any], list[Any]]:
+        """One projection's fold of a page: its changed documents and their rows."""
+        session = projection.session
+        keys = projection.needs_keys
+        projection.prefetch([(recorded if keys else event) for position, event, recorded in page if position > since])
+        session.writing = True
+        try:
+            for position, event, recorded in page:
+                if position <= since:
+                    continue
+                folded = recorded if keys else event
+                if folded is not None:
+                    projection.apply(folded, position)
+        except BaseException:
+            session.discard()
+            raise
+        finally:
+            session.writing = False
+        docs = session.changes()
+        return docs, projection.rows([(space, key) for space, key, _ in docs])
 
     def rebuild(self, names: Iterable[str]) -> None:
         """Drop these projections' documents and rows; they start again from position 0."""

@@ -20,10 +20,15 @@ projection's tracking position):
 from __future__ import annotations
 
 import contextlib
+import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
+from eventsourcing import persistence as es
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.sqlite import SQLiteCursor
 
 from .docs import DocWrite
 from .tables import Table
@@ -43,6 +48,16 @@ def signed(value: int) -> int:
 
 def unsigned(value: int) -> int:
     return value + _SHIFT
+
+
+#: The write transaction this thread is in (reads in it go through its cursor: SQLite in
+#: memory allows no second connection meanwhile, and reads see the transaction's own writes).
+_ambient = threading.local()
+
+
+def ambient_cursor() -> Any:
+    """The cursor of the write transaction this thread is in, if any (for the key table too)."""
+    return getattr(_ambient, "cursor", None)
 
 
 class StateTables:
@@ -99,7 +114,7 @@ class StateTables:
             f"CREATE TABLE IF NOT EXISTS {self.identities} (key {self.bigint} PRIMARY KEY, "
             f"position {self.bigint} NOT NULL, digest {self.bigint} NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {self.projections} (name TEXT PRIMARY KEY, "
-            f"version INTEGER NOT NULL, position {self.bigint} NOT NULL)",
+            f"version INTEGER NOT NULL, position {self.bigint} NOT NULL, rebuilding INTEGER NOT NULL DEFAULT 0)",
         ]
         self._execute_schema(statements)
 
@@ -130,6 +145,62 @@ class StateTables:
             else:
                 return
 
+    # --- transactions -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A cursor to read with: the thread's write transaction's, else a read transaction."""
+        cursor = ambient_cursor()
+        if cursor is not None:
+            yield cursor
+            return
+        with self.datastore.transaction(commit=False) as c:
+            yield c
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """A read transaction for the block, every read in this thread through it: one
+        snapshot of the store (answers at one position). Inside a transaction already: that one."""
+        if ambient_cursor() is not None:
+            yield ambient_cursor()
+            return
+        with self.datastore.transaction(commit=False) as c:
+            self._begin_snapshot(c)
+            _ambient.cursor = c
+            try:
+                yield c
+            finally:
+                _ambient.cursor = None
+
+    def _begin_snapshot(self, c: Any) -> None:
+        """Hook: make the read transaction one snapshot (SQLite's are, in WAL mode)."""
+
+    @contextlib.contextmanager
+    def writing(self, recorder: Any) -> Iterator[Any]:
+        """The one write transaction of a batch: it takes the store's write lock first (every
+        writer of events takes the same lock), so what is read in it is what the batch is
+        checked against, and nothing changes until it commits (decision 0900)."""
+        raise NotImplementedError
+
+    def insert_events(self, c: Any, recorder: Any, stored: Sequence[Any]) -> list[int]:
+        """Insert stored events with eventsourcing's own statements, in this transaction."""
+        raise NotImplementedError
+
+    def stream_versions(self, c: Any, recorder: Any, streams: Sequence[UUID]) -> dict[UUID, int]:
+        """The last version of each of these streams in the events table."""
+        raise NotImplementedError
+
+    def log_end(self, c: Any, recorder: Any) -> int:
+        raise NotImplementedError
+
+    def log_page(self, c: Any, recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+        """(position, stream id, version, topic, state) of the log from ``start``, in this transaction."""
+        raise NotImplementedError
+
+    def log_topic(self, recorder: Any, after: int, topic: str) -> list[tuple[int, bytes]]:
+        """(position, state) of the log's events of ``topic`` after ``after``."""
+        raise NotImplementedError
+
     # --- documents ------------------------------------------------------------------------
 
     def seal(self, data: bytes) -> bytes:
@@ -137,11 +208,11 @@ class StateTables:
 
     def unseal(self, data: Any) -> bytes:
         data = bytes(data)
-        return self.cipher.decrypt(data) if self.cipher else data
+        return self.cipher.decrypt(data) if self.cipher and data else data
 
     def load_docs(self, owner: str, space: str, keys: Sequence[str]) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
-        with self.datastore.transaction(commit=False) as c:
+        with self.reading() as c:
             for chunk in _chunks(keys, IN_CHUNK):
                 marks = ",".join("?" * len(chunk))
                 c.execute(
@@ -149,11 +220,12 @@ class StateTables:
                     (owner, space, *chunk),
                 )
                 for key, doc in map(self.row, c.fetchall()):
-                    out[key] = self.unseal(doc)
+                    if doc:  # an empty document is a deleted one (kept so that caches learn of it)
+                        out[key] = self.unseal(doc)
         return out
 
     def scan_docs(self, owner: str, space: str, after: str | None, limit: int) -> list[tuple[str, bytes]]:
-        with self.datastore.transaction(commit=False) as c:
+        with self.reading() as c:
             if after is None:
                 c.execute(
                     self.sql(f"SELECT key, doc FROM {self.docs} WHERE owner=? AND space=? ORDER BY key LIMIT ?"),
@@ -166,22 +238,22 @@ class StateTables:
                     ),
                     (owner, space, after, limit),
                 )
-            return [(key, self.unseal(doc)) for key, doc in map(self.row, c.fetchall())]
+            return [(key, self.unseal(doc)) if doc else (key, b"") for key, doc in map(self.row, c.fetchall())]
 
-    def changed_since(self, owner: str, position: int) -> list[tuple[str, str]]:
-        with self.datastore.transaction(commit=False) as c:
+    def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
+        with self.reading() as c:
             c.execute(
-                self.sql(f"SELECT space, key FROM {self.docs} WHERE owner=? AND position>?"), (owner, position)
+                self.sql(f"SELECT space, key FROM {self.docs} WHERE owner=? AND position>? LIMIT ?"),
+                (owner, position, limit),
             )
             return [(space, key) for space, key in map(self.row, c.fetchall())]
 
     def write_docs(self, c: Any, owner: str, position: int, writes: Iterable[DocWrite]) -> None:
-        upserts, deletes = [], []
-        for space, key, data in writes:
-            if data is None:
-                deletes.append((owner, space, key))
-            else:
-                upserts.append((owner, space, key, position, self.seal(data)))
+        """Store changed documents at ``position``; a deleted one is kept empty (a tombstone),
+        so that other processes' caches see it change (``changed_since``)."""
+        upserts = [
+            (owner, space, key, position, b"" if data is None else self.seal(data)) for space, key, data in writes
+        ]
         if upserts:
             c.executemany(
                 self.sql(
@@ -190,8 +262,35 @@ class StateTables:
                 ),
                 upserts,
             )
-        if deletes:
-            c.executemany(self.sql(f"DELETE FROM {self.docs} WHERE owner=? AND space=? AND key=?"), deletes)
+
+    def delete_docs(self, c: Any, owner: str, *, prefix: str | None = None, position: int | None = None) -> None:
+        """Delete an owner's documents; with ``prefix``, those whose key starts with it, made
+        empty at ``position`` (tombstones: other processes' caches see them change)."""
+        if prefix is None:
+            c.execute(self.sql(f"DELETE FROM {self.docs} WHERE owner=?"), (owner,))
+        else:  # the keys from prefix up to prefix with its last character's successor
+            end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            c.execute(
+                self.sql(f"UPDATE {self.docs} SET doc=?, position=? WHERE owner=? AND key>=? AND key<?"),
+                (b"", position or 0, owner, prefix, end),
+            )
+
+    def delete_identities(self, c: Any) -> None:
+        c.execute(f"DELETE FROM {self.identities}")
+
+    def position_of(self, c: Any, name: str) -> int:
+        c.execute(self.sql(f"SELECT position FROM {self.projections} WHERE name=?"), (name,))
+        row = c.fetchone()
+        return int(self.row(row)[0]) if row is not None else 0
+
+    def set_position(self, c: Any, name: str, position: int) -> None:
+        c.execute(
+            self.sql(
+                f"INSERT INTO {self.projections} (name, version, position) VALUES (?, 1, ?) "
+                "ON CONFLICT (name) DO UPDATE SET position=excluded.position"
+            ),
+            (name, position),
+        )
 
     # --- row tables -----------------------------------------------------------------------
 
@@ -208,7 +307,7 @@ class StateTables:
 
     def select(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read query written with ``?`` placeholders."""
-        with self.datastore.transaction(commit=False) as c:
+        with self.reading() as c:
             c.execute(self.sql(statement), tuple(self.row_value(p) for p in params))
             return [self.row(r) for r in c.fetchall()]
 
@@ -216,7 +315,7 @@ class StateTables:
 
     def projection_versions(self) -> dict[str, tuple[int, int]]:
         """name -> (version, position) of every projection registered in this store."""
-        with self.datastore.transaction(commit=False) as c:
+        with self.reading() as c:
             c.execute(f"SELECT name, version, position FROM {self.projections}")
             return {name: (version, position) for name, version, position in map(self.row, c.fetchall())}
 
@@ -231,9 +330,20 @@ class StateTables:
             for table in tables:
                 c.execute(f"DELETE FROM {self.qualify(table.name)}")
             c.execute(
-                self.sql(f"INSERT INTO {self.projections} (name, version, position) VALUES (?, ?, 0)"),
+                self.sql(f"INSERT INTO {self.projections} (name, version, position, rebuilding) VALUES (?, ?, 0, 1)"),
                 (name, version),
             )
+
+    def rebuilding(self) -> set[str]:
+        """The projections being rebuilt (reset, not yet caught up with the log)."""
+        with self.reading() as c:
+            c.execute(f"SELECT name FROM {self.projections} WHERE rebuilding=1")
+            return {self.row(r)[0] for r in c.fetchall()}
+
+    def finish_rebuilds(self, end: int) -> None:
+        """Projections rebuilt up to ``end`` are rebuilding no more."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self.sql(f"UPDATE {self.projections} SET rebuilding=0 WHERE rebuilding=1 AND position>=?"), (end,))
 
     def register_projection(self, name: str, version: int) -> None:
         with contextlib.suppress(IntegrityError), self.datastore.transaction(commit=True) as c:
@@ -246,14 +356,17 @@ class StateTables:
             )
 
     @contextlib.contextmanager
-    def advancing(self, moves: Mapping[str, tuple[int, int]]) -> Iterator[tuple[Any, set[str]]]:
-        """A write transaction moving projections from one position to the next.
+    def advancing(
+        self, moves: Mapping[str, tuple[int, int]], *, cursor: Any = None
+    ) -> Iterator[tuple[Any, set[str]]]:
+        """A write transaction moving projections from one position to the next (in
+        ``cursor``'s transaction when given).
 
         ``moves``: name -> (from, to). Yields ``(cursor, moved)``: ``moved`` holds the names
         whose stored position was still ``from`` (their rows may be written in this
         transaction); the others were moved on by another process meanwhile and must not be.
         """
-        with self.datastore.transaction(commit=True) as c:
+        with contextlib.nullcontext(cursor) if cursor is not None else self.datastore.transaction(commit=True) as c:
             moved: set[str] = set()
             for name, (old, new) in moves.items():
                 c.execute(
@@ -291,6 +404,80 @@ class SQLiteTables(StateTables):
         iso = getattr(value, "isoformat", None)
         return iso() if iso is not None else value
 
+    @contextlib.contextmanager
+    def writing(self, recorder: Any) -> Iterator[Any]:
+        pool = self.datastore.pool
+        conn = pool.get_connection(is_writer=True)
+        raw: sqlite3.Connection = conn._sqlite_conn
+        try:
+            with _sqlite_errors():
+                raw.execute("BEGIN IMMEDIATE")
+            cursor = SQLiteCursor(raw.cursor())
+            _ambient.cursor = cursor
+            try:
+                yield cursor
+            except BaseException:
+                raw.rollback()
+                raise
+            finally:
+                _ambient.cursor = None
+            with _sqlite_errors():
+                raw.commit()
+        finally:
+            pool.put_connection(conn)
+
+    def insert_events(self, c: Any, recorder: Any, stored: Sequence[Any]) -> list[int]:
+        with _sqlite_errors():
+            return list(recorder._insert_events(c, stored))
+
+    def stream_versions(self, c: Any, recorder: Any, streams: Sequence[UUID]) -> dict[UUID, int]:
+        out: dict[UUID, int] = {}
+        table = self.qualify(recorder.events_table_name)
+        for chunk in _chunks(list(dict.fromkeys(streams)), IN_CHUNK):
+            marks = ",".join("?" * len(chunk))
+            c.execute(
+                f"SELECT originator_id, MAX(originator_version) FROM {table} "
+                f"WHERE originator_id IN ({marks}) GROUP BY originator_id",
+                tuple(u.hex for u in chunk),
+            )
+            for originator, version in map(self.row, c.fetchall()):
+                out[UUID(hex=originator)] = version
+        return out
+
+    def log_end(self, c: Any, recorder: Any) -> int:
+        c.execute(f"SELECT MAX(rowid) FROM {self.qualify(recorder.events_table_name)}")
+        row = c.fetchone()
+        return int(row[0] or 0)
+
+    def log_topic(self, recorder: Any, after: int, topic: str) -> list[tuple[int, bytes]]:
+        with self.reading() as c:
+            c.execute(
+                f"SELECT rowid, state FROM {self.qualify(recorder.events_table_name)} WHERE rowid>? AND topic=?",
+                (after, topic),
+            )
+            return [(int(p), bytes(s)) for p, s in map(self.row, c.fetchall())]
+
+    def log_page(self, c: Any, recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+        c.execute(
+            "SELECT rowid, originator_id, originator_version, topic, state FROM "
+            f"{self.qualify(recorder.events_table_name)} WHERE rowid>=? ORDER BY rowid LIMIT ?",
+            (start, limit),
+        )
+        return [tuple(r) for r in c.fetchall()]  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def _sqlite_errors() -> Iterator[None]:
+    """sqlite3's errors as eventsourcing's (as its own transactions raise them)."""
+    try:
+        yield
+    except sqlite3.IntegrityError as e:
+        raise es.IntegrityError(e) from e
+    except sqlite3.OperationalError as e:
+        raise es.OperationalError(e) from e
+    except sqlite3.DatabaseError as e:
+        raise es.DatabaseError(e) from e
+
 
 class PostgresTables(StateTables):
     placeholder = "%s"
@@ -304,6 +491,58 @@ class PostgresTables(StateTables):
 
     def row(self, row: Any) -> tuple[Any, ...]:
         return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+    def _begin_snapshot(self, c: Any) -> None:
+        c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+    @contextlib.contextmanager
+    def writing(self, recorder: Any) -> Iterator[Any]:
+        with self.datastore.transaction(commit=True) as curs:
+            recorder._lock_table(curs)
+            _ambient.cursor = curs
+            try:
+                yield curs
+            finally:
+                _ambient.cursor = None
+
+    def insert_events(self, c: Any, recorder: Any, stored: Sequence[Any]) -> list[int]:
+        recorder._insert_stored_events(c, stored)
+        return list(recorder._fetch_ids_after_insert_events(c, stored) or [])
+
+    def stream_versions(self, c: Any, recorder: Any, streams: Sequence[UUID]) -> dict[UUID, int]:
+        out: dict[UUID, int] = {}
+        table = self.qualify(recorder.events_table_name)
+        for chunk in _chunks(list(dict.fromkeys(streams)), IN_CHUNK):
+            c.execute(
+                f"SELECT originator_id, MAX(originator_version) AS v FROM {table} "
+                "WHERE originator_id = ANY(%s) GROUP BY originator_id",
+                (list(chunk),),
+            )
+            for originator, version in map(self.row, c.fetchall()):
+                out[originator if isinstance(originator, UUID) else UUID(str(originator))] = version
+        return out
+
+    def log_end(self, c: Any, recorder: Any) -> int:
+        c.execute(f"SELECT MAX(notification_id) AS m FROM {self.qualify(recorder.events_table_name)}")
+        row = self.row(c.fetchone())
+        return int(row[0] or 0)
+
+    def log_topic(self, recorder: Any, after: int, topic: str) -> list[tuple[int, bytes]]:
+        with self.reading() as c:
+            c.execute(
+                f"SELECT notification_id, state FROM {self.qualify(recorder.events_table_name)} "
+                "WHERE notification_id>%s AND topic=%s",
+                (after, topic),
+            )
+            return [(int(p), bytes(s)) for p, s in map(self.row, c.fetchall())]
+
+    def log_page(self, c: Any, recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+        c.execute(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM "
+            f"{self.qualify(recorder.events_table_name)} WHERE notification_id>=%s ORDER BY notification_id LIMIT %s",
+            (start, limit),
+        )
+        return [(n, o, v, t, bytes(s)) for n, o, v, t, s in map(self.row, c.fetchall())]
 
 
 def _rowcount(c: Any) -> int:

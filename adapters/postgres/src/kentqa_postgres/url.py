@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from kentqa_domain.safe_text import misplaced_password
+
 #: Settings given unless the URL's query overrides them. Timeouts are in seconds.
 DEFAULTS: dict[str, str] = {
     "POSTGRES_CONNECT_TIMEOUT": "5",
@@ -39,7 +41,13 @@ _BOOLS = {"y": "y", "yes": "y", "true": "y", "1": "y", "n": "n", "no": "n", "fal
 
 
 def parse_url(url: str) -> dict[str, str]:
-    """The eventsourcing settings for *url*; ``ValueError`` names the part that is wrong."""
+    """The eventsourcing settings for *url*; ``ValueError`` names the part that is wrong and
+    never shows the password."""
+    if misplaced_password(url):
+        raise ValueError(
+            "PostgreSQL URL password holds an unencoded '/', '?' or '#': percent-encode them "
+            "(%2F, %3F, %23; and %40 for '@', %3A for ':')"
+        )
     try:
         parts = urlsplit(url)
     except ValueError as error:

@@ -1,6 +1,7 @@
 """E-mail notifications for kentqa-domain: ``kentqa notify --notify smtp://host:port?from=...&to=...``.
 
-Registers the ``smtp`` URL scheme through the ``kentqa_register_notifiers`` hook.
+Registers the ``smtp`` (STARTTLS by default) and ``smtps`` (implicit TLS) URL schemes through
+the ``kentqa_register_notifiers`` hook.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ __all__ = [
 
 
 def open_smtp(url: str) -> SmtpChannel:
-    """The channel for an ``smtp://`` URL; ``ValueError`` names what is wrong with it."""
+    """The channel for an ``smtp://`` or ``smtps://`` URL; ``ValueError`` names what is wrong with it."""
     return SmtpChannel(parse_url(url))
 
 
 @hookimpl
 def kentqa_register_notifiers(register: Callable[[str, Any], None]) -> None:
-    """Register :func:`open_smtp` for the ``smtp`` scheme."""
+    """Register :func:`open_smtp` for the ``smtp`` and ``smtps`` schemes."""
     register("smtp", open_smtp)
+    register("smtps", open_smtp)

@@ -1,14 +1,32 @@
-"""The body and its signature: what a receiver checks (``X-KentQA-Signature``)."""
+"""The body and its signature: what a receiver checks (issue 17, finding 10).
+
+Every POST carries ``X-KentQA-Timestamp`` (Unix seconds when it was signed) and
+``X-KentQA-Signature: v1=<hex>``, the HMAC-SHA256 keyed by the shared secret of::
+
+    timestamp + "\\n" + Idempotency-Key + "\\n" + body
+
+so a receiver knows the body, the idempotency key and the time are the sender's, and can
+refuse a captured request replayed later (``TOLERANCE``). The key can hold no newline (it is
+an HTTP header value), so the three parts cannot be shifted into one another.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import time
 
 from kentqa_domain.notifications import Notification
 
 SECRET_ENV = "KENTQA_WEBHOOK_SECRET"  # noqa: S105 - the name of the variable, not a secret
+#: Set to 1 to allow http:// receivers (a test receiver on 127.0.0.1, a trusted network).
+ALLOW_HTTP_ENV = "KENTQA_WEBHOOK_ALLOW_HTTP"
+#: The shortest secret accepted: 256 bits, as much as the HMAC-SHA256 key can use.
+MIN_SECRET_BYTES = 32
+#: How far a receiver should let the timestamp be from its own clock, in seconds.
+TOLERANCE = 300
+VERSION = "v1"
 
 
 def body_of(notification: Notification) -> bytes:
@@ -18,11 +36,30 @@ def body_of(notification: Notification) -> bytes:
     ).encode()
 
 
-def signature(secret: bytes, body: bytes) -> str:
-    """``sha256=<hex HMAC-SHA256 of the body keyed by the secret>``."""
-    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+def signed_bytes(timestamp: str, key: str, body: bytes) -> bytes:
+    """What the signature covers: ``timestamp \\n key \\n body``."""
+    return b"\n".join((timestamp.encode("ascii"), key.encode("utf-8"), body))
 
 
-def verify(secret: bytes, body: bytes, header: str) -> bool:
-    """What a receiver does: recompute the signature and compare in constant time."""
-    return hmac.compare_digest(signature(secret, body), header)
+def signature(secret: bytes, timestamp: str, key: str, body: bytes) -> str:
+    """``v1=<hex HMAC-SHA256 of timestamp \\n key \\n body, keyed by the secret>``."""
+    return f"{VERSION}=" + hmac.new(secret, signed_bytes(timestamp, key, body), hashlib.sha256).hexdigest()
+
+
+def verify(
+    secret: bytes,
+    body: bytes,
+    *,
+    timestamp: str,
+    key: str,
+    header: str,
+    now: float | None = None,
+    tolerance: int = TOLERANCE,
+) -> bool:
+    """What a receiver does: the timestamp is recent, and the signature over it, the key and
+    the body matches (compared in constant time)."""
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
+        return False
+    return hmac.compare_digest(signature(secret, timestamp, key, body), header)

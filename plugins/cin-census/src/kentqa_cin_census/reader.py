@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kentqa_domain.importing import FileRead, Importer, ImportOptions, Located, Problem, SourceLocation
 
-from .children import DefusedXmlException, NotAMessage, ParseError, children
+from .children import DefusedXmlException, NotAMessage, ParseError, TooDeep, children
 from .mapping import child_events
 
 KIND = "CIN census message"
@@ -38,6 +38,8 @@ def _read_file(path: Path, options: ImportOptions) -> Iterator[Located]:
             hint = "" if path.suffix.lower() == ".xml" else " (CIN census returns are .xml files)"
             yield where, Problem(f"is not a CIN census message: {exc}{hint}")
             return
+        except TooDeep as exc:
+            yield SourceLocation(str(path), exc.line), Problem(f"{exc}: nothing after this point is imported")
         except ParseError as exc:
             line = exc.position[0] if exc.position else None
             yield (

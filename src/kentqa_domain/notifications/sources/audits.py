@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...events import AuditCompleted
 from ...policy import Policy
-from ...projections.audit_cycle import AuditLedger
+from ...queries import audits
 from ...values import Grade, Role
 from ..notification import Notification, NotificationKind
 
@@ -21,14 +21,12 @@ def inadequate_audits(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[N
     overall and completed within ``policy.notification_lookback_days`` before ``as_of``
     (inclusive). The due date is the completion date: one notification per audit.
 
-    Read from the audit cycle's own view of the audits (``AuditLedger``), across cycles:
-    the lookback window may span two.
+    Read from the audit cycle's rows (``kentqa_audits``) by completion date, across cycles
+    (the lookback window may span two): only the window's inadequate audits are read.
     """
-    view: AuditLedger = qa.view().projection(AuditLedger.name)
     start = as_of - dt.timedelta(days=policy.notification_lookback_days)
-    for audit in view.audits_until(as_of):
-        if audit.completed_on >= start and audit.overall is Grade.INADEQUATE:
-            yield notice(audit)
+    for audit in audits.completed_between(qa.view(), start, as_of, overall=Grade.INADEQUATE):
+        yield notice(audit)
 
 
 def notice(audit: AuditCompleted) -> Notification:

@@ -1,0 +1,471 @@
+"""Recording: parse, seal, identity, check, store — one write transaction per batch (SPEC 2, 9.4).
+
+A batch is checked and stored inside one write transaction that first takes the store's
+write lock (the lock every writer of events takes: SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's
+``LOCK TABLE ... IN EXCLUSIVE MODE``). Inside it, the write model's documents changed by other
+processes since this one last looked are dropped from its cache, the batch's identities and
+stream versions are read from indexed rows, each event is checked against the write model
+and applied to it, and then the events, the write model's changed documents, the new
+identities and the write model's position are written together. So two processes recording
+at once can never break a rule or lose an event, and no process keeps the write model or
+the identity index in memory beyond a bounded cache (decision 0900).
+
+A child's events are checked and applied in their anonymous form (the child's token, its
+pseudonymised ids): the write model holds no child's reference. A refusal is reported with
+the references the caller sent.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Sequence
+from hashlib import sha256
+from typing import Any
+from uuid import UUID
+
+import attrs
+
+from . import events as ev
+from .child_privacy import PRIVATE, Sealing, child_of, seal
+from .domain import Casebook
+from .errors import ConflictingEvent, InvalidEvent
+from .events import Event, parse
+from .keyring import Keyring, key_id_of
+from .ledger import digest64, identity_key
+from .mapper import ChildForgotten, Recorded, canonical_body
+from .state.docs import DocSession, DocWrite
+from .state.sql import StateTables
+
+#: The write model's position row in ``kentqa_projections``.
+MODEL = "model"
+#: Log rows read per page when the write model is rebuilt.
+REBUILD_PAGE = 2_000
+
+
+@attrs.define
+class Pending:
+    """An accepted event of the batch, ready to store."""
+
+    index: int
+    recorded: Recorded
+    key: int
+    digest: int
+    subject: Event  # what projections and the write model fold (anonymous for a child's)
+
+
+@attrs.define
+class _Batch:
+    """What a batch has seen and accepted so far, inside its transaction."""
+
+    cursor: Any
+    positions: list[int | None]
+    known: dict[int, tuple[int, int]]  # identity key -> (position, digest), stored before
+    versions: dict[UUID, int]  # stream -> last stored version
+    refused: list[tuple[int, InvalidEvent]] = attrs.Factory(list)
+    pending: list[Pending] = attrs.Factory(list)
+    in_batch: dict[int, tuple[int, int]] = attrs.Factory(dict)  # identity key -> (pending index, digest)
+    new_versions: dict[UUID, int] = attrs.Factory(dict)
+
+
+@attrs.define
+class BatchResult:
+    """What one batch did: positions (None: refused; negative: an earlier event of the batch),
+    refusals, and the events stored as projections fold them."""
+
+    positions: list[int | None]
+    refused: list[tuple[int, InvalidEvent]]
+    stored: list[tuple[int, Event, Recorded]]
+
+
+class Recording:
+    """Checks and stores batches for one connection (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        recorder: Any,
+        mapper: Any,
+        tables: StateTables,
+        keyring: Keyring,
+        model: DocSession,
+        stream_id: Callable[[str], UUID],
+        child_stream_id: Callable[[str], UUID],
+        fold_in: Callable[[Any, list[tuple[int, Event, Recorded]], int], Callable[[bool], None]] | None = None,
+    ) -> None:
+        self.recorder = recorder
+        self.mapper = mapper
+        self.tables = tables
+        self.keyring = keyring
+        self.model = model
+        self.book = Casebook(model)
+        self.stream_id = stream_id
+        self.child_stream_id = child_stream_id
+        #: folds a batch's stored events into the projections inside its transaction
+        self.fold_in = fold_in
+
+    # --- child keys ----------------------------------------------------------------------
+
+    def review_name(self, review_id: str) -> str:
+        """The keyed lookup name of a review id (HMAC under the store's secret)."""
+        digest = hmac.new(self.keyring.secret(), f"review\x1f{review_id}".encode(), sha256).hexdigest()
+        return f"review:{digest[:32]}"
+
+    def _sealing(self, event: Event, child: str) -> Sealing | None:
+        """The split of a child's event with the child's key (None: the child has no key)."""
+        key_id = key_id_of(child) if child.startswith("anon-") else self.keyring.child_key_id(child, create=False)
+        if key_id is None:
+            return None
+        key = self.keyring.child_key(key_id)
+        if key is None:
+            return None
+        return seal(event, child, key_id, key)
+
+    def make_keys(self, events: Sequence[Event]) -> None:
+        """Before the lock: make the keys of new children whose events pass the write model's
+        check (making a key writes the key table, which cannot wait inside the batch)."""
+        made: dict[str, None] = {}
+        for event in events:
+            ref = getattr(event, "child_ref", None)
+            if not isinstance(ref, str) or ref in made or type(event) not in _PRIVATE_WITH_REF:
+                continue
+            if self.keyring.child_key_id(ref, create=False) is not None:
+                continue
+            try:
+                self.book.check(event)
+            except InvalidEvent:
+                continue
+            made[ref] = None
+        if made:
+            self.keyring.make_child_keys(list(made))
+
+    def child(self, child_ref: str) -> Any:
+        """The write model's record of a child, by its reference (None: unknown or forgotten)."""
+        key_id = self.keyring.child_key_id(child_ref, create=False)
+        return self.book.children.get(f"anon-{key_id}") if key_id is not None else None
+
+    # --- one batch ---------------------------------------------------------------------------
+
+    def record_batch(self, items: Sequence[Any], offset: int, *, stop_at_first: bool) -> BatchResult:
+        """Check and store ``items`` (events or JSON objects) in one write transaction."""
+        parsed: list[Event | InvalidEvent] = []
+        for item in items:
+            try:
+                event = item if isinstance(item, Event) else parse(item)
+                if not isinstance(event, Event):
+                    raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
+                _check_not_a_token(event)
+                parsed.append(event)
+            except InvalidEvent as exc:
+                parsed.append(exc)
+        self.make_keys([e for e in parsed if isinstance(e, Event)])
+        finish: Callable[[bool], None] = _nothing
+        try:
+            with self.tables.writing(self.recorder) as cursor:
+                result, writes, last = self._in_transaction(cursor, parsed, offset, stop_at_first=stop_at_first)
+                if result.stored and self.fold_in is not None:
+                    finish = self.fold_in(cursor, result.stored, result.stored[0][0] - 1)
+        except BaseException:
+            self.model.discard()
+            finish(False)
+            raise
+        if result.stored:
+            self.model.committed(last, writes)
+        finish(True)
+        return result
+
+    def _in_transaction(
+        self, cursor: Any, parsed: list[Event | InvalidEvent], offset: int, *, stop_at_first: bool
+    ) -> tuple[BatchResult, list[DocWrite], int]:
+        model = self.model
+        model.sync(self._model_position(cursor))
+        self.book.prefetch([e for e in parsed if isinstance(e, Event)])
+        prepared = self._prepare(parsed)
+        self.book.prefetch([p[1].anonymous for p in prepared if not isinstance(p, InvalidEvent) and p[1] is not None])
+        keys = [p[2] for p in prepared if not isinstance(p, InvalidEvent)]
+        streams = self._streams_of(prepared)
+        batch = _Batch(
+            cursor=cursor,
+            positions=[None] * len(parsed),
+            known=self.tables.identities_of(cursor, keys) if keys else {},
+            versions=self.tables.stream_versions(cursor, self.recorder, streams) if streams else {},
+        )
+        try:
+            for i, item in enumerate(prepared):
+                try:
+                    self._take(batch, i, item)
+                except InvalidEvent as exc:
+                    exc.index = offset + i
+                    batch.refused.append((offset + i, exc))
+                    if stop_at_first:
+                        del batch.positions[i:]
+                        break
+            stored, writes, last = self._store(batch)
+        except BaseException:
+            model.discard()
+            raise
+        positions = batch.positions
+        for i, value in enumerate(positions):
+            if value is not None and value < 0:
+                positions[i] = positions[batch.pending[-1 - value].index]
+        return BatchResult(positions, batch.refused, stored), writes, last
+
+    def _take(self, batch: _Batch, i: int, item: Any) -> None:
+        """Check one prepared event and apply it to the write model (or raise its refusal)."""
+        if isinstance(item, InvalidEvent):
+            raise item
+        event, sealing, key, body, digest = item
+        subject = sealing.anonymous if sealing is not None else event
+        seen = batch.known.get(key)
+        if seen is None and key in batch.in_batch:
+            seen = (-1 - batch.in_batch[key][0], batch.in_batch[key][1])
+        if seen is not None:
+            if seen[1] != digest:
+                raise ConflictingEvent(
+                    type(event).__name__,
+                    None,
+                    "idempotency",
+                    "an event with the same identity was already recorded with different content",
+                )
+            batch.positions[i] = seen[0]
+            return
+        self._check(subject, sealing)
+        stream = self._stream(self.book.stream(subject), sealing)
+        if stream not in batch.versions and stream not in batch.new_versions:
+            batch.versions.update(self.tables.stream_versions(batch.cursor, self.recorder, [stream]))
+        version = batch.new_versions.get(stream, batch.versions.get(stream, 0)) + 1
+        batch.new_versions[stream] = version
+        self.model.writing = True
+        try:
+            self.book.apply(subject)
+            if sealing is not None and isinstance(event, ev.ReviewHeld):
+                self._note_review(event.review_id, sealing.token)
+        finally:
+            self.model.writing = False
+        batch.in_batch[key] = (len(batch.pending), digest)
+        recorded = Recorded(stream, version, event, sealing=sealing, body=body)
+        batch.pending.append(Pending(i, recorded, key, digest, subject))
+
+    def _store(self, batch: _Batch) -> tuple[list[tuple[int, Event, Recorded]], list[DocWrite], int]:
+        """Insert the accepted events, the write model's changes, identities and position."""
+        if not batch.pending:
+            return [], [], 0
+        cursor, pending = batch.cursor, batch.pending
+        rows = [self.mapper.to_stored_event(p.recorded) for p in pending]
+        ids = self.tables.insert_events(cursor, self.recorder, rows)
+        last = max(ids)
+        writes = self.model.changes()
+        self.tables.write_docs(cursor, MODEL, last, writes)
+        self.tables.insert_identities(cursor, [(p.key, n, p.digest) for p, n in zip(pending, ids, strict=True)])
+        self._move_model(cursor, last)
+        stored = []
+        for p, n in zip(pending, ids, strict=True):
+            batch.positions[p.index] = n
+            stored.append((n, p.subject, p.recorded))
+        return stored, writes, last
+
+    def _prepare(self, parsed: list[Event | InvalidEvent]) -> list[Any]:
+        """Each event with its sealing, identity key, stored body and digest (or its refusal).
+
+        A follow-up's child is found through the write model, or through an earlier event of
+        the batch (a review and its QA, an escalation and its response, sent together)."""
+        book = self.book
+        reviews: dict[str, str] = {}  # review lookup name -> child ref or token, in this batch
+        escalations: dict[str, str] = {}
+        out: list[Any] = []
+
+        def review_token(review_id: str) -> str | None:
+            name = self.review_name(review_id)
+            return reviews.get(name) or book.review_lookup.get(name)
+
+        for event in parsed:
+            if isinstance(event, InvalidEvent):
+                out.append(event)
+                continue
+            try:
+                child = child_of(event, book, review_token)
+                if child is None and type(event) in PRIVATE and isinstance(getattr(event, "escalation_id", None), str):
+                    child = escalations.get(event.escalation_id)  # type: ignore[attr-defined]
+                sealing = self._sealing(event, child) if child is not None else None
+                if child is not None and sealing is None:
+                    book.check(event)  # a child never recorded: refused here, with its reference
+                    raise InvalidEvent(  # noqa: TRY301 - passed the check but has no key: a race
+                        type(event).__name__, "child_ref", "reference", "the child's key is not ready; record it again"
+                    )
+                if isinstance(event, ev.ReviewHeld) and child is not None:
+                    reviews[self.review_name(event.review_id)] = child
+                if isinstance(event, ev.EscalationRaised) and event.child_ref is not None:
+                    escalations[event.escalation_id] = event.child_ref
+                subject = sealing.anonymous if sealing is not None else event
+                body = canonical_body(sealing.clear if sealing is not None else event)
+                out.append((event, sealing, identity_key(subject), body, digest64(body)))
+            except InvalidEvent as exc:
+                out.append(exc)
+        return out
+
+    def _streams_of(self, prepared: list[Any]) -> list[UUID]:
+        streams = []
+        for item in prepared:
+            if isinstance(item, InvalidEvent):
+                continue
+            event, sealing = item[0], item[1]
+            subject = sealing.anonymous if sealing is not None else event
+            try:
+                streams.append(self._stream(self.book.stream(subject), sealing))
+            except (KeyError, InvalidEvent):
+                continue
+        return streams
+
+    def _stream(self, name: str, sealing: Sealing | None) -> UUID:
+        if sealing is not None and name == f"child:{sealing.token}":
+            return self.child_stream_id(sealing.key_id)
+        return self.stream_id(name)
+
+    def _check(self, subject: Event, sealing: Sealing | None) -> None:
+        try:
+            self.book.check(subject)
+        except InvalidEvent as exc:
+            if sealing is None:
+                raise
+            raise _revealed(exc, sealing) from None
+
+    def _note_review(self, review_id: str, token: str) -> None:
+        name = self.review_name(review_id)
+        book = self.book
+        book.review_lookup[name] = token  # type: ignore[index]
+        names = book.child_reviews.get(token, ())
+        if name not in names:
+            book.child_reviews[token] = (*names, name)  # type: ignore[index]
+
+    # --- forgetting a child ----------------------------------------------------------------------
+
+    def record_forgetting(self, token: str, on: Any, stream: UUID) -> int:
+        """Store the fact that the child ``token`` was forgotten, drop its reviews' lookup names
+        and its pseudonyms' sealed originals, in one write transaction; returns the position."""
+        book, model = self.book, self.model
+        with self.tables.writing(self.recorder) as cursor:
+            model.sync(self._model_position(cursor))
+            version = self.tables.stream_versions(cursor, self.recorder, [stream]).get(stream, 0) + 1
+            marker = Recorded(stream, version, ChildForgotten(token, on))
+            (position,) = self.tables.insert_events(cursor, self.recorder, [self.mapper.to_stored_event(marker)])
+            try:
+                model.writing = True
+                for name in book.child_reviews.pop(token, ()):  # type: ignore[attr-defined]
+                    book.review_lookup.pop(name, None)  # type: ignore[attr-defined]
+                model.writing = False
+                writes = model.changes()
+                self.tables.write_docs(cursor, MODEL, position, writes)
+                self._move_model(cursor, position)
+                self.tables.delete_docs(cursor, "reveal", prefix=f"{key_id_of(token)}:", position=position)
+            except BaseException:
+                model.writing = False
+                model.discard()
+                raise
+        model.committed(position, writes)
+        return int(position)
+
+    # --- rebuilding the write model from the log ---------------------------------------------
+
+    def catch_up_model(self, decode: Callable[[Any], tuple[Recorded, bytes]], *, restart: bool = False) -> int:
+        """Fold the log into the write model and the identity index from the model's position
+        (from the start with ``restart``), under the write lock: an upgraded store, or
+        ``kentqa replay``. Returns the events folded."""
+        folded = 0
+        with self.tables.writing(self.recorder) as cursor:
+            if restart:
+                self.tables.delete_docs(cursor, MODEL)
+                self.tables.delete_identities(cursor)
+                self._move_model(cursor, 0)
+                self.model.clear()
+            position = self._model_position(cursor)
+            self.model.sync(position)
+            end = self.tables.log_end(cursor, self.recorder)
+            try:
+                while position < end:
+                    page = self.tables.log_page(cursor, self.recorder, position + 1, REBUILD_PAGE)
+                    if not page:
+                        break
+                    identities = []
+                    self.model.writing = True
+                    try:
+                        for row in page:
+                            found = self._fold_stored(row, decode)
+                            if found is not None:
+                                identities.append(found)
+                    finally:
+                        self.model.writing = False
+                    position = page[-1][0]
+                    known = self.tables.identities_of(cursor, [k for k, _p, _d in identities])
+                    fresh: dict[int, tuple[int, int, int]] = {}
+                    for key, at, digest in identities:
+                        if key not in known and key not in fresh:
+                            fresh[key] = (key, at, digest)
+                    self.tables.insert_identities(cursor, list(fresh.values()))
+                    writes = self.model.changes()
+                    self.tables.write_docs(cursor, MODEL, position, writes)
+                    self._move_model(cursor, position)
+                    self.model.committed(position, writes)
+                    folded += len(page)
+            except BaseException:
+                self.model.clear()
+                raise
+        return folded
+
+    def _fold_stored(self, row: Any, decode: Callable[[Any], tuple[Recorded, bytes]]) -> tuple[int, int, int] | None:
+        """One stored event into the write model; its (identity key, position, digest)."""
+        position = row[0]
+        recorded, canonical = decode(row)
+        event = recorded.event
+        if not isinstance(event, Event):  # a child forgotten: its reviews' lookup names go
+            token = getattr(event, "token", None)
+            names = self.book.child_reviews.pop(token, ()) if token else ()
+            for name in names:
+                self.book.review_lookup.pop(name, None)  # type: ignore[attr-defined]
+            return None
+        sealing = recorded.sealing
+        subject = sealing.anonymous if sealing is not None else event
+        self.book.apply(subject)
+        if sealing is not None and isinstance(event, ev.ReviewHeld):
+            self._note_review(event.review_id, sealing.token)
+        return identity_key(subject), position, digest64(canonical)
+
+    # --- the write model's position -------------------------------------------------------
+
+    def _model_position(self, cursor: Any) -> int:
+        return self.tables.position_of(cursor, MODEL)
+
+    def _move_model(self, cursor: Any, position: int) -> None:
+        self.tables.set_position(cursor, MODEL, position)
+
+
+#: Event types sealed with a child's key that name the child directly.
+_PRIVATE_WITH_REF = frozenset(
+    t for t in ev.EVENT_TYPES.values() if "child_ref" in {f.name for f in attrs.fields(t)}
+)
+
+
+def _nothing(_ok: bool) -> None:
+    """Nothing to finish after the transaction."""
+
+
+def _check_not_a_token(event: Event) -> None:
+    """A reference of the anonymous tokens' shape is reserved: a forgotten child's token must
+    never become a live child (issue 17)."""
+    ref = getattr(event, "child_ref", None)
+    if isinstance(ref, str) and key_id_of(ref) is not None:
+        raise InvalidEvent(
+            type(event).__name__,
+            "child_ref",
+            "reserved",
+            "references of the form anon-<20 hex digits> are reserved for forgotten children",
+        )
+
+
+def _revealed(exc: InvalidEvent, sealing: Sealing) -> InvalidEvent:
+    """``exc`` raised for a child's anonymous event, with the references the caller sent."""
+    message = exc.message
+    if sealing.child_ref != sealing.token:
+        message = message.replace(sealing.token, sealing.child_ref)
+    for mapping in sealing.aliases.values():
+        for original, pseudonym in mapping.items():
+            message = message.replace(pseudonym, original)
+    return type(exc)(exc.event_type, exc.field, exc.rule, message, index=exc.index)
