@@ -8,9 +8,10 @@ State (decision 0900), each map one document per entry:
 - ``quality``: review pseudonym -> its ``ReviewQualityAssured``;
 - ``review_child``: review pseudonym -> the child's token (a QA names only its review);
 - ``workers``: worker id -> :class:`~.plan_facts.WorkerHistory`;
-- ``worker_children``: worker id -> the tokens of the children whose facts name the worker
-  (a worker's caseload over their career): the rows to derive again when a worker registers
-  or moves, so that the rows' teams never depend on the order events arrive in.
+- ``worker_children``: (worker id, bucket) -> the tokens of the children whose facts name
+  the worker (their caseload over their career, in 16 documents by a hash of the token):
+  the rows to derive again when a worker registers or moves, so that the rows' teams never
+  depend on the order events arrive in.
 
 A child's events arrive anonymous: its token, pseudonymised review and action ids, no free
 text. The state therefore holds no child's reference and forgetting a child changes nothing
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -112,6 +114,18 @@ REVIEWS = Table(
     doc="Every review and conference of every child, with its QA date.",
 )
 
+#: A worker's children are spread over this many documents (``worker id \x1f bucket``).
+_LINK_BUCKETS = 16
+
+
+def _bucket_key(worker_id: str, bucket: int) -> str:
+    return f"{worker_id}\x1f{bucket:02d}"
+
+
+def _link_key(worker_id: str, token: str) -> str:
+    return _bucket_key(worker_id, zlib.crc32(token.encode()) % _LINK_BUCKETS)
+
+
 @functools.cache
 def _defaults() -> Policy:
     return Policy()
@@ -135,7 +149,7 @@ class ChildPlans(StoredProjection):
     """Facts of every child's plans (``qa.drift_register``, ``qa.review_qa_summary``)."""
 
     name = "child_plans"
-    version = 3
+    version = 4
     tables = (PLAN_PERIODS, DRIFT_ITEMS, REVIEWS)
 
     def setup(self) -> None:
@@ -145,8 +159,8 @@ class ChildPlans(StoredProjection):
         )
         self.review_child: DocMap[str, str] = self.session.map("review_child", str, str)
         self.workers: DocMap[str, WorkerHistory] = self.session.map("workers", str, WorkerHistory)
-        #: worker id -> the tokens of the children whose facts name them (chair, IRO, action
-        #: owner, QA author): whose rows to derive again when the worker's team history changes
+        #: (worker id, bucket) -> the tokens of the children whose facts name them (chair, IRO,
+        #: action owner, QA author): whose rows to derive again when the worker's team changes
         self.worker_children: DocMap[str, set[str]] = self.session.map("worker_children", str, set[str])
 
     def _child(self, token: str) -> ChildRecord:
@@ -184,15 +198,23 @@ class ChildPlans(StoredProjection):
             self._worker(event.worker_id).moves[event.moved_on] = event.team_id
 
     def _link(self, worker_id: str | None, token: str) -> None:
-        """Note that the child's rows name ``worker_id`` (their team comes from the worker's)."""
+        """Note that the child's rows name ``worker_id`` (their team comes from the worker's).
+
+        The worker's children are kept in ``_LINK_BUCKETS`` documents by a hash of the token,
+        so a document stays small however long the worker's career; one already holding the
+        child is read without being taken as changed (the fold does not re-encode it)."""
         if worker_id is None:
             return
-        self.worker_children.prefetch([worker_id])
-        children = self.worker_children.get(worker_id)
-        if children is None:
-            self.worker_children[worker_id] = {token}
-        elif token not in children:
-            children.add(token)
+        key = _link_key(worker_id, token)
+        session = self.session
+        self.worker_children.prefetch([key])
+        writing, session.writing = session.writing, False
+        try:
+            children = self.worker_children.get(key)
+        finally:
+            session.writing = writing
+        if children is None or token not in children:
+            self.worker_children[key] = (children or set()) | {token}
 
     def _worker(self, worker_id: str) -> WorkerHistory:
         self.workers.prefetch([worker_id])
@@ -227,7 +249,8 @@ class ChildPlans(StoredProjection):
         if quality:
             tokens.update(load(self.review_child, quality).values())
         workers = [key for space, key in changed if space == "workers"]
-        for children in load(self.worker_children, workers).values():
+        buckets = [_bucket_key(w, n) for w in workers for n in range(_LINK_BUCKETS)]
+        for children in load(self.worker_children, buckets).values():
             tokens.update(children)
         if not tokens:
             return []
