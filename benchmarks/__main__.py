@@ -222,7 +222,9 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
         if first:
             flat[name] = last["ms"] / first["ms"] if first["ms"] else 0.0
     results["query_ratios"] = flat
-    results["query_flatness"] = max(flat.values()) if flat else None
+    about_now = {n: r for n, r in flat.items() if n not in queries.ALL_HISTORY}
+    results["query_flatness"] = max(about_now.values()) if about_now else None
+    results["slowest_query_ms"] = max((q["ms"] for n, q in results["queries_last"].items() if n not in queries.ALL_HISTORY), default=None)
     return results
 
 

@@ -12,7 +12,16 @@ from typing import Any
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (Linux reports kilobytes)."""
+    """Peak resident set size of this process so far: Linux's VmHWM (getrusage's ru_maxrss
+    is carried over ``exec`` from the parent, so a child started by a big process would
+    report the parent's peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 

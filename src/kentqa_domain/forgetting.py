@@ -1,24 +1,17 @@
-"""What forgetting a child changes in folded state (erasure; ``docs/security.md``).
+"""Which fields of an event identify a child (erasure; ``docs/security.md``, decision 0601).
 
-When a child is forgotten (``qa.forget_child``), every state that holds the child's
-reference replaces it with an anonymous token, replaces the child's pseudonymised
-identifiers (review ids, plan action ids) by their pseudonyms, and drops free text about
-the child. The result must equal what folding the stored events gives after the child's
-key is destroyed (then they decode exactly so): that is how replay after forgetting agrees
-with the state kept in memory and in checkpoints.
+A child's events are stored in two parts (``child_privacy.py``): the identifying fields
+listed here are replaced in the clear part by the child's token, pseudonyms (review and plan
+action ids) or nothing (free text); the original is sealed with the child's key. The state
+in the store folds only the clear part, read as it reads once the key is destroyed, so
+forgetting a child changes nothing in it (decision 0900).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, cast
-
 import attrs
 
 from . import events as ev
-
-#: The identifier kinds that are pseudonymised per child (see ``kentqa_domain.child_privacy``).
-ALIAS_KINDS = ("review_id", "action_id")
 
 
 @attrs.frozen
@@ -45,51 +38,3 @@ PRIVATE: dict[type[ev.Event], Private] = {
     ev.EscalationResponded: Private(texts=("response",)),
     ev.EscalationResolved: Private(texts=("outcome",)),
 }
-
-
-@attrs.frozen
-class Forgetting:
-    """One child being forgotten: its reference, its anonymous token and its identifiers' pseudonyms."""
-
-    child_ref: str
-    token: str
-    aliases: Mapping[str, Mapping[str, str]] = attrs.Factory(dict)
-
-    def ref(self, value: str | None) -> str | None:
-        """``value`` with the child's reference replaced by the token."""
-        return self.token if value == self.child_ref else value
-
-    def alias(self, kind: str, value: str) -> str:
-        """The pseudonym of the child's identifier ``value`` of ``kind`` (``review_id``, ``action_id``)."""
-        return self.aliases.get(kind, {}).get(value, value)
-
-    def owns(self, kind: str, value: str) -> bool:
-        """Whether ``value`` is one of this child's identifiers of ``kind``."""
-        return value in self.aliases.get(kind, {})
-
-    def anonymous(self, event: ev.Event) -> ev.Event:
-        """``event`` (one of this child's) as it reads once the child is forgotten.
-
-        The reference becomes the token, review and action ids their pseudonyms, free text
-        empty: exactly what the stored event decodes to after its key is destroyed. A
-        projection that keeps whole events can store ``forgetting.anonymous(event)`` in
-        their place.
-        """
-        spec = PRIVATE.get(type(event))
-        if spec is None:
-            return event
-        changes: dict[str, Any] = {}
-        for name in spec.refs:
-            value = getattr(event, name)
-            if value is not None:
-                changes[name] = self.ref(value)
-        for name in spec.ids:
-            changes[name] = self.alias(name, getattr(event, name))
-        for name in spec.texts:
-            changes[name] = "" if getattr(event, name) is not None else None
-        if spec.actions:
-            changes["actions"] = tuple(
-                attrs.evolve(a, action_id=self.alias("action_id", a.action_id), description="")
-                for a in cast("ev.ReviewHeld", event).actions
-            )
-        return attrs.evolve(event, **changes)  # type: ignore[misc]

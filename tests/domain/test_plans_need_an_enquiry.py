@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kentqa_domain import events as ev
-from kentqa_domain.projections.child_plans import ChildPlans
+from kentqa_domain.projections.plan_facts import ChildRecord, no_enquiry, open_plans, timeline
 from kentqa_domain.values import PlanKind
 
 START = dt.date(2025, 1, 1)
@@ -25,20 +25,24 @@ def test_a_cp_plan_is_open_from_the_first_section_47_discussion_only(
     held: list[tuple[int, bool]], offset: int, order: list[int]
 ) -> None:
     """R-CP-1: with only strategy discussions recorded (in any order), a CP plan is open at a
-    date exactly when a section 47 discussion was held on or before it; the memo and the walk agree."""
+    date exactly when a section 47 discussion was held on or before it; the plan periods that
+    select the children a query visits (``kentqa_plan_periods``) have one then, and none at all
+    without a section 47 discussion."""
     events = [
         ev.StrategyDiscussionHeld(child_ref="C-1", held_on=START + dt.timedelta(days=d), section_47=s47)
         for d, s47 in held
     ]
-    plans = ChildPlans()
-    for position, i in enumerate(i for i in order if i < len(events)):
-        plans.apply(events[i], position + 1)
+    child = ChildRecord("C-1")
+    for i in order:
+        if i < len(events):
+            child.add(events[i])
     as_of = START + dt.timedelta(days=offset)
     expected = any(s47 and START + dt.timedelta(days=d) <= as_of for d, s47 in held)
-    memo = [p for p in plans.open_plans(as_of) if p.plan is PlanKind.CHILD_PROTECTION]
-    walked = [p for p in plans.open_plans_walked(as_of) if p.plan is PlanKind.CHILD_PROTECTION]
-    assert memo == walked
-    assert bool(memo) == expected
+    walked = [p for p in open_plans(child, as_of) if p.plan is PlanKind.CHILD_PROTECTION]
+    periods = [p for p in timeline(child)[PlanKind.CHILD_PROTECTION] if not no_enquiry(PlanKind.CHILD_PROTECTION, p)]
+    assert bool(walked) == expected
+    assert bool(periods) == any(s47 for _, s47 in held)
     if expected:
         first_s47 = min(START + dt.timedelta(days=d) for d, s47 in held if s47)
-        assert memo[0].section_47_on[0] == first_s47
+        assert walked[0].section_47_on[0] == first_s47
+        assert [(p.opened_on, p.ended_on) for p in periods] == [(walked[0].opened_on, None)]

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from kentqa_domain.serialization import unstructure_event
 from tests.integration.test_plans_end_to_end import LATE, SCENARIO
+from tests.plan_history import council
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,3 +110,32 @@ def test_an_unknown_worker_for_as_is_a_clear_error(db: str) -> None:
     result = kentqa("status", "drift", "--as-of", "2027-04-09", "--as", "NOBODY", "--db", db)
     assert result.returncode == 1
     assert "NOBODY" in result.stderr and "never registered" in result.stderr
+
+
+def test_status_escalations_pages_with_limit_and_after(tmp_path: Path) -> None:
+    """``--limit N --after ID`` gives the register a page at a time, in its order (raising
+    date, then id); the pages together are the whole register; an unknown ``--after`` is
+    refused naming it (exit 1) and ``--limit 0`` is a usage error (exit 2)."""
+    url = f"sqlite:///{tmp_path / 'council.db'}"
+    path = tmp_path / "council.jsonl"
+    path.write_text("".join(json.dumps(unstructure_event(e), default=str) + "\n" for e in council(7)))
+    assert kentqa("record", str(path), "--db", url).returncode == 0
+    args = ("status", "escalations", "--as-of", "2027-06-01", "--json", "--db", url)
+    whole = [r["escalation_id"] for r in json.loads(kentqa(*args).stdout)]
+    assert len(whole) == 9
+    pages: list[str] = []
+    after: list[str] = []
+    while True:
+        done = kentqa(*args, "--limit", "4", *after)
+        assert done.returncode == 0, done.stderr
+        page = [r["escalation_id"] for r in json.loads(done.stdout)]
+        pages += page
+        if len(page) < 4:
+            break
+        after = ["--after", page[-1]]
+    assert pages == whole
+    table = kentqa("status", "escalations", "--as-of", "2027-06-01", "--limit", "2", "--after", whole[1], "--db", url)
+    assert table.returncode == 0 and f"after {whole[1]}" in table.stdout and whole[2] in table.stdout
+    unknown = kentqa(*args, "--after", "E-NOPE")
+    assert unknown.returncode == 1 and "after" in unknown.stderr
+    assert kentqa(*args, "--limit", "0").returncode == 2

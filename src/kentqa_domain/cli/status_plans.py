@@ -91,6 +91,18 @@ def drift(
     default=None,
     help="Only escalations raised on or after this date, YYYY-MM-DD.",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="At most this many rows (a page), in the register's order.",
+)
+@click.option(
+    "--after",
+    default=None,
+    metavar="ESCALATION_ID",
+    help="Start after this escalation: the last escalation_id of the previous page.",
+)
 @click.pass_context
 def escalations(
     ctx: click.Context,
@@ -101,18 +113,23 @@ def escalations(
     as_json: bool,
     state: str | None,
     since: dt.datetime | None,
+    limit: int | None,
+    after: str | None,
 ) -> None:
     """Escalations: stage, state, response due and overdue, working days open, breach
-    (R-ESC-1..5, IRO Handbook 6.2)."""
+    (R-ESC-1..5, IRO Handbook 6.2), by raising date then id; page with --limit and --after."""
     day = as_of_date(as_of)
     start = since.date() if since is not None else None
     with open_store(_parent(ctx, "db", db)) as qa:  # type: ignore[arg-type]
-        rows = qa.escalations(as_of=day, as_worker=as_worker, state=state, since=start)
+        rows = qa.escalations(as_of=day, as_worker=as_worker, state=state, since=start, limit=limit, after=after)
     if _parent(ctx, "as_json", as_json):
         output.print_json(rows)
     else:
         which = f"{state} escalations" if state else "Escalations"
-        output.print_table(f"{which} as of {day}" + (f", raised since {start}" if start else ""), rows, ESCALATION_COLUMNS)
+        title = f"{which} as of {day}" + (f", raised since {start}" if start else "")
+        if after:
+            title += f", after {after}"
+        output.print_table(title, rows, ESCALATION_COLUMNS)
 
 
 @click.command("review-qa")

@@ -1,14 +1,13 @@
-"""The read side: projections fold events into what the queries read (SPEC section 5).
+"""The read side: projections fold events into what the queries read (SPEC sections 5, 9.4).
 
-Each projection is a plain fold (``apply(event, position)``) over the notification log; the
-application keeps them caught up and checkpoints them together with the tracking position
-(see :mod:`kentqa_domain.ledger`). Queries compute their rows from a projection and the
-policy at ``as_of``: no projection reads the clock or the database.
+Each projection is a fold (``apply(event, position)``) over the notification log into
+documents and row tables in the store, at its own position (:mod:`kentqa_domain.projections.stored`,
+decision 0900). Queries compute their rows from a projection and the policy at ``as_of``:
+no projection reads the clock.
 """
 
 from .activity import ActivityByDay
 from .audit_cycle import AuditLedger
-from .base import Projection
 from .child_plans import ChildPlans
 from .complaints import Complaints
 from .escalations import Escalations
@@ -17,12 +16,6 @@ from .reveal import Reveal
 from .stats import EventCounts
 from .stored import StoredProjection
 from .voice import Voice
-
-#: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (
-    ChildPlans,
-    Escalations,
-)
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
 STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
@@ -33,10 +26,11 @@ STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
     ObservationCompliance,
     AuditLedger,
     Complaints,
+    ChildPlans,
+    Escalations,
 )
 
 __all__ = [
-    "PROJECTIONS",
     "STORED_PROJECTIONS",
     "ActivityByDay",
     "AuditLedger",
@@ -45,7 +39,6 @@ __all__ = [
     "Escalations",
     "EventCounts",
     "ObservationCompliance",
-    "Projection",
     "StoredProjection",
     "Voice",
 ]

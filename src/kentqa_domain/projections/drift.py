@@ -14,11 +14,13 @@ A row is overdue when ``as_of`` is after ``due_on``; ``working_days_overdue`` co
 working days after ``due_on`` up to and including ``as_of`` (0 when only a weekend or bank
 holiday has passed since a due date set in months). Each row links the child's open
 escalation, if any. A closed plan has no rows (R-LAC-7, R-CP-7).
+
+Rows are computed over :class:`~.plan_facts.PlanFacts` (the children a query visits, by
+their anonymous tokens); the query puts the children's references back.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterator
 from enum import StrEnum
@@ -27,8 +29,7 @@ import attrs
 
 from ..policy import Policy
 from ..values import PlanKind, ReviewKind
-from .child_plans import Built, ChildPlans, OpenPlan
-from .escalations import Escalations
+from .plan_facts import OpenPlan, PlanFacts, open_plans
 from .plan_schedule import initial_conference_due, midway_due, next_review_due, qa_due
 from .plan_teams import PlanTeams
 
@@ -68,7 +69,7 @@ class DriftRow:
 
 
 @attrs.frozen
-class _Item:
+class DriftItem:
     kind: DriftKind
     due_on: dt.date
     review_id: str | None = None
@@ -76,7 +77,7 @@ class _Item:
     owner_id: str | None = None
 
 
-def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) -> Iterator[_Item]:
+def _overdue(plan: OpenPlan, plans: PlanFacts, policy: Policy, as_of: dt.date) -> Iterator[DriftItem]:
     """What is overdue in one open plan at ``as_of``."""
     if plan.plan is PlanKind.CHILD_PROTECTION and not any(
         r.kind is ReviewKind.INITIAL_CP_CONFERENCE for r in plan.reviews
@@ -84,28 +85,28 @@ def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) 
         if plan.section_47_on:
             due = initial_conference_due(plan.section_47_on[0], policy)
             if as_of > due:
-                yield _Item(DriftKind.INITIAL_CONFERENCE_OVERDUE, due)
+                yield DriftItem(DriftKind.INITIAL_CONFERENCE_OVERDUE, due)
         return
     held = [r.held_on for r in plan.reviews]
     due = next_review_due(plan.plan, plan.opened_on, held, policy)
     latest = plan.reviews[-1] if plan.reviews else None
     if as_of > due:
-        yield _Item(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)
+        yield DriftItem(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)
     if latest is not None:
         midway = midway_due(latest.held_on, due)
         if as_of > midway and not any(d > latest.held_on for d in plan.midways):
-            yield _Item(DriftKind.MIDWAY_OVERDUE, midway, latest.review_id)
+            yield DriftItem(DriftKind.MIDWAY_OVERDUE, midway, latest.review_id)
     completions = plans.children[plan.child_ref].completions
     for review in plan.reviews:
         qa = plans.quality.get(review.review_id)
         if qa is None or qa.assured_on > as_of:  # the due date only matters while QA is missing
             qa_on = qa_due(plan.plan, review.held_on, policy)
             if as_of > qa_on:
-                yield _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id)
+                yield DriftItem(DriftKind.QA_OVERDUE, qa_on, review.review_id)
         for action in review.actions:
             done = completions.get(action.action_id)
             if as_of > action.due_on and (done is None or done > as_of):
-                yield _Item(
+                yield DriftItem(
                     DriftKind.ACTION_OVERDUE,
                     action.due_on,
                     review.review_id,
@@ -115,18 +116,19 @@ def _overdue(plan: OpenPlan, plans: ChildPlans, policy: Policy, as_of: dt.date) 
 
 
 #: Never resolved (a review or midway review due: holding it changes the plan's facts).
-_NEVER = dt.date.max
+_NEVER = None
 
 
-def _schedule(plan: OpenPlan, plans: ChildPlans, policy: Policy) -> tuple[list[dt.date], list[_Item]]:
+def schedule(plan: OpenPlan, plans: PlanFacts, policy: Policy) -> list[tuple[dt.date | None, DriftItem]]:
     """Everything that may be overdue in a plan whose facts are all in, each with the date it
-    stops being overdue (its QA or completion; never for the rest), sorted by that date.
+    stops being overdue (its QA or completion; None: never, for the rest).
 
     At a date ``as_of`` on or after the plan's latest fact, what is overdue is exactly the
-    items due before ``as_of`` and resolved after it: :func:`_overdue` with the QA and
-    completion tests (``done is None or done > as_of``) read as ``resolved > as_of``.
+    items due before ``as_of`` and not resolved by it: :func:`_overdue` with the QA and
+    completion tests (``done is None or done > as_of``) read as ``resolved > as_of``
+    (the rows of ``kentqa_drift_items``).
     """
-    found: list[tuple[dt.date, _Item]] = []
+    found: list[tuple[dt.date | None, DriftItem]] = []
     if plan.plan is PlanKind.CHILD_PROTECTION and not any(
         r.kind is ReviewKind.INITIAL_CP_CONFERENCE for r in plan.reviews
     ):
@@ -134,7 +136,7 @@ def _schedule(plan: OpenPlan, plans: ChildPlans, policy: Policy) -> tuple[list[d
             found.append(
                 (
                     _NEVER,
-                    _Item(
+                    DriftItem(
                         DriftKind.INITIAL_CONFERENCE_OVERDUE,
                         initial_conference_due(plan.section_47_on[0], policy),
                     ),
@@ -143,20 +145,20 @@ def _schedule(plan: OpenPlan, plans: ChildPlans, policy: Policy) -> tuple[list[d
     else:
         due = next_review_due(plan.plan, plan.opened_on, [r.held_on for r in plan.reviews], policy)
         latest = plan.reviews[-1] if plan.reviews else None
-        found.append((_NEVER, _Item(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)))
+        found.append((_NEVER, DriftItem(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)))
         if latest is not None and not any(d > latest.held_on for d in plan.midways):
             found.append(
-                (_NEVER, _Item(DriftKind.MIDWAY_OVERDUE, midway_due(latest.held_on, due), latest.review_id))
+                (_NEVER, DriftItem(DriftKind.MIDWAY_OVERDUE, midway_due(latest.held_on, due), latest.review_id))
             )
         completions = plans.children[plan.child_ref].completions
         for review in plan.reviews:
             qa = plans.quality.get(review.review_id)
             qa_on = qa_due(plan.plan, review.held_on, policy)
             found.append(
-                (qa.assured_on if qa else _NEVER, _Item(DriftKind.QA_OVERDUE, qa_on, review.review_id))
+                (qa.assured_on if qa else _NEVER, DriftItem(DriftKind.QA_OVERDUE, qa_on, review.review_id))
             )
             for action in review.actions:
-                item = _Item(
+                item = DriftItem(
                     DriftKind.ACTION_OVERDUE,
                     action.due_on,
                     review.review_id,
@@ -164,23 +166,7 @@ def _schedule(plan: OpenPlan, plans: ChildPlans, policy: Policy) -> tuple[list[d
                     action.owner_id,
                 )
                 found.append((completions.get(action.action_id, _NEVER), item))
-    found.sort(key=lambda f: f[0])
-    return [resolved for resolved, _ in found], [item for _, item in found]
-
-
-def _overdue_built(
-    plan: OpenPlan, built: Built, plans: ChildPlans, policy: Policy, as_of: dt.date
-) -> Iterator[_Item]:
-    """:func:`_overdue` for a plan whose facts are all dated on or before ``as_of``, from its
-    schedule derived once per policy (decision 0810)."""
-    cached = built.derived.get("drift")
-    if not (isinstance(cached, tuple) and cached[0] is policy):
-        cached = built.derived["drift"] = (policy, *_schedule(plan, plans, policy))
-    _, resolved, items = cached
-    for n in range(bisect.bisect_right(resolved, as_of), len(items)):
-        item = items[n]
-        if as_of > item.due_on:
-            yield item
+    return found
 
 
 def working_days_overdue(dues: set[dt.date], as_of: dt.date, policy: Policy) -> dict[dt.date, int]:
@@ -197,23 +183,21 @@ def working_days_overdue(dues: set[dt.date], as_of: dt.date, policy: Policy) -> 
     return out
 
 
-def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_of: dt.date) -> list[DriftRow]:
-    """The drift register at ``as_of``, oldest due date first."""
-    teams = PlanTeams(plans, escalations.named_teams(), as_of)
-    open_escalations = escalations.open_by_child(as_of)
+def drift_rows(
+    plans: PlanFacts, open_escalations: dict[str, str], policy: Policy, as_of: dt.date
+) -> list[DriftRow]:
+    """The drift register at ``as_of`` over the children of ``plans`` (by token), oldest due
+    date first; ``open_escalations``: each child's open escalation at ``as_of`` (by token)."""
+    teams = PlanTeams(plans, as_of)
     found = [
         (plan, item)
-        for plan, built in plans.open_plans_built(as_of)
-        for item in (
-            _overdue(plan, plans, policy, as_of)
-            if built is None
-            else _overdue_built(plan, built, plans, policy, as_of)
-        )
+        for token in sorted(plans.children)
+        for plan in open_plans(plans.children[token], as_of)
+        for item in _overdue(plan, plans, policy, as_of)
     ]
     overdue = working_days_overdue({item.due_on for _, item in found}, as_of, policy)
     rows = []
     for plan, item in found:
-        escalation = open_escalations.get(plan.child_ref)
         chair = teams.plan_chair(plan)
         if item.owner_id is not None and plans.workers.known(item.owner_id):
             team = plans.workers.team_on(item.owner_id, as_of)
@@ -226,7 +210,7 @@ def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_o
                 kind=item.kind,
                 due_on=item.due_on,
                 working_days_overdue=overdue[item.due_on],
-                escalation_id=escalation.raised.escalation_id if escalation else None,
+                escalation_id=open_escalations.get(plan.child_ref),
                 team_id=team,
                 worker_id=item.owner_id if item.owner_id is not None else chair,
                 review_id=item.review_id,
@@ -234,5 +218,10 @@ def drift_rows(plans: ChildPlans, escalations: Escalations, policy: Policy, as_o
                 chair_id=chair,
             )
         )
-    rows.sort(key=lambda r: (r.due_on, r.child_ref, r.plan, r.kind, r.review_id or "", r.action_id or ""))
+    rows.sort(key=row_order)
     return rows
+
+
+def row_order(r: DriftRow) -> tuple[dt.date, str, PlanKind, DriftKind, str, str]:
+    """The register's order (applied again once the children's references are back)."""
+    return (r.due_on, r.child_ref, r.plan, r.kind, r.review_id or "", r.action_id or "")

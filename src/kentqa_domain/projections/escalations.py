@@ -1,8 +1,12 @@
 """Escalations by IROs and CP Chairs, and their rows for ``qa.escalations`` (R-ESC-1..5).
 
-The projection stores each escalation's facts keyed by identity (raised, stages entered,
-responses, its ending), so the state is the same in any arrival order. Rows are computed for
-an ``as_of`` date from the facts dated on or before it (IRO Handbook 6.2):
+The projection stores each escalation's facts in one document, keyed by identity (raised,
+stages entered, responses, its ending), so the state is the same in any arrival order; a
+child's escalation names the child by its anonymous token (the query puts the reference
+back). Its row in ``kentqa_escalations`` says when it was raised and ended, so the register
+selects the escalations it shows with indexed SQL (open at ``as_of``; a page by raising date
+and id) and reads only their documents. Rows are computed for an ``as_of`` date from the
+facts dated on or before it (IRO Handbook 6.2):
 
 - R-ESC-1 the stage on a date is the highest stage entered on or before it;
 - R-ESC-2 the current stage's response is due 5 working days after entering it; a response
@@ -15,17 +19,18 @@ an ``as_of`` date from the facts dated on or before it (IRO Handbook 6.2):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import cast
 
 import attrs
 
 from .. import events as ev
-from ..forgetting import Forgetting
 from ..policy import Policy
+from ..state.docs import DocMap
+from ..state.tables import Column, Table
 from ..values import EscalationStage
-from .base import Projection
-from .register_index import DatedIndex, SettledIndex
+from .child_plans import load
+from .stored import RowChange, StoredProjection
 from .working_day_index import WorkingDayIndex, working_day_index
 
 #: R-ESC-1: stages in order (a dict, not ``EscalationStage.rank``, which lists the enum).
@@ -79,97 +84,119 @@ class EscalationView:
         return self.ending is None
 
 
-class Escalations(Projection):
-    """Facts of every escalation (``qa.escalations``, the drift register's link)."""
+@attrs.define
+class EscalationFacts:
+    """One escalation's facts, keyed by identity (the same in any arrival order)."""
 
-    name = "escalations"
-    version = 2
+    raised: ev.EscalationRaised | None = None
+    #: stage entered -> on
+    progressions: dict[EscalationStage, dt.date] = attrs.Factory(dict)
+    responses: set[dt.date] = attrs.Factory(set)
+    ending: Ending | None = None
 
-    def __init__(self) -> None:
-        self.raised: dict[str, ev.EscalationRaised] = {}
-        self.progressions: dict[str, dict[EscalationStage, dt.date]] = {}
-        self.responses: dict[str, set[dt.date]] = {}
-        self.endings: dict[str, Ending] = {}
-        #: raised escalations by (raised on, id): the register's order and ``since`` (decision 0815)
-        self.by_raised = DatedIndex()
-        #: when each escalation ended (R-ESC-4/5): ``state="open"`` visits the others only
-        self.settled = SettledIndex()
-
-    def apply(self, event: ev.Event, position: int) -> None:
-        if isinstance(event, ev.EscalationRaised):
-            self.raised[event.escalation_id] = event
-            self.by_raised.put(event.escalation_id, event.raised_on)
-            if event.escalation_id not in self.endings:
-                self.settled.put(event.escalation_id, None)
-        elif isinstance(event, ev.EscalationProgressed):
-            self.progressions.setdefault(event.escalation_id, {})[event.to_stage] = event.progressed_on
-        elif isinstance(event, ev.EscalationResponded):
-            self.responses.setdefault(event.escalation_id, set()).add(event.responded_on)
-        elif isinstance(event, ev.EscalationResolved):
-            self.endings[event.escalation_id] = Ending(EscalationState.RESOLVED, event.resolved_on)
-            self.settled.put(event.escalation_id, event.resolved_on)
-        elif isinstance(event, ev.EscalationReferredToCafcass):
-            self.endings[event.escalation_id] = Ending(EscalationState.REFERRED, event.referred_on)
-            self.settled.put(event.escalation_id, event.referred_on)
-
-    def forget_child(self, forgetting: Forgetting) -> None:
-        """Erasure: the child's escalations name its token, and their details are gone."""
-        for escalation_id, raised in self.raised.items():
-            if raised.child_ref == forgetting.child_ref:
-                self.raised[escalation_id] = cast("ev.EscalationRaised", forgetting.anonymous(raised))
-
-    def view(self, escalation_id: str, as_of: dt.date) -> EscalationView | None:
-        """The escalation as of ``as_of``; None if it was raised later."""
-        raised = self.raised.get(escalation_id)
+    def view(self, as_of: dt.date) -> EscalationView | None:
+        """The escalation as of ``as_of``; None if it was raised later (or is not known yet)."""
+        raised = self.raised
         if raised is None or raised.raised_on > as_of:
             return None
         stage, entered_on = raised.stage, raised.raised_on
-        progressions = self.progressions.get(escalation_id)
-        if progressions:
+        if self.progressions:
             rank = _RANK[stage]
-            for to, on in progressions.items():
+            for to, on in self.progressions.items():
                 if on <= as_of and (on, _RANK[to]) > (entered_on, rank):
                     stage, entered_on, rank = to, on, _RANK[to]
-        responded = any(entered_on <= d <= as_of for d in self.responses.get(escalation_id, ()))
-        ending = self.endings.get(escalation_id)
+        responded = any(entered_on <= d <= as_of for d in self.responses)
+        ending = self.ending
         if ending is not None and ending.on > as_of:
             ending = None
         return EscalationView(raised, stage, entered_on, responded, ending)
 
-    def views(
-        self, as_of: dt.date, *, open_only: bool = False, since: dt.date | None = None
-    ) -> list[EscalationView]:
-        """Every escalation raised on or before ``as_of`` (and on or after ``since``), by
-        raising date and id; ``open_only``: those open at ``as_of``, visiting only the
-        escalations not ended by then (decision 0815)."""
-        if open_only:
-            ids = sorted(
-                (r.raised_on, i)
-                for i in self.settled.maybe_open(as_of)
-                if (r := self.raised.get(i)) is not None and (since is None or r.raised_on >= since)
+
+ESCALATIONS = Table(
+    "kentqa_escalations",
+    (
+        Column("escalation_id", "TEXT", "the escalation"),
+        Column("child_token", "TEXT", "the child's anonymous token (anon-...); NULL: about a team or practice"),
+        Column("team_id", "TEXT", "the team it names, if any"),
+        Column("raised_by", "TEXT", "the IRO or CP Chair who raised it"),
+        Column("raised_on", "DATE", "the day it was raised"),
+        Column("reason", "TEXT", "why it was raised (EscalationReason)"),
+        Column("stage", "TEXT", "its stage after all its facts (R-ESC-1)"),
+        Column("stage_entered_on", "DATE", "the day that stage was entered"),
+        Column("state", "TEXT", "open, resolved or referred after all its facts (R-ESC-4, R-ESC-5)"),
+        Column("ended_on", "DATE", "the day it was resolved or referred to Cafcass; NULL while open"),
+    ),
+    indexes=(("ended_on", "raised_on"), ("raised_on", "escalation_id"), ("child_token",)),
+    doc="Every escalation. Open at a date D: raised_on <= D and (ended_on IS NULL OR ended_on > D).",
+)
+
+
+class Escalations(StoredProjection):
+    """Facts of every escalation, one document each (``qa.escalations``, the drift register's link)."""
+
+    name = "escalations"
+    version = 3
+    tables = (ESCALATIONS,)
+
+    def setup(self) -> None:
+        self.escalations: DocMap[str, EscalationFacts] = self.session.map("escalations", str, EscalationFacts)
+
+    def _facts(self, escalation_id: str) -> EscalationFacts:
+        self.escalations.prefetch([escalation_id])  # one read, remembered if it finds nothing
+        found = self.escalations.get(escalation_id)
+        if found is None:
+            found = self.escalations[escalation_id] = EscalationFacts()
+        return found
+
+    def apply(self, event: ev.Event, position: int) -> None:
+        if isinstance(event, ev.EscalationRaised):
+            self._facts(event.escalation_id).raised = event
+        elif isinstance(event, ev.EscalationProgressed):
+            self._facts(event.escalation_id).progressions[event.to_stage] = event.progressed_on
+        elif isinstance(event, ev.EscalationResponded):
+            self._facts(event.escalation_id).responses.add(event.responded_on)
+        elif isinstance(event, ev.EscalationResolved):
+            self._facts(event.escalation_id).ending = Ending(EscalationState.RESOLVED, event.resolved_on)
+        elif isinstance(event, ev.EscalationReferredToCafcass):
+            self._facts(event.escalation_id).ending = Ending(EscalationState.REFERRED, event.referred_on)
+
+    def views(self, escalation_ids: Sequence[str], as_of: dt.date) -> list[EscalationView]:
+        """The escalations of ``escalation_ids`` as of ``as_of``, in that order (each read once;
+        those raised after ``as_of`` are left out)."""
+        found = load(self.escalations, escalation_ids)
+        out = []
+        for escalation_id in escalation_ids:
+            facts = found.get(escalation_id)
+            view = facts.view(as_of) if facts is not None else None
+            if view is not None:
+                out.append(view)
+        return out
+
+    def rows(self, changed: Sequence[tuple[str, str]]) -> list[RowChange]:
+        keys = sorted({key for space, key in changed if space == "escalations"})
+        out = []
+        for key in keys:
+            facts = self.escalations.get(key)
+            view = facts.view(dt.date.max) if facts is not None else None
+            if view is None:
+                continue
+            raised = view.raised
+            out.append(
+                (
+                    key,
+                    raised.escalation_id,
+                    raised.child_ref,
+                    raised.team_id,
+                    raised.raised_by,
+                    raised.raised_on,
+                    raised.reason.value,
+                    view.stage.value,
+                    view.stage_entered_on,
+                    (view.ending.state if view.ending is not None else EscalationState.OPEN).value,
+                    view.ending.on if view.ending is not None else None,
+                )
             )
-            found = (self.view(i, as_of) for _, i in ids)
-            return [v for v in found if v is not None and v.is_open]
-        out = (self.view(i, as_of) for i in self.by_raised.between(since, as_of))
-        return [v for v in out if v is not None]
-
-    def open_by_child(self, as_of: dt.date) -> dict[str, EscalationView]:
-        """Each child's open escalation at ``as_of``: the latest raised (ties: the highest id)."""
-        out: dict[str, EscalationView] = {}
-        for view in self.views(as_of, open_only=True):  # in raising order: later ones replace earlier ones
-            if view.is_open and view.raised.child_ref is not None:
-                out[view.raised.child_ref] = view
-        return out
-
-    def named_teams(self) -> dict[str, list[tuple[dt.date, str, str]]]:
-        """child ref -> (raised on, escalation id, team id) of its escalations naming a team, sorted."""
-        out: dict[str, list[tuple[dt.date, str, str]]] = {}
-        for r in self.raised.values():
-            if r.child_ref is not None and r.team_id is not None:
-                out.setdefault(r.child_ref, []).append((r.raised_on, r.escalation_id, r.team_id))
-        for rows in out.values():
-            rows.sort()
-        return out
+        return [(ESCALATIONS, keys, out)]
 
 
 def escalation_row(

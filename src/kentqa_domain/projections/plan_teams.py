@@ -18,23 +18,24 @@ import bisect
 import datetime as dt
 
 from ..values import PlanKind
-from .child_plans import ChildPlans, OpenPlan, ReviewFact
+from .plan_facts import OpenPlan, PlanFacts, ReviewFact
 
 
 class PlanTeams:
-    """Resolves teams and chairs for one query at ``as_of``."""
+    """Resolves teams and chairs for one query at ``as_of`` over the children of ``plans``."""
 
-    def __init__(
-        self, plans: ChildPlans, escalation_teams: dict[str, list[tuple[dt.date, str, str]]], as_of: dt.date
-    ) -> None:
+    def __init__(self, plans: PlanFacts, as_of: dt.date) -> None:
         self.plans = plans
         self.workers = plans.workers
-        self.escalation_teams = escalation_teams
         self.as_of = as_of
+        self._named: dict[str, list[tuple[dt.date, str, str]]] = {}
 
     def escalation_team(self, child_ref: str, day: dt.date) -> str | None:
         """The team named by the child's latest escalation raised on or before ``day``."""
-        named = self.escalation_teams.get(child_ref, [])
+        named = self._named.get(child_ref)
+        if named is None:
+            child = self.plans.children.get(child_ref)
+            named = self._named[child_ref] = child.named_teams() if child is not None else []
         i = bisect.bisect_right(named, (day, "\U0010ffff", ""))
         return named[i - 1][2] if i else None
 

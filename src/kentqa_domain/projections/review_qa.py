@@ -23,7 +23,7 @@ import attrs
 from .. import events as ev
 from ..policy import Policy
 from ..values import PlanKind
-from .child_plans import ChildPlans, ReviewFact
+from .plan_facts import PlanFacts, ReviewFact, by_date
 from .plan_schedule import qa_due
 from .plan_teams import PlanTeams
 
@@ -57,11 +57,15 @@ class ReviewFacts:
     qa: ev.ReviewQualityAssured | None
 
 
-def review_facts(plans: ChildPlans, teams: PlanTeams, *, since: dt.date | None = None) -> list[ReviewFacts]:
-    """Every review held in ``[since, teams.as_of]`` with its team, chair and QA."""
+def review_facts(plans: PlanFacts, teams: PlanTeams, *, since: dt.date | None = None) -> list[ReviewFacts]:
+    """Every review of the children of ``plans`` held in ``[since, teams.as_of]`` with its
+    team, chair and QA, by child and date."""
     as_of = teams.as_of
     out = []
-    for review in plans.reviews():
+    reviews = (
+        review for token in sorted(plans.children) for review in sorted(plans.children[token].reviews.values(), key=by_date)
+    )
+    for review in reviews:
         if review.held_on > as_of or (since is not None and review.held_on < since):
             continue
         qa = plans.quality.get(review.review_id)

@@ -105,20 +105,26 @@ class Queries:
         as_worker: str | None = None,
         state: EscalationState | str | None = None,
         since: dt.date | None = None,
+        limit: int | None = None,
+        after: str | None = None,
     ) -> list[EscalationRow]:
         """Every escalation raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5).
 
         Rows ``escalation_id, stage, state, raised_on, response_due_on, response_overdue,
-        working_days_open, breached`` (and more), by raising date. R-ACC-1: a row is visible
-        to the team it names and to the team of the worker who raised it.
+        working_days_open, breached`` (and more), by raising date then id. R-ACC-1: a row is
+        visible to the team it names and to the team of the worker who raised it.
 
         Optional filters for a dashboard (decision 0815): ``state`` (``open``, ``resolved`` or
         ``referred``, the row's state at ``as_of``) and ``since`` (raised on or after it).
         ``state="open"`` visits only the escalations not ended by ``as_of``, so "what is open
-        now" costs the same whatever the length of the history.
+        now" costs the same whatever the length of the history. Paging: ``limit`` rows at
+        most, starting after the escalation ``after`` (the ``escalation_id`` of the previous
+        page's last row; an unknown id is an ``UnknownReference`` naming ``after``).
         """
         with self._viewing() as view:
-            return plans.escalations(view, as_of=as_of, as_worker=as_worker, state=state, since=since)
+            return plans.escalations(
+                view, as_of=as_of, as_worker=as_worker, state=state, since=since, limit=limit, after=after
+            )
 
     def review_qa_summary(
         self, *, as_of: dt.date, by: str = "team", since: dt.date | None = None, as_worker: str | None = None

@@ -1,31 +1,103 @@
-"""Children's plans and escalations: the drift register, escalations, review QA (R-LAC, R-CP, R-ESC)."""
+"""Children's plans and escalations: the drift register, escalations, review QA (R-LAC, R-CP, R-ESC).
+
+Each query selects what it must visit with indexed SQL over the projections' row tables
+(``kentqa_plan_periods``, ``kentqa_escalations``, ``kentqa_reviews``; docs/read-model.md),
+reads only those documents, computes its rows from them as of ``as_of`` (children by their
+anonymous tokens and pseudonyms) and then puts the children's references and original
+review and action ids back (``view.revealer``), before the rows are put in order. A query
+about now visits the live plans and open escalations only, whatever the history.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from ..gc_pause import gc_paused
-from ..projections.drift import DriftRow, drift_rows
-from ..projections.escalations import EscalationRow, EscalationState, escalation_row
+import attrs
+
+from ..errors import InvalidEvent, UnknownReference
+from ..projections.drift import DriftRow, drift_rows, row_order
+from ..projections.escalations import EscalationRow, EscalationState, EscalationView, escalation_row
 from ..projections.plan_teams import PlanTeams
 from ..projections.review_qa import ReviewQARow, review_facts
 from ..projections.review_qa import summarise as summarise_review_qa
 from ..projections.working_day_index import working_day_index
+from ..state.tables import as_date
 from . import arguments
 from .view import View
+
+#: The children with a plan open at a date (three times the date): an index range for "now".
+OPEN_PLANS = (
+    "SELECT DISTINCT doc_key FROM ("
+    "SELECT doc_key FROM kentqa_plan_periods WHERE ended_on IS NULL AND opened_on <= ? "
+    "UNION ALL "
+    "SELECT doc_key FROM kentqa_plan_periods WHERE ended_on > ? AND opened_on <= ?"
+    ") AS open_plans"
+)
+#: ``raised_on`` where it must not choose the index: the escalations ended after a date are
+#: found by ``ended_on``, never by scanning every escalation raised before it (SQLite without
+#: statistics would otherwise take the index on ``raised_on``).
+_RAISED_ON = "COALESCE(raised_on, raised_on)"
+#: Escalations open at a date (three times the date), with the child they concern.
+OPEN_ESCALATIONS = (
+    "SELECT raised_on, escalation_id, child_token FROM kentqa_escalations "
+    "WHERE ended_on IS NULL AND raised_on <= ? "
+    "UNION ALL "
+    "SELECT raised_on, escalation_id, child_token FROM kentqa_escalations "
+    "WHERE ended_on > ? AND COALESCE(raised_on, raised_on) <= ?"
+)
+#: A scoped page of the escalations register reads this many candidates at a time.
+_SCOPED_PAGE = 200
 
 
 def drift_register(view: View, *, as_of: dt.date, as_worker: str | None = None) -> list[DriftRow]:
     """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5)."""
     plans = view.projection("child_plans")
-    with gc_paused():  # the first query after a load memoises every child's plans (decision 0810)
-        rows = drift_rows(plans, view.projection("escalations"), view.policy, as_of)
+    tokens = [key for (key,) in view.select(OPEN_PLANS, (as_of, as_of, as_of))]
+    facts = plans.facts(tokens)
+    rows = drift_rows(facts, open_escalations_by_child(view, as_of), view.policy, as_of)
     scope = view.scope(as_worker)
-    return [
+    workers = facts.workers
+    visible = [
         r
         for r in rows
-        if view.visible(scope, (r.team_id, r.worker_id), (plans.workers.team_on(r.chair_id, as_of), r.chair_id))
+        if view.visible(scope, (r.team_id, r.worker_id), (workers.team_on(r.chair_id, as_of), r.chair_id))
     ]
+    return _revealed_drift(view, visible)
+
+
+def _revealed_drift(view: View, rows: list[DriftRow]) -> list[DriftRow]:
+    """The rows with each child's reference and original review and action ids, in order."""
+    revealer = view.revealer
+    if revealer is None or not rows:
+        return rows
+    revealer.prefetch(
+        (r.child_ref, name) for r in rows for name in (r.child_ref, r.review_id, r.action_id) if name is not None
+    )
+    out = [
+        attrs.evolve(
+            r,
+            child_ref=revealer.child(r.child_ref),
+            review_id=revealer.original(r.child_ref, r.review_id),
+            action_id=revealer.original(r.child_ref, r.action_id),
+        )
+        for r in rows
+    ]
+    out.sort(key=row_order)
+    return out
+
+
+def open_escalations_by_child(view: View, as_of: dt.date) -> dict[str, str]:
+    """Each child's open escalation at ``as_of`` (by token): the latest raised, ties to the
+    highest id. Reads the open escalations' rows only."""
+    latest: dict[str, tuple[dt.date, str]] = {}
+    for raised_on, escalation_id, token in view.select(OPEN_ESCALATIONS, (as_of, as_of, as_of)):
+        if token is None:
+            continue
+        key = (as_date(raised_on) or dt.date.min, str(escalation_id))
+        if token not in latest or key > latest[token]:
+            latest[token] = key
+    return {token: escalation_id for token, (_, escalation_id) in latest.items()}
 
 
 def escalations(
@@ -35,44 +107,135 @@ def escalations(
     as_worker: str | None = None,
     state: EscalationState | str | None = None,
     since: dt.date | None = None,
+    limit: int | None = None,
+    after: str | None = None,
 ) -> list[EscalationRow]:
-    """Every escalation raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5)."""
+    """Escalations raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5), by raising date
+    and id; ``limit`` rows at most, those after the escalation ``after`` (the last of the
+    previous page)."""
     as_of = arguments.date("escalations", "as_of", as_of)
     wanted = None if state is None else arguments.choice("escalations", EscalationState, state, "state")
     if since is not None:
         since = arguments.date("escalations", "since", since)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise InvalidEvent("escalations", "limit", "type", "must be a whole number of rows, 1 or more")
+    cursor = None if after is None else _cursor(view, after)
     esc = view.projection("escalations")
-    workers = view.projection("child_plans").workers
     scope = view.scope(as_worker)
-    views = esc.views(as_of, open_only=wanted is EscalationState.OPEN, since=since)
-    if wanted is not None and wanted is not EscalationState.OPEN:
-        views = [v for v in views if v.ending is not None and v.ending.state is wanted]
-    if scope.kind != "all":
-        views = [
-            v
-            for v in views
-            if view.visible(
-                scope,
-                (v.raised.team_id, v.raised.raised_by),
-                (workers.team_on(v.raised.raised_by, as_of), v.raised.raised_by),
-            )
-        ]
     days = working_day_index(view.policy.calendar)
-    return [escalation_row(v, view.policy, as_of, days) for v in views]
+    page = None if limit is None else (limit if scope.kind == "all" else max(limit, _SCOPED_PAGE))
+    out: list[EscalationRow] = []
+    while True:
+        found = _register_ids(view, as_of=as_of, wanted=wanted, since=since, cursor=cursor, limit=page)
+        views = esc.views([escalation_id for _, escalation_id in found], as_of)
+        if scope.kind != "all":
+            views = _visible(view, scope, views, as_of)
+        out += [escalation_row(v, view.policy, as_of, days) for v in views]
+        if page is None or len(found) < page or (limit is not None and len(out) >= limit):
+            break
+        cursor = found[-1]
+    if limit is not None:
+        out = out[:limit]
+    return _revealed_escalations(view, out)
+
+
+def _cursor(view: View, after: object) -> tuple[dt.date, str]:
+    """(raised on, id) of the escalation ``after``: a page starts after it."""
+    if not isinstance(after, str):
+        raise InvalidEvent("escalations", "after", "type", "must be an escalation id (the last of the previous page)")
+    found = view.select("SELECT raised_on FROM kentqa_escalations WHERE doc_key = ?", (after,))
+    if not found:
+        raise UnknownReference("escalations", "after", "reference", f"no escalation {after!r} is recorded")
+    raised_on = as_date(found[0][0])
+    assert raised_on is not None
+    return raised_on, after
+
+
+def _register_ids(
+    view: View,
+    *,
+    as_of: dt.date,
+    wanted: EscalationState | None,
+    since: dt.date | None,
+    cursor: tuple[dt.date, str] | None,
+    limit: int | None,
+) -> list[tuple[dt.date, str]]:
+    """The ids of the register's rows, by raising date and id, from ``kentqa_escalations``:
+    open ones through the index on ``ended_on`` (the escalations not ended by ``as_of``)."""
+    def condition(raised_on: str) -> tuple[str, list[Any]]:
+        where = [f"{raised_on} <= ?"]
+        params: list[Any] = [as_of]
+        if since is not None:
+            where.append(f"{raised_on} >= ?")
+            params.append(since)
+        if cursor is not None:
+            where.append(f"{raised_on} >= ? AND ({raised_on} > ? OR escalation_id > ?)")
+            params += [cursor[0], cursor[0], cursor[1]]
+        if wanted is not None and wanted is not EscalationState.OPEN:
+            where.append("state = ? AND ended_on <= ?")
+            params += [wanted.value, as_of]
+        return " AND ".join(where), params
+
+    columns = "SELECT raised_on, escalation_id FROM kentqa_escalations WHERE "
+    if wanted is EscalationState.OPEN:
+        still_open, first = condition("raised_on")
+        ended_later, second = condition(_RAISED_ON)
+        statement = (  # fixed text only: every value is bound
+            f"SELECT raised_on, escalation_id FROM ({columns}ended_on IS NULL AND {still_open} "  # noqa: S608
+            f"UNION ALL {columns}ended_on > ? AND {ended_later}) AS open_escalations"
+        )
+        params = [*first, as_of, *second]
+    else:
+        where, params = condition("raised_on")
+        statement = columns + where
+    statement += " ORDER BY raised_on, escalation_id"
+    if limit is not None:
+        statement += " LIMIT ?"
+        params.append(limit)
+    return [(as_date(raised_on) or dt.date.min, str(escalation_id)) for raised_on, escalation_id in view.select(statement, params)]
+
+
+def _visible(view: View, scope: Any, views: list[EscalationView], as_of: dt.date) -> list[EscalationView]:
+    """R-ACC-1: the escalations visible to the team they name or the raiser's team."""
+    workers = view.projection("child_plans").worker_teams({v.raised.raised_by for v in views})
+    return [
+        v
+        for v in views
+        if view.visible(
+            scope,
+            (v.raised.team_id, v.raised.raised_by),
+            (workers.team_on(v.raised.raised_by, as_of), v.raised.raised_by),
+        )
+    ]
+
+
+def _revealed_escalations(view: View, rows: list[EscalationRow]) -> list[EscalationRow]:
+    revealer = view.revealer
+    tokens = [r.child_ref for r in rows if r.child_ref is not None]
+    if revealer is None or not tokens:
+        return rows
+    revealer.prefetch((t, t) for t in tokens)
+    return [r if r.child_ref is None else attrs.evolve(r, child_ref=revealer.child(r.child_ref)) for r in rows]
 
 
 def review_qa_summary(
     view: View, *, as_of: dt.date, by: str = "team", since: dt.date | None = None, as_worker: str | None = None
 ) -> list[ReviewQARow]:
-    """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair."""
-    plans = view.projection("child_plans")
-    teams = PlanTeams(plans, view.projection("escalations").named_teams(), as_of)
+    """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair:
+    visits the children with a review held in the period only."""
+    statement = "SELECT DISTINCT doc_key FROM kentqa_reviews WHERE held_on <= ?"
+    params: list[Any] = [as_of]
+    if since is not None:
+        statement += " AND held_on >= ?"
+        params.append(since)
+    tokens = [key for (key,) in view.select(statement, params)]
+    facts = view.projection("child_plans").facts(tokens)
+    teams = PlanTeams(facts, as_of)
     scope = view.scope(as_worker)
-    facts = [
+    workers = facts.workers
+    found = [
         f
-        for f in review_facts(plans, teams, since=since)
-        if view.visible(
-            scope, (f.team_id, f.chair_id), (plans.workers.team_on(f.chair_id, f.review.held_on), f.chair_id)
-        )
+        for f in review_facts(facts, teams, since=since)
+        if view.visible(scope, (f.team_id, f.chair_id), (workers.team_on(f.chair_id, f.review.held_on), f.chair_id))
     ]
-    return summarise_review_qa(facts, by, view.policy)
+    return summarise_review_qa(found, by, view.policy)

@@ -1,0 +1,301 @@
+"""A child's plan facts and the plans they make at a date (R-LAC-1..7, R-CP-1..7).
+
+The ``child_plans`` projection keeps one :class:`ChildRecord` per child (its looked-after
+episodes, strategy discussions, CP plan ends, reviews, midway reviews, plan action
+completions and the teams its escalations named), keyed by the child's anonymous token as
+the events give it. The facts are stored keyed by their identity, so a record is the same
+whatever order the events arrive in.
+
+Plans are assembled at query time for an ``as_of`` date from the facts dated on or before it
+(:func:`open_plans`): a policy change needs no rebuild and a late event changes every answer
+it should. :func:`timeline` walks all of a child's facts: the plans it finds, cut at a date,
+are the plans open then (their periods are the rows that select the children a query visits).
+
+:class:`PlanFacts` is what one query (or one fold's rows) reads: the children asked about,
+the QA of their reviews and the team histories of the workers they name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
+
+import attrs
+
+from .. import events as ev
+from ..plan_timeline import Dated, Fact, Plan, until, walk_child_protection, walk_looked_after
+from ..values import PlanKind, ReviewKind
+
+
+class ActionFact(NamedTuple):
+    """A plan action as the drift register needs it (R-LAC-6, R-CP-6): no description."""
+
+    action_id: str
+    owner_id: str
+    due_on: dt.date
+
+
+class ReviewFact(NamedTuple):
+    """A ``ReviewHeld`` as the plan queries need it: no participation, no action text."""
+
+    review_id: str
+    child_ref: str
+    kind: ReviewKind
+    held_on: dt.date
+    chair_id: str | None
+    actions: tuple[ActionFact, ...]
+
+    @classmethod
+    def of(cls, event: ev.ReviewHeld) -> ReviewFact:
+        return cls(
+            event.review_id,
+            event.child_ref,
+            event.kind,
+            event.held_on,
+            event.chair_id,
+            tuple(ActionFact(a.action_id, a.owner_id, a.due_on) for a in event.actions),
+        )
+
+
+class NamedTeam(NamedTuple):
+    """An escalation about the child that names a team (decision 0201)."""
+
+    raised_on: dt.date
+    team_id: str
+
+
+@attrs.define
+class ChildRecord:
+    """Everything recorded about one child's plans, under its anonymous token."""
+
+    child_ref: str
+    #: became looked after on -> the IRO named then
+    lac_starts: dict[dt.date, str | None] = attrs.Factory(dict)
+    lac_ends: set[dt.date] = attrs.Factory(set)
+    #: held on -> section 47 enquiries started
+    strategy_discussions: dict[dt.date, bool] = attrs.Factory(dict)
+    cp_ends: set[dt.date] = attrs.Factory(set)
+    reviews: dict[str, ReviewFact] = attrs.Factory(dict)
+    midways: dict[PlanKind, set[dt.date]] = attrs.Factory(dict)
+    #: action id -> completed on
+    completions: dict[str, dt.date] = attrs.Factory(dict)
+    #: escalation id -> the team it named (escalations naming no team are not kept)
+    escalations: dict[str, NamedTeam] = attrs.Factory(dict)
+
+    def add(self, event: ev.Event) -> None:
+        """Fold one of the child's events (one the projection routes here)."""
+        if isinstance(event, ev.ChildBecameLookedAfter):
+            self.lac_starts[event.on] = event.iro_id
+        elif isinstance(event, ev.ChildCeasedLookedAfter):
+            self.lac_ends.add(event.on)
+        elif isinstance(event, ev.StrategyDiscussionHeld):
+            self.strategy_discussions[event.held_on] = event.section_47
+        elif isinstance(event, ev.ChildProtectionPlanEnded):
+            self.cp_ends.add(event.ended_on)
+        elif isinstance(event, ev.ReviewHeld):
+            self.reviews[event.review_id] = ReviewFact.of(event)
+        elif isinstance(event, ev.MidwayReviewCompleted):
+            self.midways.setdefault(event.plan, set()).add(event.completed_on)
+        elif isinstance(event, ev.PlanActionCompleted):
+            self.completions[event.action_id] = event.completed_on
+        elif isinstance(event, ev.EscalationRaised) and event.team_id is not None:
+            self.escalations[event.escalation_id] = NamedTeam(event.raised_on, event.team_id)
+
+    def named_teams(self) -> list[tuple[dt.date, str, str]]:
+        """(raised on, escalation id, team id) of the child's escalations naming a team, sorted."""
+        return sorted((n.raised_on, e, n.team_id) for e, n in self.escalations.items())
+
+    def workers(self) -> set[str]:
+        """Every worker the child's facts name (IROs, chairs, action owners)."""
+        found = {iro for iro in self.lac_starts.values() if iro is not None}
+        for review in self.reviews.values():
+            if review.chair_id is not None:
+                found.add(review.chair_id)
+            found.update(a.owner_id for a in review.actions)
+        return found
+
+
+#: The child events the projection folds into a :class:`ChildRecord`.
+CHILD_EVENTS = (
+    ev.ChildBecameLookedAfter,
+    ev.ChildCeasedLookedAfter,
+    ev.StrategyDiscussionHeld,
+    ev.ChildProtectionPlanEnded,
+    ev.ReviewHeld,
+    ev.MidwayReviewCompleted,
+    ev.PlanActionCompleted,
+)
+
+
+@attrs.define
+class WorkerHistory:
+    """Which team a worker was in: their registration, then their moves."""
+
+    registered: tuple[dt.date, str] | None = None
+    moves: dict[dt.date, str] = attrs.Factory(dict)
+
+
+class WorkerTeams:
+    """Which team each of some workers was in on a date (from their :class:`WorkerHistory`)."""
+
+    def __init__(self, histories: Mapping[str, WorkerHistory]) -> None:
+        self.histories = histories
+
+    def team_on(self, worker_id: str | None, day: dt.date) -> str | None:
+        """The worker's team on ``day``; before their registration, the team they joined."""
+        found = self.histories.get(worker_id) if worker_id is not None else None
+        if found is None or found.registered is None:
+            return None
+        moved = [d for d in found.moves if d <= day]
+        if moved:
+            return found.moves[max(moved)]
+        return found.registered[1]
+
+    def known(self, worker_id: str | None) -> bool:
+        found = self.histories.get(worker_id) if worker_id is not None else None
+        return found is not None and found.registered is not None
+
+
+@attrs.define
+class PlanFacts:
+    """What a query reads of children's plans: the children asked about (by token), the QA
+    of their reviews (by review pseudonym) and the workers they name."""
+
+    children: dict[str, ChildRecord]
+    quality: dict[str, ev.ReviewQualityAssured]
+    workers: WorkerTeams
+
+
+@attrs.frozen
+class OpenPlan:
+    """A plan open at ``as_of``, built from the facts dated on or before it.
+
+    ``reviews`` are the plan's reviews in date order: looked-after reviews of the episode, or
+    the CP plan's initial conference followed by its review conferences.
+    """
+
+    child_ref: str
+    plan: PlanKind
+    opened_on: dt.date
+    iro_id: str | None
+    #: CP only: the segment's strategy discussions that started section 47 enquiries
+    section_47_on: tuple[dt.date, ...]
+    reviews: tuple[ReviewFact, ...]
+    midways: tuple[dt.date, ...]
+
+
+def by_date(review: ReviewFact) -> tuple[dt.date, int, str]:
+    return review.held_on, review.kind is ReviewKind.REVIEW_CP_CONFERENCE, review.review_id
+
+
+def open_plans(child: ChildRecord, as_of: dt.date) -> Iterator[OpenPlan]:
+    """The child's plans open at ``as_of`` (looked after first), by walking its facts dated
+    on or before it (R-LAC-7, R-CP-7: a closed plan has nothing due)."""
+    lac = walk_looked_after(_lac_facts(child, as_of)).open_plan
+    if lac is not None:
+        yield lac_plan(child, lac)
+    cp = walk_child_protection(_cp_facts(child, as_of)).open_plan
+    if cp is not None:
+        found = cp_plan(child, cp)
+        if is_a_plan(found):
+            yield found
+
+
+def is_a_plan(plan: OpenPlan) -> bool:
+    """Whether an open plan counts for the queries (decision 0811): a CP "plan in the making"
+    opened only by strategy discussions that started no section 47 enquiry has nothing due
+    (R-CP-1 counts from a section 47 discussion) and is not a plan; it becomes one from the
+    day of a section 47 discussion or an initial conference."""
+    return plan.plan is not PlanKind.CHILD_PROTECTION or bool(plan.reviews or plan.section_47_on)
+
+
+def no_enquiry(kind: PlanKind, plan: Plan) -> bool:
+    """A CP segment that is never a plan for the queries at any date (see :func:`is_a_plan`)."""
+    return (
+        kind is PlanKind.CHILD_PROTECTION
+        and plan.initial is None
+        and not plan.reviews
+        and not any(s47 for _, s47 in plan.strategy)
+    )
+
+
+def timeline(child: ChildRecord) -> dict[PlanKind, tuple[Plan, ...]]:
+    """The child's plans as the walk over all its facts finds them.
+
+    The plans open at a date ``as_of`` are those of this walk that opened on or before it
+    and had not ended by then (``ended_on`` after it), each with only its facts dated on or
+    before ``as_of`` (what :func:`open_plans` builds): so the walk's periods say which
+    children a query at ``as_of`` must visit.
+    """
+    return {
+        PlanKind.LOOKED_AFTER: walk_looked_after(_lac_facts(child, dt.date.max)).plans,
+        PlanKind.CHILD_PROTECTION: walk_child_protection(_cp_facts(child, dt.date.max)).plans,
+    }
+
+
+def last_fact(plan: Plan) -> dt.date:
+    """The date of the plan's latest fact (its end aside)."""
+    days = [plan.opened_on, *(d for d, _ in plan.opens), *(d for d, _ in plan.strategy)]
+    days += plan.review_days() + plan.midways
+    return max(days)
+
+
+def built(child: ChildRecord, kind: PlanKind, plan: Plan) -> OpenPlan:
+    """The plan with all its facts, as :func:`open_plans` gives it at any date on or after
+    its latest fact while it is open."""
+    return lac_plan(child, plan) if kind is PlanKind.LOOKED_AFTER else cp_plan(child, plan)
+
+
+def _lac_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
+    facts: list[Dated] = [(d, Fact.OPEN, iro) for d, iro in child.lac_starts.items()]
+    facts += [(d, Fact.CLOSE, None) for d in child.lac_ends]
+    facts += [
+        (r.held_on, Fact.REVIEW, r.review_id)
+        for r in child.reviews.values()
+        if r.kind is ReviewKind.LOOKED_AFTER_REVIEW
+    ]
+    facts += [(d, Fact.MIDWAY, None) for d in child.midways.get(PlanKind.LOOKED_AFTER, ())]
+    return until(facts, as_of)
+
+
+def _cp_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
+    facts: list[Dated] = [(d, Fact.STRATEGY, s47) for d, s47 in child.strategy_discussions.items()]
+    facts += [(d, Fact.CLOSE, None) for d in child.cp_ends]
+    for r in child.reviews.values():
+        if r.kind is ReviewKind.INITIAL_CP_CONFERENCE:
+            facts.append((r.held_on, Fact.OPEN, r.review_id))
+        elif r.kind is ReviewKind.REVIEW_CP_CONFERENCE:
+            facts.append((r.held_on, Fact.REVIEW, r.review_id))
+    facts += [(d, Fact.MIDWAY, None) for d in child.midways.get(PlanKind.CHILD_PROTECTION, ())]
+    return until(facts, as_of)
+
+
+def _reviews(child: ChildRecord, found: list[tuple[dt.date, object]]) -> tuple[ReviewFact, ...]:
+    return tuple(sorted((child.reviews[str(i)] for _, i in found), key=by_date))
+
+
+def lac_plan(child: ChildRecord, plan: Plan) -> OpenPlan:
+    iros = [iro for _, iro in sorted(plan.opens, key=lambda o: o[0]) if iro is not None]
+    return OpenPlan(
+        child.child_ref,
+        PlanKind.LOOKED_AFTER,
+        plan.opened_on,
+        str(iros[-1]) if iros else None,
+        (),
+        _reviews(child, plan.reviews),
+        tuple(plan.midways),
+    )
+
+
+def cp_plan(child: ChildRecord, plan: Plan) -> OpenPlan:
+    found = ([plan.initial] if plan.initial else []) + plan.reviews
+    return OpenPlan(
+        child.child_ref,
+        PlanKind.CHILD_PROTECTION,
+        plan.opened_on,
+        None,
+        tuple(d for d, s47 in plan.strategy if s47),
+        _reviews(child, found),
+        tuple(plan.midways),
+    )
