@@ -357,7 +357,8 @@ class QualityAssurance(Queries):
             inner.enter_context(self.state_tables.snapshot())
             stored = self.state_tables.positions()
             positions = {name: stored.get(name, 0) for name in self.projections.names()}
-            if len({*positions.values(), stored.get(MODEL, 0)}) == 1:
+            at = set(positions.values())
+            if len(at) <= 1 and stored.get(MODEL, 0) <= min(at, default=0):
                 stack.enter_context(inner)
                 break
             inner.close()
