@@ -30,4 +30,4 @@ def folded(events: Sequence[ev.Event], policy: kq.Policy, *, page: int = 7) -> I
     with kq.connect("memory://", policy=policy) as qa:
         projections = Projections(qa.state_tables, [ObservationCompliance])
         projections.catch_up(read, len(log))
-        yield View(None, projections, policy, len(log))
+        yield View(projections, policy, len(log))
