@@ -337,6 +337,26 @@ def register_as_dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
     return [{k: (getattr(r, k).value if k == "stage" else getattr(r, k)) for k in keys} for r in rows]
 
 
+def folded(events: Sequence[ev.Event]) -> Any:
+    """A memory store whose stored projections folded ``events`` as given, in that order and
+    without the write model's rules (for properties of the fold itself); its queries read it."""
+    import kentqa_domain as kq
+
+    qa = kq.connect("memory://", policy=kq.Policy())
+    page = [(n, e, None) for n, e in enumerate(events, start=1)]
+    qa.projections.catch_up(lambda start, limit, _keys: page[start - 1 : start - 1 + limit], len(page))
+    return qa
+
+
+def complaint_rows(qa: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Every row of ``kentqa_complaints`` and ``kentqa_complaint_themes`` in the store of ``qa``."""
+    view = qa.view()
+    return (
+        view.select("SELECT * FROM kentqa_complaints ORDER BY complaint_id"),
+        view.select("SELECT * FROM kentqa_complaint_themes ORDER BY complaint_id, theme"),
+    )
+
+
 # --- voice ------------------------------------------------------------------------------------
 
 

@@ -67,6 +67,27 @@ def test_R_CMP_5_state_filter_and_the_group_level_json_flag(db: str) -> None:
     assert [(r["complaint_id"], r["late"]) for r in rows] == [("K3", True)]
 
 
+def test_the_register_in_pages_with_limit_and_after(db: str) -> None:
+    """``--limit N`` gives a page, ``--after ID`` (the last id shown) the next, oldest first;
+    the table says what to ask for next. An unknown id exits 1 naming --after's field."""
+    whole = [r["complaint_id"] for r in as_json(kentqa("status", "complaints", "--as-of", "2027-06-30", "--json", db=db))]
+    assert len(whole) == 3
+    walked, after = [], []
+    while True:
+        page = as_json(kentqa("status", "complaints", "--as-of", "2027-06-30", "--limit", "2", *after, "--json", db=db))
+        walked += [r["complaint_id"] for r in page]
+        if len(page) < 2:
+            break
+        after = ["--after", page[-1]["complaint_id"]]
+    assert walked == whole
+    table = kentqa("status", "complaints", "--as-of", "2027-06-30", "--limit", "1", db=db)
+    assert table.returncode == 0, table.stderr
+    assert f"The next page: --after {whole[0]}" in table.stdout
+    unknown = kentqa("status", "complaints", "--as-of", "2027-06-30", "--after", "K99", db=db)
+    assert unknown.returncode == 1 and "after" in unknown.stderr
+    assert kentqa("status", "complaints", "--limit", "0", db=db).returncode == 2
+
+
 def test_R_ACC_1_a_team_manager_sees_their_team(db: str) -> None:
     rows = as_json(kentqa("status", "complaints", "--as-of", "2027-02-01", "--as", "TM1", "--json", db=db))
     assert [r["complaint_id"] for r in rows] == ["K1", "K3"]

@@ -1,6 +1,7 @@
 """``kentqa status complaints | complaints-summary | voice`` (R-CMP-1..6, framework 4.1-4.3).
 
-- ``complaints``: the register at ``--as-of`` (stage, state, due date, extended, breached, late).
+- ``complaints``: the register at ``--as-of`` (stage, state, due date, extended, breached, late),
+  filtered by ``--state``/``--since`` and paged by ``--limit``/``--after``.
 - ``complaints-summary --from DATE [--to DATE]``: the period's volumes, stages, outcomes,
   timeliness, themes, learning and actions, by service and team (quarterly learning report,
   six-monthly report to senior managers).
@@ -84,6 +85,8 @@ def _key(value: str | None) -> str:
     help="Only rows in this state at --as-of (repeatable; open: what is open now).",
 )
 @date_option("--since", "since", help="Only complaints received on or after this date, YYYY-MM-DD.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows (one page).")
+@click.option("--after", metavar="COMPLAINT_ID", help="Start after this complaint: the last id of the previous page.")
 @click.pass_context
 def complaints(
     ctx: click.Context,
@@ -94,8 +97,13 @@ def complaints(
     as_json: bool,
     states: tuple[str, ...],
     since: dt.datetime | None,
+    limit: int | None,
+    after: str | None,
 ) -> None:
-    """The complaints register (R-CMP-1..6): stage, state, due date, extended, breached, late."""
+    """The complaints register (R-CMP-1..6): stage, state, due date, extended, breached, late.
+
+    Oldest first; page through a long register with --limit N, then --after the last id shown.
+    """
     day = as_of_date(as_of)
     with open_store(_db(ctx, db)) as qa:
         rows = qa.complaints_register(
@@ -103,6 +111,8 @@ def complaints(
             as_worker=as_worker,
             state=states or None,
             since=since.date() if since is not None else None,
+            limit=limit,
+            after=after,
         )
     if _json_wanted(ctx, as_json):
         output.print_json(rows)
@@ -114,6 +124,8 @@ def complaints(
         f"{sum(1 for r in rows if r.state == OPEN)} open "
         f"({breached} past their due date), {sum(1 for r in rows if r.late)} late (R-CMP-4)"
     )
+    if limit is not None and len(rows) == limit:
+        click.echo(f"The next page: --after {rows[-1].complaint_id}")
 
 
 def _tally_row(tally: ComplaintTally, label: str) -> dict[str, Any]:

@@ -19,9 +19,7 @@ from .stored import StoredProjection
 from .voice import Voice
 
 #: The projections every application maintains, in the order they are applied.
-PROJECTIONS: tuple[type[Projection], ...] = (
-    Complaints,
-)
+PROJECTIONS: tuple[type[Projection], ...] = ()
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.
 STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
@@ -31,6 +29,7 @@ STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
     ActivityByDay,
     ObservationCompliance,
     AuditLedger,
+    Complaints,
     ChildPlans,
     Escalations,
 )

@@ -1,24 +1,32 @@
 """The complaints file per complaint, and the register computed from it (R-CMP-1..6).
 
-The projection keeps the facts as recorded, keyed by complaint and stage, so its state is
-the same whatever order the events arrive in. Everything that depends on a date — which
-stage a complaint is at, its due date, whether it is open, breached or late — is computed
-at query time from the facts dated on or before ``as_of`` and the policy (decision 0400).
+The projection keeps the facts as recorded, one document per complaint (its
+:class:`ComplaintFile`, keyed by stage), so its state is the same whatever order the events
+arrive in. Everything that depends on a date — which stage a complaint is at, its due date,
+whether it is open, breached or late — is computed at query time from the facts dated on or
+before ``as_of`` and the policy (decision 0400).
+
+Each received complaint also has a row in ``kentqa_complaints`` (and its themes in
+``kentqa_complaint_themes``): the facts as they stand after the latest of them. Queries use
+the rows only to choose which documents to read (the complaints received by ``as_of``, those
+that may be open then, those active in a period; decision 0900); analysts read them with SQL
+(docs/read-model.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import attrs
 
 from .. import events as ev
 from ..policy import Policy
+from ..state.tables import Column, Table
 from ..values import Complainant, ComplaintStage, Outcome
-from .base import Projection
 from .complaint_timescales import is_late, stage_due_on
-from .register_index import DatedIndex, SettledIndex
+from .stored import RowChange, StoredProjection
 from .working_day_index import WorkingDayIndex, working_day_index
 
 #: Register states (SPEC section 5).
@@ -98,23 +106,68 @@ class ComplaintFile:
                 yield response, self.due_on(stage, policy, extended_by=response.responded_on)
 
 
-class Complaints(Projection):
-    """Complaint files by id (``qa.complaints_register``, ``qa.complaints_summary``)."""
+def _date(name: str, doc: str) -> Column:
+    return Column(name, "DATE", doc)
+
+
+#: ``kentqa_complaints``: one row per complaint received, as its facts stand after the latest.
+COMPLAINTS = Table(
+    "kentqa_complaints",
+    (
+        Column("complaint_id", "TEXT", "the complaint"),
+        Column("team_id", "TEXT", "the team complained about (null: none given)"),
+        Column("service", "TEXT", "the service complained about"),
+        Column("complainant", "TEXT", "who complained: child, young_person, parent_carer, ..."),
+        Column("statutory", "BOOLEAN", "a statutory complaint (false: the corporate route, R-CMP-6)"),
+        _date("received_on", "when it was received (stage 1 began)"),
+        _date("matter_on", "when the matter complained about happened (null: not given)"),
+        Column("stage", "TEXT", "the furthest stage begun: stage_1, stage_2 or stage_3 (corporate: stage_1)"),
+        _date("stage_started_on", "when that stage began: the receipt, or the complainant's request"),
+        _date("extended_on", "when that stage's timescale was extended (null: not extended)"),
+        _date(
+            "due_on",
+            "that stage's deadline (R-CMP-1..3, R-CMP-6, counting its extension) under the default "
+            "policy: the statutory timescales and England and Wales bank holidays",
+        ),
+        Column("state", "TEXT", "open; closed (that stage has its response); withdrawn (before one)"),
+        _date("responded_on", "that stage's response (null: none yet)"),
+        Column("outcome", "TEXT", "that response's finding: upheld, partially_upheld, not_upheld, ..."),
+        _date("withdrawn_on", "when the complaint was withdrawn (null: it was not)"),
+        _date("settled_on", "from this date on it is not open (null: it is open)"),
+        _date("last_fact_on", "its latest fact's date (receipt, request, extension, response, withdrawal)"),
+    ),
+    indexes=(("received_on", "complaint_id"), ("settled_on", "received_on"), ("last_fact_on",)),
+    doc="Complaints (R-CMP-1..6): one row per complaint received, as its facts stand after the latest.",
+)
+
+#: ``kentqa_complaint_themes``: the themes each complaint raised when it was received.
+COMPLAINT_THEMES = Table(
+    "kentqa_complaint_themes",
+    (Column("complaint_id", "TEXT", "the complaint"), Column("theme", "TEXT", "a theme it raised")),
+    indexes=(("theme",),),
+    doc="The themes of each complaint received (one row per complaint and theme).",
+)
+
+#: The policy ``kentqa_complaints.due_on`` is computed under (rows must not depend on a process's policy).
+DEFAULT_POLICY = Policy()
+
+
+class Complaints(StoredProjection):
+    """Complaint files by id (``qa.complaints_register``, ``qa.complaints_summary``).
+
+    Complaints, compliments and feedback carry no child reference: nothing to forget.
+    """
 
     name = "complaints"
-    version = 2
-    #: Complaints, compliments and feedback carry no child reference (erasure: nothing to forget).
-    holds_child_refs = False
+    version = 1
+    tables = (COMPLAINTS, COMPLAINT_THEMES)
 
-    def __init__(self) -> None:
-        self.files: dict[str, ComplaintFile] = {}
-        #: received complaints by (received on, id): the register's order and ``since`` (decision 0815)
-        self.by_received = DatedIndex()
-        #: from when each complaint cannot be open: ``state="open"`` visits the others only
-        self.settled = SettledIndex()
+    def setup(self) -> None:
+        #: complaint id -> everything recorded about it (one document per complaint)
+        self.files = self.session.map("files", str, ComplaintFile)
 
     def _file(self, complaint_id: str) -> ComplaintFile:
-        found = self.files.get(complaint_id)
+        found: ComplaintFile | None = self.files.get(complaint_id)
         if found is None:
             found = self.files[complaint_id] = ComplaintFile(complaint_id)
         return found
@@ -130,19 +183,61 @@ class Complaints(Projection):
             self._file(event.complaint_id).responses[event.stage] = event
         elif isinstance(event, ev.ComplaintWithdrawn):
             self._file(event.complaint_id).withdrawn_on = event.withdrawn_on
-        else:
-            return
-        found = self.files[event.complaint_id]
-        if found.received is not None:
-            self.by_received.put(found.complaint_id, found.received.received_on)
-        self.settled.put(found.complaint_id, found.settled_on())
 
-    def received(self) -> Iterator[ComplaintFile]:
-        """Files whose complaint was received (in id order)."""
-        for complaint_id in sorted(self.files):
-            found = self.files[complaint_id]
-            if found.received is not None:
-                yield found
+    def rows(self, changed: Sequence[tuple[str, str]]) -> list[RowChange]:
+        keys = [key for space, key in changed if space == "files"]
+        complaints: list[tuple[Any, ...]] = []
+        themes: list[tuple[Any, ...]] = []
+        days = working_day_index(DEFAULT_POLICY.calendar)
+        for key in keys:
+            found: ComplaintFile | None = self.files.get(key)
+            if found is None or found.received is None:
+                continue
+            complaints.append((key, *complaint_columns(found, days)))
+            themes.extend((key, key, theme) for theme in dict.fromkeys(found.received.themes))
+        return [(COMPLAINTS, keys, complaints), (COMPLAINT_THEMES, keys, themes)]
+
+
+def complaint_columns(found: ComplaintFile, days: WorkingDayIndex | None = None) -> tuple[Any, ...]:
+    """The ``kentqa_complaints`` columns of a received complaint (after ``doc_key``)."""
+    received = found.received
+    assert received is not None
+    stage = found.stage_as_of(dt.date.max)
+    assert stage is not None
+    response = found.responses.get(stage)
+    if response is not None:
+        state = CLOSED
+    elif found.withdrawn_on is not None:
+        state = WITHDRAWN
+    else:
+        state = OPEN
+    facts = [
+        received.received_on,
+        *found.requested.values(),
+        *found.extended.values(),
+        *(r.responded_on for r in found.responses.values()),
+    ]
+    if found.withdrawn_on is not None:
+        facts.append(found.withdrawn_on)
+    return (
+        received.complaint_id,
+        received.team_id,
+        received.service,
+        received.complainant.value,
+        received.statutory,
+        received.received_on,
+        received.matter_on,
+        stage.value,
+        found.started_on(stage),
+        found.extended.get(stage),
+        found.due_on(stage, DEFAULT_POLICY, extended_by=dt.date.max, days=days),
+        state,
+        response.responded_on if response else None,
+        response.outcome.value if response else None,
+        found.withdrawn_on,
+        found.settled_on(),
+        max(facts),
+    )
 
 
 @attrs.frozen
@@ -221,41 +316,3 @@ def register_row(
         withdrawn_on=withdrawn_on,
         themes=tuple(dict.fromkeys(received.themes)),
     )
-
-
-def register(
-    projection: Complaints,
-    policy: Policy,
-    as_of: dt.date,
-    allows: Callable[[str | None], bool],
-    *,
-    states: frozenset[str] | None = None,
-    since: dt.date | None = None,
-) -> list[ComplaintRow]:
-    """Every complaint received by ``as_of`` (and on or after ``since``) that
-    ``allows(team_id)``, by receipt date then id; ``states``: only rows in those states.
-
-    When only open rows are wanted, only the complaints not settled by ``as_of`` are visited
-    (decision 0815).
-    """
-    if states is not None and states <= {OPEN}:
-        pairs = sorted(
-            (on, i)
-            for i in projection.settled.maybe_open(as_of)
-            if (on := projection.by_received.dates.get(i)) is not None and on <= as_of and (since is None or on >= since)
-        )
-        ids: Iterable[str] = [i for _, i in pairs]
-    else:
-        ids = projection.by_received.between(since, as_of)
-    rows = []
-    files = projection.files
-    days = working_day_index(policy.calendar)
-    for complaint_id in ids:
-        found = files[complaint_id]
-        assert found.received is not None
-        if not allows(found.received.team_id):
-            continue
-        row = register_row(found, policy, as_of, days)
-        if row is not None and (states is None or row.state in states):
-            rows.append(row)
-    return rows

@@ -6,20 +6,23 @@ responses made, withdrawals. Each response is judged against the deadline it ans
 (the extension counted when it was made on or before the response). "Open at end" is the
 register at the period's last day. The timeliness share is responses on or before their due
 date divided by responses (None when there were none).
+
+A complaint counts only if one of its facts is dated in the period or it is open at the end,
+so the query gives :func:`summarise` only those (``qa.complaints_summary``, decision 0900).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import attrs
 
 from ..policy import Policy
 from ..values import ComplaintStage, Outcome
 from .complaint_timescales import is_late
-from .complaints import OPEN, ComplaintFile, Complaints, register_row
+from .complaints import OPEN, ComplaintFile, register_row
 
 #: Stage keys of a summary: the three statutory stages and the corporate (one-stage) route.
 CORPORATE = "corporate"
@@ -105,10 +108,17 @@ class _Counts:
     overdue_at_end: int = 0
 
     def add(self, other: _Counts) -> None:
-        for name in ("received", "corporate", "late", "withdrawn", "open_at_end", "overdue_at_end"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("begun", "responses", "on_time", "outcomes", "themes"):
-            getattr(self, name).update(getattr(other, name))
+        self.received += other.received
+        self.corporate += other.corporate
+        self.late += other.late
+        self.withdrawn += other.withdrawn
+        self.open_at_end += other.open_at_end
+        self.overdue_at_end += other.overdue_at_end
+        self.begun.update(other.begun)
+        self.responses.update(other.responses)
+        self.on_time.update(other.on_time)
+        self.outcomes.update(other.outcomes)
+        self.themes.update(other.themes)
 
     def tally(self, key: str | None) -> ComplaintTally:
         stages = tuple(
@@ -139,6 +149,10 @@ class _Counts:
             open_at_end=self.open_at_end,
             overdue_at_end=self.overdue_at_end,
         )
+
+
+#: What a complaint with nothing in the period counts (compared with, never changed).
+_NOTHING = _Counts()
 
 
 def _stage_key(stage: ComplaintStage, statutory: bool) -> str:
@@ -214,11 +228,14 @@ def summarise(
         if received.received_on > end:
             continue
         counts = _counts_of(found, start, end, policy, learning)
-        if counts == _Counts():
+        if counts == _NOTHING:
             continue
         overall.add(counts)
-        by_service.setdefault(received.service, _Counts()).add(counts)
-        by_team.setdefault(received.team_id, _Counts()).add(counts)
+        for groups, key in ((by_service, received.service), (by_team, received.team_id)):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Counts()
+            group.add(counts)
     learning.sort(key=lambda item: (item.responded_on, item.complaint_id, item.stage))
     return ComplaintsSummary(
         start=start,
@@ -228,15 +245,3 @@ def summarise(
         by_team=_grouped(by_team),
         learning=tuple(learning),
     )
-
-
-def summary(
-    projection: Complaints,
-    policy: Policy,
-    start: dt.date,
-    end: dt.date,
-    allows: Callable[[str | None], bool],
-) -> ComplaintsSummary:
-    """``qa.complaints_summary``: the files ``allows(team_id)`` lets through, over [start, end]."""
-    files = (f for f in projection.received() if f.received and allows(f.received.team_id))
-    return summarise(files, start, end, policy)

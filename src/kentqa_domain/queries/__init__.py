@@ -329,6 +329,8 @@ class Queries:
         as_worker: str | None = None,
         state: str | Iterable[str] | None = None,
         since: dt.date | None = None,
+        limit: int | None = None,
+        after: str | None = None,
     ) -> list[ComplaintRow]:
         """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
 
@@ -339,9 +341,16 @@ class Queries:
         ``withdrawn``, or several of them: the row's state at ``as_of``) and ``since``
         (received on or after it). ``state="open"`` visits only the complaints not settled
         by ``as_of``, so "what is open now" costs the same whatever the length of the history.
+
+        Paging: ``limit`` rows at most (None: all), starting after the row of ``after`` (the
+        ``complaint_id`` of the previous page's last row; an id not in the register is an
+        ``InvalidEvent`` naming ``after``). Pages follow the register's order, so asking
+        again with the same arguments and each page's last id walks the whole register.
         """
         with self._viewing() as view:
-            return complaints.complaints_register(view, as_of=as_of, as_worker=as_worker, state=state, since=since)
+            return complaints.complaints_register(
+                view, as_of=as_of, as_worker=as_worker, state=state, since=since, limit=limit, after=after
+            )
 
     def complaints_summary(
         self, start: dt.date, end: dt.date, *, as_of: dt.date | None = None, as_worker: str | None = None

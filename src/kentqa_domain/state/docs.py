@@ -157,15 +157,16 @@ class DocSession:
         excess = len(cache) - self.capacity
         if excess <= 0:
             return
-        kept = []  # touched entries met on the way: they stay (moved to the recent end)
-        while excess > 0 and len(kept) < len(cache):
-            slot, entry = cache.popitem(last=False)
-            if slot in self._touched:
-                kept.append((slot, entry))
-            else:
-                excess -= 1
-        for slot, entry in kept:
-            cache[slot] = entry
+        # oldest first, stopping at the last victim: copying the whole cache on every read
+        # made each read of a full cache cost its capacity
+        victims = []
+        for slot in cache:
+            if slot not in self._touched:
+                victims.append(slot)
+                if len(victims) == excess:
+                    break
+        for slot in victims:
+            del cache[slot]
 
     def scan(self, space: str, key_type: Any, value_type: Any) -> Iterator[tuple[Any, Any]]:
         """Every entry of a map, by stored key, then the new ones not yet stored."""
