@@ -99,18 +99,6 @@ def test_R_ESC_1_to_5_filtered_escalations_are_the_oracles_rows_with_that_state(
                 assert rows == [t for t in expected if t[2] == state and (since is None or t[3] >= since)]
 
 
-def _folded_both_ways(cls: Any, events: list[ev.Event], rnd: Any) -> tuple[Any, Any]:
-    """The projection ``cls`` folded from ``events`` in order, and in a shuffled order."""
-    first, second = cls(), cls()
-    for position, event in enumerate(events, start=1):
-        first.apply(event, position)
-    shuffled = list(events)
-    rnd.shuffle(shuffled)
-    for position, event in enumerate(shuffled, start=1):
-        second.apply(event, position)
-    return first, second
-
-
 @SETTINGS
 @given(histories(), st.integers(0, 2**32))
 def test_the_escalation_rows_are_the_same_whatever_order_events_arrive_in(events: list[ev.Event], seed: int) -> None:

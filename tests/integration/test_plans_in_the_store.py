@@ -18,7 +18,8 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import InvalidEvent, UnknownReference
-from kentqa_domain.queries.plans import OPEN_ESCALATIONS, OPEN_PLANS
+from kentqa_domain.projections.escalations import EscalationState
+from kentqa_domain.queries.plans import OPEN_ESCALATIONS, OPEN_PLANS, _register_ids
 from tests.plan_history import NOW, QUARTER, council
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,14 +153,29 @@ def test_queries_about_now_read_the_same_documents_after_ten_times_the_closed_hi
         assert answer_small == answer_large, name
         assert loads_small == loads_large, (name, loads_small, loads_large)
         assert loads_small < 40, (name, loads_small)
+    statements = [(OPEN_PLANS, [NOW] * 3), (OPEN_ESCALATIONS, [NOW] * 3), *_open_register_statements()]
     conn = sqlite3.connect(large.removeprefix("sqlite:///"))
     try:  # and the rows they select come through the indexes on ended_on, never a scan
-        for statement in (OPEN_PLANS, OPEN_ESCALATIONS):
-            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", (NOW.isoformat(),) * 3)]
+        for statement, params in statements:
+            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", [_text(p) for p in params])]
             searches = [step for step in plan if step.startswith(("SEARCH", "SCAN kentqa"))]
-            assert searches and all("_i0 (ended_on" in step for step in searches), plan
+            assert searches and all("_i0 (ended_on" in step for step in searches), (statement, plan)
     finally:
         conn.close()
+
+
+def _open_register_statements() -> list[tuple[str, list[Any]]]:
+    """The SQL ``escalations(state="open")`` runs (with and without ``since`` and a page's cursor)."""
+    seen: list[tuple[str, list[Any]]] = []
+
+    class Capture:
+        def select(self, statement: str, params: list[Any]) -> list[Any]:
+            seen.append((statement, list(params)))
+            return []
+
+    for since, cursor in ((None, None), (QUARTER, (QUARTER, "E-1"))):
+        _register_ids(Capture(), as_of=NOW, wanted=EscalationState.OPEN, since=since, cursor=cursor, limit=5)  # type: ignore[arg-type]
+    return seen
 
 
 def test_escalation_pages_are_the_register_in_slices(memory_qa: QualityAssurance) -> None:

@@ -160,39 +160,53 @@ def _register_ids(
     cursor: tuple[dt.date, str] | None,
     limit: int | None,
 ) -> list[tuple[dt.date, str]]:
-    """The ids of the register's rows, by raising date and id, from ``kentqa_escalations``:
-    open ones through the index on ``ended_on`` (the escalations not ended by ``as_of``)."""
+    """(raised on, id) of the register's rows after ``cursor``, in the register's order (by
+    date, then id as Python orders text: the same on every back end, whatever the database's
+    collation), from ``kentqa_escalations``. Open ones come through the index on ``ended_on``
+    (only the escalations not ended by ``as_of`` are read); the others by raising date, a
+    page at a time, the days at the page's edges read whole."""
+
     def condition(raised_on: str) -> tuple[str, list[Any]]:
         where = [f"{raised_on} <= ?"]
         params: list[Any] = [as_of]
         if since is not None:
             where.append(f"{raised_on} >= ?")
             params.append(since)
-        if cursor is not None:
-            where.append(f"{raised_on} >= ? AND ({raised_on} > ? OR escalation_id > ?)")
-            params += [cursor[0], cursor[0], cursor[1]]
         if wanted is not None and wanted is not EscalationState.OPEN:
             where.append("state = ? AND ended_on <= ?")
             params += [wanted.value, as_of]
         return " AND ".join(where), params
 
+    def ids(statement: str, params: list[Any]) -> list[tuple[dt.date, str]]:
+        return [(as_date(raised_on) or dt.date.min, str(escalation_id)) for raised_on, escalation_id in view.select(statement, params)]
+
     columns = "SELECT raised_on, escalation_id FROM kentqa_escalations WHERE "
     if wanted is EscalationState.OPEN:
         still_open, first = condition("raised_on")
         ended_later, second = condition(_RAISED_ON)
-        statement = (  # fixed text only: every value is bound
-            f"SELECT raised_on, escalation_id FROM ({columns}ended_on IS NULL AND {still_open} "  # noqa: S608
-            f"UNION ALL {columns}ended_on > ? AND {ended_later}) AS open_escalations"
+        # No ORDER BY: SQLite would walk the raised_on index over every escalation for it.
+        found = ids(  # fixed text only: every value is bound
+            f"{columns}ended_on IS NULL AND {still_open} "
+            f"UNION ALL {columns}ended_on > ? AND {ended_later}",
+            [*first, as_of, *second],
         )
-        params = [*first, as_of, *second]
-    else:
-        where, params = condition("raised_on")
-        statement = columns + where
-    statement += " ORDER BY raised_on, escalation_id"
+        found = sorted(f for f in found if cursor is None or f > cursor)
+        return found if limit is None else found[:limit]
+    where, params = condition("raised_on")
+    found = []
+    if cursor is not None:  # the rest of the cursor's day, then the days after it
+        found = [f for f in ids(f"{columns}{where} AND raised_on = ?", [*params, cursor[0]]) if f > cursor]
+        where, params = f"{where} AND raised_on > ?", [*params, cursor[0]]
+    statement, page_params = f"{columns}{where} ORDER BY raised_on", list(params)
     if limit is not None:
         statement += " LIMIT ?"
-        params.append(limit)
-    return [(as_date(raised_on) or dt.date.min, str(escalation_id)) for raised_on, escalation_id in view.select(statement, params)]
+        page_params.append(limit)
+    page = ids(statement, page_params)
+    if limit is not None and len(page) == limit:  # the page's last day, whole
+        last = page[-1][0]
+        page = [f for f in page if f[0] < last] + ids(f"{columns}{where} AND raised_on = ?", [*params, last])
+    found = sorted(found + page)
+    return found if limit is None else found[:limit]
 
 
 def _visible(view: View, scope: Any, views: list[EscalationView], as_of: dt.date) -> list[EscalationView]:
