@@ -285,8 +285,8 @@ class QualityAssurance(Queries):
 
         ``projections`` names projections to rebuild alone (``kentqa replay --projection``):
         their documents, rows and position are reset and folded again from the log; nothing
-        else is touched. Resumable: a rebuild commits page by page, so an interrupted one
-        continues where it stopped at the next ``replay`` (``restart`` starts over).
+        else is touched. A rebuild commits page by page: an interrupted one is finished, from
+        where it stopped, by the next connection that catches up (``restart`` starts over).
         ``verify`` also reads every event with its full validation (slower; decision 0801).
         ``progress(position, last)`` is called after each page of the log.
         """

@@ -1,7 +1,7 @@
 """Dies by SIGKILL in the middle of ``forget_child``: after the forgetting is stored, before the keys go.
 
 ``python -m tests.reliability.forget_crash URL CHILD_REF``. The next connection must finish
-the forgetting itself (destroy the child's key, replace the ledger key, scrub).
+the forgetting itself (destroy the child's key, scrub).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import kentqa_domain as kq
 def main(url: str, child_ref: str) -> None:
     qa = kq.connect(url, policy=kq.Policy())
 
-    def die(_key_id: str) -> None:
+    def die(_key_id: str, **_: object) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
-    qa._destroy_keys = die  # type: ignore[method-assign]  # the crash point under test
+    qa.keyring.destroy_child = die  # type: ignore[method-assign]  # the crash point under test
     qa.forget_child(child_ref, on=dt.date(2026, 6, 1))
 
 

@@ -83,10 +83,11 @@ def test_sample_pseudonymised_stores_no_ids_upns_or_birth_dates(
         assert stored(qa) == to_json(oracle(sample_cin, secret))
     data = db.read_bytes()
     with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
-        # Checkpoints are sealed (docs/security.md): look inside them through the application.
-        for _position, plaintext in qa.checkpoint_plaintexts():
-            data += plaintext
-        assert qa.checkpoint_plaintexts(), "a checkpoint was written"
+        # The state's documents (sealed when the store is encrypted): look inside them too.
+        documents = qa.state_tables.select("SELECT doc FROM kentqa_docs")
+        assert documents, "the state is in the store"
+        for (doc,) in documents:
+            data += qa.state_tables.unseal(doc)
     for raw in ("DfEX0000001", "A123456789123", "X98765432123B", "1966-03-24", "1966-03-22", "1980-10-08"):
         assert raw.encode() not in data
 

@@ -29,19 +29,20 @@ def import_day() -> dt.date:
 
 
 def _store_bytes(db: Path) -> bytes:
-    """Everything a SQLite store holds, readable: the file bytes (and its WAL), plus each
-    checkpoint opened (checkpoints are sealed pickles of the ledger: docs/security.md)."""
+    """Everything a SQLite store holds, readable: the file bytes (and its WAL), plus every
+    document of the state opened (sealed when the store is encrypted: docs/security.md)."""
     files = [db, Path(f"{db}-wal")]
     data = b"".join(f.read_bytes() for f in files if f.exists())
     with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
-        for _position, plaintext in qa.checkpoint_plaintexts():
-            data += plaintext
+        tables = qa.state_tables
+        for (doc,) in tables.select("SELECT doc FROM kentqa_docs"):
+            data += tables.unseal(doc)
     return data
 
 
 @pytest.fixture
 def store_bytes() -> Callable[[Path], bytes]:
-    """``store_bytes(db_path)``: the SQLite store's bytes with checkpoints decompressed."""
+    """``store_bytes(db_path)``: the SQLite store's bytes with its documents opened."""
     return _store_bytes
 
 

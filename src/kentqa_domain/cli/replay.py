@@ -27,8 +27,8 @@ def replay(*, db: str | None, verify: bool, restart: bool, projections: tuple[st
     """Rebuild the write model, the identity index and every projection from the event log
     (or only the projections named with --projection).
 
-    The rebuild commits page by page. If it is interrupted (Ctrl-C, a crash, a kill), run
-    kentqa replay again: it continues where it stopped (--restart starts over). Every
+    The rebuild commits page by page. If it is interrupted (Ctrl-C, a crash, a kill), the
+    next connection to the store (any kentqa command) finishes it from where it stopped. Every
     connection reads the rebuilt rows as they are written. Other processes may keep
     recording meanwhile; the replay folds what they add until it reaches the end.
     """
