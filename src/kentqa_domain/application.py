@@ -129,10 +129,15 @@ class QualityAssurance(Queries):
             #: the log position up to which forgettings were looked for
             self._forgettings_seen = 0
             self._closed = False
-            # A store written before the write model lived in the store: build it from the log.
+            # A store written before the write model lived in the store: build it from the log,
+            # and drop the first release's checkpoints (pickles; children's references under a
+            # key forgetting did not destroy), then scrub their bytes away.
             if self.state_tables.positions().get(MODEL, 0) < (self.recorder.max_notification_id() or 0):
                 self.recording.catch_up_model(self._decode_row)
             self.catch_up()
+            if self.admin.drop_legacy_checkpoints():
+                with contextlib.suppress(StorageError):
+                    self.admin.scrub()
 
     @property
     def event_mapper(self) -> EventMapper:

@@ -38,6 +38,11 @@ class StoreAdmin:
     def delete_streams(self, recorder: Any, originator_ids: Iterable[Any]) -> None:
         """Delete whole streams from another application's events table (e.g. the delivery record)."""
 
+    def drop_legacy_checkpoints(self) -> bool:
+        """Drop the first release's checkpoints (pickles of its ledger, holding children's
+        references under a key forgetting did not destroy) and that key; True if there were any."""
+        return False
+
 
 class SQLAdmin(StoreAdmin):
     """SQLite and PostgreSQL: plain SQL through the recorder's own datastore (its pool and locks)."""
@@ -109,6 +114,24 @@ class SQLAdmin(StoreAdmin):
     def _originator(self, originator_id: Any) -> Any:
         return originator_id.hex if hasattr(originator_id, "hex") else originator_id
 
+    #: the first release's checkpoints table (eventsourcing's aggregate recorder, purpose "checkpoints")
+    legacy_checkpoints = "stored_checkpoints"
+
+    def drop_legacy_checkpoints(self) -> bool:
+        table = self.qualify(self.legacy_checkpoints)
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self._table_exists_sql(), (self.legacy_checkpoints,))
+            found = c.fetchone() is not None
+            if found:
+                c.execute(f"DROP TABLE {table}")
+                c.execute(f"DELETE FROM {self.key_table} WHERE name={self.placeholder}", ("ledger",))
+        if found:
+            self.touched.add(table)
+        return found
+
+    def _table_exists_sql(self) -> str:
+        return "SELECT name FROM sqlite_master WHERE type='table' AND name=?"
+
     def _before_delete(self) -> None:
         """Hook: per-connection settings that must be made outside a transaction."""
 
@@ -149,8 +172,13 @@ class PostgresAdmin(SQLAdmin):
     placeholder = "%s"
     blob_type = "BYTEA"
 
+    legacy_checkpoints = "kentqa_checkpoints"
+
     def qualify(self, table: str) -> str:
         return f'"{self.datastore.schema}"."{table}"'
+
+    def _table_exists_sql(self) -> str:
+        return f"SELECT tablename FROM pg_tables WHERE schemaname='{self.datastore.schema}' AND tablename=%s"  # noqa: S608
 
     def _originator(self, originator_id: Any) -> Any:
         return originator_id  # a uuid column
@@ -159,6 +187,8 @@ class PostgresAdmin(SQLAdmin):
         with self.datastore.get_connection() as conn:
             conn.autocommit = True
             for table in (self.key_table, self.docs_table, *sorted(self.touched)):
+                if table.endswith(f'."{self.legacy_checkpoints}"'):
+                    continue  # dropped: its files went with it
                 conn.execute(f"VACUUM FULL {table}")
 
 
