@@ -178,7 +178,7 @@ class PostgresAdmin(SQLAdmin):
         return f'"{self.datastore.schema}"."{table}"'
 
     def _table_exists_sql(self) -> str:
-        return f"SELECT tablename FROM pg_tables WHERE schemaname='{self.datastore.schema}' AND tablename=%s"  # noqa: S608
+        return f"SELECT tablename FROM pg_tables WHERE schemaname='{self.datastore.schema}' AND tablename=%s"
 
     def _originator(self, originator_id: Any) -> Any:
         return originator_id  # a uuid column
