@@ -20,6 +20,7 @@ projection's tracking position):
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -302,7 +303,7 @@ class StateTables:
             marks = ", ".join("?" * (len(table.columns) + 1))
             c.executemany(
                 self.sql(f"INSERT INTO {name} (doc_key, {', '.join(table.column_names)}) VALUES ({marks})"),
-                [tuple(self.row_value(v) for v in row) for row in rows],
+                rows,  # dates bind as ISO text (SQLite: the adapter below; PostgreSQL: as dates)
             )
 
     def select(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -464,6 +465,10 @@ class SQLiteTables(StateTables):
             (start, limit),
         )
         return [tuple(r) for r in c.fetchall()]  # type: ignore[misc]
+
+
+# Row tables bind dates as ISO text on SQLite (what Python's own adapter did before 3.12 deprecated it).
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
 
 
 @contextlib.contextmanager
