@@ -40,7 +40,7 @@ from typing import Any
 from .. import events as ev
 from ..policy import Policy
 from ..state.docs import DocMap
-from ..state.tables import Column, Table
+from ..state.tables import Column, Table, View
 from .drift import schedule
 from .plan_facts import (
     CHILD_EVENTS,
@@ -99,6 +99,17 @@ DRIFT_ITEMS = Table(
     "it: what may be overdue, and until when.",
 )
 
+#: ``kentqa_drift_register``: the drift register today, for analysts (docs/read-model.md).
+DRIFT_REGISTER = View(
+    "kentqa_drift_register",
+    "SELECT i.child_token, i.plan, i.kind, i.due_on, i.review_id, i.action_id, i.owner_id, i.team_id, i.chair_id "
+    "FROM {kentqa_drift_items} AS i JOIN {kentqa_plan_periods} AS p "
+    "ON p.child_token = i.child_token AND p.plan = i.plan AND p.opened_on = i.opened_on "
+    "WHERE p.opened_on <= CURRENT_DATE AND (p.ended_on IS NULL OR p.ended_on > CURRENT_DATE) "
+    "AND i.due_on < CURRENT_DATE AND (i.resolved_on IS NULL OR i.resolved_on > CURRENT_DATE)",
+    doc="What is overdue today in every open plan (for a date on or after the plans' latest facts).",
+)
+
 REVIEWS = Table(
     "kentqa_reviews",
     (
@@ -151,6 +162,7 @@ class ChildPlans(StoredProjection):
     name = "child_plans"
     version = 4
     tables = (PLAN_PERIODS, DRIFT_ITEMS, REVIEWS)
+    sql_views = (DRIFT_REGISTER,)
 
     def setup(self) -> None:
         self.children: DocMap[str, ChildRecord] = self.session.map("children", str, ChildRecord)

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from ..events import Event
 from ..policy import Policy
 from ..state.docs import DocSession
-from ..state.tables import Table
+from ..state.tables import Table, View
 
 #: (table, the document keys whose rows are replaced, the new rows as (doc_key, *columns))
 RowChange = tuple[Table, Sequence[str], Sequence[Sequence[Any]]]
@@ -38,6 +38,8 @@ class StoredProjection:
     version: ClassVar[int] = 1
     #: Row tables derived from the documents (see :meth:`rows`).
     tables: ClassVar[tuple[Table, ...]] = ()
+    #: SQL views over the row tables, for analysts (made with the tables).
+    sql_views: ClassVar[tuple[View, ...]] = ()
     #: Whether the fold needs a child's sealed original (the reveal projection only).
     needs_keys: ClassVar[bool] = False
     #: The policy of the process that folds (set by the store; None: the defaults). Only

@@ -50,6 +50,8 @@ class Projections:
         for cls in classes:
             for table in cls.tables:
                 tables.create_table(table)
+            for view in cls.sql_views:
+                tables.create_view(view)
             found = registered.get(cls.name)
             if found is None:
                 tables.register_projection(cls.name, cls.version)

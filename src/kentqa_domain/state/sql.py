@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -133,6 +134,17 @@ class StateTables:
             )
         self._execute_schema(statements)
         self._created.add(table.name)
+
+    def create_view(self, view: Any) -> None:
+        """Make (or replace) an analysts' view; ``{table}`` names in its SELECT are qualified."""
+        if view.name in self._created:
+            return
+        select = re.sub(r"\{(kentqa_\w+)\}", lambda m: self.qualify(m.group(1)), view.select)
+        self._execute_schema(self._view_statements(self.qualify(view.name), select))
+        self._created.add(view.name)
+
+    def _view_statements(self, name: str, select: str) -> list[str]:
+        return [f"DROP VIEW IF EXISTS {name}", f"CREATE VIEW {name} AS {select}"]
 
     def _execute_schema(self, statements: Sequence[str]) -> None:
         for attempt in range(5):

@@ -34,6 +34,16 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
+@attrs.frozen
+class View:
+    """An SQL view over row tables, for analysts: ``select`` names tables as ``{table}`` (the
+    store qualifies them) and may use ``CURRENT_DATE`` (SQLite and PostgreSQL both have it)."""
+
+    name: str
+    select: str
+    doc: str = ""
+
+
 def as_date(value: Any) -> dt.date | None:
     """A DATE column's value as a date (SQLite gives ISO text, PostgreSQL a date)."""
     if value is None or isinstance(value, dt.date):
