@@ -18,18 +18,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 import attrs
-import orjson
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError
 
-from .erasure import Erasure
+from .erasure import Erasure, catch_up_forgettings
 from .errors import ConflictingEvent, InvalidEvent, StorageError
 from .events import Event, parse
 from .gc_pause import gc_paused
-from .keyring import Keyring, aes_encrypt, key_id_of
-from .mapper import FORGOTTEN_TOPIC, EventMapper, Recorded
+from .keyring import Keyring, aes_encrypt
+from .mapper import EventMapper
 from .policy import Policy
 from .projections import STORED_PROJECTIONS
 from .queries import Queries
@@ -37,8 +35,9 @@ from .queries.view import View
 from .recording import MODEL, BatchResult, Recording
 from .state import codec
 from .state.docs import DocSession
+from .state.log import LogReader
 from .state.reveal import Revealer
-from .state.runner import Folded, Projections
+from .state.runner import Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
 from .storage_faults import guarded, storage_errors
@@ -102,7 +101,8 @@ class QualityAssurance(Queries):
             self.keyring = Keyring(self.admin, self._store.mapper.cipher)
             self.keyring.secret()  # made now: a batch's write transaction cannot write the key table
             self.event_mapper.keyring = self.keyring
-            self._read_page = _page_reader(self.recorder)
+            #: the log read back (rebuilds, projections left behind, an upgrade)
+            self.log = LogReader(self.recorder, self.event_mapper)
             #: the state in the store: documents, identities, projections' rows (decision 0900)
             self.state_tables: StateTables = tables_for(self._store.factory.datastore, self._store.mapper.cipher)  # type: ignore[attr-defined]
             self.state_tables.create()
@@ -126,14 +126,14 @@ class QualityAssurance(Queries):
             #: one thread at a time reads or records through this connection (docs/embedding)
             self._lock = threading.RLock()
             self._view_now: View | None = None
-            #: the log position up to which forgettings were looked for
-            self._forgettings_seen = 0
+            #: the log position up to which forgettings were looked for (erasure.catch_up_forgettings)
+            self.forgettings_seen = 0
             self._closed = False
             # A store written before the write model lived in the store: build it from the log,
             # and drop the first release's checkpoints (pickles; children's references under a
             # key forgetting did not destroy), then scrub their bytes away.
             if self.state_tables.positions().get(MODEL, 0) < (self.recorder.max_notification_id() or 0):
-                self.recording.catch_up_model(self._decode_row)
+                self.recording.catch_up_model(self.log.decode)
             self.catch_up()
             if self.admin.drop_legacy_checkpoints():
                 with contextlib.suppress(StorageError):
@@ -171,7 +171,7 @@ class QualityAssurance(Queries):
         """
         self._check_open()
         with self._lock, gc_paused():
-            self._catch_up_forgettings()
+            catch_up_forgettings(self)
             positions: list[int | None] = []
             for chunk in _chunks(events, BATCH_SIZE):
                 offset = len(positions)
@@ -215,65 +215,17 @@ class QualityAssurance(Queries):
         into the projections as they store them, so this is usually nothing."""
         self._check_open()
         with self._lock:
-            self._catch_up_forgettings()
+            catch_up_forgettings(self)
             return self._catch_up_state()
 
     def _catch_up_state(self, progress: OnProgress | None = None) -> int:
-        end = self.recorder.max_notification_id() or 0
-        return self.projections.catch_up(self._read_for_projections, end, (), progress)
-
-    def _catch_up_forgettings(self) -> None:
-        """Children forgotten (by any process) since this connection last looked: drop what
-        it holds of their keys and references, and finish a forgetting whose process died
-        before destroying the key."""
-        end = self.recorder.max_notification_id() or 0
-        if end <= self._forgettings_seen:
-            return
-        for _position, state in self.state_tables.log_topic(self.recorder, self._forgettings_seen, FORGOTTEN_TOPIC):
-            token = orjson.loads(self.event_mapper.unseal(state))["m"]["token"]
-            key_id = key_id_of(token)
-            if key_id is None:
-                continue
-            if self.keyring.child_key(key_id) is not None:
-                self.keyring.destroy_child(key_id)
-                with contextlib.suppress(StorageError):
-                    self.scrub()
-            self.keyring.forget_cached(key_id)
-            self.revealer.forget(key_id)
-        self._forgettings_seen = end
+        return self.projections.catch_up(self.log.for_projections, self.log.end(), (), progress)
 
     def _seal_for_child(self, key_id: str, data: bytes) -> bytes:
         key = self.keyring.child_key(key_id)
         if key is None:  # forgotten meanwhile: nothing to keep
             return b""
         return aes_encrypt(key, data)
-
-    def _read_for_projections(self, start: int, limit: int, keys: bool) -> list[Folded]:
-        """Log rows as projections fold them: a child's event in its anonymous form (no key
-        needed: its clear part, free text blanked); with ``keys`` the full reading too."""
-        from .child_privacy import blanked
-
-        mapper = self.event_mapper
-        out: list[Folded] = []
-        for position, stream, version, topic, state in self._read_page(start, limit):
-            raw = mapper.unseal(state) if (mapper.cipher or mapper.compressor) else state
-            if topic == FORGOTTEN_TOPIC:
-                out.append((position, None, None))
-                continue
-            event, _canonical, _at = mapper.decode_state(topic, raw, position=position, sealed=False)
-            recorded = None
-            if b',"c":' in raw:
-                event = blanked(event)
-                if keys:
-                    recorded, _ = self._decode_row((position, stream, version, topic, state))
-            out.append((position, event, recorded))
-        return out
-
-    def _decode_row(self, row: Any, *, validate: bool = False) -> tuple[Recorded, bytes]:
-        """A log row (position, stream, version, topic, state) read in full."""
-        _position, stream, version, topic, state = row
-        originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
-        return self.event_mapper.decode(StoredEvent(originator, version, topic, bytes(state)), validate=validate)
 
     # --- replay ----------------------------------------------------------------------------
 
@@ -309,29 +261,16 @@ class QualityAssurance(Queries):
             resuming = set() if restart else self.state_tables.rebuilding() & set(names)
             resumed_from = min((self.projections.positions()[n] for n in resuming), default=0)
             if verify:
-                self._verify_log(progress)
+                self.log.verify(progress)
             if not resuming:
                 if projections is None:
-                    self.recording.catch_up_model(self._decode_row, restart=True)
+                    self.recording.catch_up_model(self.log.decode, restart=True)
                 self.projections.rebuild(names)
-            self._catch_up_forgettings()
+            catch_up_forgettings(self)
             folded = self._catch_up_state(progress)
             return ReplayReport(
                 generation=0, resumed_from=resumed_from, folded=folded, position=self.projections.position()
             )
-
-    def _verify_log(self, progress: OnProgress | None) -> None:
-        """Read every stored event with its full validation (``replay --verify``)."""
-        start, end = 1, self.recorder.max_notification_id() or 0
-        while start <= end:
-            page = self._read_page(start, 2_000)
-            if not page:
-                break
-            for row in page:
-                self._decode_row(row, validate=True)
-            start = page[-1][0] + 1
-            if progress is not None:
-                progress(page[-1][0], end)
 
     # --- queries -------------------------------------------------------------------------
 
@@ -455,12 +394,6 @@ class ReplayReport:
     resumed_from: int
     folded: int
     position: int
-
-
-def _page_reader(recorder: Any) -> Any:
-    from .log_pages import page_reader
-
-    return page_reader(recorder)
 
 
 def _racing_schema_creation(exc: BaseException) -> bool:

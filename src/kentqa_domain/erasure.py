@@ -15,10 +15,12 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import orjson
 
 from .errors import InvalidEvent, UnknownReference
 from .fields import check_identifier
-from .keyring import token_for
+from .keyring import key_id_of, token_for
+from .mapper import FORGOTTEN_TOPIC
 
 if TYPE_CHECKING:
     from .application import QualityAssurance
@@ -56,6 +58,26 @@ def forget_child(qa: QualityAssurance, child_ref: str, on: dt.date) -> Erasure:
     forget_deliveries(qa, child_ref)
     problem = scrub_after(qa)
     return Erasure(token=token, forgotten_on=on, scrubbed=problem is None, problem=problem)
+
+
+def catch_up_forgettings(qa: QualityAssurance) -> None:
+    """Children forgotten (by any process) since this connection last looked: drop what it
+    holds of their keys and references, and finish a forgetting whose process died before
+    destroying the key."""
+    end = qa.log.end()
+    if end <= qa.forgettings_seen:
+        return
+    for _position, state in qa.state_tables.log_topic(qa.recorder, qa.forgettings_seen, FORGOTTEN_TOPIC):
+        token = orjson.loads(qa.event_mapper.unseal(state))["m"]["token"]
+        key_id = key_id_of(token)
+        if key_id is None:
+            continue
+        if qa.keyring.child_key(key_id) is not None:
+            qa.keyring.destroy_child(key_id)
+            scrub_after(qa)
+        qa.keyring.forget_cached(key_id)
+        qa.revealer.forget(key_id)
+    qa.forgettings_seen = end
 
 
 def forget_deliveries(qa: QualityAssurance, child_ref: str) -> None:

@@ -128,19 +128,19 @@ def test_the_query_reads_the_projection_and_replays_nothing(qa: QualityAssurance
     projections in its own transaction, so they stand at the log's end."""
     qa.record_many(doc_events())
     read: list[int] = []
-    original = qa._read_page  # every read of the log goes through it (log_pages.page_reader)
+    original = qa.log.read_page  # every read of the log goes through it (log_pages.page_reader)
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         page = original(*args, **kwargs)
         read.append(len(page))
         return page
 
-    qa._read_page = counting
+    qa.log.read_page = counting
     try:
         for _ in range(3):
             assert len(qa.observation_compliance(as_of=AS_OF)) == 3
             qa.observation_summary(as_of=AS_OF, by="area")
     finally:
-        qa._read_page = original
+        qa.log.read_page = original
     assert sum(read) == 0
     assert set(qa.projections.positions().values()) == {qa.recorder.max_notification_id()}

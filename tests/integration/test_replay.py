@@ -19,6 +19,7 @@ from kentqa_domain.application import QualityAssurance
 from kentqa_domain.cli.output import to_plain
 from kentqa_domain.demo import generate
 from kentqa_domain.events import Event
+from kentqa_domain.state.log import LogReader
 from tests.cli_run import kentqa, start_kentqa
 from tests.reliability.state import identities, stream_versions
 
@@ -100,19 +101,19 @@ def test_a_replay_killed_mid_way_resumes_where_it_stopped(tmp_path: Path) -> Non
     assert proc.returncode == -signal.SIGKILL
     # The next connection, whatever it is for, finishes the rebuild from where it stopped.
     read: list[int] = []
-    original = QualityAssurance._read_for_projections
+    original = LogReader.for_projections
 
-    def counting(self: QualityAssurance, start: int, limit: int, keys: bool) -> list[Any]:
+    def counting(self: LogReader, start: int, limit: int, keys: bool) -> list[Any]:
         rows = original(self, start, limit, keys)
         read.extend(position for position, _e, _r in rows)
         return rows
 
-    QualityAssurance._read_for_projections = counting  # type: ignore[method-assign]
+    LogReader.for_projections = counting  # type: ignore[method-assign]
     try:
         with kq.connect(db, policy=kq.Policy()) as qa:
             assert answers(qa) == live
     finally:
-        QualityAssurance._read_for_projections = original  # type: ignore[method-assign]
+        LogReader.for_projections = original  # type: ignore[method-assign]
     assert read and min(read) == min(stopped.values()) + 1 > 1  # from where it stopped, not from 1
     assert _rebuilding(path) == {}
     resumed = kentqa("replay", "--json", db=db)  # a new replay starts over (nothing to resume)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import kentqa_domain as kq
 from kentqa_domain import application
+from kentqa_domain.state.log import LogReader
 from tests.conftest import organisation
 
 
@@ -50,21 +51,21 @@ def test_reopening_reads_no_history(tmp_path: Path) -> None:
     with kq.connect(url, policy=kq.Policy()) as writer:
         writer.record_json({"type": "WorkerLeft", "worker_id": "W2", "left_on": "2026-07-01"})
     read: list[int] = []
-    original = application.QualityAssurance._read_for_projections
+    original = LogReader.for_projections
 
-    def spy(self: application.QualityAssurance, start: int, limit: int, keys: bool) -> list[object]:
+    def spy(self: LogReader, start: int, limit: int, keys: bool) -> list[object]:
         rows = original(self, start, limit, keys)
         read.append(len(rows))
         return rows  # type: ignore[return-value]
 
-    application.QualityAssurance._read_for_projections = spy  # type: ignore[method-assign]
+    LogReader.for_projections = spy  # type: ignore[method-assign]
     try:
         with kq.connect(url, policy=kq.Policy()) as qa:
             assert qa.projections.cached() == 0 and qa.model.cached == 0
             assert qa.stats()["WorkerLeft"] == 1
             assert qa.catch_up() == 0
     finally:
-        application.QualityAssurance._read_for_projections = original  # type: ignore[method-assign]
+        LogReader.for_projections = original  # type: ignore[method-assign]
     assert read == []  # not one event of the log was read back
 
 
