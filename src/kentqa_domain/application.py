@@ -48,8 +48,11 @@ if TYPE_CHECKING:
     import pluggy
 
 BATCH_SIZE = 500
-#: Write-model documents a connection keeps in memory (least recently used go first).
-MODEL_CACHE = 50_000
+#: Write-model documents a connection keeps in memory (least recently used go first); each
+#: projection keeps up to ``PROJECTION_CACHE``. About 3.5 kB a document decoded: these bound a
+#: process's state to roughly 100 MB whatever the history (docs/performance.md).
+MODEL_CACHE = 5_000
+PROJECTION_CACHE = 2_000
 #: Attempts to find the store at one position for a view (see ``_consistent_view``).
 VIEW_ATTEMPTS = 50
 #: Retries of a batch whose stream version a writer outside the lock took first.
@@ -106,7 +109,9 @@ class QualityAssurance(Queries):
             #: the state in the store: documents, identities, projections' rows (decision 0900)
             self.state_tables: StateTables = tables_for(self._store.factory.datastore, self._store.mapper.cipher)  # type: ignore[attr-defined]
             self.state_tables.create()
-            self.projections = Projections(self.state_tables, STORED_PROJECTIONS, policy=self.policy)
+            self.projections = Projections(
+                self.state_tables, STORED_PROJECTIONS, policy=self.policy, capacity=PROJECTION_CACHE
+            )
             self.projections["reveal"].seal = self._seal_for_child
             self.revealer = Revealer(self.projections["reveal"], self.keyring)
             #: the write model's documents, read per batch through a bounded cache
