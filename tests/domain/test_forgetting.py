@@ -176,3 +176,20 @@ def test_forgetting_leaves_the_plans_answers_as_a_rebuild_from_the_anonymous_log
                 if row.child_ref == erasure.token:
                     assert row.review_id not in mine and row.action_id not in mine
             assert ref not in {r.child_ref for r in drift} | {r.child_ref for r in escalations}
+
+
+def test_a_forgotten_childs_token_is_not_accepted_as_a_live_reference() -> None:
+    """Issue 17 (1): events sent under ``anon-<key id>`` are refused (the token shape is
+    reserved), so a forgotten child's record can never be changed, and the store stays
+    readable: forgetting the token again is refused, replay succeeds."""
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many([*ORGANISATION, {"type": "ChildBecameLookedAfter", "child_ref": "C1", "on": "2026-01-01"}])
+        erasure = qa.forget_child("C1", on=ON)
+        later = {"type": "ChildCeasedLookedAfter", "child_ref": erasure.token, "on": "2026-03-01"}
+        with pytest.raises(InvalidEvent, match=r"child_ref.*reserved"):
+            qa.record_json(later)
+        with pytest.raises(UnknownReference):
+            qa.forget_child(erasure.token, on=ON)
+        before = qa.stats()
+        qa.replay(restart=True)
+        assert qa.stats() == before
