@@ -131,11 +131,7 @@ class Projections:
                 projection.session.sync(before)
                 changes[name] = self._fold_one(projection, stored, before)
             with self.tables.advancing(dict.fromkeys(ready, (before, last)), cursor=cursor) as (c, moved):
-                for name in moved:
-                    docs, rows = changes[name]
-                    self.tables.write_docs(c, name, last, docs)
-                    for table, keys, table_rows in rows:
-                        self.tables.write_rows(c, table, keys, table_rows)
+                self._write(c, moved, changes, last)
         except BaseException:
             for name in ready:
                 self.by_name[name].session.discard()
@@ -158,11 +154,7 @@ class Projections:
         moves = {name: (since, last) for name, since in lagging.items()}
         try:
             with self.tables.advancing(moves) as (cursor, moved):
-                for name in moved:
-                    docs, rows = changes[name]
-                    self.tables.write_docs(cursor, name, last, docs)
-                    for table, keys, table_rows in rows:
-                        self.tables.write_rows(cursor, table, keys, table_rows)
+                self._write(cursor, moved, changes, last)
         except BaseException:
             for name in lagging:
                 self.by_name[name].session.discard()
@@ -178,6 +170,14 @@ class Projections:
                 positions[name] = stored.get(name, 0)
                 session.sync(positions[name])
         return sum(1 for position, _e, _r in page if position > min(lagging.values()))
+
+    def _write(self, cursor: Any, moved: set[str], changes: dict[str, tuple[list[Any], list[Any]]], last: int) -> None:
+        """The changed documents and rows of the projections moved to ``last``."""
+        for name in moved:
+            docs, rows = changes[name]
+            self.tables.write_docs(cursor, name, last, docs)
+            for table, keys, table_rows in rows:
+                self.tables.write_rows(cursor, table, keys, table_rows)
 
     @staticmethod
     def _fold_one(projection: StoredProjection, page: Sequence[Folded], since: int) -> tuple[list[Any], list[Any]]:
