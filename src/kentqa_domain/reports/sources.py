@@ -166,10 +166,13 @@ def source_counts(in_cycle: Mapping[str, int], recorded: Mapping[str, int]) -> t
 def area_arguments(
     *, cycle_id: str, starts_on: dt.date, ends_on: dt.date, as_of: dt.date, as_worker: str | None
 ) -> dict[str, Any]:
-    """The arguments an area query may ask for, by parameter name."""
+    """The arguments an area query may ask for, by parameter name. ``since`` (the cycle's start)
+    keeps the registers to what was raised or received in the cycle: a cycle's report reads that
+    cycle, not every escalation and complaint ever (SPEC 9.4)."""
     end = min(ends_on, as_of)
     return {
         "as_of": as_of,
+        "since": starts_on,
         "as_worker": as_worker,
         "cycle_id": cycle_id,
         "start": starts_on,
