@@ -90,3 +90,27 @@ def test_a_new_entry_is_read_once_and_written_once() -> None:
     session.committed(1, written)
     source.docs["a"] = b"1"
     assert numbers["a"] == 1 and reads == [["a"]]
+
+
+def test_a_fold_touching_more_entries_than_the_cache_holds_keeps_every_change() -> None:
+    """An entry a fold has read (and may change) is never evicted before its changes are
+    taken, even when the fold touches more entries than the cache's capacity."""
+    from tests.memory_docs import MemoryDocs
+
+    store = MemoryDocs()
+    session = store.session("owner", capacity=3)
+    numbers = session.map("numbers", str, list[int])
+    session.writing = True
+    for n in range(10):
+        numbers[f"k{n}"] = [n]
+    session.writing = False
+    written = session.changes()
+    for space, key, data in written:
+        store.docs[("owner", space, key)] = (1, data)  # type: ignore[assignment]
+    session.committed(1, written)
+    session.writing = True
+    for n in range(10):
+        numbers[f"k{n}"].append(100)  # read, then changed in place: ten entries held by a cache of three
+    session.writing = False
+    changed = session.changes()
+    assert sorted(key for _space, key, _doc in changed) == [f"k{n}" for n in range(10)]
