@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import re
 import sqlite3
 import threading
@@ -140,11 +141,20 @@ class StateTables:
         if view.name in self._created:
             return
         select = re.sub(r"\{(kentqa_\w+)\}", lambda m: self.qualify(m.group(1)), view.select)
-        self._execute_schema(self._view_statements(self.qualify(view.name), select))
+        name = self.qualify(view.name)
+        # A view already as written is left alone: replacing it takes the write lock, and a
+        # process that only reads must open a store another process is writing to.
+        if not self._view_is(view.name, name, select):
+            self._execute_schema(self._view_statements(name, select))
         self._created.add(view.name)
 
     def _view_statements(self, name: str, select: str) -> list[str]:
         return [f"DROP VIEW IF EXISTS {name}", f"CREATE VIEW {name} AS {select}"]
+
+    def _view_is(self, bare: str, name: str, select: str) -> bool:
+        """Whether the store's view ``bare`` is already defined by ``select``."""
+        rows = self.select("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", (bare,))
+        return bool(rows) and rows[0][0] == f"CREATE VIEW {name} AS {select}"
 
     def _execute_schema(self, statements: Sequence[str]) -> None:
         for attempt in range(5):
@@ -512,6 +522,15 @@ class PostgresTables(StateTables):
     def _begin_snapshot(self, c: Any) -> None:
         c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
+    def _view_statements(self, name: str, select: str) -> list[str]:
+        mark = _view_mark(select).replace("'", "''")
+        return [*super()._view_statements(name, select), f"COMMENT ON VIEW {name} IS '{mark}'"]
+
+    def _view_is(self, bare: str, name: str, select: str) -> bool:
+        # PostgreSQL keeps a view's definition rewritten; the comment holds what we wrote.
+        rows = self.select("SELECT obj_description(to_regclass(%s), 'pg_class')", (name,))
+        return bool(rows) and rows[0][0] == _view_mark(select)
+
     @contextlib.contextmanager
     def writing(self, recorder: Any) -> Iterator[Any]:
         with self.datastore.transaction(commit=True) as curs:
@@ -560,6 +579,10 @@ class PostgresTables(StateTables):
             (start, limit),
         )
         return [(n, o, v, t, bytes(s)) for n, o, v, t, s in map(self.row, c.fetchall())]
+
+
+def _view_mark(select: str) -> str:
+    return "kentqa view " + hashlib.sha256(select.encode()).hexdigest()
 
 
 def _rowcount(c: Any) -> int:
