@@ -59,12 +59,14 @@ def raw_query(store_url: str) -> Callable[[str, Sequence[Any]], list[tuple[Any, 
     return run_postgres
 
 
-@pytest.fixture
-def file_url(store_url: str) -> str:
-    """A store other connections can open: a SQLite file or a PostgreSQL database."""
-    if store_url == "memory://":
-        pytest.skip("memory:// is private to its connection")
-    return store_url
+@pytest.fixture(params=["sqlite", "postgres"])
+def file_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store other connections can open: a SQLite file or a PostgreSQL database
+    (memory:// is private to its connection, so it is not one of them)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kentqa.db'}"
+    make_db: Callable[[], str] = request.getfixturevalue("make_postgres_db")
+    return make_db()
 
 
 def test_plain_sql_of_the_tables_gives_what_the_api_gives(file_url: str) -> None:
