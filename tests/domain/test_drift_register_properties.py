@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
+from kentqa_domain.projections.child_plans import FOLDED
 from kentqa_domain.projections.drift import DriftKind, DriftRow
 from kentqa_domain.values import PlanKind
 from tests.domain.plan_oracle import drift_oracle, escalations_oracle
@@ -125,3 +127,37 @@ def test_closing_a_plan_removes_exactly_its_rows(events: list[ev.Event], as_of: 
             assert after == [r for r in rows if (r.child_ref, r.plan) != (child, plan)]
             rows = after
         assert rows == []
+
+
+def _reads_rows(qa: QualityAssurance, as_of: dt.date, policy: kq.Policy) -> bool:
+    """Whether the register at ``as_of`` under ``policy`` is read from kentqa_drift_items."""
+    with qa._viewing() as view:
+        return bool(view.projection("child_plans").rows_answer(as_of, policy))
+
+
+@SETTINGS
+@given(histories(), st.integers(0, 400))
+def test_about_now_the_stored_rows_are_the_register(events: list[ev.Event], days_after: int) -> None:
+    """R-LAC-1..7, R-CP-1..7 about now: on or after every fact, the register is read from
+    ``kentqa_drift_items`` (no document decoded) and still matches the oracle; before the
+    latest fact it folds it is computed from the facts."""
+    horizon = max(e.business_date for e in events if isinstance(e, FOLDED))
+    as_of = horizon + dt.timedelta(days=days_after)
+    with _record_in_order(events) as qa:
+        assert _reads_rows(qa, as_of, qa.policy)
+        assert _as_tuples(qa.drift_register(as_of=as_of)) == drift_oracle(events, qa.policy, as_of)
+        assert not _reads_rows(qa, horizon - dt.timedelta(days=1), qa.policy)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(histories(), st.integers(0, 200), st.sets(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), min_size=1, max_size=8))
+def test_under_another_policy_the_register_is_computed_from_the_facts(
+    events: list[ev.Event], days_after: int, closed: set[dt.date]
+) -> None:
+    """The rows' due dates are those of the policy that derived them: a connection whose
+    due-date policy differs (here closure days) computes the register from the facts."""
+    as_of = max(e.business_date for e in events) + dt.timedelta(days=days_after)
+    other = kq.Policy(local_closure_days=frozenset(closed))
+    with _record_in_order(events) as qa:
+        assert not _reads_rows(qa, as_of, other)
+        assert _reads_rows(qa, as_of, attrs.evolve(qa.policy, council="another name"))

@@ -11,7 +11,10 @@ State (decision 0900), each map one document per entry:
 - ``worker_children``: (worker id, bucket) -> the tokens of the children whose facts name
   the worker (their caseload over their career, in 16 documents by a hash of the token):
   the rows to derive again when a worker registers or moves, so that the rows' teams never
-  depend on the order events arrive in.
+  depend on the order events arrive in;
+- ``rows_meta``: one document (:class:`RowsMeta`): the latest business date folded and the
+  policies the rows were derived under, which say when ``kentqa_drift_items`` *is* the drift
+  register (:meth:`ChildPlans.rows_answer`).
 
 A child's events arrive anonymous: its token, pseudonymised review and action ids, no free
 text. The state therefore holds no child's reference and forgetting a child changes nothing
@@ -33,9 +36,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+import attrs
 
 from .. import events as ev
 from ..policy import Policy
@@ -142,6 +148,34 @@ def _defaults() -> Policy:
     return Policy()
 
 
+#: The events this projection folds: their business dates make the rows' horizon.
+FOLDED = (*CHILD_EVENTS, ev.ReviewQualityAssured, ev.EscalationRaised, ev.WorkerRegistered, ev.WorkerMoved)
+
+#: Policy fields that do not change a plan's due dates (who sees what, names, notices).
+_NOT_SCHEDULE = frozenset({"access", "council", "customer_care_audience"})
+
+
+@functools.lru_cache(maxsize=16)
+def schedule_fingerprint(policy: Policy) -> str:
+    """A digest of what in ``policy`` decides drift due dates (intervals, closure days)."""
+    parts = []
+    for field in attrs.fields(Policy):
+        if field.name in _NOT_SCHEDULE:
+            continue
+        value = getattr(policy, field.name)
+        parts.append((field.name, sorted(value) if isinstance(value, frozenset) else value))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+@attrs.define
+class RowsMeta:
+    """What the row tables were derived from: the latest business date of any fact folded
+    (``horizon``) and the schedule fingerprints of the policies that derived them."""
+
+    horizon: dt.date = dt.date.min
+    policies: set[str] = attrs.Factory(set)
+
+
 def load(docs: DocMap[str, Any], keys: Iterable[str]) -> dict[str, Any]:
     """The documents of ``keys`` that exist, read a chunk at a time (key order kept)."""
     wanted = list(dict.fromkeys(keys))
@@ -160,7 +194,7 @@ class ChildPlans(StoredProjection):
     """Facts of every child's plans (``qa.drift_register``, ``qa.review_qa_summary``)."""
 
     name = "child_plans"
-    version = 4
+    version = 5
     tables = (PLAN_PERIODS, DRIFT_ITEMS, REVIEWS)
     sql_views = (DRIFT_REGISTER,)
 
@@ -174,6 +208,7 @@ class ChildPlans(StoredProjection):
         #: (worker id, bucket) -> the tokens of the children whose facts name them (chair, IRO,
         #: action owner, QA author): whose rows to derive again when the worker's team changes
         self.worker_children: DocMap[str, set[str]] = self.session.map("worker_children", str, set[str])
+        self.rows_meta: DocMap[str, RowsMeta] = self.session.map("rows_meta", str, RowsMeta)
 
     def _child(self, token: str) -> ChildRecord:
         self.children.prefetch([token])  # one read, remembered if it finds nothing
@@ -182,7 +217,39 @@ class ChildPlans(StoredProjection):
             child = self.children[token] = ChildRecord(token)
         return child
 
+    def prefetch(self, events: Sequence[Any]) -> None:
+        """The documents a page of events will touch, a few reads per map (not one per event:
+        on PostgreSQL each read is a round trip)."""
+        children: list[str] = []
+        reviews: list[str] = []
+        workers: list[str] = []
+        links: list[str] = []
+        for event in events:
+            if isinstance(event, CHILD_EVENTS):
+                token = event.child_ref  # type: ignore[attr-defined]
+                children.append(token)
+                if isinstance(event, ev.ChildBecameLookedAfter) and event.iro_id is not None:
+                    links.append(_link_key(event.iro_id, token))
+                elif isinstance(event, ev.ReviewHeld):
+                    reviews.append(event.review_id)
+                    named = [event.chair_id, *(a.owner_id for a in event.actions)]
+                    links += [_link_key(w, token) for w in named if w is not None]
+            elif isinstance(event, ev.ReviewQualityAssured):
+                reviews.append(event.review_id)
+            elif isinstance(event, ev.EscalationRaised) and event.child_ref is not None:
+                children.append(event.child_ref)
+            elif isinstance(event, (ev.WorkerRegistered, ev.WorkerMoved)):
+                workers.append(event.worker_id)
+        self.rows_meta.prefetch([""])
+        self.children.prefetch(children)
+        self.quality.prefetch(reviews)
+        self.review_child.prefetch(reviews)
+        self.workers.prefetch(workers)
+        self.worker_children.prefetch(links)
+
     def apply(self, event: ev.Event, position: int) -> None:
+        if isinstance(event, FOLDED):
+            self._note(event.business_date)
         if isinstance(event, CHILD_EVENTS):
             token = event.child_ref  # type: ignore[attr-defined]
             self._child(token).add(event)
@@ -208,6 +275,24 @@ class ChildPlans(StoredProjection):
             self._worker(event.worker_id).registered = (event.registered_on, event.team_id)
         elif isinstance(event, ev.WorkerMoved):
             self._worker(event.worker_id).moves[event.moved_on] = event.team_id
+
+    def _note(self, day: dt.date) -> None:
+        """Keep the latest business date folded and this process's schedule policy."""
+        mine = schedule_fingerprint(self.policy or _defaults())
+        self.rows_meta.prefetch([""])
+        meta = self.rows_meta.get("")
+        if meta is None:
+            self.rows_meta[""] = RowsMeta(day, {mine})
+        elif day > meta.horizon or mine not in meta.policies:
+            self.rows_meta[""] = RowsMeta(max(day, meta.horizon), meta.policies | {mine})
+
+    def rows_answer(self, as_of: dt.date, policy: Policy) -> bool:
+        """Whether ``kentqa_drift_items`` over the plans open at ``as_of`` is the drift register
+        at ``as_of`` under ``policy``: every fact folded is dated on or before ``as_of`` (so
+        each plan's schedule, chair and teams are those of ``as_of``) and every row was derived
+        under a policy with the same due dates as ``policy``."""
+        meta = self.rows_meta.get("")
+        return meta is not None and as_of >= meta.horizon and meta.policies == {schedule_fingerprint(policy)}
 
     def _link(self, worker_id: str | None, token: str) -> None:
         """Note that the child's rows name ``worker_id`` (their team comes from the worker's).

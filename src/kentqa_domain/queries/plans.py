@@ -16,13 +16,14 @@ from typing import Any
 import attrs
 
 from ..errors import InvalidEvent, UnknownReference
-from ..projections.drift import DriftRow, drift_rows, row_order
+from ..projections.drift import DriftKind, DriftRow, drift_rows, row_order, working_days_overdue
 from ..projections.escalations import EscalationRow, EscalationState, EscalationView, escalation_row
 from ..projections.plan_teams import PlanTeams
 from ..projections.review_qa import ReviewQARow, review_facts
 from ..projections.review_qa import summarise as summarise_review_qa
 from ..projections.working_day_index import working_day_index
 from ..state.tables import as_date
+from ..values import PlanKind
 from . import arguments
 from .view import View
 
@@ -51,19 +52,67 @@ _SCOPED_PAGE = 200
 
 
 def drift_register(view: View, *, as_of: dt.date, as_worker: str | None = None) -> list[DriftRow]:
-    """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5)."""
+    """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5).
+
+    About now (``as_of`` on or after every fact folded, under the same due-date policy as
+    the rows were derived with: :meth:`ChildPlans.rows_answer`) the register is read from
+    ``kentqa_drift_items`` (an index range, no document decoded); about the past, or under
+    another policy, it is computed from the open plans' facts. Both give the same rows
+    (``tests/domain/test_drift_register_properties.py`` holds both to the oracle)."""
     plans = view.projection("child_plans")
-    tokens = [key for (key,) in view.select(OPEN_PLANS, (as_of, as_of, as_of))]
-    facts = plans.facts(tokens)
-    rows = drift_rows(facts, open_escalations_by_child(view, as_of), view.policy, as_of)
+    escalations = open_escalations_by_child(view, as_of)
+    if plans.rows_answer(as_of, view.policy):
+        rows = drift_rows_stored(view, as_of, escalations)
+        workers = plans.worker_teams({r.chair_id for r in rows if r.chair_id is not None})
+    else:
+        tokens = [key for (key,) in view.select(OPEN_PLANS, (as_of, as_of, as_of))]
+        facts = plans.facts(tokens)
+        rows = drift_rows(facts, escalations, view.policy, as_of)
+        workers = facts.workers
     scope = view.scope(as_worker)
-    workers = facts.workers
     visible = [
         r
         for r in rows
         if view.visible(scope, (r.team_id, r.worker_id), (workers.team_on(r.chair_id, as_of), r.chair_id))
     ]
     return _revealed_drift(view, visible)
+
+
+#: The drift items of the plans open at a date, overdue at it (the date five times).
+DRIFT_ITEMS_AT = (
+    "SELECT i.child_token, i.plan, i.kind, i.due_on, i.review_id, i.action_id, i.owner_id, i.team_id, i.chair_id "
+    "FROM kentqa_drift_items AS i JOIN kentqa_plan_periods AS p "
+    "ON p.child_token = i.child_token AND p.plan = i.plan AND p.opened_on = i.opened_on "
+    "WHERE i.due_on < ? AND (i.resolved_on IS NULL OR i.resolved_on > ?) "
+    "AND p.opened_on <= ? AND (p.ended_on IS NULL OR p.ended_on > ?)"
+)
+
+
+def drift_rows_stored(view: View, as_of: dt.date, escalations: dict[str, str]) -> list[DriftRow]:
+    """The drift register at ``as_of`` from ``kentqa_drift_items`` (when the rows answer it)."""
+    found = view.select(DRIFT_ITEMS_AT, (as_of, as_of, as_of, as_of))
+    overdue = working_days_overdue({as_date(r[3]) for r in found}, as_of, view.policy)  # type: ignore[misc]
+    rows = []
+    for token, plan, kind, due, review_id, action_id, owner_id, team_id, chair_id in found:
+        due_on = as_date(due)
+        assert due_on is not None
+        rows.append(
+            DriftRow(
+                child_ref=token,
+                plan=PlanKind(plan),
+                kind=DriftKind(kind),
+                due_on=due_on,
+                working_days_overdue=overdue[due_on],
+                escalation_id=escalations.get(token),
+                team_id=team_id,
+                worker_id=owner_id if owner_id is not None else chair_id,
+                review_id=review_id,
+                action_id=action_id,
+                chair_id=chair_id,
+            )
+        )
+    rows.sort(key=row_order)
+    return rows
 
 
 def _revealed_drift(view: View, rows: list[DriftRow]) -> list[DriftRow]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import types
 import typing
 from collections.abc import Callable
 from enum import Enum
@@ -90,9 +91,14 @@ def make_converter() -> cattrs.Converter:
     def namedtuple_structure(t: Any) -> Callable[[Any, Any], Any]:
         hints = typing.get_type_hints(t)
         fields = [hints.get(name, Any) for name in t._fields]
+        makers: list[Callable[[Any], Any]] = []
 
         def st(value: Any, _t: Any) -> Any:
-            return t(*(conv.structure(v, h) for v, h in zip(value, fields, strict=True)))
+            if not makers:  # made at first use: a field's type may be this one's sibling
+                makers.extend(_field_maker(conv, h) for h in fields)
+            if len(value) != len(makers):
+                raise ValueError(f"{t.__name__} has {len(makers)} fields, the document {len(value)}")
+            return t(*[make(v) for make, v in zip(makers, value)])
 
         return st
 
@@ -112,8 +118,13 @@ def make_converter() -> cattrs.Converter:
     def pair_dict_structure(t: Any) -> Callable[[Any, Any], Any]:
         key_t, value_t = typing.get_args(t)
 
+        makers: list[Callable[[Any], Any]] = []
+
         def st(value: Any, _t: Any) -> Any:
-            return {conv.structure(k, key_t): conv.structure(v, value_t) for k, v in value}
+            if not makers:
+                makers.extend((_field_maker(conv, key_t), _field_maker(conv, value_t)))
+            key, item = makers
+            return {key(k): item(v) for k, v in value}
 
         return st
 
@@ -133,6 +144,33 @@ def make_converter() -> cattrs.Converter:
 
     conv.register_unstructure_hook_factory(_is_set, set_unstructure)
     return conv
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _field_maker(conv: cattrs.Converter, t: Any) -> Callable[[Any], Any]:
+    """How to make a NamedTuple field of type ``t`` from its JSON: the common shapes directly
+    (facts are many small tuples; cattrs' dispatch for each value was most of decoding), the
+    rest through the converter."""
+    if t in (str, int, bool, Any):
+        return _same  # JSON gives these as they are (the document was written by encode)
+    if t is dt.date:
+        return dt.date.fromisoformat
+    if _is_enum(t):
+        return typing.cast(Callable[[Any], Any], t)
+    args = typing.get_args(t)
+    if _origin(t) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        inner = _field_maker(conv, next(a for a in args if a is not type(None)))
+        if inner is _same:
+            return _same
+        return lambda v: None if v is None else inner(v)
+    if _origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _field_maker(conv, args[0])
+        return tuple if item is _same else lambda v: tuple(map(item, v))
+    hook = conv.get_structure_hook(t)
+    return lambda v: hook(v, t)
 
 
 @functools.cache

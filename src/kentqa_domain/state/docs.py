@@ -88,6 +88,9 @@ class DocSession:
         self._maps: dict[str, DocMap[Any, Any]] = {}
         self._cache: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._touched: set[tuple[str, str]] = set()
+        #: entries a fold prefetched: kept until it ends, so a page's reads are not evicted
+        #: by the page's own later reads (each would be read again, one at a time)
+        self._pinned: set[tuple[str, str]] = set()
         #: (space, key) -> entry: absent entries read (None) are remembered too, as misses
         self.loads = 0
 
@@ -146,6 +149,8 @@ class DocSession:
             stored = found.get(key)
             value = _MISSING if stored is None else self._decode(space, key, stored, value_type)
             self._cache[(space, key)] = _Entry(value, stored)
+        if self.writing:
+            self._pinned.update((space, key) for key in wanted)
         self.loads += len(wanted)
         self._shrink()
 
@@ -170,16 +175,24 @@ class DocSession:
         excess = len(cache) - self.capacity
         if excess <= 0:
             return
+        held, pinned = self._touched, self._pinned
+        if len(cache) <= len(held) + len(pinned):  # a fold holds (about) all of it: nothing to evict
+            return
         # oldest first, stopping at the last victim: copying the whole cache on every read
-        # made each read of a full cache cost its capacity
-        victims = []
+        # made each read of a full cache cost its capacity; held entries met on the way go to
+        # the end, so the next shrink does not walk past them again
+        victims, kept = [], []
         for slot in cache:
-            if slot not in self._touched:
-                victims.append(slot)
-                if len(victims) == excess:
-                    break
+            if slot in held or slot in pinned:
+                kept.append(slot)
+                continue
+            victims.append(slot)
+            if len(victims) == excess:
+                break
         for slot in victims:
             del cache[slot]
+        for slot in kept:
+            cache.move_to_end(slot)
 
     def scan(self, space: str, key_type: Any, value_type: Any) -> Iterator[tuple[Any, Any]]:
         """Every entry of a map, by stored key, then the new ones not yet stored."""
@@ -239,6 +252,7 @@ class DocSession:
             if entry is not None and entry.value is _MISSING:
                 del self._cache[slot]
         self._touched.clear()
+        self._pinned.clear()
         self.position = max(self.position, position)
         self._shrink()
 
@@ -247,6 +261,7 @@ class DocSession:
         for slot in self._touched:
             self._cache.pop(slot, None)
         self._touched.clear()
+        self._pinned.clear()
 
     def sync(self, position: int) -> None:
         """The store is at ``position``: drop the cached entries other processes changed since ours."""
@@ -259,6 +274,7 @@ class DocSession:
             if len(changed) > len(self._cache):  # more changed than we hold: drop it all, read nothing more
                 self._cache.clear()
                 self._touched.clear()
+                self._pinned.clear()
             for slot in changed:
                 self._cache.pop(slot, None)
         self.position = position
@@ -266,6 +282,7 @@ class DocSession:
     def clear(self) -> None:
         self._cache.clear()
         self._touched.clear()
+        self._pinned.clear()
         self.position = 0
 
     @property
