@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 
+from ..plain import Row
+
 
 class NotificationKind(StrEnum):
     """What happened or fell due; each kind names the rule it comes from."""
@@ -50,7 +52,7 @@ def _refs(value: Mapping[str, object] | Iterable[tuple[str, object]]) -> tuple[t
 
 
 @attrs.frozen
-class Notification:
+class Notification(Row):
     """One thing an audience must be told.
 
     ``subject`` names what it is about (``worker:W1``, ``child:C1:looked_after``,
