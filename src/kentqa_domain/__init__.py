@@ -120,12 +120,22 @@ _ROWS = {
     "ComplaintRow": "projections.complaints",
     "ComplaintsSummary": "projections.complaints_summary",
     "ComplaintTally": "projections.complaints_summary",
+    "StageTally": "projections.complaints_summary",
+    "LearningItem": "projections.complaints_summary",
     "VoiceSummary": "projections.voice",
     "VoiceTally": "projections.voice",
     "TeamThemeTally": "projections.voice",
     "Notification": "notifications.notification",
     "NotificationKind": "notifications.notification",
     "LearningReport": "reports.learning",
+    "WhatWeKnow": "reports.learning",
+    "HowWeKnow": "reports.learning",
+    "OurPlans": "reports.learning",
+    "Finding": "reports.learning",
+    "ThemeCount": "reports.learning",
+    "AreaFinding": "reports.sources",
+    "QueryUse": "reports.sources",
+    "SourceCount": "reports.sources",
     "Scope": "access",
     "QualityAssurance": "application",
 }
@@ -145,7 +155,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
         TriadRecommendation,
     )
     from .projections.complaints import ComplaintRow
-    from .projections.complaints_summary import ComplaintsSummary, ComplaintTally
+    from .projections.complaints_summary import ComplaintsSummary, ComplaintTally, LearningItem, StageTally
     from .projections.drift import DriftKind, DriftRow
     from .projections.escalations import EscalationRow, EscalationState
     from .projections.observation_rows import (
@@ -158,7 +168,8 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
     )
     from .projections.review_qa import ReviewQARow
     from .projections.voice import TeamThemeTally, VoiceSummary, VoiceTally
-    from .reports.learning import LearningReport
+    from .reports.learning import Finding, HowWeKnow, LearningReport, OurPlans, ThemeCount, WhatWeKnow
+    from .reports.sources import AreaFinding, QueryUse, SourceCount
 
 
 def __getattr__(name: str) -> Any:
@@ -179,6 +190,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "DEFAULT_URL",
     "Action",
+    "AreaFinding",
     "AuditActionRow",
     "AuditCycle",
     "AuditKind",
@@ -203,11 +215,14 @@ __all__ = [
     "ExperienceLevel",
     "FeedbackChannel",
     "FeedbackSource",
+    "Finding",
     "Grade",
     "Grouping",
+    "HowWeKnow",
     "InvalidEvent",
     "InvalidInput",
     "KentQAError",
+    "LearningItem",
     "LearningReport",
     "Notification",
     "NotificationKind",
@@ -216,6 +231,7 @@ __all__ = [
     "ObservationLearningRow",
     "ObservationSetting",
     "ObservationSummaryRow",
+    "OurPlans",
     "Outcome",
     "Participation",
     "PhaseSummary",
@@ -224,6 +240,7 @@ __all__ = [
     "Policy",
     "Progress",
     "QualityAssurance",
+    "QueryUse",
     "Requirement",
     "ReviewKind",
     "ReviewQARow",
@@ -232,13 +249,17 @@ __all__ = [
     "Rows",
     "RuleViolation",
     "Scope",
+    "SourceCount",
+    "StageTally",
     "StorageError",
     "TeamThemeTally",
     "ThematicAuditRow",
+    "ThemeCount",
     "TriadRecommendation",
     "UnknownReference",
     "VoiceSummary",
     "VoiceTally",
+    "WhatWeKnow",
     "add_months",
     "connect",
     "cycle_bounds",

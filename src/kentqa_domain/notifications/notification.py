@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ..plain import Row
+from ..plain import to_plain
 
 
 class NotificationKind(StrEnum):
@@ -52,7 +52,7 @@ def _refs(value: Mapping[str, object] | Iterable[tuple[str, object]]) -> tuple[t
 
 
 @attrs.frozen
-class Notification(Row):
+class Notification:
     """One thing an audience must be told.
 
     ``subject`` names what it is about (``worker:W1``, ``child:C1:looked_after``,
@@ -81,6 +81,11 @@ class Notification(Row):
 
     def ref(self, name: str) -> str | None:
         return dict(self.refs).get(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The notification as JSON-ready data, like every row's ``to_dict()`` (SPEC 9.5)."""
+        plain: dict[str, Any] = to_plain(self)
+        return plain
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object channels send: plain strings, dates ISO, keys stable."""
