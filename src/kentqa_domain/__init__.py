@@ -172,20 +172,22 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
     from .reports.sources import AreaFinding, QueryUse, SourceCount
 
 
-def __getattr__(name: str) -> Any:
-    """The row types, their enums and ``QualityAssurance``, imported when first asked for."""
-    module = _ROWS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kentqa_domain' has no attribute {name!r}")
-    import importlib
+if not TYPE_CHECKING:  # type checkers see the imports above; a misspelt name stays an error
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        """The row types, their enums and ``QualityAssurance``, imported when first asked for."""
+        module = _ROWS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'kentqa_domain' has no attribute {name!r}")
+        import importlib
 
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_ROWS))
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(_ROWS))
+
 
 __all__ = [
     "DEFAULT_URL",

@@ -40,6 +40,7 @@ from ..projections.review_qa import ReviewQARow
 from ..projections.voice import VoiceSummary
 from ..values import FeedbackSource, ObservationSetting
 from . import arguments, audits, complaints, observations, plans
+from .arguments import DateArgument
 from .view import View
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class Queries:
             return view
 
     @contextmanager
-    def at_one_position(self) -> Iterator[Queries]:
+    def at_one_position(self) -> Iterator[FixedQueries]:
         """These queries bound to the state as it is now, for the block: every answer from
         one position and one snapshot of the store (``with qa.at_one_position() as q: ...``)."""
         with self._viewing() as view:
@@ -95,7 +96,7 @@ class Queries:
     # --- children's plans and escalations (R-LAC-1..7, R-CP-1..7, R-ESC-1..5) ------------
 
     @arguments.checked
-    def drift_register(self, *, as_of: dt.date, as_worker: str | None = None) -> Rows[DriftRow]:
+    def drift_register(self, *, as_of: DateArgument, as_worker: str | None = None) -> Rows[DriftRow]:
         """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5).
 
         Rows ``child_ref, plan, kind, due_on, working_days_overdue, escalation_id`` (and the
@@ -109,10 +110,10 @@ class Queries:
     def escalations(
         self,
         *,
-        as_of: dt.date,
+        as_of: DateArgument,
         as_worker: str | None = None,
         state: EscalationState | str | None = None,
-        since: dt.date | None = None,
+        since: DateArgument | None = None,
         limit: int | None = None,
         after: str | None = None,
     ) -> Rows[EscalationRow]:
@@ -139,7 +140,7 @@ class Queries:
 
     @arguments.checked
     def review_qa_summary(
-        self, *, as_of: dt.date, by: str = "team", since: dt.date | None = None, as_worker: str | None = None
+        self, *, as_of: DateArgument, by: str = "team", since: DateArgument | None = None, as_worker: str | None = None
     ) -> Rows[ReviewQARow]:
         """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair.
 
@@ -156,7 +157,7 @@ class Queries:
 
     @arguments.checked
     def observation_compliance(
-        self, *, as_of: dt.date, as_worker: str | None = None, team: str | None = None
+        self, *, as_of: DateArgument, as_worker: str | None = None, team: str | None = None
     ) -> Rows[ObservationComplianceRow]:
         """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
 
@@ -176,7 +177,7 @@ class Queries:
     def observation_summary(
         self,
         *,
-        as_of: dt.date,
+        as_of: DateArgument,
         by: Grouping | str = Grouping.TEAM,
         as_worker: str | None = None,
         team: str | None = None,
@@ -194,9 +195,9 @@ class Queries:
     def observation_learning(
         self,
         *,
-        start: dt.date,
-        end: dt.date,
-        as_of: dt.date | None = None,
+        start: DateArgument,
+        end: DateArgument,
+        as_of: DateArgument | None = None,
         as_worker: str | None = None,
         team: str | None = None,
         setting: ObservationSetting | str | None = None,
@@ -218,13 +219,13 @@ class Queries:
     # --- the audit cycle (R-AUD-1..6) -------------------------------------------------------
 
     @arguments.checked
-    def audits(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> Rows[AuditCompleted]:
+    def audits(self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None) -> Rows[AuditCompleted]:
         """R-AUD-1: the audits of a cycle completed on or before ``as_of``, by date then id."""
         with self._viewing() as view:
             return _answer(view, audits.audits(view, cycle_id, as_of=as_of, as_worker=as_worker))
 
     @arguments.checked
-    def audit_cycle(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> AuditCycle:
+    def audit_cycle(self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None) -> AuditCycle:
         """R-AUD-1..3: a cycle's phase at ``as_of``, its audits by kind and by phase, and the
         grade distribution and share good or better, overall and by team, service and area.
 
@@ -235,7 +236,7 @@ class Queries:
 
     @arguments.checked
     def good_or_better_trend(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+        self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None
     ) -> Rows[CycleShare]:
         """R-AUD-3 over time: the share good or better of every cycle up to ``cycle_id`` that
         has graded audits (completed on or before ``as_of``), oldest first."""
@@ -246,7 +247,7 @@ class Queries:
 
     @arguments.checked
     def triad_recommendations(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+        self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None
     ) -> Rows[TriadRecommendation]:
         """R-AUD-4: auditor pairs whose practitioner and peer grades of the same cases differ,
         ranked by mean gap, then cases, then ids, each with a current qa_unit worker in turn.
@@ -264,10 +265,10 @@ class Queries:
         self,
         cycle_id: str | None = None,
         *,
-        as_of: dt.date,
+        as_of: DateArgument,
         as_worker: str | None = None,
         state: Progress | str | Iterable[Progress | str] | None = None,
-        since: dt.date | None = None,
+        since: DateArgument | None = None,
         limit: int | None = None,
         after: tuple[str, str] | None = None,
     ) -> Rows[AuditActionRow]:
@@ -300,7 +301,7 @@ class Queries:
 
     @arguments.checked
     def audit_action_counts(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+        self, cycle_id: str | None = None, *, as_of: DateArgument, as_worker: str | None = None
     ) -> Counts[str, int]:
         """R-AUD-5 in numbers: ``{"open", "overdue", "completed"}`` actions at ``as_of`` (of one
         cycle, or all when ``cycle_id`` is None), as ``audit_actions`` lists them, scoped alike;
@@ -310,7 +311,7 @@ class Queries:
 
     @arguments.checked
     def thematic_audits(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
+        self, cycle_id: str | None = None, *, as_of: DateArgument, as_worker: str | None = None
     ) -> Rows[ThematicAuditRow]:
         """R-AUD-6: thematic audits agreed (with a hypothesis and a due date) by ``as_of`` and
         their progress. With ``cycle_id``: those agreed by the cycle's end that were not
@@ -320,20 +321,20 @@ class Queries:
             return _answer(view, audits.thematic_audits(view, cycle_id, as_of=as_of, as_worker=as_worker))
 
     @arguments.checked
-    def activity(self, start: dt.date, end: dt.date) -> Counts[str, int]:
+    def activity(self, start: DateArgument, end: DateArgument) -> Counts[str, int]:
         """Events whose business date falls in [start, end], by type (for "how do we know it")."""
         with self._viewing() as view:
             return _answer(view, audits.activity(view, start, end))
 
     @arguments.checked
-    def themes_raised(self, start: dt.date, end: dt.date) -> Counts[tuple[str, str], int]:
+    def themes_raised(self, start: DateArgument, end: DateArgument) -> Counts[tuple[str, str], int]:
         """(source, theme) -> complaints, compliments and feedback raising it in [start, end]."""
         with self._viewing() as view:
             return _answer(view, audits.themes_raised(view, start, end))
 
     @arguments.checked
     def learning_report(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+        self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None
     ) -> LearningReport:
         """R-AUD-6: the triannual Learning and Improvement report for a cycle, answering what
         do we know, how do we know it and what are our plans; ``to_json()``, ``to_markdown()``,
@@ -354,7 +355,7 @@ class Queries:
     # --- notifications (SPEC section 6) --------------------------------------------------------
 
     @arguments.checked
-    def notifications(self, *, as_of: dt.date, as_worker: str | None = None) -> Rows[Notification]:
+    def notifications(self, *, as_of: DateArgument, as_worker: str | None = None) -> Rows[Notification]:
         """What must be told at ``as_of``: every notification source's findings (SPEC section 6).
 
         Each :class:`~kentqa_domain.notifications.Notification` has a stable ``key`` (kind,
@@ -381,10 +382,10 @@ class Queries:
     def complaints_register(
         self,
         *,
-        as_of: dt.date,
+        as_of: DateArgument,
         as_worker: str | None = None,
         state: str | Iterable[str] | None = None,
-        since: dt.date | None = None,
+        since: DateArgument | None = None,
         limit: int | None = None,
         after: str | None = None,
     ) -> Rows[ComplaintRow]:
@@ -413,7 +414,7 @@ class Queries:
 
     @arguments.checked
     def complaints_summary(
-        self, start: dt.date, end: dt.date, *, as_of: dt.date | None = None, as_worker: str | None = None
+        self, start: DateArgument, end: DateArgument, *, as_of: DateArgument | None = None, as_worker: str | None = None
     ) -> ComplaintsSummary:
         """Complaints in [start, end] overall, by service and by team: volumes, stages,
         outcomes, timeliness share, themes, learning and actions (framework 4.3; R-CMP-1..6).
@@ -429,10 +430,10 @@ class Queries:
     @arguments.checked
     def voice_summary(
         self,
-        start: dt.date,
-        end: dt.date,
+        start: DateArgument,
+        end: DateArgument,
         *,
-        as_of: dt.date | None = None,
+        as_of: DateArgument | None = None,
         as_worker: str | None = None,
         sources: Iterable[FeedbackSource | str] | None = None,
     ) -> VoiceSummary:

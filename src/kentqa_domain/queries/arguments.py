@@ -33,6 +33,10 @@ from ..values import FeedbackSource
 _E = TypeVar("_E", bound=Enum)
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+#: What a date argument of a query may be given as (SPEC 9.5): a date, a datetime (a
+#: subclass of date: its date) or an ISO ``YYYY-MM-DD`` string.
+DateArgument = dt.date | str
+
 #: The arguments read as dates (SPEC 9.5: "as_of and period bounds").
 DATE_ARGUMENTS = frozenset({"as_of", "start", "end", "since"})
 #: The arguments that name a worker or a team.
