@@ -458,7 +458,7 @@ def test_rows_are_sorted_by_team_then_worker_and_enums_compare_to_their_values(q
 def test_query_arguments_are_checked(qa: QualityAssurance) -> None:
     with pytest.raises(UnknownReference, match="team"):
         qa.observation_compliance(as_of=D("2026-02-01"), team="T9")
-    with pytest.raises(UnknownReference, match="as"):
+    with pytest.raises(UnknownReference, match=r"observation_compliance\.as_worker"):
         qa.observation_compliance(as_of=D("2026-02-01"), as_worker="NOBODY")
     with pytest.raises(kq.errors.InvalidInput, match="by"):
         qa.observation_summary(as_of=D("2026-02-01"), by="district")

@@ -148,3 +148,13 @@ def test_other_arguments_are_invalid_input_too(qa: kq.QualityAssurance, query: s
     with pytest.raises(kq.InvalidInput) as refused:
         getattr(qa, query)(**{**QUERIES[query], name: bad})
     assert (refused.value.query, refused.value.argument) == (query, name)
+
+
+@pytest.mark.parametrize("query", ["drift_register", "escalations", "complaints_register", "observation_compliance"])
+def test_a_principal_never_registered_is_named_as_as_worker(qa: kq.QualityAssurance, query: str) -> None:
+    """R-ACC-1, SPEC 9.5: an unknown ``as_worker`` is an ``UnknownReference`` naming the query
+    and the argument as the caller wrote it."""
+    with pytest.raises(kq.UnknownReference) as refused:
+        getattr(qa, query)(**QUERIES[query], as_worker="NOBODY")
+    assert (refused.value.event_type, refused.value.field) == (query, "as_worker")
+    assert "NOBODY" in str(refused.value)

@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from ..calendar import parse_cycle_id
-from ..errors import InvalidInput
+from ..errors import InvalidInput, UnknownReference
 from ..fields import ISO_DATE
 from ..values import FeedbackSource
 
@@ -180,7 +180,13 @@ def checked(method: _F) -> _F:
         bound = signature.bind(*args, **kwargs)
         for name, value in bound.arguments.items():
             bound.arguments[name] = check(query, name, value, optional=optional[name])
-        return method(*bound.args, **bound.kwargs)
+        try:
+            return method(*bound.args, **bound.kwargs)
+        except UnknownReference as error:
+            if error.field != "as" or error.event_type not in ("query", query):
+                raise
+            # R-ACC-1: the principal was never registered: say which query and argument
+            raise UnknownReference(query, "as_worker", error.rule, error.message) from None
 
     run.__kentqa_checked__ = True  # type: ignore[attr-defined]
     return run  # type: ignore[return-value]
