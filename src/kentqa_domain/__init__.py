@@ -56,12 +56,14 @@ DEFAULT_URL = "sqlite:///./kentqa.db"
 
 
 def cycle_id_for(day: object, policy: Policy | None = None) -> str:
-    """R-AUD-1: the audit cycle a date falls in, e.g. ``"2026-T2"`` for 26 Nov 2026."""
-    import datetime as dt
+    """R-AUD-1: the audit cycle a date falls in, e.g. ``"2026-T2"`` for 26 Nov 2026.
 
-    if not isinstance(day, dt.date):
-        raise TypeError("cycle_id_for takes a datetime.date")
-    return _cycle_id_for(day, (policy or Policy()).year_start_month)
+    ``day`` is read like every query's dates (SPEC 9.5): a ``date``, a ``datetime`` (its date)
+    or an ISO ``YYYY-MM-DD`` string; anything else is ``InvalidInput`` naming it.
+    """
+    from .queries.arguments import date
+
+    return _cycle_id_for(date("cycle_id_for", "day", day), (policy or Policy()).year_start_month)
 
 
 def connect(

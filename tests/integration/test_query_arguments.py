@@ -158,3 +158,13 @@ def test_a_principal_never_registered_is_named_as_as_worker(qa: kq.QualityAssura
         getattr(qa, query)(**QUERIES[query], as_worker="NOBODY")
     assert (refused.value.event_type, refused.value.field) == (query, "as_worker")
     assert "NOBODY" in str(refused.value)
+
+
+def test_cycle_id_for_reads_dates_like_the_queries() -> None:
+    """R-AUD-1 with SPEC 9.5's dates: ``kq.cycle_id_for`` takes a date, a datetime or an ISO
+    string, and refuses anything else as ``InvalidInput`` naming ``day``."""
+    day = dt.date(2026, 11, 26)
+    assert {kq.cycle_id_for(d) for d in (day, "2026-11-26", dt.datetime(2026, 11, 26, 23, 59))} == {"2026-T2"}
+    with pytest.raises(kq.InvalidInput) as refused:
+        kq.cycle_id_for("26/11/2026")
+    assert (refused.value.query, refused.value.argument) == ("cycle_id_for", "day")
