@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
@@ -104,7 +104,7 @@ class Queries:
         is visible to its team and to the team of the plan's chair or IRO.
         """
         with self._viewing() as view:
-            return _answer(view, plans.drift_register(view, as_of=as_of, as_worker=as_worker))
+            return _answer(view, plans.drift_register(view, as_of=_day(as_of), as_worker=as_worker))
 
     @arguments.checked
     def escalations(
@@ -134,13 +134,24 @@ class Queries:
             return _answer(
                 view,
                 plans.escalations(
-                    view, as_of=as_of, as_worker=as_worker, state=state, since=since, limit=limit, after=after
+                    view,
+                    as_of=_day(as_of),
+                    as_worker=as_worker,
+                    state=state,
+                    since=_day(since),
+                    limit=limit,
+                    after=after,
                 ),
             )
 
     @arguments.checked
     def review_qa_summary(
-        self, *, as_of: DateArgument, by: str = "team", since: DateArgument | None = None, as_worker: str | None = None
+        self,
+        *,
+        as_of: DateArgument,
+        by: str = "team",
+        since: DateArgument | None = None,
+        as_worker: str | None = None,
     ) -> Rows[ReviewQARow]:
         """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair.
 
@@ -150,7 +161,10 @@ class Queries:
         """
         with self._viewing() as view:
             return _answer(
-                view, plans.review_qa_summary(view, as_of=as_of, by=by, since=since, as_worker=as_worker)
+                view,
+                plans.review_qa_summary(
+                    view, as_of=_day(as_of), by=by, since=_day(since), as_worker=as_worker
+                ),
             )
 
     # --- observations (R-OBS-1..5) -----------------------------------------------------------
@@ -170,7 +184,8 @@ class Queries:
         """
         with self._viewing() as view:
             return _answer(
-                view, observations.observation_compliance(view, as_of=as_of, as_worker=as_worker, team=team)
+                view,
+                observations.observation_compliance(view, as_of=_day(as_of), as_worker=as_worker, team=team),
             )
 
     @arguments.checked
@@ -188,7 +203,9 @@ class Queries:
         with self._viewing() as view:
             return _answer(
                 view,
-                observations.observation_summary(view, as_of=as_of, by=by, as_worker=as_worker, team=team),
+                observations.observation_summary(
+                    view, as_of=_day(as_of), by=by, as_worker=as_worker, team=team
+                ),
             )
 
     @arguments.checked
@@ -212,17 +229,25 @@ class Queries:
             return _answer(
                 view,
                 observations.observation_learning(
-                    view, start=start, end=end, as_of=as_of, as_worker=as_worker, team=team, setting=setting
+                    view,
+                    start=_day(start),
+                    end=_day(end),
+                    as_of=_day(as_of),
+                    as_worker=as_worker,
+                    team=team,
+                    setting=setting,
                 ),
             )
 
     # --- the audit cycle (R-AUD-1..6) -------------------------------------------------------
 
     @arguments.checked
-    def audits(self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None) -> Rows[AuditCompleted]:
+    def audits(
+        self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> Rows[AuditCompleted]:
         """R-AUD-1: the audits of a cycle completed on or before ``as_of``, by date then id."""
         with self._viewing() as view:
-            return _answer(view, audits.audits(view, cycle_id, as_of=as_of, as_worker=as_worker))
+            return _answer(view, audits.audits(view, cycle_id, as_of=_day(as_of), as_worker=as_worker))
 
     @arguments.checked
     def audit_cycle(self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None) -> AuditCycle:
@@ -232,7 +257,7 @@ class Queries:
         Counts cover the cycle's audits completed on or before ``as_of`` (decision 0300).
         """
         with self._viewing() as view:
-            return _answer(view, audits.audit_cycle(view, cycle_id, as_of=as_of, as_worker=as_worker))
+            return _answer(view, audits.audit_cycle(view, cycle_id, as_of=_day(as_of), as_worker=as_worker))
 
     @arguments.checked
     def good_or_better_trend(
@@ -242,7 +267,7 @@ class Queries:
         has graded audits (completed on or before ``as_of``), oldest first."""
         with self._viewing() as view:
             return _answer(
-                view, audits.good_or_better_trend(view, cycle_id, as_of=as_of, as_worker=as_worker)
+                view, audits.good_or_better_trend(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
             )
 
     @arguments.checked
@@ -257,7 +282,7 @@ class Queries:
         """
         with self._viewing() as view:
             return _answer(
-                view, audits.triad_recommendations(view, cycle_id, as_of=as_of, as_worker=as_worker)
+                view, audits.triad_recommendations(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
             )
 
     @arguments.checked
@@ -290,10 +315,10 @@ class Queries:
                 audits.audit_actions(
                     view,
                     cycle_id,
-                    as_of=as_of,
+                    as_of=_day(as_of),
                     as_worker=as_worker,
                     state=state,
-                    since=since,
+                    since=_day(since),
                     limit=limit,
                     after=after,
                 ),
@@ -307,7 +332,9 @@ class Queries:
         cycle, or all when ``cycle_id`` is None), as ``audit_actions`` lists them, scoped alike;
         counted from the rows, so a dashboard's totals read no audit."""
         with self._viewing() as view:
-            return _answer(view, audits.audit_action_counts(view, cycle_id, as_of=as_of, as_worker=as_worker))
+            return _answer(
+                view, audits.audit_action_counts(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+            )
 
     @arguments.checked
     def thematic_audits(
@@ -318,19 +345,21 @@ class Queries:
         already completed before it began. Organisation-wide, ordered by due date; R-ACC-1:
         rows of no team are shown only to principals who see everything (decision 0606)."""
         with self._viewing() as view:
-            return _answer(view, audits.thematic_audits(view, cycle_id, as_of=as_of, as_worker=as_worker))
+            return _answer(
+                view, audits.thematic_audits(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+            )
 
     @arguments.checked
     def activity(self, start: DateArgument, end: DateArgument) -> Counts[str, int]:
         """Events whose business date falls in [start, end], by type (for "how do we know it")."""
         with self._viewing() as view:
-            return _answer(view, audits.activity(view, start, end))
+            return _answer(view, audits.activity(view, _day(start), _day(end)))
 
     @arguments.checked
     def themes_raised(self, start: DateArgument, end: DateArgument) -> Counts[tuple[str, str], int]:
         """(source, theme) -> complaints, compliments and feedback raising it in [start, end]."""
         with self._viewing() as view:
-            return _answer(view, audits.themes_raised(view, start, end))
+            return _answer(view, audits.themes_raised(view, _day(start), _day(end)))
 
     @arguments.checked
     def learning_report(
@@ -343,7 +372,9 @@ class Queries:
 
         self.cycle_bounds(cycle_id)
         with self._viewing() as view:  # every section from one snapshot
-            return _answer(view, build_learning_report(self, cycle_id, as_of=as_of, as_worker=as_worker))
+            return _answer(
+                view, build_learning_report(self, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+            )
 
     def renderers(self) -> dict[str, Any]:
         """Report format -> renderer, from the built-ins and every ``kentqa_register_renderers`` plugin."""
@@ -371,7 +402,7 @@ class Queries:
                 view,
                 [
                     n
-                    for n in derive(self, self.policy, as_of)
+                    for n in derive(self, self.policy, _day(as_of))
                     if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=view.teams)
                 ],
             )
@@ -408,13 +439,24 @@ class Queries:
             return _answer(
                 view,
                 complaints.complaints_register(
-                    view, as_of=as_of, as_worker=as_worker, state=state, since=since, limit=limit, after=after
+                    view,
+                    as_of=_day(as_of),
+                    as_worker=as_worker,
+                    state=state,
+                    since=_day(since),
+                    limit=limit,
+                    after=after,
                 ),
             )
 
     @arguments.checked
     def complaints_summary(
-        self, start: DateArgument, end: DateArgument, *, as_of: DateArgument | None = None, as_worker: str | None = None
+        self,
+        start: DateArgument,
+        end: DateArgument,
+        *,
+        as_of: DateArgument | None = None,
+        as_worker: str | None = None,
     ) -> ComplaintsSummary:
         """Complaints in [start, end] overall, by service and by team: volumes, stages,
         outcomes, timeliness share, themes, learning and actions (framework 4.3; R-CMP-1..6).
@@ -424,7 +466,10 @@ class Queries:
         """
         with self._viewing() as view:
             return _answer(
-                view, complaints.complaints_summary(view, start, end, as_of=as_of, as_worker=as_worker)
+                view,
+                complaints.complaints_summary(
+                    view, _day(start), _day(end), as_of=_day(as_of), as_worker=as_worker
+                ),
             )
 
     @arguments.checked
@@ -445,26 +490,48 @@ class Queries:
         with self._viewing() as view:
             return _answer(
                 view,
-                complaints.voice_summary(view, start, end, as_of=as_of, as_worker=as_worker, sources=sources),
+                complaints.voice_summary(
+                    view, _day(start), _day(end), as_of=_day(as_of), as_worker=as_worker, sources=sources
+                ),
             )
 
 
 _A = TypeVar("_A")
+_T = TypeVar("_T")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
-def _answer(view: View, result: _A) -> _A:
+@overload
+def _day(value: DateArgument) -> dt.date: ...
+@overload
+def _day(value: None) -> None: ...
+@overload
+def _day(value: DateArgument | None) -> dt.date | None: ...
+def _day(value: DateArgument | None) -> dt.date | None:
+    """A date argument as the area modules take it: :func:`arguments.checked` has already
+    read it (a ``date``); one given otherwise is read here the same way."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return arguments.date("query", "date", value)
+
+
+@overload
+def _answer(view: View, result: list[_T]) -> Rows[_T]: ...
+@overload
+def _answer(view: View, result: dict[_K, _V]) -> Counts[_K, _V]: ...
+@overload
+def _answer(view: View, result: _A) -> _A: ...
+def _answer(view: View, result: Any) -> Any:
     """An answer with the log position it reflects (SPEC 9.5): a list as :class:`Rows`, a dict
     as :class:`Counts`, a summary or report with its ``position`` field set."""
-    answer: Any
     if isinstance(result, list):
-        answer = Rows(result, view.position)
-    elif isinstance(result, dict):
-        answer = Counts(result, view.position)
-    elif attrs.has(type(result)) and "position" in attrs.fields_dict(type(result)):
-        answer = attrs.evolve(result, position=view.position)  # type: ignore[misc]
-    else:
-        answer = result
-    return answer  # type: ignore[no-any-return]
+        return Rows(result, view.position)
+    if isinstance(result, dict):
+        return Counts(result, view.position)
+    if attrs.has(type(result)) and "position" in attrs.fields_dict(type(result)):
+        return attrs.evolve(result, position=view.position)
+    return result
 
 
 class FixedQueries(Queries):
