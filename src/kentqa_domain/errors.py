@@ -54,6 +54,22 @@ class ConflictingEvent(InvalidEvent):
     """An event with the same identity was already recorded with different content."""
 
 
+class StorageError(KentQAError, RuntimeError):
+    """The storage back end failed or is misconfigured (an unknown URL scheme, a server down)."""
+
+
+class PluginError(KentQAError, RuntimeError):
+    """A plugin could not be loaded or returned something unusable."""
+
+
+class ChannelError(KentQAError, RuntimeError):
+    """A notification channel did not accept a notification (it stays pending and is retried)."""
+
+
+class ChannelUnavailable(ChannelError):
+    """A channel failed for a reason worth retrying soon: refused connection, timeout, busy server."""
+
+
 class InvalidInput(KentQAError, ValueError):
     """A query was asked with an argument it cannot take (SPEC 9.5): names the query, the argument
     and what was expected. Not an ``InvalidEvent``: nothing was being recorded."""
@@ -85,19 +101,3 @@ class InvalidInput(KentQAError, ValueError):
             "rule": self.rule,
             "message": self.message,
         }
-
-
-class StorageError(KentQAError, RuntimeError):
-    """The storage back end failed or is misconfigured (an unknown URL scheme, a server down)."""
-
-
-class PluginError(KentQAError, RuntimeError):
-    """A plugin could not be loaded or returned something unusable."""
-
-
-class ChannelError(KentQAError, RuntimeError):
-    """A notification channel did not accept a notification (it stays pending and is retried)."""
-
-
-class ChannelUnavailable(ChannelError):
-    """A channel failed for a reason worth retrying soon: refused connection, timeout, busy server."""
