@@ -9,10 +9,25 @@ See README.md and docs/ for the whole tour.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import errors, events
 from .calendar import add_months, cycle_bounds
 from .calendar import cycle_id_for as _cycle_id_for
+from .errors import (
+    ChannelError,
+    ChannelUnavailable,
+    ConflictingEvent,
+    InvalidEvent,
+    InvalidInput,
+    KentQAError,
+    PluginError,
+    RuleViolation,
+    StorageError,
+    UnknownReference,
+)
 from .hookspecs import hookimpl
+from .plain import Counts, Row, Rows, rows_to_csv, rows_to_json, to_plain
 from .policy import Policy
 from .values import (
     Action,
@@ -41,12 +56,14 @@ DEFAULT_URL = "sqlite:///./kentqa.db"
 
 
 def cycle_id_for(day: object, policy: Policy | None = None) -> str:
-    """R-AUD-1: the audit cycle a date falls in, e.g. ``"2026-T2"`` for 26 Nov 2026."""
-    import datetime as dt
+    """R-AUD-1: the audit cycle a date falls in, e.g. ``"2026-T2"`` for 26 Nov 2026.
 
-    if not isinstance(day, dt.date):
-        raise TypeError("cycle_id_for takes a datetime.date")
-    return _cycle_id_for(day, (policy or Policy()).year_start_month)
+    ``day`` is read like every query's dates (SPEC 9.5): a ``date``, a ``datetime`` (its date)
+    or an ISO ``YYYY-MM-DD`` string; anything else is ``InvalidInput`` naming it.
+    """
+    from .queries.arguments import date
+
+    return _cycle_id_for(date("cycle_id_for", "day", day), (policy or Policy()).year_start_month)
 
 
 def connect(
@@ -80,29 +97,173 @@ def connect(
     return app
 
 
-if False:  # pragma: no cover - for type checkers only
+#: What every query returns, and the enums of their fields (SPEC 9.5): importable from the
+#: package (``kq.DriftRow``), loaded on first use so that ``import kentqa_domain`` stays quick.
+_ROWS = {
+    "DriftRow": "projections.drift",
+    "DriftKind": "projections.drift",
+    "EscalationRow": "projections.escalations",
+    "EscalationState": "projections.escalations",
+    "ReviewQARow": "projections.review_qa",
+    "ObservationComplianceRow": "projections.observation_rows",
+    "ObservationSummaryRow": "projections.observation_rows",
+    "ObservationLearningRow": "projections.observation_rows",
+    "Requirement": "projections.observation_rows",
+    "ComplianceStatus": "projections.observation_rows",
+    "Grouping": "projections.observation_rows",
+    "AuditCycle": "projections.audit_rows",
+    "CycleBreakdown": "projections.audit_rows",
+    "PhaseSummary": "projections.audit_rows",
+    "CycleShare": "projections.audit_rows",
+    "TriadRecommendation": "projections.audit_rows",
+    "AuditActionRow": "projections.audit_rows",
+    "ThematicAuditRow": "projections.audit_rows",
+    "Progress": "projections.audit_rows",
+    "ComplaintRow": "projections.complaints",
+    "ComplaintsSummary": "projections.complaints_summary",
+    "ComplaintTally": "projections.complaints_summary",
+    "StageTally": "projections.complaints_summary",
+    "LearningItem": "projections.complaints_summary",
+    "VoiceSummary": "projections.voice",
+    "VoiceTally": "projections.voice",
+    "TeamThemeTally": "projections.voice",
+    "Notification": "notifications.notification",
+    "NotificationKind": "notifications.notification",
+    "LearningReport": "reports.learning",
+    "WhatWeKnow": "reports.learning",
+    "HowWeKnow": "reports.learning",
+    "OurPlans": "reports.learning",
+    "Finding": "reports.learning",
+    "ThemeCount": "reports.learning",
+    "AreaFinding": "reports.sources",
+    "QueryUse": "reports.sources",
+    "SourceCount": "reports.sources",
+    "Scope": "access",
+    "QualityAssurance": "application",
+}
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers
+    from .access import Scope
     from .application import QualityAssurance
+    from .notifications.notification import Notification, NotificationKind
+    from .projections.audit_rows import (
+        AuditActionRow,
+        AuditCycle,
+        CycleBreakdown,
+        CycleShare,
+        PhaseSummary,
+        Progress,
+        ThematicAuditRow,
+        TriadRecommendation,
+    )
+    from .projections.complaints import ComplaintRow
+    from .projections.complaints_summary import ComplaintsSummary, ComplaintTally, LearningItem, StageTally
+    from .projections.drift import DriftKind, DriftRow
+    from .projections.escalations import EscalationRow, EscalationState
+    from .projections.observation_rows import (
+        ComplianceStatus,
+        Grouping,
+        ObservationComplianceRow,
+        ObservationLearningRow,
+        ObservationSummaryRow,
+        Requirement,
+    )
+    from .projections.review_qa import ReviewQARow
+    from .projections.voice import TeamThemeTally, VoiceSummary, VoiceTally
+    from .reports.learning import Finding, HowWeKnow, LearningReport, OurPlans, ThemeCount, WhatWeKnow
+    from .reports.sources import AreaFinding, QueryUse, SourceCount
+
+
+if not TYPE_CHECKING:  # type checkers see the imports above; a misspelt name stays an error
+
+    def __getattr__(name: str) -> Any:
+        """The row types, their enums and ``QualityAssurance``, imported when first asked for."""
+        module = _ROWS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'kentqa_domain' has no attribute {name!r}")
+        import importlib
+
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(_ROWS))
+
 
 __all__ = [
     "DEFAULT_URL",
     "Action",
+    "AreaFinding",
+    "AuditActionRow",
+    "AuditCycle",
     "AuditKind",
+    "ChannelError",
+    "ChannelUnavailable",
     "Complainant",
+    "ComplaintRow",
     "ComplaintStage",
+    "ComplaintTally",
+    "ComplaintsSummary",
+    "ComplianceStatus",
+    "ConflictingEvent",
+    "Counts",
+    "CycleBreakdown",
+    "CycleShare",
+    "DriftKind",
+    "DriftRow",
     "EscalationReason",
+    "EscalationRow",
     "EscalationStage",
+    "EscalationState",
     "ExperienceLevel",
     "FeedbackChannel",
     "FeedbackSource",
+    "Finding",
     "Grade",
+    "Grouping",
+    "HowWeKnow",
+    "InvalidEvent",
+    "InvalidInput",
+    "KentQAError",
+    "LearningItem",
+    "LearningReport",
+    "Notification",
+    "NotificationKind",
     "ObservationArea",
+    "ObservationComplianceRow",
+    "ObservationLearningRow",
     "ObservationSetting",
+    "ObservationSummaryRow",
+    "OurPlans",
     "Outcome",
     "Participation",
+    "PhaseSummary",
     "PlanKind",
+    "PluginError",
     "Policy",
+    "Progress",
+    "QualityAssurance",
+    "QueryUse",
+    "Requirement",
     "ReviewKind",
+    "ReviewQARow",
     "Role",
+    "Row",
+    "Rows",
+    "RuleViolation",
+    "Scope",
+    "SourceCount",
+    "StageTally",
+    "StorageError",
+    "TeamThemeTally",
+    "ThematicAuditRow",
+    "ThemeCount",
+    "TriadRecommendation",
+    "UnknownReference",
+    "VoiceSummary",
+    "VoiceTally",
+    "WhatWeKnow",
     "add_months",
     "connect",
     "cycle_bounds",
@@ -110,4 +271,7 @@ __all__ = [
     "errors",
     "events",
     "hookimpl",
+    "rows_to_csv",
+    "rows_to_json",
+    "to_plain",
 ]

@@ -68,3 +68,36 @@ class ChannelError(KentQAError, RuntimeError):
 
 class ChannelUnavailable(ChannelError):
     """A channel failed for a reason worth retrying soon: refused connection, timeout, busy server."""
+
+
+class InvalidInput(KentQAError, ValueError):
+    """A query was asked with an argument it cannot take (SPEC 9.5): names the query, the argument
+    and what was expected. Not an ``InvalidEvent``: nothing was being recorded."""
+
+    def __init__(self, query: str, argument: str, rule: str, message: str) -> None:
+        query, argument, message = _printable(query), _printable(argument), _printable(message)
+        self.query = query
+        self.argument = argument
+        self.rule = rule
+        self.message = message
+        super().__init__(f"{query}.{argument}: {message} [rule {rule}]")
+
+    @property
+    def event_type(self) -> str:
+        """The query's name (read like ``InvalidEvent.event_type`` by code that reports both)."""
+        return self.query
+
+    @property
+    def field(self) -> str:
+        """The argument's name (read like ``InvalidEvent.field``)."""
+        return self.argument
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready description, as the CLI prints it."""
+        return {
+            "error": type(self).__name__,
+            "query": self.query,
+            "argument": self.argument,
+            "rule": self.rule,
+            "message": self.message,
+        }

@@ -139,6 +139,46 @@ def resolve_policy(pm: pluggy.PluginManager, base: Policy | None = None) -> Poli
     return policy
 
 
+@attrs.frozen
+class PolicySetting:
+    """One field of the policy in force, and where its value comes from (``kentqa policy``)."""
+
+    name: str
+    value: Any
+    default: Any
+    #: ``"default"``, or the name of the policy plugin whose override is in force
+    source: str
+    #: ``"statutory"`` (from regulations or statutory guidance, named in ``note``) or ``"policy"``
+    kind: str
+    note: str
+
+
+def policy_settings(pm: pluggy.PluginManager, base: Policy | None = None) -> list[PolicySetting]:
+    """The policy :func:`resolve_policy` gives, field by field, each with its source: the
+    defaults, then each policy plugin's overrides in registration order (the last one wins)."""
+    policy = resolve_policy(pm, base)
+    defaults = base or Policy()
+    sources: dict[str, str] = {}
+    for impl in pm.hook.kentqa_policy_overrides.get_hookimpls():
+        overrides = impl.function()
+        if isinstance(overrides, Mapping):
+            sources.update(dict.fromkeys(overrides, impl.plugin_name))
+    out = []
+    for field in attrs.fields(Policy):
+        statutory = field.metadata.get("statutory")
+        out.append(
+            PolicySetting(
+                name=field.name,
+                value=getattr(policy, field.name),
+                default=getattr(defaults, field.name),
+                source=sources.get(field.name, "default"),
+                kind="statutory" if statutory else "policy",
+                note=str(statutory or field.metadata.get("policy", "")),
+            )
+        )
+    return out
+
+
 def notifier_factories(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     """Notification channel URL scheme -> (factory, plugin name)."""
     return _registry(pm.hook.kentqa_register_notifiers, "notification scheme")

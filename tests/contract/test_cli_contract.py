@@ -22,6 +22,7 @@ SPEC_COMMANDS = {
     "report learning",
     "stats",
     "plugins",
+    "policy",
     "replay",
     "notify",
 }
@@ -32,7 +33,11 @@ NO_TABLE = {
     "scrub": "prints one line; its effect is on the database files",
 }
 #: Commands that open no store.
-NO_STORE = {"plugins": "lists what is installed", "keygen": "makes a key; opens nothing"}
+NO_STORE = {
+    "plugins": "lists what is installed",
+    "policy": "shows the policy the installed plugins give (SPEC 9.5)",
+    "keygen": "makes a key; opens nothing",
+}
 
 
 def commands(group: click.Group = cli, prefix: str = "") -> Iterator[tuple[str, click.Command]]:

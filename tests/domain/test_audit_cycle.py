@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.errors import InvalidEvent, UnknownReference
+from kentqa_domain.errors import InvalidInput, UnknownReference
 from tests import audit_oracle as oracle
 from tests import audit_strategies as gen
 from tests.audit_scenario import worked_example
@@ -111,7 +111,7 @@ def test_an_explicit_cycle_id_places_a_late_audit_in_its_cycle_r_aud_1() -> None
 def test_a_bad_cycle_id_is_refused_naming_the_field_and_rule_r_aud_1() -> None:
     with gen.connect() as qa:
         for bad in ("2026-T4", "2026T2", "", "26-T1"):
-            with pytest.raises(InvalidEvent) as caught:
+            with pytest.raises(InvalidInput) as caught:  # SPEC 9.5: a query argument
                 qa.audit_cycle(bad, as_of=AS_OF)
             assert caught.value.field == "cycle_id" and caught.value.rule == "R-AUD-1"
 

@@ -43,4 +43,4 @@ def test_R_ACC_1_an_unknown_principal_is_refused() -> None:
         qa.record_many(organisation())
         with pytest.raises(UnknownReference) as caught:
             qa.complaints_register(as_of=dt.date(2027, 2, 1), as_worker="NOBODY")
-        assert caught.value.field == "as"
+        assert (caught.value.event_type, caught.value.field) == ("complaints_register", "as_worker")  # SPEC 9.5

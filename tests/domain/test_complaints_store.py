@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.errors import InvalidEvent
+from kentqa_domain.errors import InvalidInput
 from kentqa_domain.projections.complaints import Complaints
 from kentqa_domain.queries import complaints as complaint_queries
 from kentqa_domain.values import Complainant, ComplaintStage, Outcome
@@ -152,17 +152,17 @@ def test_paging_arguments_are_checked_and_name_their_field() -> None:
     with store(SCENARIO) as qa:  # type: ignore[arg-type]
         as_of = dt.date(2027, 6, 30)
         for limit in (0, -1, True, 2.5, "3"):
-            with pytest.raises(InvalidEvent) as caught:
+            with pytest.raises(InvalidInput) as caught:
                 qa.complaints_register(as_of=as_of, limit=limit)  # type: ignore[arg-type]
             assert (caught.value.event_type, caught.value.field) == ("complaints_register", "limit")
         for after in ("NOPE", 7):
-            with pytest.raises(InvalidEvent) as caught:
+            with pytest.raises(InvalidInput) as caught:
                 qa.complaints_register(as_of=as_of, after=after)  # type: ignore[arg-type]
             assert (caught.value.event_type, caught.value.field) == ("complaints_register", "after")
         # R-ACC-1: a complaint the worker may not see is not a place in their register either.
         west = [r.complaint_id for r in qa.complaints_register(as_of=as_of) if r.team_id == "T-WEST-1"]
         assert west
-        with pytest.raises(InvalidEvent) as caught:
+        with pytest.raises(InvalidInput) as caught:
             qa.complaints_register(as_of=as_of, as_worker="TM1", after=west[0])
         assert caught.value.field == "after"
         # The last page's id gives an empty page; an id received after as_of, an empty page too.

@@ -276,7 +276,7 @@ def test_a_busy_council_report_renders_in_every_format_r_aud_6() -> None:
 
 
 def test_a_bad_cycle_id_is_refused_before_anything_is_built_r_aud_6() -> None:
-    with gen.connect() as qa, pytest.raises(kq.errors.InvalidEvent, match="R-AUD-1"):
+    with gen.connect() as qa, pytest.raises(kq.errors.InvalidInput, match="R-AUD-1"):
         qa.learning_report("T2-2026", as_of=AS_OF)
 
 

@@ -458,13 +458,17 @@ def test_rows_are_sorted_by_team_then_worker_and_enums_compare_to_their_values(q
 def test_query_arguments_are_checked(qa: QualityAssurance) -> None:
     with pytest.raises(UnknownReference, match="team"):
         qa.observation_compliance(as_of=D("2026-02-01"), team="T9")
-    with pytest.raises(UnknownReference, match="as"):
+    with pytest.raises(UnknownReference, match=r"observation_compliance\.as_worker"):
         qa.observation_compliance(as_of=D("2026-02-01"), as_worker="NOBODY")
-    with pytest.raises(kq.errors.InvalidEvent, match="by"):
+    with pytest.raises(kq.errors.InvalidInput, match="by"):
         qa.observation_summary(as_of=D("2026-02-01"), by="district")
-    with pytest.raises(kq.errors.InvalidEvent, match="setting"):
+    with pytest.raises(kq.errors.InvalidInput, match="setting"):
         qa.observation_learning(start=D("2026-01-01"), end=D("2026-12-31"), setting="lunch")
-    with pytest.raises(kq.errors.InvalidEvent, match="end"):
+    with pytest.raises(kq.errors.InvalidInput, match="end"):
         qa.observation_learning(start=D("2026-12-31"), end=D("2026-01-01"))
-    with pytest.raises(kq.errors.InvalidEvent, match=r"observation_compliance\.as_of"):
-        qa.observation_compliance(as_of=dt.datetime(2026, 2, 1, 9, 0))  # type: ignore[arg-type]
+    with pytest.raises(kq.errors.InvalidInput, match=r"observation_compliance\.as_of"):
+        qa.observation_compliance(as_of=20260201)  # type: ignore[arg-type]
+    # SPEC 9.5: a datetime stands for its date
+    assert qa.observation_compliance(as_of=dt.datetime(2026, 2, 1, 9, 0)) == qa.observation_compliance(
+        as_of=D("2026-02-01")
+    )

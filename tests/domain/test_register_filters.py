@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.calendar import WorkingCalendar
-from kentqa_domain.errors import InvalidEvent
+from kentqa_domain.errors import InvalidInput
 from kentqa_domain.policy import Policy
 from kentqa_domain.projections.working_day_index import WorkingDayIndex
 from tests.complaint_histories import (
@@ -158,16 +158,20 @@ def test_the_complaint_rows_are_the_same_whatever_order_events_arrive_in(
     ],
 )
 def test_an_unknown_state_is_refused_naming_state(query: str, kwargs: dict[str, Any]) -> None:
-    with kq.connect("memory://", policy=kq.Policy()) as qa, pytest.raises(InvalidEvent) as caught:
+    """SPEC 9.5: a bad query argument is an ``InvalidInput`` naming the query and the argument."""
+    with kq.connect("memory://", policy=kq.Policy()) as qa, pytest.raises(InvalidInput) as caught:
         getattr(qa, query)(as_of=dt.date(2027, 1, 4), **kwargs)
     assert (caught.value.event_type, caught.value.field) == (query, "state")
 
 
 @pytest.mark.parametrize("query", ["escalations", "complaints_register"])
 def test_since_must_be_a_date(query: str) -> None:
-    with kq.connect("memory://", policy=kq.Policy()) as qa, pytest.raises(InvalidEvent) as caught:
-        getattr(qa, query)(as_of=dt.date(2027, 1, 4), since="2027-01-01")
-    assert (caught.value.event_type, caught.value.field, caught.value.rule) == (query, "since", "type")
+    """SPEC 9.5: ``since`` is a date, a datetime or an ISO string; anything else is refused."""
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        assert getattr(qa, query)(as_of=dt.date(2027, 1, 4), since="2027-01-01") == []
+        with pytest.raises(InvalidInput) as caught:
+            getattr(qa, query)(as_of=dt.date(2027, 1, 4), since="1 Jan 2027")
+    assert (caught.value.query, caught.value.argument, caught.value.rule) == (query, "since", "date")
 
 
 def test_a_shuffle_helper_is_deterministic() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.errors import InvalidEvent
+from kentqa_domain.errors import InvalidInput
 from kentqa_domain.projections.voice import Tallies, Voice, item_of, packed_of, summarise, summary
 from kentqa_domain.values import FeedbackSource
 from tests.complaint_histories import STAFF, oracle_voice, voice_as_dict, voice_items
@@ -138,13 +138,14 @@ def test_a_period_still_running_is_counted_up_to_as_of(qa: QualityAssurance) -> 
     ("kwargs", "field", "rule"),
     [
         ({"start": D(2027, 3, 1), "end": D(2027, 2, 1)}, "end", "period"),
-        ({"start": dt.datetime(2027, 1, 1, 9, 0), "end": D(2027, 2, 1)}, "start", "type"),
+        ({"start": 20270101, "end": D(2027, 2, 1)}, "start", "date"),
+        ({"start": "2027-13-01", "end": D(2027, 2, 1)}, "start", "date"),
         ({"start": D(2027, 1, 1), "end": D(2027, 2, 1), "sources": ["children"]}, "sources", "enum FeedbackSource"),
         ({"start": D(2027, 1, 1), "end": D(2027, 2, 1), "as_of": D(2026, 12, 1)}, "end", "period"),
     ],
 )
 def test_bad_query_arguments_name_the_argument(qa: QualityAssurance, kwargs: dict[str, Any], field: str, rule: str) -> None:
-    with pytest.raises(InvalidEvent) as caught:
+    with pytest.raises(InvalidInput) as caught:  # SPEC 9.5
         qa.voice_summary(**kwargs)
     assert (caught.value.event_type, caught.value.field, caught.value.rule) == ("voice_summary", field, rule)
 

@@ -17,7 +17,7 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.errors import InvalidEvent, UnknownReference
+from kentqa_domain.errors import InvalidInput, UnknownReference
 from kentqa_domain.projections.escalations import EscalationState
 from kentqa_domain.queries.plans import OPEN_ESCALATIONS, OPEN_PLANS, _register_ids
 from tests.plan_history import NOW, QUARTER, council
@@ -198,6 +198,6 @@ def test_escalation_pages_are_the_register_in_slices(memory_qa: QualityAssurance
         memory_qa.escalations(as_of=NOW, after="E-NOPE")
     assert unknown.value.field == "after"
     for bad in (0, -1, True, "5"):
-        with pytest.raises(InvalidEvent) as refused:
+        with pytest.raises(InvalidInput) as refused:
             memory_qa.escalations(as_of=NOW, limit=bad)  # type: ignore[arg-type]
         assert refused.value.field == "limit"

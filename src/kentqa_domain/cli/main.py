@@ -1,4 +1,4 @@
-"""The top-level group and the commands of the core: record, stats, plugins."""
+"""The top-level group and the commands of the core: record, stats, plugins, policy."""
 
 from __future__ import annotations
 
@@ -95,14 +95,31 @@ def plugins(as_json: bool) -> None:
     from ..plugins import list_plugins, make_plugin_manager
 
     loaded = list_plugins(make_plugin_manager())
-    rows = [
-        {"name": p.name, "source": p.source, "version": p.version or "", "hooks": ", ".join(p.hooks)}
-        for p in loaded
-    ]
+    rows = [{"name": p.name, "source": p.source, "version": p.version or "", "hooks": list(p.hooks)} for p in loaded]
     if as_json:
         output.print_json(rows)
     else:
         output.print_table("Plugins", rows)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def policy(as_json: bool) -> None:
+    """Show the policy in force: every default of SPEC section 4 and each policy plugin's
+    override, with its source (``default`` or the plugin's name) and whether it is statutory.
+
+    This is the policy ``kq.connect()`` uses (``KENTQA_BLOCK_PLUGINS`` keeps a plugin out).
+    """
+    from ..plugins import make_plugin_manager, policy_settings
+
+    settings = policy_settings(make_plugin_manager())
+    if as_json:
+        output.print_json(settings)
+        return
+    rows = [
+        {"name": s.name, "value": s.value, "source": s.source, "kind": s.kind, "note": s.note} for s in settings
+    ]
+    output.print_table("Policy in force", rows)
 
 
 def _register_groups() -> None:

@@ -1,37 +1,21 @@
-"""Printing rows as a readable table (rich) or as JSON."""
+"""Printing rows as a readable table (rich) or as JSON (the rows' ``to_dict()`` form, SPEC 9.5)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
-from collections.abc import Iterable, Mapping
-from enum import Enum
+from collections.abc import Iterable
 from typing import Any
 
-import attrs
 import orjson
 from rich.console import Console
 from rich.table import Table
 
+from ..plain import to_plain
+
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if attrs.has(type(value)):
-        return {k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()}
-    if isinstance(value, Mapping):
-        return {str(_plain(k)): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def to_plain(value: Any) -> Any:
-    """Rows (attrs objects, enums, dates) as JSON-ready data."""
-    return _plain(value)
+    return to_plain(value)
 
 
 def print_json(value: Any) -> None:

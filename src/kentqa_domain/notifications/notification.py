@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 
+from ..plain import to_plain
+
 
 class NotificationKind(StrEnum):
     """What happened or fell due; each kind names the rule it comes from."""
@@ -79,6 +81,11 @@ class Notification:
 
     def ref(self, name: str) -> str | None:
         return dict(self.refs).get(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The notification as JSON-ready data, like every row's ``to_dict()`` (SPEC 9.5)."""
+        plain: dict[str, Any] = to_plain(self)
+        return plain
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object channels send: plain strings, dates ISO, keys stable."""

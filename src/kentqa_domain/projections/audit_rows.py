@@ -11,6 +11,7 @@ from enum import StrEnum
 
 import attrs
 
+from ..plain import Row, position_field
 from ..values import AuditKind
 
 #: R-AUD-2: the audit kind each month of a cycle is for.
@@ -61,7 +62,7 @@ class PhaseSummary:
 
 
 @attrs.frozen
-class AuditCycle:
+class AuditCycle(Row):
     """``qa.audit_cycle(cycle_id, as_of=...)`` (R-AUD-1..3).
 
     ``phase`` is the month of the cycle ``as_of`` falls in (1-4), None outside the cycle.
@@ -84,10 +85,12 @@ class AuditCycle:
     by_service: tuple[CycleBreakdown, ...]
     by_area: tuple[CycleBreakdown, ...]
     phases: tuple[PhaseSummary, ...]
+    #: the log position this answer reflects (SPEC 9.5), set by the query
+    position: int | None = position_field()
 
 
 @attrs.frozen
-class TriadRecommendation:
+class TriadRecommendation(Row):
     """R-AUD-4: two auditors whose grades of the same cases differ, and who should moderate.
 
     ``mean_gap`` is the mean of |practitioner grade - peer grade| (grades scored 1..4) over
@@ -115,7 +118,7 @@ class Progress(StrEnum):
 
 
 @attrs.frozen
-class AuditActionRow:
+class AuditActionRow(Row):
     """One action raised by an audit, and where it stands at ``as_of`` (R-AUD-5).
 
     ``working_days_overdue`` counts working days after ``due_on`` up to and including
@@ -139,7 +142,7 @@ class AuditActionRow:
 
 
 @attrs.frozen
-class ThematicAuditRow:
+class ThematicAuditRow(Row):
     """A thematic audit agreed with a hypothesis and a due date, and its progress (R-AUD-6).
 
     Thematic audits (``AuditCompleted`` of kind ``thematic``) completed on or after
@@ -161,7 +164,7 @@ class ThematicAuditRow:
 
 
 @attrs.frozen
-class CycleShare:
+class CycleShare(Row):
     """The share good or better in one cycle: a point of the trend in the report (R-AUD-3)."""
 
     cycle_id: str

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from .. import events as ev
+from ..plain import Row
 from ..policy import Policy
 from ..state.tables import Column, Table
 from ..values import Complainant, ComplaintStage, Outcome
@@ -241,7 +242,7 @@ def complaint_columns(found: ComplaintFile, days: WorkingDayIndex | None = None)
 
 
 @attrs.frozen
-class ComplaintRow:
+class ComplaintRow(Row):
     """One complaint in ``qa.complaints_register(as_of=...)`` (SPEC section 5).
 
     ``stage`` is the furthest stage begun by ``as_of`` (corporate complaints: ``stage_1``);

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from ..plain import Row, position_field
 from ..policy import Policy
 from ..values import ComplaintStage, Outcome
 from .complaint_timescales import is_late
@@ -82,7 +83,7 @@ class LearningItem:
 
 
 @attrs.frozen
-class ComplaintsSummary:
+class ComplaintsSummary(Row):
     """``qa.complaints_summary(start, end)``: the period overall, by service, by team, and what was learnt."""
 
     start: dt.date
@@ -91,6 +92,8 @@ class ComplaintsSummary:
     by_service: tuple[ComplaintTally, ...]
     by_team: tuple[ComplaintTally, ...]
     learning: tuple[LearningItem, ...]
+    #: the log position this answer reflects (SPEC 9.5), set by the query
+    position: int | None = position_field()
 
 
 @attrs.define

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 import attrs
 
+from ..plain import Row
 from ..policy import Policy
 from ..values import PlanKind, ReviewKind
 from .plan_facts import OpenPlan, PlanFacts, open_plans
@@ -45,7 +46,7 @@ class DriftKind(StrEnum):
 
 
 @attrs.frozen
-class DriftRow:
+class DriftRow(Row):
     """One overdue item of a child's open plan (SPEC section 5).
 
     ``team_id`` is the plan's team (decision 0201; for an action, its owner's team);

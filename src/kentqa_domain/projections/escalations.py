@@ -25,6 +25,7 @@ from enum import StrEnum
 import attrs
 
 from .. import events as ev
+from ..plain import Row
 from ..policy import Policy
 from ..state.docs import DocMap
 from ..state.tables import Column, Table
@@ -44,7 +45,7 @@ class EscalationState(StrEnum):
 
 
 @attrs.frozen
-class EscalationRow:
+class EscalationRow(Row):
     """One escalation as of a date (SPEC section 5), with who it concerns."""
 
     escalation_id: str

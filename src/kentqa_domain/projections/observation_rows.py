@@ -10,6 +10,8 @@ from enum import StrEnum
 
 import attrs
 
+from ..plain import Row
+
 
 class Requirement(StrEnum):
     """Which rule sets a practitioner's next observation date."""
@@ -36,7 +38,7 @@ class Grouping(StrEnum):
 
 
 @attrs.frozen
-class ObservationComplianceRow:
+class ObservationComplianceRow(Row):
     """One current practitioner as of a date (``qa.observation_compliance``).
 
     ``team_id`` is the team they are in on ``as_of`` (movers count under the new team from
@@ -54,7 +56,7 @@ class ObservationComplianceRow:
 
 
 @attrs.frozen
-class ObservationSummaryRow:
+class ObservationSummaryRow(Row):
     """Compliance counted over the practitioners of one team, service or area.
 
     ``compliant_share`` is ``compliant / workers`` (0-1); groups without a current
@@ -72,7 +74,7 @@ class ObservationSummaryRow:
 
 
 @attrs.frozen
-class ObservationLearningRow:
+class ObservationLearningRow(Row):
     """How one judgement area was graded across the observations of a period (framework 4.5).
 
     ``area`` is an :class:`~kentqa_domain.values.ObservationArea` value or ``"overall"``;

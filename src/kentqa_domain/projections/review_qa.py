@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import attrs
 
 from .. import events as ev
+from ..plain import Row
 from ..policy import Policy
 from ..values import PlanKind
 from .plan_facts import PlanFacts, ReviewFact, by_date
@@ -31,7 +32,7 @@ GROUPINGS = ("team", "chair")
 
 
 @attrs.frozen
-class ReviewQARow:
+class ReviewQARow(Row):
     """The QA of one group's reviews held in the period, for one plan kind."""
 
     by: str

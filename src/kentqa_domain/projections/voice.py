@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from .. import events as ev
+from ..plain import Row, position_field
 from ..state.tables import Column, Table
 from ..values import FeedbackChannel, FeedbackSource
 from .stored import RowChange, StoredProjection
@@ -307,7 +308,7 @@ class TeamThemeTally:
 
 
 @attrs.frozen
-class VoiceSummary:
+class VoiceSummary(Row):
     """``qa.voice_summary(start, end)``: "what are children and families telling us?"."""
 
     start: dt.date
@@ -319,6 +320,8 @@ class VoiceSummary:
     by_theme: tuple[VoiceTally, ...]
     by_team: tuple[VoiceTally, ...]
     by_team_theme: tuple[TeamThemeTally, ...]
+    #: the log position this answer reflects (SPEC 9.5), set by the query
+    position: int | None = position_field()
 
 
 @attrs.define

@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+import attrs
 
 from ..events import AuditCompleted
+from ..plain import Counts, Rows
 from ..projections.audit_rows import (
     AuditActionRow,
     AuditCycle,
@@ -36,7 +39,8 @@ from ..projections.observation_rows import (
 from ..projections.review_qa import ReviewQARow
 from ..projections.voice import VoiceSummary
 from ..values import FeedbackSource, ObservationSetting
-from . import audits, complaints, observations, plans
+from . import arguments, audits, complaints, observations, plans
+from .arguments import DateArgument
 from .view import View
 
 if TYPE_CHECKING:
@@ -62,7 +66,7 @@ class Queries:
             return view
 
     @contextmanager
-    def at_one_position(self) -> Iterator[Queries]:
+    def at_one_position(self) -> Iterator[FixedQueries]:
         """These queries bound to the state as it is now, for the block: every answer from
         one position and one snapshot of the store (``with qa.at_one_position() as q: ...``)."""
         with self._viewing() as view:
@@ -70,25 +74,29 @@ class Queries:
 
     # --- organisation -------------------------------------------------------------------
 
+    @arguments.checked
     def scope(self, as_worker: str | None = None) -> Scope:
         """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
         with self._viewing() as view:
             return view.scope(as_worker)
 
+    @arguments.checked
     def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
         """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
         (``InvalidEvent`` naming ``cycle_id`` and the rule)."""
         return View(None, self.policy, 0).cycle_bounds(cycle_id)
 
-    def stats(self) -> dict[str, int]:
+    @arguments.checked
+    def stats(self) -> Counts[str, int]:
         """Events stored, by type."""
         with self._viewing() as view:
-            counts: dict[str, int] = view.projection("event_counts").by_type()
+            counts: Counts[str, int] = Counts(view.projection("event_counts").by_type(), view.position)
         return counts
 
     # --- children's plans and escalations (R-LAC-1..7, R-CP-1..7, R-ESC-1..5) ------------
 
-    def drift_register(self, *, as_of: dt.date, as_worker: str | None = None) -> list[DriftRow]:
+    @arguments.checked
+    def drift_register(self, *, as_of: DateArgument, as_worker: str | None = None) -> Rows[DriftRow]:
         """What is overdue in every open looked-after and CP plan at ``as_of`` (SPEC section 5).
 
         Rows ``child_ref, plan, kind, due_on, working_days_overdue, escalation_id`` (and the
@@ -96,18 +104,19 @@ class Queries:
         is visible to its team and to the team of the plan's chair or IRO.
         """
         with self._viewing() as view:
-            return plans.drift_register(view, as_of=as_of, as_worker=as_worker)
+            return _answer(view, plans.drift_register(view, as_of=_day(as_of), as_worker=as_worker))
 
+    @arguments.checked
     def escalations(
         self,
         *,
-        as_of: dt.date,
+        as_of: DateArgument,
         as_worker: str | None = None,
         state: EscalationState | str | None = None,
-        since: dt.date | None = None,
+        since: DateArgument | None = None,
         limit: int | None = None,
         after: str | None = None,
-    ) -> list[EscalationRow]:
+    ) -> Rows[EscalationRow]:
         """Every escalation raised on or before ``as_of`` (SPEC section 5, R-ESC-1..5).
 
         Rows ``escalation_id, stage, state, raised_on, response_due_on, response_overdue,
@@ -122,13 +131,28 @@ class Queries:
         page's last row; an unknown id is an ``UnknownReference`` naming ``after``).
         """
         with self._viewing() as view:
-            return plans.escalations(
-                view, as_of=as_of, as_worker=as_worker, state=state, since=since, limit=limit, after=after
+            return _answer(
+                view,
+                plans.escalations(
+                    view,
+                    as_of=_day(as_of),
+                    as_worker=as_worker,
+                    state=state,
+                    since=_day(since),
+                    limit=limit,
+                    after=after,
+                ),
             )
 
+    @arguments.checked
     def review_qa_summary(
-        self, *, as_of: dt.date, by: str = "team", since: dt.date | None = None, as_worker: str | None = None
-    ) -> list[ReviewQARow]:
+        self,
+        *,
+        as_of: DateArgument,
+        by: str = "team",
+        since: DateArgument | None = None,
+        as_worker: str | None = None,
+    ) -> Rows[ReviewQARow]:
         """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair.
 
         ``by`` is ``"team"`` or ``"chair"``; one row per group and plan kind (R-LAC-5, R-CP-5;
@@ -136,13 +160,19 @@ class Queries:
         review counts if its team or its chair's team is visible.
         """
         with self._viewing() as view:
-            return plans.review_qa_summary(view, as_of=as_of, by=by, since=since, as_worker=as_worker)
+            return _answer(
+                view,
+                plans.review_qa_summary(
+                    view, as_of=_day(as_of), by=by, since=_day(since), as_worker=as_worker
+                ),
+            )
 
     # --- observations (R-OBS-1..5) -----------------------------------------------------------
 
+    @arguments.checked
     def observation_compliance(
-        self, *, as_of: dt.date, as_worker: str | None = None, team: str | None = None
-    ) -> list[ObservationComplianceRow]:
+        self, *, as_of: DateArgument, as_worker: str | None = None, team: str | None = None
+    ) -> Rows[ObservationComplianceRow]:
         """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
 
         Reads the documents of the practitioners current on ``as_of`` only (selected from
@@ -153,27 +183,42 @@ class Queries:
         See docs/observations.md.
         """
         with self._viewing() as view:
-            return observations.observation_compliance(view, as_of=as_of, as_worker=as_worker, team=team)
+            return _answer(
+                view,
+                observations.observation_compliance(view, as_of=_day(as_of), as_worker=as_worker, team=team),
+            )
 
+    @arguments.checked
     def observation_summary(
-        self, *, as_of: dt.date, by: Grouping | str = Grouping.TEAM, as_worker: str | None = None, team: str | None = None
-    ) -> list[ObservationSummaryRow]:
+        self,
+        *,
+        as_of: DateArgument,
+        by: Grouping | str = Grouping.TEAM,
+        as_worker: str | None = None,
+        team: str | None = None,
+    ) -> Rows[ObservationSummaryRow]:
         """Observation compliance counted by ``team``, ``service`` or ``area`` (R-OBS-4, R-OBS-5),
         over the rows ``as_worker`` may see (R-ACC-1).
         """
         with self._viewing() as view:
-            return observations.observation_summary(view, as_of=as_of, by=by, as_worker=as_worker, team=team)
+            return _answer(
+                view,
+                observations.observation_summary(
+                    view, as_of=_day(as_of), by=by, as_worker=as_worker, team=team
+                ),
+            )
 
+    @arguments.checked
     def observation_learning(
         self,
         *,
-        start: dt.date,
-        end: dt.date,
-        as_of: dt.date | None = None,
+        start: DateArgument,
+        end: DateArgument,
+        as_of: DateArgument | None = None,
         as_worker: str | None = None,
         team: str | None = None,
         setting: ObservationSetting | str | None = None,
-    ) -> list[ObservationLearningRow]:
+    ) -> Rows[ObservationLearningRow]:
         """Framework 4.5 annual learning: judgements per area, then overall, of the observations
         dated ``start``..``end`` (inclusive; a period still running ends at ``as_of``), practice
         and meeting unless ``setting`` says which. An observation belongs to the team its worker
@@ -181,35 +226,54 @@ class Queries:
         ``kentqa_observations`` dated in the period only.
         """
         with self._viewing() as view:
-            return observations.observation_learning(
-                view, start=start, end=end, as_of=as_of, as_worker=as_worker, team=team, setting=setting
+            return _answer(
+                view,
+                observations.observation_learning(
+                    view,
+                    start=_day(start),
+                    end=_day(end),
+                    as_of=_day(as_of),
+                    as_worker=as_worker,
+                    team=team,
+                    setting=setting,
+                ),
             )
 
     # --- the audit cycle (R-AUD-1..6) -------------------------------------------------------
 
-    def audits(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> list[AuditCompleted]:
+    @arguments.checked
+    def audits(
+        self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> Rows[AuditCompleted]:
         """R-AUD-1: the audits of a cycle completed on or before ``as_of``, by date then id."""
         with self._viewing() as view:
-            return audits.audits(view, cycle_id, as_of=as_of, as_worker=as_worker)
+            return _answer(view, audits.audits(view, cycle_id, as_of=_day(as_of), as_worker=as_worker))
 
-    def audit_cycle(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> AuditCycle:
+    @arguments.checked
+    def audit_cycle(self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None) -> AuditCycle:
         """R-AUD-1..3: a cycle's phase at ``as_of``, its audits by kind and by phase, and the
         grade distribution and share good or better, overall and by team, service and area.
 
         Counts cover the cycle's audits completed on or before ``as_of`` (decision 0300).
         """
         with self._viewing() as view:
-            return audits.audit_cycle(view, cycle_id, as_of=as_of, as_worker=as_worker)
+            return _answer(view, audits.audit_cycle(view, cycle_id, as_of=_day(as_of), as_worker=as_worker))
 
-    def good_or_better_trend(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> list[CycleShare]:
+    @arguments.checked
+    def good_or_better_trend(
+        self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> Rows[CycleShare]:
         """R-AUD-3 over time: the share good or better of every cycle up to ``cycle_id`` that
         has graded audits (completed on or before ``as_of``), oldest first."""
         with self._viewing() as view:
-            return audits.good_or_better_trend(view, cycle_id, as_of=as_of, as_worker=as_worker)
+            return _answer(
+                view, audits.good_or_better_trend(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+            )
 
+    @arguments.checked
     def triad_recommendations(
-        self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
-    ) -> list[TriadRecommendation]:
+        self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> Rows[TriadRecommendation]:
         """R-AUD-4: auditor pairs whose practitioner and peer grades of the same cases differ,
         ranked by mean gap, then cases, then ids, each with a current qa_unit worker in turn.
 
@@ -217,19 +281,22 @@ class Queries:
         belong to no one team, only to principals who see everything (decision 0606).
         """
         with self._viewing() as view:
-            return audits.triad_recommendations(view, cycle_id, as_of=as_of, as_worker=as_worker)
+            return _answer(
+                view, audits.triad_recommendations(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+            )
 
+    @arguments.checked
     def audit_actions(
         self,
         cycle_id: str | None = None,
         *,
-        as_of: dt.date,
+        as_of: DateArgument,
         as_worker: str | None = None,
         state: Progress | str | Iterable[Progress | str] | None = None,
-        since: dt.date | None = None,
+        since: DateArgument | None = None,
         limit: int | None = None,
         after: tuple[str, str] | None = None,
-    ) -> list[AuditActionRow]:
+    ) -> Rows[AuditActionRow]:
         """R-AUD-5: the actions of the audits completed by ``as_of`` (of one cycle, or all when
         ``cycle_id`` is None): ``open``, ``overdue`` (not completed by the due date) or
         ``completed``; ordered by due date, then audit and action id. Scoped by the audit's
@@ -243,55 +310,71 @@ class Queries:
         the history.
         """
         with self._viewing() as view:
-            return audits.audit_actions(
+            return _answer(
                 view,
-                cycle_id,
-                as_of=as_of,
-                as_worker=as_worker,
-                state=state,
-                since=since,
-                limit=limit,
-                after=after,
+                audits.audit_actions(
+                    view,
+                    cycle_id,
+                    as_of=_day(as_of),
+                    as_worker=as_worker,
+                    state=state,
+                    since=_day(since),
+                    limit=limit,
+                    after=after,
+                ),
             )
 
+    @arguments.checked
     def audit_action_counts(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
-    ) -> dict[str, int]:
+        self, cycle_id: str | None = None, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> Counts[str, int]:
         """R-AUD-5 in numbers: ``{"open", "overdue", "completed"}`` actions at ``as_of`` (of one
         cycle, or all when ``cycle_id`` is None), as ``audit_actions`` lists them, scoped alike;
         counted from the rows, so a dashboard's totals read no audit."""
         with self._viewing() as view:
-            return audits.audit_action_counts(view, cycle_id, as_of=as_of, as_worker=as_worker)
+            return _answer(
+                view, audits.audit_action_counts(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+            )
 
+    @arguments.checked
     def thematic_audits(
-        self, cycle_id: str | None = None, *, as_of: dt.date, as_worker: str | None = None
-    ) -> list[ThematicAuditRow]:
+        self, cycle_id: str | None = None, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> Rows[ThematicAuditRow]:
         """R-AUD-6: thematic audits agreed (with a hypothesis and a due date) by ``as_of`` and
         their progress. With ``cycle_id``: those agreed by the cycle's end that were not
         already completed before it began. Organisation-wide, ordered by due date; R-ACC-1:
         rows of no team are shown only to principals who see everything (decision 0606)."""
         with self._viewing() as view:
-            return audits.thematic_audits(view, cycle_id, as_of=as_of, as_worker=as_worker)
+            return _answer(
+                view, audits.thematic_audits(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+            )
 
-    def activity(self, start: dt.date, end: dt.date) -> dict[str, int]:
+    @arguments.checked
+    def activity(self, start: DateArgument, end: DateArgument) -> Counts[str, int]:
         """Events whose business date falls in [start, end], by type (for "how do we know it")."""
         with self._viewing() as view:
-            return audits.activity(view, start, end)
+            return _answer(view, audits.activity(view, _day(start), _day(end)))
 
-    def themes_raised(self, start: dt.date, end: dt.date) -> dict[tuple[str, str], int]:
+    @arguments.checked
+    def themes_raised(self, start: DateArgument, end: DateArgument) -> Counts[tuple[str, str], int]:
         """(source, theme) -> complaints, compliments and feedback raising it in [start, end]."""
         with self._viewing() as view:
-            return audits.themes_raised(view, start, end)
+            return _answer(view, audits.themes_raised(view, _day(start), _day(end)))
 
-    def learning_report(self, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> LearningReport:
+    @arguments.checked
+    def learning_report(
+        self, cycle_id: str, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> LearningReport:
         """R-AUD-6: the triannual Learning and Improvement report for a cycle, answering what
         do we know, how do we know it and what are our plans; ``to_json()``, ``to_markdown()``,
         ``to_html()`` or ``render(format)`` with any registered renderer."""
         from ..reports.learning import build_learning_report
 
         self.cycle_bounds(cycle_id)
-        with self._viewing():  # every section from one snapshot
-            return build_learning_report(self, cycle_id, as_of=as_of, as_worker=as_worker)
+        with self._viewing() as view:  # every section from one snapshot
+            return _answer(
+                view, build_learning_report(self, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+            )
 
     def renderers(self) -> dict[str, Any]:
         """Report format -> renderer, from the built-ins and every ``kentqa_register_renderers`` plugin."""
@@ -302,7 +385,8 @@ class Queries:
 
     # --- notifications (SPEC section 6) --------------------------------------------------------
 
-    def notifications(self, *, as_of: dt.date, as_worker: str | None = None) -> list[Notification]:
+    @arguments.checked
+    def notifications(self, *, as_of: DateArgument, as_worker: str | None = None) -> Rows[Notification]:
         """What must be told at ``as_of``: every notification source's findings (SPEC section 6).
 
         Each :class:`~kentqa_domain.notifications.Notification` has a stable ``key`` (kind,
@@ -314,24 +398,28 @@ class Queries:
 
         with self._viewing() as view:
             scope = view.scope(as_worker)
-            return [
-                n
-                for n in derive(self, self.policy, as_of)
-                if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=view.teams)
-            ]
+            return _answer(
+                view,
+                [
+                    n
+                    for n in derive(self, self.policy, _day(as_of))
+                    if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=view.teams)
+                ],
+            )
 
     # --- complaints and the voice of children and families (R-CMP-1..6) ------------------------
 
+    @arguments.checked
     def complaints_register(
         self,
         *,
-        as_of: dt.date,
+        as_of: DateArgument,
         as_worker: str | None = None,
         state: str | Iterable[str] | None = None,
-        since: dt.date | None = None,
+        since: DateArgument | None = None,
         limit: int | None = None,
         after: str | None = None,
-    ) -> list[ComplaintRow]:
+    ) -> Rows[ComplaintRow]:
         """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
 
         R-CMP-1..6; see :class:`~kentqa_domain.projections.complaints.ComplaintRow` and
@@ -348,12 +436,27 @@ class Queries:
         again with the same arguments and each page's last id walks the whole register.
         """
         with self._viewing() as view:
-            return complaints.complaints_register(
-                view, as_of=as_of, as_worker=as_worker, state=state, since=since, limit=limit, after=after
+            return _answer(
+                view,
+                complaints.complaints_register(
+                    view,
+                    as_of=_day(as_of),
+                    as_worker=as_worker,
+                    state=state,
+                    since=_day(since),
+                    limit=limit,
+                    after=after,
+                ),
             )
 
+    @arguments.checked
     def complaints_summary(
-        self, start: dt.date, end: dt.date, *, as_of: dt.date | None = None, as_worker: str | None = None
+        self,
+        start: DateArgument,
+        end: DateArgument,
+        *,
+        as_of: DateArgument | None = None,
+        as_worker: str | None = None,
     ) -> ComplaintsSummary:
         """Complaints in [start, end] overall, by service and by team: volumes, stages,
         outcomes, timeliness share, themes, learning and actions (framework 4.3; R-CMP-1..6).
@@ -362,14 +465,20 @@ class Queries:
         period still running is reported up to ``as_of`` (``end`` is then ``as_of``).
         """
         with self._viewing() as view:
-            return complaints.complaints_summary(view, start, end, as_of=as_of, as_worker=as_worker)
+            return _answer(
+                view,
+                complaints.complaints_summary(
+                    view, _day(start), _day(end), as_of=_day(as_of), as_worker=as_worker
+                ),
+            )
 
+    @arguments.checked
     def voice_summary(
         self,
-        start: dt.date,
-        end: dt.date,
+        start: DateArgument,
+        end: DateArgument,
         *,
-        as_of: dt.date | None = None,
+        as_of: DateArgument | None = None,
         as_worker: str | None = None,
         sources: Iterable[FeedbackSource | str] | None = None,
     ) -> VoiceSummary:
@@ -379,7 +488,50 @@ class Queries:
         ``("child", "young_person", "parent_carer")``.
         """
         with self._viewing() as view:
-            return complaints.voice_summary(view, start, end, as_of=as_of, as_worker=as_worker, sources=sources)
+            return _answer(
+                view,
+                complaints.voice_summary(
+                    view, _day(start), _day(end), as_of=_day(as_of), as_worker=as_worker, sources=sources
+                ),
+            )
+
+
+_A = TypeVar("_A")
+_T = TypeVar("_T")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+@overload
+def _day(value: DateArgument) -> dt.date: ...
+@overload
+def _day(value: None) -> None: ...
+@overload
+def _day(value: DateArgument | None) -> dt.date | None: ...
+def _day(value: DateArgument | None) -> dt.date | None:
+    """A date argument as the area modules take it: :func:`arguments.checked` has already
+    read it (a ``date``); one given otherwise is read here the same way."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return arguments.date("query", "date", value)
+
+
+@overload
+def _answer(view: View, result: list[_T]) -> Rows[_T]: ...
+@overload
+def _answer(view: View, result: dict[_K, _V]) -> Counts[_K, _V]: ...
+@overload
+def _answer(view: View, result: _A) -> _A: ...
+def _answer(view: View, result: Any) -> Any:
+    """An answer with the log position it reflects (SPEC 9.5): a list as :class:`Rows`, a dict
+    as :class:`Counts`, a summary or report with its ``position`` field set."""
+    if isinstance(result, list):
+        return Rows(result, view.position)
+    if isinstance(result, dict):
+        return Counts(result, view.position)
+    if attrs.has(type(result)) and "position" in attrs.fields_dict(type(result)):
+        return attrs.evolve(result, position=view.position)
+    return result
 
 
 class FixedQueries(Queries):

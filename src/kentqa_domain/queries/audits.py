@@ -18,7 +18,7 @@ import attrs
 
 from ..access import Scope
 from ..calendar import cycle_id_for, parse_cycle_id
-from ..errors import InvalidEvent, UnknownReference
+from ..errors import InvalidInput, UnknownReference
 from ..events import AuditCompleted
 from ..projections import ActivityByDay, AuditLedger
 from ..projections.audit_actions import action_rows, thematic_rows
@@ -184,7 +184,7 @@ def _after(view: View, after: Sequence[str] | None) -> tuple[dt.date, str, str] 
     if after is None:
         return None
     if isinstance(after, str) or len(after) != 2 or not all(isinstance(part, str) for part in after):
-        raise InvalidEvent(
+        raise InvalidInput(
             "audit_actions",
             "after",
             "paging",
@@ -222,8 +222,7 @@ def audit_actions(
     """
     if since is not None:
         since = arguments.date("audit_actions", "since", since)
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise InvalidEvent("audit_actions", "limit", "paging", "must be a whole number of at least 1")
+    limit = arguments.limit("audit_actions", limit)
     scoped = _scope_clause(view, view.scope(as_worker), "team_id", "owner_id")
     if scoped is None:
         return []

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from ..errors import InvalidEvent
+from ..errors import InvalidInput
 from ..projections.complaints import CLOSED, OPEN, WITHDRAWN, ComplaintFile, ComplaintRow, register_row
 from ..projections.complaints_summary import ComplaintsSummary, summarise
 from ..projections.voice import VoiceSummary
@@ -105,14 +105,7 @@ def _files(
 def _limit(limit: object) -> int | None:
     if limit is None:
         return None
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidEvent(
-            "complaints_register",
-            "limit",
-            "page",
-            f"must be a whole number of rows, at least 1; got {limit!r}",
-        )
-    return limit
+    return arguments.limit("complaints_register", limit)
 
 
 def _after(view: View, after: object, allows: Callable[[str | None], bool]) -> tuple[dt.date, str] | None:
@@ -120,12 +113,12 @@ def _after(view: View, after: object, allows: Callable[[str | None], bool]) -> t
     if after is None:
         return None
     if not isinstance(after, str):
-        raise InvalidEvent(
+        raise InvalidInput(
             "complaints_register", "after", "type", f"must be a complaint id, not {type(after).__name__}"
         )
     found = view.select("SELECT received_on, team_id FROM kentqa_complaints WHERE doc_key = ?", (after,))
     if not found or not allows(found[0][1]):  # one the worker may not see is unknown to them (R-ACC-1)
-        raise InvalidEvent(
+        raise InvalidInput(
             "complaints_register",
             "after",
             "page",

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import InvalidEvent, UnknownReference
+from ..errors import InvalidInput, UnknownReference
 from ..projections.drift import DriftKind, DriftRow, drift_rows, row_order, working_days_overdue
 from ..projections.escalations import EscalationRow, EscalationState, EscalationView, escalation_row
 from ..projections.plan_teams import PlanTeams
@@ -166,8 +166,7 @@ def escalations(
     wanted = None if state is None else arguments.choice("escalations", EscalationState, state, "state")
     if since is not None:
         since = arguments.date("escalations", "since", since)
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise InvalidEvent("escalations", "limit", "type", "must be a whole number of rows, 1 or more")
+    limit = arguments.limit("escalations", limit)
     cursor = None if after is None else _cursor(view, after)
     esc = view.projection("escalations")
     scope = view.scope(as_worker)
@@ -191,7 +190,7 @@ def escalations(
 def _cursor(view: View, after: object) -> tuple[dt.date, str]:
     """(raised on, id) of the escalation ``after``: a page starts after it."""
     if not isinstance(after, str):
-        raise InvalidEvent("escalations", "after", "type", "must be an escalation id (the last of the previous page)")
+        raise InvalidInput("escalations", "after", "type", "must be an escalation id (the last of the previous page)")
     found = view.select("SELECT raised_on FROM kentqa_escalations WHERE doc_key = ?", (after,))
     if not found:
         raise UnknownReference("escalations", "after", "reference", f"no escalation {after!r} is recorded")

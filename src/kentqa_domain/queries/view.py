@@ -14,7 +14,7 @@ from typing import Any
 from ..access import Scope, scope_for
 from ..calendar import cycle_bounds as _cycle_bounds
 from ..calendar import parse_cycle_id
-from ..errors import InvalidEvent
+from ..errors import InvalidInput
 from ..policy import Policy
 
 
@@ -69,7 +69,7 @@ class View:
     def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
         """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused."""
         if not isinstance(cycle_id, str) or parse_cycle_id(cycle_id) is None:
-            raise InvalidEvent("query", "cycle_id", "R-AUD-1", f"{cycle_id!r} is not a cycle id like 2026-T2")
+            raise InvalidInput("query", "cycle_id", "R-AUD-1", f"{cycle_id!r} is not a cycle id like 2026-T2")
         return _cycle_bounds(cycle_id, self.policy.year_start_month)
 
     def visible(self, scope: Scope, *parties: tuple[str | None, str | None]) -> bool:

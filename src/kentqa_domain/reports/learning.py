@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..calendar import cycle_id_for
+from ..plain import position_field
 from ..projections.audit_grades import phase_bounds
 from ..projections.audit_rows import (
     PHASE_KINDS,
@@ -157,11 +158,14 @@ class LearningReport:
     how_do_we_know_it: HowWeKnow
     what_are_our_plans: OurPlans
     renderers: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    #: the log position every section reflects (SPEC 9.5), set by the query
+    position: int | None = position_field()
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (dates ISO, enums by value); what renderers read."""
         body: dict[str, Any] = converter.unstructure(attrs.evolve(self, renderers={}))
         body.pop("renderers", None)
+        body.pop("position", None)
         return {"report": "learning_and_improvement", "questions": dict(QUESTIONS), **body}
 
     def to_json(self) -> str:

@@ -152,6 +152,8 @@ def ask_area(qa: object, spec: AreaQuery, arguments: Mapping[str, Any], *, org_w
             },
         )
     detail = converter.unstructure(result)
+    if isinstance(detail, dict):
+        detail.pop("position", None)  # where the answer was read (SPEC 9.5), not a figure
     return AreaFinding(spec.key, spec.title, spec.query, True, detail=detail, figures=_figures(detail))
 
 

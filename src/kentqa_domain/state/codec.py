@@ -96,9 +96,7 @@ def make_converter() -> cattrs.Converter:
         def st(value: Any, _t: Any) -> Any:
             if not makers:  # made at first use: a field's type may be this one's sibling
                 makers.extend(_field_maker(conv, h) for h in fields)
-            if len(value) != len(makers):
-                raise ValueError(f"{t.__name__} has {len(makers)} fields, the document {len(value)}")
-            return t(*[make(v) for make, v in zip(makers, value)])
+            return t(*[make(v) for make, v in zip(makers, value, strict=True)])
 
         return st
 
