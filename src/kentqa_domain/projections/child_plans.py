@@ -224,6 +224,7 @@ class ChildPlans(StoredProjection):
         reviews: list[str] = []
         workers: list[str] = []
         links: list[str] = []
+        assured: list[ev.ReviewQualityAssured] = []
         for event in events:
             if isinstance(event, CHILD_EVENTS):
                 token = event.child_ref  # type: ignore[attr-defined]
@@ -236,6 +237,7 @@ class ChildPlans(StoredProjection):
                     links += [_link_key(w, token) for w in named if w is not None]
             elif isinstance(event, ev.ReviewQualityAssured):
                 reviews.append(event.review_id)
+                assured.append(event)
             elif isinstance(event, ev.EscalationRaised) and event.child_ref is not None:
                 children.append(event.child_ref)
             elif isinstance(event, (ev.WorkerRegistered, ev.WorkerMoved)):
@@ -245,6 +247,16 @@ class ChildPlans(StoredProjection):
         self.quality.prefetch(reviews)
         self.review_child.prefetch(reviews)
         self.workers.prefetch(workers)
+        if assured:  # a QA links its author to the review's child: the child is in review_child
+            session = self.session
+            writing, session.writing = session.writing, False  # read, not taken as changed
+            try:
+                for qa in assured:
+                    token = self.review_child.get(qa.review_id)
+                    if token is not None:
+                        links.append(_link_key(qa.by, token))
+            finally:
+                session.writing = writing
         self.worker_children.prefetch(links)
 
     def apply(self, event: ev.Event, position: int) -> None:
