@@ -70,10 +70,11 @@ class Queries:
 
     # --- organisation -------------------------------------------------------------------
 
-    def scope(self, as_worker: str | None = None) -> Scope:
-        """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
+    def scope(self, as_worker: str | None = None, *, on: dt.date) -> Scope:
+        """R-ACC-1: what ``as_worker`` may see on the day ``on`` (None: everything; a worker
+        who had left by ``on`` sees nothing, decision 0105). Queries take ``as_worker=``."""
         with self._viewing() as view:
-            return view.scope(as_worker)
+            return view.scope(as_worker, on=on)
 
     def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
         """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
@@ -313,7 +314,7 @@ class Queries:
         from ..notifications.sources import derive
 
         with self._viewing() as view:
-            scope = view.scope(as_worker)
+            scope = view.scope(as_worker, on=as_of)
             return [
                 n
                 for n in derive(self, self.policy, as_of)

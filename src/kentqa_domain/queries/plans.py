@@ -56,7 +56,7 @@ def drift_register(view: View, *, as_of: dt.date, as_worker: str | None = None) 
     tokens = [key for (key,) in view.select(OPEN_PLANS, (as_of, as_of, as_of))]
     facts = plans.facts(tokens)
     rows = drift_rows(facts, open_escalations_by_child(view, as_of), view.policy, as_of)
-    scope = view.scope(as_worker)
+    scope = view.scope(as_worker, on=as_of)
     workers = facts.workers
     visible = [
         r
@@ -121,7 +121,7 @@ def escalations(
         raise InvalidEvent("escalations", "limit", "type", "must be a whole number of rows, 1 or more")
     cursor = None if after is None else _cursor(view, after)
     esc = view.projection("escalations")
-    scope = view.scope(as_worker)
+    scope = view.scope(as_worker, on=as_of)
     days = working_day_index(view.policy.calendar)
     page = None if limit is None else (limit if scope.kind == "all" else max(limit, _SCOPED_PAGE))
     out: list[EscalationRow] = []
@@ -245,7 +245,7 @@ def review_qa_summary(
     tokens = [key for (key,) in view.select(statement, params)]
     facts = view.projection("child_plans").facts(tokens)
     teams = PlanTeams(facts, as_of)
-    scope = view.scope(as_worker)
+    scope = view.scope(as_worker, on=as_of)
     workers = facts.workers
     found = [
         f
