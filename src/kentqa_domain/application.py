@@ -25,6 +25,7 @@ from eventsourcing.persistence import IntegrityError
 from .erasure import Erasure, catch_up_forgettings
 from .errors import ConflictingEvent, InvalidEvent, StorageError
 from .events import Event, parse
+from .future_dates import latest_date
 from .gc_pause import gc_paused
 from .keyring import Keyring, aes_encrypt
 from .mapper import EventMapper
@@ -74,6 +75,9 @@ class QualityAssurance(Queries):
 
     #: the stream of ``ChildForgotten`` facts
     erasure_stream = ERASURE_STREAM
+    #: the clock at the edge: the latest business date recorded without ``allow_future``
+    #: (R-INP-1). A staticmethod so that a caller may set ``qa.today = lambda: day``.
+    today: Callable[[], dt.date] = staticmethod(latest_date)
 
     def __init__(self, storage: Storage, policy: Policy | None = None) -> None:
         self.storage = storage
@@ -150,22 +154,27 @@ class QualityAssurance(Queries):
 
     # --- recording -----------------------------------------------------------------------
 
-    def record(self, event: Event) -> int:
+    def record(self, event: Event, *, allow_future: bool = False) -> int:
         """Validate, then store one event; returns its position (SPEC section 2).
 
-        Re-recording an identical event is a no-op returning the first position.
+        Re-recording an identical event is a no-op returning the first position. A business
+        date after today is refused unless ``allow_future`` (R-INP-1, :meth:`record_many`).
         """
-        (position,) = self.record_many([event])
+        (position,) = self.record_many([event], allow_future=allow_future)
         assert position is not None
         return position
 
-    def record_json(self, obj: object) -> int:
+    def record_json(self, obj: object, *, allow_future: bool = False) -> int:
         """The same from a JSON object (already decoded): ``{"type": ..., fields...}``."""
-        return self.record(parse(obj))
+        return self.record(parse(obj), allow_future=allow_future)
 
     @guarded("recording")
     def record_many(
-        self, events: Iterable[Event | dict[str, Any]], *, on_invalid: OnInvalid | None = None
+        self,
+        events: Iterable[Event | dict[str, Any]],
+        *,
+        on_invalid: OnInvalid | None = None,
+        allow_future: bool = False,
     ) -> list[int | None]:
         """Record a batch; each event all-or-nothing, stored in batches.
 
@@ -173,14 +182,20 @@ class QualityAssurance(Queries):
         events before it are stored. With ``on_invalid(index, error)`` refused events are
         reported and skipped, and their place in the returned list is None.
         Dicts are parsed as JSON objects.
+
+        R-INP-1 (issue 17): an event with a business date (any date field but a ``due_on``)
+        after today is refused, naming the field, unless ``allow_future=True``. "Today" is
+        :attr:`today` (``future_dates.latest_date``: ``$KENTQA_LATEST_DATE``, else the
+        system's date), read once per call; the rules themselves read no clock.
         """
+        not_after = None if allow_future else self.today()
         self._check_open()
         with self._lock, gc_paused():
             catch_up_forgettings(self)
             positions: list[int | None] = []
             for chunk in _chunks(events, BATCH_SIZE):
                 offset = len(positions)
-                result = self._record_batch(chunk, offset, stop_at_first=on_invalid is None)
+                result = self._record_batch(chunk, offset, stop_at_first=on_invalid is None, not_after=not_after)
                 positions.extend(result.positions)
                 if result.stored:
                     self._catch_up_state()  # only projections left behind (being rebuilt) have anything to do
@@ -190,13 +205,15 @@ class QualityAssurance(Queries):
                     on_invalid(index, error)
             return positions
 
-    def _record_batch(self, chunk: list[Any], offset: int, *, stop_at_first: bool) -> BatchResult:
+    def _record_batch(
+        self, chunk: list[Any], offset: int, *, stop_at_first: bool, not_after: dt.date | None = None
+    ) -> BatchResult:
         """One batch. The write lock is waited for up to the store's lock timeout (a store held
         longer is a ``StorageError``); a stream version taken by a writer that does not take
         the lock is retried with back-off (decision 0600)."""
         for attempt in range(MAX_CONFLICT_RETRIES):
             try:
-                return self.recording.record_batch(chunk, offset, stop_at_first=stop_at_first)
+                return self.recording.record_batch(chunk, offset, stop_at_first=stop_at_first, not_after=not_after)
             except IntegrityError:
                 self.conflicts += 1
                 _backoff(attempt)

@@ -17,6 +17,7 @@ the references the caller sent.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections.abc import Callable, Sequence
 from hashlib import sha256
@@ -31,6 +32,7 @@ from .domain import Casebook
 from .domain.identity import digest64, identity_key
 from .errors import ConflictingEvent, InvalidEvent
 from .events import Event, parse
+from .future_dates import check_not_after
 from .keyring import Keyring, key_id_of
 from .mapper import ChildForgotten, Recorded, canonical_body
 from .state.docs import DocSession, DocWrite
@@ -145,8 +147,12 @@ class Recording:
 
     # --- one batch ---------------------------------------------------------------------------
 
-    def record_batch(self, items: Sequence[Any], offset: int, *, stop_at_first: bool) -> BatchResult:
-        """Check and store ``items`` (events or JSON objects) in one write transaction."""
+    def record_batch(
+        self, items: Sequence[Any], offset: int, *, stop_at_first: bool, not_after: dt.date | None = None
+    ) -> BatchResult:
+        """Check and store ``items`` (events or JSON objects) in one write transaction; with
+        ``not_after`` (today, from the edge), an event with a business date after it is refused
+        (R-INP-1) before anything else is looked at."""
         parsed: list[Event | InvalidEvent] = []
         for item in items:
             try:
@@ -154,6 +160,8 @@ class Recording:
                 if not isinstance(event, Event):
                     raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
                 _check_not_a_token(event)
+                if not_after is not None:
+                    check_not_after(event, not_after)
                 parsed.append(event)
             except InvalidEvent as exc:
                 parsed.append(exc)

@@ -54,18 +54,26 @@ def cli() -> None:
 @click.argument("files", nargs=-1, type=click.File("rb"), required=True)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def record(files: tuple[Any, ...], db: str | None, as_json: bool) -> None:
+@click.option(
+    "--allow-future",
+    is_flag=True,
+    help="Accept business dates after today (refused by default: rule R-INP-1).",
+)
+def record(files: tuple[Any, ...], db: str | None, as_json: bool, allow_future: bool) -> None:
     """Record JSON-lines FILES (or - for standard input), one event per line.
 
     Each line is all-or-nothing. Refused lines (not UTF-8, not JSON, not a valid event) are
     reported on stderr as FILE:LINE: reason; the exit status is 1 if any line was refused,
     0 otherwise. Blank lines and lines starting with # are skipped. The input is streamed:
     memory holds a few thousand events at a time, whatever the size of the file.
+
+    A line with a business date (any date but a due date) after today is refused, naming the
+    field (rule R-INP-1: a mistyped year), unless --allow-future is given.
     """
     from .record_lines import record_files
 
     with open_store(db) as qa:
-        summary = record_files(qa, files)
+        summary = record_files(qa, files, allow_future=allow_future)
     if as_json:
         output.print_json(summary.to_json())
     else:
