@@ -15,3 +15,6 @@ settings.load_profile("kentqa")
 # (inherited by the processes the tests start); tests/unit/test_future_dates.py and
 # tests/integration/test_cli_future_dates.py remove it to test the rule on the real clock.
 os.environ.setdefault("KENTQA_LATEST_DATE", "2099-12-31")
+# Tests choose their cipher keys: a key in the developer's shell must not encrypt their stores
+# (``kq.connect(cipher_key=None)`` reads the variable; an empty one is an error, issue 17).
+os.environ.pop("KENTQA_CIPHER_KEY", None)

@@ -85,6 +85,8 @@ class QualityAssurance(Queries):
         self._closed = True
         #: The plugin manager ``kq.connect`` built (report renderers are looked up in it).
         self.plugin_manager: pluggy.PluginManager | None = None
+        #: Whether ``kq.connect`` created the store's file for this connection (issue 17, finding 6).
+        self.created = False
         for attempt in range(OPEN_RETRIES):
             try:
                 self._open(storage)

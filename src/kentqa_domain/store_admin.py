@@ -12,12 +12,13 @@ name (see :mod:`kentqa_domain.keyring`); it lives in the same database as the ev
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from .errors import StorageError
+from .errors import ScrubIncomplete
 
 KEY_TABLE = "kentqa_keys"
 
@@ -155,12 +156,22 @@ class SQLiteAdmin(SQLAdmin):
         try:
             raw = conn._sqlite_conn if hasattr(conn, "_sqlite_conn") else conn.c
             raw.execute("PRAGMA secure_delete=ON")
-            raw.execute("VACUUM")
+            try:
+                raw.execute("VACUUM")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                raise ScrubIncomplete(
+                    f"could not VACUUM the SQLite file ({exc}): another process kept it busy past the "
+                    "lock timeout, so erased bytes may still be in the files; "
+                    "run `kentqa scrub` again when the store is quiet"
+                ) from exc
             busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy:
-                raise StorageError(
+                raise ScrubIncomplete(
                     "could not empty the SQLite write-ahead log: another process kept reading "
-                    "past the lock timeout; run `kentqa scrub` when the store is quiet"
+                    "past the lock timeout, so erased bytes may still be in the files; "
+                    "run `kentqa scrub` again when the store is quiet"
                 )
         finally:
             pool.put_connection(conn)

@@ -122,7 +122,7 @@ def demo(
     day = as_of_date(as_of)
     chosen = SCALES[scale]
     console = Console(stderr=True, quiet=True) if as_json else output.table_console()
-    with open_store(db) as qa:
+    with open_store(db, create=True) as qa:
         problem = demo_store_problem(qa)
         if problem:
             click.echo(f"kentqa: error: {problem}", err=True)

@@ -8,9 +8,19 @@ from typing import Any
 
 import click
 
-from ..errors import KentQAError
+from ..errors import KentQAError, ScrubIncomplete, StoreNotFound
 from . import output
-from .common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_STORAGE, db_option, open_store
+from .common import (
+    EXIT_INCOMPLETE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_REFUSED,
+    EXIT_STORAGE,
+    EXIT_USAGE,
+    creation_notice,
+    db_option,
+    open_store,
+)
 
 
 class KentQAGroup(click.Group):
@@ -23,7 +33,12 @@ class KentQAGroup(click.Group):
             return super().invoke(ctx)
         except KentQAError as exc:
             click.echo(f"kentqa: error: {exc}", err=True)
-            code = EXIT_REFUSED if isinstance(exc, ValueError) else EXIT_STORAGE
+            if isinstance(exc, StoreNotFound):
+                code = EXIT_USAGE  # a mistyped --db: nothing was created (issue 17, finding 6)
+            elif isinstance(exc, ScrubIncomplete):
+                code = EXIT_INCOMPLETE  # erased bytes may remain: run it again (issue 17, finding 8)
+            else:
+                code = EXIT_REFUSED if isinstance(exc, ValueError) else EXIT_STORAGE
             ctx.exit(code)
         except KeyboardInterrupt:
             click.echo("kentqa: interrupted (what was stored stays stored; kentqa replay resumes)", err=True)
@@ -72,13 +87,47 @@ def record(files: tuple[Any, ...], db: str | None, as_json: bool, allow_future: 
     """
     from .record_lines import record_files
 
-    with open_store(db) as qa:
+    with open_store(db, create=True) as qa:
         summary = record_files(qa, files, allow_future=allow_future)
     if as_json:
         output.print_json(summary.to_json())
     else:
         click.echo(summary.describe())
     sys.exit(EXIT_REFUSED if summary.refused else 0)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--no-encryption",
+    is_flag=True,
+    help="Create a store without encryption at rest (otherwise KENTQA_CIPHER_KEY must be set).",
+)
+def init(db: str | None, no_encryption: bool) -> None:
+    """Create a new, empty store at --db (issue 17, finding 6).
+
+    Encrypted with KENTQA_CIPHER_KEY (make one with `kentqa keygen`); without a key, refused
+    unless --no-encryption says that a plain store is meant. An existing store is left alone
+    (exit 1). Encryption cannot be switched on or off later (decision 0604).
+    """
+    import os
+
+    from .. import connect
+
+    key = os.environ.get("KENTQA_CIPHER_KEY")
+    if no_encryption and key is not None:
+        raise click.UsageError("--no-encryption, but KENTQA_CIPHER_KEY is set: unset it, or drop --no-encryption")
+    if not no_encryption and key is None:
+        raise click.UsageError(
+            "KENTQA_CIPHER_KEY is not set: export KENTQA_CIPHER_KEY=$(kentqa keygen) for an encrypted store, "
+            "or pass --no-encryption"
+        )
+    with connect(db or os.environ.get("KENTQA_DB") or None) as qa:
+        if not qa.created and qa.position > 0:
+            click.echo(f"kentqa: error: a store already exists at {qa.storage.display}; nothing changed", err=True)
+            sys.exit(EXIT_REFUSED)
+        message = creation_notice(qa) if qa.created else f"the store at {qa.storage.display} is ready (empty)"
+    click.echo(message)
 
 
 @cli.command()
