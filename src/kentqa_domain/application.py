@@ -42,7 +42,7 @@ from .state.runner import Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
 from .storage_faults import guarded, storage_errors
-from .store import ERASURE_STREAM, EventStore, child_stream_id, stream_id
+from .store import ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids
 from .store_admin import admin_for
 
 if TYPE_CHECKING:
@@ -128,7 +128,9 @@ class QualityAssurance(Queries):
                 tables=self.state_tables,
                 keyring=self.keyring,
                 model=self.model,
-                stream_id=stream_id,
+                # decision 0913: keyed stream ids in an encrypted store (uuid5 of "worker:W1"
+                # could be recomputed from a guessed id, and the stream's topics read)
+                stream_id=stream_ids(self.keyring.secret() if self.encrypted else None),
                 child_stream_id=child_stream_id,
                 fold_in=self.projections.fold_in,
             )
@@ -153,6 +155,11 @@ class QualityAssurance(Queries):
     @property
     def event_mapper(self) -> EventMapper:
         return self._store.event_mapper
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the store is encrypted at rest (``KENTQA_CIPHER_KEY``, decision 0604)."""
+        return self._store.mapper.cipher is not None
 
     # --- recording -----------------------------------------------------------------------
 
