@@ -59,7 +59,7 @@ def _ids_in_file(db: Path) -> dict[UUID, set[str]]:
     found: dict[UUID, set[str]] = {}
     with sqlite3.connect(db) as conn:
         for table in ("stored_events", "kentqa_notification_events"):
-            for oid, topic in conn.execute(f"SELECT originator_id, topic FROM {table}"):  # noqa: S608
+            for oid, topic in conn.execute(f"SELECT originator_id, topic FROM {table}"):
                 found.setdefault(UUID(oid) if isinstance(oid, str) else UUID(bytes=oid), set()).add(topic)
     return found
 
