@@ -64,6 +64,8 @@ OPEN_RETRIES = 5
 BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.25
 
 OnInvalid = Callable[[int, InvalidEvent], None]
+#: The key-table row saying an encrypted store's identity index is keyed (decision 0913).
+KEYED_IDENTITIES = "identities-keyed"
 #: ``replay(progress=...)`` is told (position folded, last position in the log).
 OnProgress = Callable[[int, int], None]
 
@@ -134,6 +136,8 @@ class QualityAssurance(Queries):
                 child_stream_id=child_stream_id,
                 fold_in=self.projections.fold_in,
             )
+            if self.encrypted:
+                self._key_the_identity_index()
             #: a store too busy for a write that does not take the lock: retried (decision 0600)
             self.conflicts = 0
             #: one thread at a time reads or records through this connection (docs/embedding)
@@ -155,6 +159,17 @@ class QualityAssurance(Queries):
     @property
     def event_mapper(self) -> EventMapper:
         return self._store.event_mapper
+
+    def _key_the_identity_index(self) -> None:
+        """Decision 0913: an encrypted store's identity index is keyed with its secret. A store
+        written before has an unkeyed one: rebuild it (and the write model) from the log once,
+        under the write lock, then mark the store (a key-table row) so it is never done again."""
+        self.recording.identity_secret = self.keyring.secret()
+        if self.admin.get_key(KEYED_IDENTITIES) is not None:
+            return
+        if (self.recorder.max_notification_id() or 0) > 0:
+            self.recording.catch_up_model(self.log.decode, restart=True)
+        self.admin.change_keys(insert={KEYED_IDENTITIES: self.keyring.wrap(b"keyed-v1")})
 
     @property
     def encrypted(self) -> bool:

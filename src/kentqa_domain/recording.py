@@ -29,7 +29,7 @@ import attrs
 from . import events as ev
 from .child_privacy import PRIVATE, Sealing, child_of, seal
 from .domain import Casebook
-from .domain.identity import digest64, identity_key
+from .domain.identity import digest64, identity_key, identity_of, keyed64
 from .errors import ConflictingEvent, InvalidEvent
 from .events import Event, parse
 from .future_dates import check_not_after
@@ -104,6 +104,22 @@ class Recording:
         self.child_stream_id = child_stream_id
         #: folds a batch's stored events into the projections inside its transaction
         self.fold_in = fold_in
+        #: an encrypted store's wrapped secret: the identity index is keyed (decision 0913)
+        self.identity_secret: bytes | None = None
+
+    def identity(self, subject: Event) -> int:
+        """The ``kentqa_identities`` key of an event: blake2b-64 of its identity, keyed with the
+        store's secret in an encrypted store, so that a guessed identity (``SupportNeedFlagged``
+        of worker SW-102 on a date) cannot be looked up in the file (issue 17, finding 2)."""
+        if self.identity_secret is None:
+            return identity_key(subject)
+        return keyed64(self.identity_secret, identity_of(subject).encode())
+
+    def digest(self, body: bytes) -> int:
+        """The digest of a stored body (same identity, other content: a conflict), keyed likewise."""
+        if self.identity_secret is None:
+            return digest64(body)
+        return keyed64(self.identity_secret, body)
 
     # --- child keys ----------------------------------------------------------------------
 
@@ -305,7 +321,7 @@ class Recording:
                     escalations[event.escalation_id] = event.child_ref
                 subject = sealing.anonymous if sealing is not None else event
                 body = canonical_body(sealing.clear if sealing is not None else event)
-                out.append((event, sealing, identity_key(subject), body, digest64(body)))
+                out.append((event, sealing, self.identity(subject), body, self.digest(body)))
             except InvalidEvent as exc:
                 out.append(exc)
         return out
@@ -434,7 +450,7 @@ class Recording:
         self.book.apply(subject)
         if sealing is not None and isinstance(event, ev.ReviewHeld):
             self._note_review(event.review_id, sealing.token)
-        return identity_key(subject), position, digest64(canonical)
+        return self.identity(subject), position, self.digest(canonical)
 
     # --- the write model's position -------------------------------------------------------
 
