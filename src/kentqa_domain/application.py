@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
 from .erasure import Erasure, catch_up_forgettings
-from .errors import ConflictingEvent, InvalidEvent, StorageError
+from .errors import ConflictingEvent, IntegrityCheckFailed, InvalidEvent, StorageError
 from .events import Event, parse
 from .future_dates import latest_date
 from .gc_pause import gc_paused
@@ -36,7 +36,7 @@ from .queries.view import View
 from .recording import MODEL, BatchResult, Recording
 from .state import codec
 from .state.docs import DocSession
-from .state.log import LogReader
+from .state.log import LogCheck, LogReader
 from .state.reveal import Revealer
 from .state.runner import Projections
 from .state.sql import StateTables, tables_for
@@ -307,7 +307,7 @@ class QualityAssurance(Queries):
             resuming = set() if restart else self.state_tables.rebuilding() & set(names)
             resumed_from = min((self.projections.positions()[n] for n in resuming), default=0)
             if verify:
-                self.log.verify(progress)
+                self._verified(progress)
             if not resuming:
                 if projections is None:
                     self.recording.catch_up_model(self.log.decode, restart=True)
@@ -317,6 +317,38 @@ class QualityAssurance(Queries):
             return ReplayReport(
                 generation=0, resumed_from=resumed_from, folded=folded, position=self.projections.position()
             )
+
+    @guarded("verifying the store")
+    def verify(self, progress: OnProgress | None = None) -> VerifyReport:
+        """Check the store for tampering and damage (issue 17, finding 7; ``kentqa verify``):
+        every stored event is read with its full validation, each payload must open at its own
+        row (stream, version and type: decision 0914), and every child whose events are stored
+        must have its key unless a ``ChildForgotten`` fact says it was forgotten. Raises
+        :class:`~kentqa_domain.errors.IntegrityCheckFailed` naming what is wrong; changes nothing.
+        """
+        self._check_open()
+        with self._lock:
+            check = self._verified(progress)
+        return VerifyReport(
+            events=check.events,
+            children=len(check.children),
+            forgotten=len(check.forgotten),
+            position=self.log.end(),
+        )
+
+    def _verified(self, progress: OnProgress | None) -> LogCheck:
+        try:
+            check = self.log.verify(progress)
+        except (StorageError, MapperDeserialisationError) as exc:
+            raise IntegrityCheckFailed(f"the log does not read back: {exc}") from None
+        missing = check.missing_keys()
+        if missing:
+            shown = ", ".join(f"anon-{k} (first at position {p})" for k, p in sorted(missing.items())[:5])
+            raise IntegrityCheckFailed(
+                f"{len(missing)} child key(s) missing with no ChildForgotten fact (key rows deleted: "
+                f"tampering or damage): {shown}",
+            )
+        return check
 
     # --- queries -------------------------------------------------------------------------
 
@@ -439,6 +471,16 @@ class ReplayReport:
     generation: int
     resumed_from: int
     folded: int
+    position: int
+
+
+@attrs.frozen
+class VerifyReport:
+    """What ``verify`` read: events, children with their key, children forgotten, the log's end."""
+
+    events: int
+    children: int
+    forgotten: int
     position: int
 
 

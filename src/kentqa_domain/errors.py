@@ -70,6 +70,12 @@ class ScrubIncomplete(StorageError):
     status 5 on the command line)."""
 
 
+class IntegrityCheckFailed(KentQAError, ValueError):
+    """``kentqa verify`` (``qa.verify()``, ``replay --verify``) found the store tampered with or
+    damaged: a payload that does not open at its row, or a child's key gone without a
+    ``ChildForgotten`` fact (issue 17, finding 7). Exit status 1 (a check failed)."""
+
+
 class PluginError(KentQAError, RuntimeError):
     """A plugin could not be loaded or returned something unusable."""
 

@@ -1,0 +1,107 @@
+"""Issue 17, finding 7: tampering with an encrypted store is detected by ``kentqa verify``.
+
+Real SQLite files, changed with ``sqlite3`` as someone holding the file but not the key would,
+then checked by a real ``kentqa verify`` process:
+
+- payloads swapped between two rows (two audits' grades exchanged): each payload is sealed
+  with its stream, version and type as associated data (decision 0914), so neither opens at
+  its new row (before: both read back, and the cycle's grades changed silently);
+- a child's key row deleted: the child was silently anonymised with no ``ChildForgotten``
+  fact (before: nothing noticed); a real forgetting is not an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import kentqa_domain as kq
+from kentqa_domain.encryption import new_key
+from tests.reliability.conftest import ROOT
+
+EVENTS = [
+    {"type": "TeamRegistered", "team_id": "T1", "name": "East", "service": "CSW", "area": "East"},
+    {"type": "ChildBecameLookedAfter", "child_ref": "C-0042", "on": "2026-01-05"},
+    {"type": "ChildBecameLookedAfter", "child_ref": "C-0043", "on": "2026-01-06"},
+    *(
+        {"type": "AuditCompleted", "audit_id": f"AU-{i}", "kind": "practitioner", "auditor_id": "X", "team_id": "T1",
+         "completed_on": "2026-08-10", "case_ref": f"CASE-{i}", "overall": grade}
+        for i, grade in enumerate(["inadequate", "outstanding"])
+    ),
+]
+
+
+def _verify(db: Path, key: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KENTQA_CIPHER_KEY": key}
+    return subprocess.run(
+        [sys.executable, "-m", "kentqa_domain", "verify", "--db", f"sqlite:///{db}"],
+        capture_output=True, text=True, check=False, env=env, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+
+
+def _store(tmp_path: Path) -> tuple[Path, str]:
+    db, key = tmp_path / "qa.db", new_key()
+    with kq.connect(f"sqlite:///{db}", cipher_key=key) as qa:
+        qa.record_many(EVENTS)
+    clean = _verify(db, key)
+    assert clean.returncode == 0, clean.stderr
+    assert "5 events read back at their rows, 2 children with their keys, 0 forgotten" in clean.stdout
+    return db, key
+
+
+def test_payloads_swapped_between_rows_are_detected(tmp_path: Path) -> None:
+    db, key = _store(tmp_path)
+    with sqlite3.connect(db) as conn:
+        (a, sa), (b, sb) = conn.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic='AuditCompleted' ORDER BY rowid"
+        ).fetchall()
+        conn.execute("UPDATE stored_events SET state=? WHERE rowid=?", (sb, a))
+        conn.execute("UPDATE stored_events SET state=? WHERE rowid=?", (sa, b))
+    done = _verify(db, key)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "sealed for another row" in done.stderr
+    assert "AuditCompleted" in done.stderr
+
+
+def test_a_deleted_key_row_without_a_forgetting_is_detected_and_a_forgetting_is_not(tmp_path: Path) -> None:
+    db, key = _store(tmp_path)
+    with kq.connect(f"sqlite:///{db}", cipher_key=key) as qa:
+        forgotten = qa.forget_child("C-0042", on=dt.date(2026, 6, 1)).token
+        victim = qa.keyring.child_key_id("C-0043", create=False)
+    assert victim is not None
+    honest = _verify(db, key)
+    assert honest.returncode == 0, honest.stderr
+    assert "1 children with their keys, 1 forgotten" in honest.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("DELETE FROM kentqa_keys WHERE name=?", (f"child:{victim}",)).rowcount == 1
+    done = _verify(db, key)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert f"anon-{victim}" in done.stderr
+    assert "missing with no ChildForgotten fact" in done.stderr
+    assert forgotten not in done.stderr
+
+
+def test_payloads_written_before_binding_still_read_and_verify(tmp_path: Path) -> None:
+    """Decision 0914: payloads of the first format (eventsourcing's AESCipher, no associated
+    data) are read as before, beside bound ones; the answers equal a store written now."""
+    key = new_key()
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    with kq.connect(f"sqlite:///{old}", cipher_key=key) as qa:
+        unbound = qa.event_mapper.seal
+        qa.event_mapper.seal = lambda state, place=None: unbound(state)  # type: ignore[method-assign]
+        qa.record_many(EVENTS[:3])
+    with kq.connect(f"sqlite:///{old}", cipher_key=key) as qa, kq.connect(f"sqlite:///{new}", cipher_key=key) as fresh:
+        qa.record_many(EVENTS[3:])
+        fresh.record_many(EVENTS)
+        assert qa.verify().events == fresh.verify().events == len(EVENTS)
+        qa.replay(verify=True)
+        for query in ("drift_register", "audits"):
+            args = {"as_of": dt.date(2026, 11, 26)} | ({"cycle_id": "2026-T2"} if query == "audits" else {})
+            assert getattr(qa, query)(**args) == getattr(fresh, query)(**args), query
+    with sqlite3.connect(old) as conn:
+        states = [bytes(s) for (s,) in conn.execute("SELECT state FROM stored_events ORDER BY rowid")]
+    assert [s.startswith(b"\x00kq1") for s in states] == [False, False, False, True, True]
