@@ -36,6 +36,7 @@ from .queries.view import View
 from .recording import MODEL, BatchResult, Recording
 from .state import codec
 from .state.docs import DocSession
+from .state.head import LogHead
 from .state.log import LogCheck, LogReader
 from .state.reveal import Revealer
 from .state.runner import Projections
@@ -165,6 +166,7 @@ class QualityAssurance(Queries):
         written before has an unkeyed one: rebuild it (and the write model) from the log once,
         under the write lock, then mark the store (a key-table row) so it is never done again."""
         self.recording.identity_secret = self.keyring.secret()
+        self.recording.head = LogHead(self.state_tables, self.keyring.secret())  # decision 0915
         if self.admin.get_key(KEYED_IDENTITIES) is not None:
             return
         if (self.recorder.max_notification_id() or 0) > 0:
@@ -334,13 +336,20 @@ class QualityAssurance(Queries):
             children=len(check.children),
             forgotten=len(check.forgotten),
             position=self.log.end(),
+            head=check.head,
         )
 
     def _verified(self, progress: OnProgress | None) -> LogCheck:
+        head = self.recording.head.read() if self.recording.head is not None else None
         try:
-            check = self.log.verify(progress)
+            check = self.log.verify(progress, head=head, secret=self.recording.identity_secret)
         except (StorageError, MapperDeserialisationError) as exc:
             raise IntegrityCheckFailed(f"the log does not read back: {exc}") from None
+        if head is not None and check.head != head.digest:
+            raise IntegrityCheckFailed(
+                f"the log from position {head.start} to {head.position} is not the log that was written "
+                "(its head digest differs: rows deleted, inserted or changed; tampering or damage)"
+            )
         missing = check.missing_keys()
         if missing:
             shown = ", ".join(f"anon-{k} (first at position {p})" for k, p in sorted(missing.items())[:5])
@@ -482,6 +491,9 @@ class VerifyReport:
     children: int
     forgotten: int
     position: int
+    #: the log head digest (hex) of an encrypted store, from ``head_start`` (decision 0915):
+    #: keep it outside the store to detect a rollback of the whole file
+    head: str | None = None
 
 
 def _racing_schema_creation(exc: BaseException) -> bool:

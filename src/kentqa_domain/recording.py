@@ -36,6 +36,7 @@ from .future_dates import check_not_after
 from .keyring import Keyring, key_id_of
 from .mapper import ChildForgotten, Recorded, canonical_body
 from .state.docs import DocSession, DocWrite
+from .state.head import LogHead
 from .state.sql import StateTables
 
 #: The write model's position row in ``kentqa_projections``.
@@ -106,6 +107,8 @@ class Recording:
         self.fold_in = fold_in
         #: an encrypted store's wrapped secret: the identity index is keyed (decision 0913)
         self.identity_secret: bytes | None = None
+        #: an encrypted store's log head, advanced with every append (decision 0915)
+        self.head: LogHead | None = None
 
     def identity(self, subject: Event) -> int:
         """The ``kentqa_identities`` key of an event: blake2b-64 of its identity, keyed with the
@@ -276,6 +279,8 @@ class Recording:
         cursor, pending = batch.cursor, batch.pending
         rows = [self.mapper.to_stored_event(p.recorded) for p in pending]
         ids = self.tables.insert_events(cursor, self.recorder, rows)
+        if self.head is not None:
+            self.head.advance(cursor, [_place(n, r) for n, r in zip(ids, rows, strict=True)])
         last = max(ids)
         writes = self.model.changes()
         self.tables.write_docs(cursor, MODEL, last, writes)
@@ -370,7 +375,10 @@ class Recording:
             model.sync(self._model_position(cursor))
             version = self.tables.stream_versions(cursor, self.recorder, [stream]).get(stream, 0) + 1
             marker = Recorded(stream, version, ChildForgotten(token, on))
-            (position,) = self.tables.insert_events(cursor, self.recorder, [self.mapper.to_stored_event(marker)])
+            stored_marker = self.mapper.to_stored_event(marker)
+            (position,) = self.tables.insert_events(cursor, self.recorder, [stored_marker])
+            if self.head is not None:
+                self.head.advance(cursor, [_place(position, stored_marker)])
             try:
                 model.writing = True
                 for name in book.child_reviews.pop(token, ()):  # type: ignore[attr-defined]
@@ -469,6 +477,11 @@ _PRIVATE_WITH_REF = frozenset(
 
 def _nothing(_ok: bool) -> None:
     """Nothing to finish after the transaction."""
+
+
+def _place(position: int, stored: Any) -> tuple[int, Any, int, str, Any]:
+    """A stored event as the log reads it back: (position, stream, version, topic, payload)."""
+    return position, stored.originator_id, stored.originator_version, stored.topic, stored.state
 
 
 def _check_not_a_token(event: Event) -> None:

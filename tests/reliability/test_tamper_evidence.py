@@ -13,7 +13,9 @@ then checked by a real ``kentqa verify`` process:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -94,10 +96,14 @@ def test_payloads_written_before_binding_still_read_and_verify(tmp_path: Path) -
         unbound = qa.event_mapper.seal
         qa.event_mapper.seal = lambda state, place=None: unbound(state)  # type: ignore[method-assign]
         qa.record_many(EVENTS[:3])
+    with sqlite3.connect(old) as conn:  # nor a log head (decision 0915): its chain starts later
+        assert conn.execute("DELETE FROM kentqa_docs WHERE owner='head'").rowcount == 1
     with kq.connect(f"sqlite:///{old}", cipher_key=key) as qa, kq.connect(f"sqlite:///{new}", cipher_key=key) as fresh:
         qa.record_many(EVENTS[3:])
         fresh.record_many(EVENTS)
         assert qa.verify().events == fresh.verify().events == len(EVENTS)
+        head = qa.recording.head.read()
+        assert head is not None and (head.start, head.position) == (4, 5)
         qa.replay(verify=True)
         for query in ("drift_register", "audits"):
             args = {"as_of": dt.date(2026, 11, 26)} | ({"cycle_id": "2026-T2"} if query == "audits" else {})
@@ -105,3 +111,38 @@ def test_payloads_written_before_binding_still_read_and_verify(tmp_path: Path) -
     with sqlite3.connect(old) as conn:
         states = [bytes(s) for (s,) in conn.execute("SELECT state FROM stored_events ORDER BY rowid")]
     assert [s.startswith(b"\x00kq1") for s in states] == [False, False, False, True, True]
+
+
+def _rows(db: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(db) as conn:
+        return [(int(r), str(t)) for r, t in conn.execute("SELECT rowid, topic FROM stored_events ORDER BY rowid")]
+
+
+def test_a_deleted_row_or_a_cut_off_end_is_detected_by_the_log_head(tmp_path: Path) -> None:
+    """Decision 0915: the log head (an HMAC chain under the key, advanced in each batch's
+    transaction) no longer matches a log with a row deleted (an audit's grade gone from the
+    cycle) or its last rows cut off; an honest append moves the head on and still verifies."""
+    db, key = _store(tmp_path)
+    first = json.loads(_verify_json(db, key).stdout)["head"]
+    with kq.connect(f"sqlite:///{db}", cipher_key=key) as qa:
+        qa.record_json({"type": "ComplimentReceived", "compliment_id": "CO-1", "received_on": "2026-10-06", "from_role": "parent_carer"})
+    appended = _verify_json(db, key)
+    assert appended.returncode == 0, appended.stderr
+    assert json.loads(appended.stdout)["head"] not in (first, None)
+
+    for victim in ("AuditCompleted", "ComplimentReceived"):  # in the middle, then at the end
+        copy = tmp_path / f"{victim}.db"
+        shutil.copy(db, copy)
+        with sqlite3.connect(copy) as conn:
+            conn.execute("DELETE FROM stored_events WHERE rowid=(SELECT max(rowid) FROM stored_events WHERE topic=?)", (victim,))
+        done = _verify(copy, key)
+        assert done.returncode == 1, (victim, done.stdout, done.stderr)
+        assert "head digest differs" in done.stderr
+
+
+def _verify_json(db: Path, key: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KENTQA_CIPHER_KEY": key}
+    return subprocess.run(
+        [sys.executable, "-m", "kentqa_domain", "verify", "--json", "--db", f"sqlite:///{db}"],
+        capture_output=True, text=True, check=False, env=env, cwd=ROOT, timeout=300,
+    )  # fmt: skip

@@ -164,6 +164,8 @@ def verify(db: str | None, as_json: bool) -> None:
         f"verified {store}: {report.events:,} events read back at their rows, {report.children:,} children "
         f"with their keys, {report.forgotten:,} forgotten; log position {report.position:,}"
     )
+    if report.head is not None:
+        click.echo(f"log head digest: {report.head} (keep it outside the store: a rolled-back copy would differ)")
 
 
 @cli.command()

@@ -18,6 +18,7 @@ from eventsourcing.persistence import StoredEvent
 from ..child_privacy import blanked
 from ..log_pages import page_reader
 from ..mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded
+from .head import Head, link
 from .runner import Folded
 
 
@@ -58,17 +59,21 @@ class LogReader:
         originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
         return self.mapper.decode(StoredEvent(originator, version, topic, bytes(state)), validate=validate)
 
-    def verify(self, progress: Any = None) -> LogCheck:
+    def verify(self, progress: Any = None, *, head: Head | None = None, secret: bytes | None = None) -> LogCheck:
         """Read every stored event with its full validation (``replay --verify``, ``kentqa
         verify``): a payload that does not open at its row (changed, moved between rows:
-        decision 0914) raises. Returns what the log says of children's keys."""
+        decision 0914) raises. Returns what the log says of children's keys and, given the
+        stored ``head`` and the secret, the head digest of the rows it covers (decision 0915)."""
         check = LogCheck()
-        start, end = 1, self.end()
+        digest = b""
+        start, end = 1, max(self.end(), head.position if head is not None else 0)
         while start <= end:
             page = self.read_page(start, 2_000)
             if not page:
                 break
             for row in page:
+                if head is not None and secret is not None and head.start <= row[0] <= head.position:
+                    digest = link(secret, digest, row)
                 recorded, _ = self.decode(row, validate=True)
                 check.events += 1
                 if isinstance(recorded.event, ChildForgotten):
@@ -80,6 +85,8 @@ class LogReader:
             start = page[-1][0] + 1
             if progress is not None:
                 progress(page[-1][0], end)
+        if head is not None:
+            check.head = digest.hex()
         return check
 
 
@@ -92,6 +99,8 @@ class LogCheck:
     children: set[str] = attrs.Factory(set)
     keyless: dict[str, int] = attrs.Factory(dict)
     forgotten: set[str] = attrs.Factory(set)
+    #: the head digest recomputed from the log (hex), when there is a head
+    head: str | None = None
 
     def missing_keys(self) -> dict[str, int]:
         """Key ids whose key row is gone with no ``ChildForgotten`` fact (tampering or damage:
