@@ -21,8 +21,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import kentqa_domain as kq
 from kentqa_domain.encryption import new_key
+from kentqa_domain.errors import IntegrityCheckFailed
 from tests.reliability.conftest import ROOT
 
 EVENTS = [
@@ -146,3 +149,30 @@ def _verify_json(db: Path, key: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "kentqa_domain", "verify", "--json", "--db", f"sqlite:///{db}"],
         capture_output=True, text=True, check=False, env=env, cwd=ROOT, timeout=300,
     )  # fmt: skip
+
+
+def test_on_postgresql_a_deleted_row_and_a_moved_payload_are_detected(postgres_db_url: str) -> None:
+    """The same checks on a real PostgreSQL database (the log head is a document of the
+    state tables; payloads are bound to their rows), through ``qa.verify()``."""
+    import psycopg
+
+    key = new_key()
+    with kq.connect(postgres_db_url, cipher_key=key) as qa:
+        qa.record_many(EVENTS)
+        assert qa.verify().events == len(EVENTS)
+        table = qa.recorder.events_table_name
+    with psycopg.connect(postgres_db_url, autocommit=True) as conn:
+        rows = conn.execute(
+            f"SELECT notification_id, state FROM {table} WHERE topic='AuditCompleted' ORDER BY notification_id"
+        ).fetchall()
+        (a, sa), (b, sb) = rows
+        conn.execute(f"UPDATE {table} SET state=%s WHERE notification_id=%s", (sb, a))
+    with kq.connect(postgres_db_url, cipher_key=key) as qa:
+        with pytest.raises(IntegrityCheckFailed, match="sealed for another row"):
+            qa.verify()
+    with psycopg.connect(postgres_db_url, autocommit=True) as conn:
+        conn.execute(f"UPDATE {table} SET state=%s WHERE notification_id=%s", (sa, a))
+        conn.execute(f"DELETE FROM {table} WHERE notification_id=%s", (b,))
+    with kq.connect(postgres_db_url, cipher_key=key) as qa:
+        with pytest.raises(IntegrityCheckFailed, match="head digest differs"):
+            qa.verify()
