@@ -357,6 +357,12 @@ class QualityAssurance(Queries):
                 f"{len(missing)} child key(s) missing with no ChildForgotten fact (key rows deleted: "
                 f"tampering or damage): {shown}",
             )
+        problems = self.keyring.check_table()
+        if problems:
+            raise IntegrityCheckFailed(
+                f"the key table is inconsistent (rows deleted or changed: tampering or damage): {'; '.join(problems[:5])}"
+                + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
+            )
         return check
 
     # --- queries -------------------------------------------------------------------------

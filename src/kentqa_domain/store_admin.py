@@ -33,6 +33,10 @@ class StoreAdmin:
         """Delete then insert, in one transaction. False (and nothing changed) if an insert collides."""
         raise NotImplementedError
 
+    def all_keys(self) -> dict[str, bytes]:
+        """Every row of the key table, name -> material (``kentqa verify``)."""
+        raise NotImplementedError
+
     def scrub(self) -> None:
         """Make deleted rows' bytes unreadable in the database files (free pages, write-ahead log)."""
 
@@ -88,6 +92,15 @@ class SQLAdmin(StoreAdmin):
         if row is None:
             return None
         return bytes(row["material"] if not isinstance(row, tuple) else row[0])
+
+    def all_keys(self) -> dict[str, bytes]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT name, material FROM {self.key_table}")
+            rows = c.fetchall()
+        return {
+            str(r["name"] if not isinstance(r, tuple) else r[0]): bytes(r["material"] if not isinstance(r, tuple) else r[1])
+            for r in rows
+        }
 
     def change_keys(self, *, insert: Mapping[str, bytes] = {}, delete: Iterable[str] = ()) -> bool:
         p = self.placeholder

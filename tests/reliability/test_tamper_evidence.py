@@ -116,6 +116,21 @@ def test_payloads_written_before_binding_still_read_and_verify(tmp_path: Path) -
     assert [s.startswith(b"\x00kq1") for s in states] == [False, False, False, True, True]
 
 
+def test_a_deleted_lookup_row_is_detected(tmp_path: Path) -> None:
+    """The key table's rows name each other (a child's key row and its ``ref:<HMAC>`` lookup
+    row): a lookup row deleted, which would split the child's next events onto a new key, is
+    reported by ``kentqa verify`` naming the child's token."""
+    db, key = _store(tmp_path)
+    with kq.connect(f"sqlite:///{db}", cipher_key=key) as qa:
+        victim = qa.keyring.child_key_id("C-0043", create=False)
+        lookup = qa.keyring.lookup_name("C-0043")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("DELETE FROM kentqa_keys WHERE name=?", (lookup,)).rowcount == 1
+    done = _verify(db, key)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert f"the lookup row of anon-{victim} is missing" in done.stderr
+
+
 def _rows(db: Path) -> list[tuple[int, str]]:
     with sqlite3.connect(db) as conn:
         return [(int(r), str(t)) for r, t in conn.execute("SELECT rowid, topic FROM stored_events ORDER BY rowid")]
