@@ -136,7 +136,7 @@ def ingest(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
                 continue
             given = [to_json(e) for e in part] if args.input == "json" else part
             with ours:
-                qa.record_many(given)
+                qa.record_many(given, allow_future=True)  # a synthetic council dated up to 2035 (R-INP-1)
             wall, cpu, _ = baseline.call("ingest", part)
             theirs.wall += wall
             theirs.cpu += cpu

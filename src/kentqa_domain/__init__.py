@@ -9,6 +9,7 @@ See README.md and docs/ for the whole tour.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from . import errors, events
@@ -72,6 +73,7 @@ def connect(
     policy: Policy | None = None,
     plugins: object = (),
     cipher_key: str | None = None,
+    create: bool = True,
 ) -> QualityAssurance:
     """Open a store by URL (SPEC section 2): ``memory://``, ``sqlite:///PATH``, ``postgresql://...``.
 
@@ -79,7 +81,13 @@ def connect(
     the policy entirely (plugins' overrides are then not applied); without it the defaults
     with every policy plugin's overrides are used. ``plugins`` registers extra plugin objects.
     ``cipher_key`` (default ``$KENTQA_CIPHER_KEY``; make one with ``kentqa keygen``) turns on
-    encryption at rest: AES-GCM of every payload and checkpoint (docs/security.md).
+    encryption at rest: AES-GCM of every payload and checkpoint (docs/security.md); a key
+    set but empty is an error.
+
+    ``create=False`` refuses to make a store that does not exist (an SQLite file: a
+    ``StoreNotFound`` naming the path, and nothing is created), for commands that only read.
+    A new SQLite file is created readable and writable by its owner only (0600; its WAL and
+    shared-memory files take the same mode). ``qa.created`` says whether this call made it.
     """
     import os
 
@@ -92,9 +100,41 @@ def connect(
     storage = open_storage(pm, target)
     key = cipher_key if cipher_key is not None else os.environ.get("KENTQA_CIPHER_KEY")
     storage = cipher_settings(storage, key)
-    app = QualityAssurance(storage, policy if policy is not None else resolve_policy(pm))
+    created = _create_file(storage, create=create)
+    try:
+        app = QualityAssurance(storage, policy if policy is not None else resolve_policy(pm))
+    except BaseException:
+        if created:  # leave nothing behind of a store this call made and could not open
+            for name in storage.files:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+        raise
     app.plugin_manager = pm
+    app.created = created
     return app
+
+
+def _create_file(storage: object, *, create: bool) -> bool:
+    """Make the store's database file, owner-only (0600), if it has one and it is missing;
+    with ``create=False`` a missing file is a ``StoreNotFound``. True if this call made it."""
+    import os
+
+    from .errors import StoreNotFound
+
+    files: tuple[str, ...] = getattr(storage, "files", ())
+    if not files or os.path.exists(files[0]):
+        return False
+    if not create:
+        raise StoreNotFound(
+            f"no store at {files[0]} (nothing was created): check --db or KENTQA_DB, "
+            "or create a store with `kentqa init`"
+        )
+    try:
+        fd = os.open(files[0], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it meanwhile
+        return False
+    os.close(fd)
+    return True
 
 
 #: What every query returns, and the enums of their fields (SPEC 9.5): importable from the

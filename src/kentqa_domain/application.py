@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
 from .erasure import Erasure, catch_up_forgettings
-from .errors import ConflictingEvent, InvalidEvent, StorageError
+from .errors import ConflictingEvent, IntegrityCheckFailed, InvalidEvent, StorageError
 from .events import Event, parse
+from .future_dates import latest_date
 from .gc_pause import gc_paused
 from .keyring import Keyring, aes_encrypt
 from .mapper import EventMapper
@@ -35,13 +36,14 @@ from .queries.view import View
 from .recording import MODEL, BatchResult, Recording
 from .state import codec
 from .state.docs import DocSession
-from .state.log import LogReader
+from .state.head import LogHead
+from .state.log import LogCheck, LogReader
 from .state.reveal import Revealer
 from .state.runner import Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
 from .storage_faults import guarded, storage_errors
-from .store import ERASURE_STREAM, EventStore, child_stream_id, stream_id
+from .store import ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids
 from .store_admin import admin_for
 
 if TYPE_CHECKING:
@@ -63,6 +65,8 @@ OPEN_RETRIES = 5
 BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.25
 
 OnInvalid = Callable[[int, InvalidEvent], None]
+#: The key-table row saying an encrypted store's identity index is keyed (decision 0913).
+KEYED_IDENTITIES = "identities-keyed"
 #: ``replay(progress=...)`` is told (position folded, last position in the log).
 OnProgress = Callable[[int, int], None]
 
@@ -74,6 +78,9 @@ class QualityAssurance(Queries):
 
     #: the stream of ``ChildForgotten`` facts
     erasure_stream = ERASURE_STREAM
+    #: the clock at the edge: the latest business date recorded without ``allow_future``
+    #: (R-INP-1). A staticmethod so that a caller may set ``qa.today = lambda: day``.
+    today: Callable[[], dt.date] = staticmethod(latest_date)
 
     def __init__(self, storage: Storage, policy: Policy | None = None) -> None:
         self.storage = storage
@@ -81,6 +88,8 @@ class QualityAssurance(Queries):
         self._closed = True
         #: The plugin manager ``kq.connect`` built (report renderers are looked up in it).
         self.plugin_manager: pluggy.PluginManager | None = None
+        #: Whether ``kq.connect`` created the store's file for this connection (issue 17, finding 6).
+        self.created = False
         for attempt in range(OPEN_RETRIES):
             try:
                 self._open(storage)
@@ -122,10 +131,14 @@ class QualityAssurance(Queries):
                 tables=self.state_tables,
                 keyring=self.keyring,
                 model=self.model,
-                stream_id=stream_id,
+                # decision 0913: keyed stream ids in an encrypted store (uuid5 of "worker:W1"
+                # could be recomputed from a guessed id, and the stream's topics read)
+                stream_id=stream_ids(self.keyring.secret() if self.encrypted else None),
                 child_stream_id=child_stream_id,
                 fold_in=self.projections.fold_in,
             )
+            if self.encrypted:
+                self._key_the_identity_index()
             #: a store too busy for a write that does not take the lock: retried (decision 0600)
             self.conflicts = 0
             #: one thread at a time reads or records through this connection (docs/embedding)
@@ -148,24 +161,46 @@ class QualityAssurance(Queries):
     def event_mapper(self) -> EventMapper:
         return self._store.event_mapper
 
+    def _key_the_identity_index(self) -> None:
+        """Decision 0913: an encrypted store's identity index is keyed with its secret. A store
+        written before has an unkeyed one: rebuild it (and the write model) from the log once,
+        under the write lock, then mark the store (a key-table row) so it is never done again."""
+        self.recording.identity_secret = self.keyring.secret()
+        self.recording.head = LogHead(self.state_tables, self.keyring.secret())  # decision 0915
+        if self.admin.get_key(KEYED_IDENTITIES) is not None:
+            return
+        if (self.recorder.max_notification_id() or 0) > 0:
+            self.recording.catch_up_model(self.log.decode, restart=True)
+        self.admin.change_keys(insert={KEYED_IDENTITIES: self.keyring.wrap(b"keyed-v1")})
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the store is encrypted at rest (``KENTQA_CIPHER_KEY``, decision 0604)."""
+        return self._store.mapper.cipher is not None
+
     # --- recording -----------------------------------------------------------------------
 
-    def record(self, event: Event) -> int:
+    def record(self, event: Event, *, allow_future: bool = False) -> int:
         """Validate, then store one event; returns its position (SPEC section 2).
 
-        Re-recording an identical event is a no-op returning the first position.
+        Re-recording an identical event is a no-op returning the first position. A business
+        date after today is refused unless ``allow_future`` (R-INP-1, :meth:`record_many`).
         """
-        (position,) = self.record_many([event])
+        (position,) = self.record_many([event], allow_future=allow_future)
         assert position is not None
         return position
 
-    def record_json(self, obj: object) -> int:
+    def record_json(self, obj: object, *, allow_future: bool = False) -> int:
         """The same from a JSON object (already decoded): ``{"type": ..., fields...}``."""
-        return self.record(parse(obj))
+        return self.record(parse(obj), allow_future=allow_future)
 
     @guarded("recording")
     def record_many(
-        self, events: Iterable[Event | dict[str, Any]], *, on_invalid: OnInvalid | None = None
+        self,
+        events: Iterable[Event | dict[str, Any]],
+        *,
+        on_invalid: OnInvalid | None = None,
+        allow_future: bool = False,
     ) -> list[int | None]:
         """Record a batch; each event all-or-nothing, stored in batches.
 
@@ -173,14 +208,20 @@ class QualityAssurance(Queries):
         events before it are stored. With ``on_invalid(index, error)`` refused events are
         reported and skipped, and their place in the returned list is None.
         Dicts are parsed as JSON objects.
+
+        R-INP-1 (issue 17): an event with a business date (any date field but a ``due_on``)
+        after today is refused, naming the field, unless ``allow_future=True``. "Today" is
+        :attr:`today` (``future_dates.latest_date``: ``$KENTQA_LATEST_DATE``, else the
+        system's date), read once per call; the rules themselves read no clock.
         """
+        not_after = None if allow_future else self.today()
         self._check_open()
         with self._lock, gc_paused():
             catch_up_forgettings(self)
             positions: list[int | None] = []
             for chunk in _chunks(events, BATCH_SIZE):
                 offset = len(positions)
-                result = self._record_batch(chunk, offset, stop_at_first=on_invalid is None)
+                result = self._record_batch(chunk, offset, stop_at_first=on_invalid is None, not_after=not_after)
                 positions.extend(result.positions)
                 if result.stored:
                     self._catch_up_state()  # only projections left behind (being rebuilt) have anything to do
@@ -190,13 +231,15 @@ class QualityAssurance(Queries):
                     on_invalid(index, error)
             return positions
 
-    def _record_batch(self, chunk: list[Any], offset: int, *, stop_at_first: bool) -> BatchResult:
+    def _record_batch(
+        self, chunk: list[Any], offset: int, *, stop_at_first: bool, not_after: dt.date | None = None
+    ) -> BatchResult:
         """One batch. The write lock is waited for up to the store's lock timeout (a store held
         longer is a ``StorageError``); a stream version taken by a writer that does not take
         the lock is retried with back-off (decision 0600)."""
         for attempt in range(MAX_CONFLICT_RETRIES):
             try:
-                return self.recording.record_batch(chunk, offset, stop_at_first=stop_at_first)
+                return self.recording.record_batch(chunk, offset, stop_at_first=stop_at_first, not_after=not_after)
             except IntegrityError:
                 self.conflicts += 1
                 _backoff(attempt)
@@ -266,7 +309,7 @@ class QualityAssurance(Queries):
             resuming = set() if restart else self.state_tables.rebuilding() & set(names)
             resumed_from = min((self.projections.positions()[n] for n in resuming), default=0)
             if verify:
-                self.log.verify(progress)
+                self._verified(progress)
             if not resuming:
                 if projections is None:
                     self.recording.catch_up_model(self.log.decode, restart=True)
@@ -276,6 +319,51 @@ class QualityAssurance(Queries):
             return ReplayReport(
                 generation=0, resumed_from=resumed_from, folded=folded, position=self.projections.position()
             )
+
+    @guarded("verifying the store")
+    def verify(self, progress: OnProgress | None = None) -> VerifyReport:
+        """Check the store for tampering and damage (issue 17, finding 7; ``kentqa verify``):
+        every stored event is read with its full validation, each payload must open at its own
+        row (stream, version and type: decision 0914), and every child whose events are stored
+        must have its key unless a ``ChildForgotten`` fact says it was forgotten. Raises
+        :class:`~kentqa_domain.errors.IntegrityCheckFailed` naming what is wrong; changes nothing.
+        """
+        self._check_open()
+        with self._lock:
+            check = self._verified(progress)
+        return VerifyReport(
+            events=check.events,
+            children=len(check.children),
+            forgotten=len(check.forgotten),
+            position=self.log.end(),
+            head=check.head,
+        )
+
+    def _verified(self, progress: OnProgress | None) -> LogCheck:
+        head = self.recording.head.read() if self.recording.head is not None else None
+        try:
+            check = self.log.verify(progress, head=head, secret=self.recording.identity_secret)
+        except (StorageError, MapperDeserialisationError) as exc:
+            raise IntegrityCheckFailed(f"the log does not read back: {exc}") from None
+        if head is not None and check.head != head.digest:
+            raise IntegrityCheckFailed(
+                f"the log from position {head.start} to {head.position} is not the log that was written "
+                "(its head digest differs: rows deleted, inserted or changed; tampering or damage)"
+            )
+        missing = check.missing_keys()
+        if missing:
+            shown = ", ".join(f"anon-{k} (first at position {p})" for k, p in sorted(missing.items())[:5])
+            raise IntegrityCheckFailed(
+                f"{len(missing)} child key(s) missing with no ChildForgotten fact (key rows deleted: "
+                f"tampering or damage): {shown}",
+            )
+        problems = self.keyring.check_table()
+        if problems:
+            raise IntegrityCheckFailed(
+                f"the key table is inconsistent (rows deleted or changed: tampering or damage): {'; '.join(problems[:5])}"
+                + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
+            )
+        return check
 
     # --- queries -------------------------------------------------------------------------
 
@@ -399,6 +487,19 @@ class ReplayReport:
     resumed_from: int
     folded: int
     position: int
+
+
+@attrs.frozen
+class VerifyReport:
+    """What ``verify`` read: events, children with their key, children forgotten, the log's end."""
+
+    events: int
+    children: int
+    forgotten: int
+    position: int
+    #: the log head digest (hex) of an encrypted store, from ``head_start`` (decision 0915):
+    #: keep it outside the store to detect a rollback of the whole file
+    head: str | None = None
 
 
 def _racing_schema_creation(exc: BaseException) -> bool:

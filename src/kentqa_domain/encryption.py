@@ -46,9 +46,17 @@ def check_key(key: str) -> None:
 
 
 def cipher_settings(storage: Storage, key: str | None) -> Storage:
-    """``storage`` with the cipher configured when ``key`` is given (empty: encryption off)."""
-    if not key:
+    """``storage`` with the cipher configured when ``key`` is given (None: encryption off).
+
+    A key that is set but empty (``KENTQA_CIPHER_KEY=`` left by a script whose secret did not
+    load) is an error, never a silent plain store (issue 17, finding 6)."""
+    if key is None:
         return storage
+    if not key.strip():
+        raise StorageError(
+            "KENTQA_CIPHER_KEY is set but empty: set it to the store's key (make one with `kentqa keygen`), "
+            "or unset it for a store without encryption"
+        )
     check_key(key)
     settings = {**storage.settings, "CIPHER_TOPIC": CIPHER_TOPIC, "CIPHER_KEY": key.strip()}
     return attrs.evolve(storage, settings=settings)

@@ -18,7 +18,7 @@ import attrs
 import orjson
 
 from .errors import InvalidEvent, UnknownReference
-from .fields import check_identifier
+from .fields import EARLIEST_DATE, LATEST_DATE, check_identifier
 from .keyring import key_id_of, token_for
 from .mapper import FORGOTTEN_TOPIC
 
@@ -41,6 +41,13 @@ def forget_child(qa: QualityAssurance, child_ref: str, on: dt.date) -> Erasure:
     check_identifier(_FORGET, _CHILD_REF, child_ref)
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise InvalidEvent("forget_child", "on", "type", "must be a date")
+    if not EARLIEST_DATE <= on <= LATEST_DATE:  # year 1 or 9999: a typo, never a decision's date
+        raise InvalidEvent(
+            "forget_child",
+            "on",
+            "date-range",
+            f"{on.isoformat()} is outside {EARLIEST_DATE.isoformat()}..{LATEST_DATE.isoformat()}",
+        )
     qa.catch_up()
     key_id = qa.keyring.child_key_id(child_ref, create=False)
     if key_id is None:

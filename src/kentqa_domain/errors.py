@@ -58,6 +58,24 @@ class StorageError(KentQAError, RuntimeError):
     """The storage back end failed or is misconfigured (an unknown URL scheme, a server down)."""
 
 
+class StoreNotFound(StorageError):
+    """A command that only reads was pointed at a store that does not exist (a mistyped
+    ``--db``): nothing was created (issue 17, finding 6; exit status 2 on the command line)."""
+
+
+class ScrubIncomplete(StorageError):
+    """Wiping freed space could not finish (another process held the SQLite file, e.g. a read
+    transaction that kept the write-ahead log from being checkpointed): erased bytes may still
+    be in the files. Run the scrub again when the store is quiet (issue 17, finding 8; exit
+    status 5 on the command line)."""
+
+
+class IntegrityCheckFailed(KentQAError, ValueError):
+    """``kentqa verify`` (``qa.verify()``, ``replay --verify``) found the store tampered with or
+    damaged: a payload that does not open at its row, or a child's key gone without a
+    ``ChildForgotten`` fact (issue 17, finding 7). Exit status 1 (a check failed)."""
+
+
 class PluginError(KentQAError, RuntimeError):
     """A plugin could not be loaded or returned something unusable."""
 

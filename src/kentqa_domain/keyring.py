@@ -216,6 +216,30 @@ class Keyring:
                 raise StorageError("could not destroy a child's key: the key table changed meanwhile; try again")
             self.forget_cached(key_id)
 
+    def check_table(self) -> list[str]:
+        """What is wrong in the key table (``kentqa verify``, issue 17 finding 7): each child's
+        key row and its lookup row (``ref:<HMAC>``) name each other, as recording makes them
+        and forgetting deletes them, together. A lookup row deleted would make the child's
+        next event start a new key (the child split in two); a key row deleted is found by
+        reading the log. Rows that do not unwrap are reported too."""
+        rows = self.admin.all_keys()
+        problems: list[str] = []
+        for name, material in sorted(rows.items()):
+            try:
+                if name.startswith("child:"):
+                    key_id = name.removeprefix("child:")
+                    lookup = orjson.loads(self.unwrap(material))["l"]
+                    back = rows.get(lookup)
+                    if back is None or self.unwrap(back).decode() != key_id:
+                        problems.append(f"the lookup row of anon-{key_id} is missing or names another key")
+                elif name.startswith("ref:"):
+                    key_id = self.unwrap(material).decode()
+                    if f"child:{key_id}" not in rows:
+                        problems.append(f"a lookup row ({name[:16]}...) names anon-{key_id}, whose key row is missing")
+            except (StorageError, ValueError, KeyError, TypeError) as exc:
+                problems.append(f"the key row {name[:24]} does not read back ({type(exc).__name__})")
+        return problems
+
     def forget_cached(self, key_id: str) -> None:
         with self._lock:
             self._child_keys[key_id] = None

@@ -9,18 +9,27 @@ in ``"e"`` and its original, sealed with the child's key, in ``"c": {"k": key id
 A forgetting is stored with the topic ``kentqa.ChildForgotten`` and ``"m": {"token", "on"}``.
 The whole state is then sealed by eventsourcing's compressor and cipher when configured
 (encryption at rest, ``KENTQA_CIPHER_KEY``).
+
+Bound payloads (issue 17, finding 7; decision 0914): with a cipher, an event's state is
+sealed with AES-GCM whose associated data is its stream id, version and topic, stored as
+``BOUND`` + nonce + ciphertext-and-tag. A payload moved to another row (another stream,
+version or type) fails to open, naming the row. Payloads written before (eventsourcing's
+``AESCipher`` format, without associated data) are still read; forgettings are not bound.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import attrs
 import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 
 from .child_privacy import Sealing, blanked, reopened
@@ -33,6 +42,17 @@ if TYPE_CHECKING:
     from .keyring import Keyring
 
 FORGOTTEN_TOPIC = "kentqa.ChildForgotten"
+#: The first bytes of a payload bound to its row (decision 0914).
+BOUND = b"\x00kq1"
+#: A row's place: (stream id, version, topic), what a bound payload is sealed to.
+Place = tuple[Any, int, str]
+
+
+def associated_data(place: Place) -> bytes:
+    """The AES-GCM associated data of a payload at ``place``: stream id, version and topic."""
+    stream, version, topic = place
+    originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
+    return f"kentqa-event\x1f{originator}\x1f{int(version)}\x1f{topic}".encode()
 
 
 @attrs.frozen
@@ -98,26 +118,49 @@ class EventMapper(Mapper[UUID]):
         else:
             body = recorded.body if recorded.body is not None else canonical_body(event)
             state, topic = at + b'"e":' + body + b"}", type(event).__name__
+        place = None if topic == FORGOTTEN_TOPIC else (recorded.originator_id, recorded.originator_version, topic)
         return StoredEvent(
             originator_id=recorded.originator_id,
             originator_version=recorded.originator_version,
             topic=topic,
-            state=self.seal(state),
+            state=self.seal(state, place),
         )
 
-    def seal(self, state: bytes) -> bytes:
+    def seal(self, state: bytes, place: Place | None = None) -> bytes:
+        """Compress and encrypt ``state``; with a cipher and a ``place``, bound to that row."""
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:
-            state = self.cipher.encrypt(state)
+            if place is None:
+                return bytes(self.cipher.encrypt(state))
+            nonce = os.urandom(12)
+            return BOUND + nonce + AESGCM(self.cipher.key).encrypt(nonce, state, associated_data(place))
         return state
 
-    def unseal(self, state: bytes) -> bytes:
+    def unseal(self, state: bytes, place: Place | None = None) -> bytes:
+        """Decrypt and decompress a stored state read at ``place`` (its row). A bound payload
+        that does not belong to that row is a ``ValueError`` naming it."""
         if self.cipher:
-            state = self.cipher.decrypt(state)
+            state = self._decrypt(bytes(state), place)
         if self.compressor:
             state = self.compressor.decompress(state)
         return state
+
+    def _decrypt(self, state: bytes, place: Place | None) -> bytes:
+        if state.startswith(BOUND) and place is not None:
+            try:
+                return AESGCM(self.cipher.key).decrypt(state[4:16], state[16:], associated_data(place))
+            except InvalidTag:
+                pass  # a payload of the first format whose random nonce began with BOUND, or a moved one
+            try:
+                return bytes(self.cipher.decrypt(state))
+            except ValueError:
+                stream, version, topic = place
+                raise ValueError(
+                    f"the payload at {topic} {stream} v{version} was sealed for another row "
+                    "(moved, swapped or changed: the store was tampered with or damaged)"
+                ) from None
+        return bytes(self.cipher.decrypt(state))
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         recorded, _ = self.decode(stored_event)
@@ -136,7 +179,8 @@ class EventMapper(Mapper[UUID]):
         if stored.topic != FORGOTTEN_TOPIC and stored.topic not in EVENT_TYPES:
             raise MapperDeserialisationError(f"unknown event type {stored.topic!r} in the store")
         try:
-            data = orjson.loads(self.unseal(stored.state))
+            place = None if stored.topic == FORGOTTEN_TOPIC else (originator, stored.originator_version, stored.topic)
+            data = orjson.loads(self.unseal(stored.state, place))
             if stored.topic == FORGOTTEN_TOPIC:
                 marker = ChildForgotten(data["m"]["token"], dt.date.fromisoformat(data["m"]["on"]))
                 return Recorded(originator, stored.originator_version, marker, data["at"]), b""
@@ -160,7 +204,14 @@ class EventMapper(Mapper[UUID]):
         return recorded, canonical
 
     def decode_state(
-        self, topic: str, state: bytes, *, validate: bool = False, position: int | None = None, sealed: bool = True
+        self,
+        topic: str,
+        state: bytes,
+        *,
+        validate: bool = False,
+        position: int | None = None,
+        sealed: bool = True,
+        place: Place | None = None,
     ) -> tuple[Event, bytes, str]:
         """(event, canonical body bytes, recorded at) of a plain stored event (not a child's
         sealed one, not a forgetting): the fast path of catching up and replay (decision 0801).
@@ -168,7 +219,7 @@ class EventMapper(Mapper[UUID]):
         if topic not in EVENT_TYPES:
             raise MapperDeserialisationError(f"unknown event type {topic!r} in the store")
         try:
-            raw = self.unseal(state) if sealed else state
+            raw = self.unseal(state, place) if sealed else state
             data = orjson.loads(raw)
             body = data["e"]
             event = _validated(topic, body) if validate else _trusted(topic, body)

@@ -111,18 +111,26 @@ def report_renderers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
 
 
 def open_storage(pm: pluggy.PluginManager, url: str) -> Storage:
-    """Resolve a URL through the storage plugins; errors name the scheme and what is known."""
-    scheme = urlsplit(url).scheme.lower()
+    """Resolve a URL through the storage plugins; errors name the scheme and what is known,
+    never the password (issue 17: the URL or a plugin's message quoting it was printed whole)."""
+    from .safe_text import redact, without_password
+
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        scheme = url.partition(":")[0].lower()
     openers = storage_openers(pm)
     if scheme not in openers:
         known = ", ".join(f"{s}://" for s in sorted(openers)) or "none"
         hint = " (pip install kentqa-postgres)" if scheme.startswith("postgres") else ""
-        raise StorageError(f"no storage plugin for {scheme or '?'}:// in {url!r}{hint}; known: {known}")
+        raise StorageError(
+            without_password(f"no storage plugin for {scheme or '?'}:// in {redact(url)!r}{hint}; known: {known}", url)
+        )
     opener, plugin = openers[scheme]
     try:
         storage: Storage = opener(url)
     except ValueError as exc:
-        raise StorageError(f"{plugin}: {exc}") from None
+        raise StorageError(f"{plugin}: {without_password(str(exc), url)}") from None
     return storage
 
 

@@ -17,6 +17,7 @@ the references the caller sent.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections.abc import Callable, Sequence
 from hashlib import sha256
@@ -28,12 +29,14 @@ import attrs
 from . import events as ev
 from .child_privacy import PRIVATE, Sealing, child_of, seal
 from .domain import Casebook
-from .domain.identity import digest64, identity_key
+from .domain.identity import digest64, identity_key, identity_of, keyed64
 from .errors import ConflictingEvent, InvalidEvent
 from .events import Event, parse
+from .future_dates import check_not_after
 from .keyring import Keyring, key_id_of
 from .mapper import ChildForgotten, Recorded, canonical_body
 from .state.docs import DocSession, DocWrite
+from .state.head import LogHead
 from .state.sql import StateTables
 
 #: The write model's position row in ``kentqa_projections``.
@@ -102,6 +105,24 @@ class Recording:
         self.child_stream_id = child_stream_id
         #: folds a batch's stored events into the projections inside its transaction
         self.fold_in = fold_in
+        #: an encrypted store's wrapped secret: the identity index is keyed (decision 0913)
+        self.identity_secret: bytes | None = None
+        #: an encrypted store's log head, advanced with every append (decision 0915)
+        self.head: LogHead | None = None
+
+    def identity(self, subject: Event) -> int:
+        """The ``kentqa_identities`` key of an event: blake2b-64 of its identity, keyed with the
+        store's secret in an encrypted store, so that a guessed identity (``SupportNeedFlagged``
+        of worker SW-102 on a date) cannot be looked up in the file (issue 17, finding 2)."""
+        if self.identity_secret is None:
+            return identity_key(subject)
+        return keyed64(self.identity_secret, identity_of(subject).encode())
+
+    def digest(self, body: bytes) -> int:
+        """The digest of a stored body (same identity, other content: a conflict), keyed likewise."""
+        if self.identity_secret is None:
+            return digest64(body)
+        return keyed64(self.identity_secret, body)
 
     # --- child keys ----------------------------------------------------------------------
 
@@ -145,8 +166,12 @@ class Recording:
 
     # --- one batch ---------------------------------------------------------------------------
 
-    def record_batch(self, items: Sequence[Any], offset: int, *, stop_at_first: bool) -> BatchResult:
-        """Check and store ``items`` (events or JSON objects) in one write transaction."""
+    def record_batch(
+        self, items: Sequence[Any], offset: int, *, stop_at_first: bool, not_after: dt.date | None = None
+    ) -> BatchResult:
+        """Check and store ``items`` (events or JSON objects) in one write transaction; with
+        ``not_after`` (today, from the edge), an event with a business date after it is refused
+        (R-INP-1) before anything else is looked at."""
         parsed: list[Event | InvalidEvent] = []
         for item in items:
             try:
@@ -154,6 +179,8 @@ class Recording:
                 if not isinstance(event, Event):
                     raise InvalidEvent("event", None, "shape", "must be an event or a JSON object")  # noqa: TRY301
                 _check_not_a_token(event)
+                if not_after is not None:
+                    check_not_after(event, not_after)
                 parsed.append(event)
             except InvalidEvent as exc:
                 parsed.append(exc)
@@ -252,6 +279,8 @@ class Recording:
         cursor, pending = batch.cursor, batch.pending
         rows = [self.mapper.to_stored_event(p.recorded) for p in pending]
         ids = self.tables.insert_events(cursor, self.recorder, rows)
+        if self.head is not None:
+            self.head.advance(cursor, [_place(n, r) for n, r in zip(ids, rows, strict=True)])
         last = max(ids)
         writes = self.model.changes()
         self.tables.write_docs(cursor, MODEL, last, writes)
@@ -297,7 +326,7 @@ class Recording:
                     escalations[event.escalation_id] = event.child_ref
                 subject = sealing.anonymous if sealing is not None else event
                 body = canonical_body(sealing.clear if sealing is not None else event)
-                out.append((event, sealing, identity_key(subject), body, digest64(body)))
+                out.append((event, sealing, self.identity(subject), body, self.digest(body)))
             except InvalidEvent as exc:
                 out.append(exc)
         return out
@@ -346,7 +375,10 @@ class Recording:
             model.sync(self._model_position(cursor))
             version = self.tables.stream_versions(cursor, self.recorder, [stream]).get(stream, 0) + 1
             marker = Recorded(stream, version, ChildForgotten(token, on))
-            (position,) = self.tables.insert_events(cursor, self.recorder, [self.mapper.to_stored_event(marker)])
+            stored_marker = self.mapper.to_stored_event(marker)
+            (position,) = self.tables.insert_events(cursor, self.recorder, [stored_marker])
+            if self.head is not None:
+                self.head.advance(cursor, [_place(position, stored_marker)])
             try:
                 model.writing = True
                 for name in book.child_reviews.pop(token, ()):  # type: ignore[attr-defined]
@@ -426,7 +458,7 @@ class Recording:
         self.book.apply(subject)
         if sealing is not None and isinstance(event, ev.ReviewHeld):
             self._note_review(event.review_id, sealing.token)
-        return identity_key(subject), position, digest64(canonical)
+        return self.identity(subject), position, self.digest(canonical)
 
     # --- the write model's position -------------------------------------------------------
 
@@ -445,6 +477,11 @@ _PRIVATE_WITH_REF = frozenset(
 
 def _nothing(_ok: bool) -> None:
     """Nothing to finish after the transaction."""
+
+
+def _place(position: int, stored: Any) -> tuple[int, Any, int, str, Any]:
+    """A stored event as the log reads it back: (position, stream, version, topic, payload)."""
+    return position, stored.originator_id, stored.originator_version, stored.topic, stored.state
 
 
 def _check_not_a_token(event: Event) -> None:

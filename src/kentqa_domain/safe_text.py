@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 HIDDEN = "***"
 #: Schemes whose path and query may carry a token (Slack, Teams, Discord-style webhook URLs).
@@ -88,6 +88,21 @@ def redact(url: str) -> str:
 #: Unicode categories never echoed: controls (BEL, CR, ESC, C1), format characters (bidi
 #: overrides, zero-width joiners), surrogates and line or paragraph separators.
 _UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def without_password(text: str, url: str) -> str:
+    """``text`` (an error about ``url``) with ``url`` shown redacted and its password, as typed
+    and percent-decoded, replaced by ``***`` wherever else it appears (issue 17: a storage
+    plugin's error quoting the URL or its host part printed the password)."""
+    text = text.replace(url, redact(url))
+    span = credentials_span(url)
+    if span is None or span[1] < 0:
+        return text
+    password = url[span[1] + 1 : span[2]]
+    for form in {password, unquote(password)}:
+        if form:
+            text = text.replace(form, HIDDEN)
+    return text
 
 
 def printable(text: str, limit: int = 200) -> str:

@@ -7,7 +7,10 @@ rule; nothing outside the recording path may save through it.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import hmac
+from collections.abc import Callable
+from functools import lru_cache, partial
+from hashlib import sha256
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -55,3 +58,19 @@ def stream_id(stream: str) -> UUID:
 def child_stream_id(key_id: str) -> UUID:
     """The originator id of a child's stream: from its random key id, not its reference."""
     return uuid5(STREAM_NAMESPACE, f"child-key:{key_id}")
+
+
+def keyed_stream_id(secret: bytes, stream: str) -> UUID:
+    """The originator id of ``stream`` in an encrypted store: an HMAC-SHA256 of its name under
+    the store's wrapped secret (decision 0913, issue 17 finding 2). Without the key the secret
+    cannot be read, so ``"worker:SW-102"`` cannot be turned into its stream id by guessing."""
+    digest = hmac.new(secret, f"stream\x1f{stream}".encode(), sha256).digest()
+    return UUID(bytes=digest[:16], version=4)
+
+
+def stream_ids(secret: bytes | None) -> Callable[[str], UUID]:
+    """How this store names aggregate streams: keyed under ``secret`` (an encrypted store), or
+    :func:`stream_id` (``uuid5`` of the name: a plain store, whose secret is readable anyway)."""
+    if secret is None:
+        return stream_id
+    return lru_cache(maxsize=4096)(partial(keyed_stream_id, secret))

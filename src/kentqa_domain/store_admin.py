@@ -12,12 +12,13 @@ name (see :mod:`kentqa_domain.keyring`); it lives in the same database as the ev
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from .errors import StorageError
+from .errors import ScrubIncomplete
 
 KEY_TABLE = "kentqa_keys"
 
@@ -30,6 +31,10 @@ class StoreAdmin:
 
     def change_keys(self, *, insert: Mapping[str, bytes] = {}, delete: Iterable[str] = ()) -> bool:
         """Delete then insert, in one transaction. False (and nothing changed) if an insert collides."""
+        raise NotImplementedError
+
+    def all_keys(self) -> dict[str, bytes]:
+        """Every row of the key table, name -> material (``kentqa verify``)."""
         raise NotImplementedError
 
     def scrub(self) -> None:
@@ -87,6 +92,15 @@ class SQLAdmin(StoreAdmin):
         if row is None:
             return None
         return bytes(row["material"] if not isinstance(row, tuple) else row[0])
+
+    def all_keys(self) -> dict[str, bytes]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT name, material FROM {self.key_table}")
+            rows = c.fetchall()
+        return {
+            str(r["name"] if not isinstance(r, tuple) else r[0]): bytes(r["material"] if not isinstance(r, tuple) else r[1])
+            for r in rows
+        }
 
     def change_keys(self, *, insert: Mapping[str, bytes] = {}, delete: Iterable[str] = ()) -> bool:
         p = self.placeholder
@@ -155,12 +169,22 @@ class SQLiteAdmin(SQLAdmin):
         try:
             raw = conn._sqlite_conn if hasattr(conn, "_sqlite_conn") else conn.c
             raw.execute("PRAGMA secure_delete=ON")
-            raw.execute("VACUUM")
+            try:
+                raw.execute("VACUUM")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                raise ScrubIncomplete(
+                    f"could not VACUUM the SQLite file ({exc}): another process kept it busy past the "
+                    "lock timeout, so erased bytes may still be in the files; "
+                    "run `kentqa scrub` again when the store is quiet"
+                ) from exc
             busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy:
-                raise StorageError(
+                raise ScrubIncomplete(
                     "could not empty the SQLite write-ahead log: another process kept reading "
-                    "past the lock timeout; run `kentqa scrub` when the store is quiet"
+                    "past the lock timeout, so erased bytes may still be in the files; "
+                    "run `kentqa scrub` again when the store is quiet"
                 )
         finally:
             pool.put_connection(conn)

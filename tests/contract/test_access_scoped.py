@@ -13,6 +13,7 @@ import datetime as dt
 import inspect
 from typing import Any
 
+import attrs
 import click
 import pytest
 
@@ -115,3 +116,58 @@ def test_R_ACC_1_every_status_subcommand_offers_as() -> None:
     for name, command in status.commands.items():
         options = {o.name for o in command.params if isinstance(o, click.Option)}
         assert "as_worker" in options, f"kentqa status {name} has no --as WORKER_ID"
+
+
+#: Issue 17, finding 11: two directors (who see everything while in post); D-GONE leaves on
+#: AS_OF itself, D-STAYS the day after.
+LEAVERS = [
+    {"type": "WorkerRegistered", "worker_id": "D-GONE", "team_id": "T-EAST-1", "role": "director", "experience": "experienced", "registered_on": "2026-01-05"},
+    {"type": "WorkerRegistered", "worker_id": "D-STAYS", "team_id": "T-EAST-1", "role": "director", "experience": "experienced", "registered_on": "2026-01-05"},
+    {"type": "WorkerRegistered", "worker_id": "TM-GONE", "team_id": "T-WEST-1", "role": "team_manager", "experience": "experienced", "registered_on": "2026-01-05"},
+    {"type": "WorkerLeft", "worker_id": "D-GONE", "left_on": AS_OF.isoformat()},
+    {"type": "WorkerLeft", "worker_id": "D-STAYS", "left_on": (AS_OF + dt.timedelta(days=1)).isoformat()},
+    {"type": "WorkerLeft", "worker_id": "TM-GONE", "left_on": "2026-08-28"},
+]
+
+
+def _unlabelled(answer: Any) -> Any:
+    """An answer without the label saying whose view it is (the learning report's ``scope``)."""
+    if attrs.has(type(answer)) and "scope" in attrs.fields_dict(type(answer)):
+        return attrs.evolve(answer, scope="")
+    return answer
+
+
+def _organisation_only() -> QualityAssurance:
+    """The teams and workers of the store below, and no activity at all."""
+    qa = kq.connect("memory://", policy=kq.Policy())
+    qa.record_many([e for e in organisation() if e["type"] in ("TeamRegistered", "WorkerRegistered")])
+    qa.record_many(LEAVERS, on_invalid=lambda i, e: pytest.fail(f"LEAVERS[{i}] refused: {e}"))
+    return qa
+
+
+@pytest.mark.parametrize("name", queries())
+def test_R_ACC_1_a_worker_who_has_left_sees_nothing(name: str) -> None:
+    """Decision 0105 for every query (issue 17, finding 11): a principal whose ``WorkerLeft``
+    is dated on or before ``as_of`` gets exactly what they would get from a store holding no
+    activity at all, whatever their role; the day before leaving, they still see their rows."""
+    with _store(with_west=True) as qa, _organisation_only() as empty:
+        qa.record_many(LEAVERS, on_invalid=lambda i, e: pytest.fail(f"LEAVERS[{i}] refused: {e}"))
+        query, bare = getattr(qa, name), getattr(empty, name)
+        args = arguments(name)
+        for leaver in ("D-GONE", "TM-GONE"):
+            assert query(**args, as_worker=leaver) == bare(**args, as_worker=leaver), leaver
+        # in post on AS_OF, a director sees what the trusted caller sees
+        assert _unlabelled(query(**args, as_worker="D-STAYS")) == _unlabelled(query(**args))
+        assert query(**args) != bare(**args)
+
+
+def test_R_ACC_1_a_leaver_s_scope_is_nothing_from_the_leaving_day() -> None:
+    """The one place scope is decided (``access.scope_for``), on both sides of the leaving day."""
+    with _store(with_west=True) as qa:
+        qa.record_many(LEAVERS, on_invalid=lambda i, e: pytest.fail(f"LEAVERS[{i}] refused: {e}"))
+        assert qa.scope("TM-GONE", on=dt.date(2026, 8, 27)).kind == "team"
+        assert qa.scope("TM-GONE", on=dt.date(2026, 8, 28)).kind == "none"
+        assert qa.drift_register(as_of=dt.date(2026, 8, 27), as_worker="TM-GONE") != []
+        assert qa.drift_register(as_of=dt.date(2026, 12, 5), as_worker="TM-GONE") == []
+        assert qa.notifications(as_of=dt.date(2026, 8, 27), as_worker="TM-GONE") != []
+        assert qa.notifications(as_of=dt.date(2026, 12, 5), as_worker="TM-GONE") == []

@@ -31,6 +31,7 @@ NO_TABLE = {
     "report learning": "writes the report to -o FILE in --format html|md|json",
     "keygen": "prints one new key, the whole of its output",
     "scrub": "prints one line; its effect is on the database files",
+    "init": "prints one line: where the store was created and whether it is encrypted",
 }
 #: Commands that open no store.
 NO_STORE = {

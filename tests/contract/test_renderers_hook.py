@@ -70,6 +70,7 @@ def test_the_cli_offers_plugin_formats_and_refuses_unknown_ones(tmp_path: Path) 
     """``kentqa report learning --format`` takes any registered format; an unknown one is a
     usage error listing the known formats."""
     db = f"sqlite:///{tmp_path / 'qa.db'}"
+    kq.connect(db).close()  # a store, empty (a missing one is refused first: issue 17, finding 6)
     result = subprocess.run(
         [sys.executable, "-m", "kentqa_domain", "report", "learning", "--cycle", "2026-T2", "--format", "pdf", "--db", db],
         capture_output=True, text=True, check=False, timeout=120,

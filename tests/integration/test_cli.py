@@ -54,7 +54,8 @@ def test_bad_lines_are_reported_by_line_and_reason_and_exit_1(db: str, tmp_path:
     path.write_text("\n".join(lines) + "\n")
     result = kentqa("record", str(path), db=db)
     assert result.returncode == 1
-    err = result.stderr.splitlines()
+    notice, *err = result.stderr.splitlines()
+    assert notice.startswith("kentqa: notice: created a new store at")  # issue 17, finding 6
     assert err[0].startswith(f"{path}:2: WorkerLeft.worker_id") and "reference" in err[0]
     assert err[1].startswith(f"{path}:3: ") and "not valid JSON" in err[1]
     assert err[2].startswith(f"{path}:5: WorkerRegistered.role") and "enum Role" in err[2]

@@ -44,7 +44,8 @@ def test_import_ssda903_reports_problems_by_row_and_a_second_run_adds_nothing(
     db = f"sqlite:///{tmp_path / 'qa.db'}"
     first = kentqa("import", "ssda903", *tables, "--db", db, "--as-of", "2026-11-26")
     assert first.returncode == 1, first.stderr[-2000:]  # the sample has bad rows: reported, not fatal
-    lines = first.stderr.splitlines()
+    notice, *lines = first.stderr.splitlines()
+    assert notice.startswith("kentqa: notice: created a new store at")  # issue 17, finding 6
     assert all(re.match(r"^\S+\.csv:\d+:( [A-Z_]+:)? ", line) for line in lines), lines[:5]
     assert any("duplicate of" in line for line in lines)
     assert re.search(r"Imported: [1-9]\d* events", first.stdout)

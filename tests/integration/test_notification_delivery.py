@@ -12,7 +12,7 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.notifications.delivery import deliver, run
-from kentqa_domain.notifications.outbox import Delivery, Notifications
+from kentqa_domain.notifications.outbox import Notifications
 from kentqa_domain.plugins import make_plugin_manager, open_storage
 from kentqa_domain.storage import Storage
 from tests.delivery_support import QUICK, MemoryChannel, SimulatedCrash, notice, opened
@@ -142,7 +142,7 @@ def test_delivery_events_are_recorded_per_channel_in_their_own_tables(durable_ur
         topics = [
             n.topic.rsplit(".", 1)[-1] for n in outbox.recorder.select_notifications(start=1, limit=100)
         ]
-        stream = outbox.events.get(Delivery.create_id("mem://a", notice(1).key))
+        stream = outbox.events.get(outbox.delivery_id("mem://a", notice(1).key))
         history = [type(e).__name__ for e in stream]
     assert sorted(topics) == sorted(
         ["NotificationDue", "NotificationDue", "DeliveryFailed", "NotificationDelivered"]

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+import kentqa_domain as kq
 from tests.integration.test_observation_backends import doc_blocks, doc_rows
 
 
@@ -74,6 +75,7 @@ def test_status_observations_cli_on_a_sqlite_file(tmp_path: Path) -> None:
 
 def test_status_observations_cli_refuses_unknown_names(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'qa.db'}"
+    kq.connect(db).close()  # a store, empty (a missing one is refused before any name: issue 17)
     result = kentqa(
         "status", "observations", "--db", db, "--as-of", "2026-12-01", "--team", "T-NOPE", cwd=tmp_path
     )

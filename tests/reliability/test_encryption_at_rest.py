@@ -59,7 +59,7 @@ def payload(needle: str) -> list[dict[str, object]]:
 
 
 def _record(url: str, needle: str, key: str | None) -> None:
-    with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
+    with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
         qa.record_many(payload(needle))  # the state tables (documents, rows) too
 
 
@@ -78,7 +78,7 @@ def test_sqlite_files_hold_no_payload_text_with_a_key(tmp_path: Path, encrypted:
         assert found == []
     else:
         assert found, "without a key the payload is stored as JSON: the search must find it"
-    with kq.connect(f"sqlite:///{db}", policy=kq.Policy(), cipher_key=key or "") as qa:
+    with kq.connect(f"sqlite:///{db}", policy=kq.Policy(), cipher_key=key) as qa:
         assert qa.stats()["ObservationRecorded"] == 1
 
 
@@ -111,6 +111,8 @@ def test_a_missing_wrong_or_malformed_key_is_a_clear_storage_error(tmp_path: Pat
     key = new_key()
     _record(url, "x", key)
     with pytest.raises(StorageError, match="this store is encrypted: set KENTQA_CIPHER_KEY"):
+        kq.connect(url, policy=kq.Policy(), cipher_key=None)
+    with pytest.raises(StorageError, match="KENTQA_CIPHER_KEY is set but empty"):  # issue 17, finding 6
         kq.connect(url, policy=kq.Policy(), cipher_key="")
     with pytest.raises(StorageError, match="not the key this store was encrypted with"):
         kq.connect(url, policy=kq.Policy(), cipher_key=new_key())

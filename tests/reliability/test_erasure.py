@@ -80,7 +80,7 @@ def secrets_of(ref: str, needle: str) -> list[bytes]:
 def _setup(url: str, key: str | None) -> tuple[str, str, bytes]:
     needle = secrets.token_hex(6)
     ref = f"CHILD-{needle}"
-    with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
+    with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
         qa.record_many([*ORGANISATION, *child_events(ref, needle), *child_events(f"OTHER-{needle}", needle + "x")])
         key_id = qa.keyring.child_key_id(ref, create=False)
         assert key_id is not None
@@ -96,7 +96,7 @@ def test_sqlite_forgetting_leaves_nothing_of_the_child_in_the_files(tmp_path: Pa
     key = new_key() if encrypted else None
     ref, needle, child_key = _setup(url, key)
     assert files_containing(sqlite_files(db), child_key) != [] or encrypted  # the key is there before (raw when unencrypted)
-    with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
+    with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
         stats = qa.stats()
         forgetting = qa.forget_child(ref, on=ON)
         assert qa.stats() == stats
@@ -106,7 +106,7 @@ def test_sqlite_forgetting_leaves_nothing_of_the_child_in_the_files(tmp_path: Pa
     for secret in [*secrets_of(ref, needle), child_key]:
         assert files_containing(sqlite_files(db), secret) == [], secret
     # The other child is still readable (and its key still there).
-    with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
+    with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
         assert f"OTHER-{needle}" in known_children(qa)
         assert ref not in known_children(qa)
 
@@ -167,7 +167,7 @@ def test_postgres_forgetting_leaves_nothing_of_the_child_in_rows_or_table_files(
     url = make_postgres_db()
     key = new_key() if encrypted else None
     ref, needle, child_key = _setup(url, key)
-    with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
+    with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
         stats = qa.stats()
         qa.forget_child(ref, on=ON)
         assert qa.stats() == stats
@@ -185,7 +185,7 @@ def test_postgres_forgetting_leaves_nothing_of_the_child_in_rows_or_table_files(
             ]
         for secret in [*secrets_of(ref, needle), child_key]:
             assert files_containing(paths, secret) == [], secret
-    with kq.connect(url, policy=kq.Policy(), cipher_key=key or "") as qa:
+    with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
         assert qa.stats() == stats
         assert f"OTHER-{needle}" in known_children(qa)
 
@@ -195,10 +195,10 @@ def test_forget_child_command(tmp_path: Path) -> None:
     url = f"sqlite:///{db}"
     ref, needle, _ = _setup(url, None)
     run = [sys.executable, "-m", "kentqa_domain"]
-    done = subprocess.run([*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--json"], capture_output=True, text=True, check=False)
+    done = subprocess.run([*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--json", "--yes"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert __import__("orjson").loads(done.stdout)["now_counted_as"].startswith("anon-")
-    again = subprocess.run([*run, "forget-child", ref, "--on", "2026-06-01", "--db", url], capture_output=True, text=True, check=False)
+    again = subprocess.run([*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--yes"], capture_output=True, text=True, check=False)
     assert again.returncode == 1
     assert "already forgotten" in again.stderr
     for secret in secrets_of(ref, needle):
@@ -310,3 +310,38 @@ def test_postgres_forgetting_deletes_the_childs_deliveries_from_the_notification
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.forget_child(ref, on=ON)
     assert postgres_tables_containing(url, ref.encode()) == []
+
+
+def test_an_incomplete_scrub_exits_non_zero_until_the_files_are_clean(tmp_path: Path) -> None:
+    """Issue 17, finding 8: with another process holding a read transaction, the write-ahead
+    log cannot be checkpointed, so the child's reference is still in the file: ``forget-child``
+    and ``scrub`` exit 5 (decision 0912) telling the operator to run ``kentqa scrub`` again
+    (before: 0); once the reader is gone, ``scrub`` exits 0 and the files are clean."""
+    db = tmp_path / "qa.db"
+    ref, needle, child_key = _setup(f"sqlite:///{db}", None)
+    busy_url = f"sqlite:///{db}?timeout=1"
+    run = [sys.executable, "-m", "kentqa_domain"]
+    reader = subprocess.Popen([sys.executable, "-c", HOLD_READ, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout is not None
+        assert reader.stdout.readline().strip() == "reading"
+        forgot = subprocess.run(
+            [*run, "forget-child", ref, "--on", "2026-06-01", "--yes", "--db", busy_url],
+            capture_output=True, text=True, check=False, cwd=ROOT,
+        )  # fmt: skip
+        assert forgot.returncode == 5, forgot.stderr
+        assert "may still be in the database files" in forgot.stderr
+        assert "run `kentqa scrub` again" in forgot.stderr
+        left = [s for s in [*secrets_of(ref, needle), child_key] if files_containing(sqlite_files(db), s)]
+        assert left, "the reader kept the old pages: the reason the exit status must not be 0"
+        scrub = subprocess.run([*run, "scrub", "--db", busy_url], capture_output=True, text=True, check=False, cwd=ROOT)
+        assert scrub.returncode == 5, scrub.stderr
+        assert "run `kentqa scrub` again" in scrub.stderr
+        assert "scrubbed" not in scrub.stdout
+    finally:
+        reader.kill()
+        reader.wait()
+    done = subprocess.run([*run, "scrub", "--db", busy_url], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    for secret in [*secrets_of(ref, needle), child_key]:
+        assert files_containing(sqlite_files(db), secret) == [], secret

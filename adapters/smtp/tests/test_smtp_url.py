@@ -78,3 +78,18 @@ def test_recipients_keep_their_order_without_duplicates(names: list[str], port: 
     joined = ",".join(addresses + addresses[:1])
     s = parse_url(f"smtp://h:{port}?from=q@kent.example&to={joined}")
     assert s.recipients == tuple(addresses) and s.port == port
+
+
+@given(
+    user=st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=1, max_size=10),
+    password=st.text(st.characters(codec="ascii", categories=("L", "N")), min_size=8, max_size=20),
+)
+def test_a_login_on_port_465_over_smtp_is_refused_with_a_hint_for_smtps(user: str, password: str) -> None:
+    """Issue 17 (low): port 465 is implicit TLS; ``smtp://`` there waited for a greeting that
+    never came and failed with a bare time-out. With a login it is refused, naming smtps://."""
+    with pytest.raises(ValueError, match=r"use smtps://HOST:465") as caught:
+        parse_url(f"smtp://{user}:{password}@mail.example.org:465?from=a@x.org&to=b@x.org")
+    assert password not in str(caught.value)
+    fixed = parse_url(f"smtps://{user}:{password}@mail.example.org:465?from=a@x.org&to=b@x.org")
+    assert (fixed.implicit_tls, fixed.port) == (True, 465)
+    assert parse_url(f"smtp://{user}:{password}@mail.example.org:587?from=a@x.org&to=b@x.org").starttls

@@ -18,6 +18,7 @@ EXIT_REFUSED = 1  # input refused (InvalidEvent) or a check failed
 EXIT_USAGE = 2  # a bad command line (click's own status for usage errors)
 EXIT_STORAGE = 3  # the store, a plugin or the file system failed
 EXIT_UNDELIVERED = 4  # kentqa notify: some notification was not delivered (it will be retried)
+EXIT_INCOMPLETE = 5  # forget-child, scrub: erased bytes may remain in the files; run kentqa scrub again
 EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE): the message and traceback say where
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
@@ -48,8 +49,29 @@ def as_of_date(value: dt.datetime | None) -> dt.date:
     return value.date() if value is not None else dt.date.today()
 
 
-def open_store(db: str | None) -> QualityAssurance:
-    return connect(db or os.environ.get("KENTQA_DB") or None)
+def open_store(db: str | None, *, create: bool = False) -> QualityAssurance:
+    """The store at ``--db`` (else ``$KENTQA_DB``, else the default).
+
+    Commands that only read (``create=False``, the default) never create one: a missing
+    SQLite file is a ``StoreNotFound`` (exit 2) naming the path (issue 17, finding 6).
+    Commands that record (``create=True``) may create it, and say so on stderr, with
+    whether it is encrypted.
+    """
+    qa = connect(db or os.environ.get("KENTQA_DB") or None, create=create)
+    if qa.created:
+        click.echo(f"kentqa: notice: {creation_notice(qa)}", err=True)
+    return qa
+
+
+def creation_notice(qa: QualityAssurance) -> str:
+    """What a newly created store is: where, and whether it is encrypted."""
+    encrypted = "CIPHER_TOPIC" in qa.storage.settings
+    how = (
+        "encrypted with KENTQA_CIPHER_KEY (keep the key: without it the store cannot be read)"
+        if encrypted
+        else "WITHOUT encryption (KENTQA_CIPHER_KEY is not set; this cannot be changed later)"
+    )
+    return f"created a new store at {qa.storage.display}, {how}"
 
 
 def as_worker_option(fn: F) -> F:

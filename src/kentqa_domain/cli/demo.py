@@ -122,7 +122,7 @@ def demo(
     day = as_of_date(as_of)
     chosen = SCALES[scale]
     console = Console(stderr=True, quiet=True) if as_json else output.table_console()
-    with open_store(db) as qa:
+    with open_store(db, create=True) as qa:
         problem = demo_store_problem(qa)
         if problem:
             click.echo(f"kentqa: error: {problem}", err=True)
@@ -137,12 +137,12 @@ def demo(
             for event in generate(chosen, seed=seed, as_of=day, years=years, policy=qa.policy):
                 chunk.append(event)
                 if len(chunk) >= CHUNK:
-                    qa.record_many(chunk)
+                    qa.record_many(chunk, allow_future=True)  # synthetic, dated up to its own --as-of
                     generated += len(chunk)
                     bar.update(task, completed=generated, total=max(estimate, generated))
                     chunk = []
             if chunk:
-                qa.record_many(chunk)
+                qa.record_many(chunk, allow_future=True)
                 generated += len(chunk)
             bar.update(task, completed=generated, total=generated)
         elapsed = time.perf_counter() - started

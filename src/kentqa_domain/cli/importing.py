@@ -90,7 +90,7 @@ def import_command(
     )
     console = Console(stderr=True)
     show = console.is_terminal if progress is None else progress
-    with open_store(db) as qa, _progress(console, show) as (opener, on_recorded):
+    with open_store(db, create=True) as qa, _progress(console, show) as (opener, on_recorded):
         if opener is not None:
             options = attrs.evolve(options, open=opener)
         report = run_import(qa, importer, list(paths), options, on_recorded=on_recorded)

@@ -8,9 +8,19 @@ from typing import Any
 
 import click
 
-from ..errors import KentQAError
+from ..errors import KentQAError, ScrubIncomplete, StoreNotFound
 from . import output
-from .common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_STORAGE, db_option, open_store
+from .common import (
+    EXIT_INCOMPLETE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_REFUSED,
+    EXIT_STORAGE,
+    EXIT_USAGE,
+    creation_notice,
+    db_option,
+    open_store,
+)
 
 
 class KentQAGroup(click.Group):
@@ -23,7 +33,12 @@ class KentQAGroup(click.Group):
             return super().invoke(ctx)
         except KentQAError as exc:
             click.echo(f"kentqa: error: {exc}", err=True)
-            code = EXIT_REFUSED if isinstance(exc, ValueError) else EXIT_STORAGE
+            if isinstance(exc, StoreNotFound):
+                code = EXIT_USAGE  # a mistyped --db: nothing was created (issue 17, finding 6)
+            elif isinstance(exc, ScrubIncomplete):
+                code = EXIT_INCOMPLETE  # erased bytes may remain: run it again (issue 17, finding 8)
+            else:
+                code = EXIT_REFUSED if isinstance(exc, ValueError) else EXIT_STORAGE
             ctx.exit(code)
         except KeyboardInterrupt:
             click.echo("kentqa: interrupted (what was stored stays stored; kentqa replay resumes)", err=True)
@@ -54,23 +69,65 @@ def cli() -> None:
 @click.argument("files", nargs=-1, type=click.File("rb"), required=True)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def record(files: tuple[Any, ...], db: str | None, as_json: bool) -> None:
+@click.option(
+    "--allow-future",
+    is_flag=True,
+    help="Accept business dates after today (refused by default: rule R-INP-1).",
+)
+def record(files: tuple[Any, ...], db: str | None, as_json: bool, allow_future: bool) -> None:
     """Record JSON-lines FILES (or - for standard input), one event per line.
 
     Each line is all-or-nothing. Refused lines (not UTF-8, not JSON, not a valid event) are
     reported on stderr as FILE:LINE: reason; the exit status is 1 if any line was refused,
     0 otherwise. Blank lines and lines starting with # are skipped. The input is streamed:
     memory holds a few thousand events at a time, whatever the size of the file.
+
+    A line with a business date (any date but a due date) after today is refused, naming the
+    field (rule R-INP-1: a mistyped year), unless --allow-future is given.
     """
     from .record_lines import record_files
 
-    with open_store(db) as qa:
-        summary = record_files(qa, files)
+    with open_store(db, create=True) as qa:
+        summary = record_files(qa, files, allow_future=allow_future)
     if as_json:
         output.print_json(summary.to_json())
     else:
         click.echo(summary.describe())
     sys.exit(EXIT_REFUSED if summary.refused else 0)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--no-encryption",
+    is_flag=True,
+    help="Create a store without encryption at rest (otherwise KENTQA_CIPHER_KEY must be set).",
+)
+def init(db: str | None, no_encryption: bool) -> None:
+    """Create a new, empty store at --db (issue 17, finding 6).
+
+    Encrypted with KENTQA_CIPHER_KEY (make one with `kentqa keygen`); without a key, refused
+    unless --no-encryption says that a plain store is meant. An existing store is left alone
+    (exit 1). Encryption cannot be switched on or off later (decision 0604).
+    """
+    import os
+
+    from .. import connect
+
+    key = os.environ.get("KENTQA_CIPHER_KEY")
+    if no_encryption and key is not None:
+        raise click.UsageError("--no-encryption, but KENTQA_CIPHER_KEY is set: unset it, or drop --no-encryption")
+    if not no_encryption and key is None:
+        raise click.UsageError(
+            "KENTQA_CIPHER_KEY is not set: export KENTQA_CIPHER_KEY=$(kentqa keygen) for an encrypted store, "
+            "or pass --no-encryption"
+        )
+    with connect(db or os.environ.get("KENTQA_DB") or None) as qa:
+        if not qa.created and qa.position > 0:
+            click.echo(f"kentqa: error: a store already exists at {qa.storage.display}; nothing changed", err=True)
+            sys.exit(EXIT_REFUSED)
+        message = creation_notice(qa) if qa.created else f"the store at {qa.storage.display} is ready (empty)"
+    click.echo(message)
 
 
 @cli.command()
@@ -86,6 +143,29 @@ def stats(db: str | None, as_json: bool) -> None:
     rows = [{"type": k, "events": v} for k, v in counts.items()]
     rows.append({"type": "total", "events": sum(counts.values())})
     output.print_table("Events stored", rows)
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def verify(db: str | None, as_json: bool) -> None:
+    """Check the store for tampering and damage (changes nothing): every event is read back
+    with its full validation at its own row (a payload moved between rows does not open in an
+    encrypted store), and every child whose events are stored has its key unless it was
+    forgotten. Exit status 1 if a check fails (docs/security.md)."""
+    with open_store(db) as qa:
+        report = qa.verify()
+        store = qa.storage.display
+    result = {"store": store, **output.to_plain(report)}
+    if as_json:
+        output.print_json(result)
+        return
+    click.echo(
+        f"verified {store}: {report.events:,} events read back at their rows, {report.children:,} children "
+        f"with their keys, {report.forgotten:,} forgotten; log position {report.position:,}"
+    )
+    if report.head is not None:
+        click.echo(f"log head digest: {report.head} (keep it outside the store: a rolled-back copy would differ)")
 
 
 @cli.command()

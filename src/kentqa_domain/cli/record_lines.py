@@ -104,8 +104,9 @@ def _size(files: Iterable[IO[bytes]]) -> int | None:
 class _Recorder:
     """Records one chunk of parsed lines at a time and keeps the summary."""
 
-    def __init__(self, qa: QualityAssurance) -> None:
+    def __init__(self, qa: QualityAssurance, *, allow_future: bool = False) -> None:
         self.qa = qa
+        self.allow_future = allow_future
         self.summary = RecordSummary()
         self.highest = qa.position  # positions above this were stored by this run
 
@@ -116,7 +117,9 @@ class _Recorder:
         def refused(index: int, error: InvalidEvent) -> None:
             self.refuse(chunk[index][0], chunk[index][1], error)
 
-        positions = self.qa.record_many([obj for *_, obj in chunk], on_invalid=refused)
+        positions = self.qa.record_many(
+            [obj for *_, obj in chunk], on_invalid=refused, allow_future=self.allow_future
+        )
         for position in positions:
             if position is None:
                 continue
@@ -127,10 +130,13 @@ class _Recorder:
                 self.summary.unchanged += 1
 
 
-def record_files(qa: QualityAssurance, files: Iterable[IO[bytes]]) -> RecordSummary:
-    """Record every JSON line of ``files`` (opened in binary), CHUNK events at a time."""
+def record_files(
+    qa: QualityAssurance, files: Iterable[IO[bytes]], *, allow_future: bool = False
+) -> RecordSummary:
+    """Record every JSON line of ``files`` (opened in binary), CHUNK events at a time; a
+    business date after today refuses its line unless ``allow_future`` (R-INP-1)."""
     files = list(files)
-    recorder = _Recorder(qa)
+    recorder = _Recorder(qa, allow_future=allow_future)
     where = _Input()
     total = _size(files)
     show = total is not None and total >= PROGRESS_FROM_BYTES and sys.stderr.isatty()

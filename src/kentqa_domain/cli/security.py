@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from . import output
-from .common import db_option, open_store
+from .common import EXIT_INCOMPLETE, db_option, open_store
 
 
 @click.command()
@@ -31,17 +33,35 @@ def keygen() -> None:
 )
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def forget_child(child_ref: str, on: object, db: str | None, as_json: bool) -> None:
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts); otherwise it is asked on a terminal.")
+def forget_child(child_ref: str, on: object, db: str | None, as_json: bool, yes: bool) -> None:
     """Erase a child: destroy its key so no payload about CHILD_REF can be read again.
 
     The child's events stay in the log and are still counted, under an anonymous token.
-    This cannot be undone.
+    This cannot be undone: it asks for confirmation on a terminal, and without a terminal
+    needs --yes. --on must be a date from 1950 to today (a decision taken, not planned).
     """
     import datetime as dt
 
+    from ..fields import EARLIEST_DATE
+    from ..future_dates import latest_date
+
     assert isinstance(on, dt.datetime)
+    day, today = on.date(), latest_date()
+    if not EARLIEST_DATE <= day <= today:
+        raise click.BadParameter(
+            f"{day.isoformat()} is not a date from {EARLIEST_DATE.isoformat()} to today ({today.isoformat()}) "
+            "[rule R-INP-1]",
+            param_hint="'--on'",
+        )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.UsageError("forgetting a child cannot be undone: add --yes to confirm (no terminal to ask)")
+        click.confirm(
+            f"Forget {child_ref} for good (its key is destroyed; this cannot be undone)?", abort=True, err=True
+        )
     with open_store(db) as qa:
-        erasure = qa.forget_child(child_ref, on=on.date())
+        erasure = qa.forget_child(child_ref, on=day)
     result = {
         "forgotten_on": erasure.forgotten_on.isoformat(),
         "now_counted_as": erasure.token,
@@ -51,12 +71,14 @@ def forget_child(child_ref: str, on: object, db: str | None, as_json: bool) -> N
         output.print_json(result)
     else:
         click.echo(f"forgotten: the child is now counted only as {erasure.token}")
-    if not erasure.scrubbed:
+    if not erasure.scrubbed:  # issue 17, finding 8: never exit 0 while the reference may be in the files
         click.echo(
-            f"kentqa: warning: the key is destroyed, but wiping freed space failed ({erasure.problem}); "
-            "run `kentqa scrub` when the store is quiet",
+            f"kentqa: error: the child is forgotten (its key is destroyed), but wiping freed space did not "
+            f"finish ({erasure.problem}): the child's reference may still be in the database files; "
+            "run `kentqa scrub` again when the store is quiet, until it exits 0",
             err=True,
         )
+        sys.exit(EXIT_INCOMPLETE)
 
 
 @click.command()

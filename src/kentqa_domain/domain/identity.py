@@ -61,6 +61,11 @@ def digest64(data: bytes) -> int:
     return int.from_bytes(blake2b(data, digest_size=8).digest(), "big")
 
 
+def keyed64(secret: bytes, data: bytes) -> int:
+    """A 64-bit keyed digest (blake2b with a key): an encrypted store's identity index."""
+    return int.from_bytes(blake2b(data, digest_size=8, key=secret[:64]).digest(), "big")
+
+
 def identity_key(event: ev.Event) -> int:
     """The 64-bit key of an event's identity (the ``kentqa_identities`` row's key)."""
     return digest64(identity_of(event).encode())

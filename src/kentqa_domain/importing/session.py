@@ -259,7 +259,8 @@ def _record(
 
         qa.catch_up()  # events others recorded meanwhile are not ours to count as new
         before = qa.position
-        positions = qa.record_many([event for _, event in batch], on_invalid=refused)
+        # R-INP-1 is the importer's own: it refuses dates after --as-of (``not_after``)
+        positions = qa.record_many([event for _, event in batch], on_invalid=refused, allow_future=True)
         for (location, event), position in zip(batch, positions, strict=True):
             if position is None:
                 continue

@@ -11,7 +11,9 @@ once collide on the stream version). The application's notification log is folde
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable, Iterator
+from hashlib import sha256
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -35,15 +37,26 @@ class AlreadyDelivered(Exception):
     """The delivery was already recorded as delivered (by this or another process)."""
 
 
-class Delivery(Aggregate):
-    """One notification to one channel: due, perhaps failed runs, then delivered once."""
+def delivery_id(channel: str, key: str, secret: bytes | None = None) -> UUID:
+    """The stream id of one (channel, notification key).
 
-    @staticmethod
-    def create_id(channel: str, key: str) -> UUID:
+    A plain store: ``uuid5`` of ``"CHANNEL\nKEY"`` (the first release's ids). An encrypted
+    store: an HMAC-SHA256 under the store's wrapped secret (decision 0913, issue 17 finding 2),
+    because a key names the child (``review_overdue:child:REF:looked_after:DATE``) and
+    ``uuid5`` of a guessed reference and date could be found in the file without the key.
+    """
+    if secret is None:
         return uuid5(NAMESPACE, f"{channel}\n{key}")
+    digest = hmac.new(secret, f"delivery\x1f{channel}\n{key}".encode(), sha256).digest()
+    return UUID(bytes=digest[:16], version=4)
+
+
+class Delivery(Aggregate):
+    """One notification to one channel: due, perhaps failed runs, then delivered once.
+    Its id is given by the delivery record (:func:`delivery_id`)."""
 
     @event("NotificationDue")
-    def __init__(self, channel: str, key: str, notification: dict[str, Any]) -> None:
+    def __init__(self, channel: str, key: str, notification: dict[str, Any], *, id: UUID) -> None:
         self.channel = channel
         self.key = key
         self.notification = notification
@@ -95,11 +108,16 @@ class DeliveryState:
 
 
 class OutboxView:
-    """The fold of the delivery record: every delivery by id, and the log position folded."""
+    """The fold of the delivery record: every delivery by id, and the log position folded.
+
+    Deliveries are found by (channel, key), not by recomputing their id: a store written
+    before ids were keyed keeps its ``uuid5`` ids (decision 0913)."""
 
     def __init__(self) -> None:
         self.position = 0
         self.deliveries: dict[UUID, DeliveryState] = {}
+        #: (channel, key) -> the delivery's id, whichever scheme made it
+        self.ids: dict[tuple[str, str], UUID] = {}
 
     def apply(self, domain_event: Any, position: int) -> None:
         oid = domain_event.originator_id
@@ -107,6 +125,7 @@ class OutboxView:
             self.deliveries[oid] = DeliveryState(
                 oid, domain_event.channel, domain_event.key, dict(domain_event.notification)
             )
+            self.ids[(domain_event.channel, domain_event.key)] = oid
         else:
             state = self.deliveries[oid]
             state.version = domain_event.originator_version
@@ -118,7 +137,7 @@ class OutboxView:
         self.position = max(self.position, position)
 
     def knows(self, channel: str, key: str) -> bool:
-        return Delivery.create_id(channel, key) in self.deliveries
+        return (channel, key) in self.ids
 
     def pending(self, channels: Iterable[str] | None = None) -> list[DeliveryState]:
         """Deliveries not yet acknowledged (for ``channels``, or all), by due date then key."""
@@ -137,8 +156,23 @@ class Notifications(Application[UUID]):
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         super().__init__(env=dict(storage.settings))
+        #: the store's wrapped secret when it is encrypted: delivery ids are keyed (decision 0913)
+        self.id_secret: bytes | None = self._id_secret()
         self.view = OutboxView()
         self.catch_up()
+
+    def _id_secret(self) -> bytes | None:
+        cipher = self.mapper.cipher
+        if cipher is None:
+            return None
+        from ..keyring import Keyring
+        from ..store_admin import admin_for
+
+        return Keyring(admin_for(self.recorder), cipher).secret()
+
+    def delivery_id(self, channel: str, key: str) -> UUID:
+        """The id a new delivery of (channel, key) is recorded under (:func:`delivery_id`)."""
+        return delivery_id(channel, key, self.id_secret)
 
     # --- configuration -----------------------------------------------------------------
 
@@ -190,12 +224,11 @@ class Notifications(Application[UUID]):
 
     def _record_due_batch(self, batch: list[tuple[str, Notification]]) -> int:
         for _attempt in range(MAX_CONFLICT_RETRIES):
-            fresh = {Delivery.create_id(c, n.key): (c, n) for c, n in batch}
-            fresh = {k: v for k, v in fresh.items() if k not in self.view.deliveries}
+            fresh = {self.delivery_id(c, n.key): (c, n) for c, n in batch if not self.view.knows(c, n.key)}
             if not fresh:
                 return 0
             try:
-                self.save(*(Delivery(c, n.key, n.to_json()) for c, n in fresh.values()))
+                self.save(*(Delivery(c, n.key, n.to_json(), id=i) for i, (c, n) in fresh.items()))
             except IntegrityError:
                 self.catch_up()  # another process recorded some of them first
                 continue

@@ -75,10 +75,11 @@ class Queries:
     # --- organisation -------------------------------------------------------------------
 
     @arguments.checked
-    def scope(self, as_worker: str | None = None) -> Scope:
-        """R-ACC-1: what ``as_worker`` may see (None: everything). Queries take ``as_worker=``."""
+    def scope(self, as_worker: str | None = None, *, on: dt.date) -> Scope:
+        """R-ACC-1: what ``as_worker`` may see on the day ``on`` (None: everything; a worker
+        who had left by ``on`` sees nothing, decision 0105). Queries take ``as_worker=``."""
         with self._viewing() as view:
-            return view.scope(as_worker)
+            return view.scope(as_worker, on=on)
 
     @arguments.checked
     def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
@@ -397,12 +398,13 @@ class Queries:
         from ..notifications.sources import derive
 
         with self._viewing() as view:
-            scope = view.scope(as_worker)
+            day = _day(as_of)
+            scope = view.scope(as_worker, on=day)
             return _answer(
                 view,
                 [
                     n
-                    for n in derive(self, self.policy, _day(as_of))
+                    for n in derive(self, self.policy, day)
                     if scope.allows(team_id=n.team_id, worker_id=n.ref("worker_id"), teams=view.teams)
                 ],
             )

@@ -3,7 +3,7 @@
 :func:`checked` wraps every public query of :class:`~kentqa_domain.queries.Queries`: before
 the query runs, each argument it takes is checked by its name, the same way for every query:
 
-- ``as_of``, ``start``, ``end``, ``since``: a ``datetime.date``; a ``datetime`` (a pandas
+- ``as_of``, ``start``, ``end``, ``since``, ``on``: a ``datetime.date``; a ``datetime`` (a pandas
   ``Timestamp`` is one) stands for its date as written (no time-zone conversion); an ISO
   ``YYYY-MM-DD`` string is read as that date;
 - ``as_worker``, ``team``: a string id (or None);
@@ -38,7 +38,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 DateArgument = dt.date | str
 
 #: The arguments read as dates (SPEC 9.5: "as_of and period bounds").
-DATE_ARGUMENTS = frozenset({"as_of", "start", "end", "since"})
+DATE_ARGUMENTS = frozenset({"as_of", "start", "end", "since", "on"})
 #: The arguments that name a worker or a team.
 ID_ARGUMENTS = frozenset({"as_worker", "team"})
 

@@ -55,6 +55,8 @@ def _scope_clause(
     """
     if scope.kind == "all":
         return "", []
+    if scope.kind == "none":  # a principal who had left (decision 0105)
+        return None
     if scope.kind == "own":
         return f" AND {worker_column} = ?", [scope.worker_id]
     if scope.kind == "team":
@@ -73,7 +75,7 @@ def _cycle_audits(
     """R-AUD-1: the audits of ``cycle_id`` completed by ``as_of`` that ``as_worker`` may see:
     those completed in the cycle's months and those recorded for it (decision 0300)."""
     starts_on, ends_on = view.cycle_bounds(cycle_id)
-    scoped = _scope_clause(view, view.scope(as_worker), "team_id", "worker_id")
+    scoped = _scope_clause(view, view.scope(as_worker, on=as_of), "team_id", "worker_id")
     if scoped is None:
         return []
     clause, params = scoped
@@ -125,7 +127,7 @@ def good_or_better_trend(
     returned grow with the months of history, not with the audits.
     """
     view.cycle_bounds(cycle_id)
-    scope = view.scope(as_worker)
+    scope = view.scope(as_worker, on=as_of)
     scoped = _scope_clause(view, scope, "team_id", "worker_id")
     if scoped is None:
         return []
@@ -163,7 +165,7 @@ def triad_recommendations(
     view: View, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
 ) -> list[TriadRecommendation]:
     """R-AUD-4: auditor pairs whose grades of the same cases differ, ranked (decision 0606 for R-ACC-1)."""
-    if not view.sees_everything(as_worker):
+    if not view.sees_everything(as_worker, on=as_of):
         return []
     found = _cycle_audits(view, cycle_id, as_of=as_of)
     return recommend(found, qa_unit(view, as_of))
@@ -223,7 +225,7 @@ def audit_actions(
     if since is not None:
         since = arguments.date("audit_actions", "since", since)
     limit = arguments.limit("audit_actions", limit)
-    scoped = _scope_clause(view, view.scope(as_worker), "team_id", "owner_id")
+    scoped = _scope_clause(view, view.scope(as_worker, on=as_of), "team_id", "owner_id")
     if scoped is None:
         return []
     wanted = _ActionFilter(
@@ -259,7 +261,7 @@ def audit_action_counts(
     or all), as ``audit_actions`` would list them, read from the rows alone: the actions not
     done are visited, the completed ones counted by the database."""
     counts = dict.fromkeys(STATES, 0)
-    scoped = _scope_clause(view, view.scope(as_worker), "team_id", "owner_id")
+    scoped = _scope_clause(view, view.scope(as_worker, on=as_of), "team_id", "owner_id")
     if scoped is None:
         return counts
     wanted = _ActionFilter(
@@ -405,7 +407,7 @@ def thematic_audits(
     With ``cycle_id``: the themes agreed by the cycle's end not already done before it began,
     selected from ``kentqa_thematic_audits`` (those still not done, and those done since).
     """
-    if not view.sees_everything(as_worker):
+    if not view.sees_everything(as_worker, on=as_of):
         return []
     if cycle_id is None:
         keys = view.select("SELECT doc_key FROM kentqa_thematic_audits WHERE agreed_on <= ?", [as_of])

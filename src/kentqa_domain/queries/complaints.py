@@ -22,9 +22,10 @@ from .view import View
 BATCH = 500
 
 
-def _team_filter(view: View, as_worker: str | None) -> Callable[[str | None], bool]:
-    """R-ACC-1: a predicate on a row's team for ``as_worker`` (rows without a team: all-seeing only)."""
-    scope = view.scope(as_worker)
+def _team_filter(view: View, as_worker: str | None, on: dt.date) -> Callable[[str | None], bool]:
+    """R-ACC-1: a predicate on a row's team for ``as_worker`` on the day ``on`` (rows without a
+    team: all-seeing only; a principal who had left by ``on``: nothing, decision 0105)."""
+    scope = view.scope(as_worker, on=on)
     teams = view.teams
     return lambda team_id: scope.allows(team_id=team_id, teams=teams)
 
@@ -153,7 +154,7 @@ def complaints_register(
     if since is not None:
         since = arguments.date("complaints_register", "since", since)
     wanted = _limit(limit)
-    allows = _team_filter(view, as_worker)
+    allows = _team_filter(view, as_worker, as_of)
     start = _after(view, after, allows)
     candidates: Iterable[Candidate]
     if states is not None and states <= {OPEN}:
@@ -187,7 +188,7 @@ def complaints_summary(
     ``end``) and those never settled: a year's summary costs the same after ten years.
     """
     start, end = arguments.period("complaints_summary", start, end, as_of)
-    allows = _team_filter(view, as_worker)
+    allows = _team_filter(view, as_worker, end)
     found = view.select(
         "SELECT complaint_id, team_id FROM kentqa_complaints WHERE last_fact_on >= ? AND received_on <= ? "
         "UNION SELECT complaint_id, team_id FROM kentqa_complaints "
@@ -210,5 +211,5 @@ def voice_summary(
     """Compliments and feedback received in [start, end] by source, channel, theme, rating and team."""
     start, end = arguments.period("voice_summary", start, end, as_of)
     chosen = arguments.sources(sources)
-    allows = _team_filter(view, as_worker)
+    allows = _team_filter(view, as_worker, end)
     return summarise_voice(view.projection("voice"), start, end, chosen, allows)

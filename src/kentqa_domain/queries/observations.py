@@ -155,7 +155,7 @@ def _scope(
     if principal is None or not principal.registered:
         raise UnknownReference(query, "as", "reference", f"worker {as_worker!r} was never registered")
     day = as_of.toordinal()
-    if principal.left_on is not None and principal.left_on <= day:
+    if view.scope(as_worker, on=as_of).kind == "none":  # left by as_of: decided in access.scope_for
         return None
     team_id = principal.team_on(day)
     team = obs.teams.get(team_id)

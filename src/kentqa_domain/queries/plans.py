@@ -69,7 +69,7 @@ def drift_register(view: View, *, as_of: dt.date, as_worker: str | None = None) 
         facts = plans.facts(tokens)
         rows = drift_rows(facts, escalations, view.policy, as_of)
         workers = facts.workers
-    scope = view.scope(as_worker)
+    scope = view.scope(as_worker, on=as_of)
     visible = [
         r
         for r in rows
@@ -169,7 +169,7 @@ def escalations(
     limit = arguments.limit("escalations", limit)
     cursor = None if after is None else _cursor(view, after)
     esc = view.projection("escalations")
-    scope = view.scope(as_worker)
+    scope = view.scope(as_worker, on=as_of)
     days = working_day_index(view.policy.calendar)
     page = None if limit is None else (limit if scope.kind == "all" else max(limit, _SCOPED_PAGE))
     out: list[EscalationRow] = []
@@ -293,7 +293,7 @@ def review_qa_summary(
     tokens = [key for (key,) in view.select(statement, params)]
     facts = view.projection("child_plans").facts(tokens)
     teams = PlanTeams(facts, as_of)
-    scope = view.scope(as_worker)
+    scope = view.scope(as_worker, on=as_of)
     workers = facts.workers
     found = [
         f

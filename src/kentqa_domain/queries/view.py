@@ -57,14 +57,15 @@ class View:
     def teams(self) -> Any:
         return self._book.teams
 
-    def scope(self, as_worker: str | None = None) -> Scope:
-        """R-ACC-1: what ``as_worker`` may see (None: everything)."""
+    def scope(self, as_worker: str | None, *, on: dt.date) -> Scope:
+        """R-ACC-1: what ``as_worker`` may see on the day ``on`` (None: everything; a
+        principal who had left by ``on`` sees nothing, decision 0105)."""
         book = self.casebook
-        return scope_for(as_worker, workers=book.workers, teams=book.teams, access=self.policy.access)
+        return scope_for(as_worker, on=on, workers=book.workers, teams=book.teams, access=self.policy.access)
 
-    def sees_everything(self, as_worker: str | None) -> bool:
+    def sees_everything(self, as_worker: str | None, *, on: dt.date) -> bool:
         """R-ACC-1 for organisation-wide rows (of no team): only principals who see everything."""
-        return self.scope(as_worker).kind == "all"
+        return self.scope(as_worker, on=on).kind == "all"
 
     def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
         """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused."""

@@ -205,7 +205,7 @@ def build_learning_report(
     """
     ysm = qa.policy.year_start_month
     cycle = qa.audit_cycle(cycle_id, as_of=as_of, as_worker=as_worker)
-    scope = qa.scope(as_worker)
+    scope = qa.scope(as_worker, on=as_of)
     org_wide = scope.kind == "all"
     window_end = min(cycle.ends_on, as_of)
     audits = qa.audits(cycle_id, as_of=as_of, as_worker=as_worker)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from functools import cache
 
 import jinja2
@@ -24,11 +26,31 @@ def md_cell(value: object) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+#: Link schemes that run code or read local files where a Markdown viewer follows them.
+_UNSAFE_SCHEME = re.compile(r"(?:javascript|vbscript|data|file|livescript|mocha):", re.IGNORECASE)
+#: What browsers and Markdown readers drop or decode inside a scheme (``java&#9;script:``,
+#: ``javascript\:``): removed before looking for one.
+_SCHEME_NOISE = re.compile(r"[\s\x00-\x1f\x7f]+|\\(?=[!-/:-@\[-`{-~])")
+
+
+def has_unsafe_link_scheme(text: str) -> bool:
+    """Whether ``text`` names a ``javascript:``-like scheme once entities, backslash escapes,
+    whitespace and control characters (which viewers ignore in a scheme) are taken out."""
+    return bool(_UNSAFE_SCHEME.search(_SCHEME_NOISE.sub("", html.unescape(text))))
+
+
 def md_text(value: object) -> object:
     """Every value a Markdown template prints: angle brackets as entities, so text typed into
-    an audit cannot become live HTML where the Markdown is shown (Markdown allows raw HTML)."""
+    an audit cannot become live HTML where the Markdown is shown (Markdown allows raw HTML);
+    and, in text naming an unsafe link scheme (``[x](javascript:...)``), brackets and
+    parentheses escaped, so that no link or image can form (issue 17: the report passed
+    ``javascript:`` links). The text still reads the same."""
     if isinstance(value, str):
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        unsafe = has_unsafe_link_scheme(value)
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if unsafe:
+            value = re.sub(r"([\[\]()])", r"\\\1", value)
+        return value
     return value
 
 

@@ -7,8 +7,10 @@ projection's tracking position):
 - ``kentqa_docs(owner, space, key, position, doc)``: every document of the write model
   (owner ``model``) and of each projection (owner = its name), JSON (sealed by the store's
   cipher when encryption at rest is on); ``position`` is the log position of the change that
-  wrote it (index ``(owner, position)``: what changed since a process last looked);
-- ``kentqa_identities(key, position, digest)``: one row per event identity (idempotency);
+  wrote it (index ``(owner, position)``: what changed since a process last looked); in an
+  encrypted store also the log head (owner ``head``, decision 0915);
+- ``kentqa_identities(key, position, digest)``: one row per event identity (idempotency;
+  keyed with the store's secret in an encrypted store, decision 0913);
 - ``kentqa_projections(name, version, position)``: each projection's shape version and the log
   position its rows reflect (its tracking position);
 - each projection's row tables (``kentqa_drift`` ...), declared by the projection

@@ -128,6 +128,13 @@ def parse_url(url: str) -> SmtpSettings:
     username = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password is not None else None
     starttls, implicit_tls = _tls(scheme, options)
+    if scheme == "smtp" and port == DEFAULT_PORTS["smtps"] and (username is not None or password is not None):
+        # issue 17: port 465 speaks TLS from the first byte; smtp:// waited for a greeting
+        # that never came, and the run failed with a bare time-out
+        raise ValueError(
+            "smtp URL with a login on port 465: that port speaks TLS from the start (SMTPS); "
+            "use smtps://HOST:465, or smtp:// on port 587 (STARTTLS)"
+        )
     return SmtpSettings(
         host=parts.hostname,
         port=port,

@@ -11,7 +11,7 @@ from kentqa_domain.errors import ChannelError, ChannelUnavailable
 from kentqa_domain.notifications import Notification
 from kentqa_domain.safe_text import printable, redact
 
-from .signing import body_of, signature
+from .signing import body_of, header_key, signature
 
 #: Replies worth retrying soon besides 5xx: request timeout, too early, too many requests.
 RETRY_SOON = frozenset({408, 425, 429})
@@ -42,11 +42,12 @@ class WebhookChannel:
     def send(self, notification: Notification) -> None:
         body = body_of(notification)
         timestamp = str(int(self.clock()))
+        key = header_key(notification.key)
         headers = {
             "Content-Type": "application/json",
-            "Idempotency-Key": notification.key,
+            "Idempotency-Key": key,
             "X-KentQA-Timestamp": timestamp,
-            "X-KentQA-Signature": signature(self.secret, timestamp, notification.key, body),
+            "X-KentQA-Signature": signature(self.secret, timestamp, key, body),
             "X-KentQA-Kind": notification.kind.value,
         }
         try:

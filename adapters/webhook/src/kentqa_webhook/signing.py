@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import time
+from urllib.parse import quote
 
 from kentqa_domain.notifications import Notification
 
@@ -27,6 +28,18 @@ MIN_SECRET_BYTES = 32
 #: How far a receiver should let the timestamp be from its own clock, in seconds.
 TOLERANCE = 300
 VERSION = "v1"
+
+
+#: ASCII characters sent as they are in the ``Idempotency-Key`` header (printable, not ``%``).
+_KEY_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "%")
+
+
+def header_key(key: str) -> str:
+    """The ``Idempotency-Key`` header for a notification key: the key itself when it is
+    printable ASCII without ``%`` (every key of ASCII ids), else percent-encoded UTF-8
+    (RFC 3986), since a header value is ASCII (issue 17: a non-ASCII team id crashed the run).
+    The signature covers the header as sent; ``urllib.parse.unquote`` gives the key back."""
+    return quote(key, safe=_KEY_SAFE)
 
 
 def body_of(notification: Notification) -> bytes:

@@ -1,0 +1,61 @@
+"""``forget-child`` is bounded and confirmed (issue 17, low finding): it accepted year 1 and
+9999 and asked nothing before destroying a child's key for good."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kentqa_domain as kq
+from kentqa_domain.errors import InvalidEvent
+from kentqa_domain.future_dates import ENV
+from tests.cli_run import ROOT
+
+CHILD = {"type": "ChildBecameLookedAfter", "child_ref": "C-0042", "on": "2026-01-05"}
+
+
+def _kentqa(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != ENV}  # the real clock
+    return subprocess.run(
+        [sys.executable, "-m", "kentqa_domain", *args],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False, env=env, timeout=300, cwd=ROOT,
+    )
+
+
+@settings(max_examples=30)
+@given(st.dates(max_value=dt.date(1949, 12, 31)) | st.dates(min_value=dt.date(2101, 1, 1)))
+def test_forget_child_refuses_a_date_no_decision_was_taken_on(day: dt.date) -> None:
+    with kq.connect("memory://") as qa:
+        qa.record_json(CHILD)
+        with pytest.raises(InvalidEvent) as caught:
+            qa.forget_child("C-0042", on=day)
+        assert (caught.value.field, caught.value.rule) == ("on", "date-range")
+        assert qa.drift_register(as_of=dt.date(2026, 6, 1))[0].child_ref == "C-0042"  # not forgotten
+
+
+def test_the_command_refuses_year_1_9999_the_future_and_an_unconfirmed_run(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kentqa.db'}"
+    with kq.connect(url) as qa:
+        qa.record_json(CHILD)
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for day in ("0001-01-01", "9999-12-31", tomorrow):
+        done = _kentqa("forget-child", "C-0042", "--on", day, "--yes", "--db", url)
+        assert done.returncode == 2, (day, done.stderr)
+        assert "'--on'" in done.stderr
+        assert "[rule R-INP-1]" in done.stderr
+    unconfirmed = _kentqa("forget-child", "C-0042", "--on", "2026-06-01", "--db", url)
+    assert unconfirmed.returncode == 2
+    assert "add --yes" in unconfirmed.stderr
+    with kq.connect(url) as qa:  # nothing of the above forgot the child
+        assert qa.drift_register(as_of=dt.date(2026, 6, 1))[0].child_ref == "C-0042"
+    done = _kentqa("forget-child", "C-0042", "--on", "2026-06-01", "--yes", "--db", url)
+    assert done.returncode == 0, done.stderr
+    with kq.connect(url) as qa:
+        assert qa.drift_register(as_of=dt.date(2026, 6, 1))[0].child_ref.startswith("anon-")
