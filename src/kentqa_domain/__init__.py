@@ -10,6 +10,7 @@ See README.md and docs/ for the whole tour.
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import TYPE_CHECKING, Any
 
 from . import errors, events
@@ -19,12 +20,15 @@ from .errors import (
     ChannelError,
     ChannelUnavailable,
     ConflictingEvent,
+    IntegrityCheckFailed,
     InvalidEvent,
     InvalidInput,
     KentQAError,
     PluginError,
     RuleViolation,
+    ScrubIncomplete,
     StorageError,
+    StoreNotFound,
     UnknownReference,
 )
 from .hookspecs import hookimpl
@@ -117,10 +121,6 @@ def connect(
 def _create_file(storage: object, *, create: bool) -> bool:
     """Make the store's database file, owner-only (0600), if it has one and it is missing;
     with ``create=False`` a missing file is a ``StoreNotFound``. True if this call made it."""
-    import os
-
-    from .errors import StoreNotFound
-
     files: tuple[str, ...] = getattr(storage, "files", ())
     if not files or os.path.exists(files[0]):
         return False
@@ -263,6 +263,7 @@ __all__ = [
     "Grade",
     "Grouping",
     "HowWeKnow",
+    "IntegrityCheckFailed",
     "InvalidEvent",
     "InvalidInput",
     "KentQAError",
@@ -293,9 +294,11 @@ __all__ = [
     "Rows",
     "RuleViolation",
     "Scope",
+    "ScrubIncomplete",
     "SourceCount",
     "StageTally",
     "StorageError",
+    "StoreNotFound",
     "TeamThemeTally",
     "ThematicAuditRow",
     "ThemeCount",
