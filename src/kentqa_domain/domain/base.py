@@ -27,10 +27,13 @@ class Handler:
     apply: Callable[[Any, Casebook], object]
 
 
-def unknown(event: Event, field: str, what: str) -> UnknownReference:
+def unknown(event: Event, field: str, what: str, *, introduced_by: str | None = None) -> UnknownReference:
+    """``what`` named by ``field`` is not known; ``introduced_by``: which events make one known
+    (SPEC 9.5: the message says how to introduce it)."""
     value = getattr(event, field)
+    how = f" ({what} is introduced by {introduced_by})" if introduced_by else ""
     return UnknownReference(
-        type(event).__name__, field, "reference", f"{what} {value!r} was never registered"
+        type(event).__name__, field, "reference", f"{what} {value!r} was never registered{how}"
     )
 
 

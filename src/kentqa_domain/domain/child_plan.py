@@ -88,9 +88,13 @@ def _child(book: Casebook, ref: str) -> Child:
     return child
 
 
+#: The events that make a child known (SPEC 9.5: an unknown child's error names them).
+CHILD_INTRODUCED_BY = "ChildBecameLookedAfter, StrategyDiscussionHeld or a ReviewHeld of kind initial_cp_conference"
+
+
 def check_child_known(event: ev.Event, book: Casebook, field: str = "child_ref") -> None:
     if getattr(event, field) not in book.children:
-        raise unknown(event, field, "child")
+        raise unknown(event, field, "child", introduced_by=CHILD_INTRODUCED_BY)
 
 
 def _refuse(event: ev.Event, field: str, problem: Problem | None) -> None:
@@ -183,7 +187,7 @@ def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
     if child is None:
         if event.kind is ReviewKind.INITIAL_CP_CONFERENCE:
             return
-        raise unknown(event, "child_ref", "child")
+        raise unknown(event, "child_ref", "child", introduced_by=CHILD_INTRODUCED_BY)
     if event.kind is ReviewKind.LOOKED_AFTER_REVIEW:
         _refuse(
             event, "held_on", child.problem_with(PlanKind.LOOKED_AFTER, (event.held_on, Fact.REVIEW, None))
