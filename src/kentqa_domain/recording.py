@@ -25,11 +25,12 @@ from typing import Any
 from uuid import UUID
 
 import attrs
+from eventsourcing.persistence import StoredEvent
 
 from . import events as ev
 from .child_privacy import PRIVATE, Sealing, child_of, seal
 from .domain import Casebook
-from .domain.identity import digest64, identity_key, identity_of, keyed64
+from .domain.identity import IDENTITY, digest64, identity_key, identity_of, keyed64
 from .errors import ConflictingEvent, InvalidEvent
 from .events import Event, parse
 from .future_dates import check_not_after
@@ -236,6 +237,49 @@ class Recording:
                 positions[i] = positions[batch.pending[-1 - value].index]
         return BatchResult(positions, batch.refused, stored), writes, last
 
+    def _conflict(self, batch: _Batch, event: Event, seen: int) -> ConflictingEvent:
+        """SPEC 9.5: the refusal of an event whose identity was recorded with other content
+        names the identity and each field whose stored and sent values differ (``field``:
+        the first of them; ``differences``: field -> (stored, sent))."""
+        names = IDENTITY[type(event)]
+        identity = f"{type(event).__name__} " + ", ".join(f"{n}={getattr(event, n)!r}" for n in names)
+        earlier = self._earlier(batch, seen)
+        differences: dict[str, tuple[Any, Any]] = {}
+        if earlier is not None and type(earlier) is type(event):
+            for field in attrs.fields(type(event)):
+                stored, sent = getattr(earlier, field.name), getattr(event, field.name)
+                if stored != sent:
+                    differences[field.name] = (stored, sent)
+        if "child_ref" in differences:  # the stored event reads anonymous (its child forgotten)
+            differences = {}
+        listed = "; ".join(f"{name}: stored {a!r}, sent {b!r}" for name, (a, b) in differences.items())
+        error = ConflictingEvent(
+            type(event).__name__,
+            next(iter(differences), None),
+            "idempotency",
+            f"{identity} was already recorded with different content"
+            + (f" ({listed}); correct a record with a correction, not by sending it again" if listed else ""),
+        )
+        error.differences = differences  # type: ignore[attr-defined]
+        return error
+
+    def _earlier(self, batch: _Batch, seen: int) -> Event | None:
+        """The event already recorded under an identity: earlier in this batch (``seen`` < 0)
+        or stored at position ``seen``; None if it cannot be read back."""
+        try:
+            if seen < 0:
+                pending = batch.pending[-1 - seen]
+                return pending.recorded.event  # type: ignore[no-any-return]
+            rows = self.tables.log_page(batch.cursor, self.recorder, seen, 1)
+            if not rows or rows[0][0] != seen:
+                return None
+            _position, stream, version, topic, state = rows[0]
+            originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
+            recorded, _ = self.mapper.decode(StoredEvent(originator, version, topic, bytes(state)))
+        except Exception:  # noqa: BLE001 - the refusal stands without the field list
+            return None
+        return recorded.event  # type: ignore[no-any-return]
+
     def _take(self, batch: _Batch, i: int, item: Any) -> None:
         """Check one prepared event and apply it to the write model (or raise its refusal)."""
         if isinstance(item, InvalidEvent):
@@ -247,12 +291,7 @@ class Recording:
             seen = (-1 - batch.in_batch[key][0], batch.in_batch[key][1])
         if seen is not None:
             if seen[1] != digest:
-                raise ConflictingEvent(
-                    type(event).__name__,
-                    None,
-                    "idempotency",
-                    "an event with the same identity was already recorded with different content",
-                )
+                raise self._conflict(batch, event, seen[0])
             batch.positions[i] = seen[0]
             return
         self._check(subject, sealing)

@@ -94,7 +94,7 @@ def test_nothing_after_resolution_or_referral_r_esc_4_r_esc_5(esc: QualityAssura
     _refused(esc, other, RuleViolation, "escalation_id", "R-ESC-5")
     _refused(esc, {**other, next(k for k in other if k.endswith("_on")): "2026-03-30"}, RuleViolation,
              next(k for k in other if k.endswith("_on")), "R-ESC-5")
-    _refused(esc, {**ending, date_field: "2026-03-21"}, ConflictingEvent, None, "idempotency")
+    _refused(esc, {**ending, date_field: "2026-03-21"}, ConflictingEvent, date_field, "idempotency")
     state = "resolved" if ending is RESOLVED else "referred"
     # head_of_service entered Mon 16 Mar: response due Mon 23 Mar; ended on 20 Mar
     (row,) = esc.escalations(as_of=D(2026, 3, 24))

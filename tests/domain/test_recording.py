@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
@@ -267,3 +269,40 @@ def test_batches_larger_than_one_chunk(memory_qa: QualityAssurance) -> None:
     positions = memory_qa.record_many(feedback)
     assert len(positions) == 1_234 and positions == sorted(positions)
     assert memory_qa.stats() == {"FeedbackReceived": 1_234}
+
+
+CHANGES = {
+    "overall": "inadequate",
+    "observer_id": "M8",
+    "observed_on": "2026-03-04",
+    "setting": "meeting",
+}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sets(st.sampled_from(sorted(CHANGES)), min_size=1), st.booleans())
+def test_a_conflict_names_the_identity_and_what_differs(
+    memory_qa: QualityAssurance, changed: set[str], same_batch: bool
+) -> None:
+    """SPEC 9.5: ``ConflictingEvent`` names the identity and each field whose stored and sent
+    values differ (stored before, or earlier in the same batch); nothing is stored."""
+    if not memory_qa.stats():
+        memory_qa.record_many(organisation())
+    sent = {**OBS, **{name: CHANGES[name] for name in changed}}
+    if same_batch:  # the first of the batch is stored, the second refused against it
+        batch = [{**OBS, "observation_id": "O-BATCH"}, {**sent, "observation_id": "O-BATCH"}]
+        with pytest.raises(ConflictingEvent) as caught:
+            memory_qa.record_many(batch)
+        assert caught.value.index == 1  # type: ignore[attr-defined]
+    else:
+        memory_qa.record_json(OBS)
+        before = _snapshot(memory_qa)
+        with pytest.raises(ConflictingEvent) as caught:
+            memory_qa.record_json(sent)
+        assert _snapshot(memory_qa) == before
+    error = caught.value
+    assert "observation_id=" in str(error)
+    assert set(error.differences) == changed  # type: ignore[attr-defined]
+    assert error.field in changed
+    for name in changed:
+        assert f"{name}: stored" in str(error)
