@@ -11,10 +11,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def kentqa(
-    *args: str, db: str | None = None, stdin: str | None = None, timeout: float = 300
+    *args: str,
+    db: str | None = None,
+    stdin: str | None = None,
+    timeout: float = 300,
+    blocked: str = "kent_policy",
+    columns: int = 160,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m kentqa_domain ARGS [--db DB]`` with the default policy (no policy plugin)."""
-    env = {**os.environ, "KENTQA_BLOCK_PLUGINS": "kent_policy", "COLUMNS": "160"}
+    """``python -m kentqa_domain ARGS [--db DB]`` with the plugins ``blocked`` kept out (by
+    default the council's policy plugin: the default policy)."""
+    env = {**os.environ, "KENTQA_BLOCK_PLUGINS": blocked, "COLUMNS": str(columns)}
     cmd = [sys.executable, "-m", "kentqa_domain", *args]
     if db:
         cmd += ["--db", db]

@@ -25,7 +25,6 @@ from typing import Any
 from uuid import UUID
 
 import attrs
-from eventsourcing.persistence import StoredEvent
 
 from . import events as ev
 from .child_privacy import PRIVATE, Sealing, child_of, seal
@@ -38,6 +37,7 @@ from .keyring import Keyring, key_id_of
 from .mapper import ChildForgotten, Recorded, canonical_body
 from .state.docs import DocSession, DocWrite
 from .state.head import LogHead
+from .state.log import decode_row
 from .state.sql import StateTables
 
 #: The write model's position row in ``kentqa_projections``.
@@ -273,9 +273,7 @@ class Recording:
             rows = self.tables.log_page(batch.cursor, self.recorder, seen, 1)
             if not rows or rows[0][0] != seen:
                 return None
-            _position, stream, version, topic, state = rows[0]
-            originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
-            recorded, _ = self.mapper.decode(StoredEvent(originator, version, topic, bytes(state)))
+            recorded, _ = decode_row(self.mapper, rows[0])
         except Exception:  # noqa: BLE001 - the refusal stands without the field list
             return None
         return recorded.event  # type: ignore[no-any-return]

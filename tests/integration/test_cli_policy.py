@@ -4,27 +4,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import attrs
 
 import kentqa_domain as kq
-from tests.cli_run import ROOT
+from tests.cli_run import kentqa
 
 
 def run(*args: str, blocked: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KENTQA_BLOCK_PLUGINS": blocked, "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=120,
-        cwd=ROOT,
-    )
+    """``kentqa ARGS`` with every plugin loaded unless ``blocked``."""
+    return kentqa(*args, blocked=blocked, columns=200, timeout=120)
 
 
 def test_policy_json_gives_every_field_with_its_value_default_and_source() -> None:

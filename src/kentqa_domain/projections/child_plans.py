@@ -105,14 +105,28 @@ DRIFT_ITEMS = Table(
     "it: what may be overdue, and until when.",
 )
 
-#: ``kentqa_drift_register``: the drift register today, for analysts (docs/read-model.md).
-DRIFT_REGISTER = View(
-    "kentqa_drift_register",
+_DRIFT_ITEMS_AT = (
     "SELECT i.child_token, i.plan, i.kind, i.due_on, i.review_id, i.action_id, i.owner_id, i.team_id, i.chair_id "
     "FROM {kentqa_drift_items} AS i JOIN {kentqa_plan_periods} AS p "
     "ON p.child_token = i.child_token AND p.plan = i.plan AND p.opened_on = i.opened_on "
-    "WHERE p.opened_on <= CURRENT_DATE AND (p.ended_on IS NULL OR p.ended_on > CURRENT_DATE) "
-    "AND i.due_on < CURRENT_DATE AND (i.resolved_on IS NULL OR i.resolved_on > CURRENT_DATE)",
+    "WHERE p.opened_on <= @day AND (p.ended_on IS NULL OR p.ended_on > @day) "
+    "AND i.due_on < @day AND (i.resolved_on IS NULL OR i.resolved_on > @day)"
+)
+
+
+def drift_items_at(day: str) -> str:
+    """The drift items of the plans open on ``day``, overdue then: ``day`` is
+    ``CURRENT_DATE`` (the analysts' view) or ``?`` (a query's parameter, four times); tables as
+    ``{kentqa_...}`` (a view's placeholders)."""
+    if day not in ("CURRENT_DATE", "?"):
+        raise ValueError(f"drift_items_at: a day is CURRENT_DATE or ?, not {day!r}")
+    return _DRIFT_ITEMS_AT.replace("@day", day)
+
+
+#: ``kentqa_drift_register``: the drift register today, for analysts (docs/read-model.md).
+DRIFT_REGISTER = View(
+    "kentqa_drift_register",
+    drift_items_at("CURRENT_DATE"),
     doc="What is overdue today in every open plan (for a date on or after the plans' latest facts).",
 )
 
@@ -247,16 +261,10 @@ class ChildPlans(StoredProjection):
         self.quality.prefetch(reviews)
         self.review_child.prefetch(reviews)
         self.workers.prefetch(workers)
-        if assured:  # a QA links its author to the review's child: the child is in review_child
-            session = self.session
-            writing, session.writing = session.writing, False  # read, not taken as changed
-            try:
-                for qa in assured:
-                    token = self.review_child.get(qa.review_id)
-                    if token is not None:
-                        links.append(_link_key(qa.by, token))
-            finally:
-                session.writing = writing
+        for qa in assured:  # a QA links its author to the review's child, found in review_child
+            token = self.review_child.peek(qa.review_id)
+            if token is not None:
+                links.append(_link_key(qa.by, token))
         self.worker_children.prefetch(links)
 
     def apply(self, event: ev.Event, position: int) -> None:
@@ -315,13 +323,8 @@ class ChildPlans(StoredProjection):
         if worker_id is None:
             return
         key = _link_key(worker_id, token)
-        session = self.session
         self.worker_children.prefetch([key])
-        writing, session.writing = session.writing, False
-        try:
-            children = self.worker_children.get(key)
-        finally:
-            session.writing = writing
+        children = self.worker_children.peek(key)
         if children is None or token not in children:
             self.worker_children[key] = (children or set()) | {token}
 

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from ..errors import InvalidInput, UnknownReference
+from ..projections.child_plans import drift_items_at
 from ..projections.drift import DriftKind, DriftRow, drift_rows, row_order, working_days_overdue
 from ..projections.escalations import EscalationRow, EscalationState, EscalationView, escalation_row
 from ..projections.plan_teams import PlanTeams
@@ -78,14 +79,9 @@ def drift_register(view: View, *, as_of: dt.date, as_worker: str | None = None) 
     return _revealed_drift(view, visible)
 
 
-#: The drift items of the plans open at a date, overdue at it (the date five times).
-DRIFT_ITEMS_AT = (
-    "SELECT i.child_token, i.plan, i.kind, i.due_on, i.review_id, i.action_id, i.owner_id, i.team_id, i.chair_id "
-    "FROM kentqa_drift_items AS i JOIN kentqa_plan_periods AS p "
-    "ON p.child_token = i.child_token AND p.plan = i.plan AND p.opened_on = i.opened_on "
-    "WHERE i.due_on < ? AND (i.resolved_on IS NULL OR i.resolved_on > ?) "
-    "AND p.opened_on <= ? AND (p.ended_on IS NULL OR p.ended_on > ?)"
-)
+#: The drift items of the plans open at a date, overdue at it (the date four times): the
+#: analysts' view ``kentqa_drift_register`` for any day.
+DRIFT_ITEMS_AT = drift_items_at("?").replace("{", "").replace("}", "")
 
 
 def drift_rows_stored(view: View, as_of: dt.date, escalations: dict[str, str]) -> list[DriftRow]:

@@ -308,6 +308,16 @@ class DocMap(Generic[K, V]):
         entry = self.session._entry(self.space, self._key(key), self.value_type)
         return default if entry is None else entry.value
 
+    def peek(self, key: K, default: Any = None) -> Any:
+        """``get`` without taking the entry as changed by the fold in progress (a fold that
+        only looks, so the document is not encoded again to see whether it changed)."""
+        session = self.session
+        writing, session.writing = session.writing, False
+        try:
+            return self.get(key, default)
+        finally:
+            session.writing = writing
+
     def __getitem__(self, key: K) -> V:
         entry = self.session._entry(self.space, self._key(key), self.value_type)
         if entry is None:

@@ -22,6 +22,14 @@ from .head import Head, link
 from .runner import Folded
 
 
+def decode_row(mapper: EventMapper, row: Any, *, validate: bool = False) -> tuple[Recorded, bytes]:
+    """A log row (position, stream, version, topic, state) read in full (a child's event as its
+    original while the child's key exists)."""
+    _position, stream, version, topic, state = row
+    originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
+    return mapper.decode(StoredEvent(originator, version, topic, bytes(state)), validate=validate)
+
+
 class LogReader:
     """Pages of the notification log, decoded for projections or in full."""
 
@@ -55,9 +63,7 @@ class LogReader:
 
     def decode(self, row: Any, *, validate: bool = False) -> tuple[Recorded, bytes]:
         """A log row (position, stream, version, topic, state) read in full."""
-        _position, stream, version, topic, state = row
-        originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
-        return self.mapper.decode(StoredEvent(originator, version, topic, bytes(state)), validate=validate)
+        return decode_row(self.mapper, row, validate=validate)
 
     def verify(self, progress: Any = None, *, head: Head | None = None, secret: bytes | None = None) -> LogCheck:
         """Read every stored event with its full validation (``replay --verify``, ``kentqa
