@@ -27,10 +27,11 @@ import hashlib
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+import stamina
 from eventsourcing import persistence as es
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.sqlite import SQLiteCursor
@@ -147,7 +148,10 @@ class StateTables:
         # A view already as written is left alone: replacing it takes the write lock, and a
         # process that only reads must open a store another process is writing to.
         if not self._view_is(view.name, name, select):
-            self._execute_schema(self._view_statements(name, select))
+            self._execute_schema(
+                self._view_statements(name, select),
+                still_needed=lambda: not self._view_is(view.name, name, select),
+            )
         self._created.add(view.name)
 
     def _view_statements(self, name: str, select: str) -> list[str]:
@@ -158,17 +162,23 @@ class StateTables:
         rows = self.select("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", (bare,))
         return bool(rows) and rows[0][0] == f"CREATE VIEW {name} AS {select}"
 
-    def _execute_schema(self, statements: Sequence[str]) -> None:
-        for attempt in range(5):
-            try:
+    def _execute_schema(
+        self, statements: Sequence[str], *, still_needed: Callable[[], bool] = lambda: True
+    ) -> None:
+        """Run schema statements in one transaction, retried (with backoff, up to 10 s) when
+        another process is creating the same store at the same moment: PostgreSQL then raises
+        ``IntegrityError`` for the same table; SQLite refuses to upgrade a transaction that has
+        read the schema to a write ("database is locked") without waiting. Before a retry,
+        ``still_needed`` asks whether the other process has already done it."""
+        for attempt in stamina.retry_context(
+            on=_schema_race, attempts=10, timeout=10.0, wait_initial=0.02, wait_max=1.0
+        ):
+            with attempt:
+                if attempt.num > 1 and not still_needed():
+                    return
                 with self.datastore.transaction(commit=True) as c:
                     for statement in statements:
                         c.execute(statement)
-            except IntegrityError:  # PostgreSQL: two processes creating the same table at once
-                if attempt == 4:
-                    raise
-            else:
-                return
 
     # --- transactions -----------------------------------------------------------------------
 
@@ -619,3 +629,10 @@ def tables_for(datastore: Any, cipher: Any | None) -> StateTables:
     if module.startswith("eventsourcing.postgres"):
         return PostgresTables(datastore, cipher)
     raise NotImplementedError(f"the state cannot live in a store of {module}: use SQLite or PostgreSQL")
+
+
+def _schema_race(exc: Exception) -> bool:
+    """Whether ``exc`` is another process creating the same schema at the same moment."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, es.OperationalError) and "locked" in str(exc)
