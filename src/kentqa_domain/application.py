@@ -118,7 +118,9 @@ class QualityAssurance(Queries):
             #: the log read back (rebuilds, projections left behind, an upgrade)
             self.log = LogReader(self.recorder, self.event_mapper)
             #: the state in the store: documents, identities, projections' rows (decision 0900)
-            self.state_tables: StateTables = tables_for(self._store.factory.datastore, self._store.mapper.cipher)  # type: ignore[attr-defined]
+            self.state_tables: StateTables = tables_for(
+                self._store.factory.datastore, self._store.mapper.cipher
+            )  # type: ignore[attr-defined]
             self.state_tables.create()
             self.projections = Projections(
                 self.state_tables, STORED_PROJECTIONS, policy=self.policy, capacity=PROJECTION_CACHE
@@ -237,7 +239,9 @@ class QualityAssurance(Queries):
             new = refused = last = 0
             for chunk in _chunks(events, BATCH_SIZE):
                 offset = len(positions)
-                result = self._record_batch(chunk, offset, stop_at_first=on_invalid is None, not_after=not_after)
+                result = self._record_batch(
+                    chunk, offset, stop_at_first=on_invalid is None, not_after=not_after
+                )
                 positions.extend(result.positions)
                 new += len(result.stored)
                 if result.stored:
@@ -265,7 +269,9 @@ class QualityAssurance(Queries):
         the lock is retried with back-off (decision 0600)."""
         for attempt in range(MAX_CONFLICT_RETRIES):
             try:
-                return self.recording.record_batch(chunk, offset, stop_at_first=stop_at_first, not_after=not_after)
+                return self.recording.record_batch(
+                    chunk, offset, stop_at_first=stop_at_first, not_after=not_after
+                )
             except IntegrityError:
                 self.conflicts += 1
                 _backoff(attempt)

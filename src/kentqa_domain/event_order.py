@@ -14,12 +14,13 @@ rank   events on the same business date
 2      what starts a subject: a child becoming looked after or a strategy discussion,
        an escalation raised, a complaint received, an audit agreed; staff facts
 3      initial child protection conferences
-4      other reviews (``ReviewHeld``), plan actions agreed, audits, observations
-5      what follows a review or a subject up: QA of a review, midway reviews, actions
+4      other reviews (``ReviewHeld``), audits, observations
+5      plan actions agreed (after the review they follow up)
+6      what follows a review or a subject up: QA of a review, midway reviews, actions
        completed, responses, progress, shares, extensions
-6      escalation to the next stage (complaints), referral to Cafcass
-7      what ends a subject: plans ending, escalations resolved, complaints withdrawn
-8      ``WorkerLeft`` (a worker's last day's observations come first)
+7      escalation to the next stage (complaints), referral to Cafcass
+8      what ends a subject: plans ending, escalations resolved, complaints withdrawn
+9      ``WorkerLeft`` (a worker's last day's observations come first)
 =====  ==================================================================================
 
 Ties keep the order the batch gave. Events of types this module does not know (a plugin's)
@@ -40,10 +41,11 @@ STAFF = 1
 STARTS = 2
 INITIAL = 3
 DURING = 4
-FOLLOW_UP = 5
-NEXT_STAGE = 6
-ENDS = 7
-LEAVING = 8
+AGREED = 5
+FOLLOW_UP = 6
+NEXT_STAGE = 7
+ENDS = 8
+LEAVING = 9
 
 _RANK: dict[str, int] = {
     "TeamRegistered": TEAMS,
@@ -59,6 +61,7 @@ _RANK: dict[str, int] = {
     "EscalationRaised": STARTS,
     "ComplaintReceived": STARTS,
     "ThematicAuditAgreed": STARTS,
+    "PlanActionAgreed": AGREED,
     "ReviewQualityAssured": FOLLOW_UP,
     "MidwayReviewCompleted": FOLLOW_UP,
     "PlanActionCompleted": FOLLOW_UP,

@@ -86,7 +86,9 @@ def _key(value: str | None) -> str:
 )
 @date_option("--since", "since", help="Only complaints received on or after this date, YYYY-MM-DD.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows (one page).")
-@click.option("--after", metavar="COMPLAINT_ID", help="Start after this complaint: the last id of the previous page.")
+@click.option(
+    "--after", metavar="COMPLAINT_ID", help="Start after this complaint: the last id of the previous page."
+)
 @click.pass_context
 def complaints(
     ctx: click.Context,

@@ -61,7 +61,12 @@ class ComplaintFile:
         return current
 
     def due_on(
-        self, stage: ComplaintStage, policy: Policy, *, extended_by: dt.date, days: WorkingDayIndex | None = None
+        self,
+        stage: ComplaintStage,
+        policy: Policy,
+        *,
+        extended_by: dt.date,
+        days: WorkingDayIndex | None = None,
     ) -> dt.date:
         """The stage's due date, counting an extension made on or before ``extended_by``."""
         assert self.received is not None

@@ -117,7 +117,9 @@ ESCALATIONS = Table(
     "kentqa_escalations",
     (
         Column("escalation_id", "TEXT", "the escalation"),
-        Column("child_token", "TEXT", "the child's anonymous token (anon-...); NULL: about a team or practice"),
+        Column(
+            "child_token", "TEXT", "the child's anonymous token (anon-...); NULL: about a team or practice"
+        ),
         Column("team_id", "TEXT", "the team it names, if any"),
         Column("raised_by", "TEXT", "the IRO or CP Chair who raised it"),
         Column("raised_on", "DATE", "the day it was raised"),
