@@ -484,7 +484,7 @@ class EscalationResolved(Event):
 
 @attrs.frozen
 class EscalationReferredToCafcass(Event):
-    """Referral to Cafcass ends the internal process (R-ESC-4, R-ESC-5)."""
+    """Referral to Cafcass ends the internal process; only about a child looked after that day (R-ESC-4, R-ESC-5)."""
 
     date_field: ClassVar[str] = "referred_on"
     escalation_id: str = ident()

@@ -324,7 +324,7 @@ class EscalationResolved(Event):
 
 @attrs.frozen
 class EscalationReferredToCafcass(Event):
-    """Referral to Cafcass ends the internal process (R-ESC-4, R-ESC-5)."""
+    """Referral to Cafcass ends the internal process; only about a child looked after that day (R-ESC-4, R-ESC-5)."""
 
     escalation_id: str = attrs.field()
     referred_on: dt.date = attrs.field(converter=_date)

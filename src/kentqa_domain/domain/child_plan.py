@@ -95,6 +95,15 @@ CHILD_INTRODUCED_BY = (
 )
 
 
+def looked_after_on(child: Child, day: dt.date) -> bool:
+    """Whether ``child`` is looked after on ``day`` by the periods of care recorded so far
+    (both the first and the last day of an episode count; R-LAC-7)."""
+    if not any(start <= day for start in child.lac_starts):
+        return False
+    walk = walk_looked_after(child.lac_facts())
+    return any(p.opened_on <= day and (p.ended_on is None or day <= p.ended_on) for p in walk.plans)
+
+
 def check_child_known(event: ev.Event, book: Casebook, field: str = "child_ref") -> None:
     if getattr(event, field) not in book.children:
         raise unknown(event, field, "child", introduced_by=CHILD_INTRODUCED_BY)
