@@ -116,7 +116,13 @@ def decoder_for(cls: type) -> Decoder:
             )
         name = f"_h{i}"
         namespace[name] = helper
-        value = template.format(v=f"b[{field.name!r}]", h=name)
+        read = f"b[{field.name!r}]"
+        if field.default is not attrs.NOTHING and not isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            # A field added with a default in a later release (``ReviewHeld.plan_made``):
+            # events stored before it have no such key and read as the default.
+            namespace[f"_d{i}"] = field.default
+            read = f"b.get({field.name!r}, _d{i})"
+        value = template.format(v=read, h=name)
         lines.append(f"    _set(e, {field.name!r}, {value})")
     lines.append("    return e")
     exec("\n".join(lines), namespace)  # noqa: S102 - generated from our own classes
