@@ -99,16 +99,27 @@ def decoder_for(cls: type) -> Decoder:
     if found is not None:
         return found
     hints = typing.get_type_hints(cls)
-    namespace: dict[str, Any] = {"_new": _new, "_set": _set, "_date": _date, "_cls": cls, "_intern": sys.intern}
+    namespace: dict[str, Any] = {
+        "_new": _new,
+        "_set": _set,
+        "_date": _date,
+        "_cls": cls,
+        "_intern": sys.intern,
+    }
     lines = ["def decode(b):", "    e = _new(_cls)"]
     for i, field in enumerate(attrs.fields(cls)):
         template, helper = _converter(hints[field.name])
         if template == "{v}" and hints[field.name] in (str, str | None) and _is_reference(field.name):
             # Ids recur across events (a worker, a team, a child): one string object each.
-            template = "_intern({v})" if hints[field.name] is str else "(None if {v} is None else _intern({v}))"
+            template = (
+                "_intern({v})" if hints[field.name] is str else "(None if {v} is None else _intern({v}))"
+            )
         name = f"_h{i}"
         namespace[name] = helper
-        value = template.format(v=f"b[{field.name!r}]", h=name)
+        # An optional field added after events were stored (ComplaintReceived.child_ref, SPEC
+        # 9.2) is absent from their JSON: it reads as its default, None.
+        read = f"b.get({field.name!r})" if field.default is None else f"b[{field.name!r}]"
+        value = template.format(v=read, h=name)
         lines.append(f"    _set(e, {field.name!r}, {value})")
     lines.append("    return e")
     exec("\n".join(lines), namespace)  # noqa: S102 - generated from our own classes

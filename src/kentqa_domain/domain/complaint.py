@@ -27,8 +27,9 @@ Rules enforced here (deadlines are computed at query time, see
   (nor the panel); one panel and one report per complaint.
 - R-CMP-7 a referral to the Ombudsman (state ``ombudsman``) follows the council's final
   response (stage 3; the corporate route: its one stage), or comes while the council is out
-  of time on what is due (decision 0960); it ends the council's procedure: nothing is dated
-  after it, and it is never dated before anything already recorded.
+  of time on what is due (decision 0960); it is never dated before anything already
+  recorded, and it ends the council's procedure: nothing more is recorded for the complaint.
+  It is the one fact judged on recording order: on the facts recorded before it.
 - SPEC 9.2: a complaint about a child names a child already recorded.
 """
 
@@ -193,15 +194,16 @@ def check_not_after_withdrawal(event: ev.Event, complaint: Complaint, field: str
 
 
 def check_not_after_referral(event: ev.Event, complaint: Complaint, field: str) -> None:
-    """R-CMP-7: a referral to the Ombudsman ends the council's procedure; nothing is dated after it."""
-    when: dt.date = getattr(event, field)
-    if complaint.referred_on is not None and when > complaint.referred_on:
+    """R-CMP-7: a referral to the Ombudsman ends the council's procedure and closes the
+    complaint's file: nothing more is recorded for it, whatever its date (the referral was
+    judged on the facts recorded before it; decision 0960)."""
+    if complaint.referred_on is not None:
         raise violation(
             event,
             field,
             "R-CMP-7",
             f"the complaint was referred to the Ombudsman on {complaint.referred_on.isoformat()}; "
-            "the referral ends the council's procedure",
+            "the referral ends the council's procedure: record the facts it follows before it",
         )
 
 
