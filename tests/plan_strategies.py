@@ -205,8 +205,42 @@ def child_protection(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
     return out
 
 
+def looked_after_days(events: Sequence[ev.Event]) -> list[tuple[dt.date, dt.date | None]]:
+    """A child's periods of care (first day, last day or None) from its events: becoming looked
+    after while looked after continues the period; both ends count (R-LAC-7)."""
+    periods: list[tuple[dt.date, dt.date | None]] = []
+    start: dt.date | None = None
+    days: dict[dt.date, set[bool]] = {}
+    for e in events:
+        if isinstance(e, (ev.ChildBecameLookedAfter, ev.ChildCeasedLookedAfter)):
+            days.setdefault(e.on, set()).add(isinstance(e, ev.ChildCeasedLookedAfter))
+    for day in sorted(days):
+        # a day that starts looked after ends the period first, then a new one may start
+        for ceased in sorted(days[day], reverse=start is not None):
+            if ceased and start is not None:
+                periods.append((start, day))
+                start = None
+            elif not ceased and start is None:
+                start = day
+    if start is not None:
+        periods.append((start, None))
+    return periods
+
+
+def is_looked_after(periods: Sequence[tuple[dt.date, dt.date | None]], day: dt.date) -> bool:
+    return any(first <= day and (last is None or day <= last) for first, last in periods)
+
+
 @st.composite
-def escalations(draw: st.DrawFn, child: str | None, ids: _Ids, around: dt.date) -> list[ev.Event]:
+def escalations(
+    draw: st.DrawFn,
+    child: str | None,
+    ids: _Ids,
+    around: dt.date,
+    looked_after: Sequence[tuple[dt.date, dt.date | None]] = (),
+) -> list[ev.Event]:
+    """One escalation; a referral to Cafcass only while the child is looked after (R-ESC-4
+    revised, SPEC 9.2: else it is resolved instead)."""
     out: list[ev.Event] = []
     eid = ids("E")
     raised = around + _gap(draw, 0, 200)
@@ -240,7 +274,11 @@ def escalations(draw: st.DrawFn, child: str | None, ids: _Ids, around: dt.date) 
     if ending == "resolved":
         out.append(ev.EscalationResolved(escalation_id=eid, resolved_on=day + _gap(draw, 0, 30), outcome="agreed"))
     elif ending == "referred":
-        out.append(ev.EscalationReferredToCafcass(escalation_id=eid, referred_on=day + _gap(draw, 0, 30)))
+        on = day + _gap(draw, 0, 30)
+        if child is not None and is_looked_after(looked_after, on):
+            out.append(ev.EscalationReferredToCafcass(escalation_id=eid, referred_on=on))
+        else:
+            out.append(ev.EscalationResolved(escalation_id=eid, resolved_on=on, outcome="not for Cafcass"))
     return out
 
 
@@ -258,8 +296,9 @@ def histories(draw: st.DrawFn, max_children: int = 3) -> list[ev.Event]:
             mine += draw(child_protection(child, ids))
         out += mine
         first = min(e.business_date for e in mine)
+        periods = looked_after_days(mine)
         for _ in range(draw(st.integers(0, 2))):
-            out += draw(escalations(child, ids, first))
+            out += draw(escalations(child, ids, first, periods))
     return sorted(out, key=natural_key)
 
 

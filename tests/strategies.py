@@ -21,9 +21,9 @@ ID_ALPHABET = st.characters(codec="utf-8", categories=("L", "N"), include_charac
 ids = st.text(ID_ALPHABET, min_size=1, max_size=12).filter(lambda s: s[0] not in "=+-@")
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=40)
 nonempty_texts = texts.filter(str.strip)
-themes = st.text(st.characters(categories=("Ll", "Nd"), include_characters="_-"), min_size=1, max_size=10).filter(
-    lambda s: s[0] != "-"
-)
+themes = st.text(
+    st.characters(categories=("Ll", "Nd"), include_characters="_-"), min_size=1, max_size=10
+).filter(lambda s: s[0] != "-")
 dates = st.dates(dt.date(2015, 1, 1), dt.date(2035, 12, 31))
 
 
@@ -49,6 +49,8 @@ def _for_field(cls: type, field: attrs.Attribute[Any], hint: Any) -> st.SearchSt
         return st.integers(1, 5) if name == "rating" else st.integers(1, 12)
     if hint is dt.date:
         return dates
+    if hint is Action:
+        return st.builds(Action, action_id=ids, description=nonempty_texts, owner_id=ids, due_on=dates)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return st.sampled_from(list(hint))
     if origin is tuple:
@@ -83,6 +85,8 @@ def _fix(cls: type, kwargs: dict[str, Any]) -> dict[str, Any]:
             kwargs["cycle_id"] = "2026-T2"
     if cls is ev.ThematicAuditAgreed and kwargs["due_on"] < kwargs["agreed_on"]:
         kwargs["agreed_on"], kwargs["due_on"] = kwargs["due_on"], kwargs["agreed_on"]
+    if cls is ev.PlanActionAgreed and kwargs["action"].due_on < kwargs["agreed_on"]:
+        kwargs["agreed_on"] = kwargs["action"].due_on
     if cls is ev.ComplaintReceived and kwargs["matter_on"] is not None:
         kwargs["matter_on"] = min(kwargs["matter_on"], kwargs["received_on"])
     return kwargs

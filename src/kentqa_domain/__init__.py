@@ -31,8 +31,9 @@ from .errors import (
     StoreNotFound,
     UnknownReference,
 )
+from .event_order import recording_key, recording_order
 from .hookspecs import hookimpl
-from .plain import Counts, Row, Rows, rows_to_csv, rows_to_json, to_plain
+from .plain import Counts, RecordedBatch, Row, Rows, rows_to_csv, rows_to_json, to_plain
 from .policy import Policy
 from .values import (
     Action,
@@ -286,6 +287,7 @@ __all__ = [
     "Progress",
     "QualityAssurance",
     "QueryUse",
+    "RecordedBatch",
     "Requirement",
     "ReviewKind",
     "ReviewQARow",
@@ -314,6 +316,8 @@ __all__ = [
     "errors",
     "events",
     "hookimpl",
+    "recording_key",
+    "recording_order",
     "rows_to_csv",
     "rows_to_json",
     "to_plain",

@@ -24,11 +24,13 @@ from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
 from .erasure import Erasure, catch_up_forgettings
 from .errors import ConflictingEvent, IntegrityCheckFailed, InvalidEvent, StorageError
+from .event_order import recording_order
 from .events import Event, parse
 from .future_dates import latest_date
 from .gc_pause import gc_paused
 from .keyring import Keyring, aes_encrypt
 from .mapper import EventMapper
+from .plain import RecordedBatch
 from .policy import Policy
 from .projections import STORED_PROJECTIONS
 from .queries import Queries
@@ -116,7 +118,9 @@ class QualityAssurance(Queries):
             #: the log read back (rebuilds, projections left behind, an upgrade)
             self.log = LogReader(self.recorder, self.event_mapper)
             #: the state in the store: documents, identities, projections' rows (decision 0900)
-            self.state_tables: StateTables = tables_for(self._store.factory.datastore, self._store.mapper.cipher)  # type: ignore[attr-defined]
+            self.state_tables: StateTables = tables_for(
+                self._store.factory.datastore, self._store.mapper.cipher
+            )  # type: ignore[attr-defined]
             self.state_tables.create()
             self.projections = Projections(
                 self.state_tables, STORED_PROJECTIONS, policy=self.policy, capacity=PROJECTION_CACHE
@@ -201,13 +205,23 @@ class QualityAssurance(Queries):
         *,
         on_invalid: OnInvalid | None = None,
         allow_future: bool = False,
-    ) -> list[int | None]:
+        order: bool = False,
+    ) -> RecordedBatch:
         """Record a batch; each event all-or-nothing, stored in batches.
 
         Without ``on_invalid`` the first refused event raises (its ``index`` set) after the
         events before it are stored. With ``on_invalid(index, error)`` refused events are
         reported and skipped, and their place in the returned list is None.
         Dicts are parsed as JSON objects.
+
+        Returns a :class:`~kentqa_domain.plain.RecordedBatch`: the list of positions, in the
+        order given, with counts of ``new``, ``already_recorded`` and ``refused`` events.
+
+        ``order=True`` (SPEC 9.5) records the batch in an order the rules accept, whatever
+        order it came in: by business date, and on one day subjects before what follows them
+        up (:func:`kentqa_domain.recording_order`). Positions and ``on_invalid``'s indexes still
+        refer to the order given. The whole batch is held in memory to sort it: for a file
+        of millions of lines sort by business date outside and record in chunks.
 
         R-INP-1 (issue 17): an event with a business date (any date field but a ``due_on``)
         after today is refused, naming the field, unless ``allow_future=True``. "Today" is
@@ -216,20 +230,36 @@ class QualityAssurance(Queries):
         """
         not_after = None if allow_future else self.today()
         self._check_open()
+        given: list[int] | None = None
+        if order:
+            events, given = _in_recording_order(events)
         with self._lock, gc_paused():
             catch_up_forgettings(self)
             positions: list[int | None] = []
+            new = refused = last = 0
             for chunk in _chunks(events, BATCH_SIZE):
                 offset = len(positions)
-                result = self._record_batch(chunk, offset, stop_at_first=on_invalid is None, not_after=not_after)
+                result = self._record_batch(
+                    chunk, offset, stop_at_first=on_invalid is None, not_after=not_after
+                )
                 positions.extend(result.positions)
+                new += len(result.stored)
                 if result.stored:
+                    last = max(last, result.stored[-1][0])
                     self._catch_up_state()  # only projections left behind (being rebuilt) have anything to do
-                for index, error in result.refused:
+                for at, error in result.refused:
+                    refused += 1
+                    if given is not None:
+                        error.index = given[at]
                     if on_invalid is None:
                         raise error
-                    on_invalid(index, error)
-            return positions
+                    on_invalid(given[at] if given is not None else at, error)
+            if given is not None:
+                in_order: list[int | None] = [None] * len(positions)
+                for at, value in zip(given, positions, strict=True):
+                    in_order[at] = value
+                positions = in_order
+            return RecordedBatch(positions, new=new, refused=refused, position=last or self.position)
 
     def _record_batch(
         self, chunk: list[Any], offset: int, *, stop_at_first: bool, not_after: dt.date | None = None
@@ -239,7 +269,9 @@ class QualityAssurance(Queries):
         the lock is retried with back-off (decision 0600)."""
         for attempt in range(MAX_CONFLICT_RETRIES):
             try:
-                return self.recording.record_batch(chunk, offset, stop_at_first=stop_at_first, not_after=not_after)
+                return self.recording.record_batch(
+                    chunk, offset, stop_at_first=stop_at_first, not_after=not_after
+                )
             except IntegrityError:
                 self.conflicts += 1
                 _backoff(attempt)
@@ -517,6 +549,24 @@ def _racing_schema_creation(exc: BaseException) -> bool:
 def _backoff(attempt: int) -> None:
     """Sleep a random while, growing with ``attempt``, so competing processes fall out of step."""
     time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
+
+
+def _in_recording_order(items: Iterable[Event | dict[str, Any]]) -> tuple[list[Any], list[int]]:
+    """The batch in recording order (SPEC 9.5) and, for each of its places, the index the
+    item was given at. JSON objects are parsed once here; one that is not an event goes
+    first, unparsed, to be refused with its reason."""
+    given = list(items)
+    parsed: list[Event | None] = []
+    for item in given:
+        if isinstance(item, Event):
+            parsed.append(item)
+            continue
+        try:
+            parsed.append(parse(item))
+        except InvalidEvent:
+            parsed.append(None)
+    indexes = recording_order(parsed)
+    return [given[i] if parsed[i] is None else parsed[i] for i in indexes], indexes
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -104,7 +104,8 @@ def seal(event: ev.Event, child_ref: str, key_id: str, key: bytes) -> Sealing:
         if getattr(event, name) is not None:
             clear[name] = token
     for name in spec.ids:
-        clear[name] = alias(name, getattr(event, name))
+        if getattr(event, name) is not None:  # an optional id (a PlanActionAgreed's review_id)
+            clear[name] = alias(name, getattr(event, name))
     for name in spec.texts:
         value = getattr(event, name)
         clear[name] = pseudonym(key, "text", value) if value else value
@@ -122,6 +123,16 @@ def seal(event: ev.Event, child_ref: str, key_id: str, key: bytes) -> Sealing:
             for a in acts
         )
         blank["actions"] = tuple(_replaced(a, {"description": ""}) for a in clear["actions"])
+    if spec.action:
+        one = cast("ev.PlanActionAgreed", event).action
+        clear["action"] = _replaced(
+            one,
+            {
+                "action_id": alias("action_id", one.action_id),
+                "description": pseudonym(key, "text", one.description) if one.description else "",
+            },
+        )
+        blank["action"] = _replaced(clear["action"], {"description": ""})
     clear_event = _replaced(event, clear)
     anonymous = _replaced(clear_event, blank) if blank else clear_event
     return Sealing(child_ref, key_id, clear_event, anonymous, aliases)
@@ -132,11 +143,18 @@ def reopened(original: ev.Event, clear: ev.Event, child_ref: str, key_id: str) -
     spec = PRIVATE[type(original)]
     aliases: dict[str, dict[str, str]] = {}
     for name in spec.ids:
-        aliases.setdefault(name, {})[getattr(original, name)] = getattr(clear, name)
+        if getattr(original, name) is not None:
+            aliases.setdefault(name, {})[getattr(original, name)] = getattr(clear, name)
     if spec.actions:
-        pairs = zip(cast("ev.ReviewHeld", original).actions, cast("ev.ReviewHeld", clear).actions, strict=True)
+        pairs = zip(
+            cast("ev.ReviewHeld", original).actions, cast("ev.ReviewHeld", clear).actions, strict=True
+        )
         for mine, stored in pairs:
             aliases.setdefault("action_id", {})[mine.action_id] = stored.action_id
+    if spec.action:
+        mine_one = cast("ev.PlanActionAgreed", original).action
+        stored_one = cast("ev.PlanActionAgreed", clear).action
+        aliases.setdefault("action_id", {})[mine_one.action_id] = stored_one.action_id
     return Sealing(child_ref, key_id, clear, blanked(clear), aliases)
 
 
@@ -150,5 +168,9 @@ def blanked(clear_event: ev.Event) -> ev.Event:
         return clear_event
     blank: dict[str, Any] = {n: ("" if getattr(clear_event, n) is not None else None) for n in spec.texts}
     if spec.actions:
-        blank["actions"] = tuple(_replaced(a, {"description": ""}) for a in cast("ev.ReviewHeld", clear_event).actions)
+        blank["actions"] = tuple(
+            _replaced(a, {"description": ""}) for a in cast("ev.ReviewHeld", clear_event).actions
+        )
+    if spec.action:
+        blank["action"] = _replaced(cast("ev.PlanActionAgreed", clear_event).action, {"description": ""})
     return cast("ev.Event", _replaced(clear_event, blank)) if blank else clear_event

@@ -114,7 +114,9 @@ def scrub_after(qa: QualityAssurance) -> str | None:
 
 def _names_child(notification: dict[str, Any], child_ref: str) -> bool:
     refs = notification.get("refs") or {}
-    return refs.get("child_ref") == child_ref or str(notification.get("subject", "")).startswith(f"child:{child_ref}:")
+    return refs.get("child_ref") == child_ref or str(notification.get("subject", "")).startswith(
+        f"child:{child_ref}:"
+    )
 
 
 _FORGET: Any = type("forget_child", (), {})()  # names the operation in field errors

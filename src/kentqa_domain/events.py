@@ -390,6 +390,35 @@ class PlanActionCompleted(Event):
 
 
 @attrs.frozen
+class PlanActionAgreed(Event):
+    """An action added to a child's plan between reviews (SPEC 9.5; R-LAC-6, R-CP-6): an IRO
+    or CP Chair adds one the day after a review. ``review_id``, if given, is the review it
+    follows up. Due by ``action.due_on``, not before it was agreed; not completed by then is
+    drift (``action_overdue``), like an action set at a review."""
+
+    date_field: ClassVar[str] = "agreed_on"
+    child_ref: str = ident()
+    plan: PlanKind = choice(PlanKind)
+    action: Action = attrs.field(converter=attrs.Converter(_action_item, takes_self=True, takes_field=True))
+    agreed_on: dt.date = day()
+    review_id: str | None = opt_ident()
+
+    def __attrs_post_init__(self) -> None:
+        if self.action.due_on < self.agreed_on:
+            raise InvalidEvent(
+                type(self).__name__,
+                "action.due_on",
+                "date-order",
+                f"must not be before agreed_on ({self.agreed_on})",
+            )
+
+    @property
+    def action_id(self) -> str:
+        """The action's id (the event's identity, with ``child_ref``)."""
+        return self.action.action_id
+
+
+@attrs.frozen
 class ReviewQualityAssured(Event):
     """The IRO's or CP Chair's QA of a review (R-LAC-5, R-CP-5)."""
 
@@ -455,7 +484,7 @@ class EscalationResolved(Event):
 
 @attrs.frozen
 class EscalationReferredToCafcass(Event):
-    """Referral to Cafcass ends the internal process (R-ESC-4, R-ESC-5)."""
+    """Referral to Cafcass ends the internal process; only about a child looked after that day (R-ESC-4, R-ESC-5)."""
 
     date_field: ClassVar[str] = "referred_on"
     escalation_id: str = ident()
@@ -611,6 +640,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ReviewHeld,
         MidwayReviewCompleted,
         PlanActionCompleted,
+        PlanActionAgreed,
         ReviewQualityAssured,
         EscalationRaised,
         EscalationResponded,
@@ -673,6 +703,7 @@ __all__ = [
     "MidwayReviewCompleted",
     "ObservationRecorded",
     "ObservationShared",
+    "PlanActionAgreed",
     "PlanActionCompleted",
     "ReflectiveReviewHeld",
     "ReviewHeld",

@@ -50,6 +50,7 @@ def _date(value: dt.date | str) -> dt.date: ...
 def _optional_date(value: dt.date | str | None) -> dt.date | None: ...
 def _texts(value: Sequence[str]) -> tuple[str, ...]: ...
 def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
+def _action(value: Action | ActionObject) -> Action: ...
 def _auditkind(value: AuditKind | Literal["practitioner", "appreciative_inquiry", "peer", "triad", "thematic", "multi_agency", "commissioned_moderation"]) -> AuditKind: ...
 def _complainant(value: Complainant | Literal["child", "young_person", "parent_carer", "foster_carer", "relative", "advocate", "professional", "other"]) -> Complainant: ...
 def _complaintstage(value: ComplaintStage | Literal["stage_1", "stage_2", "stage_3"]) -> ComplaintStage: ...
@@ -261,6 +262,16 @@ class PlanActionCompleted(Event):
     completed_on: dt.date = attrs.field(converter=_date)
 
 @attrs.frozen
+class PlanActionAgreed(Event):
+    """An action added to a child's plan between reviews (SPEC 9.5; R-LAC-6, R-CP-6): an IRO"""
+
+    child_ref: str = attrs.field()
+    plan: PlanKind = attrs.field(converter=_plankind)
+    action: Action = attrs.field(converter=_action)
+    agreed_on: dt.date = attrs.field(converter=_date)
+    review_id: str | None = attrs.field(default=None)
+
+@attrs.frozen
 class ReviewQualityAssured(Event):
     """The IRO's or CP Chair's QA of a review (R-LAC-5, R-CP-5)."""
 
@@ -313,7 +324,7 @@ class EscalationResolved(Event):
 
 @attrs.frozen
 class EscalationReferredToCafcass(Event):
-    """Referral to Cafcass ends the internal process (R-ESC-4, R-ESC-5)."""
+    """Referral to Cafcass ends the internal process; only about a child looked after that day (R-ESC-4, R-ESC-5)."""
 
     escalation_id: str = attrs.field()
     referred_on: dt.date = attrs.field(converter=_date)
@@ -442,6 +453,7 @@ __all__ = [
     "MidwayReviewCompleted",
     "ObservationRecorded",
     "ObservationShared",
+    "PlanActionAgreed",
     "PlanActionCompleted",
     "ReflectiveReviewHeld",
     "ReviewHeld",

@@ -100,7 +100,10 @@ def check_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise _fail(inst, attribute.name, "type", f"must be a string, not {type(value).__name__}")
     if len(value) > MAX_TEXT_LENGTH or not _is_clean(value):
         raise _fail(
-            inst, attribute.name, "text", f"must be at most {MAX_TEXT_LENGTH} characters of plain text in valid Unicode"
+            inst,
+            attribute.name,
+            "text",
+            f"must be at most {MAX_TEXT_LENGTH} characters of plain text in valid Unicode",
         )
 
 

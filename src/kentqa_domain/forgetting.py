@@ -22,6 +22,7 @@ class Private:
     ids: tuple[str, ...] = ()  # identifiers pseudonymised (their kind is the field name)
     texts: tuple[str, ...] = ()  # free text
     actions: bool = False  # ``actions`` items: action_id pseudonymised, description is text
+    action: bool = False  # one ``action`` (PlanActionAgreed), treated as an ``actions`` item
 
 
 #: Which fields of a child's events identify the child (sealed with its key when stored).
@@ -33,6 +34,7 @@ PRIVATE: dict[type[ev.Event], Private] = {
     ev.ReviewHeld: Private(refs=("child_ref",), ids=("review_id",), actions=True),
     ev.MidwayReviewCompleted: Private(refs=("child_ref",)),
     ev.PlanActionCompleted: Private(refs=("child_ref",), ids=("action_id",)),
+    ev.PlanActionAgreed: Private(refs=("child_ref",), ids=("review_id",), action=True),
     ev.ReviewQualityAssured: Private(ids=("review_id",)),
     ev.EscalationRaised: Private(refs=("child_ref",), texts=("details",)),
     ev.EscalationResponded: Private(texts=("response",)),

@@ -205,7 +205,9 @@ class Keyring:
                 self._child_keys[key_id] = key
             return key
 
-    def destroy_child(self, key_id: str, *, also: dict[str, bytes] | None = None, delete: tuple[str, ...] = ()) -> None:
+    def destroy_child(
+        self, key_id: str, *, also: dict[str, bytes] | None = None, delete: tuple[str, ...] = ()
+    ) -> None:
         """Delete the child's key and lookup rows (idempotent), with other key changes in one transaction."""
         with self._lock:
             names = [f"child:{key_id}"]
@@ -213,7 +215,9 @@ class Keyring:
             if stored is not None:
                 names.append(orjson.loads(self.unwrap(stored))["l"])
             if not self.admin.change_keys(delete=[*names, *delete], insert=also or {}):
-                raise StorageError("could not destroy a child's key: the key table changed meanwhile; try again")
+                raise StorageError(
+                    "could not destroy a child's key: the key table changed meanwhile; try again"
+                )
             self.forget_cached(key_id)
 
     def check_table(self) -> list[str]:
@@ -235,7 +239,9 @@ class Keyring:
                 elif name.startswith("ref:"):
                     key_id = self.unwrap(material).decode()
                     if f"child:{key_id}" not in rows:
-                        problems.append(f"a lookup row ({name[:16]}...) names anon-{key_id}, whose key row is missing")
+                        problems.append(
+                            f"a lookup row ({name[:16]}...) names anon-{key_id}, whose key row is missing"
+                        )
             except (StorageError, ValueError, KeyError, TypeError) as exc:
                 problems.append(f"the key row {name[:24]} does not read back ({type(exc).__name__})")
         return problems

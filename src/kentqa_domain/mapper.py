@@ -118,7 +118,9 @@ class EventMapper(Mapper[UUID]):
         else:
             body = recorded.body if recorded.body is not None else canonical_body(event)
             state, topic = at + b'"e":' + body + b"}", type(event).__name__
-        place = None if topic == FORGOTTEN_TOPIC else (recorded.originator_id, recorded.originator_version, topic)
+        place = (
+            None if topic == FORGOTTEN_TOPIC else (recorded.originator_id, recorded.originator_version, topic)
+        )
         return StoredEvent(
             originator_id=recorded.originator_id,
             originator_version=recorded.originator_version,
@@ -175,11 +177,17 @@ class EventMapper(Mapper[UUID]):
         ``validate`` (decision 0801).
         """
         structure = _validated if validate else _trusted
-        originator = stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
+        originator = (
+            stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
+        )
         if stored.topic != FORGOTTEN_TOPIC and stored.topic not in EVENT_TYPES:
             raise MapperDeserialisationError(f"unknown event type {stored.topic!r} in the store")
         try:
-            place = None if stored.topic == FORGOTTEN_TOPIC else (originator, stored.originator_version, stored.topic)
+            place = (
+                None
+                if stored.topic == FORGOTTEN_TOPIC
+                else (originator, stored.originator_version, stored.topic)
+            )
             data = orjson.loads(self.unseal(stored.state, place))
             if stored.topic == FORGOTTEN_TOPIC:
                 marker = ChildForgotten(data["m"]["token"], dt.date.fromisoformat(data["m"]["on"]))

@@ -103,6 +103,39 @@ class Counts(dict[K, V]):
         self.position = position
 
 
+class RecordedBatch(list[int | None]):
+    """What ``record_many`` did (SPEC 9.5): a ``list`` of each event's log position, in the
+    order the events were given (``None``: refused), and the counts:
+
+    - ``new``: events stored by this call;
+    - ``already_recorded``: events recorded before (by any process, or earlier in the same
+      batch), whose position is the stored one; nothing was stored for them;
+    - ``refused``: events refused (``on_invalid`` was told each one);
+    - ``position``: the log position after the call (the last event this call stored, or
+      the position it found when it stored nothing).
+    """
+
+    new: int
+    already_recorded: int
+    refused: int
+    position: int
+
+    def __init__(
+        self, positions: Iterable[int | None] = (), *, new: int = 0, refused: int = 0, position: int = 0
+    ) -> None:
+        super().__init__(positions)
+        self.new = new
+        self.refused = refused
+        self.already_recorded = len(self) - new - refused
+        self.position = position
+
+    def __repr__(self) -> str:
+        return (
+            f"RecordedBatch(new={self.new}, already_recorded={self.already_recorded}, "
+            f"refused={self.refused}, position={self.position})"
+        )
+
+
 def rows_to_json(rows: Iterable[Any], *, indent: int | None = None) -> str:
     """A JSON array of the rows' ``to_dict()`` (any attrs rows or events, dicts, plain values)."""
     return json.dumps([to_plain(r) for r in rows], ensure_ascii=False, indent=indent)
@@ -146,4 +179,13 @@ def rows_to_csv(rows: Iterable[Any], file: IO[str], *, columns: Iterable[str] | 
     return count
 
 
-__all__ = ["Counts", "Row", "Rows", "position_field", "rows_to_csv", "rows_to_json", "to_plain"]
+__all__ = [
+    "Counts",
+    "RecordedBatch",
+    "Row",
+    "Rows",
+    "position_field",
+    "rows_to_csv",
+    "rows_to_json",
+    "to_plain",
+]

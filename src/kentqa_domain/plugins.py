@@ -124,7 +124,9 @@ def open_storage(pm: pluggy.PluginManager, url: str) -> Storage:
         known = ", ".join(f"{s}://" for s in sorted(openers)) or "none"
         hint = " (pip install kentqa-postgres)" if scheme.startswith("postgres") else ""
         raise StorageError(
-            without_password(f"no storage plugin for {scheme or '?'}:// in {redact(url)!r}{hint}; known: {known}", url)
+            without_password(
+                f"no storage plugin for {scheme or '?'}:// in {redact(url)!r}{hint}; known: {known}", url
+            )
         )
     opener, plugin = openers[scheme]
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -46,6 +47,24 @@ def _dates(value: object) -> frozenset[dt.date]:
             raise ValueError(f"Policy.local_closure_days holds a non-date: {item!r}")
         out.add(day)
     return frozenset(out)
+
+
+class EscalationTargetFrom(StrEnum):
+    """R-ESC-3 (SPEC 9.2): the day the escalation's working-day limit runs from."""
+
+    #: entering the first formal stage (team_manager or above); the informal stage has its
+    #: response time only (R-ESC-2). The default.
+    FIRST_FORMAL_STAGE = "first_formal_stage"
+    #: raising, whatever the stage (SPEC section 4's first reading)
+    RAISING = "raising"
+
+
+def _target_from(value: object) -> EscalationTargetFrom:
+    try:
+        return EscalationTargetFrom(value)
+    except ValueError:
+        choices = ", ".join(v.value for v in EscalationTargetFrom)
+        raise ValueError(f"Policy.escalation_target_from must be one of {choices}, not {value!r}") from None
 
 
 #: Who sees which rows (R-ACC-1): a role -> the scope of rows it may see.
@@ -126,7 +145,16 @@ class Policy:
     escalation_response_working_days: int = local(
         5, "R-ESC-2: each stage's response due N working days after entering it"
     )
-    escalation_target_working_days: int = local(20, "R-ESC-3: open longer than N working days is a breach")
+    escalation_target_working_days: int = local(
+        20, "R-ESC-3: open longer than N working days (counted from escalation_target_from) is a breach"
+    )
+    escalation_target_from: EscalationTargetFrom = attrs.field(
+        default=EscalationTargetFrom.FIRST_FORMAL_STAGE,
+        converter=_target_from,
+        metadata={
+            "policy": "R-ESC-3 (SPEC 9.2): the limit runs from first_formal_stage (entering team_manager or above; the informal stage has its response time only) or from raising"
+        },
+    )
 
     # Complaints (Children Act 1989 Representations Procedure (England) Regulations 2006)
     complaint_stage_1_working_days: int = statutory("reg 14: stage 1 response in 10 working days", 10)

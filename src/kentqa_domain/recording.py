@@ -94,7 +94,8 @@ class Recording:
         model: DocSession,
         stream_id: Callable[[str], UUID],
         child_stream_id: Callable[[str], UUID],
-        fold_in: Callable[[Any, list[tuple[int, Event, Recorded]], int], Callable[[bool], None]] | None = None,
+        fold_in: Callable[[Any, list[tuple[int, Event, Recorded]], int], Callable[[bool], None]]
+        | None = None,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
@@ -134,7 +135,9 @@ class Recording:
 
     def _sealing(self, event: Event, child: str) -> Sealing | None:
         """The split of a child's event with the child's key (None: the child has no key)."""
-        key_id = key_id_of(child) if child.startswith("anon-") else self.keyring.child_key_id(child, create=False)
+        key_id = (
+            key_id_of(child) if child.startswith("anon-") else self.keyring.child_key_id(child, create=False)
+        )
         if key_id is None:
             return None
         key = self.keyring.child_key(key_id)
@@ -189,7 +192,9 @@ class Recording:
         finish: Callable[[bool], None] = _nothing
         try:
             with self.tables.writing(self.recorder) as cursor:
-                result, writes, last = self._in_transaction(cursor, parsed, offset, stop_at_first=stop_at_first)
+                result, writes, last = self._in_transaction(
+                    cursor, parsed, offset, stop_at_first=stop_at_first
+                )
                 if result.stored and self.fold_in is not None:
                     finish = self.fold_in(cursor, result.stored, result.stored[0][0] - 1)
         except BaseException:
@@ -208,7 +213,9 @@ class Recording:
         model.sync(self._model_position(cursor))
         self.book.prefetch([e for e in parsed if isinstance(e, Event)])
         prepared = self._prepare(parsed)
-        self.book.prefetch([p[1].anonymous for p in prepared if not isinstance(p, InvalidEvent) and p[1] is not None])
+        self.book.prefetch(
+            [p[1].anonymous for p in prepared if not isinstance(p, InvalidEvent) and p[1] is not None]
+        )
         keys = [p[2] for p in prepared if not isinstance(p, InvalidEvent)]
         streams = self._streams_of(prepared)
         batch = _Batch(
@@ -321,7 +328,9 @@ class Recording:
         last = max(ids)
         writes = self.model.changes()
         self.tables.write_docs(cursor, MODEL, last, writes)
-        self.tables.insert_identities(cursor, [(p.key, n, p.digest) for p, n in zip(pending, ids, strict=True)])
+        self.tables.insert_identities(
+            cursor, [(p.key, n, p.digest) for p, n in zip(pending, ids, strict=True)]
+        )
         self._move_model(cursor, last)
         stored = []
         for p, n in zip(pending, ids, strict=True):
@@ -349,13 +358,20 @@ class Recording:
                 continue
             try:
                 child = child_of(event, book, review_token)
-                if child is None and type(event) in PRIVATE and isinstance(getattr(event, "escalation_id", None), str):
+                if (
+                    child is None
+                    and type(event) in PRIVATE
+                    and isinstance(getattr(event, "escalation_id", None), str)
+                ):
                     child = escalations.get(event.escalation_id)  # type: ignore[attr-defined]
                 sealing = self._sealing(event, child) if child is not None else None
                 if child is not None and sealing is None:
                     book.check(event)  # a child never recorded: refused here, with its reference
                     raise InvalidEvent(  # noqa: TRY301 - passed the check but has no key: a race
-                        type(event).__name__, "child_ref", "reference", "the child's key is not ready; record it again"
+                        type(event).__name__,
+                        "child_ref",
+                        "reference",
+                        "the child's key is not ready; record it again",
                     )
                 if isinstance(event, ev.ReviewHeld) and child is not None:
                     reviews[self.review_name(event.review_id)] = child
@@ -434,7 +450,9 @@ class Recording:
 
     # --- rebuilding the write model from the log ---------------------------------------------
 
-    def catch_up_model(self, decode: Callable[[Any], tuple[Recorded, bytes]], *, restart: bool = False) -> int:
+    def catch_up_model(
+        self, decode: Callable[[Any], tuple[Recorded, bytes]], *, restart: bool = False
+    ) -> int:
         """Fold the log into the write model and the identity index from the model's position
         (from the start with ``restart``), under the write lock: an upgraded store, or
         ``kentqa replay``. Returns the events folded."""
@@ -479,7 +497,9 @@ class Recording:
                 raise
         return folded
 
-    def _fold_stored(self, row: Any, decode: Callable[[Any], tuple[Recorded, bytes]]) -> tuple[int, int, int] | None:
+    def _fold_stored(
+        self, row: Any, decode: Callable[[Any], tuple[Recorded, bytes]]
+    ) -> tuple[int, int, int] | None:
         """One stored event into the write model; its (identity key, position, digest)."""
         position = row[0]
         recorded, canonical = decode(row)

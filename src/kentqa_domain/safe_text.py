@@ -78,7 +78,11 @@ def redact(url: str) -> str:
         return f"{url.partition(':')[0][:20]}://{HIDDEN}"
     if parts.scheme.lower() not in _TOKEN_SCHEMES:
         return url
-    hidden = parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    hidden = (
+        parts.path
+        + (f"?{parts.query}" if parts.query else "")
+        + (f"#{parts.fragment}" if parts.fragment else "")
+    )
     if hidden in {"", "/"}:
         return url
     fingerprint = hashlib.sha256(b"kentqa channel\0" + hidden.encode("utf-8", "surrogatepass")).hexdigest()

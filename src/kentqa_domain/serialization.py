@@ -19,6 +19,7 @@ from cattrs.strategies import configure_tagged_union
 
 from .errors import InvalidEvent
 from .events import EVENT_TYPES, Event
+from .values import Action
 
 EventUnion = Union[tuple(EVENT_TYPES.values())]  # type: ignore[valid-type]  # noqa: UP007
 
@@ -37,7 +38,7 @@ def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     # Structuring: every leaf is passed through; attrs converters/validators decide.
     conv.register_structure_hook_func(_is_checked_by_attrs, _passthrough)
-    for leaf in (str, int, bool, float, dt.date):
+    for leaf in (str, int, bool, float, dt.date, Action):  # an action: the event's converter checks it
         conv.register_structure_hook(leaf, _passthrough)
     # Unstructuring: the JSON forms.
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
@@ -78,7 +79,9 @@ def structure_event(obj: object) -> Event:
     cls = EVENT_TYPES.get(type_name)
     if cls is None:
         named = type_name[:60] if type_name.strip() else "event"
-        raise InvalidEvent(named, "type", "known-type", f"{type_name[:60]!r} is not an event type (see docs/events.md)")
+        raise InvalidEvent(
+            named, "type", "known-type", f"{type_name[:60]!r} is not an event type (see docs/events.md)"
+        )
     try:
         event: Event = converter.structure(obj, EventUnion)  # type: ignore[arg-type]
     except (ClassValidationError, InvalidEvent, ForbiddenExtraKeysError, KeyError) as exc:

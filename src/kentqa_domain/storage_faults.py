@@ -66,8 +66,14 @@ def describe(exc: BaseException, action: str) -> str:
         return f"{action}: the database named in the URL does not exist on the server: {text}"
     if any(
         s in lowered
-        for s in ("connection refused", "could not connect", "connection failed", "server closed", "timeout",
-                  "couldn't get a connection")
+        for s in (
+            "connection refused",
+            "could not connect",
+            "connection failed",
+            "server closed",
+            "timeout",
+            "couldn't get a connection",
+        )
     ):
         return f"{action}: cannot reach the database server (is it running, and are host and port right?): {text}"
     return f"{action}: the storage back end failed ({type(exc).__name__}): {text}"

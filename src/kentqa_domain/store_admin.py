@@ -86,7 +86,11 @@ class SQLAdmin(StoreAdmin):
 
         p = self.placeholder
         cursor = ambient_cursor()  # inside a batch's write transaction: read in it
-        with contextlib.nullcontext(cursor) if cursor is not None else self.datastore.transaction(commit=False) as c:
+        with (
+            contextlib.nullcontext(cursor)
+            if cursor is not None
+            else self.datastore.transaction(commit=False) as c
+        ):
             c.execute(f"SELECT material FROM {self.key_table} WHERE name={p}", (name,))
             row = c.fetchone()
         if row is None:
@@ -98,7 +102,9 @@ class SQLAdmin(StoreAdmin):
             c.execute(f"SELECT name, material FROM {self.key_table}")
             rows = c.fetchall()
         return {
-            str(r["name"] if not isinstance(r, tuple) else r[0]): bytes(r["material"] if not isinstance(r, tuple) else r[1])
+            str(r["name"] if not isinstance(r, tuple) else r[0]): bytes(
+                r["material"] if not isinstance(r, tuple) else r[1]
+            )
             for r in rows
         }
 
@@ -111,7 +117,9 @@ class SQLAdmin(StoreAdmin):
                 for name in delete:
                     c.execute(f"DELETE FROM {self.key_table} WHERE name={p}", (name,))
                 for name, material in insert.items():
-                    c.execute(f"INSERT INTO {self.key_table} (name, material) VALUES ({p}, {p})", (name, material))
+                    c.execute(
+                        f"INSERT INTO {self.key_table} (name, material) VALUES ({p}, {p})", (name, material)
+                    )
         except IntegrityError:
             return False
         return True

@@ -201,6 +201,24 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
 EscalationTuple = tuple[str, str, str, dt.date, dt.date, bool, int, bool]
 
 
+def escalation_target_oracle(
+    events: Sequence[ev.Event], policy: Policy, escalation_id: str, as_of: dt.date
+) -> dt.date | None:
+    """R-ESC-3 (revised, SPEC 9.2): the day the 20 working days run from as of ``as_of``.
+    Policy ``raising``: the raising date. Default: the day the escalation entered a stage
+    other than informal (raised there, or its earliest progression dated on or before
+    ``as_of``); None while it has been informal only."""
+    raised = next(e for e in events if isinstance(e, ev.EscalationRaised) and e.escalation_id == escalation_id)
+    if policy.escalation_target_from == "raising" or raised.stage != EscalationStage.INFORMAL:
+        return raised.raised_on
+    days = [
+        e.progressed_on
+        for e in events
+        if isinstance(e, ev.EscalationProgressed) and e.escalation_id == escalation_id and e.progressed_on <= as_of
+    ]
+    return min(days, default=None)
+
+
 def escalations_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> list[EscalationTuple]:
     """(id, stage, state, raised_on, response_due_on, response_overdue, working days open, breached)."""
     out = []
@@ -225,11 +243,16 @@ def escalations_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.dat
         responded = any(isinstance(e, ev.EscalationResponded) and e.responded_on >= entered for e in mine)
         due = nth_working_day_after(policy, entered, policy.escalation_response_working_days)
         days_open = working_days_between(policy, raised.raised_on, closed or as_of)
+        target_from = escalation_target_oracle(events, policy, eid, as_of)
+        breached = (
+            target_from is not None
+            and working_days_between(policy, target_from, closed or as_of) > policy.escalation_target_working_days
+        )
         out.append(
             (
                 eid, stage.value, state, raised.raised_on, due,
                 state == "open" and not responded and as_of > due,
-                days_open, days_open > policy.escalation_target_working_days,
+                days_open, breached,
             )
         )
     return out

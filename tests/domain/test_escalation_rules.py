@@ -130,6 +130,121 @@ def test_unknown_escalation_or_child(memory_qa: QualityAssurance) -> None:
     _refused(memory_qa, {**RAISED, "child_ref": None, "team_id": "T-NONE"}, UnknownReference, "team_id", "reference")
 
 
+# --- R-ESC-3 revised (SPEC 9.2): the 20 working days run from the first formal stage ------
+
+JUNE = [
+    {"type": "ChildBecameLookedAfter", "child_ref": "L1", "on": "2025-01-06"},
+    {**RAISED, "raised_on": "2025-06-02", "stage": "informal"},
+    progressed("team_manager", "2025-06-20"),
+]
+
+
+def test_an_escalation_made_formal_later_is_not_in_breach_a_month_after_raising_r_esc_3(
+    memory_qa: QualityAssurance,
+) -> None:
+    """R-ESC-3 revised (the issue's example): raised informally on Mon 2 June 2025, made
+    formal (team_manager) on Fri 20 June. On Wed 2 July it has been open 22 working days but
+    formal for 8 only: not in breach. The limit's last day is Fri 18 July (20 working days
+    after 20 June); from Mon 21 July it is breached."""
+    memory_qa.record_many(JUNE)
+    (row,) = memory_qa.escalations(as_of=D(2025, 7, 2))
+    assert (row.working_days_open, row.breached) == (22, False)
+    assert (row.target_from, row.target_due_on) == (D(2025, 6, 20), D(2025, 7, 18))
+    (row,) = memory_qa.escalations(as_of=D(2025, 7, 18))
+    assert row.breached is False
+    (row,) = memory_qa.escalations(as_of=D(2025, 7, 21))
+    assert row.breached is True
+    breach = [n for n in memory_qa.notifications(as_of=D(2025, 7, 21)) if n.kind.value == "escalation_breached"]
+    assert [(n.due_on, "formal from 2025-06-20" in n.message) for n in breach] == [(D(2025, 7, 18), True)]
+    assert not [n for n in memory_qa.notifications(as_of=D(2025, 7, 2)) if n.kind.value == "escalation_breached"]
+
+
+def test_the_policy_may_count_from_raising_r_esc_3(memory_qa: QualityAssurance) -> None:
+    """R-ESC-3 revised, the policy alternative ``escalation_target_from="raising"``: the same
+    escalation is in breach on 2 July (more than 20 working days after 2 June; the limit's
+    last day was Mon 30 June)."""
+    policy = kq.Policy(escalation_target_from="raising")
+    with kq.connect("memory://", policy=policy) as qa:
+        qa.record_many(JUNE)
+        (row,) = qa.escalations(as_of=D(2025, 7, 2))
+        assert (row.target_from, row.target_due_on, row.breached) == (D(2025, 6, 2), D(2025, 6, 30), True)
+        assert [n.due_on for n in qa.notifications(as_of=D(2025, 7, 2)) if n.kind.value == "escalation_breached"] == [
+            D(2025, 6, 30)
+        ]
+    with pytest.raises(ValueError, match="escalation_target_from must be one of first_formal_stage, raising"):
+        kq.Policy(escalation_target_from="from raising")
+
+
+def test_an_informal_escalation_has_its_response_time_only_r_esc_2_r_esc_3(memory_qa: QualityAssurance) -> None:
+    """R-ESC-3 revised: an escalation that stays informal is never in breach (its response
+    time, R-ESC-2, still falls due); one resolved while informal keeps no breach either. One
+    raised at a formal stage counts from raising, as before."""
+    memory_qa.record_many(
+        [
+            {"type": "ChildBecameLookedAfter", "child_ref": "L1", "on": "2025-01-06"},
+            {**RAISED, "raised_on": "2025-06-02", "stage": "informal"},
+            {**RAISED, "escalation_id": "E2", "raised_on": "2025-06-02"},
+        ]
+    )
+    e1, e2 = memory_qa.escalations(as_of=D(2025, 9, 1))
+    assert (e1.target_from, e1.target_due_on, e1.response_overdue, e1.breached) == (None, None, True, False)
+    assert (e2.target_from, e2.target_due_on, e2.breached) == (D(2025, 6, 2), D(2025, 6, 30), True)
+    memory_qa.record_json({**RESOLVED, "resolved_on": "2025-08-01"})
+    (e1, _) = memory_qa.escalations(as_of=D(2025, 9, 1))
+    assert (e1.state, e1.breached) == ("resolved", False)
+
+
+# --- R-ESC-4 revised (SPEC 9.2): Cafcass only for a child looked after on the date ---------
+
+CP_ONLY = [
+    {"type": "StrategyDiscussionHeld", "child_ref": "P1", "held_on": "2026-02-02"},
+    {"type": "ReviewHeld", "review_id": "ICPC1", "child_ref": "P1", "kind": "initial_cp_conference",
+     "held_on": "2026-02-20"},
+    {**RAISED, "escalation_id": "EP", "child_ref": "P1"},
+    {**RAISED, "escalation_id": "ET", "child_ref": None, "team_id": None},
+]
+
+
+@pytest.mark.parametrize(
+    ("escalation_id", "field"),
+    [("EP", "referred_on"), ("ET", "escalation_id")],
+    ids=["child-on-a-cp-plan-only", "about-no-child"],
+)
+def test_referral_to_cafcass_needs_a_looked_after_child_r_esc_4(
+    esc: QualityAssurance, escalation_id: str, field: str
+) -> None:
+    """R-ESC-4 revised: referral to Cafcass is the IRO's power for a looked-after child. An
+    escalation about a child only on a CP plan is refused naming ``referred_on``; one about
+    no child (a team or practice, decision 0971) naming ``escalation_id``. Nothing is stored
+    (position and counts unchanged) and the escalation stays open, to be resolved."""
+    esc.record_many(CP_ONLY)
+    _refused(esc, {**REFERRED, "escalation_id": escalation_id}, RuleViolation, field, "R-ESC-4")
+    row = next(r for r in esc.escalations(as_of=D(2026, 3, 24)) if r.escalation_id == escalation_id)
+    assert row.state == "open"
+    esc.record_json({**RESOLVED, "escalation_id": escalation_id})
+
+
+def test_referral_only_on_a_day_the_child_is_looked_after_r_esc_4(memory_qa: QualityAssurance) -> None:
+    """R-ESC-4 revised, by the referral date: L1 looked after 5 Jan to 13 Mar 2026 (both days
+    count, R-LAC-7). A referral on 16 Mar is refused; on 13 Mar it is accepted. Looked after
+    again from 1 Apr: a second escalation may be referred on 2 Apr."""
+    memory_qa.record_many(
+        [
+            {"type": "ChildBecameLookedAfter", "child_ref": "L1", "on": "2026-01-05"},
+            {"type": "ChildCeasedLookedAfter", "child_ref": "L1", "on": "2026-03-13"},
+            RAISED,
+            {**RAISED, "escalation_id": "E2"},
+        ]
+    )
+    _refused(memory_qa, {**REFERRED, "referred_on": "2026-03-16"}, RuleViolation, "referred_on", "R-ESC-4")
+    memory_qa.record_json({**REFERRED, "referred_on": "2026-03-13"})
+    _refused(memory_qa, {**REFERRED, "escalation_id": "E2", "referred_on": "2026-04-02"}, RuleViolation,
+             "referred_on", "R-ESC-4")
+    memory_qa.record_json({"type": "ChildBecameLookedAfter", "child_ref": "L1", "on": "2026-04-01"})
+    memory_qa.record_json({**REFERRED, "escalation_id": "E2", "referred_on": "2026-04-02"})
+    assert [r.state for r in memory_qa.escalations(as_of=D(2026, 4, 2))] == ["referred", "referred"]
+
+
 # --- a state machine: random commands against a plain model of R-ESC-1..5 -----------------
 
 BASE = D(2026, 12, 14)  # the weeks around Christmas 2026
@@ -138,16 +253,37 @@ offsets = st.integers(0, 45)
 AS_OF = [BASE + dt.timedelta(days=k) for k in range(0, 80, 4)]
 
 
+#: The children escalations are about, and the days each is looked after (R-ESC-4 revised):
+#: looked after throughout, looked after until BASE + 20 days, on a CP plan only; None: no child.
+CHILDREN: dict[str | None, Any] = {
+    "L-IN": lambda on: on >= BASE - dt.timedelta(days=30),
+    "L-OUT": lambda on: BASE - dt.timedelta(days=30) <= on <= BASE + dt.timedelta(days=20),
+    "P-CP": lambda on: False,
+    None: lambda on: False,
+}
+
+
 class EscalationMachine(RuleBasedStateMachine):
     """R-ESC-1..5: each command is accepted exactly when a plain model says so; a refused
-    command stores nothing; the rows equal the oracle's; the stage never goes back over time;
-    nothing accepted is dated after the ending."""
+    command stores nothing; the rows equal the oracle's (R-ESC-3 revised: the breach counts
+    from the first formal stage); the stage never goes back over time; nothing accepted is
+    dated after the ending; a referral to Cafcass is accepted only for an escalation about a
+    child looked after on the referral date (R-ESC-4 revised)."""
 
     escalations = Bundle("escalations")
+    policy = kq.Policy()
 
     @initialize()
     def connect(self) -> None:
-        self.qa = kq.connect("memory://", policy=kq.Policy())
+        self.qa = kq.connect("memory://", policy=self.policy)
+        self.qa.record_many(
+            [
+                ev.ChildBecameLookedAfter(child_ref="L-IN", on=BASE - dt.timedelta(days=30)),
+                ev.ChildBecameLookedAfter(child_ref="L-OUT", on=BASE - dt.timedelta(days=30)),
+                ev.ChildCeasedLookedAfter(child_ref="L-OUT", on=BASE + dt.timedelta(days=20)),
+                ev.StrategyDiscussionHeld(child_ref="P-CP", held_on=BASE - dt.timedelta(days=10)),
+            ]
+        )
         self.accepted: list[ev.Event] = []
         self.model: dict[str, dict[str, Any]] = {}
 
@@ -171,12 +307,16 @@ class EscalationMachine(RuleBasedStateMachine):
         else:
             assert (self.qa.position, self.qa.stats()) == before
 
-    @rule(target=escalations, day=offsets, stage=st.sampled_from(STAGES))
-    def raise_one(self, day: int, stage: EscalationStage) -> str:
+    @rule(target=escalations, day=offsets, stage=st.sampled_from(STAGES), child=st.sampled_from(list(CHILDREN)))
+    def raise_one(self, day: int, stage: EscalationStage, child: str | None) -> str:
         eid = f"E{len(self.model)}"
         on = BASE + dt.timedelta(days=day)
-        self._try(ev.EscalationRaised(escalation_id=eid, raised_by="IRO1", raised_on=on, stage=stage, reason="drift"), "new")
-        self.model[eid] = {"raised_on": on, "stage": stage, "progressions": {}, "responses": set(), "last": on, "end": None}
+        self._try(
+            ev.EscalationRaised(escalation_id=eid, raised_by="IRO1", raised_on=on, stage=stage, reason="drift", child_ref=child),
+            "new",
+        )
+        self.model[eid] = {"raised_on": on, "stage": stage, "progressions": {}, "responses": set(), "last": on,
+                           "end": None, "child": child}
         return eid
 
     def _dated_ok(self, m: dict[str, Any], on: dt.date) -> str | None:
@@ -224,6 +364,8 @@ class EscalationMachine(RuleBasedStateMachine):
             expected = "same" if m["end"] == (kind, on) else ("ConflictingEvent" if m["end"][0] == kind else "RuleViolation")
         else:
             expected = self._dated_ok(m, on) or ("RuleViolation" if on < m["last"] else "new")
+            if expected == "new" and not resolve and not CHILDREN[m["child"]](on):
+                expected = "RuleViolation"  # R-ESC-4 revised: only about a child looked after that day
         event: ev.Event = (
             ev.EscalationResolved(escalation_id=eid, resolved_on=on, outcome="done")
             if resolve
@@ -262,3 +404,13 @@ class EscalationMachine(RuleBasedStateMachine):
 
 EscalationMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
 TestEscalationMachine = EscalationMachine.TestCase
+
+
+class EscalationFromRaisingMachine(EscalationMachine):
+    """The same, under the policy alternative of R-ESC-3 revised: the limit runs from raising."""
+
+    policy = kq.Policy(escalation_target_from="raising")
+
+
+EscalationFromRaisingMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=25, deadline=None)
+TestEscalationFromRaisingMachine = EscalationFromRaisingMachine.TestCase

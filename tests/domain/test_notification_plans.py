@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.policy import Policy
-from tests.domain.plan_oracle import drift_oracle, escalations_oracle, nth_working_day_after
+from tests.domain.plan_oracle import (
+    drift_oracle,
+    escalation_target_oracle,
+    escalations_oracle,
+    nth_working_day_after,
+)
 from tests.plan_strategies import as_of_dates, histories, record_in_any_order
 
 SETTINGS = settings(
@@ -53,8 +58,10 @@ def escalation_expected(events: list[ev.Event], policy: Policy, as_of: dt.date) 
             out.add(f"escalation_raised:escalation:{eid}:{raised_on.isoformat()}")
         if overdue:
             out.add(f"escalation_response_overdue:escalation:{eid}:{stage}:{response_due.isoformat()}")
-        if breached:
-            target = nth_working_day_after(policy, raised_on, policy.escalation_target_working_days)
+        if breached:  # R-ESC-3 (revised, SPEC 9.2): from the first formal stage, by default
+            target_from = escalation_target_oracle(events, policy, eid, as_of)
+            assert target_from is not None
+            target = nth_working_day_after(policy, target_from, policy.escalation_target_working_days)
             out.add(f"escalation_breached:escalation:{eid}:{target.isoformat()}")
     return out
 

@@ -228,29 +228,42 @@ def test_escalation_over_christmas_2026(memory_qa: QualityAssurance) -> None:
     Tue 22 (1), Wed 23 (2), Thu 24 (3), 25 and 28 Dec skipped, Tue 29 (4), Wed 30 Dec (5).
     Responded Wed 23 Dec. Progressed to team manager Mon 4 Jan 2027: due Tue 5 (1) .. Fri 8
     (4), Mon 11 Jan (5). Working days after 21 Dec: 22, 23, 24, 29, 30, 31 Dec (6), 4-8 Jan
-    (11), 11-15 Jan (16), 18-21 Jan (20), Fri 22 Jan (21): a breach from 22 Jan."""
-    memory_qa.record_many(
-        [
-            kq.events.ChildBecameLookedAfter(child_ref="L3", on=D(2026, 6, 1)),
-            kq.events.EscalationRaised(
-                escalation_id="E9", raised_by="IRO1", raised_on=D(2026, 12, 21), stage="informal", reason="drift", child_ref="L3"
-            ),
-            kq.events.EscalationResponded(escalation_id="E9", responded_on=D(2026, 12, 23), by="TM1", response="Booked"),
-        ]
-    )
+    (11), 11-15 Jan (16), 18-21 Jan (20), Fri 22 Jan (21). R-ESC-3 revised (SPEC 9.2): the 20
+    working days run from the first formal stage, 4 Jan: 5-8 (4), 11-15 (9), 18-22 (14),
+    25-29 Jan (19), Mon 1 Feb (20): no breach on 22 Jan; resolved on Tue 26 Jan (16), never
+    breached. Under the policy alternative (from raising) it is breached from 22 Jan."""
+    events = [
+        kq.events.ChildBecameLookedAfter(child_ref="L3", on=D(2026, 6, 1)),
+        kq.events.EscalationRaised(
+            escalation_id="E9", raised_by="IRO1", raised_on=D(2026, 12, 21), stage="informal", reason="drift", child_ref="L3"
+        ),
+        kq.events.EscalationResponded(escalation_id="E9", responded_on=D(2026, 12, 23), by="TM1", response="Booked"),
+    ]
+    memory_qa.record_many(events)
 
-    def row(as_of: dt.date) -> tuple[object, ...]:
-        (r,) = memory_qa.escalations(as_of=as_of)
+    def row(as_of: dt.date, qa: QualityAssurance = memory_qa) -> tuple[object, ...]:
+        (r,) = qa.escalations(as_of=as_of)
         return (r.stage.value, r.state.value, r.response_due_on, r.response_overdue, r.working_days_open, r.breached)
 
     assert row(D(2026, 12, 31)) == ("informal", "open", D(2026, 12, 30), False, 6, False)
-    memory_qa.record(kq.events.EscalationProgressed(escalation_id="E9", to_stage="team_manager", progressed_on=D(2027, 1, 4)))
+    progressed = kq.events.EscalationProgressed(escalation_id="E9", to_stage="team_manager", progressed_on=D(2027, 1, 4))
+    memory_qa.record(progressed)
     assert row(D(2027, 1, 11)) == ("team_manager", "open", D(2027, 1, 11), False, 12, False)
     assert row(D(2027, 1, 12)) == ("team_manager", "open", D(2027, 1, 11), True, 13, False)
     assert row(D(2027, 1, 21)) == ("team_manager", "open", D(2027, 1, 11), True, 20, False)
-    assert row(D(2027, 1, 22)) == ("team_manager", "open", D(2027, 1, 11), True, 21, True)
-    # Resolved Tue 26 Jan (Mon 25 = 22, Tue 26 = 23): it stays breached, nothing is overdue any more.
-    memory_qa.record(kq.events.EscalationResolved(escalation_id="E9", resolved_on=D(2027, 1, 26), outcome="Agreed"))
-    assert row(D(2027, 6, 1)) == ("team_manager", "resolved", D(2027, 1, 11), False, 23, True)
+    assert row(D(2027, 1, 22)) == ("team_manager", "open", D(2027, 1, 11), True, 21, False)
+    (r,) = memory_qa.escalations(as_of=D(2027, 1, 22))
+    assert (r.target_from, r.target_due_on) == (D(2027, 1, 4), D(2027, 2, 1))
+    assert row(D(2027, 2, 2))[-1] is True
+    resolved = kq.events.EscalationResolved(escalation_id="E9", resolved_on=D(2027, 1, 26), outcome="Agreed")
+    memory_qa.record(resolved)
+    assert row(D(2027, 6, 1)) == ("team_manager", "resolved", D(2027, 1, 11), False, 23, False)
+    with kq.connect("memory://", policy=kq.Policy(escalation_target_from="raising")) as by_raising:
+        by_raising.record_many([*events, progressed])
+        assert row(D(2027, 1, 21), by_raising)[-1] is False
+        assert row(D(2027, 1, 22), by_raising) == ("team_manager", "open", D(2027, 1, 11), True, 21, True)
+        # Resolved Tue 26 Jan (Mon 25 = 22, Tue 26 = 23): it stays breached, nothing is overdue any more.
+        by_raising.record(resolved)
+        assert row(D(2027, 6, 1), by_raising) == ("team_manager", "resolved", D(2027, 1, 11), False, 23, True)
     # As of a date before the stage moved, the escalation is as it was then.
     assert row(D(2026, 12, 31)) == ("informal", "open", D(2026, 12, 30), False, 6, False)

@@ -68,6 +68,7 @@ def _date(value: dt.date | str) -> dt.date: ...
 def _optional_date(value: dt.date | str | None) -> dt.date | None: ...
 def _texts(value: Sequence[str]) -> tuple[str, ...]: ...
 def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
+def _action(value: Action | ActionObject) -> Action: ...
 '''
 
 FOOTER = '''
@@ -116,6 +117,8 @@ def _converter(hint: Any, text: str, converters: dict[str, str]) -> str:
         return "_texts"
     if text == "tuple[Action, ...]":
         return "_actions"
+    if text == "Action":
+        return "_action"
     enum, optional = _enum_of(hint)
     if enum is None:
         raise NotImplementedError(f"no stub converter for {text}")

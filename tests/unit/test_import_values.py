@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kentqa_domain import events as ev
+from kentqa_domain.event_order import ENDS, STARTS
 from kentqa_domain.importing import Pseudonymiser, SecretError, recording_key, review_id
 from kentqa_domain.importing.order import rank
 from kentqa_domain.values import ReviewKind
@@ -88,7 +89,7 @@ def test_on_one_day_plans_start_then_conferences_then_reviews_then_plans_end(
     events = [_child_events(day)[i] for i in order]
     ranks = [rank(e) for e in sorted(events, key=lambda e: recording_key(e, events.index(e)))]
     assert ranks == sorted(ranks)
-    assert [type(e).__name__ for e in events if rank(e) == 0] != [] and max(ranks) == 3
+    assert [type(e).__name__ for e in events if rank(e) == STARTS] != [] and max(ranks) == ENDS
 
 
 @given(a=dates, b=dates)

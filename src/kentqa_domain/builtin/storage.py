@@ -21,7 +21,11 @@ def open_memory(url: str) -> Storage:
         raise ValueError(f"memory storage takes no path or options: use 'memory://', not {url!r}")
     name = f"file:kentqa-{uuid.uuid4().hex}?mode=memory&cache=shared"
     return Storage(
-        settings={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name, "SQLITE_LOCK_TIMEOUT": "30"},
+        settings={
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": name,
+            "SQLITE_LOCK_TIMEOUT": "30",
+        },
         display="memory://",
     )
 

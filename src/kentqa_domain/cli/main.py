@@ -116,7 +116,9 @@ def init(db: str | None, no_encryption: bool) -> None:
 
     key = os.environ.get("KENTQA_CIPHER_KEY")
     if no_encryption and key is not None:
-        raise click.UsageError("--no-encryption, but KENTQA_CIPHER_KEY is set: unset it, or drop --no-encryption")
+        raise click.UsageError(
+            "--no-encryption, but KENTQA_CIPHER_KEY is set: unset it, or drop --no-encryption"
+        )
     if not no_encryption and key is None:
         raise click.UsageError(
             "KENTQA_CIPHER_KEY is not set: export KENTQA_CIPHER_KEY=$(kentqa keygen) for an encrypted store, "
@@ -124,7 +126,9 @@ def init(db: str | None, no_encryption: bool) -> None:
         )
     with connect(db or os.environ.get("KENTQA_DB") or None) as qa:
         if not qa.created and qa.position > 0:
-            click.echo(f"kentqa: error: a store already exists at {qa.storage.display}; nothing changed", err=True)
+            click.echo(
+                f"kentqa: error: a store already exists at {qa.storage.display}; nothing changed", err=True
+            )
             sys.exit(EXIT_REFUSED)
         message = creation_notice(qa) if qa.created else f"the store at {qa.storage.display} is ready (empty)"
     click.echo(message)
@@ -165,7 +169,9 @@ def verify(db: str | None, as_json: bool) -> None:
         f"with their keys, {report.forgotten:,} forgotten; log position {report.position:,}"
     )
     if report.head is not None:
-        click.echo(f"log head digest: {report.head} (keep it outside the store: a rolled-back copy would differ)")
+        click.echo(
+            f"log head digest: {report.head} (keep it outside the store: a rolled-back copy would differ)"
+        )
 
 
 @cli.command()
@@ -175,7 +181,10 @@ def plugins(as_json: bool) -> None:
     from ..plugins import list_plugins, make_plugin_manager
 
     loaded = list_plugins(make_plugin_manager())
-    rows = [{"name": p.name, "source": p.source, "version": p.version or "", "hooks": list(p.hooks)} for p in loaded]
+    rows = [
+        {"name": p.name, "source": p.source, "version": p.version or "", "hooks": list(p.hooks)}
+        for p in loaded
+    ]
     if as_json:
         output.print_json(rows)
     else:
@@ -197,7 +206,8 @@ def policy(as_json: bool) -> None:
         output.print_json(settings)
         return
     rows = [
-        {"name": s.name, "value": s.value, "source": s.source, "kind": s.kind, "note": s.note} for s in settings
+        {"name": s.name, "value": s.value, "source": s.source, "kind": s.kind, "note": s.note}
+        for s in settings
     ]
     output.print_table("Policy in force", rows)
 

@@ -13,8 +13,12 @@ from .progress import progress
 
 @click.command()
 @db_option
-@click.option("--verify", is_flag=True, help="Read every event with its full validation (slower): a check of the log.")
-@click.option("--restart", is_flag=True, help="Start a new rebuild even if an interrupted one could be resumed.")
+@click.option(
+    "--verify", is_flag=True, help="Read every event with its full validation (slower): a check of the log."
+)
+@click.option(
+    "--restart", is_flag=True, help="Start a new rebuild even if an interrupted one could be resumed."
+)
 @click.option(
     "--projection",
     "projections",
@@ -23,7 +27,9 @@ from .progress import progress
     help="Rebuild only this projection (repeatable); the others and the write model are not touched.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (no progress bar).")
-def replay(*, db: str | None, verify: bool, restart: bool, projections: tuple[str, ...], as_json: bool) -> None:
+def replay(
+    *, db: str | None, verify: bool, restart: bool, projections: tuple[str, ...], as_json: bool
+) -> None:
     """Rebuild the write model, the identity index and every projection from the event log
     (or only the projections named with --projection).
 

@@ -33,7 +33,9 @@ def keygen() -> None:
 )
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts); otherwise it is asked on a terminal.")
+@click.option(
+    "--yes", is_flag=True, help="Do not ask for confirmation (scripts); otherwise it is asked on a terminal."
+)
 def forget_child(child_ref: str, on: object, db: str | None, as_json: bool, yes: bool) -> None:
     """Erase a child: destroy its key so no payload about CHILD_REF can be read again.
 
@@ -56,9 +58,13 @@ def forget_child(child_ref: str, on: object, db: str | None, as_json: bool, yes:
         )
     if not yes:
         if not sys.stdin.isatty():
-            raise click.UsageError("forgetting a child cannot be undone: add --yes to confirm (no terminal to ask)")
+            raise click.UsageError(
+                "forgetting a child cannot be undone: add --yes to confirm (no terminal to ask)"
+            )
         click.confirm(
-            f"Forget {child_ref} for good (its key is destroyed; this cannot be undone)?", abort=True, err=True
+            f"Forget {child_ref} for good (its key is destroyed; this cannot be undone)?",
+            abort=True,
+            err=True,
         )
     with open_store(db) as qa:
         erasure = qa.forget_child(child_ref, on=day)

@@ -121,7 +121,9 @@ def escalations(
     day = as_of_date(as_of)
     start = since.date() if since is not None else None
     with open_store(_parent(ctx, "db", db)) as qa:  # type: ignore[arg-type]
-        rows = qa.escalations(as_of=day, as_worker=as_worker, state=state, since=start, limit=limit, after=after)
+        rows = qa.escalations(
+            as_of=day, as_worker=as_worker, state=state, since=start, limit=limit, after=after
+        )
     if _parent(ctx, "as_json", as_json):
         output.print_json(rows)
     else:

@@ -126,6 +126,7 @@ def _review(
                 ev.MidwayReviewCompleted(child_ref=child_ref, plan=plan, completed_on=day, by=chair),
                 after=rec,
             )
+    lac_until = plan_end if plan is PlanKind.LOOKED_AFTER else None  # R-ESC-4: Cafcass only then
     escalated = False
     for action in actions:
         r = 0.0 if backfill else rng.random()
@@ -152,6 +153,7 @@ def _review(
                 team_id=team,
                 reason=EscalationReason.DRIFT,
                 after=rec,
+                looked_after_until=lac_until,
             )
     if not backfill and next_held is not None and (next_held - next_due).days > 10 and rng.random() < 0.25:
         escalate(
@@ -163,6 +165,7 @@ def _review(
             team_id=team,
             reason=EscalationReason.DELAY,
             after=rec,
+            looked_after_until=lac_until,
         )
     return rec
 

@@ -41,8 +41,13 @@ def escalate(
     team_id: str | None,
     reason: EscalationReason,
     after: dt.date | None = None,
+    looked_after_until: dt.date | None = None,
 ) -> None:
-    """Record one escalation's whole life from ``raised_on`` (events after the period are dropped)."""
+    """Record one escalation's whole life from ``raised_on`` (events after the period are dropped).
+
+    ``looked_after_until``: the last day the child is looked after (None: not looked after,
+    e.g. on a CP plan). R-ESC-4 revised (SPEC 9.2): only then may it be referred to Cafcass;
+    a referral drawn on another day is a resolution instead (the random draws are the same)."""
     escalation_id = council.new_id("ESC")
     stage = EscalationStage.INFORMAL if rng.random() < 0.65 else EscalationStage.TEAM_MANAGER
     raised_on = council.working_day(raised_on)
@@ -98,9 +103,12 @@ def escalate(
             continue
         if r < 0.27:
             day = council.add_working_days(day, rng.randint(2, 10))
-            council.record(
-                day, ev.EscalationReferredToCafcass(escalation_id=escalation_id, referred_on=day), after=rec
+            ending: ev.Event = (
+                ev.EscalationReferredToCafcass(escalation_id=escalation_id, referred_on=day)
+                if looked_after_until is not None and day <= looked_after_until
+                else ev.EscalationResolved(escalation_id=escalation_id, resolved_on=day, outcome=OUTCOMES[0])
             )
+            council.record(day, ending, after=rec)
             return
         if r < 0.97:
             day = council.add_working_days(day, rng.randint(1, 12))

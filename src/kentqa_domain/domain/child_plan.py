@@ -45,8 +45,9 @@ class Child:
     reviews: dict[str, tuple[ReviewKind, dt.date]] = attrs.Factory(dict)
     lac_midways: tuple[dt.date, ...] = ()
     cp_midways: tuple[dt.date, ...] = ()
-    #: action id -> (plan, the date of the review that set it, review id)
-    actions: dict[str, tuple[PlanKind, dt.date, str]] = attrs.Factory(dict)
+    #: action id -> (plan, the date of the review that set it or the day it was agreed,
+    #: the review id: the one that set it, the one an agreed action follows up, or None)
+    actions: dict[str, tuple[PlanKind, dt.date, str | None]] = attrs.Factory(dict)
 
     def lac_facts(self) -> list[Dated]:
         facts: list[Dated] = [(d, Fact.OPEN, None) for d in self.lac_starts]
@@ -89,7 +90,18 @@ def _child(book: Casebook, ref: str) -> Child:
 
 
 #: The events that make a child known (SPEC 9.5: an unknown child's error names them).
-CHILD_INTRODUCED_BY = "ChildBecameLookedAfter, StrategyDiscussionHeld or a ReviewHeld of kind initial_cp_conference"
+CHILD_INTRODUCED_BY = (
+    "ChildBecameLookedAfter, StrategyDiscussionHeld or a ReviewHeld of kind initial_cp_conference"
+)
+
+
+def looked_after_on(child: Child, day: dt.date) -> bool:
+    """Whether ``child`` is looked after on ``day`` by the periods of care recorded so far
+    (both the first and the last day of an episode count; R-LAC-7)."""
+    if not any(start <= day for start in child.lac_starts):
+        return False
+    walk = walk_looked_after(child.lac_facts())
+    return any(p.opened_on <= day and (p.ended_on is None or day <= p.ended_on) for p in walk.plans)
 
 
 def check_child_known(event: ev.Event, book: Casebook, field: str = "child_ref") -> None:
@@ -209,8 +221,7 @@ def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
                 event,
                 "actions",
                 _action_rule(event.kind.plan),
-                f"action id {action.action_id!r} was already set for this child at review "
-                f"{earlier[2]!r} on {earlier[1]}; give a new action a new id",
+                f"action id {action.action_id!r} was already {_set_at(earlier)}; give a new action a new id",
             )
 
 
@@ -237,21 +248,92 @@ def _midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:
         child.cp_midways = _with(child.cp_midways, event.completed_on)
 
 
+def _set_at(action: tuple[PlanKind, dt.date, str | None]) -> str:
+    _plan, day, review_id = action
+    return (
+        f"set for this child at review {review_id!r} on {day}"
+        if review_id
+        else f"agreed for this child on {day}"
+    )
+
+
+def plan_open_on(child: Child, plan: PlanKind, day: dt.date) -> bool:
+    """Whether the child's ``plan`` is open on ``day``: a looked-after episode that started on
+    or before it and had not ended before it; a CP plan whose initial conference was on or
+    before it and had not ended before it (R-LAC-1, R-CP-2, R-LAC-7, R-CP-7)."""
+    if plan is PlanKind.LOOKED_AFTER:
+        plans = walk_looked_after(child.lac_facts()).plans
+        return any(p.opened_on <= day and (p.ended_on is None or day <= p.ended_on) for p in plans)
+    plans = walk_child_protection(child.cp_facts()).plans
+    return any(
+        p.initial is not None and p.initial[0] <= day and (p.ended_on is None or day <= p.ended_on)
+        for p in plans
+    )
+
+
+def _check_agreed(event: ev.PlanActionAgreed, book: Casebook) -> None:
+    """R-LAC-6/R-CP-6 (SPEC 9.5): an action agreed between reviews belongs to a plan of the
+    child open on ``agreed_on`` (a CP plan from its initial conference); its id is the child's,
+    used once; the review it follows up, if named, is one of the child's reviews of that plan
+    held on or before ``agreed_on``. Its due date is not before it was agreed (checked by
+    the event)."""
+    check_child_known(event, book)
+    child = book.children[event.child_ref]
+    rule = _action_rule(event.plan)
+    if event.review_id is not None:
+        review = child.reviews.get(event.review_id)
+        if review is None:
+            raise unknown(event, "review_id", f"review of child {event.child_ref!r}:")
+        kind, held_on = review
+        if kind.plan is not event.plan:
+            raise violation(
+                event, "review_id", rule, f"review {event.review_id!r} is of the {kind.plan.value} plan"
+            )
+        if held_on > event.agreed_on:
+            raise violation(
+                event,
+                "agreed_on",
+                rule,
+                f"review {event.review_id!r} was held on {held_on}, after the action was agreed",
+            )
+    if not plan_open_on(child, event.plan, event.agreed_on):
+        raise violation(
+            event,
+            "agreed_on",
+            rule,
+            f"child {event.child_ref!r} had no {event.plan.value} plan open on {event.agreed_on}",
+        )
+    earlier = child.actions.get(event.action.action_id)
+    if earlier is not None:
+        raise violation(
+            event,
+            "action.action_id",
+            rule,
+            f"action id {event.action.action_id!r} was already {_set_at(earlier)}; give a new action a new id",
+        )
+
+
+def _agreed(event: ev.PlanActionAgreed, book: Casebook) -> None:
+    child = book.children[event.child_ref]
+    child.actions[event.action.action_id] = (event.plan, event.agreed_on, event.review_id)
+
+
 def _check_action(event: ev.PlanActionCompleted, book: Casebook) -> None:
-    """R-LAC-6/R-CP-6: the action was set at one of the child's reviews, on or before its
-    completion. A completion after the plan closed is accepted (it follows up a fact)."""
+    """R-LAC-6/R-CP-6: the action was set at one of the child's reviews or agreed between
+    them (``PlanActionAgreed``), on or before its completion. A completion after the plan
+    closed is accepted (it follows up a fact)."""
     check_child_known(event, book)
     child = book.children[event.child_ref]
     action = child.actions.get(event.action_id)
     if action is None:
         raise unknown(event, "action_id", f"plan action of child {event.child_ref!r}:")
-    plan, set_on, review_id = action
+    plan, set_on, _review_id = action
     if event.completed_on < set_on:
         raise violation(
             event,
             "completed_on",
             _action_rule(plan),
-            f"the action was set at review {review_id!r} on {set_on}; it cannot be completed before",
+            f"the action was {_set_at(action)}; it cannot be completed before",
         )
 
 
@@ -288,5 +370,6 @@ HANDLERS: dict[type[ev.Event], Handler] = {
     ev.ReviewHeld: Handler(_child_stream, _check_review, _review),
     ev.MidwayReviewCompleted: Handler(_child_stream, _check_midway, _midway),
     ev.PlanActionCompleted: Handler(_child_stream, _check_action, _nothing),
+    ev.PlanActionAgreed: Handler(_child_stream, _check_agreed, _agreed),
     ev.ReviewQualityAssured: Handler(_review_stream, _check_qa, _nothing),
 }

@@ -5,7 +5,10 @@ Checked by business date, so late typing-up is accepted where it is consistent (
 response or progression dated on or before the resolution is history, not a change after it.
 What is refused: a stage that would go back in date order (R-ESC-1), anything dated before
 the escalation was raised, anything dated after it was resolved or referred, and a second
-ending (R-ESC-4, R-ESC-5).
+ending (R-ESC-4, R-ESC-5). R-ESC-4 revised (SPEC 9.2): a referral to Cafcass is the IRO's
+power for a looked-after child, so it is refused for an escalation about no child or about
+a child not looked after on the referral date, as the child's plans in this write model
+show (decision 0971).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import attrs
 from .. import events as ev
 from ..values import EscalationStage
 from .base import Handler, by, unknown, violation
-from .child_plan import check_child_known
+from .child_plan import check_child_known, looked_after_on
 from .staff import check_team_exists
 
 if TYPE_CHECKING:
@@ -141,6 +144,34 @@ def _check_close(rule: str):  # type: ignore[no-untyped-def]
     return check
 
 
+_check_referred = _check_close("R-ESC-4")
+
+
+def _check_referral(event: ev.EscalationReferredToCafcass, book: Casebook) -> None:
+    """R-ESC-4 (revised, SPEC 9.2): referral to Cafcass only for an escalation about a child
+    looked after on the referral date (the IRO's power); besides the checks of any ending."""
+    _check_referred(event, book)
+    escalation = book.escalations[event.escalation_id]
+    if escalation.child_ref is None:
+        raise violation(
+            event,
+            "escalation_id",
+            "R-ESC-4",
+            "the escalation is about no child (a team or practice); only an escalation about a "
+            "looked-after child may be referred to Cafcass: resolve it instead",
+        )
+    child = book.children.get(escalation.child_ref)
+    if child is None or not looked_after_on(child, event.referred_on):
+        raise violation(
+            event,
+            "referred_on",
+            "R-ESC-4",
+            f"the child the escalation is about was not looked after on {event.referred_on}; "
+            "referral to Cafcass is the IRO's power for a looked-after child (record the "
+            "period of care first if it is missing)",
+        )
+
+
 def _close(state: str):  # type: ignore[no-untyped-def]
     def apply(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: Casebook) -> None:
         escalation = book.escalations[event.escalation_id]
@@ -157,5 +188,5 @@ HANDLERS: dict[type[ev.Event], Handler] = {
     ev.EscalationResponded: Handler(_stream, check_open, _responded),
     ev.EscalationProgressed: Handler(_stream, _check_progress, _progress),
     ev.EscalationResolved: Handler(_stream, _check_close("R-ESC-5"), _close("resolved")),
-    ev.EscalationReferredToCafcass: Handler(_stream, _check_close("R-ESC-4"), _close("referred")),
+    ev.EscalationReferredToCafcass: Handler(_stream, _check_referral, _close("referred")),
 }

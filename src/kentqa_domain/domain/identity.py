@@ -33,6 +33,7 @@ IDENTITY: dict[type[ev.Event], tuple[str, ...]] = {
     ev.ReviewHeld: ("review_id",),
     ev.MidwayReviewCompleted: ("child_ref", "plan", "completed_on"),
     ev.PlanActionCompleted: ("child_ref", "action_id"),
+    ev.PlanActionAgreed: ("child_ref", "action_id"),
     ev.ReviewQualityAssured: ("review_id",),
     ev.EscalationRaised: ("escalation_id",),
     ev.EscalationResponded: ("escalation_id", "responded_on", "by"),

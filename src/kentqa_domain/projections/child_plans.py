@@ -75,8 +75,16 @@ PLAN_PERIODS = Table(
     (
         Column("child_token", "TEXT", "the child's anonymous token (anon-...)"),
         Column("plan", "TEXT", "looked_after or child_protection"),
-        Column("opened_on", "DATE", "the day the plan opened (became looked after; first strategy discussion or initial conference)"),
-        Column("ended_on", "DATE", "the day it ended (ceased to be looked after, plan ended, or a new initial conference); NULL while open"),
+        Column(
+            "opened_on",
+            "DATE",
+            "the day the plan opened (became looked after; first strategy discussion or initial conference)",
+        ),
+        Column(
+            "ended_on",
+            "DATE",
+            "the day it ended (ceased to be looked after, plan ended, or a new initial conference); NULL while open",
+        ),
         Column("last_fact_on", "DATE", "the date of the plan's latest fact (its end aside)"),
     ),
     indexes=(("ended_on", "opened_on"),),
@@ -90,15 +98,31 @@ DRIFT_ITEMS = Table(
     (
         Column("child_token", "TEXT", "the child's anonymous token"),
         Column("plan", "TEXT", "looked_after or child_protection"),
-        Column("opened_on", "DATE", "the plan's opened_on (with child_token and plan: its row in kentqa_plan_periods)"),
-        Column("kind", "TEXT", "review_overdue, initial_conference_overdue, midway_overdue, qa_overdue or action_overdue"),
+        Column(
+            "opened_on",
+            "DATE",
+            "the plan's opened_on (with child_token and plan: its row in kentqa_plan_periods)",
+        ),
+        Column(
+            "kind",
+            "TEXT",
+            "review_overdue, initial_conference_overdue, midway_overdue, qa_overdue or action_overdue",
+        ),
         Column("due_on", "DATE", "overdue on any day after it"),
-        Column("resolved_on", "DATE", "the day it stopped being overdue (QA recorded, action completed); NULL: not resolved"),
+        Column(
+            "resolved_on",
+            "DATE",
+            "the day it stopped being overdue (QA recorded, action completed); NULL: not resolved",
+        ),
         Column("review_id", "TEXT", "the review's pseudonym (the review the item follows)"),
         Column("action_id", "TEXT", "the plan action's pseudonym (action_overdue)"),
         Column("owner_id", "TEXT", "the action's owner (action_overdue)"),
         Column("chair_id", "TEXT", "the chair of the plan's latest review, else the child's IRO"),
-        Column("team_id", "TEXT", "the team the item counts under (decision 0201), from the facts as they were folded"),
+        Column(
+            "team_id",
+            "TEXT",
+            "the team the item counts under (decision 0201), from the facts as they were folded",
+        ),
     ),
     indexes=(("due_on",),),
     doc="Each plan's schedule as of its latest facts under the policy of the process that folded "
@@ -208,7 +232,7 @@ class ChildPlans(StoredProjection):
     """Facts of every child's plans (``qa.drift_register``, ``qa.review_qa_summary``)."""
 
     name = "child_plans"
-    version = 5
+    version = 6  # 6: plan actions agreed between reviews (SPEC 9.5)
     tables = (PLAN_PERIODS, DRIFT_ITEMS, REVIEWS)
     sql_views = (DRIFT_REGISTER,)
 
@@ -249,6 +273,8 @@ class ChildPlans(StoredProjection):
                     reviews.append(event.review_id)
                     named = [event.chair_id, *(a.owner_id for a in event.actions)]
                     links += [_link_key(w, token) for w in named if w is not None]
+                elif isinstance(event, ev.PlanActionAgreed):
+                    links.append(_link_key(event.action.owner_id, token))
             elif isinstance(event, ev.ReviewQualityAssured):
                 reviews.append(event.review_id)
                 assured.append(event)
@@ -267,22 +293,28 @@ class ChildPlans(StoredProjection):
                 links.append(_link_key(qa.by, token))
         self.worker_children.prefetch(links)
 
+    def _link_workers(self, event: ev.Event, token: str) -> None:
+        """Link the workers a child's event names (IRO, chair, action owners, QA author) to the child."""
+        if isinstance(event, ev.ChildBecameLookedAfter):
+            self._link(event.iro_id, token)
+        elif isinstance(event, ev.PlanActionAgreed):
+            self._link(event.action.owner_id, token)
+        elif isinstance(event, ev.ReviewHeld):
+            self.review_child[event.review_id] = token
+            self._link(event.chair_id, token)
+            for action in event.actions:
+                self._link(action.owner_id, token)
+            assured = self.quality.get(event.review_id)
+            if assured is not None:
+                self._link(assured.by, token)
+
     def apply(self, event: ev.Event, position: int) -> None:
         if isinstance(event, FOLDED):
             self._note(event.business_date)
         if isinstance(event, CHILD_EVENTS):
             token = event.child_ref  # type: ignore[attr-defined]
             self._child(token).add(event)
-            if isinstance(event, ev.ChildBecameLookedAfter):
-                self._link(event.iro_id, token)
-            elif isinstance(event, ev.ReviewHeld):
-                self.review_child[event.review_id] = token
-                self._link(event.chair_id, token)
-                for action in event.actions:
-                    self._link(action.owner_id, token)
-                assured = self.quality.get(event.review_id)
-                if assured is not None:
-                    self._link(assured.by, token)
+            self._link_workers(event, token)
         elif isinstance(event, ev.ReviewQualityAssured):
             self.quality[event.review_id] = event
             token = self.review_child.get(event.review_id)

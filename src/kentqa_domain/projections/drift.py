@@ -97,23 +97,31 @@ def _overdue(plan: OpenPlan, plans: PlanFacts, policy: Policy, as_of: dt.date) -
         midway = midway_due(latest.held_on, due)
         if as_of > midway and not any(d > latest.held_on for d in plan.midways):
             yield DriftItem(DriftKind.MIDWAY_OVERDUE, midway, latest.review_id)
-    completions = plans.children[plan.child_ref].completions
     for review in plan.reviews:
         qa = plans.quality.get(review.review_id)
         if qa is None or qa.assured_on > as_of:  # the due date only matters while QA is missing
             qa_on = qa_due(plan.plan, review.held_on, policy)
             if as_of > qa_on:
                 yield DriftItem(DriftKind.QA_OVERDUE, qa_on, review.review_id)
+    completions = plans.children[plan.child_ref].completions
+    for item in _action_items(plan):
+        done = completions.get(str(item.action_id))
+        if as_of > item.due_on and (done is None or done > as_of):
+            yield item
+
+
+def _action_items(plan: OpenPlan) -> Iterator[DriftItem]:
+    """R-LAC-6/R-CP-6: every action of the plan, as the drift item it is once overdue: those
+    set at its reviews, then those agreed between reviews (``PlanActionAgreed``, SPEC 9.5)."""
+    for review in plan.reviews:
         for action in review.actions:
-            done = completions.get(action.action_id)
-            if as_of > action.due_on and (done is None or done > as_of):
-                yield DriftItem(
-                    DriftKind.ACTION_OVERDUE,
-                    action.due_on,
-                    review.review_id,
-                    action.action_id,
-                    action.owner_id,
-                )
+            yield DriftItem(
+                DriftKind.ACTION_OVERDUE, action.due_on, review.review_id, action.action_id, action.owner_id
+            )
+    for agreed in plan.agreed:
+        yield DriftItem(
+            DriftKind.ACTION_OVERDUE, agreed.due_on, agreed.review_id, agreed.action_id, agreed.owner_id
+        )
 
 
 #: Never resolved (a review or midway review due: holding it changes the plan's facts).
@@ -149,7 +157,10 @@ def schedule(plan: OpenPlan, plans: PlanFacts, policy: Policy) -> list[tuple[dt.
         found.append((_NEVER, DriftItem(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)))
         if latest is not None and not any(d > latest.held_on for d in plan.midways):
             found.append(
-                (_NEVER, DriftItem(DriftKind.MIDWAY_OVERDUE, midway_due(latest.held_on, due), latest.review_id))
+                (
+                    _NEVER,
+                    DriftItem(DriftKind.MIDWAY_OVERDUE, midway_due(latest.held_on, due), latest.review_id),
+                )
             )
         completions = plans.children[plan.child_ref].completions
         for review in plan.reviews:
@@ -158,15 +169,7 @@ def schedule(plan: OpenPlan, plans: PlanFacts, policy: Policy) -> list[tuple[dt.
             found.append(
                 (qa.assured_on if qa else _NEVER, DriftItem(DriftKind.QA_OVERDUE, qa_on, review.review_id))
             )
-            for action in review.actions:
-                item = DriftItem(
-                    DriftKind.ACTION_OVERDUE,
-                    action.due_on,
-                    review.review_id,
-                    action.action_id,
-                    action.owner_id,
-                )
-                found.append((completions.get(action.action_id, _NEVER), item))
+        found += [(completions.get(str(item.action_id), _NEVER), item) for item in _action_items(plan)]
     return found
 
 

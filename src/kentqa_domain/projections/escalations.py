@@ -11,8 +11,10 @@ facts dated on or before it (IRO Handbook 6.2):
 - R-ESC-1 the stage on a date is the highest stage entered on or before it;
 - R-ESC-2 the current stage's response is due 5 working days after entering it; a response
   counts for the stage current at the end of its day (decision 0202);
-- R-ESC-3 open more than 20 working days after raising is a breach (a closed escalation
-  keeps the breach it had when it closed);
+- R-ESC-3 (revised, SPEC 9.2) open more than 20 working days after entering its first
+  formal stage (team_manager or above) is a breach; an escalation still informal has its
+  response time only (R-ESC-2). ``policy.escalation_target_from`` may count from raising
+  instead. A closed escalation keeps the breach it had when it closed (decision 0970);
 - R-ESC-4/R-ESC-5 resolution or referral to Cafcass ends it: nothing more is due.
 """
 
@@ -26,7 +28,7 @@ import attrs
 
 from .. import events as ev
 from ..plain import Row
-from ..policy import Policy
+from ..policy import EscalationTargetFrom, Policy
 from ..state.docs import DocMap
 from ..state.tables import Column, Table
 from ..values import EscalationStage
@@ -36,6 +38,8 @@ from .working_day_index import WorkingDayIndex, working_day_index
 
 #: R-ESC-1: stages in order (a dict, not ``EscalationStage.rank``, which lists the enum).
 _RANK = {stage: rank for rank, stage in enumerate(EscalationStage)}
+#: R-ESC-3: stages ranked above this one are formal (team_manager and above)
+_FORMAL_FROM = _RANK[EscalationStage.INFORMAL]
 
 
 class EscalationState(StrEnum):
@@ -57,6 +61,11 @@ class EscalationRow(Row):
     working_days_open: int
     breached: bool
     stage_entered_on: dt.date
+    #: R-ESC-3: the day the working-day limit runs from (the first formal stage entered, or
+    #: raising, by policy); None while the escalation has been informal only
+    target_from: dt.date | None
+    #: R-ESC-3: the last day within the limit; None with ``target_from``
+    target_due_on: dt.date | None
     closed_on: dt.date | None
     child_ref: str | None
     team_id: str | None
@@ -79,6 +88,9 @@ class EscalationView:
     stage_entered_on: dt.date
     responded: bool
     ending: Ending | None
+    #: R-ESC-3: the day it entered its first formal stage (team_manager or above) on or
+    #: before the view's date; None while informal
+    formal_on: dt.date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -101,29 +113,41 @@ class EscalationFacts:
         if raised is None or raised.raised_on > as_of:
             return None
         stage, entered_on = raised.stage, raised.raised_on
+        formal_on = raised.raised_on if _RANK[stage] > _FORMAL_FROM else None
         if self.progressions:
             rank = _RANK[stage]
             for to, on in self.progressions.items():
-                if on <= as_of and (on, _RANK[to]) > (entered_on, rank):
+                if on > as_of:
+                    continue
+                if (on, _RANK[to]) > (entered_on, rank):
                     stage, entered_on, rank = to, on, _RANK[to]
+                if _RANK[to] > _FORMAL_FROM and (formal_on is None or on < formal_on):
+                    formal_on = on
         responded = any(entered_on <= d <= as_of for d in self.responses)
         ending = self.ending
         if ending is not None and ending.on > as_of:
             ending = None
-        return EscalationView(raised, stage, entered_on, responded, ending)
+        return EscalationView(raised, stage, entered_on, responded, ending, formal_on)
 
 
 ESCALATIONS = Table(
     "kentqa_escalations",
     (
         Column("escalation_id", "TEXT", "the escalation"),
-        Column("child_token", "TEXT", "the child's anonymous token (anon-...); NULL: about a team or practice"),
+        Column(
+            "child_token", "TEXT", "the child's anonymous token (anon-...); NULL: about a team or practice"
+        ),
         Column("team_id", "TEXT", "the team it names, if any"),
         Column("raised_by", "TEXT", "the IRO or CP Chair who raised it"),
         Column("raised_on", "DATE", "the day it was raised"),
         Column("reason", "TEXT", "why it was raised (EscalationReason)"),
         Column("stage", "TEXT", "its stage after all its facts (R-ESC-1)"),
         Column("stage_entered_on", "DATE", "the day that stage was entered"),
+        Column(
+            "formal_on",
+            "DATE",
+            "the day it entered its first formal stage, team_manager or above (R-ESC-3); NULL: informal only",
+        ),
         Column("state", "TEXT", "open, resolved or referred after all its facts (R-ESC-4, R-ESC-5)"),
         Column("ended_on", "DATE", "the day it was resolved or referred to Cafcass; NULL while open"),
     ),
@@ -136,7 +160,7 @@ class Escalations(StoredProjection):
     """Facts of every escalation, one document each (``qa.escalations``, the drift register's link)."""
 
     name = "escalations"
-    version = 3
+    version = 4  # 4: formal_on (R-ESC-3 revised, SPEC 9.2)
     tables = (ESCALATIONS,)
 
     def setup(self) -> None:
@@ -193,6 +217,7 @@ class Escalations(StoredProjection):
                     raised.reason.value,
                     view.stage.value,
                     view.stage_entered_on,
+                    view.formal_on,
                     (view.ending.state if view.ending is not None else EscalationState.OPEN).value,
                     view.ending.on if view.ending is not None else None,
                 )
@@ -210,6 +235,13 @@ def escalation_row(
     until = view.ending.on if view.ending is not None else as_of
     open_days = cal.working_days_after(raised.raised_on, until)
     due = cal.add_working_days(view.stage_entered_on, policy.escalation_response_working_days)
+    by_raising = policy.escalation_target_from is EscalationTargetFrom.RAISING
+    target_from = raised.raised_on if by_raising else view.formal_on
+    target_due_on = None
+    breached = False
+    if target_from is not None:
+        target_due_on = cal.add_working_days(target_from, policy.escalation_target_working_days)
+        breached = cal.working_days_after(target_from, until) > policy.escalation_target_working_days
     return EscalationRow(
         escalation_id=raised.escalation_id,
         stage=view.stage,
@@ -218,8 +250,10 @@ def escalation_row(
         response_due_on=due,
         response_overdue=view.is_open and not view.responded and as_of > due,
         working_days_open=open_days,
-        breached=open_days > policy.escalation_target_working_days,
+        breached=breached,
         stage_entered_on=view.stage_entered_on,
+        target_from=target_from,
+        target_due_on=target_due_on,
         closed_on=view.ending.on if view.ending is not None else None,
         child_ref=raised.child_ref,
         team_id=raised.team_id,

@@ -58,6 +58,22 @@ class ReviewFact(NamedTuple):
         )
 
 
+class AgreedFact(NamedTuple):
+    """A ``PlanActionAgreed`` as the drift register needs it (SPEC 9.5): no description."""
+
+    action_id: str
+    owner_id: str
+    due_on: dt.date
+    plan: PlanKind
+    agreed_on: dt.date
+    review_id: str | None
+
+    @classmethod
+    def of(cls, event: ev.PlanActionAgreed) -> AgreedFact:
+        a = event.action
+        return cls(a.action_id, a.owner_id, a.due_on, event.plan, event.agreed_on, event.review_id)
+
+
 class NamedTeam(NamedTuple):
     """An escalation about the child that names a team (decision 0201)."""
 
@@ -80,6 +96,8 @@ class ChildRecord:
     midways: dict[PlanKind, set[dt.date]] = attrs.Factory(dict)
     #: action id -> completed on
     completions: dict[str, dt.date] = attrs.Factory(dict)
+    #: action id -> an action agreed between reviews
+    agreed: dict[str, AgreedFact] = attrs.Factory(dict)
     #: escalation id -> the team it named (escalations naming no team are not kept)
     escalations: dict[str, NamedTeam] = attrs.Factory(dict)
 
@@ -99,6 +117,8 @@ class ChildRecord:
             self.midways.setdefault(event.plan, set()).add(event.completed_on)
         elif isinstance(event, ev.PlanActionCompleted):
             self.completions[event.action_id] = event.completed_on
+        elif isinstance(event, ev.PlanActionAgreed):
+            self.agreed[event.action.action_id] = AgreedFact.of(event)
         elif isinstance(event, ev.EscalationRaised) and event.team_id is not None:
             self.escalations[event.escalation_id] = NamedTeam(event.raised_on, event.team_id)
 
@@ -113,6 +133,7 @@ class ChildRecord:
             if review.chair_id is not None:
                 found.add(review.chair_id)
             found.update(a.owner_id for a in review.actions)
+        found.update(a.owner_id for a in self.agreed.values())
         return found
 
 
@@ -125,6 +146,7 @@ CHILD_EVENTS = (
     ev.ReviewHeld,
     ev.MidwayReviewCompleted,
     ev.PlanActionCompleted,
+    ev.PlanActionAgreed,
 )
 
 
@@ -183,6 +205,8 @@ class OpenPlan:
     section_47_on: tuple[dt.date, ...]
     reviews: tuple[ReviewFact, ...]
     midways: tuple[dt.date, ...]
+    #: actions agreed between reviews while the plan was open (by ``as_of``), by agreed date
+    agreed: tuple[AgreedFact, ...] = ()
 
 
 def by_date(review: ReviewFact) -> tuple[dt.date, int, str]:
@@ -194,10 +218,10 @@ def open_plans(child: ChildRecord, as_of: dt.date) -> Iterator[OpenPlan]:
     on or before it (R-LAC-7, R-CP-7: a closed plan has nothing due)."""
     lac = walk_looked_after(_lac_facts(child, as_of)).open_plan
     if lac is not None:
-        yield lac_plan(child, lac)
+        yield lac_plan(child, lac, as_of)
     cp = walk_child_protection(_cp_facts(child, as_of)).open_plan
     if cp is not None:
-        found = cp_plan(child, cp)
+        found = cp_plan(child, cp, as_of)
         if is_a_plan(found):
             yield found
 
@@ -275,7 +299,18 @@ def _reviews(child: ChildRecord, found: list[tuple[dt.date, object]]) -> tuple[R
     return tuple(sorted((child.reviews[str(i)] for _, i in found), key=by_date))
 
 
-def lac_plan(child: ChildRecord, plan: Plan) -> OpenPlan:
+def _agreed(
+    child: ChildRecord, kind: PlanKind, since: dt.date, plan: Plan, as_of: dt.date
+) -> tuple[AgreedFact, ...]:
+    """The child's actions agreed for ``kind`` from ``since`` to the plan's end (or ``as_of``)."""
+    if not child.agreed:
+        return ()
+    until_day = min(plan.ended_on or dt.date.max, as_of)
+    found = [a for a in child.agreed.values() if a.plan is kind and since <= a.agreed_on <= until_day]
+    return tuple(sorted(found, key=lambda a: (a.agreed_on, a.action_id)))
+
+
+def lac_plan(child: ChildRecord, plan: Plan, as_of: dt.date = dt.date.max) -> OpenPlan:
     iros = [iro for _, iro in sorted(plan.opens, key=lambda o: o[0]) if iro is not None]
     return OpenPlan(
         child.child_ref,
@@ -285,10 +320,11 @@ def lac_plan(child: ChildRecord, plan: Plan) -> OpenPlan:
         (),
         _reviews(child, plan.reviews),
         tuple(plan.midways),
+        _agreed(child, PlanKind.LOOKED_AFTER, plan.opened_on, plan, as_of),
     )
 
 
-def cp_plan(child: ChildRecord, plan: Plan) -> OpenPlan:
+def cp_plan(child: ChildRecord, plan: Plan, as_of: dt.date = dt.date.max) -> OpenPlan:
     found = ([plan.initial] if plan.initial else []) + plan.reviews
     return OpenPlan(
         child.child_ref,
@@ -298,4 +334,5 @@ def cp_plan(child: ChildRecord, plan: Plan) -> OpenPlan:
         tuple(d for d, s47 in plan.strategy if s47),
         _reviews(child, found),
         tuple(plan.midways),
+        _agreed(child, PlanKind.CHILD_PROTECTION, plan.initial[0], plan, as_of) if plan.initial else (),
     )

@@ -51,7 +51,9 @@ class Reveal(StoredProjection):
             sealing = getattr(event, "sealing", None)
             if sealing is not None:
                 names.append(f"{sealing.key_id}:{sealing.token}")
-                names += [f"{sealing.key_id}:{p}" for mapping in sealing.aliases.values() for p in mapping.values()]
+                names += [
+                    f"{sealing.key_id}:{p}" for mapping in sealing.aliases.values() for p in mapping.values()
+                ]
         if names:
             self.names.prefetch(names)
 

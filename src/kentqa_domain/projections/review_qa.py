@@ -64,7 +64,9 @@ def review_facts(plans: PlanFacts, teams: PlanTeams, *, since: dt.date | None = 
     as_of = teams.as_of
     out = []
     reviews = (
-        review for token in sorted(plans.children) for review in sorted(plans.children[token].reviews.values(), key=by_date)
+        review
+        for token in sorted(plans.children)
+        for review in sorted(plans.children[token].reviews.values(), key=by_date)
     )
     for review in reviews:
         if review.held_on > as_of or (since is not None and review.held_on < since):

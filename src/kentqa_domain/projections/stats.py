@@ -11,7 +11,10 @@ from .stored import RowChange, StoredProjection
 #: ``kentqa_event_counts``: how many events of each type are stored.
 EVENT_COUNTS = Table(
     "kentqa_event_counts",
-    (Column("event_type", "TEXT", "the event's type, e.g. ObservationRecorded"), Column("events", "INTEGER", "how many are stored")),
+    (
+        Column("event_type", "TEXT", "the event's type, e.g. ObservationRecorded"),
+        Column("events", "INTEGER", "how many are stored"),
+    ),
     doc="Events stored, by type (what `kentqa stats` prints).",
 )
 

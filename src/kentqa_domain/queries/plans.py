@@ -117,7 +117,10 @@ def _revealed_drift(view: View, rows: list[DriftRow]) -> list[DriftRow]:
     if revealer is None or not rows:
         return rows
     revealer.prefetch(
-        (r.child_ref, name) for r in rows for name in (r.child_ref, r.review_id, r.action_id) if name is not None
+        (r.child_ref, name)
+        for r in rows
+        for name in (r.child_ref, r.review_id, r.action_id)
+        if name is not None
     )
     out = [
         attrs.evolve(
@@ -186,7 +189,9 @@ def escalations(
 def _cursor(view: View, after: object) -> tuple[dt.date, str]:
     """(raised on, id) of the escalation ``after``: a page starts after it."""
     if not isinstance(after, str):
-        raise InvalidInput("escalations", "after", "type", "must be an escalation id (the last of the previous page)")
+        raise InvalidInput(
+            "escalations", "after", "type", "must be an escalation id (the last of the previous page)"
+        )
     found = view.select("SELECT raised_on FROM kentqa_escalations WHERE doc_key = ?", (after,))
     if not found:
         raise UnknownReference("escalations", "after", "reference", f"no escalation {after!r} is recorded")
@@ -222,7 +227,10 @@ def _register_ids(
         return " AND ".join(where), params
 
     def ids(statement: str, params: list[Any]) -> list[tuple[dt.date, str]]:
-        return [(as_date(raised_on) or dt.date.min, str(escalation_id)) for raised_on, escalation_id in view.select(statement, params)]
+        return [
+            (as_date(raised_on) or dt.date.min, str(escalation_id))
+            for raised_on, escalation_id in view.select(statement, params)
+        ]
 
     columns = "SELECT raised_on, escalation_id FROM kentqa_escalations WHERE "
     if wanted is EscalationState.OPEN:
@@ -230,8 +238,7 @@ def _register_ids(
         ended_later, second = condition(_RAISED_ON)
         # No ORDER BY: SQLite would walk the raised_on index over every escalation for it.
         found = ids(  # fixed text only: every value is bound
-            f"{columns}ended_on IS NULL AND {still_open} "
-            f"UNION ALL {columns}ended_on > ? AND {ended_later}",
+            f"{columns}ended_on IS NULL AND {still_open} UNION ALL {columns}ended_on > ? AND {ended_later}",
             [*first, as_of, *second],
         )
         found = sorted(f for f in found if cursor is None or f > cursor)
@@ -273,11 +280,18 @@ def _revealed_escalations(view: View, rows: list[EscalationRow]) -> list[Escalat
     if revealer is None or not tokens:
         return rows
     revealer.prefetch((t, t) for t in tokens)
-    return [r if r.child_ref is None else attrs.evolve(r, child_ref=revealer.child(r.child_ref)) for r in rows]
+    return [
+        r if r.child_ref is None else attrs.evolve(r, child_ref=revealer.child(r.child_ref)) for r in rows
+    ]
 
 
 def review_qa_summary(
-    view: View, *, as_of: dt.date, by: str = "team", since: dt.date | None = None, as_worker: str | None = None
+    view: View,
+    *,
+    as_of: dt.date,
+    by: str = "team",
+    since: dt.date | None = None,
+    as_worker: str | None = None,
 ) -> list[ReviewQARow]:
     """The IRO / CP Chair QA of reviews held in ``[since, as_of]``, by team or by chair:
     visits the children with a review held in the period only."""
@@ -294,6 +308,8 @@ def review_qa_summary(
     found = [
         f
         for f in review_facts(facts, teams, since=since)
-        if view.visible(scope, (f.team_id, f.chair_id), (workers.team_on(f.chair_id, f.review.held_on), f.chair_id))
+        if view.visible(
+            scope, (f.team_id, f.chair_id), (workers.team_on(f.chair_id, f.review.held_on), f.chair_id)
+        )
     ]
     return summarise_review_qa(found, by, view.policy)

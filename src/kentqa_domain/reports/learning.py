@@ -350,7 +350,9 @@ def _headlines(
             parts = [", ".join(f"{n} {words(value)}" for value, n in tallies.items())]
             parts.append(", ".join(f"{n} {words(flag)}" for flag, n in finding.flags.items() if n))
             detail = "; ".join(p for p in parts if p)
-            lines.append(f"{finding.title}: {finding.rows} on the register" + (f" ({detail})." if detail else "."))
+            lines.append(
+                f"{finding.title}: {finding.rows} on the register" + (f" ({detail})." if detail else ".")
+            )
         elif finding.shown and finding.figures:
             numbers = ", ".join(f"{words(name)} {number(n)}" for name, n in finding.figures.items())
             lines.append(f"{finding.title}: {numbers}.")

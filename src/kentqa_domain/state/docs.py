@@ -115,7 +115,9 @@ class DocSession:
             self.loads += 1
             stored = self.source.load_docs(self.owner, space, [key]).get(key)
             # an absent entry is remembered too (until the store changes it): asking again reads nothing
-            entry = _Entry(_MISSING if stored is None else self._decode(space, key, stored, value_type), stored)
+            entry = _Entry(
+                _MISSING if stored is None else self._decode(space, key, stored, value_type), stored
+            )
             self._cache[slot] = entry
             if self.writing and entry.value is not _MISSING:
                 self._touched.add(slot)  # before shrinking: an entry a fold holds is never evicted

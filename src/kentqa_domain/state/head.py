@@ -85,4 +85,6 @@ class LogHead:
             start, previous = head.start, bytes.fromhex(head.digest)
         digest = chain(self.secret, previous, rows)
         last = rows[-1][0]
-        self.tables.write_docs(cursor, OWNER, last, [(SPACE, KEY, Head(start, last, digest.hex()).to_bytes())])
+        self.tables.write_docs(
+            cursor, OWNER, last, [(SPACE, KEY, Head(start, last, digest.hex()).to_bytes())]
+        )

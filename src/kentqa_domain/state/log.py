@@ -65,7 +65,9 @@ class LogReader:
         """A log row (position, stream, version, topic, state) read in full."""
         return decode_row(self.mapper, row, validate=validate)
 
-    def verify(self, progress: Any = None, *, head: Head | None = None, secret: bytes | None = None) -> LogCheck:
+    def verify(
+        self, progress: Any = None, *, head: Head | None = None, secret: bytes | None = None
+    ) -> LogCheck:
         """Read every stored event with its full validation (``replay --verify``, ``kentqa
         verify``): a payload that does not open at its row (changed, moved between rows:
         decision 0914) raises. Returns what the log says of children's keys and, given the

@@ -147,13 +147,17 @@ class Projections:
 
         return finish
 
-    def _fold(self, page: Sequence[Folded], lagging: dict[str, int], last: int, positions: dict[str, int]) -> int:
+    def _fold(
+        self, page: Sequence[Folded], lagging: dict[str, int], last: int, positions: dict[str, int]
+    ) -> int:
         """Fold a page into the lagging projections; then move each from where it was to
         ``last`` with its changes, where no other process moved it first."""
         # every document the folds read comes through one read transaction: on PostgreSQL a
         # transaction per read (three round trips) made rebuilding child_plans 50x slower
         with self.tables.snapshot():
-            changes = {name: self._fold_one(self.by_name[name], page, since) for name, since in lagging.items()}
+            changes = {
+                name: self._fold_one(self.by_name[name], page, since) for name, since in lagging.items()
+            }
         moves = {name: (since, last) for name, since in lagging.items()}
         try:
             with self.tables.advancing(moves) as (cursor, moved):
@@ -174,7 +178,9 @@ class Projections:
                 session.sync(positions[name])
         return sum(1 for position, _e, _r in page if position > min(lagging.values()))
 
-    def _write(self, cursor: Any, moved: set[str], changes: dict[str, tuple[list[Any], list[Any]]], last: int) -> None:
+    def _write(
+        self, cursor: Any, moved: set[str], changes: dict[str, tuple[list[Any], list[Any]]], last: int
+    ) -> None:
         """The changed documents and rows of the projections moved to ``last``."""
         for name in moved:
             docs, rows = changes[name]
@@ -183,13 +189,17 @@ class Projections:
                 self.tables.write_rows(cursor, table, keys, table_rows)
 
     @staticmethod
-    def _fold_one(projection: StoredProjection, page: Sequence[Folded], since: int) -> tuple[list[Any], list[Any]]:
+    def _fold_one(
+        projection: StoredProjection, page: Sequence[Folded], since: int
+    ) -> tuple[list[Any], list[Any]]:
         """One projection's fold of a page: its changed documents and their rows."""
         session = projection.session
         keys = projection.needs_keys
         session.writing = True  # before the prefetch: what it reads is held until the fold ends
         try:
-            projection.prefetch([(recorded if keys else event) for position, event, recorded in page if position > since])
+            projection.prefetch(
+                [(recorded if keys else event) for position, event, recorded in page if position > since]
+            )
             for position, event, recorded in page:
                 if position <= since:
                     continue

@@ -128,7 +128,9 @@ class StateTables:
         if table.name in self._created:
             return
         columns = ", ".join(f"{c.name} {self.column_type(c.type)}" for c in table.columns)
-        statements = [f"CREATE TABLE IF NOT EXISTS {self.qualify(table.name)} (doc_key TEXT NOT NULL, {columns})"]
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {self.qualify(table.name)} (doc_key TEXT NOT NULL, {columns})"
+        ]
         statements.append(
             f'CREATE INDEX IF NOT EXISTS "{table.name}_by_key" ON {self.qualify(table.name)} (doc_key)'
         )
@@ -228,7 +230,9 @@ class StateTables:
     def log_end(self, c: Any, recorder: Any) -> int:
         raise NotImplementedError
 
-    def log_page(self, c: Any, recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+    def log_page(
+        self, c: Any, recorder: Any, start: int, limit: int
+    ) -> list[tuple[int, Any, int, str, bytes]]:
         """(position, stream id, version, topic, state) of the log from ``start``, in this transaction."""
         raise NotImplementedError
 
@@ -251,7 +255,9 @@ class StateTables:
             for chunk in _chunks(keys, IN_CHUNK):
                 marks = ",".join("?" * len(chunk))
                 c.execute(
-                    self.sql(f"SELECT key, doc FROM {self.docs} WHERE owner=? AND space=? AND key IN ({marks})"),
+                    self.sql(
+                        f"SELECT key, doc FROM {self.docs} WHERE owner=? AND space=? AND key IN ({marks})"
+                    ),
                     (owner, space, *chunk),
                 )
                 for key, doc in map(self.row, c.fetchall()):
@@ -263,7 +269,9 @@ class StateTables:
         with self.reading() as c:
             if after is None:
                 c.execute(
-                    self.sql(f"SELECT key, doc FROM {self.docs} WHERE owner=? AND space=? ORDER BY key LIMIT ?"),
+                    self.sql(
+                        f"SELECT key, doc FROM {self.docs} WHERE owner=? AND space=? ORDER BY key LIMIT ?"
+                    ),
                     (owner, space, limit),
                 )
             else:
@@ -273,7 +281,9 @@ class StateTables:
                     ),
                     (owner, space, after, limit),
                 )
-            return [(key, self.unseal(doc)) if doc else (key, b"") for key, doc in map(self.row, c.fetchall())]
+            return [
+                (key, self.unseal(doc)) if doc else (key, b"") for key, doc in map(self.row, c.fetchall())
+            ]
 
     def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
         with self.reading() as c:
@@ -287,7 +297,8 @@ class StateTables:
         """Store changed documents at ``position``; a deleted one is kept empty (a tombstone),
         so that other processes' caches see it change (``changed_since``)."""
         upserts = [
-            (owner, space, key, position, b"" if data is None else self.seal(data)) for space, key, data in writes
+            (owner, space, key, position, b"" if data is None else self.seal(data))
+            for space, key, data in writes
         ]
         if upserts:
             c.executemany(
@@ -298,7 +309,9 @@ class StateTables:
                 upserts,
             )
 
-    def delete_docs(self, c: Any, owner: str, *, prefix: str | None = None, position: int | None = None) -> None:
+    def delete_docs(
+        self, c: Any, owner: str, *, prefix: str | None = None, position: int | None = None
+    ) -> None:
         """Delete an owner's documents; with ``prefix``, those whose key starts with it, made
         empty at ``position`` (tombstones: other processes' caches see them change)."""
         if prefix is None:
@@ -365,7 +378,9 @@ class StateTables:
             for table in tables:
                 c.execute(f"DELETE FROM {self.qualify(table.name)}")
             c.execute(
-                self.sql(f"INSERT INTO {self.projections} (name, version, position, rebuilding) VALUES (?, ?, 0, 1)"),
+                self.sql(
+                    f"INSERT INTO {self.projections} (name, version, position, rebuilding) VALUES (?, ?, 0, 1)"
+                ),
                 (name, version),
             )
 
@@ -378,7 +393,10 @@ class StateTables:
     def finish_rebuilds(self, end: int) -> None:
         """Projections rebuilt up to ``end`` are rebuilding no more."""
         with self.datastore.transaction(commit=True) as c:
-            c.execute(self.sql(f"UPDATE {self.projections} SET rebuilding=0 WHERE rebuilding=1 AND position>=?"), (end,))
+            c.execute(
+                self.sql(f"UPDATE {self.projections} SET rebuilding=0 WHERE rebuilding=1 AND position>=?"),
+                (end,),
+            )
 
     def register_projection(self, name: str, version: int) -> None:
         with contextlib.suppress(IntegrityError), self.datastore.transaction(commit=True) as c:
@@ -401,7 +419,11 @@ class StateTables:
         whose stored position was still ``from`` (their rows may be written in this
         transaction); the others were moved on by another process meanwhile and must not be.
         """
-        with contextlib.nullcontext(cursor) if cursor is not None else self.datastore.transaction(commit=True) as c:
+        with (
+            contextlib.nullcontext(cursor)
+            if cursor is not None
+            else self.datastore.transaction(commit=True) as c
+        ):
             moved: set[str] = set()
             for name, (old, new) in moves.items():
                 c.execute(
@@ -492,7 +514,9 @@ class SQLiteTables(StateTables):
             )
             return [(int(p), bytes(s)) for p, s in map(self.row, c.fetchall())]
 
-    def log_page(self, c: Any, recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+    def log_page(
+        self, c: Any, recorder: Any, start: int, limit: int
+    ) -> list[tuple[int, Any, int, str, bytes]]:
         c.execute(
             "SELECT rowid, originator_id, originator_version, topic, state FROM "
             f"{self.qualify(recorder.events_table_name)} WHERE rowid>=? ORDER BY rowid LIMIT ?",
@@ -595,7 +619,9 @@ class PostgresTables(StateTables):
             )
             return [(int(p), bytes(s)) for p, s in map(self.row, c.fetchall())]
 
-    def log_page(self, c: Any, recorder: Any, start: int, limit: int) -> list[tuple[int, Any, int, str, bytes]]:
+    def log_page(
+        self, c: Any, recorder: Any, start: int, limit: int
+    ) -> list[tuple[int, Any, int, str, bytes]]:
         c.execute(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM "
             f"{self.qualify(recorder.events_table_name)} WHERE notification_id>=%s ORDER BY notification_id LIMIT %s",

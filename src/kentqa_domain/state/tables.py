@@ -20,6 +20,7 @@ class Column:
     type: str  # TEXT, INTEGER, DATE (ISO text in SQLite, date in PostgreSQL), REAL, BOOLEAN
     doc: str = ""
 
+
 @attrs.frozen
 class Table:
     """A projection's row table: one set of rows per document key (replaced when it changes)."""

@@ -131,15 +131,36 @@ def _read_rows(
         if not table.imported:
             continue
         location = SourceLocation(str(path), reader.line_num)
-        if len(row) != len(columns):
-            yield (
-                location,
-                Problem(f"has {len(row)} values but the header has {len(columns)} columns: row not imported"),
-            )
+        refused = _misfit(row, columns, table)
+        if refused is not None:
+            yield location, Problem(refused)
             continue
-        cells = {name: value.strip() for name, value in zip(columns, row, strict=True)}
+        cells = {name: value.strip() for name, value in zip(columns, row, strict=False)}
         yield from _parse_row(table, cells, location, options, into)
     yield where, FileRead(_describe(table), count)
+
+
+def _misfit(row: list[str], columns: list[str], table: Table) -> str | None:
+    """Why a row whose length differs from the header's cannot be read, or None (decision 0975).
+
+    Returns often carry local extra columns, and spreadsheets drop a row's empty trailing
+    cells: a row that lacks only trailing columns this importer does not read is read (the
+    cells it lacks are blank); so are blank cells after the last column. A row lacking a
+    column the importer reads, or with values beyond the header, is refused."""
+    if len(row) < len(columns):
+        lacking = [name for name in columns[len(row) :] if name in table.needed]
+        if not lacking:
+            return None
+        return (
+            f"has {len(row)} values but the header has {len(columns)} columns: it lacks "
+            f"{', '.join(lacking)}, which the importer reads: row not imported"
+        )
+    if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
+        return (
+            f"has {len(row)} values but the header has {len(columns)} columns: the values after "
+            "the last column belong to no column: row not imported"
+        )
+    return None
 
 
 def _describe(table: Table) -> str:

@@ -23,8 +23,9 @@ def open_escalations(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[No
       before ``as_of`` (due date: the day raised);
     - ``escalation_response_overdue`` when its current stage's response is overdue (R-ESC-2;
       due date: the stage's response due date, so each stage is its own notification);
-    - ``escalation_breached`` when it has been open longer than the target (R-ESC-3; due
-      date: the last day within the target).
+    - ``escalation_breached`` when it has been open longer than the target (R-ESC-3, revised
+      in SPEC 9.2: counted from its first formal stage, or from raising by policy; due date:
+      the last day within the target, ``row.target_due_on``).
     """
     lookback = as_of - dt.timedelta(days=policy.notification_lookback_days)
     for row in qa.escalations(as_of=as_of, state="open"):  # only open ones are told (decision 0815)
@@ -62,17 +63,21 @@ def open_escalations(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[No
                     f"due by {row.response_due_on.isoformat()} (R-ESC-2)."
                 ),
             )
-        if row.breached:
-            target = policy.calendar.add_working_days(row.raised_on, policy.escalation_target_working_days)
+        if row.breached and row.target_from is not None and row.target_due_on is not None:
+            since = (
+                f"raised on {row.raised_on.isoformat()}"
+                if row.target_from == row.raised_on
+                else f"raised on {row.raised_on.isoformat()} and formal from {row.target_from.isoformat()}"
+            )
             yield _notice(
                 row,
                 refs,
                 kind=NotificationKind.ESCALATION_BREACHED,
                 subject=f"escalation:{row.escalation_id}",
-                due_on=target,
+                due_on=row.target_due_on,
                 message=(
-                    f"{what}, raised on {row.raised_on.isoformat()}, is still open after "
-                    f"{policy.escalation_target_working_days} working days ({target.isoformat()}; R-ESC-3)."
+                    f"{what}, {since}, is still open after {policy.escalation_target_working_days} "
+                    f"working days ({row.target_due_on.isoformat()}; R-ESC-3)."
                 ),
             )
 
