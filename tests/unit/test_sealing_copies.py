@@ -24,10 +24,15 @@ def _evolved(event: ev.Event, key_id: str, key: bytes) -> tuple[ev.Event, ev.Eve
             attrs.evolve(a, action_id=b.action_id, description=b.description)
             for a, b in zip(event.actions, fast.clear.actions, strict=True)  # type: ignore[attr-defined]
         )
+    if spec.action:
+        one = fast.clear.action  # type: ignore[attr-defined]
+        changes["action"] = attrs.evolve(event.action, action_id=one.action_id, description=one.description)  # type: ignore[attr-defined]
     clear = attrs.evolve(event, **changes)
     blank = {n: ("" if getattr(clear, n) is not None else None) for n in spec.texts}
     if spec.actions:
         blank["actions"] = tuple(attrs.evolve(a, description="") for a in clear.actions)  # type: ignore[attr-defined]
+    if spec.action:
+        blank["action"] = attrs.evolve(clear.action, description="")  # type: ignore[attr-defined]
     return clear, attrs.evolve(clear, **blank)
 
 
