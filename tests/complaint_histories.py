@@ -1,6 +1,7 @@
 """Complaint and voice test material: valid histories, causal shuffles and plain oracles.
 
-The oracles are deliberately naive, written from SPEC section 4 (R-CMP-1..6) without the
+The oracles are deliberately naive, written from SPEC section 4 (R-CMP-1..6) and 9.2
+(R-CMP-7: the panel, its report in 5 working days, the response 15 after it; the Ombudsman) without the
 library's calendar or projections: working days are counted one date at a time against the
 ``holidays`` package, and every figure is a loop over the event list.
 """
@@ -32,6 +33,8 @@ THEMES = ("communication", "delay", "assessment", "contact", "listened_to", "pla
 #: SPEC section 4: working days per stage, (normal, extended); corporate route R-CMP-6.
 STATUTORY_DAYS = {S1: (10, 20), S2: (25, 65), S3: (30, 30)}
 CORPORATE_DAYS = 20
+#: SPEC 9.2, R-CMP-7: the panel's report after the panel, the council's response after the report.
+REPORT_DAYS, STAGE_3_RESPONSE_DAYS = 5, 15
 
 _BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG", years=range(2014, 2040))
 
@@ -135,6 +138,12 @@ def complaint_history(draw: st.DrawFn, complaint_id: str) -> list[ev.Event]:
         if statutory and stage is not S3 and draw(st.booleans()):
             cursor += draw(gaps)
             out.append(ev.ComplaintTimescaleExtended(complaint_id=complaint_id, stage=stage, extended_on=cursor))
+        if stage is S3 and draw(st.booleans()):  # R-CMP-7: the panel, then perhaps its report
+            cursor += draw(gaps)
+            out.append(ev.ComplaintPanelHeld(complaint_id=complaint_id, held_on=cursor))
+            if draw(st.booleans()):
+                cursor += draw(st.integers(0, 12).map(lambda n: dt.timedelta(days=n)))
+                out.append(ev.ComplaintPanelReported(complaint_id=complaint_id, reported_on=cursor))
         if draw(st.booleans()):
             cursor += draw(gaps)
             out.append(
@@ -147,10 +156,32 @@ def complaint_history(draw: st.DrawFn, complaint_id: str) -> list[ev.Event]:
                     actions=draw(st.lists(st.sampled_from(["train", "audit"]), max_size=1).map(tuple)),
                 )
             )
-    if draw(st.booleans()):
+    ending = draw(st.sampled_from(["none", "withdrawn", "ombudsman"]))
+    if ending == "withdrawn":
         cursor += draw(gaps)
         out.append(ev.ComplaintWithdrawn(complaint_id=complaint_id, withdrawn_on=cursor))
+    elif ending == "ombudsman":
+        referred_on = oracle_referral_from(out, cursor)
+        if referred_on is not None:
+            referred_on += draw(gaps)
+            out.append(ev.ComplaintReferredToOmbudsman(complaint_id=complaint_id, referred_on=referred_on))
     return out
+
+
+def oracle_referral_from(events: Sequence[ev.Event], latest: dt.date) -> dt.date | None:
+    """R-CMP-7 (decision 0960), from SPEC's words: the first day a referral of this one
+    complaint's ``events`` is accepted (not before ``latest``, its latest fact), or None
+    (a stage 1 or 2 answered and the next not requested)."""
+    received = next(e for e in events if isinstance(e, ev.ComplaintReceived))
+    final = S3 if received.statutory else S1
+    responded = {e.stage for e in events if isinstance(e, ev.ComplaintResponded)}
+    if final in responded:
+        return latest
+    [row] = oracle_register(events, dt.date.max)
+    stage = ComplaintStage(row["stage"])
+    if stage in responded:
+        return None
+    return max(latest, row["due_on"] + dt.timedelta(days=1))
 
 
 @st.composite
@@ -160,12 +191,19 @@ def complaint_histories(draw: st.DrawFn, max_complaints: int = 6) -> list[ev.Eve
 
 
 def _needs(event: ev.Event) -> tuple[str, ...] | None:
-    """What must be recorded before ``event``: its complaint, or the stage it belongs to."""
+    """What must be recorded before ``event``: its complaint, the stage it belongs to, the
+    panel (a report), or (a referral, decision 0960) every other fact of its complaint."""
     if isinstance(event, ev.ComplaintReceived):
         return None
     cid = event.complaint_id  # type: ignore[attr-defined]
     if isinstance(event, ev.ComplaintWithdrawn):
         return ("received", cid)
+    if isinstance(event, ev.ComplaintPanelHeld):
+        return ("stage", cid, S3.value)
+    if isinstance(event, ev.ComplaintPanelReported):
+        return ("panel", cid)
+    if isinstance(event, ev.ComplaintReferredToOmbudsman):
+        return ("all", cid)
     if isinstance(event, ev.ComplaintEscalated):
         return ("stage", cid, S2.value) if event.to_stage is S3 else ("received", cid)
     stage = event.stage  # type: ignore[attr-defined]
@@ -177,6 +215,8 @@ def _gives(event: ev.Event) -> set[tuple[str, ...]]:
         return {("received", event.complaint_id)}
     if isinstance(event, ev.ComplaintEscalated):
         return {("stage", event.complaint_id, event.to_stage.value)}
+    if isinstance(event, ev.ComplaintPanelHeld):
+        return {("panel", event.complaint_id)}
     return set()
 
 
@@ -185,6 +225,7 @@ def causal_order(events: Sequence[ev.Event]) -> list[ev.Event]:
     done: set[tuple[str, ...]] = set()
     out: list[ev.Event] = []
     waiting: list[ev.Event] = []
+    left = Counter(e.complaint_id for e in events)  # type: ignore[attr-defined]
     for event in events:
         waiting.append(event)
         progress = True
@@ -192,9 +233,10 @@ def causal_order(events: Sequence[ev.Event]) -> list[ev.Event]:
             progress = False
             for item in list(waiting):
                 need = _needs(item)
-                if need is None or need in done:
+                if need is None or need in done or (need[0] == "all" and left[need[1]] == 1):
                     waiting.remove(item)
                     out.append(item)
+                    left[item.complaint_id] -= 1  # type: ignore[attr-defined]
                     done |= _gives(item)
                     progress = True
     assert not waiting, waiting
@@ -205,13 +247,17 @@ _RANK = {
     ev.ComplaintReceived: 0,
     ev.ComplaintEscalated: 1,
     ev.ComplaintTimescaleExtended: 2,
-    ev.ComplaintResponded: 3,
-    ev.ComplaintWithdrawn: 4,
+    ev.ComplaintPanelHeld: 3,
+    ev.ComplaintPanelReported: 4,
+    ev.ComplaintResponded: 5,
+    ev.ComplaintWithdrawn: 6,
+    ev.ComplaintReferredToOmbudsman: 7,
 }
 
 
 def business_order(events: Iterable[ev.Event]) -> list[ev.Event]:
-    """By business date; on one day, receipt, requests, extensions, responses, withdrawals."""
+    """By business date; on one day, receipt, requests, extensions, panels, reports,
+    responses, withdrawals, referrals."""
 
     def key(e: ev.Event) -> tuple[Any, ...]:
         stage = getattr(e, "to_stage", None) or getattr(e, "stage", None)
@@ -254,6 +300,21 @@ def oracle_due(
     return nth_working_day_after(started, longer if extended else normal)
 
 
+def oracle_stage_3_due(
+    events: Iterable[ev.Event], complaint_id: str, panel_due: dt.date, as_of: dt.date
+) -> tuple[str, dt.date]:
+    """R-CMP-3, R-CMP-7: what is next at stage 3 by ``as_of``: the panel, its report, the response."""
+    held = [e.held_on for e in events if isinstance(e, ev.ComplaintPanelHeld) and e.complaint_id == complaint_id]
+    reported = [
+        e.reported_on for e in events if isinstance(e, ev.ComplaintPanelReported) and e.complaint_id == complaint_id
+    ]
+    if held and held[0] <= as_of:
+        if reported and reported[0] <= as_of:
+            return "response", nth_working_day_after(reported[0], STAGE_3_RESPONSE_DAYS)
+        return "panel_report", nth_working_day_after(held[0], REPORT_DAYS)
+    return "panel", panel_due
+
+
 def oracle_responses(events: Sequence[ev.Event]) -> list[dict[str, Any]]:
     """Every response with the deadline it answered to and whether it met it."""
     received = _received(events)
@@ -266,6 +327,8 @@ def oracle_responses(events: Sequence[ev.Event]) -> list[dict[str, Any]]:
         r = received[e.complaint_id]
         ext = extensions.get((e.complaint_id, e.stage))
         due = oracle_due(r, e.stage, starts[(e.complaint_id, e.stage)], ext is not None and ext <= e.responded_on)
+        if r.statutory and e.stage is S3:
+            due = oracle_stage_3_due(events, e.complaint_id, due, e.responded_on)[1]
         out.append(
             {
                 "complaint_id": e.complaint_id,
@@ -305,13 +368,19 @@ def oracle_register(events: Sequence[ev.Event], as_of: dt.date) -> list[dict[str
         (e.complaint_id, e.stage): e for e in known if isinstance(e, ev.ComplaintResponded)
     }
     withdrawn = {e.complaint_id: e.withdrawn_on for e in known if isinstance(e, ev.ComplaintWithdrawn)}
+    referred = {e.complaint_id: e.referred_on for e in known if isinstance(e, ev.ComplaintReferredToOmbudsman)}
     rows = []
     for cid, r in received.items():
         stage = max((s for (c, s) in starts if c == cid), key=lambda s: s.rank)
         extended = (cid, stage) in extensions
         due = oracle_due(r, stage, starts[(cid, stage)], extended)
+        due_for = "response"
+        if r.statutory and stage is S3:
+            due_for, due = oracle_stage_3_due(known, cid, due, as_of)
         response = responses.get((cid, stage))
-        if response is not None:
+        if cid in referred:
+            state, ended = "ombudsman", response.responded_on if response else referred[cid]
+        elif response is not None:
             state, ended = "closed", response.responded_on
         elif cid in withdrawn:
             state, ended = "withdrawn", withdrawn[cid]
@@ -324,6 +393,7 @@ def oracle_register(events: Sequence[ev.Event], as_of: dt.date) -> list[dict[str
                 "stage": stage.value,
                 "state": state,
                 "due_on": due,
+                "due_for": due_for,
                 "extended": extended,
                 "breached": ended > due,
                 "late": late,
@@ -333,7 +403,7 @@ def oracle_register(events: Sequence[ev.Event], as_of: dt.date) -> list[dict[str
 
 
 def register_as_dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
-    keys = ("complaint_id", "stage", "state", "due_on", "extended", "breached", "late")
+    keys = ("complaint_id", "stage", "state", "due_on", "due_for", "extended", "breached", "late")
     return [{k: (getattr(r, k).value if k == "stage" else getattr(r, k)) for k in keys} for r in rows]
 
 

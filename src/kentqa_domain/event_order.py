@@ -74,11 +74,14 @@ _RANK: dict[str, int] = {
     "AuditActionCompleted": FOLLOW_UP,
     "SupportNeedCleared": FOLLOW_UP,
     "ComplaintEscalated": NEXT_STAGE,
+    "ComplaintPanelHeld": NEXT_STAGE,  # R-CMP-7: after the stage 3 request of its day
+    "ComplaintPanelReported": NEXT_STAGE,  # after its panel (ties keep the order given)
     "EscalationReferredToCafcass": NEXT_STAGE,
     "ChildCeasedLookedAfter": ENDS,
     "ChildProtectionPlanEnded": ENDS,
     "EscalationResolved": ENDS,
     "ComplaintWithdrawn": ENDS,
+    "ComplaintReferredToOmbudsman": ENDS,  # R-CMP-7: the last fact of its complaint
     "WorkerLeft": LEAVING,
 }
 

@@ -496,7 +496,11 @@ class EscalationReferredToCafcass(Event):
 
 @attrs.frozen
 class ComplaintReceived(Event):
-    """A complaint; statutory ones follow R-CMP-1..5, others R-CMP-6."""
+    """A complaint; statutory ones follow R-CMP-1..5 and R-CMP-7, others R-CMP-6.
+
+    ``child_ref``: the child the complaint is about, if any (SPEC 9.2): sealed with the
+    child's key and forgotten with the child's data.
+    """
 
     date_field: ClassVar[str] = "received_on"
     complaint_id: str = ident()
@@ -507,6 +511,7 @@ class ComplaintReceived(Event):
     matter_on: dt.date | None = opt_day()
     statutory: bool = flag(default=True)
     themes: tuple[str, ...] = _themes()
+    child_ref: str | None = opt_ident()
 
     def __attrs_post_init__(self) -> None:
         if self.matter_on is not None and self.matter_on > self.received_on:
@@ -555,6 +560,33 @@ class ComplaintWithdrawn(Event):
     date_field: ClassVar[str] = "withdrawn_on"
     complaint_id: str = ident()
     withdrawn_on: dt.date = day()
+
+
+@attrs.frozen
+class ComplaintPanelHeld(Event):
+    """The stage 3 review panel met (R-CMP-3); its report is due within 5 working days (R-CMP-7)."""
+
+    date_field: ClassVar[str] = "held_on"
+    complaint_id: str = ident()
+    held_on: dt.date = day()
+
+
+@attrs.frozen
+class ComplaintPanelReported(Event):
+    """The review panel's report; the council's stage 3 response is due within 15 working days (R-CMP-7)."""
+
+    date_field: ClassVar[str] = "reported_on"
+    complaint_id: str = ident()
+    reported_on: dt.date = day()
+
+
+@attrs.frozen
+class ComplaintReferredToOmbudsman(Event):
+    """The complaint went to the Local Government and Social Care Ombudsman: state ``ombudsman`` (R-CMP-7)."""
+
+    date_field: ClassVar[str] = "referred_on"
+    complaint_id: str = ident()
+    referred_on: dt.date = day()
 
 
 @attrs.frozen
@@ -620,6 +652,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ComplaintResponded,
         ComplaintEscalated,
         ComplaintWithdrawn,
+        ComplaintPanelHeld,
+        ComplaintPanelReported,
+        ComplaintReferredToOmbudsman,
         ComplimentReceived,
         FeedbackReceived,
     )
@@ -650,7 +685,10 @@ __all__ = [
     "ChildCeasedLookedAfter",
     "ChildProtectionPlanEnded",
     "ComplaintEscalated",
+    "ComplaintPanelHeld",
+    "ComplaintPanelReported",
     "ComplaintReceived",
+    "ComplaintReferredToOmbudsman",
     "ComplaintResponded",
     "ComplaintTimescaleExtended",
     "ComplaintWithdrawn",

@@ -331,7 +331,7 @@ class EscalationReferredToCafcass(Event):
 
 @attrs.frozen
 class ComplaintReceived(Event):
-    """A complaint; statutory ones follow R-CMP-1..5, others R-CMP-6."""
+    """A complaint; statutory ones follow R-CMP-1..5 and R-CMP-7, others R-CMP-6."""
 
     complaint_id: str = attrs.field()
     received_on: dt.date = attrs.field(converter=_date)
@@ -341,6 +341,7 @@ class ComplaintReceived(Event):
     matter_on: dt.date | None = attrs.field(default=None, converter=_optional_date)
     statutory: bool = attrs.field(default=True)
     themes: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    child_ref: str | None = attrs.field(default=None)
 
 @attrs.frozen
 class ComplaintTimescaleExtended(Event):
@@ -375,6 +376,27 @@ class ComplaintWithdrawn(Event):
 
     complaint_id: str = attrs.field()
     withdrawn_on: dt.date = attrs.field(converter=_date)
+
+@attrs.frozen
+class ComplaintPanelHeld(Event):
+    """The stage 3 review panel met (R-CMP-3); its report is due within 5 working days (R-CMP-7)."""
+
+    complaint_id: str = attrs.field()
+    held_on: dt.date = attrs.field(converter=_date)
+
+@attrs.frozen
+class ComplaintPanelReported(Event):
+    """The review panel's report; the council's stage 3 response is due within 15 working days (R-CMP-7)."""
+
+    complaint_id: str = attrs.field()
+    reported_on: dt.date = attrs.field(converter=_date)
+
+@attrs.frozen
+class ComplaintReferredToOmbudsman(Event):
+    """The complaint went to the Local Government and Social Care Ombudsman: state ``ombudsman`` (R-CMP-7)."""
+
+    complaint_id: str = attrs.field()
+    referred_on: dt.date = attrs.field(converter=_date)
 
 @attrs.frozen
 class ComplimentReceived(Event):
@@ -413,7 +435,10 @@ __all__ = [
     "ChildCeasedLookedAfter",
     "ChildProtectionPlanEnded",
     "ComplaintEscalated",
+    "ComplaintPanelHeld",
+    "ComplaintPanelReported",
     "ComplaintReceived",
+    "ComplaintReferredToOmbudsman",
     "ComplaintResponded",
     "ComplaintTimescaleExtended",
     "ComplaintWithdrawn",

@@ -39,4 +39,5 @@ PRIVATE: dict[type[ev.Event], Private] = {
     ev.EscalationRaised: Private(refs=("child_ref",), texts=("details",)),
     ev.EscalationResponded: Private(texts=("response",)),
     ev.EscalationResolved: Private(texts=("outcome",)),
+    ev.ComplaintReceived: Private(refs=("child_ref",)),  # when about a child (SPEC 9.2)
 }

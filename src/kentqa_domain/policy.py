@@ -168,6 +168,12 @@ class Policy:
     complaint_stage_3_working_days: int = statutory(
         "reg 19: review panel within 30 working days of the request", 30
     )
+    complaint_panel_report_working_days: int = statutory(
+        "reg 20: R-CMP-7, the review panel's report within 5 working days of the panel", 5
+    )
+    complaint_stage_3_response_working_days: int = statutory(
+        "reg 20: R-CMP-7, the council's stage 3 response within 15 working days of the report", 15
+    )
     complaint_late_after_months: int = statutory(
         "reg 9: complaints over a year after the matter are late", 12
     )

@@ -118,7 +118,7 @@ def decoder_for(cls: type) -> Decoder:
         namespace[name] = helper
         read = f"b[{field.name!r}]"
         if field.default is not attrs.NOTHING and not isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            # A field added with a default in a later release (``ReviewHeld.plan_made``):
+            # A field added with a default in a later release (``ComplaintReceived.child_ref``, SPEC 9.2):
             # events stored before it have no such key and read as the default.
             namespace[f"_d{i}"] = field.default
             read = f"b.get({field.name!r}, _d{i})"

@@ -1,5 +1,5 @@
 """The complaints register and summaries against plain oracles, in any recording order
-(R-CMP-1..6). Oracles live in tests/complaint_histories.py and count working days one date
+(R-CMP-1..7). Oracles live in tests/complaint_histories.py and count working days one date
 at a time."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 from hypothesis import event as hypothesis_event
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ from tests.complaint_histories import (
     complaint_histories,
     complaint_rows,
     folded,
+    nth_working_day_after,
     one_year_after,
     oracle_register,
     oracle_responses,
@@ -210,7 +212,9 @@ class ComplaintMachine(RuleBasedStateMachine):
             self.qa.record(event)
         except InvalidEvent as exc:
             assert exc.rule and exc.event_type == type(event).__name__
+            assert exc.field in {f.name for f in attrs.fields(type(event))}, exc  # names its field
             assert (self.qa.position, self.qa.stats()) == (position, stats)
+            hypothesis_event(f"refused {type(event).__name__} [{exc.rule}]")
             return
         if self.qa.position > position:
             self.accepted.append(event)
@@ -245,6 +249,20 @@ class ComplaintMachine(RuleBasedStateMachine):
     def withdraw(self, cid: str, offset: int) -> None:
         self.attempt(ev.ComplaintWithdrawn(complaint_id=cid, withdrawn_on=self.when(cid, offset)))
 
+    @rule(cid=st.sampled_from(IDS), offset=st.integers(-5, 120))
+    def hold_panel(self, cid: str, offset: int) -> None:
+        """R-CMP-7: many are refused (not at stage 3, before the request, a second panel)."""
+        self.attempt(ev.ComplaintPanelHeld(complaint_id=cid, held_on=self.when(cid, offset)))
+
+    @rule(cid=st.sampled_from(IDS), offset=st.integers(-5, 130))
+    def report(self, cid: str, offset: int) -> None:
+        self.attempt(ev.ComplaintPanelReported(complaint_id=cid, reported_on=self.when(cid, offset)))
+
+    @rule(cid=st.sampled_from(IDS), offset=st.integers(-5, 200))
+    def refer(self, cid: str, offset: int) -> None:
+        """R-CMP-7: premature referrals are refused; an accepted one closes the file."""
+        self.attempt(ev.ComplaintReferredToOmbudsman(complaint_id=cid, referred_on=self.when(cid, offset)))
+
     @invariant()
     def register_matches_the_oracle(self) -> None:
         for as_of in (dt.date(2026, 12, 31), dt.date(2027, 2, 15), dt.date(2027, 12, 31)):
@@ -262,3 +280,66 @@ class ComplaintMachine(RuleBasedStateMachine):
 
 ComplaintMachine.TestCase.settings = settings(max_examples=75, stateful_step_count=30, deadline=None)
 TestComplaintMachine = ComplaintMachine.TestCase
+
+
+# --- R-CMP-7: the stored rows against a plain fold ----------------------------------------------
+
+#: ``kentqa_complaints`` columns that R-CMP-7 changes or adds.
+_STAGE_3_COLUMNS = "complaint_id, stage, state, due_for, due_on, panel_held_on, panel_reported_on, referred_on"
+
+
+@settings(max_examples=200, deadline=None)
+@given(complaint_histories())
+def test_R_CMP_7_the_stored_rows_are_a_plain_fold_over_the_events(history: list[ev.Event]) -> None:
+    """``kentqa_complaints`` after every fact: state (``ombudsman`` once referred), the next
+    thing due and what it is for (the panel, its report, the response), and the panel's,
+    report's and referral's dates, equal the oracle's fold over the events."""
+    with folded(history) as qa:
+        stored = qa.view().select(f"SELECT {_STAGE_3_COLUMNS} FROM kentqa_complaints ORDER BY complaint_id")
+    oracle = {row["complaint_id"]: row for row in oracle_register(history, dt.date.max)}
+
+    def first(kind: type[ev.Event], cid: str) -> Any:
+        found = [e.business_date for e in history if isinstance(e, kind) and e.complaint_id == cid]  # type: ignore[attr-defined]
+        return found[0].isoformat() if found else None
+
+    expected = [
+        (
+            cid,
+            row["stage"],
+            row["state"],
+            row["due_for"],
+            row["due_on"].isoformat(),
+            first(ev.ComplaintPanelHeld, cid),
+            first(ev.ComplaintPanelReported, cid),
+            first(ev.ComplaintReferredToOmbudsman, cid),
+        )
+        for cid, row in sorted(oracle.items())
+    ]
+    got = [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in r) for r in stored]
+    assert got == expected
+    hypothesis_event(f"states {sorted({r['state'] for r in oracle.values()})}")
+    hypothesis_event(f"due for {sorted({r['due_for'] for r in oracle.values()})}")
+
+
+@settings(max_examples=100, deadline=None)
+@given(complaint_histories(), AS_OF)
+def test_R_CMP_7_the_due_date_is_always_the_next_thing_due(history: list[ev.Event], as_of: dt.date) -> None:
+    """An open row at stage 3 is due for the panel until it meets, then its report (5
+    working days after the panel), then the response (15 working days after the report);
+    due dates of R-CMP-7 never fall on a weekend or a bank holiday."""
+    with folded(history) as qa:
+        rows = qa.complaints_register(as_of=as_of)
+    for row in rows:
+        if row.stage is ComplaintStage.STAGE_3 and row.statutory:
+            if row.panel_reported_on is not None:
+                assert row.due_for == "response"
+                assert row.due_on == nth_working_day_after(row.panel_reported_on, 15)
+            elif row.panel_held_on is not None:
+                assert row.due_for == "panel_report"
+                assert row.due_on == nth_working_day_after(row.panel_held_on, 5)
+            else:
+                assert row.due_for == "panel"
+            assert row.due_on.weekday() < 5
+        else:
+            assert row.due_for == "response"
+        assert (row.state == "ombudsman") == (row.referred_on is not None)

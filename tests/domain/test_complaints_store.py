@@ -41,7 +41,7 @@ from tests.complaint_histories import (
 from tests.conftest import organisation
 
 AS_OF = st.dates(dt.date(2026, 9, 1), dt.date(2028, 3, 31))
-STATES = st.none() | st.sets(st.sampled_from(["open", "closed", "withdrawn"]), min_size=1).map(frozenset)
+STATES = st.none() | st.sets(st.sampled_from(["open", "closed", "withdrawn", "ombudsman"]), min_size=1).map(frozenset)
 #: After every fact of the histories and the scenario: the register as the facts stand.
 LATER = dt.date(2029, 12, 31)
 

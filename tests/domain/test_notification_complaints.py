@@ -122,3 +122,37 @@ def test_a_worked_stage_1_complaint() -> None:
             }
         )
         assert about_complaints(qa, dt.date(2026, 12, 2)) == []  # R-CMP-5: a response closes the stage
+
+
+def test_R_CMP_7_an_overdue_panel_report_then_an_overdue_response() -> None:
+    """Stage 3 requested Mon 1 Mar 2027, the panel held Thu 22 Apr: its report was due Thu
+    29 Apr (5 working days) and is told breached on Fri 30 Apr; reported Tue 4 May, the
+    council's response is due Tue 25 May (15 working days) and told breached on 26 May; a
+    referral to the Ombudsman ends the notices."""
+    received = {
+        "type": "ComplaintReceived", "complaint_id": "K1", "received_on": "2026-11-02",
+        "complainant": "parent_carer", "service": "Children's Social Work", "team_id": "T-EAST-1",
+    }  # fmt: skip
+    steps = [
+        {"type": "ComplaintEscalated", "complaint_id": "K1", "to_stage": "stage_2", "requested_on": "2026-12-01"},
+        {"type": "ComplaintEscalated", "complaint_id": "K1", "to_stage": "stage_3", "requested_on": "2027-03-01"},
+        {"type": "ComplaintPanelHeld", "complaint_id": "K1", "held_on": "2027-04-22"},
+    ]
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many([*organisation(), received, *steps], allow_future=True)
+        (late,) = about_complaints(qa, dt.date(2027, 4, 30))
+        assert late.key == "complaint_deadline_breached:complaint:K1:stage_3:2027-04-29"
+        assert late.ref("due_for") == "panel_report"
+        assert late.message.endswith("was due the review panel's report by 2027-04-29 and has none.")
+        qa.record_json(
+            {"type": "ComplaintPanelReported", "complaint_id": "K1", "reported_on": "2027-05-04"}, allow_future=True
+        )
+        assert about_complaints(qa, dt.date(2027, 5, 25))[0].kind is NotificationKind.COMPLAINT_DEADLINE_NEAR
+        (late,) = about_complaints(qa, dt.date(2027, 5, 26))
+        assert (late.ref("due_for"), late.due_on) == ("response", dt.date(2027, 5, 25))
+        assert late.message.endswith("was due a response by 2027-05-25 and has none.")
+        qa.record_json(
+            {"type": "ComplaintReferredToOmbudsman", "complaint_id": "K1", "referred_on": "2027-06-01"},
+            allow_future=True,
+        )
+        assert about_complaints(qa, dt.date(2027, 6, 1)) == []

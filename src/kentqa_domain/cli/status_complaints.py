@@ -1,7 +1,9 @@
-"""``kentqa status complaints | complaints-summary | voice`` (R-CMP-1..6, framework 4.1-4.3).
+"""``kentqa status complaints | complaints-summary | voice`` (R-CMP-1..7, framework 4.1-4.3).
 
-- ``complaints``: the register at ``--as-of`` (stage, state, due date, extended, breached, late),
-  filtered by ``--state``/``--since`` and paged by ``--limit``/``--after``.
+- ``complaints``: the register at ``--as-of`` (stage, state, the next thing due and its date,
+  extended, breached, late), filtered by ``--state``/``--since`` and paged by
+  ``--limit``/``--after``. At stage 3 the next thing due is the review panel, then its report,
+  then the council's response (R-CMP-7); ``ombudsman``: referred to the Ombudsman.
 - ``complaints-summary --from DATE [--to DATE]``: the period's volumes, stages, outcomes,
   timeliness, themes, learning and actions, by service and team (quarterly learning report,
   six-monthly report to senior managers).
@@ -19,7 +21,8 @@ from typing import Any
 
 import click
 
-from ..projections.complaints import CLOSED, OPEN, WITHDRAWN, ComplaintRow
+from ..projections.complaint_timescales import PANEL, PANEL_REPORT, RESPONSE
+from ..projections.complaints import OMBUDSMAN, OPEN, STATES, ComplaintRow
 from ..projections.complaints_summary import ComplaintsSummary, ComplaintTally
 from ..projections.voice import VoiceSummary, VoiceTally
 from ..values import FeedbackSource
@@ -34,18 +37,24 @@ def _yes(flag: bool) -> str:
 def _register_row(row: ComplaintRow) -> dict[str, Any]:
     """The register's table columns, kept narrow for an 80-column terminal (all fields: --json).
 
-    stage is 1, 2, 3 or corp (the corporate route, R-CMP-6).
+    stage is 1, 2, 3 or corp (the corporate route, R-CMP-6); next is what ``due`` is for:
+    resp (the stage's response), panel or report (R-CMP-7).
     """
     return {
         "id": row.complaint_id,
         "team": _key(row.team_id),
         "stage": row.stage.value.removeprefix("stage_") if row.statutory else "corp",
         "state": row.state,
+        "next": _NEXT[row.due_for],
         "due": row.due_on,
         "ext": _yes(row.extended),
         "breach": _yes(row.breached),
         "late": _yes(row.late),
     }
+
+
+#: ``ComplaintRow.due_for`` -> the register's narrow "next" column.
+_NEXT = {RESPONSE: "resp", PANEL: "panel", PANEL_REPORT: "report"}
 
 
 def _db(ctx: click.Context, db: str | None) -> str | None:
@@ -80,7 +89,7 @@ def _key(value: str | None) -> str:
 @click.option(
     "--state",
     "states",
-    type=click.Choice([OPEN, CLOSED, WITHDRAWN]),
+    type=click.Choice(list(STATES)),
     multiple=True,
     help="Only rows in this state at --as-of (repeatable; open: what is open now).",
 )
@@ -102,7 +111,8 @@ def complaints(
     limit: int | None,
     after: str | None,
 ) -> None:
-    """The complaints register (R-CMP-1..6): stage, state, due date, extended, breached, late.
+    """The complaints register (R-CMP-1..7): stage, state, the next thing due and its date,
+    extended, breached, late.
 
     Oldest first; page through a long register with --limit N, then --after the last id shown.
     """
@@ -121,10 +131,12 @@ def complaints(
         return
     output.print_table(f"Complaints register as of {day.isoformat()}", [_register_row(r) for r in rows])
     breached = sum(1 for r in rows if r.state == OPEN and r.breached)
+    ombudsman = sum(1 for r in rows if r.state == OMBUDSMAN)
     click.echo(
         f"{len(rows)} complaint{'' if len(rows) == 1 else 's'}: "
         f"{sum(1 for r in rows if r.state == OPEN)} open "
         f"({breached} past their due date), {sum(1 for r in rows if r.late)} late (R-CMP-4)"
+        + (f", {ombudsman} with the Ombudsman (R-CMP-7)" if ombudsman else "")
     )
     if limit is not None and len(rows) == limit:
         click.echo(f"The next page: --after {rows[-1].complaint_id}")
@@ -150,7 +162,8 @@ def _print_complaints_summary(summary: ComplaintsSummary) -> None:
     click.echo(
         f"Complaints {period}: {overall.received} received ({overall.corporate} corporate, "
         f"{overall.late} late), {overall.responses} responses, "
-        f"{_percent(overall.timeliness_share) or 'n/a'} on time, {overall.withdrawn} withdrawn; "
+        f"{_percent(overall.timeliness_share) or 'n/a'} on time, {overall.withdrawn} withdrawn, "
+        f"{overall.ombudsman} referred to the Ombudsman; "
         f"{overall.open_at_end} open at the end ({overall.overdue_at_end} overdue)"
     )
     output.print_table(

@@ -22,6 +22,15 @@ Rules enforced here (deadlines are computed at query time, see
 - R-CMP-1, R-CMP-2 one extension per stage, stage 1 and stage 2 only; R-CMP-3 stage 3 (the
   review panel) has no extension.
 - R-CMP-6 a corporate (non-statutory) complaint has one stage (``stage_1``) and no extension.
+- R-CMP-7 a review panel is held only at stage 3, never before the stage 3 request; its
+  report is not before the panel; the council's stage 3 response is not before the report
+  (nor the panel); one panel and one report per complaint.
+- R-CMP-7 a referral to the Ombudsman (state ``ombudsman``) follows the council's final
+  response (stage 3; the corporate route: its one stage), or comes while the council is out
+  of time on what is due (decision 0960); it is never dated before anything already
+  recorded, and it ends the council's procedure: nothing more is recorded for the complaint.
+  It is the one fact judged on recording order: on the facts recorded before it.
+- SPEC 9.2: a complaint about a child names a child already recorded.
 """
 
 from __future__ import annotations
@@ -32,8 +41,11 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import events as ev
+from ..policy import Policy
+from ..projections.complaint_timescales import RESPONSE, stage_3_next_due, stage_due_on
 from ..values import ComplaintStage
 from .base import Handler, by, unknown, violation
+from .child_plan import check_child_known
 from .staff import check_team_exists
 
 if TYPE_CHECKING:
@@ -53,6 +65,11 @@ class Complaint:
     responded: dict[ComplaintStage, dt.date] = attrs.Factory(dict)
     extended: dict[ComplaintStage, dt.date] = attrs.Factory(dict)
     withdrawn_on: dt.date | None = None
+    panel_held_on: dt.date | None = None
+    panel_reported_on: dt.date | None = None
+    referred_on: dt.date | None = None
+    #: The child the complaint is about (its token in the store), if any.
+    child_ref: str | None = None
 
     @property
     def stage(self) -> ComplaintStage:
@@ -72,7 +89,32 @@ class Complaint:
 
     def latest_on(self) -> dt.date:
         """The latest business date recorded for the complaint."""
-        return max(d for stage in self.entered for d in self.dates_of(stage))
+        found = [d for stage in self.entered for d in self.dates_of(stage)]
+        found += [d for d in (self.panel_held_on, self.panel_reported_on, self.referred_on) if d is not None]
+        return max(found)
+
+    def final_response(self) -> dt.date | None:
+        """The council's last word: the stage 3 response (the corporate route: its one stage's)."""
+        return self.responded.get(ComplaintStage.STAGE_3 if self.statutory else ComplaintStage.STAGE_1)
+
+    def next_due(self) -> tuple[str, dt.date]:
+        """R-CMP-1..3, R-CMP-6, R-CMP-7: what the council owes next at the open stage, and by
+        when, under the default policy (the statutory timescales, England and Wales bank
+        holidays: the write model's answer does not depend on a process's policy)."""
+        stage = self.stage
+        started = self.entered[stage]
+        if self.statutory and stage is ComplaintStage.STAGE_3:
+            return stage_3_next_due(
+                started, self.panel_held_on, self.panel_reported_on, policy=DEFAULT_POLICY
+            )
+        due = stage_due_on(
+            stage, started, statutory=self.statutory, extended=stage in self.extended, policy=DEFAULT_POLICY
+        )
+        return RESPONSE, due
+
+
+#: The policy the write model judges a premature Ombudsman referral under (decision 0960).
+DEFAULT_POLICY = Policy()
 
 
 # --- folding accepted events -----------------------------------------------------------------
@@ -84,6 +126,7 @@ def _receive(event: ev.ComplaintReceived, book: Casebook) -> None:
         event.statutory,
         event.received_on,
         entered={ComplaintStage.STAGE_1: event.received_on},
+        child_ref=event.child_ref,
     )
 
 
@@ -103,13 +146,28 @@ def _withdraw(event: ev.ComplaintWithdrawn, book: Casebook) -> None:
     book.complaints[event.complaint_id].withdrawn_on = event.withdrawn_on
 
 
+def _panel(event: ev.ComplaintPanelHeld, book: Casebook) -> None:
+    book.complaints[event.complaint_id].panel_held_on = event.held_on
+
+
+def _report(event: ev.ComplaintPanelReported, book: Casebook) -> None:
+    book.complaints[event.complaint_id].panel_reported_on = event.reported_on
+
+
+def _refer(event: ev.ComplaintReferredToOmbudsman, book: Casebook) -> None:
+    book.complaints[event.complaint_id].referred_on = event.referred_on
+
+
 # --- checks: every refusal names the field and the rule --------------------------------------
 
 
 def check_received(event: ev.ComplaintReceived, book: Casebook) -> None:
-    """The complaint's team, when given, is registered (R-ACC-1 scopes rows by team)."""
+    """The complaint's team, when given, is registered (R-ACC-1 scopes rows by team); its
+    child, when given, was recorded (SPEC 9.2: the complaint is sealed with the child's key)."""
     if event.team_id is not None:
         check_team_exists(event, book)
+    if event.child_ref is not None:
+        check_child_known(event, book)
 
 
 def check_known(event: ev.Event, book: Casebook) -> Complaint:
@@ -121,7 +179,8 @@ def check_known(event: ev.Event, book: Casebook) -> Complaint:
 
 
 def check_not_after_withdrawal(event: ev.Event, complaint: Complaint, field: str) -> None:
-    """R-CMP-5: withdrawal closes all; nothing is dated after it."""
+    """R-CMP-5: withdrawal closes all; nothing is dated after it (nor, R-CMP-7, after a
+    referral to the Ombudsman)."""
     when: dt.date = getattr(event, field)
     if complaint.withdrawn_on is not None and when > complaint.withdrawn_on:
         raise violation(
@@ -130,6 +189,21 @@ def check_not_after_withdrawal(event: ev.Event, complaint: Complaint, field: str
             "R-CMP-5",
             f"the complaint was withdrawn on {complaint.withdrawn_on.isoformat()}; "
             "withdrawal closes every stage",
+        )
+    check_not_after_referral(event, complaint, field)
+
+
+def check_not_after_referral(event: ev.Event, complaint: Complaint, field: str) -> None:
+    """R-CMP-7: a referral to the Ombudsman ends the council's procedure and closes the
+    complaint's file: nothing more is recorded for it, whatever its date (the referral was
+    judged on the facts recorded before it; decision 0960)."""
+    if complaint.referred_on is not None:
+        raise violation(
+            event,
+            field,
+            "R-CMP-7",
+            f"the complaint was referred to the Ombudsman on {complaint.referred_on.isoformat()}; "
+            "the referral ends the council's procedure: record the facts it follows before it",
         )
 
 
@@ -208,6 +282,19 @@ def check_response(event: ev.ComplaintResponded, book: Casebook) -> None:
             "R-CMP-5",
             f"must not be before the extension of {event.stage.value} on {extended.isoformat()}",
         )
+    if event.stage is ComplaintStage.STAGE_3:
+        for what, on in (
+            ("review panel's report", complaint.panel_reported_on),
+            ("review panel", complaint.panel_held_on),
+        ):
+            if on is not None and event.responded_on < on:
+                raise violation(
+                    event,
+                    "responded_on",
+                    "R-CMP-7",
+                    f"must not be before the {what} on {on.isoformat()}; the council's stage 3 "
+                    "response answers the panel's report",
+                )
 
 
 def check_escalation(event: ev.ComplaintEscalated, book: Casebook) -> None:
@@ -245,8 +332,17 @@ def check_escalation(event: ev.ComplaintEscalated, book: Casebook) -> None:
 
 
 def check_withdrawal(event: ev.ComplaintWithdrawn, book: Casebook) -> None:
-    """R-CMP-5: withdrawal closes all, so it is not dated before anything already recorded."""
+    """R-CMP-5: withdrawal closes all, so it is not dated before anything already recorded;
+    R-CMP-7: a complaint with the Ombudsman is no longer the council's to close."""
     complaint = check_known(event, book)
+    if complaint.referred_on is not None:
+        raise violation(
+            event,
+            "withdrawn_on",
+            "R-CMP-7",
+            f"the complaint was referred to the Ombudsman on {complaint.referred_on.isoformat()}; "
+            "the referral ended the council's procedure",
+        )
     latest = complaint.latest_on()
     if event.withdrawn_on < latest:
         raise violation(
@@ -258,6 +354,135 @@ def check_withdrawal(event: ev.ComplaintWithdrawn, book: Casebook) -> None:
         )
 
 
+def _check_stage_3_fact(
+    event: ev.ComplaintPanelHeld | ev.ComplaintPanelReported, book: Casebook
+) -> Complaint:
+    """R-CMP-6: no panel on the corporate route; R-CMP-7: nothing of the panel is dated after
+    the council's stage 3 response; R-CMP-5 and R-CMP-7: nor after a withdrawal or referral."""
+    complaint = check_known(event, book)
+    if not complaint.statutory:
+        raise violation(
+            event, "complaint_id", "R-CMP-6", "a corporate complaint has one stage and no review panel"
+        )
+    field = event.date_field
+    when: dt.date = getattr(event, field)
+    response = complaint.responded.get(ComplaintStage.STAGE_3)
+    if response is not None and when > response:
+        raise violation(
+            event,
+            field,
+            "R-CMP-7",
+            f"must not be after the council's stage 3 response on {response.isoformat()}, "
+            "which answers the panel's report",
+        )
+    check_not_after_withdrawal(event, complaint, field)
+    return complaint
+
+
+def check_panel(event: ev.ComplaintPanelHeld, book: Casebook) -> None:
+    """R-CMP-7: the review panel is held only at stage 3, not before the stage 3 request; once."""
+    complaint = check_known(event, book)
+    requested = complaint.entered.get(ComplaintStage.STAGE_3)
+    if complaint.statutory and requested is None:
+        raise violation(
+            event,
+            "complaint_id",
+            "R-CMP-7",
+            f"the complaint is at {complaint.stage.value}; a review panel is held only at stage 3: "
+            "record the ComplaintEscalated to stage_3 first",
+        )
+    _check_stage_3_fact(event, book)
+    assert requested is not None
+    if event.held_on < requested:
+        raise violation(
+            event,
+            "held_on",
+            "R-CMP-7",
+            f"must not be before stage 3 was requested on {requested.isoformat()}",
+        )
+    if complaint.panel_held_on is not None:
+        raise violation(
+            event,
+            "complaint_id",
+            "R-CMP-7",
+            f"the review panel was already held on {complaint.panel_held_on.isoformat()}; one panel per complaint",
+        )
+
+
+def check_report(event: ev.ComplaintPanelReported, book: Casebook) -> None:
+    """R-CMP-7: the panel's report follows the panel (not dated before it); once."""
+    complaint = _check_stage_3_fact(event, book)
+    held = complaint.panel_held_on
+    if held is None:
+        raise violation(
+            event,
+            "complaint_id",
+            "R-CMP-7",
+            "no review panel was recorded for the complaint: record the ComplaintPanelHeld first",
+        )
+    if event.reported_on < held:
+        raise violation(
+            event, "reported_on", "R-CMP-7", f"must not be before the review panel on {held.isoformat()}"
+        )
+    if complaint.panel_reported_on is not None:
+        raise violation(
+            event,
+            "complaint_id",
+            "R-CMP-7",
+            f"the panel already reported on {complaint.panel_reported_on.isoformat()}; one report per panel",
+        )
+
+
+def check_referral(event: ev.ComplaintReferredToOmbudsman, book: Casebook) -> None:
+    """R-CMP-7 (decision 0960): once; after the council's final response, or while the council is
+    out of time on what is due; never dated before anything recorded; not after a withdrawal."""
+    complaint = check_known(event, book)
+    if complaint.referred_on is not None:
+        raise violation(
+            event,
+            "complaint_id",
+            "R-CMP-7",
+            f"the complaint was already referred to the Ombudsman on {complaint.referred_on.isoformat()}",
+        )
+    if complaint.withdrawn_on is not None:
+        raise violation(
+            event,
+            "referred_on",
+            "R-CMP-5",
+            f"the complaint was withdrawn on {complaint.withdrawn_on.isoformat()}; withdrawal closes every stage",
+        )
+    latest = complaint.latest_on()
+    if event.referred_on < latest:
+        raise violation(
+            event,
+            "referred_on",
+            "R-CMP-7",
+            f"must not be before {latest.isoformat()}, already recorded for the complaint; "
+            "the referral ends the council's procedure",
+        )
+    if complaint.final_response() is not None:
+        return
+    stage = complaint.stage
+    answered = complaint.responded.get(stage)
+    if answered is not None:
+        raise violation(
+            event,
+            "referred_on",
+            "R-CMP-7",
+            f"{stage.value} was answered on {answered.isoformat()} and the next stage was not requested; "
+            "the Ombudsman follows the council's stage 3 response (the complainant may ask for the next stage)",
+        )
+    what, due = complaint.next_due()
+    if event.referred_on <= due:
+        raise violation(
+            event,
+            "referred_on",
+            "R-CMP-7",
+            f"premature: the council's {what.replace('_', ' ')} at {stage.value} is due by {due.isoformat()}; "
+            "the Ombudsman takes a complaint after the council's final response, or once it is out of time",
+        )
+
+
 _stream = by("complaint", "complaint_id")
 
 HANDLERS: dict[type[ev.Event], Handler] = {
@@ -266,4 +491,7 @@ HANDLERS: dict[type[ev.Event], Handler] = {
     ev.ComplaintResponded: Handler(_stream, check_response, _respond),
     ev.ComplaintEscalated: Handler(_stream, check_escalation, _escalate),
     ev.ComplaintWithdrawn: Handler(_stream, check_withdrawal, _withdraw),
+    ev.ComplaintPanelHeld: Handler(_stream, check_panel, _panel),
+    ev.ComplaintPanelReported: Handler(_stream, check_report, _report),
+    ev.ComplaintReferredToOmbudsman: Handler(_stream, check_referral, _refer),
 }

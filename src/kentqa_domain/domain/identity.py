@@ -45,6 +45,9 @@ IDENTITY: dict[type[ev.Event], tuple[str, ...]] = {
     ev.ComplaintResponded: ("complaint_id", "stage"),
     ev.ComplaintEscalated: ("complaint_id", "to_stage"),
     ev.ComplaintWithdrawn: ("complaint_id",),
+    ev.ComplaintPanelHeld: ("complaint_id",),
+    ev.ComplaintPanelReported: ("complaint_id",),
+    ev.ComplaintReferredToOmbudsman: ("complaint_id",),
     ev.ComplimentReceived: ("compliment_id",),
     ev.FeedbackReceived: ("feedback_id",),
 }

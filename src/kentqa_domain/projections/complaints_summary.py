@@ -1,9 +1,10 @@
 """Complaints over a period, for the quarterly learning report and the six-monthly report to
-senior managers (framework 4.3 "Learning from Compliments and Complaints"; R-CMP-1..6).
+senior managers (framework 4.3 "Learning from Compliments and Complaints"; R-CMP-1..7).
 
 Counts are of *events dated in the period* [start, end]: complaints received, stages begun,
-responses made, withdrawals. Each response is judged against the deadline it answered to
-(the extension counted when it was made on or before the response). "Open at end" is the
+responses made, withdrawals, referrals to the Ombudsman. Each response is judged against the
+deadline it answered to (the extension counted when it was made on or before the response;
+a stage 3 response, 15 working days after the panel's report when there was one, R-CMP-7). "Open at end" is the
 register at the period's last day. The timeliness share is responses on or before their due
 date divided by responses (None when there were none).
 
@@ -64,6 +65,8 @@ class ComplaintTally:
     themes: dict[str, int]
     open_at_end: int
     overdue_at_end: int
+    #: referred to the Ombudsman in the period (R-CMP-7)
+    ombudsman: int = 0
 
 
 @attrs.frozen
@@ -109,6 +112,7 @@ class _Counts:
     themes: Counter[str] = attrs.Factory(Counter)
     open_at_end: int = 0
     overdue_at_end: int = 0
+    ombudsman: int = 0
 
     def add(self, other: _Counts) -> None:
         self.received += other.received
@@ -117,6 +121,7 @@ class _Counts:
         self.withdrawn += other.withdrawn
         self.open_at_end += other.open_at_end
         self.overdue_at_end += other.overdue_at_end
+        self.ombudsman += other.ombudsman
         self.begun.update(other.begun)
         self.responses.update(other.responses)
         self.on_time.update(other.on_time)
@@ -151,6 +156,7 @@ class _Counts:
             themes=dict(sorted(self.themes.items(), key=lambda kv: (-kv[1], kv[0]))),
             open_at_end=self.open_at_end,
             overdue_at_end=self.overdue_at_end,
+            ombudsman=self.ombudsman,
         )
 
 
@@ -205,6 +211,8 @@ def _counts_of(
             )
     if inside(found.withdrawn_on):
         counts.withdrawn = 1
+    if inside(found.referred_on):
+        counts.ombudsman = 1
     at_end = register_row(found, policy, end)
     if at_end is not None and at_end.state == OPEN:
         counts.open_at_end = 1

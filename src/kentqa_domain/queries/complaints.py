@@ -1,4 +1,4 @@
-"""Complaints and the voice of children and families (R-CMP-1..6; framework 4.1, 4.3)."""
+"""Complaints and the voice of children and families (R-CMP-1..7; framework 4.1, 4.3)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
+import attrs
+
 from ..errors import InvalidInput
-from ..projections.complaints import CLOSED, OPEN, WITHDRAWN, ComplaintFile, ComplaintRow, register_row
+from ..projections.complaints import OPEN, STATES, ComplaintFile, ComplaintRow, register_row
 from ..projections.complaints_summary import ComplaintsSummary, summarise
 from ..projections.voice import VoiceSummary
 from ..projections.voice import summary as summarise_voice
@@ -148,9 +150,7 @@ def complaints_register(
     is computed from its document at ``as_of`` (decision 0900).
     """
     as_of = arguments.date("complaints_register", "as_of", as_of)
-    states = (
-        None if state is None else arguments.states("complaints_register", state, (OPEN, CLOSED, WITHDRAWN))
-    )
+    states = None if state is None else arguments.states("complaints_register", state, STATES)
     if since is not None:
         since = arguments.date("complaints_register", "since", since)
     wanted = _limit(limit)
@@ -176,7 +176,20 @@ def complaints_register(
             rows.append(row)
             if wanted is not None and len(rows) == wanted:
                 break
-    return rows
+    return _revealed(view, rows)
+
+
+def _revealed(view: View, rows: list[ComplaintRow]) -> list[ComplaintRow]:
+    """The child of a complaint about a child, by its reference while the child's key exists
+    (the token once the child is forgotten; SPEC 9.2, decision 0900)."""
+    revealer = view.revealer
+    tokens = [r.child_ref for r in rows if r.child_ref is not None]
+    if revealer is None or not tokens:
+        return rows
+    revealer.prefetch((t, t) for t in tokens)
+    return [
+        r if r.child_ref is None else attrs.evolve(r, child_ref=revealer.child(r.child_ref)) for r in rows
+    ]
 
 
 def complaints_summary(

@@ -1,4 +1,4 @@
-"""Complaint deadlines near and breached (R-CMP-1..3, R-CMP-6; SPEC section 6)."""
+"""Complaint deadlines near and breached (R-CMP-1..3, R-CMP-6, R-CMP-7; SPEC section 6)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...policy import Policy
+from ...projections.complaint_timescales import PANEL, PANEL_REPORT, RESPONSE
 from ..notification import Notification, NotificationKind
 
 if TYPE_CHECKING:
@@ -18,14 +19,17 @@ def complaint_deadlines(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator
     """For each complaint whose current stage is open at ``as_of`` (R-CMP-5), to
     ``policy.customer_care_audience``:
 
-    - ``complaint_deadline_breached`` once ``as_of`` is after the stage's deadline
-      (R-CMP-1..3, R-CMP-6, counting an extension);
-    - else ``complaint_deadline_near`` when the deadline is at most
+    - ``complaint_deadline_breached`` once ``as_of`` is after the next thing due (R-CMP-1..3,
+      R-CMP-6, counting an extension; at stage 3, R-CMP-7: the review panel, then its report
+      within 5 working days of the panel, then the council's response within 15 working days
+      of the report);
+    - else ``complaint_deadline_near`` when that deadline is at most
       ``policy.complaint_reminder_working_days`` working days after ``as_of`` (the deadline
       day itself included).
 
-    The subject names the stage, the due date is the deadline: an extension or the next
-    stage is a new notification.
+    The subject names the stage, the message and ``refs["due_for"]`` what is due, the due
+    date is the deadline: an extension, the panel, its report or the next stage is a new
+    notification (decision 0500). A complaint with the Ombudsman is not open: nothing is told.
     """
     calendar = policy.calendar
     for row in qa.complaints_register(as_of=as_of, state="open"):  # decision 0815
@@ -37,17 +41,26 @@ def complaint_deadlines(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator
             yield _notice(row, NotificationKind.COMPLAINT_DEADLINE_NEAR, policy)
 
 
+#: What is due (``ComplaintRow.due_for``) -> (what a breach lacks, what must happen by the date).
+_DUE = {
+    RESPONSE: ("a response", "must be responded to"),
+    PANEL: ("its stage 3 review panel", "must have its review panel"),
+    PANEL_REPORT: ("the review panel's report", "must have the review panel's report"),
+}
+
+
 def _notice(row: ComplaintRow, kind: NotificationKind, policy: Policy) -> Notification:
     stage = row.stage.value.replace("_", " ")
     about = [stage, "statutory" if row.statutory else "corporate", f"service {row.service}"]
     if row.team_id:
         about.append(f"team {row.team_id}")
     deadline = f"{row.due_on.isoformat()}{' (extended)' if row.extended else ''}"
+    what, verb = _DUE[row.due_for]
     if kind is NotificationKind.COMPLAINT_DEADLINE_BREACHED:
-        text = f"Complaint {row.complaint_id} ({'; '.join(about)}) was due a response by {deadline} and has none."
+        text = f"Complaint {row.complaint_id} ({'; '.join(about)}) was due {what} by {deadline} and has none."
     else:
-        text = f"Complaint {row.complaint_id} ({'; '.join(about)}) must be responded to by {deadline}."
-    refs = {"complaint_id": row.complaint_id, "stage": row.stage.value}
+        text = f"Complaint {row.complaint_id} ({'; '.join(about)}) {verb} by {deadline}."
+    refs = {"complaint_id": row.complaint_id, "stage": row.stage.value, "due_for": row.due_for}
     if row.team_id:
         refs["team_id"] = row.team_id
     return Notification(
