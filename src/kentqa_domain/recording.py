@@ -250,15 +250,7 @@ class Recording:
         the first of them; ``differences``: field -> (stored, sent))."""
         names = IDENTITY[type(event)]
         identity = f"{type(event).__name__} " + ", ".join(f"{n}={getattr(event, n)!r}" for n in names)
-        earlier = self._earlier(batch, seen)
-        differences: dict[str, tuple[Any, Any]] = {}
-        if earlier is not None and type(earlier) is type(event):
-            for field in attrs.fields(type(event)):
-                stored, sent = getattr(earlier, field.name), getattr(event, field.name)
-                if stored != sent:
-                    differences[field.name] = (stored, sent)
-        if "child_ref" in differences:  # the stored event reads anonymous (its child forgotten)
-            differences = {}
+        differences = self._differences(batch, event, seen) or {}
         listed = "; ".join(f"{name}: stored {a!r}, sent {b!r}" for name, (a, b) in differences.items())
         error = ConflictingEvent(
             type(event).__name__,
@@ -269,6 +261,20 @@ class Recording:
         )
         error.differences = differences  # type: ignore[attr-defined]
         return error
+
+    def _differences(self, batch: _Batch, event: Event, seen: int) -> dict[str, tuple[Any, Any]] | None:
+        """Field -> (stored, sent) for each field of ``event`` that differs from the event
+        already recorded under its identity; None when they cannot be compared (the stored
+        event cannot be read back, or reads anonymous because its child was forgotten)."""
+        earlier = self._earlier(batch, seen)
+        if earlier is None or type(earlier) is not type(event):
+            return None
+        differences: dict[str, tuple[Any, Any]] = {}
+        for field in attrs.fields(type(event)):
+            stored, sent = getattr(earlier, field.name), getattr(event, field.name)
+            if stored != sent:
+                differences[field.name] = (stored, sent)
+        return None if "child_ref" in differences else differences
 
     def _earlier(self, batch: _Batch, seen: int) -> Event | None:
         """The event already recorded under an identity: earlier in this batch (``seen`` < 0)
@@ -295,7 +301,9 @@ class Recording:
         if seen is None and key in batch.in_batch:
             seen = (-1 - batch.in_batch[key][0], batch.in_batch[key][1])
         if seen is not None:
-            if seen[1] != digest:
+            # Another digest with no field different: stored by an earlier release, before a
+            # field with a default was added (its JSON lacks the key): the same event.
+            if seen[1] != digest and self._differences(batch, event, seen[0]) != {}:
                 raise self._conflict(batch, event, seen[0])
             batch.positions[i] = seen[0]
             return
