@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
+import attrs
 from hypothesis import strategies as st
 
 from kentqa_domain import events as ev
@@ -34,6 +35,7 @@ _PRIORITY = {
     ev.ChildBecameLookedAfter: 2,
     ev.StrategyDiscussionHeld: 2,
     ev.ReviewHeld: 3,
+    ev.Section47Completed: 4,
     ev.MidwayReviewCompleted: 4,
     ev.ReviewQualityAssured: 4,
     ev.PlanActionCompleted: 4,
@@ -193,6 +195,26 @@ def child_protection(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
                     ev.StrategyDiscussionHeld(child_ref=child, held_on=opened + _gap(draw, 1, 10), section_47=draw(st.booleans()))
                 )
         first = opened if not with_sd else (opened + _gap(draw, 1, 40) if draw(st.booleans()) else None)
+        discussed = max([opened, *(e.held_on for e in out if isinstance(e, ev.StrategyDiscussionHeld))])
+        outcome = draw(st.sampled_from(["plan", "plan", "no plan", "no conference"]))
+        if first is None and with_sd and outcome == "no conference":
+            # R-CP-8: the enquiry needed no conference; a new enquiry later starts a new clock
+            done = discussed + _gap(draw, 0, 40)
+            out.append(ev.Section47Completed(child_ref=child, completed_on=done, conference_required=False))
+            day = done + _gap(draw, 1, 90)
+            continue
+        if first is not None and outcome == "no plan":
+            # R-CP-9: the conference decided no plan; nothing further is due
+            conference = attrs.evolve(
+                _review(draw, ids, child, ReviewKind.INITIAL_CP_CONFERENCE, max(first, discussed)),
+                plan_made=False,
+                actions=(),
+            )
+            out += [conference, *_review_followups(draw, ids, child, conference)]
+            day = conference.held_on + _gap(draw, 1, 90)
+            continue
+        if first is not None and with_sd and draw(st.integers(0, 3)) == 0:
+            out.append(ev.Section47Completed(child_ref=child, completed_on=discussed, conference_required=True))
         body, last = _plan_body(draw, ids, child, PlanKind.CHILD_PROTECTION, first)
         out += body
         last = max([last, opened, *(e.held_on for e in out if isinstance(e, ev.StrategyDiscussionHeld))])

@@ -14,7 +14,7 @@ import attrs
 from hypothesis import strategies as st
 
 from kentqa_domain import events as ev
-from kentqa_domain.values import Action, AuditKind, ExperienceLevel, ObservationArea
+from kentqa_domain.values import Action, AuditKind, ExperienceLevel, ObservationArea, ReviewKind
 
 ID_ALPHABET = st.characters(codec="utf-8", categories=("L", "N"), include_characters="-_./:")
 #: Ids never start like a spreadsheet formula (= + - @: decision 0900).
@@ -85,6 +85,8 @@ def _fix(cls: type, kwargs: dict[str, Any]) -> dict[str, Any]:
             kwargs["cycle_id"] = "2026-T2"
     if cls is ev.ThematicAuditAgreed and kwargs["due_on"] < kwargs["agreed_on"]:
         kwargs["agreed_on"], kwargs["due_on"] = kwargs["due_on"], kwargs["agreed_on"]
+    if cls is ev.ReviewHeld and (kwargs["kind"] is not ReviewKind.INITIAL_CP_CONFERENCE or kwargs["actions"]):
+        kwargs["plan_made"] = True  # R-CP-9: only an initial conference makes no plan, with no actions
     if cls is ev.PlanActionAgreed and kwargs["action"].due_on < kwargs["agreed_on"]:
         kwargs["agreed_on"] = kwargs["action"].due_on
     if cls is ev.ComplaintReceived and kwargs["matter_on"] is not None:

@@ -77,6 +77,7 @@ _RANK: dict[str, int] = {
     "ComplaintPanelHeld": NEXT_STAGE,  # R-CMP-7: after the stage 3 request of its day
     "ComplaintPanelReported": NEXT_STAGE,  # after its panel (ties keep the order given)
     "EscalationReferredToCafcass": NEXT_STAGE,
+    "Section47Completed": FOLLOW_UP,
     "ChildCeasedLookedAfter": ENDS,
     "ChildProtectionPlanEnded": ENDS,
     "EscalationResolved": ENDS,

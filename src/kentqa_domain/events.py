@@ -334,12 +334,26 @@ class ChildCeasedLookedAfter(Event):
 
 @attrs.frozen
 class StrategyDiscussionHeld(Event):
-    """A strategy discussion; the initial conference is due 15 working days later (R-CP-1)."""
+    """A strategy discussion; with ``section_47`` it starts a section 47 enquiry and the
+    initial conference is due 15 working days after the latest such discussion of an enquiry
+    not yet concluded (R-CP-1 revised, SPEC 9.2)."""
 
     date_field: ClassVar[str] = "held_on"
     child_ref: str = ident()
     held_on: dt.date = day()
     section_47: bool = flag(default=True)
+
+
+@attrs.frozen
+class Section47Completed(Event):
+    """A section 47 enquiry's outcome (Working Together 2023; SPEC 9.2): with
+    ``conference_required=False`` the enquiry is concluded and no initial conference is due
+    (R-CP-8); with ``True`` the conference stays due from the strategy discussion (R-CP-1)."""
+
+    date_field: ClassVar[str] = "completed_on"
+    child_ref: str = ident()
+    completed_on: dt.date = day()
+    conference_required: bool = flag()
 
 
 @attrs.frozen
@@ -353,7 +367,11 @@ class ChildProtectionPlanEnded(Event):
 
 @attrs.frozen
 class ReviewHeld(Event):
-    """A looked-after review or CP conference (R-LAC-1..3, R-CP-1..3)."""
+    """A looked-after review or CP conference (R-LAC-1..3, R-CP-1..3).
+
+    ``plan_made`` (initial CP conferences only, SPEC 9.2): ``False`` when the conference
+    decided no child protection plan; no plan starts and nothing further is due (R-CP-9).
+    """
 
     date_field: ClassVar[str] = "held_on"
     review_id: str = ident()
@@ -363,9 +381,16 @@ class ReviewHeld(Event):
     chair_id: str | None = opt_ident()
     actions: tuple[Action, ...] = _actions()
     participation: Participation | None = opt_choice(Participation)
+    plan_made: bool = flag(default=True)
 
     def __attrs_post_init__(self) -> None:
         _check_unique_actions(self)
+        if not self.plan_made and self.kind is not ReviewKind.INITIAL_CP_CONFERENCE:
+            raise InvalidEvent(
+                "ReviewHeld", "plan_made", "R-CP-9", "only an initial child protection conference may make no plan"
+            )
+        if not self.plan_made and self.actions:
+            raise InvalidEvent("ReviewHeld", "actions", "R-CP-9", "a conference that made no plan sets no plan actions")
 
 
 @attrs.frozen
@@ -636,6 +661,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ChildBecameLookedAfter,
         ChildCeasedLookedAfter,
         StrategyDiscussionHeld,
+        Section47Completed,
         ChildProtectionPlanEnded,
         ReviewHeld,
         MidwayReviewCompleted,
@@ -708,6 +734,7 @@ __all__ = [
     "ReflectiveReviewHeld",
     "ReviewHeld",
     "ReviewQualityAssured",
+    "Section47Completed",
     "StrategyDiscussionHeld",
     "SupervisionHeld",
     "SupportNeedCleared",

@@ -219,11 +219,19 @@ class ChildCeasedLookedAfter(Event):
 
 @attrs.frozen
 class StrategyDiscussionHeld(Event):
-    """A strategy discussion; the initial conference is due 15 working days later (R-CP-1)."""
+    """A strategy discussion; with ``section_47`` it starts a section 47 enquiry and the"""
 
     child_ref: str = attrs.field()
     held_on: dt.date = attrs.field(converter=_date)
     section_47: bool = attrs.field(default=True)
+
+@attrs.frozen
+class Section47Completed(Event):
+    """A section 47 enquiry's outcome (Working Together 2023; SPEC 9.2): with"""
+
+    child_ref: str = attrs.field()
+    completed_on: dt.date = attrs.field(converter=_date)
+    conference_required: bool = attrs.field()
 
 @attrs.frozen
 class ChildProtectionPlanEnded(Event):
@@ -243,6 +251,7 @@ class ReviewHeld(Event):
     chair_id: str | None = attrs.field(default=None)
     actions: tuple[Action, ...] = attrs.field(default=(), converter=_actions)
     participation: Participation | None = attrs.field(default=None, converter=_optional_participation)
+    plan_made: bool = attrs.field(default=True)
 
 @attrs.frozen
 class MidwayReviewCompleted(Event):
@@ -458,6 +467,7 @@ __all__ = [
     "ReflectiveReviewHeld",
     "ReviewHeld",
     "ReviewQualityAssured",
+    "Section47Completed",
     "StrategyDiscussionHeld",
     "SupervisionHeld",
     "SupportNeedCleared",

@@ -14,11 +14,16 @@ Child protection (R-CP-1, R-CP-2, R-CP-7): a strategy discussion or an initial c
 opens a CP plan (from the strategy discussion, a plan in the making); its initial
 conference is the first one in it; an initial conference while the plan already has one
 starts a new plan (the previous plan's end was not recorded; it closes that day); a plan
-end closes the open plan (the end day still belongs to it).
+end closes the open plan (the end day still belongs to it). SPEC 9.2: a section 47 enquiry
+concluded with no conference needed (R-CP-8) closes a plan in the making that day (a new
+enquiry later opens a new one, with its own clock); an initial conference that made no plan
+(R-CP-9) closes its plan on the day it was held, so nothing further is due.
 
 Within a day: if a plan is open as the day starts, the day's reviews and midway reviews go
 to it first, then an ending closes it, then the day's openings start the next plan; if
-none is open, openings come first, so a plan can open and close on one day.
+none is open, openings come first, so a plan can open and close on one day. A conference
+that made no plan and an enquiry concluded with none needed come after the day's strategy
+discussions (they conclude those enquiries too).
 
 The refusals are only of events that no later event could make consistent, or that would
 strand events already recorded, so that any consistent history can be recorded in any
@@ -50,6 +55,8 @@ class Fact(IntEnum):
     REVIEW = 2  # looked-after review / review conference
     MIDWAY = 3
     CLOSE = 4  # ceased to be looked after / plan ended
+    NO_PLAN = 5  # an initial conference that made no plan (CP, R-CP-9)
+    CONCLUDED = 6  # a section 47 enquiry concluded with no conference needed (CP, R-CP-8)
 
 
 #: A dated fact: (day, kind, payload). Payload: review id, IRO id, section 47 flag or None.
@@ -91,11 +98,27 @@ class Walk:
 
 
 #: Same-day order on a day that starts with no plan open: a plan may open and close that day.
-_FROM_CLOSED = {Fact.OPEN: 0, Fact.STRATEGY: 1, Fact.REVIEW: 2, Fact.MIDWAY: 3, Fact.CLOSE: 4}
+_FROM_CLOSED = {
+    Fact.OPEN: 0,
+    Fact.STRATEGY: 1,
+    Fact.NO_PLAN: 1.5,  # after the day's strategy discussions: it concludes their enquiry
+    Fact.REVIEW: 2,
+    Fact.MIDWAY: 3,
+    Fact.CLOSE: 4,
+    Fact.CONCLUDED: 5,
+}
 #: Same-day order on a day that starts with a plan open: the day's reviews belong to it; then
 #: an ending closes it, and an opening that day starts the next plan (SSDA903 has periods of
 #: care ending and starting again on one day).
-_FROM_OPEN = {Fact.REVIEW: 0, Fact.MIDWAY: 1, Fact.CLOSE: 2, Fact.OPEN: 3, Fact.STRATEGY: 4}
+_FROM_OPEN = {
+    Fact.REVIEW: 0,
+    Fact.MIDWAY: 1,
+    Fact.CLOSE: 2,
+    Fact.OPEN: 3,
+    Fact.STRATEGY: 4,
+    Fact.NO_PLAN: 4.5,
+    Fact.CONCLUDED: 5,
+}
 
 
 def _in_order(facts: Iterable[Dated], plan_open: Callable[[], bool]) -> Iterator[Dated]:
@@ -180,12 +203,25 @@ def walk_child_protection(facts: Iterable[Dated]) -> Walk:
         return current is not None
 
     for day, kind, payload in _in_order(facts, plan_open):
-        if kind is Fact.OPEN:
+        if kind in (Fact.OPEN, Fact.NO_PLAN):
             if current is not None and current.initial is not None:
                 current.ended_on = day  # its end was not recorded; the day's reviews were its last
                 current = None
             current = current or start(day)
             current.initial = (day, payload)
+            if kind is Fact.NO_PLAN:  # R-CP-9: no plan starts; nothing further is due
+                current.ended_on, current = day, None
+        elif kind is Fact.CONCLUDED:
+            if current is None:
+                note(
+                    Problem(
+                        "R-CP-8",
+                        f"a section 47 enquiry concluded on {day}, but no strategy discussion before it "
+                        "started one that is still open",
+                    )
+                )
+            elif current.initial is None:  # R-CP-8: no conference is needed; the enquiry is over
+                current.ended_on, current = day, None
         elif kind is Fact.STRATEGY:
             current = current or start(day)
             current.strategy.append((day, payload))
@@ -195,26 +231,33 @@ def walk_child_protection(facts: Iterable[Dated]) -> Walk:
                 continue
             current.ended_on, current = day, None
         else:
-            what, rule = (
-                ("a review conference", "R-CP-2") if kind is Fact.REVIEW else ("a midway review", "R-CP-4")
-            )
-            if current is None and plans:
-                note(_outside(plans, day, what, rule, "R-CP-7"))
-                continue
-            if current is None or current.initial is None or current.initial[0] >= day:
-                when = (
-                    f"on {current.initial[0]}, not before it"
-                    if current and current.initial
-                    else "none is recorded"
-                )
-                note(Problem(rule, f"{what} on {day} must follow the plan's initial conference ({when})"))
-                if current is None:
-                    continue
-            if kind is Fact.REVIEW:
-                current.reviews.append((day, payload))
-            else:
-                current.midways.append(day)
+            found = _cp_follow_up(plans, current, day, kind, payload)
+            if found is not None:
+                note(found)
     return Walk(tuple(plans), problem)
+
+
+def _cp_follow_up(
+    plans: list[Plan], current: Plan | None, day: dt.date, kind: Fact, payload: object
+) -> Problem | None:
+    """A review conference or midway review into the open CP plan (R-CP-2, R-CP-4, R-CP-7):
+    the problem if it has none to go to or precedes its initial conference."""
+    what, rule = ("a review conference", "R-CP-2") if kind is Fact.REVIEW else ("a midway review", "R-CP-4")
+    if current is None and plans:
+        return _outside(plans, day, what, rule, "R-CP-7")
+    problem = None
+    if current is None or current.initial is None or current.initial[0] >= day:
+        when = (
+            f"on {current.initial[0]}, not before it" if current and current.initial else "none is recorded"
+        )
+        problem = Problem(rule, f"{what} on {day} must follow the plan's initial conference ({when})")
+        if current is None:
+            return problem
+    if kind is Fact.REVIEW:
+        current.reviews.append((day, payload))
+    else:
+        current.midways.append(day)
+    return problem
 
 
 def until(facts: Iterable[Dated], as_of: dt.date) -> list[Dated]:

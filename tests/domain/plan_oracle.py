@@ -161,6 +161,7 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
         cp = [
             e for e in mine
             if isinstance(e, (ev.StrategyDiscussionHeld, ev.ChildProtectionPlanEnded))
+            or (isinstance(e, ev.Section47Completed) and not e.conference_required)
             or (isinstance(e, ev.MidwayReviewCompleted) and e.plan.value == "child_protection")
             or (isinstance(e, ev.ReviewHeld) and e.kind is not ReviewKind.LOOKED_AFTER_REVIEW)
         ]
@@ -176,6 +177,15 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
                 bag += openers + others
                 if ends:
                     bag = []
+            # SPEC 9.2, after the day's strategy discussions: a conference that made no plan
+            # (R-CP-9) closes everything; an enquiry concluded with no conference needed
+            # (R-CP-8) closes a plan still in the making.
+            if any(isinstance(e, ev.ReviewHeld) and not e.plan_made for e in todays):
+                bag = []
+            elif any(isinstance(e, ev.Section47Completed) for e in todays) and not any(
+                isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE for e in bag
+            ):
+                bag = []
         initial = [e for e in bag if isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE]
         if initial:
             reviews = [e for e in bag if isinstance(e, ev.ReviewHeld)]
@@ -188,7 +198,7 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
         else:
             s47 = sorted(e.held_on for e in bag if isinstance(e, ev.StrategyDiscussionHeld) and e.section_47)
             if s47:
-                due = nth_working_day_after(policy, s47[0], policy.cp_initial_conference_working_days)
+                due = nth_working_day_after(policy, s47[-1], policy.cp_initial_conference_working_days)  # R-CP-1 revised: the latest
                 if as_of > due:
                     found.append(("child_protection", ("initial_conference_overdue", due, None, None)))
 

@@ -45,6 +45,10 @@ class Child:
     reviews: dict[str, tuple[ReviewKind, dt.date]] = attrs.Factory(dict)
     lac_midways: tuple[dt.date, ...] = ()
     cp_midways: tuple[dt.date, ...] = ()
+    #: section 47 enquiries concluded with no conference needed (R-CP-8, SPEC 9.2)
+    s47_concluded: tuple[dt.date, ...] = ()
+    #: initial conferences that made no plan (R-CP-9, SPEC 9.2)
+    no_plan: tuple[str, ...] = ()
     #: action id -> (plan, the date of the review that set it or the day it was agreed,
     #: the review id: the one that set it, the one an agreed action follows up, or None)
     actions: dict[str, tuple[PlanKind, dt.date, str | None]] = attrs.Factory(dict)
@@ -61,9 +65,10 @@ class Child:
     def cp_facts(self) -> list[Dated]:
         facts: list[Dated] = [(d, Fact.STRATEGY, None) for d in self.strategy_discussions]
         facts += [(d, Fact.CLOSE, None) for d in self.cp_ends]
+        facts += [(d, Fact.CONCLUDED, None) for d in self.s47_concluded]
         for i, (kind, day) in self.reviews.items():
             if kind is ReviewKind.INITIAL_CP_CONFERENCE:
-                facts.append((day, Fact.OPEN, i))
+                facts.append((day, Fact.NO_PLAN if i in self.no_plan else Fact.OPEN, i))
             elif kind is ReviewKind.REVIEW_CP_CONFERENCE:
                 facts.append((day, Fact.REVIEW, i))
         facts += [(d, Fact.MIDWAY, None) for d in self.cp_midways]
@@ -165,6 +170,33 @@ def _strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
     child.strategy_discussions = _with(child.strategy_discussions, event.held_on)
 
 
+def _check_s47_completed(event: ev.Section47Completed, book: Casebook) -> None:
+    """R-CP-8 (SPEC 9.2): an enquiry's outcome follows a strategy discussion of the child on
+    or before it; with no conference needed it concludes the plan in the making (it may not
+    strand a review conference or midway review already recorded after it)."""
+    check_child_known(event, book)
+    child = book.children[event.child_ref]
+    if not any(d <= event.completed_on for d in child.strategy_discussions):
+        raise violation(
+            event,
+            "completed_on",
+            "R-CP-8",
+            f"no strategy discussion of child {event.child_ref!r} on or before {event.completed_on} started an enquiry",
+        )
+    if not event.conference_required:
+        _refuse(
+            event,
+            "completed_on",
+            child.problem_with(PlanKind.CHILD_PROTECTION, (event.completed_on, Fact.CONCLUDED, None)),
+        )
+
+
+def _s47_completed(event: ev.Section47Completed, book: Casebook) -> None:
+    if not event.conference_required:
+        child = book.children[event.child_ref]
+        child.s47_concluded = _with(child.s47_concluded, event.completed_on)
+
+
 def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> None:
     """R-CP-7: the end needs a CP process (strategy discussion or initial conference) before
     it, and nothing of the plan (review conferences, midway reviews) may fall after it."""
@@ -205,9 +237,8 @@ def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
             event, "held_on", child.problem_with(PlanKind.LOOKED_AFTER, (event.held_on, Fact.REVIEW, None))
         )
     elif event.kind is ReviewKind.INITIAL_CP_CONFERENCE:
-        _refuse(
-            event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, Fact.OPEN, None))
-        )
+        opens = Fact.OPEN if event.plan_made else Fact.NO_PLAN  # R-CP-9: no plan made closes it that day
+        _refuse(event, "held_on", child.problem_with(PlanKind.CHILD_PROTECTION, (event.held_on, opens, None)))
     else:
         _refuse(
             event,
@@ -228,6 +259,8 @@ def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
 def _review(event: ev.ReviewHeld, book: Casebook) -> None:
     child = _child(book, event.child_ref)
     child.reviews[event.review_id] = (event.kind, event.held_on)
+    if not event.plan_made:
+        child.no_plan = (*child.no_plan, event.review_id)
     for action in event.actions:
         child.actions[action.action_id] = (event.kind.plan, event.held_on, event.review_id)
     book.review_child[event.review_id] = event.child_ref
@@ -367,6 +400,7 @@ HANDLERS: dict[type[ev.Event], Handler] = {
     ev.ChildCeasedLookedAfter: Handler(_child_stream, _check_ceased, _ceased),
     ev.StrategyDiscussionHeld: Handler(_child_stream, _check_strategy, _strategy),
     ev.ChildProtectionPlanEnded: Handler(_child_stream, _check_plan_ended, _plan_ended),
+    ev.Section47Completed: Handler(_child_stream, _check_s47_completed, _s47_completed),
     ev.ReviewHeld: Handler(_child_stream, _check_review, _review),
     ev.MidwayReviewCompleted: Handler(_child_stream, _check_midway, _midway),
     ev.PlanActionCompleted: Handler(_child_stream, _check_action, _nothing),

@@ -28,6 +28,7 @@ IDENTITY: dict[type[ev.Event], tuple[str, ...]] = {
     ev.ThematicAuditAgreed: ("theme_id",),
     ev.ChildBecameLookedAfter: ("child_ref", "on"),
     ev.ChildCeasedLookedAfter: ("child_ref", "on"),
+    ev.Section47Completed: ("child_ref", "completed_on"),
     ev.StrategyDiscussionHeld: ("child_ref", "held_on"),
     ev.ChildProtectionPlanEnded: ("child_ref", "ended_on"),
     ev.ReviewHeld: ("review_id",),

@@ -84,7 +84,7 @@ def _overdue(plan: OpenPlan, plans: PlanFacts, policy: Policy, as_of: dt.date) -
         r.kind is ReviewKind.INITIAL_CP_CONFERENCE for r in plan.reviews
     ):
         if plan.section_47_on:
-            due = initial_conference_due(plan.section_47_on[0], policy)
+            due = initial_conference_due(plan.section_47_on[-1], policy)
             if as_of > due:
                 yield DriftItem(DriftKind.INITIAL_CONFERENCE_OVERDUE, due)
         return
@@ -147,7 +147,7 @@ def schedule(plan: OpenPlan, plans: PlanFacts, policy: Policy) -> list[tuple[dt.
                     _NEVER,
                     DriftItem(
                         DriftKind.INITIAL_CONFERENCE_OVERDUE,
-                        initial_conference_due(plan.section_47_on[0], policy),
+                        initial_conference_due(plan.section_47_on[-1], policy),
                     ),
                 )
             )

@@ -45,6 +45,8 @@ class ReviewFact(NamedTuple):
     held_on: dt.date
     chair_id: str | None
     actions: tuple[ActionFact, ...]
+    #: False: an initial conference that made no plan (R-CP-9, SPEC 9.2)
+    plan_made: bool = True
 
     @classmethod
     def of(cls, event: ev.ReviewHeld) -> ReviewFact:
@@ -55,6 +57,7 @@ class ReviewFact(NamedTuple):
             event.held_on,
             event.chair_id,
             tuple(ActionFact(a.action_id, a.owner_id, a.due_on) for a in event.actions),
+            event.plan_made,
         )
 
 
@@ -91,6 +94,8 @@ class ChildRecord:
     lac_ends: set[dt.date] = attrs.Factory(set)
     #: held on -> section 47 enquiries started
     strategy_discussions: dict[dt.date, bool] = attrs.Factory(dict)
+    #: section 47 enquiries concluded with no conference needed (R-CP-8, SPEC 9.2)
+    s47_concluded: set[dt.date] = attrs.Factory(set)
     cp_ends: set[dt.date] = attrs.Factory(set)
     reviews: dict[str, ReviewFact] = attrs.Factory(dict)
     midways: dict[PlanKind, set[dt.date]] = attrs.Factory(dict)
@@ -111,6 +116,9 @@ class ChildRecord:
             self.strategy_discussions[event.held_on] = event.section_47
         elif isinstance(event, ev.ChildProtectionPlanEnded):
             self.cp_ends.add(event.ended_on)
+        elif isinstance(event, ev.Section47Completed):
+            if not event.conference_required:
+                self.s47_concluded.add(event.completed_on)
         elif isinstance(event, ev.ReviewHeld):
             self.reviews[event.review_id] = ReviewFact.of(event)
         elif isinstance(event, ev.MidwayReviewCompleted):
@@ -143,6 +151,7 @@ CHILD_EVENTS = (
     ev.ChildCeasedLookedAfter,
     ev.StrategyDiscussionHeld,
     ev.ChildProtectionPlanEnded,
+    ev.Section47Completed,
     ev.ReviewHeld,
     ev.MidwayReviewCompleted,
     ev.PlanActionCompleted,
@@ -201,7 +210,8 @@ class OpenPlan:
     plan: PlanKind
     opened_on: dt.date
     iro_id: str | None
-    #: CP only: the segment's strategy discussions that started section 47 enquiries
+    #: CP only: the segment's strategy discussions that started section 47 enquiries, by
+    #: date (R-CP-1 revised: the initial conference is due from the latest)
     section_47_on: tuple[dt.date, ...]
     reviews: tuple[ReviewFact, ...]
     midways: tuple[dt.date, ...]
@@ -286,9 +296,10 @@ def _lac_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
 def _cp_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
     facts: list[Dated] = [(d, Fact.STRATEGY, s47) for d, s47 in child.strategy_discussions.items()]
     facts += [(d, Fact.CLOSE, None) for d in child.cp_ends]
+    facts += [(d, Fact.CONCLUDED, None) for d in child.s47_concluded]
     for r in child.reviews.values():
         if r.kind is ReviewKind.INITIAL_CP_CONFERENCE:
-            facts.append((r.held_on, Fact.OPEN, r.review_id))
+            facts.append((r.held_on, Fact.OPEN if r.plan_made else Fact.NO_PLAN, r.review_id))
         elif r.kind is ReviewKind.REVIEW_CP_CONFERENCE:
             facts.append((r.held_on, Fact.REVIEW, r.review_id))
     facts += [(d, Fact.MIDWAY, None) for d in child.midways.get(PlanKind.CHILD_PROTECTION, ())]
