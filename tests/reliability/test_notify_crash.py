@@ -1,6 +1,6 @@
 """``kentqa notify`` killed with SIGKILL mid-run loses nothing: the next run delivers the rest.
 
-A real ``kentqa notify`` process delivers about 380 notifications of the crash workload to
+A real ``kentqa notify`` process delivers about 280 notifications of the crash workload to
 the example file channel (one JSON line per notification, flushed to disk before it counts
 as sent) and is killed at random moments, several times; a last run finishes. Compared
 with an ORACLE (one uninterrupted run into another file): the same set of notification
@@ -52,7 +52,7 @@ def test_notify_killed_midway_then_resumed_delivers_everything(tmp_path: Path) -
     _, err = done.communicate(timeout=600)
     assert done.returncode == 0, err
     expected = set(_keys(oracle_out))
-    assert len(expected) > 300
+    assert len(expected) > 250  # informal escalations never breach R-ESC-3 (revised): fewer than 300
 
     url = _store(tmp_path / "crashed.db")
     out = tmp_path / "crashed.jsonl"

@@ -126,6 +126,9 @@ def _review(
                 ev.MidwayReviewCompleted(child_ref=child_ref, plan=plan, completed_on=day, by=chair),
                 after=rec,
             )
+    _agreed_action(
+        council, child_ref, review_id, plan, held_on, next_held, plan_end, worker, rec, backfill=backfill
+    )
     lac_until = plan_end if plan is PlanKind.LOOKED_AFTER else None  # R-ESC-4: Cafcass only then
     escalated = False
     for action in actions:
@@ -168,6 +171,47 @@ def _review(
             looked_after_until=lac_until,
         )
     return rec
+
+
+def _agreed_action(  # noqa: PLR0917 - the review's facts, as _review has them
+    council: Council,
+    child_ref: str,
+    review_id: str,
+    plan: PlanKind,
+    held_on: dt.date,
+    next_held: dt.date | None,
+    plan_end: dt.date,
+    worker: str,
+    rec: dt.date,
+    *,
+    backfill: bool,
+) -> None:
+    """Now and then the chair adds an action the working day after the review (SPEC 9.5,
+    ``PlanActionAgreed``), usually done. Its own random stream and an id derived from the
+    review's, so the rest of the council is the same with or without it."""
+    rng = council.rng(review_id + ":agreed")
+    agreed_on = council.add_working_days(held_on, 1)
+    if (
+        backfill
+        or rng.random() >= 0.15
+        or agreed_on >= plan_end
+        or (next_held is not None and agreed_on >= next_held)
+    ):
+        return
+    action = Action(
+        action_id=f"{review_id}-AG",
+        description=rng.choice(PLAN_ACTIONS),
+        owner_id=worker,
+        due_on=agreed_on + dt.timedelta(days=rng.randint(15, 45)),
+    )
+    agreed = ev.PlanActionAgreed(
+        child_ref=child_ref, plan=plan, action=action, agreed_on=agreed_on, review_id=review_id
+    )
+    if council.record(agreed_on, agreed, after=rec) is not None and rng.random() < 0.8:
+        done = agreed_on + dt.timedelta(days=rng.randint(1, 60))
+        council.record(
+            done, ev.PlanActionCompleted(child_ref=child_ref, action_id=action.action_id, completed_on=done)
+        )
 
 
 def looked_after(council: Council, child_ref: str, start: dt.date, *, stock: bool) -> Process:
@@ -234,6 +278,35 @@ def child_protection(council: Council, child_ref: str, discussed_on: dt.date, *,
     council.record(
         discussed_on, ev.StrategyDiscussionHeld(child_ref=child_ref, held_on=discussed_on, section_47=True)
     )
+    outcome = council.rng(child_ref + ":outcome")  # its own stream: the other children stay the same
+    chance = 1.0 if stock else outcome.random()
+    if chance < 0.12:  # R-CP-8: the enquiry found no conference was needed
+        done = council.add_working_days(discussed_on, outcome.randint(5, 14))
+        council.record(
+            done, ev.Section47Completed(child_ref=child_ref, completed_on=done, conference_required=False)
+        )
+        return
+    if chance < 0.2:  # R-CP-9: the conference decided no plan
+        held = council.add_working_days(discussed_on, outcome.randint(6, 15))
+        if held <= council.until:
+            yield held
+            council.record(
+                held,
+                ev.ReviewHeld(
+                    review_id=f"{child_ref}-ICPC",
+                    child_ref=child_ref,
+                    kind=ReviewKind.INITIAL_CP_CONFERENCE,
+                    held_on=held,
+                    chair_id=chair,
+                    plan_made=False,
+                ),
+            )
+        return
+    if chance < 0.5:  # the enquiry's outcome: a conference is needed (it stays due, R-CP-1)
+        done = council.add_working_days(discussed_on, outcome.randint(3, 5))
+        council.record(
+            done, ev.Section47Completed(child_ref=child_ref, completed_on=done, conference_required=True)
+        )
     if rng.random() < 0.85:
         initial = council.add_working_days(discussed_on, rng.randint(6, 15))
     else:

@@ -104,6 +104,8 @@ def complaint(council: Council, day: dt.date, rng: random.Random) -> None:
         if extend and responded < extended_on:
             responded = c.add_working_days(extended_on, 1)
         outcome = rng.choices(OUTCOMES, weights=OUTCOME_WEIGHTS)[0]
+        if stage is ComplaintStage.STAGE_3:  # R-CMP-7: the panel, its report, then the response
+            responded = _panel(c, complaint_id, entered, rec)
         c.record(
             responded,
             ev.ComplaintResponded(
@@ -117,17 +119,40 @@ def complaint(council: Council, day: dt.date, rng: random.Random) -> None:
             ),
             after=rec,
         )
-        if (
-            not statutory
-            or stage is ComplaintStage.STAGE_3
-            or rng.random() > (0.13 if stage is ComplaintStage.STAGE_1 else 0.2)
-        ):
+        if stage is ComplaintStage.STAGE_3:
+            _ombudsman(c, complaint_id, responded, rec)
+            return
+        if not statutory or rng.random() > (0.13 if stage is ComplaintStage.STAGE_1 else 0.2):
             return
         stage = ComplaintStage.STAGE_2 if stage is ComplaintStage.STAGE_1 else ComplaintStage.STAGE_3
         entered = c.add_working_days(responded, rng.randint(3, 18))
         c.record(
             entered,
             ev.ComplaintEscalated(complaint_id=complaint_id, to_stage=stage, requested_on=entered),
+            after=rec,
+        )
+
+
+def _panel(c: Council, complaint_id: str, entered: dt.date, rec: dt.date) -> dt.date:
+    """A stage 3 review panel within 30 working days of the request, its report within 5 of
+    the panel and the council's response within 15 of the report, now and then late
+    (R-CMP-7); returns the response date. Its own random stream (the rest stays the same)."""
+    rng = c.rng(complaint_id + ":panel")
+    held = c.add_working_days(entered, rng.randint(15, 30))
+    reported = c.add_working_days(held, rng.randint(2, 5) if rng.random() < 0.85 else rng.randint(6, 12))
+    c.record(held, ev.ComplaintPanelHeld(complaint_id=complaint_id, held_on=held), after=rec)
+    c.record(reported, ev.ComplaintPanelReported(complaint_id=complaint_id, reported_on=reported), after=rec)
+    return c.add_working_days(reported, rng.randint(5, 15) if rng.random() < 0.85 else rng.randint(16, 25))
+
+
+def _ombudsman(c: Council, complaint_id: str, responded: dt.date, rec: dt.date) -> None:
+    """One in four stage 3 complainants goes on to the Local Government and Social Care Ombudsman."""
+    rng = c.rng(complaint_id + ":ombudsman")
+    if rng.random() < 0.25:
+        referred = c.add_working_days(responded, rng.randint(10, 60))
+        c.record(
+            referred,
+            ev.ComplaintReferredToOmbudsman(complaint_id=complaint_id, referred_on=referred),
             after=rec,
         )
 
