@@ -212,15 +212,9 @@ def walk_child_protection(facts: Iterable[Dated]) -> Walk:
             if kind is Fact.NO_PLAN:  # R-CP-9: no plan starts; nothing further is due
                 current.ended_on, current = day, None
         elif kind is Fact.CONCLUDED:
-            if current is None:
-                note(
-                    Problem(
-                        "R-CP-8",
-                        f"a section 47 enquiry concluded on {day}, but no strategy discussion before it "
-                        "started one that is still open",
-                    )
-                )
-            elif current.initial is None:  # R-CP-8: no conference is needed; the enquiry is over
+            # R-CP-8: no conference is needed; the enquiry is over. With no plan in the making
+            # (already closed by a conference or a plan end) it concludes nothing.
+            if current is not None and current.initial is None:
                 current.ended_on, current = day, None
         elif kind is Fact.STRATEGY:
             current = current or start(day)

@@ -42,14 +42,36 @@ def oracle(path: Path, pseudonymiser: Pseudonymiser | None = None) -> list[ev.Ev
         out += [ev.ChildProtectionPlanEnded(child_ref=ref, ended_on=d) for d in _dates(child, "CPPendDate")]
         initial = _dates(child, "DateOfInitialCPC", "CPPstartDate")
         reviews = _dates(child, "CPPreviewDate")
+        plans = [
+            (dt.date.fromisoformat(p.findtext("CPPstartDate") or ""), p.findtext("CPPendDate"))
+            for p in child.iter("ChildProtectionPlans")
+        ]
         for kind, days in (
             (ReviewKind.INITIAL_CP_CONFERENCE, initial),
             (ReviewKind.REVIEW_CP_CONFERENCE, reviews),
         ):
             out += [
-                ev.ReviewHeld(review_id=review_id(ref, kind, day), child_ref=ref, kind=kind, held_on=day)
+                ev.ReviewHeld(
+                    review_id=review_id(ref, kind, day),
+                    child_ref=ref,
+                    kind=kind,
+                    held_on=day,
+                    # R-CP-9: a conference with no plan of the child running then made none
+                    plan_made=kind is not ReviewKind.INITIAL_CP_CONFERENCE
+                    or any(
+                        start <= day and (end is None or day <= dt.date.fromisoformat(end))
+                        for start, end in plans
+                    ),
+                )
                 for day in days
             ]
+        # R-CP-8: an enquiry that needed no conference, concluded on its start date (decision 0976)
+        for s47 in child.iter("Section47"):
+            if (s47.findtext("ICPCnotRequired") or "").strip() == "true" and not s47.findtext(
+                "DateOfInitialCPC"
+            ):
+                day = dt.date.fromisoformat(s47.findtext("S47ActualStartDate") or "")
+                out.append(ev.Section47Completed(child_ref=ref, completed_on=day, conference_required=False))
     return out
 
 
@@ -133,6 +155,11 @@ def details(draw: st.DrawFn, start: dt.date) -> tuple[str, dt.date | None]:
         parts.append(
             f"<Section47><S47ActualStartDate>{s47}</S47ActualStartDate>"
             f"<DateOfInitialCPC>{icpc}</DateOfInitialCPC></Section47>"
+        )
+    elif draw(st.booleans()):  # R-CP-8: an enquiry that needed no conference
+        parts.append(
+            f"<Section47><S47ActualStartDate>{s47}</S47ActualStartDate>"
+            "<ICPCnotRequired>true</ICPCnotRequired></Section47>"
         )
     over: dt.date | None = icpc
     begin = icpc

@@ -3,13 +3,17 @@
 | element | event |
 | --- | --- |
 | ``CINdetails/Section47/S47ActualStartDate`` | ``StrategyDiscussionHeld(held_on)`` (R-CP-1) |
-| ``CINdetails/Section47/DateOfInitialCPC``, ``CINdetails/DateOfInitialCPC``, ``ChildProtectionPlans/CPPstartDate`` | ``ReviewHeld(kind=initial_cp_conference)``, one per date (R-CP-1, R-CP-2) |
+| ``CINdetails/Section47/ICPCnotRequired`` ``true`` (and no ``DateOfInitialCPC``) | ``Section47Completed(completed_on=S47ActualStartDate, conference_required=False)`` (R-CP-8) |
+| ``CINdetails/Section47/DateOfInitialCPC``, ``CINdetails/DateOfInitialCPC``, ``ChildProtectionPlans/CPPstartDate`` | ``ReviewHeld(kind=initial_cp_conference)``, one per date (R-CP-1, R-CP-2); ``plan_made=False`` when none of the child's plans (``CPPstartDate`` .. ``CPPendDate``) covers the date (R-CP-9) |
 | ``ChildProtectionPlans/Reviews/CPPreviewDate`` | ``ReviewHeld(kind=review_cp_conference)`` (R-CP-2, R-CP-3) |
 | ``ChildProtectionPlans/CPPendDate`` | ``ChildProtectionPlanEnded(ended_on)`` (R-CP-7) |
 
 The census gives an initial conference's date in more than one place (the Section 47
 enquiry that led to it, the CIN episode, and the plan it started, whose start date is the
 conference's date): one conference per child and date is imported, never two (decision 0702).
+The census carries no date for an enquiry's outcome: one that needed no conference
+(``ICPCnotRequired``) is concluded on its start date, so no conference was ever due for it
+(decision 0976).
 Only ``LAchildID`` and these dates are read: never names, UPNs, dates of birth or postcodes.
 """
 
@@ -41,6 +45,11 @@ class _Child:
         self.prefix = f"Child[{index}]"
         self.file = file
         self.initial_on: set[dt.date] = set()
+        #: the child's CP plans (start, end or None), to tell a conference that made a plan
+        self.plans: list[tuple[dt.date, dt.date | None]] = []
+
+    def plan_on(self, day: dt.date) -> bool:
+        return any(start <= day and (end is None or day <= end) for start, end in self.plans)
 
     def location(self, element: Element, path: str) -> SourceLocation:
         return SourceLocation(
@@ -62,12 +71,15 @@ def child_events(
         yield where, Problem("LAchildID is missing or blank: nothing of this child is imported")
         return
     ref = options.child_ref(raw_id)
+    child.plans = _plan_periods(element)
     for k, details in enumerate(element.findall("CINdetails"), start=1):
         base = f"CINdetails[{k}]"
         for j, s47 in enumerate(details.findall("Section47"), start=1):
             path = f"{base}/Section47[{j}]"
             yield from _dated(child, s47, f"{path}/S47ActualStartDate", options, _strategy(ref))
             yield from _dated(child, s47, f"{path}/DateOfInitialCPC", options, _initial(child, ref))
+            if _true(s47.findtext("ICPCnotRequired")) and not (s47.findtext("DateOfInitialCPC") or "").strip():
+                yield from _dated(child, s47, f"{path}/S47ActualStartDate", options, _concluded(ref))
         yield from _dated(child, details, f"{base}/DateOfInitialCPC", options, _initial(child, ref))
         for j, plan in enumerate(details.findall("ChildProtectionPlans"), start=1):
             path = f"{base}/ChildProtectionPlans[{j}]"
@@ -86,13 +98,44 @@ def _strategy(ref: str) -> Maker:
     return make
 
 
+def _true(text: str | None) -> bool:
+    """The census's booleans: ``true``/``false`` (``1``/``0`` in older returns)."""
+    return (text or "").strip().lower() in ("true", "1")
+
+
+def _plan_periods(element: Element) -> list[tuple[dt.date, dt.date | None]]:
+    """The child's CP plans as (start, end or None); a plan whose dates do not parse is left
+    out here (its elements report their own problems when mapped)."""
+    out: list[tuple[dt.date, dt.date | None]] = []
+    for plan in element.iterfind("CINdetails/ChildProtectionPlans"):
+        start = _parse_date((plan.findtext("CPPstartDate") or "").strip(), "CPPstartDate", None)
+        end_text = (plan.findtext("CPPendDate") or "").strip()
+        end = _parse_date(end_text, "CPPendDate", None) if end_text else None
+        if isinstance(start, dt.date) and not isinstance(end, str):
+            out.append((start, end))
+    return out
+
+
+def _concluded(ref: str) -> Maker:
+    def make(day: dt.date) -> ev.Event | None:
+        return ev.Section47Completed(child_ref=ref, completed_on=day, conference_required=False)
+
+    return make
+
+
 def _initial(child: _Child, ref: str) -> Maker:
     def make(day: dt.date) -> ev.Event | None:
         if day in child.initial_on:
             return None  # the same conference given again elsewhere in the census
         child.initial_on.add(day)
         kind = ReviewKind.INITIAL_CP_CONFERENCE
-        return ev.ReviewHeld(review_id=review_id(ref, kind, day), child_ref=ref, kind=kind, held_on=day)
+        return ev.ReviewHeld(
+            review_id=review_id(ref, kind, day),
+            child_ref=ref,
+            kind=kind,
+            held_on=day,
+            plan_made=child.plan_on(day),  # R-CP-9: no plan of the child starts or runs then
+        )
 
     return make
 
