@@ -117,9 +117,13 @@ def decoder_for(cls: type) -> Decoder:
         name = f"_h{i}"
         namespace[name] = helper
         read = f"b[{field.name!r}]"
-        if field.default is not attrs.NOTHING and not isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            # A field added with a default in a later release (``ComplaintReceived.child_ref``, SPEC 9.2):
-            # events stored before it have no such key and read as the default.
+        # A field added with a default in a later release (``ComplaintReceived.child_ref``,
+        # ``ReviewHeld.plan_made``, SPEC 9.2): events stored before it have no such key and
+        # read as the default.
+        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            namespace[f"_d{i}"] = field.default.factory  # type: ignore[attr-defined]
+            read = f"(b[{field.name!r}] if {field.name!r} in b else _d{i}())"
+        elif field.default is not attrs.NOTHING:
             namespace[f"_d{i}"] = field.default
             read = f"b.get({field.name!r}, _d{i})"
         value = template.format(v=read, h=name)

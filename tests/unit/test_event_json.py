@@ -48,6 +48,7 @@ def test_json_form_uses_plain_values() -> None:
         "chair_id": None,
         "actions": [],
         "participation": "PN1",
+        "plan_made": True,
     }
     assert type(ev.to_json(event)["kind"]) is str
 
