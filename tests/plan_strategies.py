@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import InvalidEvent
-from kentqa_domain.values import Action, EscalationStage, PlanKind, ReviewKind
+from kentqa_domain.values import Action, EscalationStage, LegalStatus, PlanKind, ReviewKind
 
 DAY = dt.timedelta(days=1)
 #: Around the 2026/27 and 2027/28 year ends, Christmas 2026 and Easter 2027.
@@ -36,6 +36,7 @@ _PRIORITY = {
     ev.StrategyDiscussionHeld: 2,
     ev.ReviewHeld: 3,
     ev.Section47Completed: 4,
+    ev.PlacedForAdoption: 4,
     ev.MidwayReviewCompleted: 4,
     ev.ReviewQualityAssured: 4,
     ev.PlanActionCompleted: 4,
@@ -166,11 +167,20 @@ def looked_after(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
     day = FIRST_DAY + _gap(draw, 0, 120)
     for episode in range(draw(st.integers(1, 2))):
         start = day
-        out.append(ev.ChildBecameLookedAfter(child_ref=child, on=start, iro_id=draw(st.sampled_from([None, "IRO-1"]))))
+        status = draw(st.sampled_from([None, None, LegalStatus.C2, LegalStatus.V4]))  # V4: R-LAC-8
+        out.append(
+            ev.ChildBecameLookedAfter(
+                child_ref=child, on=start, iro_id=draw(st.sampled_from([None, "IRO-1"])), legal_status=status
+            )
+        )
         # a review on the day of a same-day restart would belong to the episode that ended
         first = start + _gap(draw, 1 if episode else 0, 60) if draw(st.booleans()) else None
         body, last = _plan_body(draw, ids, child, PlanKind.LOOKED_AFTER, first)
         out += body
+        if draw(st.integers(0, 3)) == 0:  # R-ADO-1: placed for adoption during the episode
+            placed = start + _gap(draw, 1 if episode else 0, 200)
+            out.append(ev.PlacedForAdoption(child_ref=child, placed_on=placed))
+            last = max(last, placed)  # the episode's end (if any) comes after it
         if not draw(st.booleans()):
             break
         end = max(start, last) + _gap(draw, 0, 90)

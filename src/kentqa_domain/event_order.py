@@ -78,6 +78,8 @@ _RANK: dict[str, int] = {
     "ComplaintPanelReported": NEXT_STAGE,  # after its panel (ties keep the order given)
     "EscalationReferredToCafcass": NEXT_STAGE,
     "Section47Completed": FOLLOW_UP,
+    "LegalStatusChanged": DURING,
+    "PlacedForAdoption": DURING,
     "ChildCeasedLookedAfter": ENDS,
     "ChildProtectionPlanEnded": ENDS,
     "EscalationResolved": ENDS,

@@ -41,6 +41,7 @@ from .values import (
     FeedbackChannel,
     FeedbackSource,
     Grade,
+    LegalStatus,
     ObservationArea,
     ObservationSetting,
     Outcome,
@@ -315,12 +316,34 @@ class ThematicAuditAgreed(Event):
 
 @attrs.frozen
 class ChildBecameLookedAfter(Event):
-    """Starts the looked-after plan (R-LAC-1)."""
+    """Starts the looked-after plan (R-LAC-1). ``legal_status`` (SSDA903 ``LS``, SPEC 9.2):
+    V3 or V4, a series of short breaks, reviews by R-LAC-8 instead of R-LAC-1..3."""
 
     date_field: ClassVar[str] = "on"
     child_ref: str = ident()
     on: dt.date = day()
     iro_id: str | None = opt_ident()
+    legal_status: LegalStatus | None = opt_choice(LegalStatus)
+
+
+@attrs.frozen
+class LegalStatusChanged(Event):
+    """A looked-after child's legal status changes (SSDA903 ``LS``; SPEC 9.2)."""
+
+    date_field: ClassVar[str] = "changed_on"
+    child_ref: str = ident()
+    changed_on: dt.date = day()
+    legal_status: LegalStatus = choice(LegalStatus)
+
+
+@attrs.frozen
+class PlacedForAdoption(Event):
+    """A looked-after child placed for adoption (Adoption Agencies Regulations 2005 reg 36;
+    SPEC 9.2): reviews follow R-ADO-1 from the placement."""
+
+    date_field: ClassVar[str] = "placed_on"
+    child_ref: str = ident()
+    placed_on: dt.date = day()
 
 
 @attrs.frozen
@@ -660,6 +683,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ThematicAuditAgreed,
         ChildBecameLookedAfter,
         ChildCeasedLookedAfter,
+        LegalStatusChanged,
+        PlacedForAdoption,
         StrategyDiscussionHeld,
         Section47Completed,
         ChildProtectionPlanEnded,
@@ -726,9 +751,11 @@ __all__ = [
     "EscalationResponded",
     "Event",
     "FeedbackReceived",
+    "LegalStatusChanged",
     "MidwayReviewCompleted",
     "ObservationRecorded",
     "ObservationShared",
+    "PlacedForAdoption",
     "PlanActionAgreed",
     "PlanActionCompleted",
     "ReflectiveReviewHeld",

@@ -20,6 +20,7 @@ from .values import (
     FeedbackChannel,
     FeedbackSource,
     Grade,
+    LegalStatus,
     ObservationSetting,
     Outcome,
     Participation,
@@ -61,8 +62,10 @@ def _feedbackchannel(value: FeedbackChannel | Literal["momo", "consultation_form
 def _feedbacksource(value: FeedbackSource | Literal["child", "young_person", "parent_carer", "partner", "staff"]) -> FeedbackSource: ...
 def _grade(value: Grade | Literal["outstanding", "good", "requires_improvement", "inadequate"]) -> Grade: ...
 def _grade_map(value: Mapping[str, Grade | Literal["outstanding", "good", "requires_improvement", "inadequate"]]) -> dict[str, Grade]: ...
+def _legalstatus(value: LegalStatus | Literal["C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"]) -> LegalStatus: ...
 def _observationsetting(value: ObservationSetting | Literal["practice", "meeting"]) -> ObservationSetting: ...
 def _optional_grade(value: Grade | Literal["outstanding", "good", "requires_improvement", "inadequate"] | None) -> Grade | None: ...
+def _optional_legalstatus(value: LegalStatus | Literal["C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"] | None) -> LegalStatus | None: ...
 def _optional_participation(value: Participation | Literal["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"] | None) -> Participation | None: ...
 def _outcome(value: Outcome | Literal["upheld", "partially_upheld", "not_upheld", "no_finding"]) -> Outcome: ...
 def _plankind(value: PlanKind | Literal["looked_after", "child_protection"]) -> PlanKind: ...
@@ -204,11 +207,12 @@ class ThematicAuditAgreed(Event):
 
 @attrs.frozen
 class ChildBecameLookedAfter(Event):
-    """Starts the looked-after plan (R-LAC-1)."""
+    """Starts the looked-after plan (R-LAC-1). ``legal_status`` (SSDA903 ``LS``, SPEC 9.2):"""
 
     child_ref: str = attrs.field()
     on: dt.date = attrs.field(converter=_date)
     iro_id: str | None = attrs.field(default=None)
+    legal_status: LegalStatus | None = attrs.field(default=None, converter=_optional_legalstatus)
 
 @attrs.frozen
 class ChildCeasedLookedAfter(Event):
@@ -216,6 +220,21 @@ class ChildCeasedLookedAfter(Event):
 
     child_ref: str = attrs.field()
     on: dt.date = attrs.field(converter=_date)
+
+@attrs.frozen
+class LegalStatusChanged(Event):
+    """A looked-after child's legal status changes (SSDA903 ``LS``; SPEC 9.2)."""
+
+    child_ref: str = attrs.field()
+    changed_on: dt.date = attrs.field(converter=_date)
+    legal_status: LegalStatus = attrs.field(converter=_legalstatus)
+
+@attrs.frozen
+class PlacedForAdoption(Event):
+    """A looked-after child placed for adoption (Adoption Agencies Regulations 2005 reg 36;"""
+
+    child_ref: str = attrs.field()
+    placed_on: dt.date = attrs.field(converter=_date)
 
 @attrs.frozen
 class StrategyDiscussionHeld(Event):
@@ -459,9 +478,11 @@ __all__ = [
     "EscalationResponded",
     "Event",
     "FeedbackReceived",
+    "LegalStatusChanged",
     "MidwayReviewCompleted",
     "ObservationRecorded",
     "ObservationShared",
+    "PlacedForAdoption",
     "PlanActionAgreed",
     "PlanActionCompleted",
     "ReflectiveReviewHeld",

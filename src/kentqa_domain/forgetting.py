@@ -34,6 +34,8 @@ PRIVATE: dict[type[ev.Event], Private] = {
     ev.ReviewHeld: Private(refs=("child_ref",), ids=("review_id",), actions=True),
     ev.MidwayReviewCompleted: Private(refs=("child_ref",)),
     ev.Section47Completed: Private(refs=("child_ref",)),
+    ev.LegalStatusChanged: Private(refs=("child_ref",)),
+    ev.PlacedForAdoption: Private(refs=("child_ref",)),
     ev.PlanActionCompleted: Private(refs=("child_ref",), ids=("action_id",)),
     ev.PlanActionAgreed: Private(refs=("child_ref",), ids=("review_id",), action=True),
     ev.ReviewQualityAssured: Private(ids=("review_id",)),

@@ -57,6 +57,7 @@ class Fact(IntEnum):
     CLOSE = 4  # ceased to be looked after / plan ended
     NO_PLAN = 5  # an initial conference that made no plan (CP, R-CP-9)
     CONCLUDED = 6  # a section 47 enquiry concluded with no conference needed (CP, R-CP-8)
+    PLACED = 7  # placed for adoption (looked after, R-ADO-1): kept in the plan, changes no walk
 
 
 #: A dated fact: (day, kind, payload). Payload: review id, IRO id, section 47 flag or None.
@@ -79,6 +80,8 @@ class Plan:
     initial: tuple[dt.date, object] | None = None
     reviews: list[tuple[dt.date, object]] = attrs.Factory(list)
     midways: list[dt.date] = attrs.Factory(list)
+    #: looked after: the days the child was placed for adoption in this episode (R-ADO-1)
+    placed: list[dt.date] = attrs.Factory(list)
 
     def review_days(self) -> list[dt.date]:
         """Every review day of the plan, the initial conference included."""
@@ -104,6 +107,7 @@ _FROM_CLOSED = {
     Fact.NO_PLAN: 1.5,  # after the day's strategy discussions: it concludes their enquiry
     Fact.REVIEW: 2,
     Fact.MIDWAY: 3,
+    Fact.PLACED: 3.5,
     Fact.CLOSE: 4,
     Fact.CONCLUDED: 5,
 }
@@ -113,6 +117,7 @@ _FROM_CLOSED = {
 _FROM_OPEN = {
     Fact.REVIEW: 0,
     Fact.MIDWAY: 1,
+    Fact.PLACED: 1.5,  # after the day's review: a review on the day of placement comes before it
     Fact.CLOSE: 2,
     Fact.OPEN: 3,
     Fact.STRATEGY: 4,
@@ -166,6 +171,9 @@ def walk_looked_after(facts: Iterable[Dated]) -> Walk:
                 note(_outside(plans, day, "ceasing to be looked after", "R-LAC-7", "R-LAC-7"))
                 continue
             current.ended_on, current = day, None
+        elif kind is Fact.PLACED:
+            if current is not None:  # outside an episode it changes no schedule
+                current.placed.append(day)
         elif current is None:
             what = "a looked-after review" if kind is Fact.REVIEW else "a midway review"
             note(_outside(plans, day, what, "R-LAC-1" if kind is Fact.REVIEW else "R-LAC-4", "R-LAC-7"))

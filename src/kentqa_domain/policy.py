@@ -130,6 +130,22 @@ class Policy:
     lac_second_review_months: int = statutory("reg 33(2)(b): within 3 months of the first", 3)
     lac_later_review_months: int = statutory("reg 33(2)(c): within 6 months of the previous", 6)
     iro_qa_working_days: int = local(5, "R-LAC-5: IRO QA of each review within N working days")
+    # Short breaks (reg 48) and adoption (Adoption Agencies Regulations 2005 reg 36): SPEC 9.2
+    short_break_first_review_months: int = statutory(
+        "CPPCR 2010 reg 48 (R-LAC-8): first review within 3 months of the first short break", 3
+    )
+    short_break_later_review_months: int = statutory(
+        "CPPCR 2010 reg 48 (R-LAC-8): then within 6 months of the previous", 6
+    )
+    adoption_first_review_days: int = statutory(
+        "AAR 2005 reg 36 (R-ADO-1): first review within 4 weeks of placement for adoption", 28
+    )
+    adoption_second_review_months: int = statutory(
+        "AAR 2005 reg 36 (R-ADO-1): second within 3 months of the first", 3
+    )
+    adoption_later_review_months: int = statutory(
+        "AAR 2005 reg 36 (R-ADO-1): then within 6 months of the previous", 6
+    )
 
     # Child protection (Working Together to Safeguard Children)
     cp_initial_conference_working_days: int = statutory(

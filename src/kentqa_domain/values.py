@@ -93,6 +93,30 @@ GRADED_AUDIT_KINDS = frozenset(
 )
 
 
+class LegalStatus(StrEnum):
+    """A looked-after child's legal status: the SSDA903 ``LS`` code (SPEC 9.2; the values are
+    the codes). V3 and V4 are series of short breaks (Care Planning, Placement and Case
+    Review (England) Regulations 2010, reg 48): their reviews follow R-LAC-8."""
+
+    C1 = "C1"  # interim care order
+    C2 = "C2"  # full care order
+    D1 = "D1"  # freeing order granted
+    E1 = "E1"  # placement order granted
+    J1 = "J1"  # remanded to local authority accommodation or youth detention accommodation
+    J2 = "J2"  # placed in local authority accommodation under PACE
+    J3 = "J3"  # sentenced to a youth rehabilitation order with residence requirement
+    L1 = "L1"  # under police protection and in local authority accommodation
+    L2 = "L2"  # emergency protection order
+    L3 = "L3"  # under a child assessment order and in local authority accommodation
+    V2 = "V2"  # single period of accommodation under section 20
+    V3 = "V3"  # accommodated under an agreed series of short-term breaks (individual episodes)
+    V4 = "V4"  # accommodated under an agreed series of short-term breaks (agreements recorded)
+
+    @property
+    def short_breaks(self) -> bool:
+        return self in (LegalStatus.V3, LegalStatus.V4)
+
+
 class PlanKind(StrEnum):
     LOOKED_AFTER = "looked_after"
     CHILD_PROTECTION = "child_protection"

@@ -74,10 +74,21 @@ def _plan_rows(
     first_months: int,
     later_months: int,
     first_working_days: int | None,
+    *,
+    short_breaks: bool = False,
+    placed_on: dt.date | None = None,
 ) -> list[tuple[str, dt.date, str | None, str | None]]:
     out: list[tuple[str, dt.date, str | None, str | None]] = []
     reviews = sorted(reviews, key=lambda r: r.held_on)
-    if not reviews:
+    since = [r for r in reviews if placed_on is not None and r.held_on > placed_on]
+    if placed_on is not None:  # R-ADO-1: 4 weeks after the placement, then 3 months, then 6
+        if not since:
+            due = placed_on + dt.timedelta(days=28)
+        else:
+            due = plus_months(since[-1].held_on, 3 if len(since) == 1 else 6)
+    elif short_breaks:  # R-LAC-8: 3 months after the first short break, then 6 months
+        due = plus_months(reviews[-1].held_on, 6) if reviews else plus_months(opened_on, 3)
+    elif not reviews:
         assert first_working_days is not None
         due = nth_working_day_after(policy, opened_on, first_working_days)
     elif len(reviews) == 1:
@@ -147,11 +158,18 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
                 return day >= first_day
 
             reviews = [e for e in mine if isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.LOOKED_AFTER_REVIEW and in_episode(e.held_on)]
+            placements = [e.placed_on for e in mine if isinstance(e, ev.PlacedForAdoption) and in_episode(e.placed_on)]
+            # the status the episode opened with; a change dated that day overrides it
+            changed = [e.legal_status for e in mine if isinstance(e, ev.LegalStatusChanged) and e.changed_on == start]
+            given = [e.legal_status for e in mine if isinstance(e, ev.ChildBecameLookedAfter) and e.on == start]
+            status = (changed or given or [None])[0]
+            short_breaks = status is not None and status.value in ("V3", "V4")
             midways = [e.completed_on for e in mine if isinstance(e, ev.MidwayReviewCompleted) and e.plan.value == "looked_after" and in_episode(e.completed_on)]
             for item in _plan_rows(
                 events, policy, as_of, child, "looked_after", start, reviews, midways,
                 policy.iro_qa_working_days, policy.lac_second_review_months, policy.lac_later_review_months,
                 policy.lac_first_review_working_days,
+                short_breaks=short_breaks, placed_on=max(placements, default=None),
             ):
                 found.append(("looked_after", item))
 

@@ -170,6 +170,21 @@ def _strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
     child.strategy_discussions = _with(child.strategy_discussions, event.held_on)
 
 
+def _check_while_looked_after(event: ev.LegalStatusChanged | ev.PlacedForAdoption, book: Casebook) -> None:
+    """SPEC 9.2: a legal status changes (R-LAC-7) and a child is placed for adoption (R-ADO-1)
+    only while the child is looked after, by the periods of care recorded so far."""
+    check_child_known(event, book)
+    field = event.date_field
+    day: dt.date = getattr(event, field)
+    if not looked_after_on(book.children[event.child_ref], day):
+        rule = "R-ADO-1" if isinstance(event, ev.PlacedForAdoption) else "R-LAC-7"
+        raise violation(event, field, rule, f"child {event.child_ref!r} was not looked after on {day}")
+
+
+def _nothing_kept(event: ev.Event, book: Casebook) -> None:
+    """The write model keeps nothing of it: the schedules are the read model's (plan_facts)."""
+
+
 def _check_s47_completed(event: ev.Section47Completed, book: Casebook) -> None:
     """R-CP-8 (SPEC 9.2): an enquiry's outcome follows a strategy discussion of the child on
     or before it; with no conference needed it concludes the plan in the making (it may not
@@ -401,6 +416,8 @@ HANDLERS: dict[type[ev.Event], Handler] = {
     ev.StrategyDiscussionHeld: Handler(_child_stream, _check_strategy, _strategy),
     ev.ChildProtectionPlanEnded: Handler(_child_stream, _check_plan_ended, _plan_ended),
     ev.Section47Completed: Handler(_child_stream, _check_s47_completed, _s47_completed),
+    ev.LegalStatusChanged: Handler(_child_stream, _check_while_looked_after, _nothing_kept),
+    ev.PlacedForAdoption: Handler(_child_stream, _check_while_looked_after, _nothing_kept),
     ev.ReviewHeld: Handler(_child_stream, _check_review, _review),
     ev.MidwayReviewCompleted: Handler(_child_stream, _check_midway, _midway),
     ev.PlanActionCompleted: Handler(_child_stream, _check_action, _nothing),

@@ -29,6 +29,8 @@ IDENTITY: dict[type[ev.Event], tuple[str, ...]] = {
     ev.ChildBecameLookedAfter: ("child_ref", "on"),
     ev.ChildCeasedLookedAfter: ("child_ref", "on"),
     ev.Section47Completed: ("child_ref", "completed_on"),
+    ev.LegalStatusChanged: ("child_ref", "changed_on"),
+    ev.PlacedForAdoption: ("child_ref", "placed_on"),
     ev.StrategyDiscussionHeld: ("child_ref", "held_on"),
     ev.ChildProtectionPlanEnded: ("child_ref", "ended_on"),
     ev.ReviewHeld: ("review_id",),

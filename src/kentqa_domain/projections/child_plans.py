@@ -232,7 +232,7 @@ class ChildPlans(StoredProjection):
     """Facts of every child's plans (``qa.drift_register``, ``qa.review_qa_summary``)."""
 
     name = "child_plans"
-    version = 7  # 6: plan actions agreed between reviews (SPEC 9.5); 7: R-CP-1 revised, R-CP-8, R-CP-9
+    version = 8  # 6: PlanActionAgreed (SPEC 9.5); 7: R-CP-1 revised, R-CP-8, R-CP-9; 8: R-LAC-8, R-ADO-1
     tables = (PLAN_PERIODS, DRIFT_ITEMS, REVIEWS)
     sql_views = (DRIFT_REGISTER,)
 

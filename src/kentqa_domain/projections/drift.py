@@ -89,7 +89,9 @@ def _overdue(plan: OpenPlan, plans: PlanFacts, policy: Policy, as_of: dt.date) -
                 yield DriftItem(DriftKind.INITIAL_CONFERENCE_OVERDUE, due)
         return
     held = [r.held_on for r in plan.reviews]
-    due = next_review_due(plan.plan, plan.opened_on, held, policy)
+    due = next_review_due(
+        plan.plan, plan.opened_on, held, policy, short_breaks=plan.short_breaks, placed_on=plan.placed_on
+    )
     latest = plan.reviews[-1] if plan.reviews else None
     if as_of > due:
         yield DriftItem(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)
@@ -152,7 +154,14 @@ def schedule(plan: OpenPlan, plans: PlanFacts, policy: Policy) -> list[tuple[dt.
                 )
             )
     else:
-        due = next_review_due(plan.plan, plan.opened_on, [r.held_on for r in plan.reviews], policy)
+        due = next_review_due(
+            plan.plan,
+            plan.opened_on,
+            [r.held_on for r in plan.reviews],
+            policy,
+            short_breaks=plan.short_breaks,
+            placed_on=plan.placed_on,
+        )
         latest = plan.reviews[-1] if plan.reviews else None
         found.append((_NEVER, DriftItem(DriftKind.REVIEW_OVERDUE, due, latest.review_id if latest else None)))
         if latest is not None and not any(d > latest.held_on for d in plan.midways):

@@ -25,7 +25,7 @@ import attrs
 
 from .. import events as ev
 from ..plan_timeline import Dated, Fact, Plan, until, walk_child_protection, walk_looked_after
-from ..values import PlanKind, ReviewKind
+from ..values import LegalStatus, PlanKind, ReviewKind
 
 
 class ActionFact(NamedTuple):
@@ -84,6 +84,14 @@ class NamedTeam(NamedTuple):
     team_id: str
 
 
+_EPISODE_EVENTS = (
+    ev.ChildBecameLookedAfter,
+    ev.LegalStatusChanged,
+    ev.PlacedForAdoption,
+    ev.ChildCeasedLookedAfter,
+)
+
+
 @attrs.define
 class ChildRecord:
     """Everything recorded about one child's plans, under its anonymous token."""
@@ -92,6 +100,12 @@ class ChildRecord:
     #: became looked after on -> the IRO named then
     lac_starts: dict[dt.date, str | None] = attrs.Factory(dict)
     lac_ends: set[dt.date] = attrs.Factory(set)
+    #: the legal status given when becoming looked after, by that date (SPEC 9.2)
+    start_statuses: dict[dt.date, LegalStatus] = attrs.Factory(dict)
+    #: legal status changes, by date (a change on a start date overrides the start's status)
+    legal_statuses: dict[dt.date, LegalStatus] = attrs.Factory(dict)
+    #: placed for adoption on (R-ADO-1)
+    placements: set[dt.date] = attrs.Factory(set)
     #: held on -> section 47 enquiries started
     strategy_discussions: dict[dt.date, bool] = attrs.Factory(dict)
     #: section 47 enquiries concluded with no conference needed (R-CP-8, SPEC 9.2)
@@ -108,10 +122,8 @@ class ChildRecord:
 
     def add(self, event: ev.Event) -> None:
         """Fold one of the child's events (one the projection routes here)."""
-        if isinstance(event, ev.ChildBecameLookedAfter):
-            self.lac_starts[event.on] = event.iro_id
-        elif isinstance(event, ev.ChildCeasedLookedAfter):
-            self.lac_ends.add(event.on)
+        if isinstance(event, _EPISODE_EVENTS):
+            self._add_to_episode(event)
         elif isinstance(event, ev.StrategyDiscussionHeld):
             self.strategy_discussions[event.held_on] = event.section_47
         elif isinstance(event, ev.ChildProtectionPlanEnded):
@@ -129,6 +141,19 @@ class ChildRecord:
             self.agreed[event.action.action_id] = AgreedFact.of(event)
         elif isinstance(event, ev.EscalationRaised) and event.team_id is not None:
             self.escalations[event.escalation_id] = NamedTeam(event.raised_on, event.team_id)
+
+    def _add_to_episode(self, event: ev.Event) -> None:
+        """A looked-after episode's facts: its start and end, legal status, adoption placement."""
+        if isinstance(event, ev.ChildBecameLookedAfter):
+            self.lac_starts[event.on] = event.iro_id
+            if event.legal_status is not None:
+                self.start_statuses[event.on] = event.legal_status
+        elif isinstance(event, ev.LegalStatusChanged):
+            self.legal_statuses[event.changed_on] = event.legal_status
+        elif isinstance(event, ev.PlacedForAdoption):
+            self.placements.add(event.placed_on)
+        elif isinstance(event, ev.ChildCeasedLookedAfter):
+            self.lac_ends.add(event.on)
 
     def named_teams(self) -> list[tuple[dt.date, str, str]]:
         """(raised on, escalation id, team id) of the child's escalations naming a team, sorted."""
@@ -149,6 +174,8 @@ class ChildRecord:
 CHILD_EVENTS = (
     ev.ChildBecameLookedAfter,
     ev.ChildCeasedLookedAfter,
+    ev.LegalStatusChanged,
+    ev.PlacedForAdoption,
     ev.StrategyDiscussionHeld,
     ev.ChildProtectionPlanEnded,
     ev.Section47Completed,
@@ -217,6 +244,10 @@ class OpenPlan:
     midways: tuple[dt.date, ...]
     #: actions agreed between reviews while the plan was open (by ``as_of``), by agreed date
     agreed: tuple[AgreedFact, ...] = ()
+    #: looked after: a series of short breaks (legal status V3/V4 when it opened; R-LAC-8)
+    short_breaks: bool = False
+    #: looked after: the latest placement for adoption in the episode (by ``as_of``; R-ADO-1)
+    placed_on: dt.date | None = None
 
 
 def by_date(review: ReviewFact) -> tuple[dt.date, int, str]:
@@ -271,7 +302,7 @@ def timeline(child: ChildRecord) -> dict[PlanKind, tuple[Plan, ...]]:
 def last_fact(plan: Plan) -> dt.date:
     """The date of the plan's latest fact (its end aside)."""
     days = [plan.opened_on, *(d for d, _ in plan.opens), *(d for d, _ in plan.strategy)]
-    days += plan.review_days() + plan.midways
+    days += plan.review_days() + plan.midways + plan.placed
     return max(days)
 
 
@@ -290,6 +321,7 @@ def _lac_facts(child: ChildRecord, as_of: dt.date) -> list[Dated]:
         if r.kind is ReviewKind.LOOKED_AFTER_REVIEW
     ]
     facts += [(d, Fact.MIDWAY, None) for d in child.midways.get(PlanKind.LOOKED_AFTER, ())]
+    facts += [(d, Fact.PLACED, None) for d in child.placements]
     return until(facts, as_of)
 
 
@@ -332,7 +364,14 @@ def lac_plan(child: ChildRecord, plan: Plan, as_of: dt.date = dt.date.max) -> Op
         _reviews(child, plan.reviews),
         tuple(plan.midways),
         _agreed(child, PlanKind.LOOKED_AFTER, plan.opened_on, plan, as_of),
+        short_breaks=_status_at(child, plan.opened_on) in (LegalStatus.V3, LegalStatus.V4),
+        placed_on=max(plan.placed, default=None),
     )
+
+
+def _status_at(child: ChildRecord, opened_on: dt.date) -> LegalStatus | None:
+    """The legal status an episode opened with (R-LAC-8 decides by it: decision 0978)."""
+    return child.legal_statuses.get(opened_on) or child.start_statuses.get(opened_on)
 
 
 def cp_plan(child: ChildRecord, plan: Plan, as_of: dt.date = dt.date.max) -> OpenPlan:

@@ -28,14 +28,41 @@ def initial_conference_due(strategy_discussion_on: dt.date, policy: Policy) -> d
     return policy.calendar.add_working_days(strategy_discussion_on, policy.cp_initial_conference_working_days)
 
 
-def next_review_due(plan: PlanKind, opened_on: dt.date, held: Sequence[dt.date], policy: Policy) -> dt.date:
+def next_review_due(
+    plan: PlanKind,
+    opened_on: dt.date,
+    held: Sequence[dt.date],
+    policy: Policy,
+    *,
+    short_breaks: bool = False,
+    placed_on: dt.date | None = None,
+) -> dt.date:
     """When the plan's next review is due, given the reviews ``held`` so far (in date order).
 
     Looked after: none held -> R-LAC-1 (working days after ``opened_on``); one -> R-LAC-2;
-    more -> R-LAC-3. Child protection: ``held`` starts with the initial conference (R-CP-1
-    is :func:`initial_conference_due`); one -> R-CP-2; more -> R-CP-3.
+    more -> R-LAC-3. A series of short breaks (``short_breaks``, legal status V3/V4, SPEC 9.2
+    R-LAC-8): the first review within 3 months of the first break (``opened_on``), then 6
+    months after the previous. Placed for adoption (``placed_on``, R-ADO-1): counting only the
+    reviews held after the placement, the first within 4 weeks of it, the second 3 months
+    after the first, then 6 months after the previous. Child protection: ``held`` starts
+    with the initial conference (R-CP-1 is :func:`initial_conference_due`); one -> R-CP-2;
+    more -> R-CP-3.
     """
     if plan is PlanKind.LOOKED_AFTER:
+        if placed_on is not None:
+            since = [d for d in held if d > placed_on]
+            if not since:
+                return placed_on + dt.timedelta(days=policy.adoption_first_review_days)
+            months = (
+                policy.adoption_second_review_months
+                if len(since) == 1
+                else policy.adoption_later_review_months
+            )
+            return add_months(since[-1], months)
+        if short_breaks:
+            if not held:
+                return add_months(opened_on, policy.short_break_first_review_months)
+            return add_months(held[-1], policy.short_break_later_review_months)
         if not held:
             return policy.calendar.add_working_days(opened_on, policy.lac_first_review_working_days)
         months = policy.lac_second_review_months if len(held) == 1 else policy.lac_later_review_months
