@@ -24,23 +24,6 @@ from tests.export_support import AS_OF, anonymised, answers, council, exported, 
 BACKENDS = ["memory", "sqlite", "postgres"]
 
 
-@pytest.fixture
-def fresh_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[str], str]:
-    """A function giving the URL of a new empty store on a back end (one per hypothesis example)."""
-
-    def make(backend: str) -> str:
-        if backend == "memory":
-            return "memory://"
-        if backend == "sqlite":
-            return f"sqlite:///{tmp_path_factory.mktemp('store') / 'kentqa.db'}"
-        make_db: Callable[[], str] = request.getfixturevalue("make_postgres_db")
-        return make_db()
-
-    return make
-
-
 def _children() -> list[str]:
     return sorted({e.child_ref for e in council() if isinstance(getattr(e, "child_ref", None), str)})
 
