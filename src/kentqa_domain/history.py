@@ -141,7 +141,8 @@ def _stream_rows(qa: QualityAssurance, stream: UUID) -> list[tuple[Any, ...]]:
     """The rows of one stream (position, stream, version, topic, state) by position: one
     indexed read of the event table (eventsourcing's primary key is the stream and version)."""
     tables = qa.state_tables
-    table = tables.qualify(qa.recorder.events_table_name)
+    recorder: Any = qa.recorder  # SQLite's or PostgreSQL's: both name their events table
+    table = tables.qualify(recorder.events_table_name)
     sqlite = isinstance(tables, SQLiteTables)
     position = "rowid" if sqlite else "notification_id"
     statement = (
