@@ -30,6 +30,23 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[
 
 
 @pytest.fixture
+def fresh_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], str]:
+    """A function giving the URL of a new empty store on a back end (one per hypothesis example)."""
+
+    def make(backend: str) -> str:
+        if backend == "memory":
+            return "memory://"
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('store') / 'kentqa.db'}"
+        make_db: Callable[[], str] = request.getfixturevalue("make_postgres_db")
+        return make_db()
+
+    return make
+
+
+@pytest.fixture
 def qa(store_url: str) -> Iterator[QualityAssurance]:
     """A connection with the default policy (no policy plugin's overrides)."""
     with kq.connect(store_url, policy=kq.Policy()) as app:

@@ -182,11 +182,15 @@ _ROWS = {
     "SourceCount": "reports.sources",
     "Scope": "access",
     "QualityAssurance": "application",
+    "HistoryRow": "history",
+    "ExportSummary": "exporting",
 }
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers
     from .access import Scope
     from .application import QualityAssurance
+    from .exporting import ExportSummary
+    from .history import HistoryRow
     from .notifications.notification import Notification, NotificationKind
     from .projections.audit_rows import (
         AuditActionRow,
@@ -259,11 +263,13 @@ __all__ = [
     "EscalationStage",
     "EscalationState",
     "ExperienceLevel",
+    "ExportSummary",
     "FeedbackChannel",
     "FeedbackSource",
     "Finding",
     "Grade",
     "Grouping",
+    "HistoryRow",
     "HowWeKnow",
     "IntegrityCheckFailed",
     "InvalidEvent",

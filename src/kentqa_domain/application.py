@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
@@ -30,10 +31,11 @@ from .future_dates import latest_date
 from .gc_pause import gc_paused
 from .keyring import Keyring, aes_encrypt
 from .mapper import EventMapper
-from .plain import RecordedBatch
+from .plain import RecordedBatch, Rows
 from .policy import Policy
 from .projections import STORED_PROJECTIONS
-from .queries import Queries
+from .queries import Queries, arguments
+from .queries.arguments import DateArgument
 from .queries.view import View
 from .recording import MODEL, BatchResult, Recording
 from .state import codec
@@ -50,6 +52,9 @@ from .store_admin import admin_for
 
 if TYPE_CHECKING:
     import pluggy
+
+    from .exporting import ExportSummary
+    from .history import HistoryRow
 
 BATCH_SIZE = 500
 #: Write-model documents a connection keeps in memory (least recently used go first); each
@@ -449,6 +454,57 @@ class QualityAssurance(Queries):
     def position(self) -> int:
         """The log position every answer reflects (every projection has folded up to it)."""
         return self.projections.position()
+
+    # --- export and history (SPEC 9.1) ------------------------------------------------------
+
+    @guarded("exporting the log")
+    def export(
+        self,
+        file_or_stream: str | os.PathLike[str] | IO[bytes] | IO[str],
+        *,
+        since: int | None = None,
+        types: Iterable[str] | None = None,
+        progress: OnProgress | None = None,
+    ) -> ExportSummary:
+        """Write the log as JSON lines that ``kentqa record`` reads back into an empty store
+        with identical answers and equal :meth:`stats` (SPEC 9.1; decision 0980).
+
+        ``file_or_stream`` is a path (written) or an open file, binary or text. ``since``: only
+        what was recorded after that log position (the ``position`` of an earlier export's
+        summary continues it). ``types``: only these event types (``"ChildForgotten"`` for
+        forgettings). The log is read a page at a time up to its end when the export starts;
+        ``progress(position, last)`` is told after each page. An encrypted store's events are
+        written in clear: the export is how a key is rotated (docs/security.md). A forgotten
+        child's events are written as they read, anonymous, under a stand-in reference, with a
+        ``ChildForgotten`` line that ``kentqa record`` turns into a forgetting.
+        """
+        from .exporting import export_log
+
+        self._check_open()
+        with self._lock:
+            catch_up_forgettings(self)
+            return export_log(self, file_or_stream, since=since, types=types, progress=progress)
+
+    @arguments.checked
+    def history(
+        self, subject: str, *, as_worker: str | None = None, as_of: DateArgument | None = None
+    ) -> Rows[HistoryRow]:
+        """Every event about ``subject`` (``worker:W1``, ``child:C1``, ``escalation:E1``,
+        ``complaint:K1``, ``team:T1``, ``audit:A1``, ``observation:O1`` ...) in recording order,
+        with its log position and the time it was recorded (SPEC 9.1; decision 0981).
+
+        One stream is read (the subject's), so the cost is that of the subject's events. A
+        forgotten child is asked for by its token (``child:anon-...``): its events read
+        anonymous, then the ``ChildForgotten`` fact. R-ACC-1: with ``as_worker``, the history
+        is empty unless a team or worker its events name is in that worker's scope on
+        ``as_of`` (default: today, :attr:`today`). A malformed subject is an ``InvalidInput``
+        naming ``subject``; a subject with no events has an empty history.
+        """
+        from .history import read_history
+
+        day = arguments.date("history", "as_of", as_of) if as_of is not None else self.today()
+        with self._viewing() as view:
+            return Rows(read_history(self, view, subject, day, as_worker), view.position)
 
     # --- erasure ---------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ NO_TABLE = {
     "keygen": "prints one new key, the whole of its output",
     "scrub": "prints one line; its effect is on the database files",
     "init": "prints one line: where the store was created and whether it is encrypted",
+    "export": "writes JSON lines to -o FILE (the input of kentqa record); its summary is one line on stderr",
 }
 #: Commands that open no store.
 NO_STORE = {

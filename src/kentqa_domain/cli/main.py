@@ -216,6 +216,7 @@ def _register_groups() -> None:
     from .cycle import audit_actions, cycle
     from .demo import demo
     from .importing import import_command
+    from .log import export, history
     from .notify import notify
     from .observations import observation_learning, observations
     from .replay import replay
@@ -236,6 +237,8 @@ def _register_groups() -> None:
     cli.add_command(scrub)
     cli.add_command(demo)
     cli.add_command(replay)
+    cli.add_command(export)
+    cli.add_command(history)
 
 
 _register_groups()

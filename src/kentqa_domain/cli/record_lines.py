@@ -3,11 +3,14 @@
 The input is streamed (issue 17, finding 5): lines are read as bytes, decoded one at a time
 and recorded CHUNK at a time, so memory holds one chunk of events (and the refusals), not
 the file. A line that is not UTF-8 is refused by its number like any other bad line; the
-lines around it are still recorded.
+lines around it are still recorded. A ``ChildForgotten`` line (written by ``kentqa export``
+for a child forgotten in the exported store, decision 0980) forgets that child here, after
+the lines before it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import sys
@@ -19,6 +22,7 @@ import orjson
 
 from ..application import QualityAssurance
 from ..errors import InvalidEvent
+from ..exporting import forgetting_of
 from .progress import progress
 
 #: Events recorded per ``record_many`` call: the most the command holds in memory at once.
@@ -33,12 +37,22 @@ class RecordSummary:
     accepted: int = 0
     unchanged: int = 0
     refused: list[dict[str, Any]] = attrs.Factory(list)
+    #: children forgotten by exported ``ChildForgotten`` lines (decision 0980)
+    forgotten: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "unchanged": self.unchanged, "refused": self.refused}
+        out: dict[str, Any] = {
+            "accepted": self.accepted,
+            "unchanged": self.unchanged,
+            "refused": self.refused,
+        }
+        if self.forgotten:
+            out["forgotten"] = self.forgotten
+        return out
 
     def describe(self) -> str:
-        return f"{self.accepted} recorded, {self.unchanged} already recorded, {len(self.refused)} refused"
+        said = f"{self.accepted} recorded, {self.unchanged} already recorded, {len(self.refused)} refused"
+        return said + (f", {self.forgotten} children forgotten" if self.forgotten else "")
 
 
 @attrs.define
@@ -129,6 +143,22 @@ class _Recorder:
             else:  # stored before, or a line repeating an earlier line of this run
                 self.summary.unchanged += 1
 
+    def forget(self, name: str, number: int, forgetting: tuple[str, dt.date] | InvalidEvent) -> None:
+        """An exported ``ChildForgotten`` line: forget that child here, as the export's store did."""
+        if isinstance(forgetting, InvalidEvent):
+            self.refuse(name, number, forgetting)
+            return
+        ref, on = forgetting
+        try:
+            erasure = self.qa.forget_child(ref, on=on)
+        except InvalidEvent as error:
+            self.refuse(name, number, error)
+            return
+        self.summary.forgotten += 1
+        self.highest = max(self.highest, self.qa.position)
+        if not erasure.scrubbed:
+            print(f"{name}:{number}: forgotten, but {erasure.problem}: run kentqa scrub", file=sys.stderr)
+
 
 def record_files(
     qa: QualityAssurance, files: Iterable[IO[bytes]], *, allow_future: bool = False
@@ -147,6 +177,13 @@ def record_files(
             obj: Any = text if isinstance(text, InvalidEvent) else _parse(text)
             if isinstance(obj, InvalidEvent):
                 recorder.refuse(name, number, obj)
+                continue
+            forgetting = forgetting_of(obj)
+            if forgetting is not None:  # an exported forgetting (decision 0980): in its place
+                if chunk:
+                    recorder.record(chunk)
+                    chunk = []
+                recorder.forget(name, number, forgetting)
                 continue
             chunk.append((name, number, obj))
             if len(chunk) >= CHUNK:
