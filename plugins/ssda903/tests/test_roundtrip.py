@@ -2,8 +2,10 @@
 and compare the stored events with an oracle computed from the model, not from the rows.
 
 The oracle is the mapping of docs/importers.md in plain words: one ChildBecameLookedAfter per
-period at its start (R-LAC-1; a period not started by RNE=S, the child already looked after,
-starts at the earliest of its first DECOM and the child's reviews before it), one
+period at its start with its first episode's LS (R-LAC-1; a period not started by RNE=S, the
+child already looked after, starts at the earliest of its first DECOM and the child's reviews
+before it), a LegalStatusChanged at each episode whose LS differs from the one before, a
+PlacedForAdoption at the first episode placed for adoption (PLACE A3-A6; SPEC 9.2), one
 ChildCeasedLookedAfter per ended period (R-LAC-7), and one looked_after_review per distinct
 (child, REVIEW, REVIEW_CODE) row, numbered by REVIEW_CODE among the child's reviews of that day.
 Files are written with shuffled rows and columns, repeated rows, any file names and with or
@@ -26,7 +28,7 @@ import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.importing import ImportOptions, review_id
 from kentqa_domain.importing.session import run_import
-from kentqa_domain.values import ReviewKind
+from kentqa_domain.values import LegalStatus, ReviewKind
 
 EPISODE_COLUMNS = [
     "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
@@ -43,6 +45,10 @@ class PeriodModel:
     started: bool  # RNE=S on its first episode
     cuts: tuple[dt.date, ...]  # DECOMs of later episodes within the period
     reviews: tuple[tuple[dt.date, str], ...]
+    #: LS of each episode (the first, then one per cut), and the episode from which PLACE is a
+    #: placement for adoption (A3..A6), if any (SPEC 9.2, R-ADO-1)
+    statuses: tuple[str, ...] = ("C2",)
+    adopted_from: int | None = None
 
 
 @attrs.frozen
@@ -73,7 +79,9 @@ def child_models(draw: st.DrawFn, child: str) -> ChildModel:
             for _ in range(draw(st.integers(0, 4)))
         )
         started = number > 0 or draw(st.booleans())
-        periods.append(PeriodModel(day, end, started, cut_days, reviews))
+        statuses = tuple(draw(st.sampled_from(["C2", "E1", "V2", "C1"])) for _ in range(1 + len(cut_days)))
+        adopted_from = draw(st.none() | st.integers(0, len(cut_days)))
+        periods.append(PeriodModel(day, end, started, cut_days, reviews, statuses, adopted_from))
         if end is None:
             break
         day = end + dt.timedelta(days=draw(st.integers(1, 200)))
@@ -109,9 +117,11 @@ def episode_rows(model: ChildModel, rnd: random.Random) -> list[dict[str, str]]:
                     "CHILD": model.child,
                     "DECOM": decom.strftime("%d/%m/%Y"),
                     "RNE": rne,
-                    "LS": "C2",
+                    "LS": period.statuses[i],
                     "CIN": "N1",
-                    "PLACE": "U1",
+                    "PLACE": rnd.choice(["A3", "A4", "A5", "A6"])
+                    if period.adopted_from is not None and i >= period.adopted_from
+                    else "U1",
                     "PLACE_PROVIDER": "PR1",
                     "DEC": dec.strftime("%d/%m/%Y") if dec else "",
                     "REC": rec if dec or rec == "X1" else "",
@@ -139,7 +149,23 @@ def oracle(models: list[ChildModel]) -> list[ev.Event]:
             start = period.start
             if number == 0 and model.early_reviews:
                 start = min(start, *(d for d, _ in model.early_reviews))
-            out.append(ev.ChildBecameLookedAfter(child_ref=model.child, on=start))
+            out.append(
+                ev.ChildBecameLookedAfter(
+                    child_ref=model.child, on=start, legal_status=LegalStatus(period.statuses[0])
+                )
+            )
+            starts = [period.start, *period.cuts]
+            for i in range(1, len(starts)):  # SPEC 9.2: an episode with another LS changes it
+                if period.statuses[i] != period.statuses[i - 1]:
+                    out.append(
+                        ev.LegalStatusChanged(
+                            child_ref=model.child,
+                            changed_on=starts[i],
+                            legal_status=LegalStatus(period.statuses[i]),
+                        )
+                    )
+            if period.adopted_from is not None:  # R-ADO-1: the first A3..A6 episode
+                out.append(ev.PlacedForAdoption(child_ref=model.child, placed_on=starts[period.adopted_from]))
             if period.end is not None:
                 out.append(ev.ChildCeasedLookedAfter(child_ref=model.child, on=period.end))
         distinct = {r for p in model.periods for r in p.reviews} | set(model.early_reviews)

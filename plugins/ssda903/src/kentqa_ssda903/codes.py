@@ -1,7 +1,8 @@
 """SSDA903 codes and dates, as the DfE's return guidance defines them.
 
 Only what the rules need is read: whether an episode starts a period of care (``RNE``),
-whether and when it ends one (``REC``, ``DEC``), and a review's date and the child's
+whether and when it ends one (``REC``, ``DEC``), its legal status (``LS``) and whether it is
+a placement for adoption (``PLACE`` A3-A6), and a review's date and the child's
 participation (``REVIEW``, ``REVIEW_CODE``).
 """
 
@@ -11,7 +12,7 @@ import datetime as dt
 import re
 
 from kentqa_domain.fields import EARLIEST_DATE, LATEST_DATE
-from kentqa_domain.values import Participation
+from kentqa_domain.values import LegalStatus, Participation
 
 #: RNE, reason for new episode. ``S``: started to be looked after; the others are changes of
 #: placement or legal status within a period of care.
@@ -28,6 +29,11 @@ LEAVING_CODES = frozenset(
     }
 )  # fmt: skip
 REC_CODES = LEAVING_CODES | {STILL_LOOKED_AFTER}
+
+#: LS, legal status (SPEC 9.2): the codes ``LegalStatus`` has; another value is read as none.
+LEGAL_STATUS_CODES = frozenset(s.value for s in LegalStatus)
+#: PLACE codes of a placement for adoption (A3-A6: placed for adoption, R-ADO-1).
+ADOPTION_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})
 
 #: REVIEW_CODE, the child's participation in the review (PN0..PN7).
 PARTICIPATION_CODES = frozenset(p.value for p in Participation)

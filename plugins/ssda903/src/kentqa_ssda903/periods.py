@@ -11,7 +11,12 @@ A child's episodes, in order of DECOM, make periods of care (decision 0701):
   they continue it and no second entry is recorded;
 - it ends at an episode whose ``REC`` is a leaving code (anything but ``X1``):
   ``ChildCeasedLookedAfter(on=DEC)`` (R-LAC-7);
-- ``RNE=S`` while the previous episode did not end care is reported: it starts nothing.
+- ``RNE=S`` while the previous episode did not end care is reported: it starts nothing;
+- SPEC 9.2: the period's first episode's ``LS`` is its legal status
+  (``ChildBecameLookedAfter(legal_status)``), a later episode with another ``LS`` a
+  ``LegalStatusChanged(changed_on=DECOM)``, an episode with ``PLACE`` A3-A6 after one without
+  a ``PlacedForAdoption(placed_on=DECOM)``; a series of V3 short breaks (an episode with ``LS``
+  V3 that ends care followed by another V3 episode) is one period (decision 0978).
 
 Each Reviews row is a ``ReviewHeld(kind=looked_after_review, held_on=REVIEW,
 participation=REVIEW_CODE)`` with a deterministic id (child, kind, date and the row's ordinal
@@ -32,9 +37,9 @@ import attrs
 from kentqa_domain import events as ev
 from kentqa_domain.errors import InvalidEvent
 from kentqa_domain.importing import Duplicate, ImportOptions, Located, Problem, SourceLocation, review_id
-from kentqa_domain.values import PlanKind, ReviewKind
+from kentqa_domain.values import LegalStatus, PlanKind, ReviewKind
 
-from .codes import show
+from .codes import ADOPTION_PLACEMENTS, show
 from .rows import Episode, ReviewRow, Rows
 
 
@@ -47,6 +52,10 @@ class Period:
     started: bool  # by an RNE=S episode (else: already looked after when the files begin, or re-entered)
     end: dt.date | None = None
     end_at: SourceLocation | None = None
+    #: the legal status it started with, then its changes and placements for adoption (SPEC 9.2)
+    status: LegalStatus | None = None
+    changes: tuple[tuple[dt.date, LegalStatus, SourceLocation], ...] = ()
+    placements: tuple[tuple[dt.date, SourceLocation], ...] = ()
 
     def holds(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -72,7 +81,17 @@ def events_from(rows: Rows, options: ImportOptions) -> Iterator[Located]:
         continuing = PlanKind.LOOKED_AFTER in options.known_plans(ref)
         for number, span in enumerate(spans):
             if not (number == 0 and continuing and not span.started):
-                yield _event(ev.ChildBecameLookedAfter, span.start_at, child_ref=ref, on=span.start)
+                yield _event(
+                    ev.ChildBecameLookedAfter,
+                    span.start_at,
+                    child_ref=ref,
+                    on=span.start,
+                    legal_status=span.status,
+                )
+            for day, status, at in span.changes:
+                yield _event(ev.LegalStatusChanged, at, child_ref=ref, changed_on=day, legal_status=status)
+            for day, at in span.placements:
+                yield _event(ev.PlacedForAdoption, at, child_ref=ref, placed_on=day)
             if span.end is not None and span.end_at is not None:
                 yield _event(ev.ChildCeasedLookedAfter, span.end_at, child_ref=ref, on=span.end)
     yield from _reviews(rows.reviews, periods, options)
@@ -98,7 +117,10 @@ def _periods(episodes: list[Episode], out: list[Period]) -> Iterator[Located]:
                 ),
             )
     current: tuple[Period, Episode] | None = None
-    for episode in distinct:
+    for index, episode in enumerate(distinct):
+        previous = current[1] if current is not None else None
+        if current is not None:
+            current = (_with_episode(current[0], current[1], episode), episode)
         if current is None:
             last = out[-1] if out else None
             if last is not None and last.end is not None and episode.decom < last.end:
@@ -110,8 +132,13 @@ def _periods(episodes: list[Episode], out: list[Period]) -> Iterator[Located]:
                     ),
                 )
                 continue
-            current = (Period(episode.decom, episode.location.at("DECOM"), episode.starts_care), episode)
-        elif episode.starts_care:
+            first = Period(
+                episode.decom, episode.location.at("DECOM"), episode.starts_care, status=episode.ls
+            )
+            if episode.place in ADOPTION_PLACEMENTS:
+                first = attrs.evolve(first, placements=((episode.decom, episode.location.at("PLACE")),))
+            current = (first, episode)
+        elif episode.starts_care and not (previous is not None and _v3_series(previous, episode)):
             yield (
                 episode.location.at("RNE"),
                 Problem(
@@ -120,11 +147,37 @@ def _periods(episodes: list[Episode], out: list[Period]) -> Iterator[Located]:
                     "no new period of care starts here"
                 ),
             )
-        if episode.ends_care and episode.dec is not None:
+        following = distinct[index + 1] if index + 1 < len(distinct) else None
+        if episode.ends_care and episode.dec is not None and not _v3_series(episode, following):
             out.append(attrs.evolve(current[0], end=episode.dec, end_at=episode.location.at("DEC")))
             current = None
     if current is not None:
         out.append(current[0])
+
+
+def _v3_series(ending: Episode, following: Episode | None) -> bool:
+    """Whether ``following`` continues ``ending``'s series of short breaks (both V3): one period
+    of care, the clock not restarted at each break (R-LAC-8, decision 0978)."""
+    return (
+        following is not None
+        and ending.ls is LegalStatus.V3
+        and following.ls is LegalStatus.V3
+        and (ending.dec is None or following.decom >= ending.dec)
+    )
+
+
+def _with_episode(period: Period, previous: Episode, episode: Episode) -> Period:
+    """``period`` with what ``episode`` (within it) changes: its legal status (a change from
+    the previous episode's) and a placement for adoption (PLACE A3-A6 after another placement)."""
+    if episode.ls is not None and previous.ls is not None and episode.ls is not previous.ls:
+        period = attrs.evolve(
+            period, changes=(*period.changes, (episode.decom, episode.ls, episode.location.at("LS")))
+        )
+    if episode.place in ADOPTION_PLACEMENTS and previous.place not in ADOPTION_PLACEMENTS:
+        period = attrs.evolve(
+            period, placements=(*period.placements, (episode.decom, episode.location.at("PLACE")))
+        )
+    return period
 
 
 def _reach_back(spans: list[Period], reviews: list[ReviewRow]) -> None:

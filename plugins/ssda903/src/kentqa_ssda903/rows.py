@@ -19,9 +19,11 @@ from typing import Any
 import attrs
 
 from kentqa_domain.importing import FileRead, ImportOptions, Located, Problem, SourceLocation
+from kentqa_domain.values import LegalStatus
 
 from .codes import (
     LEAVING_CODES,
+    LEGAL_STATUS_CODES,
     PARTICIPATION_CODES,
     REC_CODES,
     RNE_CODES,
@@ -42,6 +44,9 @@ class Episode:
     rne: str
     dec: dt.date | None
     rec: str | None
+    #: LS, the legal status (None: blank or not a code), and PLACE, the placement type (SPEC 9.2)
+    ls: LegalStatus | None = None
+    place: str | None = None
 
     @property
     def starts_care(self) -> bool:
@@ -232,7 +237,19 @@ def _parse_row(
                     )
                 )
                 rec = None
-            into.episodes.append(Episode(location, child, decom, rne, dec, rec))
+            status = cells.get("LS", "").upper()
+            into.episodes.append(
+                Episode(
+                    location,
+                    child,
+                    decom,
+                    rne,
+                    dec,
+                    rec,
+                    LegalStatus(status) if status in LEGAL_STATUS_CODES else None,
+                    cells.get("PLACE", "").upper() or None,
+                )
+            )
     elif table is REVIEWS:
         held_on = date("REVIEW", required=True)
         code = cells["REVIEW_CODE"].upper() or None
