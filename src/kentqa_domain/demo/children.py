@@ -16,7 +16,7 @@ import random
 
 from .. import events as ev
 from ..calendar import add_months
-from ..values import Action, EscalationReason, Participation, PlanKind, ReviewKind, Role
+from ..values import Action, EscalationReason, LegalStatus, Participation, PlanKind, ReviewKind, Role
 from .council import Case, Council
 from .escalations import escalate
 from .practice import grade_for
@@ -207,11 +207,11 @@ def _agreed_action(  # noqa: PLR0917 - the review's facts, as _review has them
     agreed = ev.PlanActionAgreed(
         child_ref=child_ref, plan=plan, action=action, agreed_on=agreed_on, review_id=review_id
     )
-    if council.record(agreed_on, agreed, after=rec) is not None and rng.random() < 0.8:
+    recorded = council.record(agreed_on, agreed, after=rec)
+    if recorded is not None and rng.random() < 0.8:
         done = agreed_on + dt.timedelta(days=rng.randint(1, 60))
-        council.record(
-            done, ev.PlanActionCompleted(child_ref=child_ref, action_id=action.action_id, completed_on=done)
-        )
+        completed = ev.PlanActionCompleted(child_ref=child_ref, action_id=action.action_id, completed_on=done)
+        council.record(done, completed, after=recorded)  # typed up after the agreement was
 
 
 def looked_after(council: Council, child_ref: str, start: dt.date, *, stock: bool) -> Process:
@@ -228,6 +228,17 @@ def looked_after(council: Council, child_ref: str, start: dt.date, *, stock: boo
         end = start + dt.timedelta(days=int(rng.expovariate(1 / (3.3 * YEAR))) + 30)
     council.record(start, ev.ChildBecameLookedAfter(child_ref=child_ref, on=start, iro_id=iro))
     council.looked_after.add(child_ref)
+    status = council.rng(child_ref + ":status")  # its own stream: the rest stays the same
+    if not stock and status.random() < 0.2:  # SPEC 9.2: a care order, then now and then adoption
+        changed = start + dt.timedelta(days=status.randint(20, 120))
+        if changed < end and changed <= council.until:
+            council.record(
+                changed,
+                ev.LegalStatusChanged(child_ref=child_ref, changed_on=changed, legal_status=LegalStatus.C2),
+            )
+            placed = changed + dt.timedelta(days=status.randint(30, 200))
+            if status.random() < 0.4 and placed < end and placed <= council.until:
+                council.record(placed, ev.PlacedForAdoption(child_ref=child_ref, placed_on=placed))
     # The review chain, by business dates, up to the end of the episode or of the period.
     chain: list[tuple[dt.date, dt.date]] = []  # (held, the next review's due date)
     due = council.add_working_days(start, 20)
