@@ -117,7 +117,9 @@ def test_plain_sql_of_the_tables_gives_what_the_api_gives(file_url: str) -> None
             (),
         )
         api_rows = qa.observation_compliance(as_of=LATER)
-        assert sorted((w, t, r, as_date(last), as_date(due), bool(m)) for w, t, r, last, due, m in status) == [
+        assert sorted(
+            (w, t, r, as_date(last), as_date(due), bool(m)) for w, t, r, last, due, m in status
+        ) == [
             (
                 r.worker_id,
                 r.team_id,
@@ -336,7 +338,8 @@ def test_the_current_workers_and_a_period_are_read_by_index(sqlite_url: str) -> 
         details = [row[-1] for row in plan]
         assert not any(d.startswith("SCAN") for d in details), details
         assert any(
-            "USING INDEX kentqa_workers_i0" in d or "USING INDEX kentqa_observations_i0" in d for d in details
+            "USING INDEX kentqa_worker_periods_i0" in d or "USING INDEX kentqa_observations_i0" in d
+            for d in details
         )
 
 
