@@ -195,12 +195,26 @@ class WorkerRoleChanged(Event):
 class ASYEExtended(Event):
     """The ASYE year is extended to ``extended_to`` for absence or part-time work (SPEC 9.3;
     Skills for Care): R-OBS-1's review points stretch to the new end (decision 0991).
-    ``extended_to`` is the new end, a deadline that may be after today (R-INP-1)."""
+
+    ``extended_to`` is the new end, a deadline that may be after today (R-INP-1).
+    ``extended_on`` (optional) is the day the extension was agreed: when given it is the
+    business date, and queries ``as_of`` an earlier day keep the year's earlier end; without
+    it the extension holds on every day (and its business date is ``extended_to``).
+    """
 
     date_field: ClassVar[str] = "extended_to"
     worker_id: str = ident()
     extended_to: dt.date = day()
     reason: str = text(default=None)
+    extended_on: dt.date | None = opt_day()
+
+    def __attrs_post_init__(self) -> None:
+        if self.extended_on is not None:
+            _check_order(self, "extended_on", "extended_to")
+
+    @property
+    def business_date(self) -> dt.date:
+        return self.extended_on or self.extended_to
 
 
 @attrs.frozen

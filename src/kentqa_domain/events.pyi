@@ -141,6 +141,7 @@ class ASYEExtended(Event):
     worker_id: str = attrs.field()
     extended_to: dt.date = attrs.field(converter=_date)
     reason: str = attrs.field()
+    extended_on: dt.date | None = attrs.field(default=None, converter=_optional_date)
 
 @attrs.frozen
 class SupportNeedFlagged(Event):

@@ -25,8 +25,8 @@ and statuses are computed at query time from these facts, the policy and ``as_of
 
 Rules: R-OBS-1 (ASYE), R-OBS-2 (annual), R-OBS-3 (support), R-OBS-4 (reflection missed),
 R-OBS-5 (status; meeting observations never count; leavers drop out from their leaving date;
-movers count under the new team from the move date). Events dated after ``as_of`` are ignored,
-except an ``ASYEExtended``, which states the ASYE year's end whatever the day (decision 0991).
+movers count under the new team from the move date). Events dated after ``as_of`` are ignored
+(an ``ASYEExtended`` without ``extended_on`` holds on every day: decision 0991).
 
 Staff over a career (SPEC 9.3, decisions 0990-0993): a worker is *in scope* on a day when they
 are in post (registered, and not between a leaving and the rejoining after it) and their role
@@ -198,8 +198,8 @@ class WorkerFacts:
     role_days: list[int] = attrs.Factory(list)
     role_values: list[Role] = attrs.Factory(list)
     asye_completed_on: int | None = None
-    #: the latest end of the ASYE year an ``ASYEExtended`` gave, if any (decision 0991)
-    asye_extended_to: int | None = None
+    #: (agreed on, or 0 when not given; new end) of each ``ASYEExtended``, sorted (decision 0991)
+    extensions: list[tuple[int, int]] = attrs.Factory(list)
     #: (day, _FLAG or _CLEAR, interval months or 0 for the policy default)
     support: list[tuple[int, int, int]] = attrs.Factory(list)
     #: days of practice observations (R-OBS-1..3 count only these), repeats kept
@@ -239,6 +239,11 @@ class WorkerFacts:
         """The role of the latest role change (or rejoining with a role) on or before ``day``."""
         i = bisect_right(self.role_days, day)
         return self.role_values[i - 1] if i else self.role
+
+    def asye_extended_to(self, day: int) -> int | None:
+        """The latest new end of the ASYE year agreed on or before ``day`` (or undated), if any."""
+        ends = [end for agreed, end in self.extensions if agreed <= day]
+        return max(ends) if ends else None
 
     @property
     def latest_role(self) -> Role:
@@ -397,10 +402,8 @@ class ObservationCompliance(StoredProjection):
             insort(w.support, (w.asye_completed_on, _FLAG, 0))
 
     def _asye_extended(self, event: ev.ASYEExtended) -> None:
-        w = self._worker(event.worker_id)
-        day = event.extended_to.toordinal()
-        if w.asye_extended_to is None or day > w.asye_extended_to:
-            w.asye_extended_to = day
+        agreed = event.extended_on.toordinal() if event.extended_on is not None else 0
+        insort(self._worker(event.worker_id).extensions, (agreed, event.extended_to.toordinal()))
 
     def _support_flagged(self, event: ev.SupportNeedFlagged) -> None:
         insort(
@@ -573,7 +576,7 @@ class ObservationCompliance(StoredProjection):
             # those up to as_of, and the plain difference would go negative.
             counted = max(0, seen - bisect_left(w.practice, start))
             requirement = Requirement.ASYE
-            due = asye_due(_day(start), counted, latest, policy, _date_or_none(w.asye_extended_to))
+            due = asye_due(_day(start), counted, latest, policy, _date_or_none(w.asye_extended_to(day)))
         else:
             requirement = Requirement.ANNUAL
             due = annual_due(latest, _day(begun), policy)
