@@ -90,8 +90,9 @@ def oracle_rows(events: Sequence[ev.Event], as_of: dt.date) -> list[tuple[object
         def counts(day: dt.date, low: dt.date | None = low) -> bool:
             return low is None or day >= low
 
-        joins = sorted([(e.moved_on, e.team_id) for e in mine if isinstance(e, ev.WorkerMoved)])
-        joins += [(e.rejoined_on, e.team_id) for e in mine if isinstance(e, ev.WorkerRejoined)]
+        # On one day a rejoining comes before a move (which then wins), as event_order ranks them.
+        joins = [(e.rejoined_on, e.team_id) for e in mine if isinstance(e, ev.WorkerRejoined)]
+        joins += sorted([(e.moved_on, e.team_id) for e in mine if isinstance(e, ev.WorkerMoved)])
         joins.sort(key=lambda j: j[0])
         team = joins[-1][1] if joins else reg.team_id
         practice = sorted(

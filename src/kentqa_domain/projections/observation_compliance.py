@@ -378,11 +378,13 @@ class ObservationCompliance(StoredProjection):
         w = self._worker(event.worker_id)
         day = event.rejoined_on.toordinal()
         insort(w.rejoined, day)
-        i = bisect_right(w.move_days, day)
+        # On its day a rejoining comes first: a move or role change of that day wins over it
+        # (as event_order ranks them), whatever order they arrive in.
+        i = bisect_left(w.move_days, day)
         w.move_days.insert(i, day)
         w.move_teams.insert(i, event.team_id)
         if event.role is not None:
-            self._insert_role(w, day, event.role)
+            self._insert_role(w, day, event.role, first=True)
         self._refresh_teams(w, w.observations[bisect_left(w.observations, (day,)) :])
 
     def _role_changed(self, event: ev.WorkerRoleChanged) -> None:
@@ -390,8 +392,8 @@ class ObservationCompliance(StoredProjection):
         self._insert_role(self._worker(event.worker_id), event.changed_on.toordinal(), event.role)
 
     @staticmethod
-    def _insert_role(w: WorkerFacts, day: int, role: Role) -> None:
-        i = bisect_right(w.role_days, day)
+    def _insert_role(w: WorkerFacts, day: int, role: Role, *, first: bool = False) -> None:
+        i = bisect_left(w.role_days, day) if first else bisect_right(w.role_days, day)
         w.role_days.insert(i, day)
         w.role_values.insert(i, Role(role))
 

@@ -90,11 +90,12 @@ def observation_learning(
 
 
 #: The practitioners current on a day (R-OBS-5; SPEC 9.3): a period in post as a practitioner
-#: holds the day. The ``until_on`` index keeps periods ended on earlier days (leavers long
+#: holds the day (periods of a worker never overlap: one row each). The ``until_on`` index
+#: keeps periods ended on earlier days (leavers long
 #: gone, practitioners long promoted) out of the rows visited (no ORDER BY: it would tempt
 #: SQLite to walk the whole table in key order).
 CURRENT_PRACTITIONERS = (
-    f"SELECT DISTINCT doc_key FROM {PERIODS.name} WHERE (until_on IS NULL OR until_on > ?) "  # noqa: S608 (constants)
+    f"SELECT doc_key FROM {PERIODS.name} WHERE (until_on IS NULL OR until_on > ?) "  # noqa: S608 (constants)
     "AND from_on <= ? AND role = ?"
 )
 #: Worker documents read at a time.
