@@ -98,6 +98,23 @@ class Career:
         self.extension = (careers.randint(3, 6), careers.choice(EXTENSION_REASONS), careers.randint(0, 14))
         self.rejoin_after = careers.randint(45, 300) if careers.random() < 0.2 else None
         self.tenure = int(careers.expovariate(1 / (5 * 365))) + 120
+        if rejoined_on is not None:
+            self.move_on = NEVER  # a rejoiner stays in their team (moves reorder the roster)
+        #: a rejoiner's new leaving date is theirs alone: ``staff.left_on`` keeps the first one,
+        #: so the other processes never pick them again and the rest of the council is unchanged
+        self.leaves_on: dt.date | None = (
+            rejoined_on + dt.timedelta(days=self.tenure) if rejoined_on is not None else None
+        )
+
+    @property
+    def left_on(self) -> dt.date | None:
+        return self.leaves_on if self.rejoined_on is not None else self.staff.left_on
+
+    def leave_by(self, day: dt.date) -> None:
+        if self.rejoined_on is not None:
+            self.leaves_on = min(self.leaves_on or NEVER, day)
+        else:
+            self.staff.left_on = min(self.staff.left_on or NEVER, day)
 
     @property
     def worker_id(self) -> str:
@@ -122,7 +139,6 @@ class Career:
         registered = staff.registered_on
         if self.rejoined_on is not None:
             # SPEC 9.3: back in their last team, in post again until a new leaving date
-            staff.left_on = self.rejoined_on + dt.timedelta(days=self.tenure)
             council.record(
                 self.rejoined_on,
                 ev.WorkerRejoined(
@@ -151,8 +167,7 @@ class Career:
             max(self.today, council.start - dt.timedelta(days=rng.randint(1, 40)))
         )
         self.planned_obs = self.next_observation()
-        last_day = min(staff.left_on or NEVER, council.until)
-        while not self.promoted:
+        while True:
             wake = min(
                 self.next_supervision,
                 self.planned_obs,
@@ -162,21 +177,30 @@ class Career:
                 self.move_on,
                 self.promote_on if self.asye_done else NEVER,
             )
-            last_day = min(staff.left_on or NEVER, council.until)
+            if self.promoted:  # a team manager now: only a move is still to come
+                wake = self.move_on
+            last_day = min(self.left_on or NEVER, council.until)
             if wake >= last_day:
                 break
             yield wake
             self.today = wake
             self.step()
-        if staff.left_on is not None and staff.left_on <= council.until:
-            yield staff.left_on
-            council.record(staff.left_on, ev.WorkerLeft(worker_id=self.worker_id, left_on=staff.left_on))
-            self.come_back()
-            self.replace()
+        left_on = self.left_on
+        if left_on is not None and left_on <= council.until:
+            yield left_on
+            council.record(left_on, ev.WorkerLeft(worker_id=self.worker_id, left_on=left_on))
+            if self.rejoined_on is None:  # a rejoiner's post was filled when they first left
+                self.come_back()
+                self.replace()
 
     def step(self) -> None:
         """Whatever falls due today."""
         today, rng = self.today, self.rng
+        if self.promoted:
+            if today >= self.move_on:
+                self.move_on = NEVER
+                self.move()
+            return
         if today == self.next_supervision:
             self.supervise()
         if today == self.planned_obs:
@@ -213,16 +237,14 @@ class Career:
 
     def promote(self) -> None:
         """SPEC 9.3: promoted to team manager; no longer observed as a practitioner (R-OBS-1..3)."""
-        council, staff = self.council, self.staff
+        council = self.council
         council.record(
             self.today,
             ev.WorkerRoleChanged(worker_id=self.worker_id, role=Role.TEAM_MANAGER, changed_on=self.today),
         )
+        # Still on the roster the other processes pick from (a case holder, a meeting observed),
+        # so that the rest of the council is as it was.
         self.promoted = True
-        if self.worker_id in council.practitioners[staff.team_id]:
-            council.practitioners[staff.team_id].remove(self.worker_id)
-        staff.role = Role.TEAM_MANAGER
-        council.by_role[Role.TEAM_MANAGER].append(self.worker_id)
 
     def come_back(self) -> None:
         """SPEC 9.3: some leavers return months later; their schedule restarts (decision 0990)."""
@@ -293,7 +315,7 @@ class Career:
         self.asye_done = True
         if not passed:
             leaving = today + dt.timedelta(days=rng.randint(10, 60))
-            self.staff.left_on = min(self.staff.left_on or NEVER, leaving)
+            self.leave_by(leaving)
         self.planned_obs = self.next_observation()
 
     def flag(self) -> None:
