@@ -283,3 +283,16 @@ def test_a_batch_in_any_order_records_a_career_with_order_true(staff: QualityAss
     assert (result.new, result.refused) == (5, 0)
     assert row(staff, "B", "2026-08-31").team_id == "T2"
     assert row(staff, "B", "2026-09-01") is None
+
+
+def test_notifications_follow_the_career(staff: QualityAssurance) -> None:
+    """observation_overdue (R-OBS-5): none for a practitioner promoted before falling due; a
+    rejoiner's is keyed by their new due date and addressed to their new team."""
+    worker(staff, "P", "2025-01-06")  # due 6 Jan 2026 (R-OBS-2) ...
+    record(staff, "WorkerRoleChanged", worker_id="P", role="team_manager", changed_on="2025-12-01")
+    worker(staff, "R", "2024-01-08")
+    record(staff, "WorkerLeft", worker_id="R", left_on="2024-06-28")
+    record(staff, "WorkerRejoined", worker_id="R", team_id="T2", rejoined_on="2025-01-06")
+    overdue = [n for n in staff.notifications(as_of=D("2026-01-07")) if n.kind == "observation_overdue"]
+    # ... P is a team manager by then; R was due 12 months after rejoining, 6 Jan 2026.
+    assert [(n.key, n.team_id) for n in overdue] == [("observation_overdue:worker:R:2026-01-06", "T2")]
