@@ -3,7 +3,7 @@
 It shares no code with the projection: it walks the whole event list for every worker,
 filters by business date, and adds months with the standard library's ``calendar``. Slow
 and plain on purpose. Rules: R-OBS-1..5 (see docs/observations.md and decisions 0100-0105),
-as revised by SPEC 9.3 (decisions 0990-0993): a worker is in scope on a day when in post (not
+as revised by SPEC 9.3 (decisions 0990-0992): a worker is in scope on a day when in post (not
 between a leaving and the rejoining after it) as a practitioner; the schedule runs from the
 start of that stretch in scope (only facts from it count, unless it starts at registration);
 an extension stretches the ASYE review points in proportion; a failed ASYE is a support flag.

@@ -3,7 +3,7 @@
 A promotion on a date, a rejoiner, an extended ASYE and a failed one, each with the dates
 worked out by hand beside it; the refusals of the new write-model rules name field and rule
 and store nothing (position and stats unchanged). Rules: R-OBS-1..3 and R-OBS-5 as revised by
-SPEC 9.3; decisions 0990-0993.
+SPEC 9.3; decisions 0990-0992.
 """
 
 from __future__ import annotations

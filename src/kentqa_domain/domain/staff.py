@@ -10,7 +10,7 @@ Write-side rules of the staff lifecycle (the read side is
   accepted (their last day); they drop out of compliance from that date.
 - R-OBS-1: only an ASYE worker completes the ASYE, and not before it started.
 
-Staff over a career (SPEC 9.3, decisions 0990-0993):
+Staff over a career (SPEC 9.3, decisions 0990-0992):
 
 - R-OBS-5 rejoiners: only a leaver rejoins (``WorkerRejoined`` after ``WorkerLeft``), into a
   registered team, after their leaving date; a worker who has not left cannot rejoin. Nothing

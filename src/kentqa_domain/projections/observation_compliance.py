@@ -28,7 +28,7 @@ R-OBS-5 (status; meeting observations never count; leavers drop out from their l
 movers count under the new team from the move date). Events dated after ``as_of`` are ignored
 (an ``ASYEExtended`` without ``extended_on`` holds on every day: decision 0991).
 
-Staff over a career (SPEC 9.3, decisions 0990-0993): a worker is *in scope* on a day when they
+Staff over a career (SPEC 9.3, decisions 0990-0992): a worker is *in scope* on a day when they
 are in post (registered, and not between a leaving and the rejoining after it) and their role
 that day is practitioner. Their schedule runs from the start of the stretch in scope that
 holds the day, as a new joiner's would: a rejoining, or a change back to practitioner,
