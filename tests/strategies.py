@@ -66,7 +66,7 @@ def _for_field(cls: type, field: attrs.Attribute[Any], hint: Any) -> st.SearchSt
     if hint is str:
         if name.endswith(("_id", "_ref")) or name in ("by", "raised_by"):
             return ids
-        if name in ("name", "service", "area", "title", "hypothesis", "response", "outcome"):
+        if name in ("name", "service", "area", "title", "hypothesis", "response", "outcome", "reason"):
             return nonempty_texts
         return texts
     raise NotImplementedError(f"no strategy for {cls.__name__}.{name}: {hint!r}")
@@ -89,6 +89,8 @@ def _fix(cls: type, kwargs: dict[str, Any]) -> dict[str, Any]:
         kwargs["plan_made"] = True  # R-CP-9: only an initial conference makes no plan, with no actions
     if cls is ev.PlanActionAgreed and kwargs["action"].due_on < kwargs["agreed_on"]:
         kwargs["agreed_on"] = kwargs["action"].due_on
+    if cls is ev.ASYEExtended and kwargs["extended_on"] is not None:
+        kwargs["extended_on"] = min(kwargs["extended_on"], kwargs["extended_to"])  # agreed before the new end
     if cls is ev.ComplaintReceived and kwargs["matter_on"] is not None:
         kwargs["matter_on"] = min(kwargs["matter_on"], kwargs["received_on"])
     return kwargs

@@ -90,7 +90,8 @@ def scope_for(
 ) -> Scope:
     """The scope of ``worker_id`` on the day ``on`` (None: everything, for trusted callers
     and scripts). R-ACC-1; decision 0105: a worker whose ``WorkerLeft`` is dated on or before
-    ``on`` sees nothing (:meth:`Scope.nothing`), whatever their role; a worker never
+    ``on`` sees nothing (:meth:`Scope.nothing`), whatever their role, until they rejoin (SPEC
+    9.3: a day between a leaving and the rejoining after it sees nothing); a worker never
     registered is refused (``UnknownReference`` naming ``as``)."""
     if worker_id is None:
         return Scope.everything()
@@ -98,6 +99,9 @@ def scope_for(
     if worker is None:
         raise UnknownReference("query", "as", "reference", f"worker {worker_id!r} was never registered")
     if worker.left_on is not None and worker.left_on <= on:
+        return Scope.nothing(worker_id)
+    # SPEC 9.3: a rejoiner sees nothing on the days they were away (from leaving to rejoining)
+    if any(left <= on < back for left, back in getattr(worker, "absences", ())):
         return Scope.nothing(worker_id)
     kind = access.get(worker.role, "own")
     team = teams.get(worker.team_id)

@@ -168,8 +168,59 @@ class WorkerLeft(Event):
 
 
 @attrs.frozen
+class WorkerRejoined(Event):
+    """A leaver returns (SPEC 9.3): in post again from ``rejoined_on``, in ``team_id``, with
+    ``role`` if given (else the role they left with). R-OBS-1..3 restart as for a new joiner
+    (decision 0990)."""
+
+    date_field: ClassVar[str] = "rejoined_on"
+    worker_id: str = ident()
+    team_id: str = ident()
+    rejoined_on: dt.date = day()
+    role: Role | None = opt_choice(Role)
+
+
+@attrs.frozen
+class WorkerRoleChanged(Event):
+    """A worker takes another role from ``changed_on`` (SPEC 9.3): a practitioner promoted to
+    team manager leaves R-OBS-1..3 from that date (R-OBS-5)."""
+
+    date_field: ClassVar[str] = "changed_on"
+    worker_id: str = ident()
+    role: Role = choice(Role)
+    changed_on: dt.date = day()
+
+
+@attrs.frozen
+class ASYEExtended(Event):
+    """The ASYE year is extended to ``extended_to`` for absence or part-time work (SPEC 9.3;
+    Skills for Care): R-OBS-1's review points stretch to the new end (decision 0991).
+
+    ``extended_to`` is the new end, a deadline that may be after today (R-INP-1).
+    ``extended_on`` (optional) is the day the extension was agreed: when given it is the
+    business date, and queries ``as_of`` an earlier day keep the year's earlier end; without
+    it the extension holds on every day (and its business date is ``extended_to``).
+    """
+
+    date_field: ClassVar[str] = "extended_to"
+    worker_id: str = ident()
+    extended_to: dt.date = day()
+    reason: str = text(default=None)
+    extended_on: dt.date | None = opt_day()
+
+    def __attrs_post_init__(self) -> None:
+        if self.extended_on is not None:
+            _check_order(self, "extended_on", "extended_to")
+
+    @property
+    def business_date(self) -> dt.date:
+        return self.extended_on or self.extended_to
+
+
+@attrs.frozen
 class ASYECompleted(Event):
-    """The end of the ASYE year; from then the worker follows R-OBS-2 (R-OBS-1)."""
+    """The end of the ASYE year; from then the worker follows R-OBS-2 (R-OBS-1). Not passed
+    (``passed=False``, SPEC 9.3): the worker is flagged for support (R-OBS-3) from that date."""
 
     date_field: ClassVar[str] = "completed_on"
     worker_id: str = ident()
@@ -410,10 +461,15 @@ class ReviewHeld(Event):
         _check_unique_actions(self)
         if not self.plan_made and self.kind is not ReviewKind.INITIAL_CP_CONFERENCE:
             raise InvalidEvent(
-                "ReviewHeld", "plan_made", "R-CP-9", "only an initial child protection conference may make no plan"
+                "ReviewHeld",
+                "plan_made",
+                "R-CP-9",
+                "only an initial child protection conference may make no plan",
             )
         if not self.plan_made and self.actions:
-            raise InvalidEvent("ReviewHeld", "actions", "R-CP-9", "a conference that made no plan sets no plan actions")
+            raise InvalidEvent(
+                "ReviewHeld", "actions", "R-CP-9", "a conference that made no plan sets no plan actions"
+            )
 
 
 @attrs.frozen
@@ -671,7 +727,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         WorkerRegistered,
         WorkerMoved,
         WorkerLeft,
+        WorkerRejoined,
+        WorkerRoleChanged,
         ASYECompleted,
+        ASYEExtended,
         SupportNeedFlagged,
         SupportNeedCleared,
         SupervisionHeld,
@@ -729,6 +788,7 @@ def to_json(event: Event) -> dict[str, Any]:
 __all__ = [
     "EVENT_TYPES",
     "ASYECompleted",
+    "ASYEExtended",
     "Action",
     "AuditActionCompleted",
     "AuditCompleted",
@@ -771,6 +831,8 @@ __all__ = [
     "WorkerLeft",
     "WorkerMoved",
     "WorkerRegistered",
+    "WorkerRejoined",
+    "WorkerRoleChanged",
     "parse",
     "to_json",
 ]

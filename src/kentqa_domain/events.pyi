@@ -67,6 +67,7 @@ def _observationsetting(value: ObservationSetting | Literal["practice", "meeting
 def _optional_grade(value: Grade | Literal["outstanding", "good", "requires_improvement", "inadequate"] | None) -> Grade | None: ...
 def _optional_legalstatus(value: LegalStatus | Literal["C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"] | None) -> LegalStatus | None: ...
 def _optional_participation(value: Participation | Literal["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"] | None) -> Participation | None: ...
+def _optional_role(value: Role | Literal["practitioner", "team_manager", "service_manager", "assistant_director", "iro", "cp_chair", "qa_unit", "principal_social_worker", "director"] | None) -> Role | None: ...
 def _outcome(value: Outcome | Literal["upheld", "partially_upheld", "not_upheld", "no_finding"]) -> Outcome: ...
 def _plankind(value: PlanKind | Literal["looked_after", "child_protection"]) -> PlanKind: ...
 def _reviewkind(value: ReviewKind | Literal["looked_after_review", "initial_cp_conference", "review_cp_conference"]) -> ReviewKind: ...
@@ -109,12 +110,38 @@ class WorkerLeft(Event):
     left_on: dt.date = attrs.field(converter=_date)
 
 @attrs.frozen
+class WorkerRejoined(Event):
+    """A leaver returns (SPEC 9.3): in post again from ``rejoined_on``, in ``team_id``, with"""
+
+    worker_id: str = attrs.field()
+    team_id: str = attrs.field()
+    rejoined_on: dt.date = attrs.field(converter=_date)
+    role: Role | None = attrs.field(default=None, converter=_optional_role)
+
+@attrs.frozen
+class WorkerRoleChanged(Event):
+    """A worker takes another role from ``changed_on`` (SPEC 9.3): a practitioner promoted to"""
+
+    worker_id: str = attrs.field()
+    role: Role = attrs.field(converter=_role)
+    changed_on: dt.date = attrs.field(converter=_date)
+
+@attrs.frozen
 class ASYECompleted(Event):
-    """The end of the ASYE year; from then the worker follows R-OBS-2 (R-OBS-1)."""
+    """The end of the ASYE year; from then the worker follows R-OBS-2 (R-OBS-1). Not passed"""
 
     worker_id: str = attrs.field()
     completed_on: dt.date = attrs.field(converter=_date)
     passed: bool = attrs.field(default=True)
+
+@attrs.frozen
+class ASYEExtended(Event):
+    """The ASYE year is extended to ``extended_to`` for absence or part-time work (SPEC 9.3;"""
+
+    worker_id: str = attrs.field()
+    extended_to: dt.date = attrs.field(converter=_date)
+    reason: str = attrs.field()
+    extended_on: dt.date | None = attrs.field(default=None, converter=_optional_date)
 
 @attrs.frozen
 class SupportNeedFlagged(Event):
@@ -456,6 +483,7 @@ def to_json(event: Event) -> dict[str, Any]: ...
 __all__ = [
     "EVENT_TYPES",
     "ASYECompleted",
+    "ASYEExtended",
     "Action",
     "AuditActionCompleted",
     "AuditCompleted",
@@ -498,6 +526,8 @@ __all__ = [
     "WorkerLeft",
     "WorkerMoved",
     "WorkerRegistered",
+    "WorkerRejoined",
+    "WorkerRoleChanged",
     "parse",
     "to_json",
 ]

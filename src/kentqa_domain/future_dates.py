@@ -9,7 +9,8 @@ for a date that is meant, such as a leaving date agreed in advance.
 
 Every date field of an event is a business date (the day something happened, was held,
 received, registered ...) except deadlines: the fields named ``due_on`` (a thematic audit's,
-and those of actions, which are nested) are meant to be in the future.
+and those of actions, which are nested) and ``extended_to`` (the new end of an extended ASYE,
+SPEC 9.3) are meant to be in the future.
 
 :func:`latest_date` is the clock at the edge: ``$KENTQA_LATEST_DATE`` (``YYYY-MM-DD``) when
 set, else the system's date. The variable exists for test suites and for loading a council's
@@ -34,7 +35,7 @@ RULE = "R-INP-1"
 #: The environment variable naming the latest date recorded without ``allow_future``.
 ENV = "KENTQA_LATEST_DATE"
 #: Date fields that are deadlines, not business dates: they may be after today.
-DEADLINES = frozenset({"due_on"})
+DEADLINES = frozenset({"due_on", "extended_to"})
 
 
 def business_dates(event: Event) -> Iterator[tuple[str, dt.date]]:

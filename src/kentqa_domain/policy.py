@@ -122,7 +122,9 @@ class Policy:
     observation_interval_months: int = local(
         12, "R-OBS-2: an experienced worker is observed at least every N months"
     )
-    support_interval_months: int = local(12, "R-OBS-3: default interval while flagged as needing support")
+    support_interval_months: int = local(
+        6, "R-OBS-3 (revised, SPEC 9.3): default interval while flagged as needing support"
+    )
     due_soon_days: int = local(28, "R-OBS-5: 'due soon' within N calendar days")
 
     # Looked-after reviews (Care Planning, Placement and Case Review (England) Regulations 2010, reg 33)

@@ -12,6 +12,10 @@ import attrs
 
 from .fields import day, ident, text
 
+#: R-OBS-1: the ASYE year lasts 12 months from its start (Skills for Care), unless extended
+#: (``ASYEExtended``, SPEC 9.3).
+ASYE_YEAR_MONTHS = 12
+
 
 class Grade(StrEnum):
     """Ofsted-style grade; "good or better" is the first two (R-AUD-3)."""

@@ -131,11 +131,87 @@ def worker_history(draw: st.DrawFn, worker_id: str) -> list[ev.Event]:
                 worker_id=worker_id, completed_on=draw(days_from(start)), passed=draw(st.booleans())
             )
         )
-    if draw(st.integers(0, 3)) == 0:
+    # SPEC 9.3: role changes in post, leaving, rejoining (maybe leaving again), an extension.
+    careers = draw(st.integers(0, 5))
+    start = asye_started_on or registered_on
+    roles = ["practitioner", "practitioner", "team_manager", "qa_unit"]
+    for changed_on in draw(
+        st.lists(days_from(registered_on + dt.timedelta(days=1)), max_size=2, unique=True)
+    ):
+        if careers and changed_on not in activity:
+            out.append(
+                ev.WorkerRoleChanged(
+                    worker_id=worker_id, role=draw(st.sampled_from(roles)), changed_on=changed_on
+                )
+            )
+            activity.append(changed_on)
+    if draw(st.integers(0, 3)) == 0 or careers >= 3:
+        left_on = draw(days_from(max([registered_on, *activity])))
+        out.append(ev.WorkerLeft(worker_id=worker_id, left_on=left_on))
+        if careers >= 3:
+            back = left_on + dt.timedelta(days=draw(st.integers(1, 400)))
+            new_role = draw(st.none() | st.sampled_from(roles))
+            out.append(
+                ev.WorkerRejoined(
+                    worker_id=worker_id,
+                    team_id=draw(st.sampled_from([t[0] for t in TEAMS])),
+                    rejoined_on=back,
+                    role=new_role,
+                )
+            )
+            start = max(start, back)
+            later: list[dt.date] = [back]
+            for n, observed_on in enumerate(draw(st.lists(days_from(back), max_size=3))):
+                oid = f"{worker_id}-R{n}"
+                out.append(
+                    ev.ObservationRecorded(
+                        observation_id=oid,
+                        worker_id=worker_id,
+                        observer_id="M1",
+                        observed_on=observed_on,
+                        setting=draw(st.sampled_from(["practice", "practice", "meeting"])),
+                        judgements={},
+                        overall=draw(st.sampled_from(GRADES)),
+                    )
+                )
+                later.append(observed_on)
+                if draw(st.booleans()):
+                    out.append(
+                        ev.ReflectiveReviewHeld(
+                            observation_id=oid,
+                            held_on=observed_on + dt.timedelta(days=draw(st.integers(0, 60))),
+                        )
+                    )
+            for held_on in draw(st.lists(days_from(back), max_size=2, unique=True)):
+                out.append(ev.SupervisionHeld(worker_id=worker_id, supervisor_id="M2", held_on=held_on))
+                later.append(held_on)
+            changed = back + dt.timedelta(days=draw(st.integers(1, 300)))
+            if careers == 5:  # a promotion (or another change) in the new employment
+                out.append(
+                    ev.WorkerRoleChanged(
+                        worker_id=worker_id, role=draw(st.sampled_from(roles)), changed_on=changed
+                    )
+                )
+                later.append(changed)
+            if draw(st.booleans()):
+                out.append(ev.WorkerLeft(worker_id=worker_id, left_on=draw(days_from(max(later)))))
+    if experience == "asye" and careers and draw(st.booleans()):
+        # One extension, past the natural end of the latest ASYE start (valid in any order).
+        extended_to = _months(start, 12) + dt.timedelta(days=draw(st.integers(1, 300)))
+        extended_on = draw(st.none() | st.dates(registered_on, extended_to))
         out.append(
-            ev.WorkerLeft(worker_id=worker_id, left_on=draw(days_from(max([registered_on, *activity]))))
+            ev.ASYEExtended(
+                worker_id=worker_id, extended_to=extended_to, reason="Absence", extended_on=extended_on
+            )
         )
     return out
+
+
+def _months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
 
 
 @st.composite
@@ -157,22 +233,45 @@ def _key(event: ev.Event) -> str | None:
         return f"worker:{event.worker_id}"
     if isinstance(event, ev.ObservationRecorded):
         return f"observation:{event.observation_id}"
+    if isinstance(event, ev.WorkerLeft):
+        return f"left:{event.worker_id}:{event.left_on}"
+    if isinstance(event, ev.WorkerRejoined):
+        return f"rejoined:{event.worker_id}:{event.rejoined_on}"
     return None
 
 
-def _needs(event: ev.Event) -> set[str]:
+#: What needs the worker in post on its day (after a rejoining, it waits for it).
+_AT_WORK = (ev.WorkerMoved, ev.ObservationRecorded, ev.SupervisionHeld, ev.WorkerRoleChanged, ev.WorkerLeft)
+
+
+def _needs(event: ev.Event, rejoins: dict[str, list[dt.date]], leaves: dict[str, list[dt.date]]) -> set[str]:
     needs = set()
-    if isinstance(event, (ev.WorkerRegistered, ev.WorkerMoved)):
+    if isinstance(event, (ev.WorkerRegistered, ev.WorkerMoved, ev.WorkerRejoined)):
         needs.add(f"team:{event.team_id}")
     if not isinstance(event, ev.WorkerRegistered) and hasattr(event, "worker_id"):
         needs.add(f"worker:{event.worker_id}")
     if isinstance(event, (ev.ObservationShared, ev.ReflectiveReviewHeld)):
         needs.add(f"observation:{event.observation_id}")
+    if isinstance(event, ev.WorkerRejoined):  # SPEC 9.3: after the leaving before it
+        left = max(d for d in leaves[event.worker_id] if d < event.rejoined_on)
+        needs.add(f"left:{event.worker_id}:{left}")
+    if isinstance(event, _AT_WORK):  # in a later employment: after its rejoining
+        back = [d for d in rejoins.get(event.worker_id, ()) if d <= event.business_date]
+        if back:
+            needs.add(f"rejoined:{event.worker_id}:{max(back)}")
     return needs
 
 
 def respecting_references(events: Iterable[ev.Event]) -> list[ev.Event]:
     """The events in the given order, except that each waits until what it refers to is in."""
+    events = list(events)
+    rejoins: dict[str, list[dt.date]] = {}
+    leaves: dict[str, list[dt.date]] = {}
+    for e in events:
+        if isinstance(e, ev.WorkerRejoined):
+            rejoins.setdefault(e.worker_id, []).append(e.rejoined_on)
+        if isinstance(e, ev.WorkerLeft):
+            leaves.setdefault(e.worker_id, []).append(e.left_on)
     done: set[str] = set()
     waiting: list[ev.Event] = []
     out: list[ev.Event] = []
@@ -189,7 +288,7 @@ def respecting_references(events: Iterable[ev.Event]) -> list[ev.Event]:
         while progress:
             progress = False
             for w in list(waiting):
-                if _needs(w) <= done:
+                if _needs(w, rejoins, leaves) <= done:
                     waiting.remove(w)
                     emit(w)
                     progress = True
@@ -206,7 +305,14 @@ def days_near(draw: st.DrawFn, events: Sequence[ev.Event]) -> dt.date:
     """An as-of date where something happens: near an event's date, or a due date it sets
     (3, 6, 11 or 12 months on), up to 40 days before or after: due-soon and overdue edges.
     """
-    anchors = (ev.WorkerRegistered, ev.ObservationRecorded, ev.SupportNeedFlagged, ev.ASYECompleted)
+    anchors = (
+        ev.WorkerRegistered,
+        ev.ObservationRecorded,
+        ev.SupportNeedFlagged,
+        ev.ASYECompleted,
+        ev.WorkerRejoined,
+        ev.WorkerRoleChanged,
+    )
     dated = [e.business_date for e in events if not isinstance(e, ev.TeamRegistered)]
     starts = [e.business_date for e in events if isinstance(e, anchors)]
     starts += [e.asye_started_on for e in events if isinstance(e, ev.WorkerRegistered) and e.asye_started_on]

@@ -2,7 +2,11 @@
 
 It shares no code with the projection: it walks the whole event list for every worker,
 filters by business date, and adds months with the standard library's ``calendar``. Slow
-and plain on purpose. Rules: R-OBS-1..5 (see docs/observations.md and decisions 0100-0105).
+and plain on purpose. Rules: R-OBS-1..5 (see docs/observations.md and decisions 0100-0105),
+as revised by SPEC 9.3 (decisions 0990-0992): a worker is in scope on a day when in post (not
+between a leaving and the rejoining after it) as a practitioner; the schedule runs from the
+start of that stretch in scope (only facts from it count, unless it starts at registration);
+an extension stretches the ASYE review points in proportion; a failed ASYE is a support flag.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from kentqa_domain import events as ev
 
 ASYE_MONTHS = (3, 6, 11)  # R-OBS-1 policy default
 ANNUAL_MONTHS = 12  # R-OBS-2
-SUPPORT_MONTHS = 12  # R-OBS-3 default interval
+SUPPORT_MONTHS = 6  # R-OBS-3 default interval (revised by SPEC 9.3)
+ASYE_YEAR = 12  # R-OBS-1: the ASYE year, before any extension
 DUE_SOON_DAYS = 28  # R-OBS-5
 
 
@@ -27,8 +32,23 @@ def plus_months(day: dt.date, months: int) -> dt.date:
 
 
 def _dated(events: Iterable[ev.Event], as_of: dt.date) -> list[ev.Event]:
-    """Events dated on or before ``as_of``; team registrations carry no date that matters."""
-    return [e for e in events if isinstance(e, ev.TeamRegistered) or e.business_date <= as_of]
+    """Events dated on or before ``as_of``; team registrations carry no date that matters, and
+    an extension without ``extended_on`` holds whatever the day (decision 0991)."""
+    return [
+        e
+        for e in events
+        if isinstance(e, ev.TeamRegistered)
+        or (isinstance(e, ev.ASYEExtended) and e.extended_on is None)
+        or e.business_date <= as_of
+    ]
+
+
+def _stretch(start: dt.date, point: dt.date, end: dt.date | None) -> dt.date:
+    """Decision 0991: a review point of an ASYE year stretched in proportion to its new end."""
+    natural = plus_months(start, ASYE_YEAR)
+    if end is None or end <= natural:
+        return point
+    return start + dt.timedelta(days=(point - start).days * (end - start).days // (natural - start).days)
 
 
 def oracle_rows(events: Sequence[ev.Event], as_of: dt.date) -> list[tuple[object, ...]]:
@@ -39,35 +59,67 @@ def oracle_rows(events: Sequence[ev.Event], as_of: dt.date) -> list[tuple[object
     rows: list[tuple[object, ...]] = []
     reviews = {e.observation_id: e.held_on for e in known if isinstance(e, ev.ReflectiveReviewHeld)}
     for reg in known:
-        if not isinstance(reg, ev.WorkerRegistered) or reg.role != "practitioner":
+        if not isinstance(reg, ev.WorkerRegistered):
             continue
         wid = reg.worker_id
         mine = [e for e in known if getattr(e, "worker_id", None) == wid]
-        if any(isinstance(e, ev.WorkerLeft) for e in mine):
-            continue  # R-OBS-5: left on or before as_of
-        moves = sorted((e.moved_on, e.team_id) for e in mine if isinstance(e, ev.WorkerMoved))
-        team = moves[-1][1] if moves else reg.team_id
+        lefts = [e.left_on for e in mine if isinstance(e, ev.WorkerLeft)]
+        backs = [e.rejoined_on for e in mine if isinstance(e, ev.WorkerRejoined)]
+        if len(lefts) != len(backs):
+            continue  # R-OBS-5: left on or before as_of, not back yet
+        # Roles: registration, rejoinings with a role, role changes (dated, none on one day).
+        roles = [(reg.registered_on, reg.role)]
+        roles += [(e.rejoined_on, e.role) for e in mine if isinstance(e, ev.WorkerRejoined) and e.role]
+        roles += [(e.changed_on, e.role) for e in mine if isinstance(e, ev.WorkerRoleChanged)]
+        roles.sort(key=lambda r: r[0])
+        if roles[-1][1] != "practitioner":
+            continue  # SPEC 9.3: promoted (or otherwise not a practitioner) on as_of
+        # The stretch in scope holding as_of starts at the latest (re)joining, or later at the
+        # latest change back to practitioner from another role.
+        begun = max([reg.registered_on, *backs])
+        role_then = None
+        for day, role in roles:
+            if day <= begun:
+                role_then = role
+                continue
+            if role_then != "practitioner" and role == "practitioner":
+                begun = day
+            role_then = role
+        low = None if begun == reg.registered_on else begun
+
+        def counts(day: dt.date, low: dt.date | None = low) -> bool:
+            return low is None or day >= low
+
+        # On one day a rejoining comes before a move (which then wins), as event_order ranks them.
+        joins = [(e.rejoined_on, e.team_id) for e in mine if isinstance(e, ev.WorkerRejoined)]
+        joins += sorted([(e.moved_on, e.team_id) for e in mine if isinstance(e, ev.WorkerMoved)])
+        joins.sort(key=lambda j: j[0])
+        team = joins[-1][1] if joins else reg.team_id
         practice = sorted(
-            e.observed_on for e in mine if isinstance(e, ev.ObservationRecorded) and e.setting == "practice"
+            e.observed_on
+            for e in mine
+            if isinstance(e, ev.ObservationRecorded) and e.setting == "practice" and counts(e.observed_on)
         )
         latest = practice[-1] if practice else None
-        completed = any(isinstance(e, ev.ASYECompleted) for e in mine)
+        completed = [e for e in mine if isinstance(e, ev.ASYECompleted)]
         if reg.experience == "asye" and not completed:
             requirement = "asye"
-            start = reg.asye_started_on or reg.registered_on
+            start = (reg.asye_started_on or reg.registered_on) if low is None else low
             done = len([d for d in practice if d >= start])
+            ends = [e.extended_to for e in mine if isinstance(e, ev.ASYEExtended)]
             if done < 3:
-                due = plus_months(start, ASYE_MONTHS[done])
+                due = _stretch(start, plus_months(start, ASYE_MONTHS[done]), max(ends, default=None))
             else:
                 assert latest is not None
                 due = plus_months(latest, ANNUAL_MONTHS)
         else:
             requirement = "annual"
-            due = plus_months(latest if latest is not None else reg.registered_on, ANNUAL_MONTHS)
+            due = plus_months(latest if latest is not None else begun, ANNUAL_MONTHS)
         marks = [(e.flagged_on, 0, e.interval_months) for e in mine if isinstance(e, ev.SupportNeedFlagged)]
+        marks += [(e.completed_on, 0, None) for e in completed if not e.passed]  # SPEC 9.3
         marks += [(e.cleared_on, 1, None) for e in mine if isinstance(e, ev.SupportNeedCleared)]
-        marks.sort(key=lambda m: (m[0], m[1]))  # a clear on a flag's day comes after it, and wins
-        if marks and marks[-1][1] == 0:
+        marks.sort(key=lambda m: (m[0], m[1], m[2] or 0))  # a clear on a flag's day comes after it, and wins
+        if marks and marks[-1][1] == 0 and counts(marks[-1][0]):
             requirement = "support"
             flagged_on, _, interval = marks[-1]
             since = flagged_on if latest is None else max(latest, flagged_on)
@@ -84,7 +136,7 @@ def oracle_rows(events: Sequence[ev.Event], as_of: dt.date) -> list[tuple[object
             if not isinstance(obs, ev.ObservationRecorded):
                 continue
             later = [s for s in supervisions if s > obs.observed_on]
-            if later:
+            if later and counts(min(later)):
                 review = reviews.get(obs.observation_id)
                 if review is None or review > min(later):
                     missed = True

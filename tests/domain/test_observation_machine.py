@@ -20,12 +20,14 @@ import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
 
-from .observation_oracle import as_tuples, oracle_rows
+from .observation_oracle import as_tuples, oracle_rows, plus_months
 
 WORKERS = ["W0", "W1", "W2", "GHOST"]
 OBSERVATIONS = ["O0", "O1", "O2", "O3", "NOPE"]
 TEAMS = ["T1", "T2", "T9"]  # T9 is never registered
 DAYS = [dt.date(2026, 1, 31) + dt.timedelta(days=29 * n) for n in range(16)]
+ENDS = [dt.date(2027, m, 1) for m in range(1, 13)]  # new ends of extended ASYE years
+AT_WORK = (ev.WorkerMoved, ev.ObservationRecorded, ev.SupervisionHeld)
 CHECK_DAYS = [dt.date(2026, 3, 1), dt.date(2026, 9, 30), dt.date(2027, 6, 30)]
 days = st.sampled_from(DAYS)
 
@@ -36,7 +38,10 @@ def identity(e: ev.Event) -> tuple[Any, ...]:
         ev.TeamRegistered: ("team_id",),
         ev.WorkerRegistered: ("worker_id",),
         ev.WorkerMoved: ("worker_id", "moved_on"),
-        ev.WorkerLeft: ("worker_id",),
+        ev.WorkerLeft: ("worker_id", "left_on"),
+        ev.WorkerRejoined: ("worker_id", "rejoined_on"),
+        ev.WorkerRoleChanged: ("worker_id", "changed_on"),
+        ev.ASYEExtended: ("worker_id", "extended_to"),
         ev.ASYECompleted: ("worker_id",),
         ev.SupportNeedFlagged: ("worker_id", "flagged_on"),
         ev.SupportNeedCleared: ("worker_id", "cleared_on"),
@@ -86,17 +91,42 @@ class ObservationMachine(RuleBasedStateMachine):
             None,
         )
 
-    def left_on(self, worker_id: str) -> dt.date | None:
-        return next(
-            (e.left_on for e in self.accepted if isinstance(e, ev.WorkerLeft) and e.worker_id == worker_id),
-            None,
-        )
+    def career(
+        self, reg: ev.WorkerRegistered
+    ) -> tuple[dt.date | None, list[tuple[dt.date, dt.date]], dt.date]:
+        """(open leaving date, closed absences, latest in-post activity) from the accepted events,
+        in recording order (SPEC 9.3)."""
+        left: dt.date | None = None
+        absences: list[tuple[dt.date, dt.date]] = []
+        active = reg.registered_on
+        for x in self.accepted:
+            if getattr(x, "worker_id", None) != reg.worker_id:
+                continue
+            if isinstance(x, ev.WorkerLeft):
+                left = x.left_on
+            elif isinstance(x, ev.WorkerRejoined):
+                assert left is not None
+                absences.append((left, x.rejoined_on))
+                left = None
+                active = max(active, x.rejoined_on)
+            elif isinstance(x, (*AT_WORK, ev.WorkerRoleChanged)):
+                active = max(active, x.business_date)
+        return left, absences, active
+
+    def asye_end(self, reg: ev.WorkerRegistered, absences: list[tuple[dt.date, dt.date]]) -> dt.date:
+        start = absences[-1][1] if absences else (reg.asye_started_on or reg.registered_on)
+        ends = [
+            x.extended_to
+            for x in self.accepted
+            if isinstance(x, ev.ASYEExtended) and x.worker_id == reg.worker_id
+        ]
+        return max([plus_months(start, 12), *ends])
 
     def allowed_errors(self, e: ev.Event) -> set[type[InvalidEvent]]:
         """Every refusal the rules allow for ``e`` now (empty: it must be accepted)."""
         errors: set[type[InvalidEvent]] = set()
         teams = {x.team_id for x in self.accepted if isinstance(x, ev.TeamRegistered)}
-        if isinstance(e, (ev.WorkerRegistered, ev.WorkerMoved)) and e.team_id not in teams:
+        if isinstance(e, (ev.WorkerRegistered, ev.WorkerMoved, ev.WorkerRejoined)) and e.team_id not in teams:
             errors.add(UnknownReference)
         if isinstance(e, (ev.ObservationShared, ev.ReflectiveReviewHeld)):
             observed = next(
@@ -117,20 +147,21 @@ class ObservationMachine(RuleBasedStateMachine):
         reg = self.registered(e.worker_id)  # type: ignore[attr-defined]
         if reg is None:
             return errors | {UnknownReference}
-        left = self.left_on(reg.worker_id)
-        at_work = (ev.WorkerMoved, ev.ObservationRecorded, ev.SupervisionHeld)
-        if isinstance(e, at_work) and left is not None and e.business_date > left:
+        left, absences, active = self.career(reg)
+        day = e.business_date
+        away = (left is not None and day > left) or any(a < day < b for a, b in absences)
+        if isinstance(e, (*AT_WORK, ev.WorkerRoleChanged)) and away:
             errors.add(RuleViolation)  # R-OBS-5
-        if isinstance(e, ev.WorkerMoved) and e.moved_on < reg.registered_on:
+        if isinstance(e, (ev.WorkerMoved, ev.WorkerRoleChanged)) and day < reg.registered_on:
             errors.add(RuleViolation)  # R-OBS-5
-        if isinstance(e, ev.WorkerLeft):
-            active = [
-                x.business_date
-                for x in self.accepted
-                if isinstance(x, at_work) and x.worker_id == reg.worker_id
-            ]
-            if e.left_on < max([reg.registered_on, *active]):
-                errors.add(RuleViolation)  # R-OBS-5
+        if isinstance(e, ev.WorkerLeft) and (left is not None or e.left_on < active):
+            errors.add(RuleViolation)  # R-OBS-5: left already, or before activity
+        if isinstance(e, ev.WorkerRejoined) and (left is None or e.rejoined_on <= left):
+            errors.add(RuleViolation)  # R-OBS-5: only a leaver rejoins, after leaving
+        if isinstance(e, ev.ASYEExtended) and (
+            reg.experience != "asye" or e.extended_to <= self.asye_end(reg, absences)
+        ):
+            errors.add(RuleViolation)  # R-OBS-1
         if isinstance(e, ev.ASYECompleted) and (
             reg.experience != "asye" or e.completed_on < (reg.asye_started_on or reg.registered_on)
         ):
@@ -193,9 +224,29 @@ class ObservationMachine(RuleBasedStateMachine):
     def leave(self, worker: str, on: dt.date) -> None:
         self.try_record(ev.WorkerLeft(worker_id=worker, left_on=on))
 
-    @rule(worker=st.sampled_from(WORKERS), on=days)
-    def complete_asye(self, worker: str, on: dt.date) -> None:
-        self.try_record(ev.ASYECompleted(worker_id=worker, completed_on=on))
+    @rule(worker=st.sampled_from(WORKERS), on=days, passed=st.booleans())
+    def complete_asye(self, worker: str, on: dt.date, passed: bool) -> None:
+        self.try_record(ev.ASYECompleted(worker_id=worker, completed_on=on, passed=passed))
+
+    @rule(
+        worker=st.sampled_from(WORKERS),
+        team=st.sampled_from(TEAMS),
+        on=days,
+        role=st.none() | st.sampled_from(["practitioner", "team_manager"]),
+    )
+    def rejoin(self, worker: str, team: str, on: dt.date, role: str | None) -> None:
+        self.try_record(ev.WorkerRejoined(worker_id=worker, team_id=team, rejoined_on=on, role=role))
+
+    @rule(worker=st.sampled_from(WORKERS), on=days, role=st.sampled_from(["practitioner", "team_manager"]))
+    def change_role(self, worker: str, on: dt.date, role: str) -> None:
+        self.try_record(ev.WorkerRoleChanged(worker_id=worker, role=role, changed_on=on))
+
+    @rule(worker=st.sampled_from(WORKERS), to=st.sampled_from(ENDS), agreed=st.none() | days)
+    def extend_asye(self, worker: str, to: dt.date, agreed: dt.date | None) -> None:
+        agreed = min(agreed, to) if agreed is not None else None
+        self.try_record(
+            ev.ASYEExtended(worker_id=worker, extended_to=to, reason="Absence", extended_on=agreed)
+        )
 
     @rule(
         worker=st.sampled_from(WORKERS), on=days, interval=st.none() | st.integers(1, 12), clear=st.booleans()

@@ -43,9 +43,7 @@ def view_rows(view: View, as_of: dt.date) -> list[tuple[object, ...]]:
 def learning_counts(view: View, start: dt.date, end: dt.date) -> dict[str, list[int]]:
     rows = observations.observation_learning(view, start=start, end=end)
     assert [r.area for r in rows] == list(LEARNING_AREAS)
-    return {
-        r.area: [r.outstanding, r.good, r.requires_improvement, r.inadequate] for r in rows if r.judged
-    }
+    return {r.area: [r.outstanding, r.good, r.requires_improvement, r.inadequate] for r in rows if r.judged}
 
 
 def recorded(events: list[ev.Event]) -> QualityAssurance:
@@ -138,13 +136,45 @@ def test_learning_view_equals_a_plain_count(scenario: tuple[list[ev.Event], list
 @SETTINGS
 @given(scenarios(days=1))
 def test_rule_properties_hold_on_every_row(scenario: tuple[list[ev.Event], list[dt.date]]) -> None:
-    """R-OBS-1, R-OBS-2, R-OBS-3, R-OBS-5 as properties of each row."""
+    """R-OBS-1, R-OBS-2, R-OBS-3, R-OBS-5 as properties of each row; SPEC 9.3's careers."""
     events, (as_of,) = scenario
     registered = {e.worker_id: e for e in events if isinstance(e, ev.WorkerRegistered)}
+    career = (ev.WorkerRejoined, ev.WorkerRoleChanged, ev.ASYEExtended)
+    careers = {e.worker_id for e in events if isinstance(e, career)}
     with recorded(events) as qa:
         rows = qa.observation_compliance(as_of=as_of)
     for r in rows:
         reg = registered[r.worker_id]
+        # SPEC 9.3: a row only for a practitioner on as_of (a promotion ends them) ...
+        changes = sorted(
+            [(reg.registered_on, reg.role)]
+            + [
+                (e.changed_on, e.role)
+                for e in events
+                if isinstance(e, ev.WorkerRoleChanged)
+                and e.worker_id == r.worker_id
+                and e.changed_on <= as_of
+            ]
+            + [
+                (e.rejoined_on, e.role)
+                for e in events
+                if isinstance(e, ev.WorkerRejoined)
+                and e.worker_id == r.worker_id
+                and e.rejoined_on <= as_of
+                and e.role
+            ]
+        )
+        assert changes[-1][1] == "practitioner"
+        # ... and a rejoiner's schedule counts only observations since they rejoined (decision 0990).
+        back = [
+            e.rejoined_on
+            for e in events
+            if isinstance(e, ev.WorkerRejoined) and e.worker_id == r.worker_id and e.rejoined_on <= as_of
+        ]
+        if back and r.last_observed_on is not None:
+            assert r.last_observed_on >= max(back)
+        if r.worker_id in careers:
+            continue  # the date rules below are those of a first stretch from registration
         # R-OBS-5: status from the dates alone, 28 days due-soon window.
         if as_of > r.next_due_on:
             assert r.status == "overdue"

@@ -252,7 +252,7 @@ def test_R_OBS_3_support_due_interval_after_the_later_of_flag_and_latest_observa
 def test_R_OBS_3_never_later_than_R_OBS_2_would_make_it(qa: QualityAssurance) -> None:
     worker(qa, "S", "2026-01-05")
     observe(qa, "S", "2026-02-10")
-    record(qa, "SupportNeedFlagged", worker_id="S", flagged_on="2026-03-01")  # default 12 months
+    record(qa, "SupportNeedFlagged", worker_id="S", flagged_on="2026-03-01", interval_months=12)
     r = row(qa, "S", "2026-03-02")
     # 12 months after the flag is 1 Mar 2027; R-OBS-2 says 10 Feb 2027: the earlier wins.
     assert (r.requirement, r.next_due_on) == ("support", D("2027-02-10"))

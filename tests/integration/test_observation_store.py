@@ -2,7 +2,7 @@
 the API gives, other connections read the same state without folding history, and queries
 about now read as much after ten years of closed history as after one.
 
-Tables: ``kentqa_workers``, ``kentqa_observation_status``, ``kentqa_observations``
+Tables: ``kentqa_workers``, ``kentqa_worker_periods``, ``kentqa_observation_status``, ``kentqa_observations``
 (docs/read-model.md, "Observations").
 """
 
@@ -74,11 +74,11 @@ def test_plain_sql_of_the_tables_gives_what_the_api_gives(file_url: str) -> None
     with kq.connect(file_url, policy=kq.Policy()) as qa:
         qa.record_many(demo())
         sql = raw_query(file_url)
-        # kentqa_workers: the practitioners current on a day
+        # kentqa_worker_periods: the practitioners current on a day (SPEC 9.3: rejoiners, promotions)
         for day in (dt.date(2025, 6, 30), AS_OF):
             current = sql(
-                "SELECT worker_id FROM kentqa_workers WHERE role = 'practitioner' "
-                "AND registered_on <= ? AND (left_on IS NULL OR left_on > ?)",
+                "SELECT worker_id FROM kentqa_worker_periods WHERE role = 'practitioner' "
+                "AND from_on <= ? AND (until_on IS NULL OR until_on > ?)",
                 (day, day),
             )
             api = sorted(r.worker_id for r in qa.observation_compliance(as_of=day))
@@ -117,7 +117,9 @@ def test_plain_sql_of_the_tables_gives_what_the_api_gives(file_url: str) -> None
             (),
         )
         api_rows = qa.observation_compliance(as_of=LATER)
-        assert sorted((w, t, r, as_date(last), as_date(due), bool(m)) for w, t, r, last, due, m in status) == [
+        assert sorted(
+            (w, t, r, as_date(last), as_date(due), bool(m)) for w, t, r, last, due, m in status
+        ) == [
             (
                 r.worker_id,
                 r.team_id,
@@ -336,7 +338,8 @@ def test_the_current_workers_and_a_period_are_read_by_index(sqlite_url: str) -> 
         details = [row[-1] for row in plan]
         assert not any(d.startswith("SCAN") for d in details), details
         assert any(
-            "USING INDEX kentqa_workers_i0" in d or "USING INDEX kentqa_observations_i0" in d for d in details
+            "USING INDEX kentqa_worker_periods_i0" in d or "USING INDEX kentqa_observations_i0" in d
+            for d in details
         )
 
 

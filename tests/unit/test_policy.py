@@ -15,7 +15,7 @@ def test_defaults_are_the_spec_numbers() -> None:
     p = Policy()
     assert p.asye_observation_months == (3, 6, 11)  # R-OBS-1
     assert p.observation_interval_months == 12  # R-OBS-2
-    assert p.support_interval_months == 12  # R-OBS-3
+    assert p.support_interval_months == 6  # R-OBS-3, revised by SPEC 9.3
     assert p.due_soon_days == 28  # R-OBS-5
     assert (p.lac_first_review_working_days, p.lac_second_review_months, p.lac_later_review_months) == (
         20,

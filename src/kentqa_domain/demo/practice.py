@@ -7,6 +7,12 @@ in eight is typed up weeks after it happened, and one in twenty-five never gets 
 reflective review at the next supervision, so the observation dashboard has overdue,
 due-soon and "reflection missed" rows. Senior leaders also observe key meetings, which
 never count toward the requirement (R-OBS-5).
+
+Careers (SPEC 9.3): a few experienced practitioners are promoted to team manager (and are
+observed no more), a few leavers come back months later (their schedule restarts from the
+rejoining: decision 0990), some ASYE years are extended for part-time work or absence, and a
+few ASYEs are not passed (the worker is flagged for support, and most leave). These draw on
+their own random streams, so the rest of a worker's career is as it was.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ GRADES = (Grade.INADEQUATE, Grade.REQUIRES_IMPROVEMENT, Grade.GOOD, Grade.OUTSTA
 AREAS = tuple(ObservationArea)
 ASYE_MONTHS = (3, 6, 11)
 NEVER = dt.date.max
+EXTENSION_REASONS = (
+    "Part-time hours: the ASYE is extended pro rata",
+    "Sickness absence during the ASYE year",
+    "Maternity leave during the ASYE year",
+)
 
 
 def grade_for(quality: float, rng: random.Random, spread: float = 0.6) -> Grade:
@@ -44,14 +55,20 @@ def _planned(due: dt.date, today: dt.date, rng: random.Random, late_share: float
 class Career:
     """One practitioner's simulated working life; :meth:`run` is its timeline process."""
 
-    def __init__(self, council: Council, staff: Staff, *, asye: bool) -> None:
+    def __init__(
+        self, council: Council, staff: Staff, *, asye: bool, rejoined_on: dt.date | None = None
+    ) -> None:
         self.council = council
         self.staff = staff
-        self.rng = council.rng(staff.worker_id)
+        #: a rejoiner's career starts again on the rejoining (SPEC 9.3)
+        self.rejoined_on = rejoined_on
+        self.since = rejoined_on or staff.registered_on
+        key = staff.worker_id if rejoined_on is None else f"{staff.worker_id}:rejoined:{rejoined_on}"
+        self.rng = council.rng(key)
         self.asye = asye
         self.asye_done = not asye
         self.asye_count = 0
-        self.asye_end = add_months(staff.registered_on, 12) + dt.timedelta(days=self.rng.randint(-10, 20))
+        self.asye_end = add_months(self.since, 12) + dt.timedelta(days=self.rng.randint(-10, 20))
         self.last_obs: dt.date | None = None
         self.pending = council.pending_reflection[staff.worker_id]
         self.today = staff.registered_on
@@ -60,7 +77,7 @@ class Career:
         self.flag_interval = 12
         self.cleared = False
         rng = self.rng
-        base = max(staff.registered_on, council.start) + dt.timedelta(days=30)
+        base = max(self.since, council.start) + dt.timedelta(days=30)
         span = max(2, (council.until - base).days)
         self.move_on = (
             base + dt.timedelta(days=rng.randint(1, span))
@@ -71,6 +88,33 @@ class Career:
         self.flag_on = base + dt.timedelta(days=rng.randint(1, span)) if will_flag else NEVER
         self.next_supervision = NEVER
         self.planned_obs = NEVER
+        # SPEC 9.3, on a stream of their own: a promotion, an extended ASYE, coming back after leaving.
+        careers = council.rng(f"career:{key}")
+        promote = not asye and careers.random() < 0.03 * max(1, span / 365)
+        self.promote_on = base + dt.timedelta(days=careers.randint(1, span)) if promote else NEVER
+        self.promoted = False
+        extend = asye and careers.random() < 0.15
+        self.extend_on = add_months(self.since, careers.randint(7, 10)) if extend else NEVER
+        self.extension = (careers.randint(3, 6), careers.choice(EXTENSION_REASONS), careers.randint(0, 14))
+        self.rejoin_after = careers.randint(45, 300) if careers.random() < 0.2 else None
+        self.tenure = int(careers.expovariate(1 / (5 * 365))) + 120
+        if rejoined_on is not None:
+            self.move_on = NEVER  # a rejoiner stays in their team (moves reorder the roster)
+        #: a rejoiner's new leaving date is theirs alone: ``staff.left_on`` keeps the first one,
+        #: so the other processes never pick them again and the rest of the council is unchanged
+        self.leaves_on: dt.date | None = (
+            rejoined_on + dt.timedelta(days=self.tenure) if rejoined_on is not None else None
+        )
+
+    @property
+    def left_on(self) -> dt.date | None:
+        return self.leaves_on if self.rejoined_on is not None else self.staff.left_on
+
+    def leave_by(self, day: dt.date) -> None:
+        if self.rejoined_on is not None:
+            self.leaves_on = min(self.leaves_on or NEVER, day)
+        else:
+            self.staff.left_on = min(self.staff.left_on or NEVER, day)
 
     @property
     def worker_id(self) -> str:
@@ -78,7 +122,7 @@ class Career:
 
     def next_observation(self) -> dt.date:
         """R-OBS-1..3 as the council plans it (then mostly kept, sometimes late)."""
-        registered = self.staff.registered_on
+        registered = self.since
         if not self.asye_done:
             if self.asye_count >= 3:
                 return NEVER
@@ -93,18 +137,28 @@ class Career:
     def run(self) -> Process:
         council, staff, rng = self.council, self.staff, self.rng
         registered = staff.registered_on
-        council.record(
-            registered,
-            ev.WorkerRegistered(
-                worker_id=self.worker_id,
-                team_id=staff.team_id,
-                role=Role.PRACTITIONER,
-                experience=ExperienceLevel.ASYE if self.asye else ExperienceLevel.EXPERIENCED,
-                registered_on=registered,
-                asye_started_on=registered if self.asye else None,
-            ),
-        )
-        if not self.asye and registered < council.start - dt.timedelta(days=430):
+        if self.rejoined_on is not None:
+            # SPEC 9.3: back in their last team, in post again until a new leaving date
+            council.record(
+                self.rejoined_on,
+                ev.WorkerRejoined(
+                    worker_id=self.worker_id, team_id=staff.team_id, rejoined_on=self.rejoined_on
+                ),
+            )
+            self.today = self.rejoined_on
+        else:
+            council.record(
+                registered,
+                ev.WorkerRegistered(
+                    worker_id=self.worker_id,
+                    team_id=staff.team_id,
+                    role=Role.PRACTITIONER,
+                    experience=ExperienceLevel.ASYE if self.asye else ExperienceLevel.EXPERIENCED,
+                    registered_on=registered,
+                    asye_started_on=registered if self.asye else None,
+                ),
+            )
+        if self.rejoined_on is None and not self.asye and registered < council.start - dt.timedelta(days=430):
             # Stock staff: their latest observation before the period (some already late).
             self.last_obs = council.working_day(council.start - dt.timedelta(days=rng.randint(20, 420)))
             self.observe(self.last_obs, typed_late=False)
@@ -113,30 +167,40 @@ class Career:
             max(self.today, council.start - dt.timedelta(days=rng.randint(1, 40)))
         )
         self.planned_obs = self.next_observation()
-        last_day = min(staff.left_on or NEVER, council.until)
         while True:
             wake = min(
                 self.next_supervision,
                 self.planned_obs,
-                NEVER if self.asye_done else self.asye_end,
+                NEVER if self.asye_done else min(self.asye_end, self.extend_on),
                 self.flag_on if self.flagged_on is None else NEVER,
                 self.flag_review_on if not self.cleared else NEVER,
                 self.move_on,
+                self.promote_on if self.asye_done else NEVER,
             )
-            last_day = min(staff.left_on or NEVER, council.until)
+            if self.promoted:  # a team manager now: only a move is still to come
+                wake = self.move_on
+            last_day = min(self.left_on or NEVER, council.until)
             if wake >= last_day:
                 break
             yield wake
             self.today = wake
             self.step()
-        if staff.left_on is not None and staff.left_on <= council.until:
-            yield staff.left_on
-            council.record(staff.left_on, ev.WorkerLeft(worker_id=self.worker_id, left_on=staff.left_on))
-            self.replace()
+        left_on = self.left_on
+        if left_on is not None and left_on <= council.until:
+            yield left_on
+            council.record(left_on, ev.WorkerLeft(worker_id=self.worker_id, left_on=left_on))
+            if self.rejoined_on is None:  # a rejoiner's post was filled when they first left
+                self.come_back()
+                self.replace()
 
     def step(self) -> None:
         """Whatever falls due today."""
         today, rng = self.today, self.rng
+        if self.promoted:
+            if today >= self.move_on:
+                self.move_on = NEVER
+                self.move()
+            return
         if today == self.next_supervision:
             self.supervise()
         if today == self.planned_obs:
@@ -145,6 +209,9 @@ class Career:
             if not self.asye_done:
                 self.asye_count += 1
             self.planned_obs = self.next_observation()
+        if not self.asye_done and today >= self.extend_on:
+            self.extend_on = NEVER
+            self.extend_asye()
         if not self.asye_done and today >= self.asye_end:
             self.complete_asye()
         if self.flagged_on is None and today >= self.flag_on:
@@ -154,6 +221,40 @@ class Career:
         if today >= self.move_on:
             self.move_on = NEVER
             self.move()
+        if self.asye_done and today >= self.promote_on:
+            self.promote_on = NEVER
+            self.promote()
+
+    def extend_asye(self) -> None:
+        """SPEC 9.3: the ASYE year is extended (R-OBS-1's review points stretch to the new end)."""
+        months, reason, slack = self.extension
+        end = add_months(self.since, 12 + months)
+        self.council.record(
+            self.today,
+            ev.ASYEExtended(worker_id=self.worker_id, extended_to=end, reason=reason, extended_on=self.today),
+        )
+        self.asye_end = max(self.asye_end, end + dt.timedelta(days=slack))
+
+    def promote(self) -> None:
+        """SPEC 9.3: promoted to team manager; no longer observed as a practitioner (R-OBS-1..3)."""
+        council = self.council
+        council.record(
+            self.today,
+            ev.WorkerRoleChanged(worker_id=self.worker_id, role=Role.TEAM_MANAGER, changed_on=self.today),
+        )
+        # Still on the roster the other processes pick from (a case holder, a meeting observed),
+        # so that the rest of the council is as it was.
+        self.promoted = True
+
+    def come_back(self) -> None:
+        """SPEC 9.3: some leavers return months later; their schedule restarts (decision 0990)."""
+        council, staff = self.council, self.staff
+        if self.rejoin_after is None or self.promoted or staff.left_on is None:
+            return
+        back = council.working_day(staff.left_on + dt.timedelta(days=self.rejoin_after))
+        if back <= council.until:
+            career = Career(council, staff, asye=not self.asye_done, rejoined_on=back)
+            council.timeline.spawn(back, career.run())
 
     def supervise(self) -> None:
         """Supervision; it holds the reflective review of observations since the last one (R-OBS-4)."""
@@ -214,7 +315,7 @@ class Career:
         self.asye_done = True
         if not passed:
             leaving = today + dt.timedelta(days=rng.randint(10, 60))
-            self.staff.left_on = min(self.staff.left_on or NEVER, leaving)
+            self.leave_by(leaving)
         self.planned_obs = self.next_observation()
 
     def flag(self) -> None:

@@ -15,8 +15,12 @@ IDENTITY: dict[type[ev.Event], tuple[str, ...]] = {
     ev.TeamRegistered: ("team_id",),
     ev.WorkerRegistered: ("worker_id",),
     ev.WorkerMoved: ("worker_id", "moved_on"),
-    ev.WorkerLeft: ("worker_id",),
+    # A leaver may return and leave again (SPEC 9.3): each leaving is its own fact (decision 0990).
+    ev.WorkerLeft: ("worker_id", "left_on"),
+    ev.WorkerRejoined: ("worker_id", "rejoined_on"),
+    ev.WorkerRoleChanged: ("worker_id", "changed_on"),
     ev.ASYECompleted: ("worker_id",),
+    ev.ASYEExtended: ("worker_id", "extended_to"),
     ev.SupportNeedFlagged: ("worker_id", "flagged_on"),
     ev.SupportNeedCleared: ("worker_id", "cleared_on"),
     ev.SupervisionHeld: ("worker_id", "supervisor_id", "held_on"),

@@ -25,7 +25,17 @@ and statuses are computed at query time from these facts, the policy and ``as_of
 
 Rules: R-OBS-1 (ASYE), R-OBS-2 (annual), R-OBS-3 (support), R-OBS-4 (reflection missed),
 R-OBS-5 (status; meeting observations never count; leavers drop out from their leaving date;
-movers count under the new team from the move date). Events dated after ``as_of`` are ignored.
+movers count under the new team from the move date). Events dated after ``as_of`` are ignored
+(an ``ASYEExtended`` without ``extended_on`` holds on every day: decision 0991).
+
+Staff over a career (SPEC 9.3, decisions 0990-0992): a worker is *in scope* on a day when they
+are in post (registered, and not between a leaving and the rejoining after it) and their role
+that day is practitioner. Their schedule runs from the start of the stretch in scope that
+holds the day, as a new joiner's would: a rejoining, or a change back to practitioner,
+restarts it (observations, support flags and missed reflections before that start do not
+count). A promotion leaves R-OBS-1..3 from its date. An extension stretches R-OBS-1's review
+points to its new end; a failed ASYE (``ASYECompleted(passed=False)``) flags the worker for
+support (R-OBS-3) from its date, at the policy's interval (6 months by default).
 """
 
 from __future__ import annotations
@@ -73,11 +83,31 @@ WORKERS = Table(
         ),
         Column("asye_completed_on", "DATE", "the day their ASYE was completed, or null"),
         Column(
-            "left_on", "DATE", "the day they left (no compliance row from that day), or null while in post"
+            "left_on",
+            "DATE",
+            "the day they left (no compliance row from that day), or null while in post (a rejoiner "
+            "is in post again: see kentqa_worker_periods)",
         ),
     ),
     indexes=(("left_on",),),
-    doc="Every registered worker, one row each (R-OBS-5: who is current on a day).",
+    doc="Every registered worker, one row each, as of their latest facts (role: their latest role).",
+)
+
+PERIODS = Table(
+    "kentqa_worker_periods",
+    (
+        Column("worker_id", "TEXT", "the worker"),
+        Column("role", "TEXT", "the role they held throughout the period"),
+        Column("from_on", "DATE", "the first day: registration, a rejoining or a role change"),
+        Column(
+            "until_on",
+            "DATE",
+            "the day the period ended (they left, or took another role), not part of it; null while it lasts",
+        ),
+    ),
+    indexes=(("until_on",),),
+    doc="Each worker's periods in post in one role (SPEC 9.3: rejoiners and role changes; "
+    "R-OBS-5: who is a current practitioner on a day).",
 )
 
 STATUS = Table(
@@ -158,10 +188,18 @@ class WorkerFacts:
     experience: ExperienceLevel = ExperienceLevel.EXPERIENCED
     registered_on: int = 0
     asye_started_on: int | None = None
+    #: days of moves and rejoinings (a rejoiner joins a team) and the team from each
     move_days: list[int] = attrs.Factory(list)
     move_teams: list[str] = attrs.Factory(list)
-    left_on: int | None = None
+    #: leaving days and rejoining days, each sorted (SPEC 9.3: a leaver may return)
+    left: list[int] = attrs.Factory(list)
+    rejoined: list[int] = attrs.Factory(list)
+    #: days of role changes (and rejoinings with a role) and the role from each
+    role_days: list[int] = attrs.Factory(list)
+    role_values: list[Role] = attrs.Factory(list)
     asye_completed_on: int | None = None
+    #: (agreed on, or 0 when not given; new end) of each ``ASYEExtended``, sorted (decision 0991)
+    extensions: list[tuple[int, int]] = attrs.Factory(list)
     #: (day, _FLAG or _CLEAR, interval months or 0 for the policy default)
     support: list[tuple[int, int, int]] = attrs.Factory(list)
     #: days of practice observations (R-OBS-1..3 count only these), repeats kept
@@ -181,9 +219,65 @@ class WorkerFacts:
     def latest_team(self) -> str:
         return self.move_teams[-1] if self.move_teams else self.team_id
 
+    @property
+    def left_on(self) -> int | None:
+        """The day of a leaving not followed by a rejoining, else None (in post)."""
+        if len(self.left) > len(self.rejoined):
+            return self.left[-1]
+        return None
+
     def current_on(self, day: int) -> bool:
-        """Registered on or before ``day`` and not left by then (R-OBS-5: leavers drop out from ``left_on``)."""
-        return self.registered and self.registered_on <= day and (self.left_on is None or day < self.left_on)
+        """Registered on or before ``day`` and not away then (R-OBS-5: leavers drop out from
+        ``left_on``; SPEC 9.3: a rejoiner is back from ``rejoined_on``)."""
+        return (
+            self.registered
+            and self.registered_on <= day
+            and bisect_right(self.left, day) == bisect_right(self.rejoined, day)
+        )
+
+    def role_on(self, day: int) -> Role:
+        """The role of the latest role change (or rejoining with a role) on or before ``day``."""
+        i = bisect_right(self.role_days, day)
+        return self.role_values[i - 1] if i else self.role
+
+    def asye_extended_to(self, day: int) -> int | None:
+        """The latest new end of the ASYE year agreed on or before ``day`` (or undated), if any."""
+        ends = [end for agreed, end in self.extensions if agreed <= day]
+        return max(ends) if ends else None
+
+    @property
+    def latest_role(self) -> Role:
+        return self.role_values[-1] if self.role_values else self.role
+
+    def scope_start(self, day: int) -> int:
+        """The first day of the stretch in scope (in post as a practitioner) holding ``day``,
+        which must be in scope: the registration or latest rejoining on or before ``day``, or
+        a later change back to practitioner (decision 0990)."""
+        i = bisect_right(self.rejoined, day)
+        start = self.rejoined[i - 1] if i else self.registered_on
+        low = bisect_right(self.role_days, start)
+        for j in range(bisect_right(self.role_days, day) - 1, low - 1, -1):
+            changed = self.role_days[j]
+            if self.role_on(changed - 1) is not Role.PRACTITIONER:
+                return changed
+        return start
+
+    def periods(self) -> list[tuple[Role, int, int | None]]:
+        """(role, from, until or None) of each period in post in one role (kentqa_worker_periods)."""
+        starts = [self.registered_on, *self.rejoined]
+        out: list[tuple[Role, int, int | None]] = []
+        for n, start in enumerate(starts):
+            until = self.left[n] if n < len(self.left) else None
+            cuts = [d for d in self.role_days if start < d and (until is None or d < until)]
+            bounds = [start, *cuts]
+            for k, begin in enumerate(bounds):
+                end = bounds[k + 1] if k + 1 < len(bounds) else until
+                role = self.role_on(begin)
+                if out and out[-1][0] is role and out[-1][2] == begin:
+                    out[-1] = (role, out[-1][1], end)  # a change to the same role: one period
+                else:
+                    out.append((role, begin, end))
+        return out
 
 
 @attrs.define
@@ -221,8 +315,9 @@ class ObservationCompliance(StoredProjection):
     """Staff lifecycle and observations, for ``observation_compliance`` and its summaries."""
 
     name = "observation_compliance"
-    version = 1
-    tables = (WORKERS, STATUS, OBSERVATIONS)
+    #: 2: SPEC 9.3 (rejoiners, role changes, ASYE extensions, failed ASYEs; kentqa_worker_periods)
+    version = 2
+    tables = (WORKERS, STATUS, OBSERVATIONS, PERIODS)
 
     def setup(self) -> None:
         self.teams = self.session.map("teams", str, TeamFacts)
@@ -275,10 +370,42 @@ class ObservationCompliance(StoredProjection):
             self.observations[observation_id].team_id = w.team_on(day) if w.registered else ""
 
     def _worker_left(self, event: ev.WorkerLeft) -> None:
-        self._worker(event.worker_id).left_on = event.left_on.toordinal()
+        insort(self._worker(event.worker_id).left, event.left_on.toordinal())
+
+    def _worker_rejoined(self, event: ev.WorkerRejoined) -> None:
+        """SPEC 9.3: in post again from ``rejoined_on``, in ``team_id`` (as a move), with
+        ``role`` if given (as a role change)."""
+        w = self._worker(event.worker_id)
+        day = event.rejoined_on.toordinal()
+        insort(w.rejoined, day)
+        # On its day a rejoining comes first: a move or role change of that day wins over it
+        # (as event_order ranks them), whatever order they arrive in.
+        i = bisect_left(w.move_days, day)
+        w.move_days.insert(i, day)
+        w.move_teams.insert(i, event.team_id)
+        if event.role is not None:
+            self._insert_role(w, day, event.role, first=True)
+        self._refresh_teams(w, w.observations[bisect_left(w.observations, (day,)) :])
+
+    def _role_changed(self, event: ev.WorkerRoleChanged) -> None:
+        """SPEC 9.3: from ``changed_on`` the worker holds ``role`` (R-OBS-1..3 only as a practitioner)."""
+        self._insert_role(self._worker(event.worker_id), event.changed_on.toordinal(), event.role)
+
+    @staticmethod
+    def _insert_role(w: WorkerFacts, day: int, role: Role, *, first: bool = False) -> None:
+        i = bisect_left(w.role_days, day) if first else bisect_right(w.role_days, day)
+        w.role_days.insert(i, day)
+        w.role_values.insert(i, Role(role))
 
     def _asye_completed(self, event: ev.ASYECompleted) -> None:
-        self._worker(event.worker_id).asye_completed_on = event.completed_on.toordinal()
+        w = self._worker(event.worker_id)
+        w.asye_completed_on = event.completed_on.toordinal()
+        if not event.passed:  # SPEC 9.3: not a pass, so flagged for support from that date
+            insort(w.support, (w.asye_completed_on, _FLAG, 0))
+
+    def _asye_extended(self, event: ev.ASYEExtended) -> None:
+        agreed = event.extended_on.toordinal() if event.extended_on is not None else 0
+        insort(self._worker(event.worker_id).extensions, (agreed, event.extended_to.toordinal()))
 
     def _support_flagged(self, event: ev.SupportNeedFlagged) -> None:
         insort(
@@ -366,7 +493,7 @@ class ObservationCompliance(StoredProjection):
                         key,
                         w.worker_id,
                         w.latest_team,
-                        w.role.value,
+                        w.latest_role.value,
                         w.experience.value,
                         _day(w.registered_on),
                         _date_or_none(w.asye_started_on),
@@ -387,8 +514,15 @@ class ObservationCompliance(StoredProjection):
                             status.reflection_missed,
                         )
                     )
+            period_rows = [
+                (key, key, role.value, _day(begin), _date_or_none(end))
+                for key in workers
+                if self.workers[key].registered
+                for role, begin, end in self.workers[key].periods()
+            ]
             out.append((WORKERS, workers, worker_rows))
             out.append((STATUS, workers, status_rows))
+            out.append((PERIODS, workers, period_rows))
         if observations:
             observation_rows: list[tuple[Any, ...]] = []
             for key in observations:
@@ -417,28 +551,40 @@ class ObservationCompliance(StoredProjection):
     def compliance_row(
         self, w: WorkerFacts, as_of: dt.date, policy: Policy
     ) -> ObservationComplianceRow | None:
-        """The R-OBS-1..5 row of worker ``w`` on ``as_of``; None unless a current practitioner."""
+        """The R-OBS-1..5 row of worker ``w`` on ``as_of``; None unless a current practitioner.
+
+        SPEC 9.3: the schedule runs from the start of the stretch in scope holding ``as_of``
+        (decision 0990); before a first stretch that starts at registration nothing is cut off,
+        as before that release.
+        """
         day = as_of.toordinal()
-        if w.role is not Role.PRACTITIONER or not w.current_on(day):
+        if not w.current_on(day) or w.role_on(day) is not Role.PRACTITIONER:
             return None
-        registered_on = _day(w.registered_on)
+        begun = w.scope_start(day)
+        low = None if begun == w.registered_on else begun
+        first = bisect_left(w.practice, low) if low is not None else 0
         seen = bisect_right(w.practice, day)
-        latest = _day(w.practice[seen - 1]) if seen else None
+        latest = _day(w.practice[seen - 1]) if seen > first else None
         in_asye = w.experience is ExperienceLevel.ASYE and (
             w.asye_completed_on is None or w.asye_completed_on > day
         )
         if in_asye:
-            start = w.asye_started_on if w.asye_started_on is not None else w.registered_on
+            if low is not None:
+                start = low
+            else:
+                start = w.asye_started_on if w.asye_started_on is not None else w.registered_on
             # R-OBS-1 counts practice observations dated start..as_of. When the ASYE starts
             # after as_of, that range is empty: the observations before start can outnumber
             # those up to as_of, and the plain difference would go negative.
             counted = max(0, seen - bisect_left(w.practice, start))
             requirement = Requirement.ASYE
-            due = asye_due(_day(start), counted, latest, policy)
+            due = asye_due(_day(start), counted, latest, policy, _date_or_none(w.asye_extended_to(day)))
         else:
             requirement = Requirement.ANNUAL
-            due = annual_due(latest, registered_on, policy)
+            due = annual_due(latest, _day(begun), policy)
         flag = self.support_on(w, day)
+        if flag is not None and low is not None and flag[0] < low:
+            flag = None  # decision 0990: a flag of an earlier stretch does not carry over
         if flag is not None:
             requirement = Requirement.SUPPORT
             due = support_due(latest, _day(flag[0]), flag[1] or None, due, policy)
@@ -449,7 +595,7 @@ class ObservationCompliance(StoredProjection):
             last_observed_on=latest,
             next_due_on=due,
             status=status_on(due, as_of, policy),
-            reflection_missed=bool(w.missed) and w.missed[0] <= day,
+            reflection_missed=bisect_right(w.missed, day) > (bisect_left(w.missed, low) if low else 0),
         )
 
     @staticmethod
@@ -472,7 +618,10 @@ _APPLY: dict[type[Event], Callable[[ObservationCompliance, Any], None]] = {
     ev.WorkerRegistered: ObservationCompliance._worker_registered,
     ev.WorkerMoved: ObservationCompliance._worker_moved,
     ev.WorkerLeft: ObservationCompliance._worker_left,
+    ev.WorkerRejoined: ObservationCompliance._worker_rejoined,
+    ev.WorkerRoleChanged: ObservationCompliance._role_changed,
     ev.ASYECompleted: ObservationCompliance._asye_completed,
+    ev.ASYEExtended: ObservationCompliance._asye_extended,
     ev.SupportNeedFlagged: ObservationCompliance._support_flagged,
     ev.SupportNeedCleared: ObservationCompliance._support_cleared,
     ev.SupervisionHeld: ObservationCompliance._supervision_held,

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..calendar import add_months
 from ..policy import Policy
+from ..values import ASYE_YEAR_MONTHS
 from .observation_rows import ComplianceStatus
 
 
@@ -20,19 +21,35 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     return add_months(day, months)
 
 
-def asye_due(start: dt.date, observed: int, latest: dt.date | None, policy: Policy) -> dt.date:
+def asye_due(
+    start: dt.date,
+    observed: int,
+    latest: dt.date | None,
+    policy: Policy,
+    ends_on: dt.date | None = None,
+) -> dt.date:
     """R-OBS-1: the (observed+1)-th ASYE observation is due 3, 6 or 11 months (policy) from ``start``.
 
-    ``start`` is ``asye_started_on``, else ``registered_on``; ``observed`` counts the practice
-    observations from ``start`` up to ``as_of``. Once all three are done and the ASYE is not yet
-    completed, the next is due as R-OBS-2 would make it: the observation interval after the
-    latest (decision 0101).
+    ``start`` is ``asye_started_on``, else ``registered_on`` (a rejoiner's rejoining: decision
+    0990); ``observed`` counts the practice observations from ``start`` up to ``as_of``. Once
+    all three are done and the ASYE is not yet completed, the next is due as R-OBS-2 would
+    make it: the observation interval after the latest (decision 0101).
+
+    ``ends_on`` (SPEC 9.3, ``ASYEExtended``): the end of an extended ASYE year. When it is after
+    the year's natural end (12 months from ``start``), the review points stretch in proportion:
+    a point ``p`` days into the year is due ``p * (ends_on - start) // (natural end - start)``
+    days from ``start`` (decision 0991).
     """
     if observed < 0:
         raise ValueError(f"observed must be a count of observations, got {observed}")
     points = policy.asye_observation_months
     if observed < len(points):
-        return _months_after(start, points[observed])
+        due = _months_after(start, points[observed])
+        natural = _months_after(start, ASYE_YEAR_MONTHS)
+        if ends_on is not None and ends_on > natural:
+            stretched = (due - start).days * (ends_on - start).days // (natural - start).days
+            return start + dt.timedelta(days=stretched)
+        return due
     assert latest is not None  # three observations were counted
     return _months_after(latest, policy.observation_interval_months)
 
@@ -49,7 +66,7 @@ def support_due(
     otherwise_due: dt.date,
     policy: Policy,
 ) -> dt.date:
-    """R-OBS-3: ``interval_months`` (default 12, policy) after the later of the latest practice
+    """R-OBS-3: ``interval_months`` (default 6, policy: revised by SPEC 9.3) after the later of the latest practice
     observation and the flag date, but never later than the date the worker's rule without
     the flag (R-OBS-2, or R-OBS-1 in the ASYE year: decision 0102) would make it.
     """

@@ -177,7 +177,7 @@ class Queries:
         """R-OBS-1..5: one row per current practitioner on ``as_of``, sorted by team then worker.
 
         Reads the documents of the practitioners current on ``as_of`` only (selected from
-        ``kentqa_workers`` by index: leavers of earlier days are never read); due dates and
+        ``kentqa_worker_periods`` by index: leavers and practitioners promoted on earlier days are never read); due dates and
         statuses are computed from them, the policy and ``as_of``. Events dated after ``as_of``
         are ignored. ``as_worker`` scopes the rows to what that worker may see (R-ACC-1);
         ``team`` keeps one team's rows (an unknown team is an ``UnknownReference``).

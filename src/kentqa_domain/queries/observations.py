@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..access import Scope
 from ..errors import UnknownReference
-from ..projections.observation_compliance import LEARNING_AREAS, OBSERVATIONS, WORKERS, ObservationCompliance
+from ..projections.observation_compliance import LEARNING_AREAS, OBSERVATIONS, PERIODS, ObservationCompliance
 from ..projections.observation_rows import (
     Grouping,
     ObservationComplianceRow,
@@ -89,19 +89,21 @@ def observation_learning(
     return learning(chosen)
 
 
-#: The practitioners current on a day (R-OBS-5): registered by then, not left by then. The
-#: ``left_on`` index keeps leavers of earlier days out of the rows visited (no ORDER BY: it
-#: would tempt SQLite to walk the whole table in key order).
+#: The practitioners current on a day (R-OBS-5; SPEC 9.3): a period in post as a practitioner
+#: holds the day (periods of a worker never overlap: one row each). The ``until_on`` index
+#: keeps periods ended on earlier days (leavers long
+#: gone, practitioners long promoted) out of the rows visited (no ORDER BY: it would tempt
+#: SQLite to walk the whole table in key order).
 CURRENT_PRACTITIONERS = (
-    f"SELECT doc_key FROM {WORKERS.name} WHERE (left_on IS NULL OR left_on > ?) "  # noqa: S608 (constants)
-    "AND registered_on <= ? AND role = ?"
+    f"SELECT doc_key FROM {PERIODS.name} WHERE (until_on IS NULL OR until_on > ?) "  # noqa: S608 (constants)
+    "AND from_on <= ? AND role = ?"
 )
 #: Worker documents read at a time.
 _CHUNK = 1_000
 
 
 def current_practitioners(view: View, day: dt.date) -> list[str]:
-    """The ids of the practitioners current on ``day`` (from ``kentqa_workers``, by index)."""
+    """The ids of the practitioners current on ``day`` (from ``kentqa_worker_periods``, by index)."""
     return sorted(key for (key,) in view.select(CURRENT_PRACTITIONERS, (day, day, Role.PRACTITIONER.value)))
 
 

@@ -19,8 +19,9 @@ CHOICES: dict[str, tuple[Any, str]] = {
         "Framework 4.5: experienced practitioners observed at least annually",
     ),
     "support_interval_months": (
-        12,
-        "Framework 4.5: practitioners needing support observed at least every 12 months",
+        6,
+        "Framework 4.5: practitioners needing support observed 'at least every 12 months, and more "
+        "frequently where required': every 6 months (SPEC 9.3, R-OBS-3 revised; decision 0992)",
     ),
     "due_soon_days": (28, "Team managers plan observations a month ahead (local practice)"),
     "iro_qa_working_days": (5, "Framework 4.3 'IRO QA process': QA of every review, within a working week"),
