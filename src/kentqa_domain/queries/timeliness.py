@@ -41,7 +41,9 @@ def visible_reviews(
     return [
         r
         for r in reviews_held(facts, teams, view.policy, start, end)
-        if view.visible(scope, (r.team_id, r.chair_id), (workers.team_on(r.chair_id, r.review.held_on), r.chair_id))
+        if view.visible(
+            scope, (r.team_id, r.chair_id), (workers.team_on(r.chair_id, r.review.held_on), r.chair_id)
+        )
     ]
 
 
