@@ -62,6 +62,16 @@ class TimelinessKind(StrEnum):
         return kinds[min(index, 2)]
 
 
+#: How reports name each kind.
+LABELS: dict[str, str] = {
+    TimelinessKind.FIRST_LOOKED_AFTER_REVIEW.value: "First looked-after review",
+    TimelinessKind.SECOND_LOOKED_AFTER_REVIEW.value: "Second looked-after review",
+    TimelinessKind.LATER_LOOKED_AFTER_REVIEW.value: "Later looked-after reviews",
+    TimelinessKind.INITIAL_CP_CONFERENCE.value: "Initial CP conference",
+    TimelinessKind.FIRST_REVIEW_CP_CONFERENCE.value: "First CP review conference",
+    TimelinessKind.LATER_REVIEW_CP_CONFERENCE.value: "Later CP review conferences",
+}
+
 #: The groupings of :class:`TimelinessRow`, in the order rows come.
 GROUPINGS = ("overall", "team", "chair")
 #: The drift items whose due date is the next review's.
