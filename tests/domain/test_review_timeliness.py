@@ -102,6 +102,44 @@ def test_a_second_review_is_due_three_months_after_the_first(second_on: D, in_ti
         assert _overall(qa, TimelinessKind.FIRST_LOOKED_AFTER_REVIEW).held_in_time == 1
 
 
+@pytest.mark.parametrize(("held_on", "in_time"), [(D(2025, 4, 6), 1), (D(2025, 4, 7), 0)])
+def test_a_short_break_series_has_its_first_review_three_months_after_the_first_break(
+    held_on: D, in_time: int
+) -> None:
+    """R-LAC-8 through the drift register's schedule: legal status V4 from 6 January 2025, the
+    first review due on 6 April 2025 (not 20 working days after)."""
+    events = [
+        *organisation_events(),
+        ev.ChildBecameLookedAfter(child_ref="C-SB", on=D(2025, 1, 6), iro_id="IRO-1", legal_status="V4"),
+        ev.ReviewHeld(
+            review_id="R-1", child_ref="C-SB", kind=ReviewKind.LOOKED_AFTER_REVIEW, held_on=held_on
+        ),
+    ]
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many(events)
+        rows = qa.review_timeliness(D(2025, 1, 1), D(2025, 12, 31), as_of=D(2025, 12, 31))
+        first = next(
+            r for r in rows if r.by == "overall" and r.kind is TimelinessKind.FIRST_LOOKED_AFTER_REVIEW
+        )
+        assert (first.held, first.held_in_time) == (1, in_time)
+
+
+@pytest.mark.parametrize(("held_on", "in_time"), [(D(2026, 10, 29), 1), (D(2026, 10, 30), 0)])
+def test_a_review_after_a_placement_for_adoption_is_due_four_weeks_after_it(held_on: D, in_time: int) -> None:
+    """R-ADO-1: placed on 1 October 2026, the next review is due on 29 October 2026; the
+    review before the placement keeps the due date it had (R-LAC-1)."""
+    events = [
+        *organisation_events(),
+        *_lac_child(D(2026, 9, 30), held_on),
+        ev.PlacedForAdoption(child_ref="C-LAC", placed_on=D(2026, 10, 1)),
+    ]
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        qa.record_many(events)
+        second = _overall(qa, TimelinessKind.SECOND_LOOKED_AFTER_REVIEW)
+        assert (second.held, second.held_in_time) == (1, in_time)
+        assert _overall(qa, TimelinessKind.FIRST_LOOKED_AFTER_REVIEW).held_in_time == 1
+
+
 def _enquiry(discussed_on: D, conference_on: D) -> list[ev.Event]:
     return [
         ev.StrategyDiscussionHeld(child_ref="C-CP", held_on=discussed_on, section_47=True),

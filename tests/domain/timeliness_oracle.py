@@ -26,9 +26,9 @@ CP_KINDS = ("initial_cp_conference", "first_review_cp_conference", "later_review
 ALL_KINDS = LAC_KINDS + CP_KINDS
 
 
-def _lac_episodes(mine: Sequence[ev.Event]) -> list[tuple[dt.date, list[ev.ReviewHeld]]]:
-    """(first day, reviews) of each period of care; a review on the day one period ends and the
-    next starts belongs to the one that ended."""
+def _lac_episodes(mine: Sequence[ev.Event]) -> list[tuple[dt.date, dt.date | None, list[ev.ReviewHeld]]]:
+    """(first day, last day, reviews) of each period of care; a review on the day one period
+    ends and the next starts belongs to the one that ended."""
     days: dict[dt.date, set[str]] = {}
     for e in mine:
         if isinstance(e, ev.ChildBecameLookedAfter):
@@ -62,7 +62,7 @@ def _lac_episodes(mine: Sequence[ev.Event]) -> list[tuple[dt.date, list[ev.Revie
             and (last is None or e.held_on <= last)
         ]
         taken |= {r.review_id for r in reviews}
-        out.append((first, sorted(reviews, key=lambda r: (r.held_on, r.review_id))))
+        out.append((first, last, sorted(reviews, key=lambda r: (r.held_on, r.review_id))))
     return out
 
 
@@ -159,9 +159,33 @@ def _child_reviews(
     def add(review: ev.ReviewHeld, kind: str, due: dt.date | None) -> None:
         out.append((review.review_id, child, kind, review.held_on, due, team(review), chair(review)))
 
-    for first, reviews in _lac_episodes(mine):
+    for first, last, reviews in _lac_episodes(mine):
+        # R-LAC-8: the status the episode opened with (a change dated that day overrides it)
+        changed = [
+            e.legal_status for e in mine if isinstance(e, ev.LegalStatusChanged) and e.changed_on == first
+        ]
+        given = [e.legal_status for e in mine if isinstance(e, ev.ChildBecameLookedAfter) and e.on == first]
+        status = (changed or given or [None])[0]
+        short_breaks = status is not None and status.value in ("V3", "V4")
+        placements = [
+            e.placed_on
+            for e in mine
+            if isinstance(e, ev.PlacedForAdoption)
+            and first <= e.placed_on
+            and (last is None or e.placed_on <= last)
+        ]
         for i, review in enumerate(reviews):
-            if i == 0:
+            placed = max((d for d in placements if d <= review.held_on), default=None)
+            held = [r.held_on for r in reviews[:i]]
+            if placed is not None:  # R-ADO-1: counting the reviews held after the placement
+                since = [d for d in held if d > placed]
+                if not since:
+                    due = placed + dt.timedelta(days=28)
+                else:
+                    due = plus_months(since[-1], 3 if len(since) == 1 else 6)
+            elif short_breaks:  # R-LAC-8: 3 months after the first break, then 6 months
+                due = plus_months(held[-1], 6) if held else plus_months(first, 3)
+            elif i == 0:
                 due = nth_working_day_after(policy, first, policy.lac_first_review_working_days)
             else:
                 months = policy.lac_second_review_months if i == 1 else policy.lac_later_review_months

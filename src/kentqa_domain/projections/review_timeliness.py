@@ -16,7 +16,9 @@ Kinds (decision 0965): in a looked-after episode the 1st review is
 the others ``later_looked_after_review`` (R-LAC-3); in a CP plan the initial conference is
 ``initial_cp_conference`` (R-CP-1 revised: due from the latest section 47 strategy
 discussion of the enquiry, on or before the conference), the next ``first_review_cp_conference``
-(R-CP-2), the others ``later_review_cp_conference`` (R-CP-3). An initial conference with no
+(R-CP-2), the others ``later_review_cp_conference`` (R-CP-3). A series of short breaks
+(R-LAC-8) and a placement for adoption (R-ADO-1, the latest placement on or before the
+review) change the due dates, not the kinds. An initial conference with no
 section 47 strategy discussion recorded has no due date (decision 0966): it counts as held
 and ``without_due_date``, not in time.
 
@@ -34,6 +36,7 @@ from enum import StrEnum
 import attrs
 
 from ..plain import Row
+from ..plan_timeline import Plan
 from ..policy import Policy
 from ..values import PlanKind
 from .drift import DriftKind, schedule
@@ -113,16 +116,19 @@ class TimelinessRow(Row):
     without_due_date: int = 0
 
 
-def _due(plan: OpenPlan, before: int, held_on: dt.date, facts: PlanFacts, policy: Policy) -> dt.date | None:
+def _due(
+    plan: OpenPlan, walked: Plan, before: int, held_on: dt.date, *, facts: PlanFacts, policy: Policy
+) -> dt.date | None:
     """When the plan's review after its first ``before`` reviews was due: the drift register's
-    schedule of the plan as it stood then (its reviews, strategy discussions and midway
-    reviews before the review)."""
+    schedule of the plan as it stood then (its reviews before the review; the strategy
+    discussions, placements for adoption and midway reviews dated by then)."""
     earlier = attrs.evolve(
         plan,
         reviews=plan.reviews[:before],
         section_47_on=tuple(d for d in plan.section_47_on if d <= held_on),
         midways=tuple(d for d in plan.midways if d < held_on),
         agreed=(),
+        placed_on=max((d for d in walked.placed if d <= held_on), default=None),
     )
     for _resolved, item in schedule(earlier, facts, policy):
         if item.kind in _NEXT_REVIEW:
@@ -143,7 +149,7 @@ def child_timeliness(
                 yield ReviewTimeliness(
                     review=review,
                     kind=TimelinessKind.of(plan_kind, index),
-                    due_on=_due(whole, index, review.held_on, facts, policy),
+                    due_on=_due(whole, plan, index, review.held_on, facts=facts, policy=policy),
                     team_id=teams.review_team(review),
                     chair_id=teams.chair_of(review),
                 )
