@@ -147,6 +147,9 @@ _ROWS = {
     "EscalationRow": "projections.escalations",
     "EscalationState": "projections.escalations",
     "ReviewQARow": "projections.review_qa",
+    "TimelinessRow": "projections.review_timeliness",
+    "TimelinessKind": "projections.review_timeliness",
+    "QuarterTimeliness": "projections.review_timeliness",
     "ObservationComplianceRow": "projections.observation_rows",
     "ObservationSummaryRow": "projections.observation_rows",
     "ObservationLearningRow": "projections.observation_rows",
@@ -172,6 +175,11 @@ _ROWS = {
     "Notification": "notifications.notification",
     "NotificationKind": "notifications.notification",
     "LearningReport": "reports.learning",
+    "ChairsReport": "reports.chairs",
+    "ChairsTally": "reports.chairs",
+    "EscalationSummary": "reports.chairs",
+    "EscalationsRaised": "reports.chairs",
+    "DriftAtQuarterEnd": "reports.chairs",
     "WhatWeKnow": "reports.learning",
     "HowWeKnow": "reports.learning",
     "OurPlans": "reports.learning",
@@ -215,7 +223,15 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
         Requirement,
     )
     from .projections.review_qa import ReviewQARow
+    from .projections.review_timeliness import QuarterTimeliness, TimelinessKind, TimelinessRow
     from .projections.voice import TeamThemeTally, VoiceSummary, VoiceTally
+    from .reports.chairs import (
+        ChairsReport,
+        ChairsTally,
+        DriftAtQuarterEnd,
+        EscalationsRaised,
+        EscalationSummary,
+    )
     from .reports.learning import Finding, HowWeKnow, LearningReport, OurPlans, ThemeCount, WhatWeKnow
     from .reports.sources import AreaFinding, QueryUse, SourceCount
 
@@ -244,6 +260,8 @@ __all__ = [
     "AuditActionRow",
     "AuditCycle",
     "AuditKind",
+    "ChairsReport",
+    "ChairsTally",
     "ChannelError",
     "ChannelUnavailable",
     "Complainant",
@@ -256,12 +274,15 @@ __all__ = [
     "Counts",
     "CycleBreakdown",
     "CycleShare",
+    "DriftAtQuarterEnd",
     "DriftKind",
     "DriftRow",
     "EscalationReason",
     "EscalationRow",
     "EscalationStage",
     "EscalationState",
+    "EscalationSummary",
+    "EscalationsRaised",
     "ExperienceLevel",
     "ExportSummary",
     "FeedbackChannel",
@@ -294,6 +315,7 @@ __all__ = [
     "Policy",
     "Progress",
     "QualityAssurance",
+    "QuarterTimeliness",
     "QueryUse",
     "RecordedBatch",
     "Requirement",
@@ -312,6 +334,8 @@ __all__ = [
     "TeamThemeTally",
     "ThematicAuditRow",
     "ThemeCount",
+    "TimelinessKind",
+    "TimelinessRow",
     "TriadRecommendation",
     "UnknownReference",
     "VoiceSummary",

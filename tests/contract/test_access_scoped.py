@@ -45,6 +45,7 @@ def arguments(name: str) -> dict[str, Any]:
         "end": AS_OF,
         "cycle_id": "2026-T2",
         "subject": "worker:W2",  # history (decision 0981): a worker of team T-WEST-1
+        "quarter": "2026-Q3",
     }
     out = {}
     for param in inspect.signature(getattr(QualityAssurance, name)).parameters.values():

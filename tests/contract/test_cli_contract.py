@@ -29,6 +29,7 @@ SPEC_COMMANDS = {
 #: Commands that print no table: what they make is a file in the chosen format.
 NO_TABLE = {
     "report learning": "writes the report to -o FILE in --format html|md|json",
+    "report chairs": "writes the report to -o FILE in --format html|md|json",
     "keygen": "prints one new key, the whole of its output",
     "scrub": "prints one line; its effect is on the database files",
     "init": "prints one line: where the store was created and whether it is encrypted",

@@ -21,7 +21,7 @@ import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.errors import InvalidEvent
 from kentqa_domain.policy import Policy
-from kentqa_domain.projections.child_plans import child_rows
+from kentqa_domain.projections.child_plans import child_rows, timeliness_rows
 from kentqa_domain.projections.drift import DriftRow, drift_rows
 from kentqa_domain.projections.plan_facts import (
     CHILD_EVENTS,
@@ -150,6 +150,9 @@ def test_stored_answers_equal_a_plain_fold_while_late_events_arrive(
         for n, table in enumerate(("kentqa_plan_periods", "kentqa_drift_items", "kentqa_reviews")):
             rows = sorted((row[1:] for found in expected for row in found[n]), key=repr)
             assert revealed_rows(qa, table) == rows, table
+        # R-TML-1: kentqa_review_timeliness is the plain fold's too, whatever the arrival order
+        timely = sorted((row[1:] for ref in plain.children for row in timeliness_rows(ref, plain, policy)), key=repr)
+        assert revealed_rows(qa, "kentqa_review_timeliness") == timely
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -14,11 +14,13 @@ def test_the_audit_cycle_page_examples_run_r_aud_1_to_r_aud_6() -> None:
     the worked example's hand-computed figures (phase, counts, shares, triad pairs, the
     overdue action and the report)."""
     blocks = re.findall(r"```python\n(.*?)```", PAGE.read_text(encoding="utf-8"), re.S)
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     namespace: dict[str, object] = {}
     for number, block in enumerate(blocks, start=1):
         exec(compile(block, f"{PAGE.name}[python block {number}]", "exec"), namespace)
     assert "<svg" in str(namespace["html"]) and "## 2. How do we know it?" in str(namespace["markdown"])
+    # the IRO and CP Chair report's example (SPEC 9.2, R-TML-1)
+    assert "<svg" in str(namespace["chairs_html"]) and "## 4. Drift open" in str(namespace["chairs_markdown"])
 
 
 def test_the_page_links_its_decisions_and_every_audit_rule() -> None:

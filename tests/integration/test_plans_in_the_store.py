@@ -93,6 +93,37 @@ def test_the_row_tables_read_with_plain_sql_give_the_api_answers(file_url: str) 
         summary = qa.review_qa_summary(as_of=NOW, since=QUARTER)
         assert len(reviews) == sum(r.reviews for r in summary) == 3
         assert sum(1 for _, _, assured in reviews if assured is not None) == sum(r.assured for r in summary) == 2
+        _timeliness_agrees(qa, file_url)
+
+
+def documented_timeliness_sql() -> str:
+    """The share-in-time query of docs/read-model.md, with ``?`` for the period's bounds."""
+    text = (ROOT / "docs" / "read-model.md").read_text(encoding="utf-8")
+    block = text.split("### kentqa_review_timeliness", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    return block.replace("'2027-04-01'", "?").replace("'2027-06-30'", "?").rstrip().rstrip(";")
+
+
+TIMELINESS_BY = (
+    "SELECT {group}, kind, COUNT(*), SUM(CASE WHEN in_time THEN 1 ELSE 0 END) "
+    "FROM kentqa_review_timeliness WHERE held_on BETWEEN ? AND ? GROUP BY {group}, kind"
+)
+
+
+def _timeliness_agrees(qa: QualityAssurance, file_url: str) -> None:
+    """R-TML-1: kentqa_review_timeliness read with plain SQL gives qa.review_timeliness (overall,
+    by team and by chair), for the quarter and for the whole history."""
+    for start in (QUARTER, dt.date(2020, 1, 1)):
+        api = qa.review_timeliness(start, NOW, as_of=NOW)
+        with plain_sql(file_url) as sql:
+            overall = {(kind, held, int(in_time)) for kind, held, in_time in sql(documented_timeliness_sql(), (start, NOW))}
+            groups = {
+                (by, key, kind, held, int(in_time))
+                for by in ("team", "chair")
+                for key, kind, held, in_time in sql(TIMELINESS_BY.format(group=f"{by}_id"), (start, NOW))
+            }
+        assert overall == {(r.kind.value, r.held, r.held_in_time) for r in api if r.by == "overall" and r.held}
+        assert groups == {(r.by, r.key, r.kind.value, r.held, r.held_in_time) for r in api if r.by != "overall"}
+        assert sum(r.held for r in api if r.by == "overall") >= 3
 
 
 def test_a_second_connection_answers_from_the_stored_rows(tmp_path: Path) -> None:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 
+from ..quarters import parse_quarter_id
 from .common import EXIT_USAGE, as_worker_option, db_option, open_store
 
 
 @click.group()
 def report() -> None:
-    """Reports: the triannual Learning and Improvement report."""
+    """Reports: the triannual Learning and Improvement report and the IRO and CP Chair quarterly report."""
 
 
 @report.command("learning")
@@ -75,5 +76,72 @@ def learning(
     Path(path).write_bytes(data)
     click.echo(
         f"Wrote the {cycle_id} Learning and Improvement report ({format_name}, as of {day}) to {path}",
+        err=True,
+    )
+
+
+@report.command("chairs")
+@click.option(
+    "--quarter", "quarter", metavar="ID", required=True, help="Quarter of the council's year like 2026-Q3."
+)
+@click.option(
+    "--format",
+    "format_name",
+    metavar="FORMAT",
+    default="html",
+    show_default=True,
+    help="html, md (or markdown), json, or any format a renderer plugin adds.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "path",
+    metavar="FILE",
+    default="-",
+    help="Where to write it (default: standard output).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date to report at, YYYY-MM-DD (default: the quarter's last day, or today if sooner).",
+)
+@db_option
+@as_worker_option
+def chairs(
+    *,
+    quarter: str,
+    format_name: str,
+    path: str,
+    as_of: dt.datetime | None,
+    db: str | None,
+    as_worker: str | None,
+) -> None:
+    """Write the IRO and CP Chair report of a quarter: timeliness of reviews and conferences
+    (R-TML-1), QA of reviews by chair and team, escalations raised and drift at the quarter's end."""
+    format_name = "md" if format_name == "markdown" else format_name
+    if parse_quarter_id(quarter) is None:
+        click.echo(f"kentqa: error: {quarter!r} is not a quarter id like 2026-Q3", err=True)
+        sys.exit(EXIT_USAGE)
+    with open_store(db) as qa:
+        renderers = qa.renderers()
+        if format_name not in renderers:
+            click.echo(
+                f"kentqa: error: no report format {format_name!r}; known: {', '.join(sorted(renderers))}",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
+        day = as_of.date() if as_of is not None else None
+        report_ = qa.chairs_report(quarter, as_of=day, as_worker=as_worker)
+        document = report_.render(format_name)
+    data = document.encode("utf-8") if isinstance(document, str) else document
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    Path(path).write_bytes(data)
+    click.echo(
+        f"Wrote the {quarter} IRO and CP Chair report ({format_name}, as of {report_.as_of}) to {path}",
         err=True,
     )

@@ -29,7 +29,9 @@ Row tables, replaced with the child's document (docs/read-model.md):
   the process that folds (the defaults when none is given): every item that may be overdue,
   with the date it stops being overdue;
 - ``kentqa_reviews``: each review, its plan, date, chair and QA date: the review QA summary
-  of a period visits only the reviews held in it.
+  of a period visits only the reviews held in it;
+- ``kentqa_review_timeliness``: each review's kind, due date and whether it was held in time
+  (R-TML-1), for analysts.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ from .plan_facts import (
     timeline,
 )
 from .plan_teams import PlanTeams
+from .review_timeliness import child_timeliness
 from .stored import RowChange, StoredProjection
 
 #: Documents read per query to the store when many are wanted (each chunk read at once).
@@ -169,6 +172,35 @@ REVIEWS = Table(
     doc="Every review and conference of every child, with its QA date.",
 )
 
+REVIEW_TIMELINESS = Table(
+    "kentqa_review_timeliness",
+    (
+        Column("child_token", "TEXT", "the child's anonymous token"),
+        Column("review_id", "TEXT", "the review's pseudonym (as in kentqa_reviews)"),
+        Column(
+            "kind",
+            "TEXT",
+            "first_looked_after_review, second_looked_after_review, later_looked_after_review, "
+            "initial_cp_conference, first_review_cp_conference or later_review_cp_conference",
+        ),
+        Column("held_on", "DATE", "the day it was held"),
+        Column(
+            "due_on",
+            "DATE",
+            "the day it was due (the drift register's schedule); NULL: an initial conference with "
+            "no section 47 strategy discussion recorded (decision 0966)",
+        ),
+        Column("in_time", "BOOLEAN", "held on or before due_on (false when due_on is NULL)"),
+        Column(
+            "team_id", "TEXT", "the team it counts under (decision 0201), from the facts as they were folded"
+        ),
+        Column("chair_id", "TEXT", "its chair: chair_id, else the QA's author, else the child's IRO"),
+    ),
+    indexes=(("held_on",),),
+    doc="R-TML-1: every review and conference of every child with the date it was due and whether "
+    "it was held in time, under the policy of the process that folded it.",
+)
+
 #: A worker's children are spread over this many documents (``worker id \x1f bucket``).
 _LINK_BUCKETS = 16
 
@@ -232,8 +264,10 @@ class ChildPlans(StoredProjection):
     """Facts of every child's plans (``qa.drift_register``, ``qa.review_qa_summary``)."""
 
     name = "child_plans"
-    version = 8  # 6: PlanActionAgreed (SPEC 9.5); 7: R-CP-1 revised, R-CP-8, R-CP-9; 8: R-LAC-8, R-ADO-1
-    tables = (PLAN_PERIODS, DRIFT_ITEMS, REVIEWS)
+    # 6: PlanActionAgreed (SPEC 9.5); 7: R-CP-1 revised, R-CP-8, R-CP-9; 8: R-LAC-8, R-ADO-1;
+    # 9: kentqa_review_timeliness (R-TML-1)
+    version = 9
+    tables = (PLAN_PERIODS, DRIFT_ITEMS, REVIEWS, REVIEW_TIMELINESS)
     sql_views = (DRIFT_REGISTER,)
 
     def setup(self) -> None:
@@ -403,13 +437,20 @@ class ChildPlans(StoredProjection):
         periods: list[tuple[Any, ...]] = []
         items: list[tuple[Any, ...]] = []
         reviews: list[tuple[Any, ...]] = []
+        timely: list[tuple[Any, ...]] = []
         for token in keys:
             if token in facts.children:
                 found = child_rows(token, facts, self.policy or _defaults())
                 periods += found[0]
                 items += found[1]
                 reviews += found[2]
-        return [(PLAN_PERIODS, keys, periods), (DRIFT_ITEMS, keys, items), (REVIEWS, keys, reviews)]
+                timely += timeliness_rows(token, facts, self.policy or _defaults())
+        return [
+            (PLAN_PERIODS, keys, periods),
+            (DRIFT_ITEMS, keys, items),
+            (REVIEWS, keys, reviews),
+            (REVIEW_TIMELINESS, keys, timely),
+        ]
 
 
 Rows = list[tuple[Any, ...]]
@@ -447,6 +488,25 @@ def child_rows(token: str, facts: PlanFacts, policy: Policy) -> tuple[Rows, Rows
     return periods, items, reviews
 
 
+def timeliness_rows(token: str, facts: PlanFacts, policy: Policy) -> Rows:
+    """The rows of one child in ``kentqa_review_timeliness`` (R-TML-1), ``(doc_key, *columns)``."""
+    teams = PlanTeams(facts, dt.date.max)
+    return [
+        (
+            token,
+            token,
+            r.review.review_id,
+            r.kind.value,
+            r.review.held_on,
+            r.due_on,
+            r.in_time,
+            r.team_id,
+            r.chair_id,
+        )
+        for r in child_timeliness(token, facts, teams, policy)
+    ]
+
+
 def _items(plan: OpenPlan, facts: PlanFacts, teams: PlanTeams, policy: Policy) -> list[tuple[Any, ...]]:
     """The rows of ``kentqa_drift_items`` for one plan with all its facts."""
     token = plan.child_ref
@@ -481,6 +541,7 @@ __all__ = [
     "DRIFT_ITEMS",
     "PLAN_PERIODS",
     "REVIEWS",
+    "REVIEW_TIMELINESS",
     "ActionFact",
     "ChildPlans",
     "ChildRecord",

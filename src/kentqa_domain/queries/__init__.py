@@ -37,9 +37,10 @@ from ..projections.observation_rows import (
     ObservationSummaryRow,
 )
 from ..projections.review_qa import ReviewQARow
+from ..projections.review_timeliness import QuarterTimeliness, TimelinessRow
 from ..projections.voice import VoiceSummary
 from ..values import FeedbackSource, ObservationSetting
-from . import arguments, audits, complaints, observations, plans
+from . import arguments, audits, complaints, observations, plans, timeliness
 from .arguments import DateArgument
 from .view import View
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from ..access import Scope
     from ..notifications import Notification
     from ..policy import Policy
+    from ..reports.chairs import ChairsReport
     from ..reports.learning import LearningReport
 
 
@@ -166,6 +168,57 @@ class Queries:
                 plans.review_qa_summary(
                     view, as_of=_day(as_of), by=by, since=_day(since), as_worker=as_worker
                 ),
+            )
+
+    @arguments.checked
+    def review_timeliness(
+        self, start: DateArgument, end: DateArgument, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> Rows[TimelinessRow]:
+        """R-TML-1 (SPEC 9.2): of the reviews and conferences held in ``[start, end]`` (up to
+        ``as_of``), how many were held and how many in time, by kind.
+
+        One row per kind (``first_looked_after_review``, ``second_looked_after_review``,
+        ``later_looked_after_review``, ``initial_cp_conference``, ``first_review_cp_conference``,
+        ``later_review_cp_conference``) with ``held, held_in_time, share_in_time``: first
+        ``by="overall"`` (every kind), then ``by="team"`` and ``by="chair"`` (``key`` the team or
+        chair id). In time: held on or before the due date the drift register gave it. R-ACC-1:
+        a review counts if its team or its chair's team is visible.
+        """
+        first, last = arguments.period("review_timeliness", start, end, None)
+        with self._viewing() as view:
+            return _answer(
+                view,
+                timeliness.review_timeliness(view, first, last, as_of=_day(as_of), as_worker=as_worker),
+            )
+
+    @arguments.checked
+    def timeliness_by_quarter(
+        self, start: DateArgument, end: DateArgument, *, as_of: DateArgument, as_worker: str | None = None
+    ) -> Rows[QuarterTimeliness]:
+        """R-TML-1 per quarter of the council's year (``2026-Q3``: October to December 2026),
+        for every quarter ``[start, end]`` overlaps, oldest first: the share of reviews held in
+        time, overall, looked after and child protection (the learning report's chart)."""
+        first, last = arguments.period("timeliness_by_quarter", start, end, None)
+        with self._viewing() as view:
+            return _answer(
+                view,
+                timeliness.timeliness_by_quarter(view, first, last, as_of=_day(as_of), as_worker=as_worker),
+            )
+
+    @arguments.checked
+    def chairs_report(
+        self, quarter: str, *, as_of: DateArgument | None = None, as_worker: str | None = None
+    ) -> ChairsReport:
+        """The IRO and CP Chair quarterly report (SPEC 9.2): timeliness (R-TML-1), QA of reviews
+        by chair and team, escalations raised in the quarter and their outcomes, and drift open
+        at the quarter's end. ``quarter`` like ``2026-Q3`` (the council's year, from April);
+        ``as_of`` defaults to the quarter's last day, or today if sooner. ``to_json()``,
+        ``to_markdown()``, ``to_html()`` or ``render(format)`` like the learning report."""
+        from ..reports.chairs import build_chairs_report
+
+        with self._viewing() as view:  # every section from one snapshot
+            return _answer(
+                view, build_chairs_report(self, str(quarter), as_of=_day(as_of), as_worker=as_worker)
             )
 
     # --- observations (R-OBS-1..5) -----------------------------------------------------------

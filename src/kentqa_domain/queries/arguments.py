@@ -8,7 +8,8 @@ the query runs, each argument it takes is checked by its name, the same way for 
   ``YYYY-MM-DD`` string is read as that date;
 - ``as_worker``, ``team``: a string id (or None);
 - ``cycle_id``: a cycle id like ``2026-T2`` (R-AUD-1), or None where the query allows it;
-- ``limit``: a whole number of rows, 1 or more (or None).
+- ``limit``: a whole number of rows, 1 or more (or None);
+- ``quarter``: a quarter of the council's year like ``2026-Q3``.
 
 Anything else raises :class:`~kentqa_domain.errors.InvalidInput` (a ``ValueError``, not an
 ``InvalidEvent``) naming the query, the argument and what was expected. Choices (``state``,
@@ -28,6 +29,7 @@ from typing import Any, TypeVar
 from ..calendar import parse_cycle_id
 from ..errors import InvalidInput, UnknownReference
 from ..fields import ISO_DATE
+from ..quarters import parse_quarter_id
 from ..values import FeedbackSource
 
 _E = TypeVar("_E", bound=Enum)
@@ -156,6 +158,13 @@ def cycle_id(query: str, value: object, *, optional: bool) -> str | None:
     return value
 
 
+def quarter_id(query: str, value: object) -> str:
+    """A quarter of the council's year like ``2026-Q3`` (decision 0968)."""
+    if parse_quarter_id(value) is None:
+        raise InvalidInput(query, "quarter", "quarter", f"{_shown(value)} is not a quarter id like 2026-Q3")
+    return str(value)
+
+
 def check(query: str, name: str, value: object, *, optional: bool) -> object:
     """One argument of ``query``, checked by its name (the table in the module's docstring)."""
     if name in DATE_ARGUMENTS:
@@ -166,6 +175,8 @@ def check(query: str, name: str, value: object, *, optional: bool) -> object:
         return cycle_id(query, value, optional=optional)
     if name == "limit":
         return limit(query, value)
+    if name == "quarter":
+        return quarter_id(query, value)
     return value
 
 

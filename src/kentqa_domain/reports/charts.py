@@ -218,3 +218,88 @@ def audits_by_kind(counts: Mapping[str, int], labels: Mapping[str, str]) -> str 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("Audits")
         return _svg(fig, "Audits completed in the cycle, by kind")
+
+
+#: How the timeliness chart names each kind of review (R-TML-1).
+TIMELINESS_LABELS = {
+    "first_looked_after_review": "First LAC review",
+    "second_looked_after_review": "Second LAC review",
+    "later_looked_after_review": "Later LAC reviews",
+    "initial_cp_conference": "Initial CP conference",
+    "first_review_cp_conference": "First CP review",
+    "later_review_cp_conference": "Later CP reviews",
+}
+
+#: Timeliness series (R-TML-1): every review, looked-after reviews, CP conferences.
+TIMELINESS_SERIES = {
+    "share_in_time": ("All reviews and conferences", ACCENT, "held"),
+    "looked_after_share": ("Looked-after reviews", "#1a7f4b", "looked_after_held"),
+    "child_protection_share": ("Child protection conferences", "#d1495b", "child_protection_held"),
+}
+
+
+def timeliness_trend(quarters: Sequence[Mapping[str, Any]], current: str | None = None) -> str | None:
+    """R-TML-1: lines of the share of reviews held in time in each quarter (all, looked
+    after, child protection); a quarter with none held leaves a gap."""
+    if not any(q["held"] for q in quarters):
+        return None
+    with rc_context(_STYLE):
+        fig = _figure(HALF, 3.0)
+        ax = fig.add_subplot()
+        xs = list(range(len(quarters)))
+        for field, (label, colour, held) in TIMELINESS_SERIES.items():
+            ys = [q[field] if q[held] else float("nan") for q in quarters]
+            ax.plot(
+                xs,
+                ys,
+                color=colour,
+                linewidth=2.0 if field == "share_in_time" else 1.4,
+                marker="o",
+                label=label,
+            )
+        for x, q in zip(xs, quarters, strict=True):
+            if q["share_in_time"] is not None:
+                ax.annotate(
+                    f"{q['share_in_time'] * 100:.0f}%\n(n={q['held']})",
+                    (x, q["share_in_time"]),
+                    textcoords="offset points",
+                    xytext=(0, 9),
+                    ha="center",
+                    fontsize=8.5,
+                    color=INK,
+                    fontweight="bold" if q["quarter_id"] == current else "normal",
+                )
+        ax.set_xticks(xs, [q["quarter_id"] for q in quarters])
+        ax.set_ylim(0, 1.22)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_ylabel("Held in time")
+        ax.grid(axis="y", color="#e5e7eb")
+        ax.set_axisbelow(True)
+        ax.set_xlim(-0.6 if len(xs) > 1 else -1, len(xs) - 0.4 if len(xs) > 1 else 1)
+        fig.legend(ncols=1, loc="outside lower center", frameon=False, fontsize=8.5)
+        return _svg(fig, "Share of reviews held in time, by quarter")
+
+
+def timeliness_by_kind(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """R-TML-1: horizontal bars, the share held in time of each kind of review held."""
+    held = [r for r in rows if r["held"]]
+    if not held:
+        return None
+    with rc_context(_STYLE):
+        fig = _figure(HALF, 0.45 * len(held) + 1.2)
+        ax = fig.add_subplot()
+        labels = [TIMELINESS_LABELS.get(r["kind"], _label(r["kind"])) for r in held][::-1]
+        shares = [r["share_in_time"] for r in held][::-1]
+        colours = ["#1a7f4b" if "looked_after" in r["kind"] else "#d1495b" for r in held][::-1]
+        bars = ax.barh(labels, shares, color=colours, height=0.6)
+        ax.bar_label(
+            bars,
+            labels=[f"{r['share_in_time'] * 100:.0f}% of {r['held']}" for r in held][::-1],
+            padding=4,
+            color=INK,
+            fontsize=9,
+        )
+        ax.set_xlim(0, 1.35)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("Held in time")
+        return _svg(fig, "Reviews held in time, by kind")

@@ -37,6 +37,8 @@ from ..projections.audit_rows import (
     ThematicAuditRow,
     TriadRecommendation,
 )
+from ..projections.review_timeliness import QuarterTimeliness, TimelinessRow
+from ..quarters import previous_quarters, quarter_bounds, quarter_id_for
 from ..serialization import converter
 from ..values import AuditKind
 from .sources import (
@@ -109,6 +111,10 @@ class WhatWeKnow:
     learning: tuple[Finding, ...] = ()
     themes: tuple[ThemeCount, ...] = ()
     other_areas: tuple[AreaFinding, ...] = ()
+    #: R-TML-1: reviews and conferences held in the cycle, and in time, by kind (overall)
+    timeliness: tuple[TimelinessRow, ...] = ()
+    #: R-TML-1: the share held in time in each quarter of the year to the cycle's end
+    timeliness_by_quarter: tuple[QuarterTimeliness, ...] = ()
 
 
 @attrs.frozen
@@ -239,8 +245,22 @@ def build_learning_report(
     in_cycle = qa.activity(cycle.starts_on, window_end) if org_wide else {}
     recorded = qa.stats() if org_wide else {}
 
+    timeliness = [
+        r
+        for r in qa.review_timeliness(cycle.starts_on, cycle.ends_on, as_of=as_of, as_worker=as_worker)
+        if r.by == "overall"
+    ]
+    last_quarter = quarter_id_for(window_end if window_end >= cycle.starts_on else cycle.ends_on, ysm)
+    first_quarter = previous_quarters(last_quarter, TIMELINESS_QUARTERS, ysm)[0]
+    by_quarter = qa.timeliness_by_quarter(
+        quarter_bounds(first_quarter, ysm)[0],
+        quarter_bounds(last_quarter, ysm)[1],
+        as_of=as_of,
+        as_worker=as_worker,
+    )
+
     know = WhatWeKnow(
-        headlines=_headlines(cycle, previous, findings, action_counts),
+        headlines=_headlines(cycle, previous, findings, action_counts) + _timeliness_headline(timeliness),
         audits=cycle.audits,
         graded=cycle.graded,
         grades=cycle.grades,
@@ -255,6 +275,8 @@ def build_learning_report(
         learning=tuple(Finding(t, a.audit_id, a.kind, a.team_id) for a in audits for t in a.learning),
         themes=_theme_counts(themes),
         other_areas=tuple(f for f in findings if f.shown),
+        timeliness=tuple(timeliness),
+        timeliness_by_quarter=tuple(by_quarter),
     )
     how = HowWeKnow(
         audits_by_kind=cycle.audits_by_kind,
@@ -304,6 +326,21 @@ def build_learning_report(
         how_do_we_know_it=how,
         what_are_our_plans=plans,
         renderers=qa.renderers(),
+    )
+
+
+#: The quarters of the timeliness chart, ending with the quarter of the cycle's end (or today).
+TIMELINESS_QUARTERS = 4
+
+
+def _timeliness_headline(rows: list[TimelinessRow]) -> tuple[str, ...]:
+    """R-TML-1: the share of the cycle's reviews and conferences held in time."""
+    held = sum(r.held for r in rows)
+    if not held:
+        return ()
+    in_time = sum(r.held_in_time for r in rows)
+    return (
+        f"{percent(in_time / held)} of the {held} reviews and conferences held in the cycle were held in time.",
     )
 
 

@@ -9,6 +9,7 @@ from functools import cache
 
 import jinja2
 
+from ..projections.review_timeliness import LABELS as REVIEW_LABELS
 from .learning import KIND_LABELS, QUESTIONS, number, percent, words
 
 
@@ -68,5 +69,5 @@ def environment(autoescape: bool) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(number=number, percent=percent, long_date=long_date, words=words, md_cell=md_cell)
-    env.globals.update(kind_labels=KIND_LABELS, questions=QUESTIONS)
+    env.globals.update(kind_labels=KIND_LABELS, questions=QUESTIONS, review_labels=REVIEW_LABELS)
     return env
