@@ -1,9 +1,4 @@
-"""Imported returns feed the drift register (R-LAC-1..3, R-CP-5): the issue's "done when".
-
-PENDING: needs `QualityAssurance.drift_register` (issue 4, not on main when this was written).
-Verified passing on a trial merge of branch issue-4; once issue 4 is on main, rename this file
-to test_imports_in_drift_register.py (pytest collects only test_*.py files).
-"""
+"""Imported returns feed the drift register (R-LAC-1..3, R-ADO-1, R-CP-5): issue 4's "done when"."""
 
 from __future__ import annotations
 
@@ -43,16 +38,18 @@ def _stored(qa: QualityAssurance) -> list[ev.Event]:
 def test_looked_after_children_of_the_903_sample_with_late_reviews_are_in_the_drift_register(
     formats: dict[str, object], tmp_path: Path
 ) -> None:
-    """R-LAC-1..3: a child looked after on the day with no review in the last 200 days of their
-    current period of care (longer than any of the three intervals, 20 working days, 3 and 6
-    months) has a review_overdue row; no child out of care has one."""
+    """R-LAC-1..3, R-ADO-1: a child looked after on the day with no review in the last 200 days
+    of their current period of care (longer than any of the three intervals, 20 working days, 3
+    and 6 months) has a review_overdue row; no child out of care has one. A placement for
+    adoption starts R-ADO-1's schedule afresh (first review within 4 weeks of it), so it counts
+    like a review here."""
     as_of = dt.date(2018, 3, 31)
     with kq.connect(f"sqlite:///{tmp_path / 'qa.db'}", policy=kq.Policy()) as qa:
         run_import(qa, formats["ssda903"], SAMPLE_903, ImportOptions(not_after=IMPORT_DAY))
         events = _stored(qa)
         rows = qa.drift_register(as_of=as_of)
     marks: dict[str, list[tuple[dt.date, int]]] = {}  # (date, 0 in / 1 out): out after in on a day
-    reviews: dict[str, list[dt.date]] = {}
+    reviews: dict[str, list[dt.date]] = {}  # reviews, and placements for adoption (R-ADO-1)
     for e in events:
         if isinstance(e, ev.ChildBecameLookedAfter) and e.on <= as_of:
             marks.setdefault(e.child_ref, []).append((e.on, 0))
@@ -60,6 +57,8 @@ def test_looked_after_children_of_the_903_sample_with_late_reviews_are_in_the_dr
             marks.setdefault(e.child_ref, []).append((e.on, 1))
         elif isinstance(e, ev.ReviewHeld) and e.held_on <= as_of:
             reviews.setdefault(e.child_ref, []).append(e.held_on)
+        elif isinstance(e, ev.PlacedForAdoption) and e.placed_on <= as_of:
+            reviews.setdefault(e.child_ref, []).append(e.placed_on)
     entered = {c: max(d for d, k in m if k == 0) for c, m in marks.items() if max(m)[1] == 0}
     late = set()
     for child, since in entered.items():
@@ -68,6 +67,7 @@ def test_looked_after_children_of_the_903_sample_with_late_reviews_are_in_the_dr
             late.add(child)
     overdue = {r.child_ref for r in rows if r.kind == "review_overdue" and r.plan == "looked_after"}
     assert late, "the sample has looked-after children with late reviews"
+    assert any(isinstance(e, ev.PlacedForAdoption) for e in events), "the sample places children for adoption"
     assert late <= overdue
     assert overdue <= set(entered)
 

@@ -46,8 +46,11 @@ QUERIES: dict[str, dict[str, Any]] = {
     "complaints_register": {"as_of": AS_OF, "since": START},
     "complaints_summary": {"start": START, "end": AS_OF, "as_of": AS_OF},
     "voice_summary": {"start": START, "end": AS_OF, "as_of": AS_OF},
+    "review_timeliness": {"start": START, "end": AS_OF, "as_of": AS_OF},
+    "timeliness_by_quarter": {"start": START, "end": AS_OF, "as_of": AS_OF},
+    "chairs_report": {"quarter": "2026-Q2", "as_of": AS_OF},
 }
-DATE_ARGUMENTS = [(query, name) for query, kwargs in QUERIES.items() for name in kwargs if name != "cycle_id"]
+DATE_ARGUMENTS = [(query, name) for query, kwargs in QUERIES.items() for name in kwargs if name not in {"cycle_id", "quarter"}]
 
 
 class Timestamp(dt.datetime):
