@@ -23,6 +23,8 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
+from .correcting import Corrector
+from .corrections import Correction, RecordCorrected, RecordWithdrawn, is_correction, parse_correction
 from .erasure import Erasure, catch_up_forgettings
 from .errors import ConflictingEvent, IntegrityCheckFailed, InvalidEvent, StorageError
 from .event_order import recording_order
@@ -47,7 +49,7 @@ from .state.runner import Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
 from .storage_faults import guarded, storage_errors
-from .store import ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids
+from .store import CORRECTION_STREAM, ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids
 from .store_admin import admin_for
 
 if TYPE_CHECKING:
@@ -127,6 +129,7 @@ class QualityAssurance(Queries):
                 self._store.factory.datastore, self._store.mapper.cipher
             )  # type: ignore[attr-defined]
             self.state_tables.create()
+            self.log.tables = self.state_tables  # the log as it reads after corrections
             self.projections = Projections(
                 self.state_tables, STORED_PROJECTIONS, policy=self.policy, capacity=PROJECTION_CACHE
             )
@@ -146,6 +149,9 @@ class QualityAssurance(Queries):
                 child_stream_id=child_stream_id,
                 fold_in=self.projections.fold_in,
             )
+            self.recording.corrected = self.log.corrected
+            #: corrections and withdrawals (SPEC 9.1, decision 0995)
+            self.corrector = Corrector(self.recording, self.projections, self.log, CORRECTION_STREAM)
             if self.encrypted:
                 self._key_the_identity_index()
             #: a store too busy for a write that does not take the lock: retried (decision 0600)
@@ -203,6 +209,53 @@ class QualityAssurance(Queries):
         """The same from a JSON object (already decoded): ``{"type": ..., fields...}``."""
         return self.record(parse(obj), allow_future=allow_future)
 
+    def correct(
+        self,
+        original: Event | dict[str, Any],
+        replacement: Event | dict[str, Any],
+        *,
+        on: DateArgument,
+        by: str,
+        reason: str,
+        allow_future: bool = False,
+    ) -> int:
+        """Correct a record (SPEC 9.1): ``original`` (an event recorded earlier and standing:
+        R-COR-1) should have been ``replacement`` (same type, same subject, checked against
+        every rule as if the original had never been recorded: R-COR-2). Every answer is then
+        what a store that recorded the corrected history from the start would give (R-COR-4);
+        ``history`` keeps both. Returns the correction's position; an identical correction
+        sent again is a no-op returning the first's. Refused: ``UnknownReference`` (an
+        original not recorded, already corrected or withdrawn, or a forgotten child's),
+        ``RuleViolation`` (another type or subject, or events recorded later would break);
+        nothing is stored."""
+        return self.record_correction(
+            RecordCorrected(original, replacement, on, by, reason), allow_future=allow_future  # type: ignore[arg-type]
+        )
+
+    def withdraw(
+        self, original: Event | dict[str, Any], *, on: DateArgument, by: str, reason: str, allow_future: bool = False
+    ) -> int:
+        """Withdraw a record that should never have been recorded (SPEC 9.1): answers are then
+        as if it never had been (R-COR-4). Refused with ``RuleViolation`` naming the events
+        recorded later that depend on it (R-COR-3: withdraw or correct those first), or
+        ``UnknownReference`` as for :meth:`correct`. Returns the withdrawal's position."""
+        return self.record_correction(
+            RecordWithdrawn(original, on, by, reason), allow_future=allow_future  # type: ignore[arg-type]
+        )
+
+    @guarded("recording a correction")
+    def record_correction(self, fix: Correction | dict[str, Any], *, allow_future: bool = False) -> int:
+        """Record a ``RecordCorrected`` or ``RecordWithdrawn`` (an object or its JSON form, as
+        ``kentqa correct``/``withdraw``/``record`` read it); returns its position."""
+        if isinstance(fix, dict):
+            fix = parse_correction(fix)
+        not_after = None if allow_future else self.today()
+        self._check_open()
+        with self._lock, gc_paused():
+            catch_up_forgettings(self)
+            self._catch_up_state()
+            return self.corrector.record_fix(fix, not_after=not_after)[0]
+
     @guarded("recording")
     def record_many(
         self,
@@ -244,6 +297,21 @@ class QualityAssurance(Queries):
             new = refused = last = 0
             for chunk in _chunks(events, BATCH_SIZE):
                 offset = len(positions)
+                if isinstance(chunk, _Fix):  # a correction or withdrawal among the events
+                    try:
+                        at, stored = self.corrector.record_fix(chunk.parsed(), not_after=not_after)
+                    except InvalidEvent as error:
+                        positions.append(None)
+                        refused += 1
+                        error.index = given[offset] if given is not None else offset
+                        if on_invalid is None:
+                            raise
+                        on_invalid(error.index, error)
+                        continue
+                    new += stored
+                    last = max(last, at)
+                    positions.append(at)
+                    continue
                 result = self._record_batch(
                     chunk, offset, stop_at_first=on_invalid is None, not_after=not_after
                 )
@@ -612,22 +680,39 @@ def _in_recording_order(items: Iterable[Event | dict[str, Any]]) -> tuple[list[A
     item was given at. JSON objects are parsed once here; one that is not an event goes
     first, unparsed, to be refused with its reason."""
     given = list(items)
-    parsed: list[Event | None] = []
+    parsed: list[Any] = []
     for item in given:
-        if isinstance(item, Event):
+        if isinstance(item, Event | RecordCorrected | RecordWithdrawn):
             parsed.append(item)
             continue
         try:
-            parsed.append(parse(item))
+            parsed.append(parse_correction(item) if is_correction(item) else parse(item))
         except InvalidEvent:
             parsed.append(None)
     indexes = recording_order(parsed)
     return [given[i] if parsed[i] is None else parsed[i] for i in indexes], indexes
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+@attrs.frozen
+class _Fix:
+    """A correction or withdrawal met among a batch's events: recorded on its own."""
+
+    item: Any
+
+    def parsed(self) -> Correction:
+        return self.item if isinstance(self.item, RecordCorrected | RecordWithdrawn) else parse_correction(self.item)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[Any]:
+    """Batches of at most ``size`` events; a correction or withdrawal alone, as a ``_Fix``."""
     chunk: list[Any] = []
     for item in items:
+        if is_correction(item):
+            if chunk:
+                yield chunk
+                chunk = []
+            yield _Fix(item)
+            continue
         chunk.append(item)
         if len(chunk) >= size:
             yield chunk

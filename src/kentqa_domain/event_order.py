@@ -46,6 +46,9 @@ FOLLOW_UP = 6
 NEXT_STAGE = 7
 ENDS = 8
 LEAVING = 9
+#: Corrections and withdrawals (SPEC 9.1): after everything of their day, and never before
+#: the record they correct.
+CORRECTING = 10
 
 _RANK: dict[str, int] = {
     "TeamRegistered": TEAMS,
@@ -86,6 +89,8 @@ _RANK: dict[str, int] = {
     "ComplaintWithdrawn": ENDS,
     "ComplaintReferredToOmbudsman": ENDS,  # R-CMP-7: the last fact of its complaint
     "WorkerLeft": LEAVING,
+    "RecordCorrected": CORRECTING,
+    "RecordWithdrawn": CORRECTING,
 }
 
 
@@ -97,8 +102,11 @@ def rank(event: ev.Event) -> int:
 
 
 def recording_key(event: ev.Event, sequence: int) -> tuple[dt.date, int, int]:
-    """Sort key: business date, rank on the day, then the order the batch gave."""
-    return (event.business_date, rank(event), sequence)
+    """Sort key: business date, rank on the day, then the order the batch gave. A correction
+    or withdrawal (SPEC 9.1) goes on its date, or its original's if that is later."""
+    original = getattr(event, "original", None)
+    day = event.business_date if original is None else max(event.business_date, original.business_date)
+    return (day, rank(event), sequence)
 
 
 def recording_order(events: Sequence[ev.Event | None]) -> list[int]:

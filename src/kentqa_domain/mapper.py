@@ -6,7 +6,10 @@ enums and tuples keep their types. The stored state is
 ``{"at": <recorded at, UTC ISO>, "e": <event JSON without "type">}``; the topic is the event
 type name. An event of a child (:mod:`kentqa_domain.child_privacy`) stores its clear part
 in ``"e"`` and its original, sealed with the child's key, in ``"c": {"k": key id, "s": ...}``.
-A forgetting is stored with the topic ``kentqa.ChildForgotten`` and ``"m": {"token", "on"}``.
+A forgetting is stored with the topic ``kentqa.ChildForgotten`` and ``"m": {"token", "on"}``;
+a correction or withdrawal (SPEC 9.1) with the topic ``kentqa.Correction`` and ``"m"`` its
+:class:`CorrectionMark` (positions, date, who; the reason sealed with the child's key when the
+record is a child's, so that forgetting the child shreds it).
 The whole state is then sealed by eventsourcing's compressor and cipher when configured
 (encryption at rest, ``KENTQA_CIPHER_KEY``).
 
@@ -42,6 +45,10 @@ if TYPE_CHECKING:
     from .keyring import Keyring
 
 FORGOTTEN_TOPIC = "kentqa.ChildForgotten"
+#: The topic of a correction's or withdrawal's mark (SPEC 9.1, decision 0995).
+CORRECTION_TOPIC = "kentqa.Correction"
+#: Stored facts that are not events of the domain (projections skip them).
+MARK_TOPICS = frozenset({FORGOTTEN_TOPIC, CORRECTION_TOPIC})
 #: The first bytes of a payload bound to its row (decision 0914).
 BOUND = b"\x00kq1"
 #: A row's place: (stream id, version, topic), what a bound payload is sealed to.
@@ -63,6 +70,27 @@ class ChildForgotten:
     on: dt.date
 
 
+@attrs.frozen
+class CorrectionMark:
+    """The stored fact of a correction (``replacement`` the position of the replacement,
+    stored just before this mark) or a withdrawal (``replacement`` None) of the record at
+    ``original`` (the version standing then; ``chain`` the position first recorded)."""
+
+    original: int
+    replacement: int | None
+    chain: int
+    on: dt.date
+    by: str
+    #: why (None: it was sealed with a child's key, and the child was forgotten)
+    reason: str | None
+    #: the child's key id when the reason is sealed with it
+    key_id: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.replacement is None
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -73,7 +101,7 @@ class Recorded:
 
     originator_id: UUID
     originator_version: int
-    event: Event | ChildForgotten
+    event: Event | ChildForgotten | CorrectionMark
     recorded_at: str = attrs.field(factory=_now)
     #: How a child's event is split for storage (None: not a child's, or read without its key).
     sealing: Sealing | None = None
@@ -103,6 +131,8 @@ class EventMapper(Mapper[UUID]):
         if isinstance(event, ChildForgotten):
             marker = orjson.dumps({"token": event.token, "on": event.on.isoformat()})
             state, topic = at + b'"m":' + marker + b"}", FORGOTTEN_TOPIC
+        elif isinstance(event, CorrectionMark):
+            state, topic = at + b'"m":' + self._mark(event) + b"}", CORRECTION_TOPIC
         elif recorded.sealing is not None:
             sealing = recorded.sealing
             assert self.keyring is not None
@@ -180,7 +210,7 @@ class EventMapper(Mapper[UUID]):
         originator = (
             stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
         )
-        if stored.topic != FORGOTTEN_TOPIC and stored.topic not in EVENT_TYPES:
+        if stored.topic not in MARK_TOPICS and stored.topic not in EVENT_TYPES:
             raise MapperDeserialisationError(f"unknown event type {stored.topic!r} in the store")
         try:
             place = (
@@ -192,6 +222,8 @@ class EventMapper(Mapper[UUID]):
             if stored.topic == FORGOTTEN_TOPIC:
                 marker = ChildForgotten(data["m"]["token"], dt.date.fromisoformat(data["m"]["on"]))
                 return Recorded(originator, stored.originator_version, marker, data["at"]), b""
+            if stored.topic == CORRECTION_TOPIC:
+                return Recorded(originator, stored.originator_version, self.read_mark(data["m"]), data["at"]), b""
             body = data["e"]
             clear = structure(stored.topic, body)
             sealing = None
@@ -240,6 +272,36 @@ class EventMapper(Mapper[UUID]):
         else:
             canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
         return event, canonical, data["at"]
+
+    def _mark(self, mark: CorrectionMark) -> bytes:
+        """A correction's mark as stored: the reason sealed with the child's key if it has one."""
+        body: dict[str, Any] = {
+            "original": mark.original,
+            "replacement": mark.replacement,
+            "chain": mark.chain,
+            "on": mark.on.isoformat(),
+            "by": mark.by,
+        }
+        if mark.key_id is not None:
+            key = self.keyring.child_key(mark.key_id) if self.keyring is not None else None
+            if key is None:
+                raise MapperDeserialisationError("the child's key was destroyed while recording")
+            sealed = base64.b64encode(aes_encrypt(key, (mark.reason or "").encode())).decode()
+            body["reason"] = {"k": mark.key_id, "s": sealed}
+        else:
+            body["reason"] = mark.reason
+        return orjson.dumps(body)
+
+    def read_mark(self, body: dict[str, Any]) -> CorrectionMark:
+        """A stored mark; a reason sealed with a forgotten child's key reads as None."""
+        reason, key_id = body["reason"], None
+        if isinstance(reason, dict):
+            key_id = reason["k"]
+            key = self.keyring.child_key(key_id) if self.keyring is not None else None
+            reason = None if key is None else aes_decrypt(key, base64.b64decode(reason["s"])).decode()
+        return CorrectionMark(
+            body["original"], body["replacement"], body["chain"], dt.date.fromisoformat(body["on"]), body["by"], reason, key_id
+        )
 
     def _open(
         self, clear: Event, part: dict[str, str], structure: Callable[[str, Any], Event] | None = None

@@ -34,7 +34,8 @@ from .errors import ConflictingEvent, InvalidEvent
 from .events import Event, parse
 from .future_dates import check_not_after
 from .keyring import Keyring, key_id_of
-from .mapper import ChildForgotten, Recorded, canonical_body
+from .corrections import CORRECTED, WITHDRAWN, identity_bytes, rest_bytes
+from .mapper import ChildForgotten, CorrectionMark, Recorded, canonical_body
 from .state.docs import DocSession, DocWrite
 from .state.head import LogHead
 from .state.log import decode_row
@@ -111,6 +112,8 @@ class Recording:
         self.identity_secret: bytes | None = None
         #: an encrypted store's log head, advanced with every append (decision 0915)
         self.head: LogHead | None = None
+        #: a page of log rows as it reads after corrections (decision 0995; the store sets it)
+        self.corrected: Callable[[Sequence[Any], Any], Sequence[Any]] = _as_recorded
 
     def identity(self, subject: Event) -> int:
         """The ``kentqa_identities`` key of an event: blake2b-64 of its identity, keyed with the
@@ -279,17 +282,22 @@ class Recording:
     def _earlier(self, batch: _Batch, seen: int) -> Event | None:
         """The event already recorded under an identity: earlier in this batch (``seen`` < 0)
         or stored at position ``seen``; None if it cannot be read back."""
+        if seen < 0:
+            pending = batch.pending[-1 - seen]
+            return pending.recorded.event  # type: ignore[no-any-return]
+        return self._earlier_at(batch.cursor, seen)
+
+    def _earlier_at(self, cursor: Any, position: int) -> Event | None:
+        """The event stored at ``position`` read in full; None if it cannot be read back."""
         try:
-            if seen < 0:
-                pending = batch.pending[-1 - seen]
-                return pending.recorded.event  # type: ignore[no-any-return]
-            rows = self.tables.log_page(batch.cursor, self.recorder, seen, 1)
-            if not rows or rows[0][0] != seen:
+            rows = self.tables.log_page(cursor, self.recorder, position, 1)
+            if not rows or rows[0][0] != position:
                 return None
             recorded, _ = decode_row(self.mapper, rows[0])
         except Exception:  # noqa: BLE001 - the refusal stands without the field list
             return None
-        return recorded.event  # type: ignore[no-any-return]
+        event = recorded.event
+        return event if isinstance(event, Event) else None
 
     def _take(self, batch: _Batch, i: int, item: Any) -> None:
         """Check one prepared event and apply it to the write model (or raise its refusal)."""
@@ -304,7 +312,12 @@ class Recording:
             # Another digest with no field different: stored by an earlier release, before a
             # field with a default was added (its JSON lacks the key): the same event.
             if seen[1] != digest and self._differences(batch, event, seen[0]) != {}:
-                raise self._conflict(batch, event, seen[0])
+                # a version a correction replaced, sent again: the correction stands (decision 0995)
+                earlier = self.tables.superseded(batch.cursor, key, digest) if seen[0] >= 0 else []
+                if not earlier:
+                    raise self._conflict(batch, event, seen[0])
+                batch.positions[i] = earlier[0][0]
+                return
             batch.positions[i] = seen[0]
             return
         self._check(subject, sealing)
@@ -476,25 +489,32 @@ class Recording:
             end = self.tables.log_end(cursor, self.recorder)
             try:
                 while position < end:
-                    page = self.tables.log_page(cursor, self.recorder, position + 1, REBUILD_PAGE)
-                    if not page:
+                    raw = self.tables.log_page(cursor, self.recorder, position + 1, REBUILD_PAGE)
+                    if not raw:
                         break
+                    page = self.corrected(raw, cursor)
                     identities = []
+                    replaced: list[tuple[int, int, int]] = []  # identities of corrected rows: the last wins
                     self.model.writing = True
                     try:
-                        for row in page:
+                        for raw_row, row in zip(raw, page, strict=True):
                             found = self._fold_stored(row, decode)
-                            if found is not None:
-                                identities.append(found)
+                            if row is raw_row:
+                                if found is not None:
+                                    identities.append(found)
+                            elif (again := self._identity_of_row(cursor, raw_row, decode)) is not None:
+                                replaced.append(again)
                     finally:
                         self.model.writing = False
-                    position = page[-1][0]
+                    position = raw[-1][0]
                     known = self.tables.identities_of(cursor, [k for k, _p, _d in identities])
                     fresh: dict[int, tuple[int, int, int]] = {}
                     for key, at, digest in identities:
                         if key not in known and key not in fresh:
                             fresh[key] = (key, at, digest)
                     self.tables.insert_identities(cursor, list(fresh.values()))
+                    for key, at, digest in replaced:
+                        self.tables.set_identity(cursor, key, at, digest)
                     writes = self.model.changes()
                     self.tables.write_docs(cursor, MODEL, position, writes)
                     self._move_model(cursor, position)
@@ -509,8 +529,37 @@ class Recording:
         self, row: Any, decode: Callable[[Any], tuple[Recorded, bytes]]
     ) -> tuple[int, int, int] | None:
         """One stored event into the write model; its (identity key, position, digest)."""
-        position = row[0]
+        if row[3] is None:  # nothing to fold in this place after a correction (decision 0995)
+            return None
         recorded, canonical = decode(row)
+        subject = self._fold_recorded(recorded)
+        if subject is None:
+            return None
+        return self.identity(subject), row[0], self.digest(canonical)
+
+    def _identity_of_row(
+        self, cursor: Any, row: Any, decode: Callable[[Any], tuple[Recorded, bytes]]
+    ) -> tuple[int, int, int] | None:
+        """(identity key, position, digest) of a row as recorded, when a correction changed how
+        it reads: a corrected or replacement event under its own identity, a correction's mark
+        under the correction's (so that sending either again stays a no-op after a rebuild)."""
+        recorded, canonical = decode(row)
+        event = recorded.event
+        if isinstance(event, Event):
+            subject = recorded.sealing.anonymous if recorded.sealing is not None else event
+            return self.identity(subject), row[0], self.digest(canonical)
+        if isinstance(event, CorrectionMark) and event.reason is not None:
+            original = self.tables.correction_of(cursor, event.original)
+            replacement = self.tables.correction_of(cursor, event.replacement) if event.replacement else None
+            if original is None:
+                return None
+            kind = CORRECTED if event.replacement is not None else WITHDRAWN
+            key = self.digest(identity_bytes(kind, original[3], original[4], replacement[4] if replacement else 0))
+            return key, row[0], self.digest(rest_bytes(event.on, event.by, event.reason))
+        return None
+
+    def _fold_recorded(self, recorded: Recorded) -> Event | None:
+        """One stored event into the write model; the event as folded (None: a mark)."""
         event = recorded.event
         if not isinstance(event, Event):  # a child forgotten: its reviews' lookup names go
             token = getattr(event, "token", None)
@@ -523,7 +572,7 @@ class Recording:
         self.book.apply(subject)
         if sealing is not None and isinstance(event, ev.ReviewHeld):
             self._note_review(event.review_id, sealing.token)
-        return self.identity(subject), position, self.digest(canonical)
+        return subject
 
     # --- the write model's position -------------------------------------------------------
 
@@ -538,6 +587,11 @@ class Recording:
 _PRIVATE_WITH_REF = frozenset(
     t for t in ev.EVENT_TYPES.values() if "child_ref" in {f.name for f in attrs.fields(t)}
 )
+
+
+def _as_recorded(rows: Sequence[Any], _cursor: Any) -> Sequence[Any]:
+    """Rows as stored (a store with no corrections reader)."""
+    return rows
 
 
 def _nothing(_ok: bool) -> None:

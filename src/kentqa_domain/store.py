@@ -42,6 +42,8 @@ class EventStore(Application[UUID]):
 STREAM_NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/streams")
 #: The stream of ``ChildForgotten`` facts.
 ERASURE_STREAM = uuid5(STREAM_NAMESPACE, "erasures")
+#: The stream of corrections' and withdrawals' marks (decision 0995).
+CORRECTION_STREAM = uuid5(STREAM_NAMESPACE, "corrections")
 
 
 @lru_cache(maxsize=4096)

@@ -9,6 +9,7 @@ the ``reveal`` projection alone reads it in full (``keys=True``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -17,9 +18,33 @@ from eventsourcing.persistence import StoredEvent
 
 from ..child_privacy import blanked
 from ..log_pages import page_reader
-from ..mapper import FORGOTTEN_TOPIC, ChildForgotten, EventMapper, Recorded
+from ..mapper import FORGOTTEN_TOPIC, MARK_TOPICS, ChildForgotten, EventMapper, Recorded
 from .head import Head, link
 from .runner import Folded
+
+
+#: A row with nothing to fold in its place (withdrawn, or a replacement folded at its original's).
+def _skipped(position: int) -> tuple[int, None, None, None, None]:
+    return (position, None, None, None, None)
+
+
+def as_corrected(rows: Sequence[Any], marks: dict[int, int], fetch: Callable[[int], Any]) -> list[Any]:
+    """The log as every answer reads it after corrections (SPEC 9.1, R-COR-4; decision 0995):
+    a corrected row is read as the version standing now (``fetch(position)``, at the corrected
+    row's position), a withdrawn one and a replacement at its own position as nothing (topic
+    None). ``marks``: ``kentqa_corrections``' position -> fold_as for the rows' positions."""
+    if not marks:
+        return list(rows)
+    out: list[Any] = []
+    for row in rows:
+        fold_as = marks.get(row[0])
+        if fold_as is None:
+            out.append(row)
+        elif fold_as > 0:
+            out.append((row[0], *tuple(fetch(fold_as))[1:]))
+        else:
+            out.append(_skipped(row[0]))
+    return out
 
 
 def decode_row(mapper: EventMapper, row: Any, *, validate: bool = False) -> tuple[Recorded, bytes]:
@@ -33,25 +58,44 @@ def decode_row(mapper: EventMapper, row: Any, *, validate: bool = False) -> tupl
 class LogReader:
     """Pages of the notification log, decoded for projections or in full."""
 
-    def __init__(self, recorder: Any, mapper: EventMapper) -> None:
+    def __init__(self, recorder: Any, mapper: EventMapper, tables: Any = None) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.read_page = page_reader(recorder)
+        #: the state tables, whose ``kentqa_corrections`` say how the log reads after corrections
+        self.tables = tables
 
     def end(self) -> int:
         return self.recorder.max_notification_id() or 0
 
+    def corrected(self, rows: Sequence[Any], cursor: Any = None) -> list[Any]:
+        """``rows`` as the log reads after corrections (:func:`as_corrected`); inside a write
+        transaction, ``cursor`` reads its own writes."""
+        if not rows or self.tables is None:
+            return list(rows)
+        marks = self.tables.fold_marks(cursor, rows[0][0], rows[-1][0])
+        if not marks:
+            return list(rows)
+        if cursor is not None:
+            return as_corrected(rows, marks, lambda p: self.tables.log_page(cursor, self.recorder, p, 1)[0])
+        return as_corrected(rows, marks, lambda p: self.read_page(p, 1)[0])
+
     def for_projections(self, start: int, limit: int, keys: bool) -> list[Folded]:
         """Rows from ``start``: (position, the event as projections fold it, the full reading
-        when ``keys``); a forgetting is (position, None, None)."""
+        when ``keys``); a forgetting, a correction's mark, or nothing to fold after a correction
+        is (position, None, None). Corrections are applied (:meth:`corrected`)."""
+        return self.fold_rows(self.corrected(self.read_page(start, limit)), keys)
+
+    def fold_rows(self, rows: Sequence[Any], keys: bool) -> list[Folded]:
+        """Log rows decoded for projections (see :meth:`for_projections`)."""
         mapper = self.mapper
         out: list[Folded] = []
-        for position, stream, version, topic, state in self.read_page(start, limit):
-            place = None if topic == FORGOTTEN_TOPIC else (stream, version, topic)
-            raw = mapper.unseal(state, place) if (mapper.cipher or mapper.compressor) else state
-            if topic == FORGOTTEN_TOPIC:
+        for position, stream, version, topic, state in rows:
+            if topic is None or topic in MARK_TOPICS:
                 out.append((position, None, None))
                 continue
+            place = (stream, version, topic)
+            raw = mapper.unseal(state, place) if (mapper.cipher or mapper.compressor) else state
             event, _canonical, _at = mapper.decode_state(topic, raw, position=position, sealed=False)
             recorded = None
             if b',"c":' in raw:

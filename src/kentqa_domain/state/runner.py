@@ -214,6 +214,37 @@ class Projections:
         docs = session.changes()
         return docs, projection.rows([(space, key) for space, key, _ in docs])
 
+    def refold(self, cursor: Any, read: LogReader, end: int) -> None:
+        """Inside a correction's write transaction (decision 0995): every projection's state
+        folded again from the corrected log up to ``end``, its documents (the old ones made
+        empty first, so that other processes' caches drop them) and rows written at ``end``
+        with its position. Raises, leaving the sessions empty, if anything fails."""
+        tables = self.tables
+        try:
+            for name, projection in self.by_name.items():
+                tables.blank_docs(cursor, name, end)
+                for table in projection.tables:
+                    tables.clear_rows(cursor, table)
+                projection.session.clear()
+            keys = any(p.needs_keys for p in self.by_name.values())
+            start = 1
+            while start <= end:
+                page = [f for f in read(start, PAGE, keys) if f[0] <= end]
+                if not page:
+                    break
+                for name, projection in self.by_name.items():
+                    docs, rows = self._fold_one(projection, page, 0)
+                    tables.write_docs(cursor, name, end, docs)
+                    for table, keys_of, table_rows in rows:
+                        tables.write_rows(cursor, table, keys_of, table_rows)
+                    projection.session.committed(end, docs)
+                start = page[-1][0] + 1
+            tables.stand_at(cursor, {n: p.version for n, p in self.by_name.items()}, end)
+        except BaseException:
+            for projection in self.by_name.values():
+                projection.session.clear()
+            raise
+
     def rebuild(self, names: Iterable[str]) -> None:
         """Drop these projections' documents and rows; they start again from position 0."""
         for name in names:

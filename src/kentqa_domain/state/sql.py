@@ -11,6 +11,10 @@ projection's tracking position):
   encrypted store also the log head (owner ``head``, decision 0915);
 - ``kentqa_identities(key, position, digest)``: one row per event identity (idempotency;
   keyed with the store's secret in an encrypted store, decision 0913);
+- ``kentqa_corrections(position, chain, fold_as, identity, digest, mark)``: every log position
+  not folded as it stands because a correction or withdrawal replaced it (SPEC 9.1, decision
+  0995): ``chain`` the position first recorded, ``fold_as`` on that first row the position of
+  the version standing now (0: withdrawn), -1 on the others;
 - ``kentqa_projections(name, version, position)``: each projection's shape version and the log
   position its rows reflect (its tracking position);
 - each projection's row tables (``kentqa_drift`` ...), declared by the projection
@@ -42,6 +46,7 @@ from .tables import Table
 DOCS = "kentqa_docs"
 IDENTITIES = "kentqa_identities"
 PROJECTIONS = "kentqa_projections"
+CORRECTIONS = "kentqa_corrections"
 #: SQLite's integers are signed 64-bit: unsigned 64-bit keys and digests are stored shifted.
 _SHIFT = 1 << 63
 #: Largest number of bound values in one IN (...) list.
@@ -81,6 +86,7 @@ class StateTables:
         self.docs = self.qualify(DOCS)
         self.identities = self.qualify(IDENTITIES)
         self.projections = self.qualify(PROJECTIONS)
+        self.corrections = self.qualify(CORRECTIONS)
         self._created: set[str] = set()
 
     # --- dialect --------------------------------------------------------------------------
@@ -121,6 +127,10 @@ class StateTables:
             f"position {self.bigint} NOT NULL, digest {self.bigint} NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {self.projections} (name TEXT PRIMARY KEY, "
             f"version INTEGER NOT NULL, position {self.bigint} NOT NULL, rebuilding INTEGER NOT NULL DEFAULT 0)",
+            f"CREATE TABLE IF NOT EXISTS {self.corrections} (position {self.bigint} PRIMARY KEY, "
+            f"chain {self.bigint} NOT NULL, fold_as {self.bigint} NOT NULL, identity {self.bigint} NOT NULL, "
+            f"digest {self.bigint} NOT NULL, mark {self.bigint} NOT NULL)",
+            f'CREATE INDEX IF NOT EXISTS "kentqa_corrections_identity" ON {self.corrections} (identity)',
         ]
         self._execute_schema(statements)
 
@@ -370,9 +380,16 @@ class StateTables:
     def positions(self) -> dict[str, int]:
         return {name: position for name, (_v, position) in self.projection_versions().items()}
 
-    def reset_projection(self, name: str, version: int, tables: Sequence[Table]) -> None:
-        """Drop a projection's documents and rows and start it again from position 0."""
-        with self.datastore.transaction(commit=True) as c:
+    def reset_projection(
+        self, name: str, version: int, tables: Sequence[Table], *, cursor: Any = None
+    ) -> None:
+        """Drop a projection's documents and rows and start it again from position 0 (in
+        ``cursor``'s transaction when given)."""
+        with (
+            contextlib.nullcontext(cursor)
+            if cursor is not None
+            else self.datastore.transaction(commit=True) as c
+        ):
             c.execute(self.sql(f"DELETE FROM {self.projections} WHERE name=?"), (name,))
             c.execute(self.sql(f"DELETE FROM {self.docs} WHERE owner=?"), (name,))
             for table in tables:
@@ -454,6 +471,83 @@ class StateTables:
             self.sql(f"INSERT INTO {self.identities} (key, position, digest) VALUES (?, ?, ?)"),
             [(signed(k), p, signed(d)) for k, p, d in rows],
         )
+
+    def set_identity(self, c: Any, key: int, position: int, digest: int) -> None:
+        """Point an identity at another stored event (the replacement of a correction)."""
+        c.execute(
+            self.sql(
+                f"INSERT INTO {self.identities} (key, position, digest) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET position=excluded.position, digest=excluded.digest"
+            ),
+            (signed(key), position, signed(digest)),
+        )
+
+    # --- corrections (SPEC 9.1, decision 0995) ---------------------------------------------------
+
+    def fold_marks(self, c: Any | None, start: int, end: int) -> dict[int, int]:
+        """position -> fold_as of the corrected rows between ``start`` and ``end``: the position
+        of the row to fold in its place (> 0), or nothing to fold there (0 or -1)."""
+        with contextlib.nullcontext(c) if c is not None else self.reading() as cursor:
+            cursor.execute(
+                self.sql(f"SELECT position, fold_as FROM {self.corrections} WHERE position>=? AND position<=?"),
+                (start, end),
+            )
+            return {int(p): int(f) for p, f in map(self.row, cursor.fetchall())}
+
+    def correction_of(self, c: Any, position: int) -> tuple[int, int, int, int, int] | None:
+        """(chain, fold_as, mark, identity, digest) of a corrected row; None for a row no
+        correction touched."""
+        c.execute(
+            self.sql(f"SELECT chain, fold_as, mark, identity, digest FROM {self.corrections} WHERE position=?"),
+            (position,),
+        )
+        row = c.fetchone()
+        if row is None:
+            return None
+        chain, fold_as, mark, identity, digest = self.row(row)
+        return int(chain), int(fold_as), int(mark), unsigned(int(identity)), unsigned(int(digest))
+
+    def blank_docs(self, c: Any, owner: str, position: int) -> None:
+        """Every document of ``owner`` made empty at ``position`` (tombstones: other processes'
+        caches see them change), before the owner's state is folded again in this transaction."""
+        c.execute(self.sql(f"UPDATE {self.docs} SET doc=?, position=? WHERE owner=?"), (b"", position, owner))
+
+    def clear_rows(self, c: Any, table: Table) -> None:
+        c.execute(f"DELETE FROM {self.qualify(table.name)}")
+
+    def stand_at(self, c: Any, versions: Mapping[str, int], position: int) -> None:
+        """These projections (name -> version) stand at ``position``, rebuilt."""
+        c.executemany(
+            self.sql(
+                f"INSERT INTO {self.projections} (name, version, position, rebuilding) VALUES (?, ?, ?, 0) "
+                "ON CONFLICT (name) DO UPDATE SET version=excluded.version, position=excluded.position, rebuilding=0"
+            ),
+            [(name, version, position) for name, version in versions.items()],
+        )
+
+    def superseded(self, c: Any, identity: int, digest: int) -> list[tuple[int, int]]:
+        """(position, chain) of corrected rows with this identity and digest."""
+        c.execute(
+            self.sql(f"SELECT position, chain FROM {self.corrections} WHERE identity=? AND digest=?"),
+            (signed(identity), signed(digest)),
+        )
+        return [(int(p), int(ch)) for p, ch in map(self.row, c.fetchall())]
+
+    def mark_corrected(self, c: Any, rows: Sequence[tuple[int, int, int, int, int, int]]) -> None:
+        """Insert or replace (position, chain, fold_as, identity, digest, mark) rows."""
+        c.executemany(
+            self.sql(
+                f"INSERT INTO {self.corrections} (position, chain, fold_as, identity, digest, mark) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO UPDATE SET chain=excluded.chain, "
+                "fold_as=excluded.fold_as, identity=excluded.identity, digest=excluded.digest, mark=excluded.mark"
+            ),
+            [(p, ch, f, signed(k), signed(d), m) for p, ch, f, k, d, m in rows],
+        )
+
+    def corrections_count(self) -> int:
+        with self.reading() as c:
+            c.execute(f"SELECT COUNT(*) FROM {self.corrections} WHERE fold_as>=0")
+            return int(self.row(c.fetchone())[0])
 
 
 class SQLiteTables(StateTables):
