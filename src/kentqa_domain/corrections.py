@@ -111,12 +111,18 @@ CORRECTION_TYPES: dict[str, type[RecordCorrected] | type[RecordWithdrawn]] = {
 }
 
 
+#: Fields that name the subject an event is about wherever they appear (R-COR-2).
+SUBJECT_FIELDS = ("child_ref", "worker_id", "review_id", "escalation_id", "complaint_id", "audit_id", "observation_id")
+
+
 def subject_ids(event: ev.Event) -> dict[str, str]:
-    """The ids that say what an event is about: its identity's id fields (``review_id``,
-    ``child_ref``, ``worker_id``, ``escalation_id`` ...; not its dates, stages or plan kind)."""
+    """The ids that say what an event is about: its identity's id fields and the subject's
+    (``review_id``, ``child_ref``, ``worker_id``, ``escalation_id`` ...; not its dates,
+    stages, plan kind, team or other people named in it)."""
+    names = dict.fromkeys([*IDENTITY[type(event)], *(n for n in SUBJECT_FIELDS if hasattr(event, n))])
     return {
         name: value
-        for name in IDENTITY[type(event)]
+        for name in names
         if isinstance(value := getattr(event, name), str) and not isinstance(value, Enum)
     }
 
