@@ -13,6 +13,11 @@ where it stands in the log as ``{"type": "ChildForgotten", "child_ref": <stand-i
 <date>}``. ``kentqa record`` forgets that stand-in when it reads the line, so the new store
 holds the child forgotten, counted anonymously under a token of its own. Nothing of the child
 that the store could no longer read is written.
+
+A correction or withdrawal (SPEC 9.1, decision 0995) is written where it stands in the log as
+its ``RecordCorrected`` / ``RecordWithdrawn`` object (the original and the replacement as they
+read), which ``kentqa record`` records as a correction; a replacement is written only inside
+its correction. So the new store holds the same history, corrections included.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 import orjson
 
+from .corrections import CORRECTION_TYPES, RecordCorrected, RecordWithdrawn, correction_to_json
 from .errors import InvalidEvent, InvalidInput
-from .events import EVENT_TYPES, to_json
+from .events import EVENT_TYPES, parse, to_json
 from .keyring import key_id_of
-from .mapper import FORGOTTEN_TOPIC, ChildForgotten
+from .history import SHREDDED
+from .mapper import CORRECTION_TOPIC, FORGOTTEN_TOPIC, ChildForgotten, CorrectionMark
 from .plain import Row
 from .state.log import decode_row
 
@@ -56,6 +63,8 @@ class ExportSummary(Row):
     forgettings: int
     since: int
     position: int
+    #: corrections and withdrawals written
+    corrections: int = 0
 
 
 def stand_in(token: str) -> str:
@@ -90,15 +99,24 @@ def _write(
 ) -> ExportSummary:
     write = _writer(out)
     end = qa.log.end()  # what is recorded meanwhile is left to the next export (--since)
-    events = forgettings = 0
+    events = forgettings = corrections = 0
     start = since + 1
     while start <= end:
         page = qa.log.read_page(start, min(PAGE, end - start + 1))
         if not page:
             break
+        replacements = {p for p, f in qa.state_tables.fold_marks(None, page[0][0], page[-1][0]).items() if f < 0}
         lines = []
         for row in page:
             topic = row[3]
+            if row[0] in replacements:  # written inside its correction
+                continue
+            if topic == CORRECTION_TOPIC:
+                fix = _correction(qa, row)
+                if wanted is None or fix["type"] in wanted:
+                    lines.append(orjson.dumps(fix))
+                    corrections += 1
+                continue
             if wanted is not None and (FORGETTING if topic == FORGOTTEN_TOPIC else topic) not in wanted:
                 continue
             recorded, _ = decode_row(qa.event_mapper, row)
@@ -107,10 +125,7 @@ def _write(
                 lines.append(_forgetting(event))
                 forgettings += 1
                 continue
-            obj = to_json(event)
-            if recorded.lost_key is not None and isinstance(obj.get("child_ref"), str):
-                obj["child_ref"] = stand_in(obj["child_ref"])
-            lines.append(orjson.dumps(obj))
+            lines.append(orjson.dumps(_event_json(recorded)))
             events += 1
         if lines:
             write(b"\n".join(lines) + b"\n")
@@ -118,7 +133,41 @@ def _write(
         if progress is not None:
             progress(int(page[-1][0]), end)
     out.flush()
-    return ExportSummary(events=events, forgettings=forgettings, since=since, position=max(end, since))
+    return ExportSummary(
+        events=events, forgettings=forgettings, since=since, position=max(end, since), corrections=corrections
+    )
+
+
+def _event_json(recorded: Any) -> dict[str, Any]:
+    """An event's JSON as exported: a forgotten child's with its stand-in reference."""
+    obj = to_json(recorded.event)
+    if recorded.lost_key is not None and isinstance(obj.get("child_ref"), str):
+        obj["child_ref"] = stand_in(obj["child_ref"])
+    return obj
+
+
+def _correction(qa: QualityAssurance, row: Any) -> dict[str, Any]:
+    """A correction's mark as its ``RecordCorrected`` / ``RecordWithdrawn`` line."""
+    recorded, _ = decode_row(qa.event_mapper, row)
+    mark: CorrectionMark = recorded.event
+
+    def event_at(position: int) -> dict[str, Any]:
+        (found,) = qa.log.read_page(position, 1)
+        return _event_json(decode_row(qa.event_mapper, found)[0])
+
+    original = event_at(mark.original)
+    reason = mark.reason if mark.reason is not None else SHREDDED
+    if mark.replacement is None:
+        body = correction_to_json(RecordWithdrawn(decode_json(original), mark.on, mark.by, reason))
+    else:
+        replacement = event_at(mark.replacement)
+        body = correction_to_json(RecordCorrected(decode_json(original), decode_json(replacement), mark.on, mark.by, reason))
+    return body
+
+
+def decode_json(obj: dict[str, Any]) -> Any:
+    """An exported event's JSON back to an event (a stand-in reference is a valid id)."""
+    return parse(obj)
 
 
 def _forgetting(fact: ChildForgotten) -> bytes:
@@ -144,7 +193,7 @@ def _types(given: Iterable[str] | None) -> frozenset[str] | None:
         return None
     names = (given,) if isinstance(given, str) else tuple(given)
     for name in names:
-        if name != FORGETTING and name not in EVENT_TYPES:
+        if name not in (FORGETTING, *CORRECTION_TYPES) and name not in EVENT_TYPES:
             raise InvalidInput(
                 "export", "types", "event type", f"{name!r} is not an event type (see docs/events.md)"
             )

@@ -7,6 +7,11 @@ cost is bounded by the subject's events, never by the log. A child's stream is f
 its key id (``child:C1`` while the child has its key, ``child:anon-...`` by its token always);
 a forgotten child's events read anonymous, followed by the fact that it was forgotten.
 
+Corrections and withdrawals (SPEC 9.1, decision 0995) are shown where they were recorded, as
+``RecordCorrected`` / ``RecordWithdrawn`` rows (the original, the replacement, when, who and
+why); the original keeps its place with ``superseded_at`` the position of the correction
+that replaced or withdrew it. A replacement is shown inside its correction, not again alone.
+
 R-ACC-1: a principal sees a subject's history when any team or worker its events name
 (``team_id``, ``worker_id``, ``raised_by``, ``iro_id``, ``chair_id``, an action's ``owner_id``;
 a worker stands for their team now) is in their scope on the day ``as_of``, as a register row concerning several
@@ -24,15 +29,16 @@ from uuid import UUID
 
 import attrs
 
+from .corrections import RecordCorrected, RecordWithdrawn
 from .errors import InvalidEvent, InvalidInput
 from .events import Event
 from .fields import check_identifier
 from .keyring import key_id_of
-from .mapper import ChildForgotten, Recorded
+from .mapper import ChildForgotten, CorrectionMark, Recorded
 from .plain import Row
 from .state.log import decode_row
 from .state.sql import SQLiteTables
-from .store import ERASURE_STREAM, child_stream_id
+from .store import CORRECTION_STREAM, ERASURE_STREAM, child_stream_id
 
 if TYPE_CHECKING:
     from .application import QualityAssurance
@@ -58,13 +64,16 @@ WORKER_FIELDS = ("worker_id", "raised_by", "iro_id", "chair_id")
 @attrs.frozen
 class HistoryRow(Row):
     """One event about a subject: its log ``position``, its ``type``, the ``event`` itself (a
-    forgotten child's as it reads anonymously; ``ChildForgotten`` for the forgetting) and
-    when the store recorded it (UTC)."""
+    forgotten child's as it reads anonymously; ``ChildForgotten`` for the forgetting; a
+    ``RecordCorrected`` or ``RecordWithdrawn`` for a correction), when the store recorded it
+    (UTC), and ``superseded_at``: the position of the correction or withdrawal that replaced
+    this event (None: it stands)."""
 
     position: int
     type: str
-    event: Event | ChildForgotten
+    event: Event | ChildForgotten | RecordCorrected | RecordWithdrawn
     recorded_at: dt.datetime | None = None
+    superseded_at: int | None = None
 
 
 def subject_stream(qa: QualityAssurance, subject: object) -> tuple[str, UUID | None]:
@@ -107,15 +116,26 @@ def read_history(
     if stream is None or scope.kind == "none":
         return []
     rows = [r for r in _stream_rows(qa, stream) if int(r[0]) <= view.position]
-    out: list[HistoryRow] = []
+    read: dict[int, Recorded] = {}
     tokens: set[str] = set()
     for row in rows:
         recorded, _ = decode_row(qa.event_mapper, row)
         if recorded.lost_key is not None:
             tokens.add(f"anon-{recorded.lost_key}")
-        out.append(_row(int(row[0]), recorded))
+        read[int(row[0])] = recorded
+    fixes = _corrections(qa, read, view.position)
+    replacements = {f.replacement for _p, f, _r in fixes if f.replacement is not None}
+    superseded = {f.original: at for at, f, _r in fixes}
+    out = [
+        attrs.evolve(_row(position, recorded), superseded_at=superseded.get(position))
+        for position, recorded in read.items()
+        if position not in replacements
+    ]
+    for at, mark, recorded in fixes:
+        out.append(HistoryRow(at, _fix_of(mark, read).type, _fix_of(mark, read), _when(recorded.recorded_at)))
     if kind == "child" and tokens:
         out.extend(_forgettings(qa, tokens, view.position))
+    out.sort(key=lambda r: r.position)
     if scope.kind != "all" and not view.visible(scope, *_parties(view, subject, (r.event for r in out))):
         return []
     return out
@@ -124,6 +144,37 @@ def read_history(
 def _row(position: int, recorded: Recorded) -> HistoryRow:
     event = recorded.event
     return HistoryRow(position, _type_of(event), event, _when(recorded.recorded_at))
+
+
+def _corrections(
+    qa: QualityAssurance, read: dict[int, Recorded], position: int
+) -> list[tuple[int, CorrectionMark, Recorded]]:
+    """(position, mark, as recorded) of the corrections of these events (the corrections'
+    stream: one row a correction, however long the log)."""
+    if not read:
+        return []
+    out = []
+    for row in _stream_rows(qa, CORRECTION_STREAM):
+        if int(row[0]) > position:
+            continue
+        recorded, _ = decode_row(qa.event_mapper, row)
+        mark = recorded.event
+        if isinstance(mark, CorrectionMark) and mark.original in read:
+            out.append((int(row[0]), mark, recorded))
+    return out
+
+
+def _fix_of(mark: CorrectionMark, read: dict[int, Recorded]) -> RecordCorrected | RecordWithdrawn:
+    """The correction or withdrawal a mark stands for, with the events as they read now."""
+    original = read[mark.original].event
+    reason = mark.reason if mark.reason is not None else SHREDDED
+    if mark.replacement is None:
+        return RecordWithdrawn(original, mark.on, mark.by, reason)  # type: ignore[arg-type]
+    return RecordCorrected(original, read[mark.replacement].event, mark.on, mark.by, reason)  # type: ignore[arg-type]
+
+
+#: The reason of a forgotten child's correction (sealed with the child's key, now destroyed).
+SHREDDED = "(not kept: the child was forgotten)"
 
 
 def _type_of(event: Event | ChildForgotten) -> str:

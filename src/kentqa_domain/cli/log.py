@@ -62,7 +62,7 @@ def export(db: str | None, target: str, since: int | None, types: tuple[str, ...
                 out.close()
     where = "standard output" if target == "-" else target
     click.echo(
-        f"exported {summary.events:,} events and {summary.forgettings:,} forgettings to {where}, "
+        f"exported {summary.events:,} events, {summary.corrections:,} corrections and {summary.forgettings:,} forgettings to {where}, "
         f"up to log position {summary.position:,} (continue with --since {summary.position})",
         err=True,
     )
@@ -93,9 +93,14 @@ def history(subject: str, db: str | None, as_worker: str | None, as_of: Any, as_
         {
             "position": r.position,
             "recorded_at": r.recorded_at.isoformat(timespec="seconds") if r.recorded_at else None,
-            "type": r.type,
-            "event": {k: v for k, v in r.to_dict()["event"].items() if v not in (None, [], "")},
+            "type": r.type + (f" (superseded at {r.superseded_at})" if r.superseded_at else ""),
+            "event": _shown(r.to_dict()["event"]),
         }
         for r in rows
     ]
     output.print_table(f"History of {subject}", table)
+
+
+def _shown(event: dict[str, Any]) -> dict[str, Any]:
+    """An event for the table: empty fields left out; a correction's nested events likewise."""
+    return {k: _shown(v) if isinstance(v, dict) else v for k, v in event.items() if v not in (None, [], "")}

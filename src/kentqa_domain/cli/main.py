@@ -216,6 +216,7 @@ def _register_groups() -> None:
     from .cycle import audit_actions, cycle
     from .demo import demo
     from .importing import import_command
+    from .corrections import correct, withdraw
     from .log import export, history
     from .notify import notify
     from .observations import observation_learning, observations
@@ -239,6 +240,8 @@ def _register_groups() -> None:
     cli.add_command(replay)
     cli.add_command(export)
     cli.add_command(history)
+    cli.add_command(correct)
+    cli.add_command(withdraw)
 
 
 _register_groups()

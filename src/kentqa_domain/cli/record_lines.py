@@ -161,10 +161,12 @@ class _Recorder:
 
 
 def record_files(
-    qa: QualityAssurance, files: Iterable[IO[bytes]], *, allow_future: bool = False
+    qa: QualityAssurance, files: Iterable[IO[bytes]], *, allow_future: bool = False, only: str | None = None
 ) -> RecordSummary:
     """Record every JSON line of ``files`` (opened in binary), CHUNK events at a time; a
-    business date after today refuses its line unless ``allow_future`` (R-INP-1)."""
+    business date after today refuses its line unless ``allow_future`` (R-INP-1). With
+    ``only`` (``kentqa correct``/``withdraw``: ``RecordCorrected``/``RecordWithdrawn``), every
+    line is one of those (its ``type`` may be left out); a line of another type is refused."""
     files = list(files)
     recorder = _Recorder(qa, allow_future=allow_future)
     where = _Input()
@@ -175,6 +177,8 @@ def record_files(
         chunk: list[tuple[str, int, Any]] = []
         for name, number, text in _lines(files, where):
             obj: Any = text if isinstance(text, InvalidEvent) else _parse(text)
+            if only is not None and not isinstance(obj, InvalidEvent):
+                obj = _only(obj, only)
             if isinstance(obj, InvalidEvent):
                 recorder.refuse(name, number, obj)
                 continue
@@ -198,6 +202,18 @@ def record_files(
     for row in summary.refused:
         print(f"{row['file']}:{row['line']}: {row.pop('text')}", file=sys.stderr)
     return summary
+
+
+def _only(obj: Any, kind: str) -> Any:
+    """A line of ``kentqa correct``/``withdraw``: ``kind``, with its ``type`` filled in."""
+    if not isinstance(obj, dict):
+        return InvalidEvent(kind, None, "shape", f"must be a JSON object, not {type(obj).__name__}")
+    given = obj.get("type", kind)
+    if given != kind:
+        return InvalidEvent(
+            str(given)[:60] or kind, "type", "known-type", f"this command takes {kind} lines; record events with kentqa record"
+        )
+    return {"type": kind, **{k: v for k, v in obj.items() if k != "type"}}
 
 
 def _parse(text: str) -> Any:
