@@ -256,6 +256,20 @@ class QualityAssurance(Queries):
             self._catch_up_state()
             return self.corrector.record_fix(fix, not_after=not_after)[0]
 
+    def _record_fixes(self, fixes: _Fixes, not_after: dt.date | None) -> list[tuple[int, bool] | InvalidEvent]:
+        """A run of corrections among ``record_many``'s events: parsed, then recorded together."""
+        parsed: list[Any] = []
+        for item in fixes.items:
+            try:
+                parsed.append(
+                    item if isinstance(item, RecordCorrected | RecordWithdrawn) else parse_correction(item)
+                )
+            except InvalidEvent as exc:
+                parsed.append(exc)
+        good = [f for f in parsed if not isinstance(f, InvalidEvent)]
+        done = iter(self.corrector.record_fixes(good, not_after=not_after) if good else [])
+        return [f if isinstance(f, InvalidEvent) else next(done) for f in parsed]
+
     @guarded("recording")
     def record_many(
         self,
@@ -297,20 +311,19 @@ class QualityAssurance(Queries):
             new = refused = last = 0
             for chunk in _chunks(events, BATCH_SIZE):
                 offset = len(positions)
-                if isinstance(chunk, _Fix):  # a correction or withdrawal among the events
-                    try:
-                        at, stored = self.corrector.record_fix(chunk.parsed(), not_after=not_after)
-                    except InvalidEvent as error:
-                        positions.append(None)
-                        refused += 1
-                        error.index = given[offset] if given is not None else offset
-                        if on_invalid is None:
-                            raise
-                        on_invalid(error.index, error)
-                        continue
-                    new += stored
-                    last = max(last, at)
-                    positions.append(at)
+                if isinstance(chunk, _Fixes):  # corrections and withdrawals among the events
+                    for at, outcome in enumerate(self._record_fixes(chunk, not_after), start=offset):
+                        if isinstance(outcome, InvalidEvent):
+                            positions.append(None)
+                            refused += 1
+                            outcome.index = given[at] if given is not None else at
+                            if on_invalid is None:
+                                raise outcome
+                            on_invalid(outcome.index, outcome)
+                            continue
+                        positions.append(outcome[0])
+                        new += outcome[1]
+                        last = max(last, outcome[0])
                     continue
                 result = self._record_batch(
                     chunk, offset, stop_at_first=on_invalid is None, not_after=not_after
@@ -694,28 +707,36 @@ def _in_recording_order(items: Iterable[Event | dict[str, Any]]) -> tuple[list[A
 
 
 @attrs.frozen
-class _Fix:
-    """A correction or withdrawal met among a batch's events: recorded on its own."""
+class _Fixes:
+    """Corrections and withdrawals met one after another among a batch's events: recorded
+    together (one fold of the state for them all, decision 0995)."""
 
-    item: Any
-
-    def parsed(self) -> Correction:
-        return self.item if isinstance(self.item, RecordCorrected | RecordWithdrawn) else parse_correction(self.item)
+    items: list[Any]
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[Any]:
-    """Batches of at most ``size`` events; a correction or withdrawal alone, as a ``_Fix``."""
+    """Batches of at most ``size`` events; corrections and withdrawals that follow one another
+    as a ``_Fixes`` of at most ``size``."""
     chunk: list[Any] = []
+    fixes: list[Any] = []
     for item in items:
         if is_correction(item):
             if chunk:
                 yield chunk
                 chunk = []
-            yield _Fix(item)
+            fixes.append(item)
+            if len(fixes) >= size:
+                yield _Fixes(fixes)
+                fixes = []
             continue
+        if fixes:
+            yield _Fixes(fixes)
+            fixes = []
         chunk.append(item)
         if len(chunk) >= size:
             yield chunk
             chunk = []
+    if fixes:
+        yield _Fixes(fixes)
     if chunk:
         yield chunk

@@ -21,6 +21,7 @@ log under the lock per correction (measured in ``docs/performance.md``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -58,39 +59,107 @@ class Corrector:
 
     def record_fix(self, fix: Correction, *, not_after: dt.date | None = None) -> tuple[int, bool]:
         """Check and store ``fix``; returns the mark's position and whether it was stored (an
-        identical correction recorded before: its position, and False)."""
+        identical correction recorded before: its position, and False). Raises its refusal."""
+        (result,) = self.record_fixes([fix], not_after=not_after)
+        if isinstance(result, InvalidEvent):
+            raise result
+        return result
+
+    def record_fixes(
+        self, fixes: Sequence[Correction], *, not_after: dt.date | None = None
+    ) -> list[tuple[int, bool] | InvalidEvent]:
+        """Several corrections in one write transaction and one fold of the state (the fold of
+        the log is what a correction costs, whatever their number). Each result: (position,
+        stored) or the refusal. If the fold refuses (R-COR-2/3) with more than one correction
+        stored, they are recorded again one at a time, so that each refusal is its own."""
         rec = self.recording
-        replacement = fix.replacement if isinstance(fix, RecordCorrected) else None
-        _check_not_a_token(fix.original)
-        if replacement is not None:
-            _check_not_a_token(replacement)
-        if not_after is not None:
-            if fix.business_date > not_after:
-                raise InvalidEvent(
-                    fix.type, fix.date_field, FUTURE_RULE, f"{fix.business_date.isoformat()} is after today ({not_after.isoformat()})"
-                )
-            if replacement is not None:
-                try:
-                    check_not_after(replacement, not_after)
-                except InvalidEvent as exc:
-                    raise _as(exc, fix, "replacement") from None
+        results: list[tuple[int, bool] | InvalidEvent] = [self._precheck(f, not_after) for f in fixes]
+        stored: list[int] = []
         try:
             with rec.tables.writing(rec.recorder) as cursor:
                 rec.model.sync(rec.tables.position_of(cursor, MODEL))
-                position, refolded = self._in_transaction(cursor, fix, replacement)
+                chains: list[int] = []
+                last = 0
+                for i, fix in enumerate(fixes):
+                    if results[i] is not None:
+                        continue
+                    try:
+                        position, chain = self._store(cursor, fix)
+                    except InvalidEvent as exc:
+                        results[i] = exc
+                        continue
+                    results[i] = (position, chain is not None)
+                    if chain is not None:
+                        stored.append(i)
+                        chains.append(chain)
+                        last = max(last, position)
+                if chains:
+                    broken = self._refold_model(cursor, min(chains), last)
+                    if broken:
+                        if len(stored) > 1:
+                            raise _Retry
+                        raise _refusal(fixes[stored[0]], chains[0], broken)
+                    self.projections.refold(cursor, self._read_for_projections(cursor), last)
+                    rec.tables.set_position(cursor, MODEL, last)
+        except _Retry:
+            self._dropped()
+            return [self._one(f, not_after) for f in fixes]
+        except InvalidEvent as exc:
+            self._dropped()
+            results[stored[0]] = exc
+            return results
         except BaseException:
-            rec.model.clear()
-            for name in self.projections.names():
-                self.projections[name].session.clear()
+            self._dropped()
             raise
-        if not refolded:
+        if not stored:
             rec.model.discard()
-        return position, refolded
+        return results  # type: ignore[return-value]
+
+    def _one(self, fix: Correction, not_after: dt.date | None) -> tuple[int, bool] | InvalidEvent:
+        try:
+            return self.record_fix(fix, not_after=not_after)
+        except InvalidEvent as exc:
+            return exc
+
+    def _dropped(self) -> None:
+        """The transaction rolled back: what the sessions hold is not in the store."""
+        self.recording.model.clear()
+        for name in self.projections.names():
+            self.projections[name].session.clear()
+
+    def _precheck(self, fix: Correction, not_after: dt.date | None) -> InvalidEvent | None:
+        """What needs no store (R-INP-1, reserved references): the refusal, or None."""
+        replacement = fix.replacement if isinstance(fix, RecordCorrected) else None
+        try:
+            _check_not_a_token(fix.original)
+            if replacement is not None:
+                _check_not_a_token(replacement)
+            if not_after is not None:
+                if fix.business_date > not_after:
+                    raise InvalidEvent(  # noqa: TRY301
+                        fix.type,
+                        fix.date_field,
+                        FUTURE_RULE,
+                        f"{fix.business_date.isoformat()} is after today ({not_after.isoformat()})",
+                    )
+                if replacement is not None:
+                    try:
+                        check_not_after(replacement, not_after)
+                    except InvalidEvent as exc:
+                        raise _as(exc, fix, "replacement") from None
+        except InvalidEvent as exc:
+            return exc
+        return None
 
     # --- inside the write transaction -------------------------------------------------------
 
-    def _in_transaction(self, cursor: Any, fix: Correction, replacement: ev.Event | None) -> tuple[int, bool]:
+    def _store(self, cursor: Any, fix: Correction) -> tuple[int, int | None]:
+        """Check ``fix`` against the store (R-COR-1, R-COR-2's identities) and store it: its
+        replacement, its mark, its rows of ``kentqa_corrections`` and identities. Returns the
+        mark's position and the position first recorded of what it corrects (None: the same
+        correction was recorded before, nothing stored)."""
         rec, tables = self.recording, self.recording.tables
+        replacement = fix.replacement if isinstance(fix, RecordCorrected) else None
         original = fix.original
         self._child_known(fix, original)
         prepared = rec._prepare([original] if replacement is None else [original, replacement])
@@ -106,7 +175,7 @@ class Corrector:
         if fix_key in known:  # recorded before: identical is a no-op
             at, digest = known[fix_key]
             if digest == fix_digest:
-                return at, False
+                return at, None
             raise ConflictingEvent(
                 fix.type,
                 "reason",
@@ -145,10 +214,7 @@ class Corrector:
         tables.mark_corrected(cursor, rows)
         tables.insert_identities(cursor, [(fix_key, m_position, fix_digest)])
         # the state, folded again from the corrected log, checked from the original's place
-        self._refold_model(cursor, fix, chain, m_position)
-        self.projections.refold(cursor, self._read_for_projections(cursor), m_position)
-        tables.set_position(cursor, MODEL, m_position)
-        return m_position, True
+        return m_position, chain
 
     def _child_known(self, fix: Correction, original: ev.Event) -> None:
         """R-COR-1: a forgotten child's (or an unknown child's) record cannot be corrected."""
@@ -224,9 +290,10 @@ class Corrector:
 
         return for_projections
 
-    def _refold_model(self, cursor: Any, fix: Correction, check_from: int, end: int) -> None:
+    def _refold_model(self, cursor: Any, check_from: int, end: int) -> list[tuple[int, ev.Event, InvalidEvent]]:
         """The write model folded again from the corrected log, each event from ``check_from``
-        on checked first; its documents written at ``end``. Raises the refusal (R-COR-2/3)."""
+        on checked first; its documents written at ``end``. Returns the events the rules
+        refuse now (none: the corrections stand), at most NAMED of them."""
         rec = self.recording
         model = rec.model
         rec.tables.blank_docs(cursor, MODEL, end)
@@ -234,7 +301,7 @@ class Corrector:
         read = self._read(cursor)
         broken: list[tuple[int, ev.Event, InvalidEvent]] = []
         position = 0
-        while position < end:
+        while position < end and len(broken) < NAMED:
             page = read(position + 1, REBUILD_PAGE)
             if not page:
                 break
@@ -243,7 +310,7 @@ class Corrector:
                 for row in page:
                     if row[3] is None or row[0] > end:
                         continue
-                    recorded, canonical = self.log.decode(row)
+                    recorded, _canonical = self.log.decode(row)
                     event = recorded.event
                     if row[0] >= check_from and isinstance(event, ev.Event):
                         subject = recorded.sealing.anonymous if recorded.sealing is not None else event
@@ -251,20 +318,21 @@ class Corrector:
                             rec._check(subject, recorded.sealing)
                         except InvalidEvent as exc:
                             broken.append((row[0], event, exc))
-                            if len(broken) >= NAMED or row[0] == check_from:
+                            if len(broken) >= NAMED:
                                 break
                             continue
                     rec._fold_recorded(recorded)
             finally:
                 model.writing = False
-            if broken and (len(broken) >= NAMED or broken[0][0] == check_from):
-                break
             position = page[-1][0]
             writes = model.changes()
             rec.tables.write_docs(cursor, MODEL, end, writes)
             model.committed(end, writes)
-        if broken:
-            raise _refusal(fix, check_from, broken)
+        return broken
+
+
+class _Retry(Exception):
+    """Several corrections' fold refused: record them one at a time."""
 
 
 def _refusal(fix: Correction, check_from: int, broken: list[tuple[int, ev.Event, InvalidEvent]]) -> InvalidEvent:

@@ -17,10 +17,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..calendar import add_months
+from ..corrections import Correction
 from ..events import Event
 from ..policy import Policy
 from .audits import audit_cycles
 from .children import children
+from .corrections import with_corrections
 from .council import Council
 from .organisation import build
 from .practice import meeting_observations
@@ -38,8 +40,11 @@ def council_events(
     as_of: dt.date,
     years: int = 1,
     policy: Policy | None = None,
-) -> Iterator[Event]:
-    """The events of one synthetic council for ``years`` up to ``as_of``, in recording order."""
+    corrections: bool = True,
+) -> Iterator[Event | Correction]:
+    """The events of one synthetic council for ``years`` up to ``as_of``, in recording order,
+    ending with the data officer's sweep of corrections and withdrawals (``corrections=False``:
+    without the mistakes or the sweep, as the benchmarks record)."""
     policy = policy or Policy()
     start = add_months(as_of, -12 * years) + dt.timedelta(days=1)
     code = f"D{index + 1:03d}"
@@ -57,7 +62,7 @@ def council_events(
             council, complaints=COMPLAINTS * size, compliments=COMPLIMENTS * size, feedback=FEEDBACK * size
         ),
     )
-    yield from council.events()
+    yield from with_corrections(council.events(), seed=seed) if corrections else council.events()
 
 
 def generate(
@@ -67,11 +72,14 @@ def generate(
     as_of: dt.date,
     years: int = 1,
     policy: Policy | None = None,
-) -> Iterator[Event]:
+    corrections: bool = True,
+) -> Iterator[Event | Correction]:
     """Every council of ``scale`` one after another (each council's events in recording order)."""
     chosen = SCALES[scale] if isinstance(scale, str) else scale
     for index, size in enumerate(chosen.sizes):
-        yield from council_events(index=index, size=size, seed=seed, as_of=as_of, years=years, policy=policy)
+        yield from council_events(
+            index=index, size=size, seed=seed, as_of=as_of, years=years, policy=policy, corrections=corrections
+        )
 
 
 __all__ = ["SCALES", "Scale", "council_events", "generate"]
