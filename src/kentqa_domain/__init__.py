@@ -31,6 +31,7 @@ from .errors import (
     StoreNotFound,
     UnknownReference,
 )
+from .corrections import RecordCorrected, RecordWithdrawn, parse_correction
 from .event_order import recording_key, recording_order
 from .hookspecs import hookimpl
 from .plain import Counts, RecordedBatch, Row, Rows, rows_to_csv, rows_to_json, to_plain
@@ -317,6 +318,8 @@ __all__ = [
     "QualityAssurance",
     "QuarterTimeliness",
     "QueryUse",
+    "RecordCorrected",
+    "RecordWithdrawn",
     "RecordedBatch",
     "Requirement",
     "ReviewKind",
@@ -348,6 +351,7 @@ __all__ = [
     "errors",
     "events",
     "hookimpl",
+    "parse_correction",
     "recording_key",
     "recording_order",
     "rows_to_csv",

@@ -296,3 +296,61 @@ def test_record_many_takes_corrections_among_events(store: kq.QualityAssurance) 
     result = store.record_many([fix, {"type": "ChildBecameLookedAfter", "child_ref": "C2", "on": "2026-04-01"}, fix])
     assert (result.new, result.already_recorded, result.refused) == (2, 1, 0)
     assert result[0] == result[2]
+
+
+# --- history, export, forgetting ----------------------------------------------------------------
+
+
+def test_history_shows_the_mistake_and_its_correction(store: kq.QualityAssurance) -> None:
+    """``qa.history("child:C1")``: the original where it was recorded, marked superseded by the
+    correction, then the correction with who, when and why; the replacement only inside it."""
+    at = store.correct(MISTYPED, HELD, on="2026-04-02", by="QA-1", reason="typed as 13 March")
+    rows = list(store.history("child:C1"))
+    assert [r.type for r in rows] == ["ChildBecameLookedAfter", "ReviewHeld", "RecordCorrected"]
+    review, fix = rows[1], rows[2]
+    assert review.event == ev.parse(MISTYPED) and review.superseded_at == at
+    assert fix.position == at and fix.superseded_at is None
+    assert (fix.event.original, fix.event.replacement) == (ev.parse(MISTYPED), ev.parse(HELD))
+    assert (fix.event.corrected_on, fix.event.by, fix.event.reason) == (dt.date(2026, 4, 2), "QA-1", "typed as 13 March")
+
+
+@settings(max_examples=15, deadline=None)
+@given(history=histories(max_children=2), plan=fixes(4))
+def test_export_then_record_rebuilds_the_corrected_store(history: list[ev.Event], plan: list[tuple[int, str, int]]) -> None:
+    """SPEC 9.1: ``export`` writes the corrections as their lines; ``kentqa record`` of it into
+    an empty store gives the same answers and the same ``stats()``."""
+    import io
+
+    from kentqa_domain.cli.record_lines import record_files
+
+    with _store("memory://") as qa:
+        qa.record_many(history, allow_future=True)
+        _standing, accepted = _apply_fixes(qa, history, plan)
+        out = io.BytesIO()
+        summary = qa.export(out)
+        assert summary.corrections == accepted
+        expected = answers(qa)
+    out.seek(0)
+    out.name = "export.jsonl"
+    with _store("memory://") as again:
+        result = record_files(again, [out], allow_future=True)
+        assert result.refused == []
+        assert answers(again) == expected
+
+
+def test_forgetting_the_child_shreds_its_corrections(tmp_path: Any) -> None:
+    """A correction of a child's record is sealed with the child's key: once the child is
+    forgotten, neither the replacement nor the reason can be read, in the history or the file."""
+    path = tmp_path / "qa.db"
+    with _store(f"sqlite:///{path}") as qa:
+        qa.record_many(ORGANISATION)
+        qa.record_json(MISTYPED)
+        qa.correct(MISTYPED, HELD, on="2026-04-02", by="QA-1", reason="C1's minutes say the 19th")
+        token = qa.forget_child("C1", on=dt.date(2026, 5, 1)).token
+        rows = list(qa.history(f"child:{token}"))
+        fix = next(r.event for r in rows if r.type == "RecordCorrected")
+        assert fix.reason == "(not kept: the child was forgotten)"
+        assert fix.replacement.child_ref == token and fix.replacement.held_on == dt.date(2026, 3, 19)
+        qa.scrub()
+    data = path.read_bytes()
+    assert b"minutes say" not in data and b'"C1"' not in data
