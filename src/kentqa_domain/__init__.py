@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors, events
 from .calendar import add_months, cycle_bounds
 from .calendar import cycle_id_for as _cycle_id_for
+from .corrections import RecordCorrected, RecordWithdrawn, parse_correction
 from .errors import (
     ChannelError,
     ChannelUnavailable,
@@ -31,7 +32,6 @@ from .errors import (
     StoreNotFound,
     UnknownReference,
 )
-from .corrections import RecordCorrected, RecordWithdrawn, parse_correction
 from .event_order import recording_key, recording_order
 from .hookspecs import hookimpl
 from .plain import Counts, RecordedBatch, Row, Rows, rows_to_csv, rows_to_json, to_plain

@@ -229,7 +229,7 @@ class QualityAssurance(Queries):
         ``RuleViolation`` (another type or subject, or events recorded later would break);
         nothing is stored."""
         return self.record_correction(
-            RecordCorrected(original, replacement, on, by, reason), allow_future=allow_future  # type: ignore[arg-type]
+            RecordCorrected(original, replacement, on, by, reason), allow_future=allow_future
         )
 
     def withdraw(
@@ -240,7 +240,7 @@ class QualityAssurance(Queries):
         recorded later that depend on it (R-COR-3: withdraw or correct those first), or
         ``UnknownReference`` as for :meth:`correct`. Returns the withdrawal's position."""
         return self.record_correction(
-            RecordWithdrawn(original, on, by, reason), allow_future=allow_future  # type: ignore[arg-type]
+            RecordWithdrawn(original, on, by, reason), allow_future=allow_future
         )
 
     @guarded("recording a correction")

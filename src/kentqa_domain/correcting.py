@@ -73,7 +73,7 @@ class Corrector:
         stored) or the refusal. If the fold refuses (R-COR-2/3) with more than one correction
         stored, they are recorded again one at a time, so that each refusal is its own."""
         rec = self.recording
-        results: list[tuple[int, bool] | InvalidEvent] = [self._precheck(f, not_after) for f in fixes]
+        results: list[tuple[int, bool] | InvalidEvent | None] = [self._precheck(f, not_after) for f in fixes]
         stored: list[int] = []
         try:
             with rec.tables.writing(rec.recorder) as cursor:
@@ -96,9 +96,7 @@ class Corrector:
                 if chains:
                     broken = self._refold_model(cursor, min(chains), last)
                     if broken:
-                        if len(stored) > 1:
-                            raise _Retry
-                        raise _refusal(fixes[stored[0]], chains[0], broken)
+                        raise _Retry if len(stored) > 1 else _refusal(fixes[stored[0]], chains[0], broken)  # noqa: TRY301 - leaves the transaction, rolling it back
                     self.projections.refold(cursor, self._read_for_projections(cursor), last)
                     rec.tables.set_position(cursor, MODEL, last)
         except _Retry:
@@ -107,13 +105,13 @@ class Corrector:
         except InvalidEvent as exc:
             self._dropped()
             results[stored[0]] = exc
-            return results
+            return _filled(results)
         except BaseException:
             self._dropped()
             raise
         if not stored:
             rec.model.discard()
-        return results  # type: ignore[return-value]
+        return _filled(results)
 
     def _one(self, fix: Correction, not_after: dt.date | None) -> tuple[int, bool] | InvalidEvent:
         try:
@@ -166,7 +164,7 @@ class Corrector:
         for item, field in zip(prepared, ("original", "replacement"), strict=False):
             if isinstance(item, InvalidEvent):
                 raise _as(item, fix, field)
-        o_event, o_seal, o_key, _o_body, o_digest = prepared[0]
+        _o_event, o_seal, o_key, _o_body, o_digest = prepared[0]
         r_key = r_digest = 0
         if replacement is not None:
             _r_event, r_seal, r_key, r_body, r_digest = prepared[1]
@@ -187,7 +185,9 @@ class Corrector:
         chain = entry[0] if entry is not None else live
         head = tables.correction_of(cursor, chain) if chain != live else entry
         if head is not None and head[1] == 0:
-            raise UnknownReference(fix.type, "original", "R-COR-1", f"{described(original)} was withdrawn (position {head[2]})")
+            raise UnknownReference(
+                fix.type, "original", "R-COR-1", f"{described(original)} was withdrawn (position {head[2]})"
+            )
         if replacement is not None and r_key != o_key and r_key in known:
             raise RuleViolation(
                 fix.type,
@@ -201,7 +201,9 @@ class Corrector:
         if replacement is not None:
             subject = r_seal.anonymous if r_seal is not None else replacement
             stream = rec._stream(rec.book.stream(subject), r_seal)
-            r_position = self._insert(cursor, stream, Recorded(stream, 0, replacement, sealing=r_seal, body=r_body))
+            r_position = self._insert(
+                cursor, stream, Recorded(stream, 0, replacement, sealing=r_seal, body=r_body)
+            )
         key_id = o_seal.key_id if o_seal is not None else None
         mark = CorrectionMark(live, r_position, chain, fix.business_date, fix.by, fix.reason, key_id)
         m_position = self._insert(cursor, self.stream, Recorded(self.stream, 0, mark))
@@ -221,7 +223,10 @@ class Corrector:
         ref = getattr(original, "child_ref", None)
         if isinstance(ref, str) and self.recording.keyring.child_key_id(ref, create=False) is None:
             raise UnknownReference(
-                fix.type, "original", "R-COR-1", f"child {ref!r} has no record here (never recorded, or forgotten)"
+                fix.type,
+                "original",
+                "R-COR-1",
+                f"child {ref!r} has no record here (never recorded, or forgotten)",
             )
 
     def _fix_identity(self, fix: Correction, o_key: int, o_digest: int, r_digest: int) -> tuple[int, int]:
@@ -233,11 +238,15 @@ class Corrector:
             digest(rest_bytes(fix.business_date, fix.by, fix.reason)),
         )
 
-    def _live(self, cursor: Any, fix: Correction, key: int, digest: int, known: dict[int, tuple[int, int]]) -> int:
+    def _live(
+        self, cursor: Any, fix: Correction, key: int, digest: int, known: dict[int, tuple[int, int]]
+    ) -> int:
         """R-COR-1: the position of the standing version equal to ``fix.original``."""
         rec, tables, original = self.recording, self.recording.tables, fix.original
         if key not in known:
-            raise UnknownReference(fix.type, "original", "R-COR-1", f"{described(original)} was never recorded")
+            raise UnknownReference(
+                fix.type, "original", "R-COR-1", f"{described(original)} was never recorded"
+            )
         at, stored = known[key]
         if stored == digest:
             return at
@@ -253,15 +262,23 @@ class Corrector:
         earlier = rec._earlier_at(cursor, at)
         if earlier is None or type(earlier) is not type(original):
             raise UnknownReference(
-                fix.type, "original", "R-COR-1", f"{described(original)} was recorded otherwise: give it as recorded"
+                fix.type,
+                "original",
+                "R-COR-1",
+                f"{described(original)} was recorded otherwise: give it as recorded",
             )
         fields = [f.name for f in attrs.fields(type(original))]
         differ = [n for n in fields if getattr(earlier, n) != getattr(original, n)]
         if not differ:  # stored by an earlier release, before a field with a default was added
             return at
-        listed = "; ".join(f"{n}: recorded {getattr(earlier, n)!r}, given {getattr(original, n)!r}" for n in differ)
+        listed = "; ".join(
+            f"{n}: recorded {getattr(earlier, n)!r}, given {getattr(original, n)!r}" for n in differ
+        )
         raise UnknownReference(
-            fix.type, "original", "R-COR-1", f"{described(original)} was recorded otherwise ({listed}): give it as recorded"
+            fix.type,
+            "original",
+            "R-COR-1",
+            f"{described(original)} was recorded otherwise ({listed}): give it as recorded",
         )
 
     def _insert(self, cursor: Any, stream: UUID, recorded: Recorded) -> int:
@@ -290,7 +307,9 @@ class Corrector:
 
         return for_projections
 
-    def _refold_model(self, cursor: Any, check_from: int, end: int) -> list[tuple[int, ev.Event, InvalidEvent]]:
+    def _refold_model(
+        self, cursor: Any, check_from: int, end: int
+    ) -> list[tuple[int, ev.Event, InvalidEvent]]:
         """The write model folded again from the corrected log, each event from ``check_from``
         on checked first; its documents written at ``end``. Returns the events the rules
         refuse now (none: the corrections stand), at most NAMED of them."""
@@ -331,23 +350,39 @@ class Corrector:
         return broken
 
 
+def _filled(results: list[tuple[int, bool] | InvalidEvent | None]) -> list[tuple[int, bool] | InvalidEvent]:
+    """Every correction's result (each was stored, found recorded before, or refused)."""
+    assert all(r is not None for r in results)
+    return results  # type: ignore[return-value]
+
+
 class _Retry(Exception):
     """Several corrections' fold refused: record them one at a time."""
 
 
-def _refusal(fix: Correction, check_from: int, broken: list[tuple[int, ev.Event, InvalidEvent]]) -> InvalidEvent:
+def _refusal(
+    fix: Correction, check_from: int, broken: list[tuple[int, ev.Event, InvalidEvent]]
+) -> InvalidEvent:
     """The refusal of a correction that would break the rules (R-COR-2) or of a withdrawal
     that events recorded later depend on (R-COR-3)."""
     first_at, _first, first_error = broken[0]
     if isinstance(fix, RecordCorrected) and first_at == check_from:
         return _as(first_error, fix, "replacement")
-    listed = "; ".join(f"{described(e)} (position {at}): {err.message} [rule {err.rule}]" for at, e, err in broken)
+    listed = "; ".join(
+        f"{described(e)} (position {at}): {err.message} [rule {err.rule}]" for at, e, err in broken
+    )
     if isinstance(fix, RecordCorrected):
         return RuleViolation(
-            fix.type, "replacement", "R-COR-2", f"events recorded later would break their rules with this replacement: {listed}"
+            fix.type,
+            "replacement",
+            "R-COR-2",
+            f"events recorded later would break their rules with this replacement: {listed}",
         )
     return RuleViolation(
-        fix.type, "original", "R-COR-3", f"events recorded later depend on it (withdraw or correct those first): {listed}"
+        fix.type,
+        "original",
+        "R-COR-3",
+        f"events recorded later depend on it (withdraw or correct those first): {listed}",
     )
 
 

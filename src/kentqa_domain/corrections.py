@@ -26,7 +26,7 @@ import attrs
 from . import events as ev
 from .domain.identity import IDENTITY
 from .errors import InvalidEvent, RuleViolation
-from .fields import _convert_with, check_text, day, ident
+from .fields import _convert_with, check_identifier, check_text, to_date
 
 #: The JSON ``type`` names of the two facts.
 CORRECTED = "RecordCorrected"
@@ -43,18 +43,26 @@ def _an_event(value: object, inst: object, attribute: attrs.Attribute[Any]) -> e
         try:
             return ev.parse(value)
         except InvalidEvent as exc:
-            raise type(exc)(owner, attribute.name, exc.rule, f"{exc.event_type}.{exc.field}: {exc.message}" if exc.field else f"{exc.event_type}: {exc.message}") from None
-    raise InvalidEvent(owner, attribute.name, "type", f"must be an event (a JSON object with its own 'type'), not {type(value).__name__}")
+            raise type(exc)(
+                owner,
+                attribute.name,
+                exc.rule,
+                f"{exc.event_type}.{exc.field}: {exc.message}"
+                if exc.field
+                else f"{exc.event_type}: {exc.message}",
+            ) from None
+    raise InvalidEvent(
+        owner,
+        attribute.name,
+        "type",
+        f"must be an event (a JSON object with its own 'type'), not {type(value).__name__}",
+    )
 
 
 def _reason(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     check_text(inst, attribute, value)
     if not str(value).strip():
         raise InvalidEvent(type(inst).__name__, attribute.name, "required", "say why the record is changed")
-
-
-def _event_field() -> Any:
-    return attrs.field(converter=_convert_with(_an_event))
 
 
 @attrs.frozen
@@ -64,16 +72,18 @@ class RecordCorrected:
     necessarily a registered worker: a data team corrects too); ``reason``: why."""
 
     date_field: ClassVar[str] = "corrected_on"
-    original: ev.Event = _event_field()
-    replacement: ev.Event = _event_field()
-    corrected_on: dt.date = day()
-    by: str = ident()
+    original: ev.Event = attrs.field(converter=_convert_with(_an_event))  # type: ignore[misc]
+    replacement: ev.Event = attrs.field(converter=_convert_with(_an_event))  # type: ignore[misc]
+    corrected_on: dt.date = attrs.field(converter=_convert_with(to_date))  # type: ignore[misc]
+    by: str = attrs.field(validator=check_identifier)
     reason: str = attrs.field(validator=_reason)
 
     def __attrs_post_init__(self) -> None:
         same_subject(self.original, self.replacement)
         if self.original == self.replacement:
-            raise RuleViolation(CORRECTED, "replacement", "R-COR-2", "is the same as the original: nothing to correct")
+            raise RuleViolation(
+                CORRECTED, "replacement", "R-COR-2", "is the same as the original: nothing to correct"
+            )
 
     @property
     def type(self) -> str:
@@ -90,9 +100,9 @@ class RecordWithdrawn:
     recorded (R-COR-1, R-COR-3: nothing recorded later may depend on it)."""
 
     date_field: ClassVar[str] = "withdrawn_on"
-    original: ev.Event = _event_field()
-    withdrawn_on: dt.date = day()
-    by: str = ident()
+    original: ev.Event = attrs.field(converter=_convert_with(_an_event))  # type: ignore[misc]
+    withdrawn_on: dt.date = attrs.field(converter=_convert_with(to_date))  # type: ignore[misc]
+    by: str = attrs.field(validator=check_identifier)
     reason: str = attrs.field(validator=_reason)
 
     @property
@@ -112,7 +122,15 @@ CORRECTION_TYPES: dict[str, type[RecordCorrected] | type[RecordWithdrawn]] = {
 
 
 #: Fields that name the subject an event is about wherever they appear (R-COR-2).
-SUBJECT_FIELDS = ("child_ref", "worker_id", "review_id", "escalation_id", "complaint_id", "audit_id", "observation_id")
+SUBJECT_FIELDS = (
+    "child_ref",
+    "worker_id",
+    "review_id",
+    "escalation_id",
+    "complaint_id",
+    "audit_id",
+    "observation_id",
+)
 
 
 def subject_ids(event: ev.Event) -> dict[str, str]:
@@ -154,11 +172,15 @@ def parse_correction(obj: object) -> Correction:
     """A JSON object (already decoded) -> a correction or withdrawal; ``InvalidEvent`` naming
     the field otherwise. ``type`` may be left out where the caller knows which it is."""
     if not isinstance(obj, dict):
-        raise InvalidEvent("RecordCorrected", None, "shape", f"must be a JSON object, not {type(obj).__name__}")
+        raise InvalidEvent(
+            "RecordCorrected", None, "shape", f"must be a JSON object, not {type(obj).__name__}"
+        )
     name = obj.get("type")
     cls = CORRECTION_TYPES.get(name) if isinstance(name, str) else None
     if cls is None:
-        raise InvalidEvent(str(name)[:60] or "event", "type", "known-type", "must be RecordCorrected or RecordWithdrawn")
+        raise InvalidEvent(
+            str(name)[:60] or "event", "type", "known-type", "must be RecordCorrected or RecordWithdrawn"
+        )
     fields = {f.name for f in attrs.fields(cls)}
     extra = sorted(set(obj) - fields - {"type"})
     if extra:

@@ -35,8 +35,8 @@ import orjson
 from .corrections import CORRECTION_TYPES, RecordCorrected, RecordWithdrawn, correction_to_json
 from .errors import InvalidEvent, InvalidInput
 from .events import EVENT_TYPES, parse, to_json
-from .keyring import key_id_of
 from .history import SHREDDED
+from .keyring import key_id_of
 from .mapper import CORRECTION_TOPIC, FORGOTTEN_TOPIC, ChildForgotten, CorrectionMark
 from .plain import Row
 from .state.log import decode_row
@@ -149,7 +149,8 @@ def _event_json(recorded: Any) -> dict[str, Any]:
 def _correction(qa: QualityAssurance, row: Any) -> dict[str, Any]:
     """A correction's mark as its ``RecordCorrected`` / ``RecordWithdrawn`` line."""
     recorded, _ = decode_row(qa.event_mapper, row)
-    mark: CorrectionMark = recorded.event
+    mark = recorded.event
+    assert isinstance(mark, CorrectionMark)
 
     def event_at(position: int) -> dict[str, Any]:
         (found,) = qa.log.read_page(position, 1)

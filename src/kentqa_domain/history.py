@@ -143,7 +143,8 @@ def read_history(
 
 def _row(position: int, recorded: Recorded) -> HistoryRow:
     event = recorded.event
-    return HistoryRow(position, _type_of(event), event, _when(recorded.recorded_at))
+    assert not isinstance(event, CorrectionMark)  # marks are read by _corrections
+    return HistoryRow(position, type(event).__name__, event, _when(recorded.recorded_at))
 
 
 def _corrections(
@@ -169,16 +170,12 @@ def _fix_of(mark: CorrectionMark, read: dict[int, Recorded]) -> RecordCorrected 
     original = read[mark.original].event
     reason = mark.reason if mark.reason is not None else SHREDDED
     if mark.replacement is None:
-        return RecordWithdrawn(original, mark.on, mark.by, reason)  # type: ignore[arg-type]
-    return RecordCorrected(original, read[mark.replacement].event, mark.on, mark.by, reason)  # type: ignore[arg-type]
+        return RecordWithdrawn(original, mark.on, mark.by, reason)
+    return RecordCorrected(original, read[mark.replacement].event, mark.on, mark.by, reason)
 
 
 #: The reason of a forgotten child's correction (sealed with the child's key, now destroyed).
 SHREDDED = "(not kept: the child was forgotten)"
-
-
-def _type_of(event: Event | ChildForgotten) -> str:
-    return type(event).__name__
 
 
 def _when(text: str) -> dt.datetime | None:
@@ -216,7 +213,7 @@ def _forgettings(qa: QualityAssurance, tokens: set[str], position: int) -> list[
 
 
 def _parties(
-    view: View, subject: str, events: Iterable[Event | ChildForgotten]
+    view: View, subject: str, events: Iterable[object]
 ) -> Sequence[tuple[str | None, str | None]]:
     """(team, worker) pairs a subject's events name (R-ACC-1): teams, and workers with their team now."""
     workers = view.casebook.workers

@@ -28,13 +28,13 @@ import attrs
 
 from . import events as ev
 from .child_privacy import PRIVATE, Sealing, child_of, seal
+from .corrections import CORRECTED, WITHDRAWN, identity_bytes, rest_bytes
 from .domain import Casebook
 from .domain.identity import IDENTITY, digest64, identity_key, identity_of, keyed64
 from .errors import ConflictingEvent, InvalidEvent
 from .events import Event, parse
 from .future_dates import check_not_after
 from .keyring import Keyring, key_id_of
-from .corrections import CORRECTED, WITHDRAWN, identity_bytes, rest_bytes
 from .mapper import ChildForgotten, CorrectionMark, Recorded, canonical_body
 from .state.docs import DocSession, DocWrite
 from .state.head import LogHead
@@ -283,8 +283,8 @@ class Recording:
         """The event already recorded under an identity: earlier in this batch (``seen`` < 0)
         or stored at position ``seen``; None if it cannot be read back."""
         if seen < 0:
-            pending = batch.pending[-1 - seen]
-            return pending.recorded.event  # type: ignore[no-any-return]
+            event = batch.pending[-1 - seen].recorded.event
+            return event if isinstance(event, Event) else None
         return self._earlier_at(batch.cursor, seen)
 
     def _earlier_at(self, cursor: Any, position: int) -> Event | None:
@@ -563,7 +563,7 @@ class Recording:
         event = recorded.event
         if not isinstance(event, Event):  # a child forgotten: its reviews' lookup names go
             token = getattr(event, "token", None)
-            names = self.book.child_reviews.pop(token, ()) if token else ()
+            names = self.book.child_reviews.pop(token, ()) if token else ()  # type: ignore[attr-defined]
             for name in names:
                 self.book.review_lookup.pop(name, None)  # type: ignore[attr-defined]
             return None

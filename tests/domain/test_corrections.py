@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
-from kentqa_domain.corrections import subject_ids
 from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
 from tests.plan_strategies import histories
 
@@ -35,7 +34,9 @@ def answers(qa: kq.QualityAssurance) -> dict[str, Any]:
         out[f"escalations {day}"] = kq.to_plain(list(qa.escalations(as_of=day)))
         out[f"qa {day}"] = kq.to_plain(list(qa.review_qa_summary(as_of=day)))
         out[f"notifications {day}"] = kq.to_plain(list(qa.notifications(as_of=day)))
-    out["timeliness"] = kq.to_plain(list(qa.review_timeliness(dt.date(2026, 1, 1), dt.date(2028, 12, 31), as_of=AS_OF[-1])))
+    out["timeliness"] = kq.to_plain(
+        list(qa.review_timeliness(dt.date(2026, 1, 1), dt.date(2028, 12, 31), as_of=AS_OF[-1]))
+    )
     return out
 
 
@@ -61,18 +62,26 @@ def _store(url: str) -> kq.QualityAssurance:
 def fixes(draw: st.DrawFn, count: int) -> list[tuple[int, str, int]]:
     """(index into the standing history, "correct"/"withdraw", days to move the date by)."""
     return [
-        (draw(st.integers(0, 10_000)), draw(st.sampled_from(["correct", "withdraw"])), draw(st.integers(-20, 20).filter(bool)))
+        (
+            draw(st.integers(0, 10_000)),
+            draw(st.sampled_from(["correct", "withdraw"])),
+            draw(st.integers(-20, 20).filter(bool)),
+        )
         for _ in range(count)
     ]
 
 
-def _apply_fixes(qa: kq.QualityAssurance, history: list[ev.Event], plan: list[tuple[int, str, int]]) -> tuple[list[ev.Event], int]:
+def _apply_fixes(
+    qa: kq.QualityAssurance, history: list[ev.Event], plan: list[tuple[int, str, int]]
+) -> tuple[list[ev.Event], int]:
     """Apply the planned corrections to ``qa``; the corrected history (as a fresh store would
     record it) and how many were accepted. Each refusal is checked to store nothing."""
     standing = list(history)
     accepted = 0
     for n, (pick, what, days) in enumerate(plan):
-        candidates = [i for i, e in enumerate(standing) if not isinstance(e, ev.TeamRegistered | ev.WorkerRegistered)]
+        candidates = [
+            i for i, e in enumerate(standing) if not isinstance(e, ev.TeamRegistered | ev.WorkerRegistered)
+        ]
         if not candidates:
             break
         i = candidates[pick % len(candidates)]
@@ -100,7 +109,11 @@ def _apply_fixes(qa: kq.QualityAssurance, history: list[ev.Event], plan: list[tu
 
 
 @pytest.mark.parametrize("backend", ["memory", "sqlite", "postgres"])
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(history=histories(max_children=2), plan=fixes(4))
 def test_answers_after_corrections_equal_a_store_that_recorded_the_corrected_history(
     backend: str, fresh_url: Callable[[str], str], history: list[ev.Event], plan: list[tuple[int, str, int]]
@@ -119,7 +132,9 @@ def test_answers_after_corrections_equal_a_store_that_recorded_the_corrected_his
 
 @settings(max_examples=20, deadline=None)
 @given(history=histories(max_children=2), plan=fixes(3))
-def test_a_reopened_store_and_a_replay_keep_the_corrections(tmp_path_factory: pytest.TempPathFactory, history: list[ev.Event], plan: list[tuple[int, str, int]]) -> None:
+def test_a_reopened_store_and_a_replay_keep_the_corrections(
+    tmp_path_factory: pytest.TempPathFactory, history: list[ev.Event], plan: list[tuple[int, str, int]]
+) -> None:
     """The corrected state is in the store: a new connection, and a replay of the log (write
     model, identities, every projection), answer as the connection that corrected."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'qa.db'}"
@@ -172,11 +187,31 @@ def test_sending_again_is_a_no_op(history: list[ev.Event], plan: list[tuple[int,
 # --- worked examples: the issue's review, and bad input ---------------------------------------
 
 ORGANISATION: list[dict[str, Any]] = [
-    {"type": "TeamRegistered", "team_id": "T1", "name": "T1", "service": "Children's Social Work", "area": "East"},
-    {"type": "WorkerRegistered", "worker_id": "IRO-1", "team_id": "T1", "role": "iro", "experience": "experienced", "registered_on": "2026-01-05"},
+    {
+        "type": "TeamRegistered",
+        "team_id": "T1",
+        "name": "T1",
+        "service": "Children's Social Work",
+        "area": "East",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "IRO-1",
+        "team_id": "T1",
+        "role": "iro",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
     {"type": "ChildBecameLookedAfter", "child_ref": "C1", "on": "2026-02-20"},
 ]
-MISTYPED = {"type": "ReviewHeld", "review_id": "R1", "child_ref": "C1", "kind": "looked_after_review", "held_on": "2026-03-13", "chair_id": "IRO-1"}
+MISTYPED = {
+    "type": "ReviewHeld",
+    "review_id": "R1",
+    "child_ref": "C1",
+    "kind": "looked_after_review",
+    "held_on": "2026-03-13",
+    "chair_id": "IRO-1",
+}
 HELD = dict(MISTYPED, held_on="2026-03-19")
 
 
@@ -197,7 +232,9 @@ def test_the_mistyped_review_is_fixed_and_the_drift_register_is_right(store: kq.
     store.correct(MISTYPED, HELD, on="2026-04-02", by="QA-1", reason="typed as 13 March")
     with _store("memory://") as oracle:
         oracle.record_many([*ORGANISATION, HELD])
-        assert kq.to_plain(list(store.drift_register(as_of=day))) == kq.to_plain(list(oracle.drift_register(as_of=day)))
+        assert kq.to_plain(list(store.drift_register(as_of=day))) == kq.to_plain(
+            list(oracle.drift_register(as_of=day))
+        )
     assert {(r.kind, r.due_on) for r in store.drift_register(as_of=day)} != wrong
 
 
@@ -212,14 +249,22 @@ def test_a_correction_of_a_correction(store: kq.QualityAssurance) -> None:
     store.correct(HELD, final, on="2026-04-03", by="QA-1", reason="the minutes say the 20th")
     with _store("memory://") as oracle:
         oracle.record_many([*ORGANISATION, final])
-        assert kq.to_plain(list(store.drift_register(as_of="2026-06-01"))) == kq.to_plain(list(oracle.drift_register(as_of="2026-06-01")))
+        assert kq.to_plain(list(store.drift_register(as_of="2026-06-01"))) == kq.to_plain(
+            list(oracle.drift_register(as_of="2026-06-01"))
+        )
 
 
 def test_an_original_never_recorded_is_an_unknown_reference_naming_it(store: kq.QualityAssurance) -> None:
     before = store.position
     with pytest.raises(UnknownReference) as refused:
-        store.correct(dict(MISTYPED, review_id="R9"), dict(HELD, review_id="R9"), on="2026-04-02", by="QA-1", reason="x")
-    assert (refused.value.event_type, refused.value.field, refused.value.rule) == ("RecordCorrected", "original", "R-COR-1")
+        store.correct(
+            dict(MISTYPED, review_id="R9"), dict(HELD, review_id="R9"), on="2026-04-02", by="QA-1", reason="x"
+        )
+    assert (refused.value.event_type, refused.value.field, refused.value.rule) == (
+        "RecordCorrected",
+        "original",
+        "R-COR-1",
+    )
     assert "R9" in str(refused.value)
     with pytest.raises(UnknownReference, match="held_on: recorded"):
         store.correct(dict(MISTYPED, held_on="2026-03-14"), HELD, on="2026-04-02", by="QA-1", reason="x")
@@ -229,13 +274,21 @@ def test_an_original_never_recorded_is_an_unknown_reference_naming_it(store: kq.
 @pytest.mark.parametrize(
     "replacement",
     [
-        {"type": "MidwayReviewCompleted", "child_ref": "C1", "plan": "looked_after", "completed_on": "2026-03-13", "by": "IRO-1"},
+        {
+            "type": "MidwayReviewCompleted",
+            "child_ref": "C1",
+            "plan": "looked_after",
+            "completed_on": "2026-03-13",
+            "by": "IRO-1",
+        },
         dict(HELD, review_id="R2"),
         dict(HELD, child_ref="C2"),
     ],
     ids=["another type", "another review", "another child"],
 )
-def test_a_replacement_of_another_type_or_subject_is_a_rule_violation(store: kq.QualityAssurance, replacement: dict[str, Any]) -> None:
+def test_a_replacement_of_another_type_or_subject_is_a_rule_violation(
+    store: kq.QualityAssurance, replacement: dict[str, Any]
+) -> None:
     before = store.position
     with pytest.raises(RuleViolation) as refused:
         store.correct(MISTYPED, replacement, on="2026-04-02", by="QA-1", reason="x")
@@ -256,7 +309,15 @@ def test_a_replacement_that_breaks_a_rule_is_refused_with_that_rule(store: kq.Qu
 
 def test_a_withdrawal_with_dependents_names_them(store: kq.QualityAssurance) -> None:
     """R-COR-3: a review that was quality-assured cannot be withdrawn before its QA."""
-    qa_event = {"type": "ReviewQualityAssured", "review_id": "R1", "assured_on": "2026-03-16", "by": "IRO-1", "plan_reflects_needs": True, "actions_in_child_timeframe": True, "consistent_with_legal_duties": True}
+    qa_event = {
+        "type": "ReviewQualityAssured",
+        "review_id": "R1",
+        "assured_on": "2026-03-16",
+        "by": "IRO-1",
+        "plan_reflects_needs": True,
+        "actions_in_child_timeframe": True,
+        "consistent_with_legal_duties": True,
+    }
     try:
         store.record_json(qa_event)
     except InvalidEvent:  # the QA event's fields in this release
@@ -292,8 +353,17 @@ def test_a_correction_of_a_forgotten_childs_event_is_an_unknown_reference(store:
 def test_record_many_takes_corrections_among_events(store: kq.QualityAssurance) -> None:
     """``record_many`` (and so ``kentqa record``) takes RecordCorrected and RecordWithdrawn
     objects among events; the result counts them like events."""
-    fix = {"type": "RecordCorrected", "original": MISTYPED, "replacement": HELD, "corrected_on": "2026-04-02", "by": "QA-1", "reason": "typo"}
-    result = store.record_many([fix, {"type": "ChildBecameLookedAfter", "child_ref": "C2", "on": "2026-04-01"}, fix])
+    fix = {
+        "type": "RecordCorrected",
+        "original": MISTYPED,
+        "replacement": HELD,
+        "corrected_on": "2026-04-02",
+        "by": "QA-1",
+        "reason": "typo",
+    }
+    result = store.record_many(
+        [fix, {"type": "ChildBecameLookedAfter", "child_ref": "C2", "on": "2026-04-01"}, fix]
+    )
     assert (result.new, result.already_recorded, result.refused) == (2, 1, 0)
     assert result[0] == result[2]
 
@@ -311,12 +381,18 @@ def test_history_shows_the_mistake_and_its_correction(store: kq.QualityAssurance
     assert review.event == ev.parse(MISTYPED) and review.superseded_at == at
     assert fix.position == at and fix.superseded_at is None
     assert (fix.event.original, fix.event.replacement) == (ev.parse(MISTYPED), ev.parse(HELD))
-    assert (fix.event.corrected_on, fix.event.by, fix.event.reason) == (dt.date(2026, 4, 2), "QA-1", "typed as 13 March")
+    assert (fix.event.corrected_on, fix.event.by, fix.event.reason) == (
+        dt.date(2026, 4, 2),
+        "QA-1",
+        "typed as 13 March",
+    )
 
 
 @settings(max_examples=15, deadline=None)
 @given(history=histories(max_children=2), plan=fixes(4))
-def test_export_then_record_rebuilds_the_corrected_store(history: list[ev.Event], plan: list[tuple[int, str, int]]) -> None:
+def test_export_then_record_rebuilds_the_corrected_store(
+    history: list[ev.Event], plan: list[tuple[int, str, int]]
+) -> None:
     """SPEC 9.1: ``export`` writes the corrections as their lines; ``kentqa record`` of it into
     an empty store gives the same answers and the same ``stats()``."""
     import io

@@ -17,7 +17,9 @@ from .common import EXIT_REFUSED, db_option, open_store
 
 _FILES = click.argument("files", nargs=-1, type=click.File("rb"), required=True)
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-_FUTURE = click.option("--allow-future", is_flag=True, help="Accept dates after today (refused by default: R-INP-1).")
+_FUTURE = click.option(
+    "--allow-future", is_flag=True, help="Accept dates after today (refused by default: R-INP-1)."
+)
 
 
 def _run(files: tuple[Any, ...], db: str | None, as_json: bool, allow_future: bool, kind: str) -> None:

@@ -213,10 +213,10 @@ def policy(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
+    from .corrections import correct, withdraw
     from .cycle import audit_actions, cycle
     from .demo import demo
     from .importing import import_command
-    from .corrections import correct, withdraw
     from .log import export, history
     from .notify import notify
     from .observations import observation_learning, observations

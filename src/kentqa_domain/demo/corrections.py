@@ -34,7 +34,7 @@ def with_corrections(events: Iterable[ev.Event], *, seed: int) -> Iterator[Any]:
     before about the child) and some feedback typed twice; then the sweep that corrects the
     reviews and withdraws the copies. Every event and correction passes the rules where it
     stands."""
-    rng = random.Random(f"{seed}-corrections")
+    rng = random.Random(f"{seed}-corrections")  # noqa: S311 - synthetic data, not secrets
     found: list[Any] = []  # the mistakes the sweep will find
     last_seen: dict[str, dt.date] = {}  # child -> the latest business date recorded about it
     day = dt.date.min
@@ -59,8 +59,12 @@ def with_corrections(events: Iterable[ev.Event], *, seed: int) -> Iterator[Any]:
 
 
 def _made(fix: tuple[str, ev.Event, ev.Event | None], day: dt.date) -> RecordCorrected | RecordWithdrawn:
-    what, original, replacement = fix
+    _what, original, replacement = fix
     if replacement is not None:
         on = max(day, replacement.business_date)
-        return RecordCorrected(original, replacement, on, DATA_OFFICER, "typed with the wrong date; the minutes give this one")
-    return RecordWithdrawn(original, max(day, original.business_date), DATA_OFFICER, "typed twice: this is the copy")
+        return RecordCorrected(
+            original, replacement, on, DATA_OFFICER, "typed with the wrong date; the minutes give this one"
+        )
+    return RecordWithdrawn(
+        original, max(day, original.business_date), DATA_OFFICER, "typed twice: this is the copy"
+    )

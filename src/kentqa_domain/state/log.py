@@ -18,7 +18,7 @@ from eventsourcing.persistence import StoredEvent
 
 from ..child_privacy import blanked
 from ..log_pages import page_reader
-from ..mapper import FORGOTTEN_TOPIC, MARK_TOPICS, ChildForgotten, EventMapper, Recorded
+from ..mapper import MARK_TOPICS, ChildForgotten, EventMapper, Recorded
 from .head import Head, link
 from .runner import Folded
 
