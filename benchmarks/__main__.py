@@ -13,10 +13,15 @@ is kentqa's alone).
    projections); the fastest of ``--rounds`` rounds of each counts, the slowest projection
    gives ``replay_ratio``;
 3. a fresh process opens the store and answers every section 5 query: ``open_s`` and
-   ``reader_rss_mb``.
+   ``reader_rss_mb``;
+4. one withdrawal of the first event recorded that nothing depends on (a completed plan
+   action, or feedback) (SPEC 9.1: a correction folds the
+   state again from the corrected log, decision 0995): ``correction_s``, and
+   ``correction_ratio``, the baseline's read-and-decode of the log over it (how many such
+   reads a correction costs, inverted: below 1 it costs more than one read).
 
 Prints a table, then one JSON line:
-``{"ingest_ratio": ..., "replay_ratio": ..., "query_flatness": ..., "rss_mb": ..., "reader_rss_mb": ..., "open_s": ...}``
+``{"ingest_ratio": ..., "replay_ratio": ..., "query_flatness": ..., "rss_mb": ..., "reader_rss_mb": ..., "open_s": ..., "correction_s": ..., "correction_ratio": ...}``
 (ratios > 1 mean kentqa is faster; query_flatness is the worst query's time after N over
 its time after N/10). See docs/performance.md.
 """
@@ -40,6 +45,8 @@ from . import machine, queries, workload
 from .baseline import Baseline
 
 CHUNK = 10_000
+#: Event types nothing recorded later depends on (withdrawn to time a correction).
+WITHDRAWABLE = ("PlanActionCompleted", "FeedbackReceived")
 
 
 class Clock:
@@ -106,6 +113,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             _say(args.quiet, "a fresh process opens the store and answers every section 5 query")
             results["reader"] = reader(kentqa_url, results["as_of_last"])
         replay(qa, baseline, args, results)
+        correction(qa, args, results)
         results["rss_mb"] = machine.peak_rss_mb()
         results["ledger_parts_kb"] = _ledger_parts(qa)
         qa.close()
@@ -142,6 +150,10 @@ def ingest(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
             theirs.cpu += cpu
             recorded += len(part)
             last_day = max(last_day, *(e.business_date for e in part))
+            if "_feedback" not in results:  # an event nothing depends on, for the correction
+                found = next((e for e in part if type(e).__name__ in WITHDRAWABLE), None)
+                if found is not None:
+                    results["_feedback"] = found
             if recorded == first_point:
                 results["as_of_first"] = last_day.isoformat()
                 results["queries_first"] = queries.time_queries(qa, last_day)
@@ -183,6 +195,18 @@ def replay(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
     results["replay_rounds"] = {"kentqa": ours, "bare": theirs}
 
 
+def correction(qa: Any, args: argparse.Namespace, results: dict[str, Any]) -> None:
+    """One withdrawal of the first event recorded that nothing depends on (R-COR-3 lets it
+    through), timed: its cost is the fold of the whole log, wherever the event is."""
+    feedback = results.pop("_feedback", None)
+    if feedback is None:
+        return
+    _say(args.quiet, f"one correction: a {type(feedback).__name__} withdrawn")
+    with Clock() as clock:
+        qa.withdraw(feedback, on=results["as_of_last"], by="BENCH-1", reason="benchmark", allow_future=True)
+    results["correction"] = {"wall": clock.wall, "cpu": clock.cpu}
+
+
 def reader(url: str, as_of: str) -> dict[str, Any]:
     """A fresh process opening the store and answering every section 5 query (its figures)."""
     import subprocess
@@ -216,6 +240,10 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
     for clock in ("wall", "cpu"):
         results[f"ingest_ratio_{clock}"] = _rate(results["kentqa_ingest"], clock) / _rate(results["bare_ingest"], clock)
         results[f"replay_ratio_{clock}"] = _rate(results["kentqa_replay"], clock) / _rate(results["bare_replay"], clock)
+    if "correction" in results:
+        bare = results["bare_replay"]["wall"]
+        results["correction_s"] = round(results["correction"]["wall"], 2)
+        results["correction_ratio"] = bare / results["correction"]["wall"] if results["correction"]["wall"] else None
     flat = {}
     for name, last in results["queries_last"].items():
         first = results["queries_first"].get(name)
@@ -316,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         "rss_mb": results["rss_mb"],
         "reader_rss_mb": reader_figures.get("rss_mb"),
         "open_s": reader_figures.get("open_s"),
+        "correction_s": results.get("correction_s"),
+        "correction_ratio": None if results.get("correction_ratio") is None else round(results["correction_ratio"], 3),
     }
     print(json.dumps(line))
     return 0
