@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
+from kentqa_domain.encryption import new_key
 from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
 from tests.plan_strategies import histories, record_in_any_order
 
@@ -442,3 +443,24 @@ def test_forgetting_the_child_shreds_its_corrections(tmp_path: Any) -> None:
         qa.scrub()
     data = path.read_bytes()
     assert b"minutes say" not in data and b'"C1"' not in data
+
+
+def test_an_encrypted_store_corrects_verifies_and_exports(tmp_path: Any) -> None:
+    """With encryption at rest the replacement and the mark are sealed and chained like every
+    row: the store verifies (``kentqa verify``), a reopened connection answers alike, and the
+    plaintext is not in the file."""
+    url = f"sqlite:///{tmp_path / 'qa.db'}"
+    key = new_key()
+    with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
+        qa.today = lambda: TODAY  # type: ignore[method-assign]
+        qa.record_many(ORGANISATION)
+        qa.record_json(MISTYPED)
+        qa.correct(MISTYPED, HELD, on="2026-04-02", by="QA-1", reason="typed as 13 March")
+        expected = answers(qa)
+    with kq.connect(url, policy=kq.Policy(), cipher_key=key) as again:
+        assert answers(again) == expected
+        report = again.verify()
+        assert report.events == again.log.end()
+        fix = next(r for r in again.history("child:C1") if r.type == "RecordCorrected")
+        assert fix.event.reason == "typed as 13 March"
+    assert b"typed as 13 March" not in (tmp_path / "qa.db").read_bytes()
