@@ -35,7 +35,7 @@ from .errors import ConflictingEvent, InvalidEvent
 from .events import Event, parse
 from .future_dates import check_not_after
 from .keyring import Keyring, key_id_of
-from .mapper import ChildForgotten, CorrectionMark, Recorded, canonical_body
+from .mapper import CORRECTION_TOPIC, ChildForgotten, CorrectionMark, Recorded, canonical_body
 from .state.docs import DocSession, DocWrite
 from .state.head import LogHead
 from .state.log import decode_row
@@ -499,7 +499,7 @@ class Recording:
                     try:
                         for raw_row, row in zip(raw, page, strict=True):
                             found = self._fold_stored(row, decode)
-                            if row is raw_row:
+                            if row is raw_row and raw_row[3] != CORRECTION_TOPIC:
                                 if found is not None:
                                     identities.append(found)
                             elif (again := self._identity_of_row(cursor, raw_row, decode)) is not None:

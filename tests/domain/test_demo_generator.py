@@ -30,14 +30,19 @@ def test_the_same_seed_makes_the_same_council_and_another_seed_another() -> None
 
 def test_every_event_passes_recording_and_recording_again_is_a_no_op() -> None:
     """All references are registered first and all stages move forward (nothing refused);
-    re-recording the whole council is idempotent (SPEC section 2)."""
+    re-recording the whole council is idempotent (SPEC section 2). The year ends with the data
+    officer's sweep of corrections and withdrawals (SPEC 9.1): each correction stores its
+    replacement and its mark, each withdrawal its mark."""
     refused: list[tuple[int, Exception]] = []
+    kinds = Counter(type(e).__name__ for e in small())
+    assert kinds["RecordCorrected"] > 0 and kinds["RecordWithdrawn"] > 0
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         positions = qa.record_many(small(), on_invalid=lambda i, e: refused.append((i, e)))
         assert refused == []
-        assert qa.position == len(small())
+        assert qa.position == len(small()) + kinds["RecordCorrected"]
         again = qa.record_many(small())
         assert again == positions
+        assert (again.new, again.already_recorded) == (0, len(small()))
 
 
 def test_every_kind_of_fact_is_there_and_some_is_recorded_late() -> None:

@@ -239,7 +239,8 @@ def test_kentqa_history_prints_a_table_or_json_and_refuses_a_bad_subject(tmp_pat
         "WorkerRegistered",
         "SupervisionHeld",
     ]
-    assert all(set(r) == {"position", "type", "event", "recorded_at"} for r in data["rows"])
+    assert all(set(r) == {"position", "type", "event", "recorded_at", "superseded_at"} for r in data["rows"])
+    assert all(r["superseded_at"] is None for r in data["rows"])  # nothing was corrected
     scoped = kentqa("history", "worker:P1", "--as", "P2", "--json", db=db)
     assert json.loads(scoped.stdout)["rows"] == []
     bad = kentqa("history", "nope:1", db=db)

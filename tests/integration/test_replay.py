@@ -54,7 +54,7 @@ def test_replay_gives_the_live_answers_on_every_back_end(store_url: str) -> None
         qa.record_many(council())
         live = answers(qa)
         report = qa.replay(restart=True)
-        assert report.folded == report.position == len(council())
+        assert report.folded == report.position == qa.log.end() == len(council()) + sum(isinstance(e, kq.RecordCorrected) for e in council())
         assert answers(qa) == live
     if store_url != "memory://":
         with kq.connect(store_url, policy=kq.Policy()) as reopened:
@@ -119,7 +119,7 @@ def test_a_replay_killed_mid_way_resumes_where_it_stopped(tmp_path: Path) -> Non
     resumed = kentqa("replay", "--json", db=db)  # a new replay starts over (nothing to resume)
     assert resumed.returncode == 0, resumed.stderr
     out = json.loads(resumed.stdout)
-    assert (out["resumed"], out["position"]) == (False, len(council()))
+    assert (out["resumed"], out["position"]) == (False, len(council()) + sum(isinstance(e, kq.RecordCorrected) for e in council()))
 
 
 def test_one_projection_is_rebuilt_alone(sqlite_url: str) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from rich.console import Console
 
 from ..application import QualityAssurance
 from ..calendar import add_months, cycle_bounds, cycle_id_for
+from ..corrections import RecordCorrected, RecordWithdrawn
 from ..demo import SCALES, generate
 from . import output
 from .common import EXIT_REFUSED, as_of_date, as_of_option, db_option, open_store
@@ -127,26 +129,28 @@ def demo(
         if problem:
             click.echo(f"kentqa: error: {problem}", err=True)
             sys.exit(EXIT_REFUSED)
-        before = qa.position
         started = time.perf_counter()
-        generated = 0
+        generated = recorded = 0
+        fixes: Counter[str] = Counter()
         estimate = chosen.estimated_events(years)
         with progress(quiet=as_json) as bar:
             task = bar.add_task(f"Recording {chosen.description}", total=estimate)
             chunk: list[Any] = []
             for event in generate(chosen, seed=seed, as_of=day, years=years, policy=qa.policy):
                 chunk.append(event)
+                if isinstance(event, RecordCorrected | RecordWithdrawn):
+                    fixes[event.type] += 1
                 if len(chunk) >= CHUNK:
-                    qa.record_many(chunk, allow_future=True)  # synthetic, dated up to its own --as-of
+                    # synthetic, dated up to its own --as-of
+                    recorded += qa.record_many(chunk, allow_future=True).new
                     generated += len(chunk)
                     bar.update(task, completed=generated, total=max(estimate, generated))
                     chunk = []
             if chunk:
-                qa.record_many(chunk, allow_future=True)
+                recorded += qa.record_many(chunk, allow_future=True).new
                 generated += len(chunk)
             bar.update(task, completed=generated, total=generated)
         elapsed = time.perf_counter() - started
-        recorded = qa.position - before
         summary: dict[str, Any] = {
             "store": qa.storage.display,
             "scale": scale,
@@ -156,6 +160,9 @@ def demo(
             "events_generated": generated,
             "events_recorded": recorded,
             "events_already_there": generated - recorded,
+            # the data officer's year-end sweep (SPEC 9.1): among the events generated
+            "corrections": fixes["RecordCorrected"],
+            "withdrawals": fixes["RecordWithdrawn"],
             "seconds": round(elapsed, 1),
         }
         console.print(
