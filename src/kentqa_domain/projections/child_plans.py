@@ -421,6 +421,9 @@ class ChildPlans(StoredProjection):
 
     # --- rows ---------------------------------------------------------------------------
 
+    #: every row is a child's (a review's QA or a worker's link only points at children)
+    row_spaces = ("children",)
+
     def rows(self, changed: Sequence[tuple[str, str]]) -> list[RowChange]:
         tokens = {key for space, key in changed if space == "children"}
         quality = [key for space, key in changed if space == "quality"]

@@ -40,6 +40,9 @@ class StoredProjection:
     tables: ClassVar[tuple[Table, ...]] = ()
     #: SQL views over the row tables, for analysts (made with the tables).
     sql_views: ClassVar[tuple[View, ...]] = ()
+    #: The spaces whose documents own the row tables' rows (None: every space): when rows are
+    #: derived again from all documents (the end of a rebuild), ``rows`` is given these.
+    row_spaces: ClassVar[tuple[str, ...] | None] = None
     #: Whether the fold needs a child's sealed original (the reveal projection only).
     needs_keys: ClassVar[bool] = False
     #: The policy of the process that folds (set by the store; None: the defaults). Only

@@ -16,6 +16,8 @@ so two runners starting from the same position could both commit; see decision 0
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -31,6 +33,8 @@ Folded = tuple[int, Event | None, Any]
 LogReader = Callable[[int, int, bool], Sequence[Folded]]
 
 PAGE = 2_000
+#: Documents whose rows are derived at once when a rebuilt projection's rows are derived again.
+ROWS_CHUNK = 1_000
 
 
 class Projections:
@@ -92,14 +96,17 @@ class Projections:
         positions = self.positions()
         for name, projection in self.by_name.items():
             projection.session.sync(positions[name])
+        # A projection being rebuilt derives its rows once, from all its documents, when it has
+        # caught up (not at every page: a child touched by many pages was derived again each time)
+        rebuilding = self.tables.rebuilding() & set(self.by_name)
         own_from = own[0][0] if own else None
         while True:
             lagging = {n: p for n, p in positions.items() if p < end}
             if progress is not None:
                 progress(min(positions.values(), default=end), end)
             if not lagging:
-                if folded:
-                    self.tables.finish_rebuilds(end)
+                if folded or rebuilding:
+                    self._finish(rebuilding, end)
                 return folded
             start = min(lagging.values()) + 1
             if own_from is not None and start == own_from and own[-1][0] == end:
@@ -108,10 +115,35 @@ class Projections:
                 keys = any(self.by_name[n].needs_keys for n in lagging)
                 page = read(start, PAGE, keys)
                 if not page:
-                    self.tables.finish_rebuilds(end)
+                    self._finish(rebuilding, end)
                     return folded
             last = page[-1][0]
-            folded += self._fold(page, lagging, last, positions)
+            folded += self._fold(page, lagging, last, positions, no_rows=rebuilding)
+
+    def _finish(self, rebuilding: set[str], end: int) -> None:
+        """Rebuilt projections that reached ``end``: their rows derived, then no longer rebuilding.
+        Any process may do it (a crash in between leaves it to the next); it is idempotent."""
+        positions = self.tables.positions()
+        for name in sorted(rebuilding):
+            if positions.get(name, 0) >= end:
+                self.derive_rows(name)
+        self.tables.finish_rebuilds(end)
+
+    def derive_rows(self, name: str, cursor: Any = None) -> None:
+        """A projection's row tables emptied and derived again from all its documents, in one
+        transaction (``cursor``'s when given), ``ROWS_CHUNK`` documents at a time."""
+        projection = self.by_name[name]
+        if not projection.tables:
+            return
+        tables = self.tables
+        with contextlib.nullcontext(cursor) if cursor is not None else tables.rewriting() as c:
+            for table in projection.tables:
+                tables.clear_rows(c, table)
+            after = None
+            while pairs := tables.doc_keys(c, name, projection.row_spaces, after, ROWS_CHUNK):
+                for table, keys, rows in projection.rows(pairs):
+                    tables.write_rows(c, table, keys, rows)
+                after = pairs[-1]
 
     def fold_in(self, cursor: Any, stored: Sequence[Folded], before: int) -> Callable[[bool], None]:
         """Inside a batch's write transaction (the store's write lock held): fold the events it
@@ -148,15 +180,22 @@ class Projections:
         return finish
 
     def _fold(
-        self, page: Sequence[Folded], lagging: dict[str, int], last: int, positions: dict[str, int]
+        self,
+        page: Sequence[Folded],
+        lagging: dict[str, int],
+        last: int,
+        positions: dict[str, int],
+        no_rows: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> int:
         """Fold a page into the lagging projections; then move each from where it was to
-        ``last`` with its changes, where no other process moved it first."""
+        ``last`` with its changes, where no other process moved it first. Projections in
+        ``no_rows`` (being rebuilt) write documents only: their rows come at the end."""
         # every document the folds read comes through one read transaction: on PostgreSQL a
         # transaction per read (three round trips) made rebuilding child_plans 50x slower
         with self.tables.snapshot():
             changes = {
-                name: self._fold_one(self.by_name[name], page, since) for name, since in lagging.items()
+                name: self._fold_one(self.by_name[name], page, since, rows=name not in no_rows)
+                for name, since in lagging.items()
             }
         moves = {name: (since, last) for name, since in lagging.items()}
         try:
@@ -190,7 +229,7 @@ class Projections:
 
     @staticmethod
     def _fold_one(
-        projection: StoredProjection, page: Sequence[Folded], since: int
+        projection: StoredProjection, page: Sequence[Folded], since: int, *, rows: bool = True
     ) -> tuple[list[Any], list[Any]]:
         """One projection's fold of a page: its changed documents and their rows."""
         session = projection.session
@@ -212,6 +251,8 @@ class Projections:
         finally:
             session.writing = False
         docs = session.changes()
+        if not rows:
+            return docs, []
         return docs, projection.rows([(space, key) for space, key, _ in docs])
 
     def refold(self, cursor: Any, read: LogReader, end: int) -> None:
@@ -233,12 +274,12 @@ class Projections:
                 if not page:
                     break
                 for name, projection in self.by_name.items():
-                    docs, rows = self._fold_one(projection, page, 0)
+                    docs, _rows = self._fold_one(projection, page, 0, rows=False)
                     tables.write_docs(cursor, name, end, docs)
-                    for table, keys_of, table_rows in rows:
-                        tables.write_rows(cursor, table, keys_of, table_rows)
                     projection.session.committed(end, docs)
                 start = page[-1][0] + 1
+            for name in self.by_name:  # rows once, from all the documents (not at every page)
+                self.derive_rows(name, cursor)
             tables.stand_at(cursor, {n: p.version for n, p in self.by_name.items()}, end)
         except BaseException:
             for projection in self.by_name.values():

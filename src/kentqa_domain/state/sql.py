@@ -223,6 +223,40 @@ class StateTables:
         """Hook: make the read transaction one snapshot (SQLite's are, in WAL mode)."""
 
     @contextlib.contextmanager
+    def rewriting(self) -> Iterator[Any]:
+        """A write transaction through which this thread's reads go too (they see its writes):
+        a projection's rows derived again from its documents (``Projections.derive_rows``).
+        Inside a transaction already: that one."""
+        if ambient_cursor() is not None:
+            yield ambient_cursor()
+            return
+        with self.datastore.transaction(commit=True) as c:
+            _ambient.cursor = c
+            try:
+                yield c
+            finally:
+                _ambient.cursor = None
+
+    def doc_keys(
+        self, c: Any, owner: str, spaces: Sequence[str] | None, after: tuple[str, str] | None, limit: int
+    ) -> list[tuple[str, str]]:
+        """Up to ``limit`` (space, key) of the owner's documents (not the empty ones), in order,
+        after ``after``; only in ``spaces`` when given."""
+        where = "owner=? AND LENGTH(doc)>0"
+        params: list[Any] = [owner]
+        if spaces is not None:
+            where += f" AND space IN ({','.join('?' * len(spaces))})"
+            params += list(spaces)
+        if after is not None:
+            where += " AND (space>? OR (space=? AND key>?))"
+            params += [after[0], after[0], after[1]]
+        c.execute(
+            self.sql(f"SELECT space, key FROM {self.docs} WHERE {where} ORDER BY space, key LIMIT ?"),
+            (*params, limit),
+        )
+        return [(space, key) for space, key in map(self.row, c.fetchall())]
+
+    @contextlib.contextmanager
     def writing(self, recorder: Any) -> Iterator[Any]:
         """The one write transaction of a batch: it takes the store's write lock first (every
         writer of events takes the same lock), so what is read in it is what the batch is
