@@ -17,7 +17,6 @@ so two runners starting from the same position could both commit; see decision 0
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
