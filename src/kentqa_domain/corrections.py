@@ -222,4 +222,7 @@ def is_correction(obj: object) -> bool:
     """Whether a record (an object or its JSON form) is a correction or withdrawal."""
     if isinstance(obj, RecordCorrected | RecordWithdrawn):
         return True
-    return isinstance(obj, dict) and obj.get("type") in CORRECTION_TYPES
+    if not isinstance(obj, dict):
+        return False
+    kind = obj.get("type")
+    return isinstance(kind, str) and kind in CORRECTION_TYPES

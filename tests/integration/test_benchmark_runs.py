@@ -18,8 +18,12 @@ def test_the_benchmark_prints_its_summary_line() -> None:
     )
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])
-    assert set(line) == {"ingest_ratio", "replay_ratio", "query_flatness", "rss_mb", "reader_rss_mb", "open_s"}
+    assert set(line) == {
+        "ingest_ratio", "replay_ratio", "query_flatness", "rss_mb", "reader_rss_mb", "open_s",
+        "correction_s", "correction_ratio",
+    }
     assert line["ingest_ratio"] > 0 and line["replay_ratio"] > 0 and line["rss_mb"] > 0
+    assert line["correction_s"] > 0 and line["correction_ratio"] > 0  # one withdrawal (SPEC 9.1)
 
 
 def test_the_export_benchmark_prints_the_exporting_process_s_memory() -> None:
