@@ -281,6 +281,7 @@ def row_parties(plan: OpenPlan, item: DriftItem, teams: PlanTeams, plans: PlanFa
         team = plans.workers.team_on(item.owner_id, as_of)
     else:
         team = teams.plan_team(plan)
+    worker: str | None
     if item.owner_id is not None:
         worker = item.owner_id
     elif allocated is not None and allocated[1] is not None:
