@@ -253,8 +253,11 @@ def child_protection(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
             break
         end = last + _gap(draw, 0, 90)
         out.append(ev.ChildProtectionPlanEnded(child_ref=child, ended_on=end))
-        # 0: a new strategy discussion or conference on the end day (not after a one-day plan)
-        day = end + (DAY * 0 if end > opened and draw(st.integers(0, 3)) == 0 else _gap(draw, 1, 90))
+        # 0: a new strategy discussion or conference on the end day (not after a one-day plan,
+        # nor when a strategy discussion is already dated that day: its identity is the date)
+        discussed_days = {e.held_on for e in out if isinstance(e, ev.StrategyDiscussionHeld)}
+        restart = end > opened and end not in discussed_days and draw(st.integers(0, 3)) == 0
+        day = end + (DAY * 0 if restart else _gap(draw, 1, 90))
     return out
 
 

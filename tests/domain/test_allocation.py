@@ -433,3 +433,16 @@ def test_allocation_changes_who_a_row_concerns_never_what_is_due(council: Qualit
     )
     after = [(r.child_ref, r.kind, r.due_on) for r in council.drift_register(as_of=D(2026, 12, 1))]
     assert after == before
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(histories())
+def test_the_drawn_histories_never_send_one_identity_with_two_contents(events: list[ev.Event]) -> None:
+    """The strategies' own promise (consistent by construction): one event per identity (one
+    allocation, assignment or strategy discussion of a child a day), so no recording order
+    meets a ``ConflictingEvent``."""
+    from kentqa_domain.domain.identity import identity_of
+
+    seen: dict[str, ev.Event] = {}
+    for event in events:
+        assert seen.setdefault(identity_of(event), event) == event
