@@ -1,8 +1,9 @@
 """Hypothesis strategies for children's plans and escalations: consistent histories.
 
 ``histories()`` draws a few children, each with looked-after episodes and/or child
-protection plans (reviews, midway reviews, QA, actions, completions, plan ends) and
-escalations about them, consistent by construction, as event objects in business-date order.
+protection plans (reviews, midway reviews, QA, actions, completions, plan ends), escalations
+about them and their allocation to a team and social worker, IROs and CP Chairs assigned
+(SPEC 9.2), consistent by construction, as event objects in business-date order.
 ``record_in_any_order`` records a list of events in a shuffled order, deferring any event
 the write model refuses (because what it refers to has not arrived yet) to a later pass: the
 result is a random valid recording order full of late arrivals.
@@ -27,7 +28,8 @@ DAY = dt.timedelta(days=1)
 FIRST_DAY = dt.date(2026, 9, 1)
 LAST_DAY = dt.date(2027, 9, 30)
 TEAMS = ("T-A", "T-B")
-WORKERS = {"SW-1": "T-A", "SW-2": "T-B", "IRO-1": "T-IRO", "CPC-1": "T-IRO"}
+WORKERS = {"SW-1": "T-A", "SW-2": "T-B", "IRO-1": "T-IRO", "IRO-2": "T-IRO", "CPC-1": "T-IRO"}
+ROLES = {"SW-1": "practitioner", "SW-2": "practitioner", "IRO-1": "iro", "IRO-2": "iro", "CPC-1": "cp_chair"}
 
 _PRIORITY = {
     ev.TeamRegistered: 0,
@@ -37,6 +39,9 @@ _PRIORITY = {
     ev.ReviewHeld: 3,
     ev.Section47Completed: 4,
     ev.PlacedForAdoption: 4,
+    ev.ChildAllocated: 4,
+    ev.IROAssigned: 4,
+    ev.CPChairAssigned: 4,
     ev.MidwayReviewCompleted: 4,
     ev.ReviewQualityAssured: 4,
     ev.PlanActionCompleted: 4,
@@ -59,15 +64,14 @@ def natural_key(event: ev.Event) -> tuple[dt.date, int]:
 
 
 def organisation_events() -> list[ev.Event]:
-    """Two social work teams and an IRO team with a social worker each, an IRO and a CP Chair."""
+    """Two social work teams and an IRO team with a social worker each, two IROs and a CP Chair."""
     out: list[ev.Event] = [
         ev.TeamRegistered(team_id=t, name=t, service="Children's Social Work", area=a)
         for t, a in (("T-A", "East"), ("T-B", "West"), ("T-IRO", "County"))
     ]
-    roles = {"SW-1": "practitioner", "SW-2": "practitioner", "IRO-1": "iro", "CPC-1": "cp_chair"}
     out += [
         ev.WorkerRegistered(
-            worker_id=w, team_id=t, role=roles[w], experience="experienced", registered_on=dt.date(2026, 1, 5)
+            worker_id=w, team_id=t, role=ROLES[w], experience="experienced", registered_on=dt.date(2026, 1, 5)
         )
         for w, t in WORKERS.items()
     ]
@@ -161,9 +165,13 @@ def _plan_body(
     return unique, last
 
 
+IROS = ("IRO-1", "IRO-2")
+
+
 @st.composite
 def looked_after(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
     out: list[ev.Event] = []
+    assigned_days: set[dt.date] = set()  # one IRO assignment a day (its identity)
     day = FIRST_DAY + _gap(draw, 0, 120)
     for episode in range(draw(st.integers(1, 2))):
         start = day
@@ -181,6 +189,15 @@ def looked_after(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
             placed = start + _gap(draw, 1 if episode else 0, 200)
             out.append(ev.PlacedForAdoption(child_ref=child, placed_on=placed))
             last = max(last, placed)  # the episode's end (if any) comes after it
+        # SPEC 9.2, R-LAC-9: an IRO assigned in the episode (on time or late), now and then
+        # changed later; the episode's end (if any) comes after them
+        assigned = start
+        for n in range(draw(st.integers(0, 2))):
+            assigned += _gap(draw, 0, 12) if n == 0 else _gap(draw, 1, 150)
+            if assigned not in assigned_days:
+                assigned_days.add(assigned)
+                out.append(ev.IROAssigned(child_ref=child, assigned_on=assigned, iro_id=draw(st.sampled_from(IROS))))
+                last = max(last, assigned)
         if not draw(st.booleans()):
             break
         end = max(start, last) + _gap(draw, 0, 90)
@@ -228,12 +245,19 @@ def child_protection(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
         body, last = _plan_body(draw, ids, child, PlanKind.CHILD_PROTECTION, first)
         out += body
         last = max([last, opened, *(e.held_on for e in out if isinstance(e, ev.StrategyDiscussionHeld))])
+        if draw(st.booleans()):  # SPEC 9.2: a CP Chair assigned to the enquiry or plan
+            chaired = opened + _gap(draw, 0, 30)
+            out.append(ev.CPChairAssigned(child_ref=child, assigned_on=chaired, chair_id="CPC-1"))
+            last = max(last, chaired)
         if not draw(st.booleans()):
             break
         end = last + _gap(draw, 0, 90)
         out.append(ev.ChildProtectionPlanEnded(child_ref=child, ended_on=end))
-        # 0: a new strategy discussion or conference on the end day (not after a one-day plan)
-        day = end + (DAY * 0 if end > opened and draw(st.integers(0, 3)) == 0 else _gap(draw, 1, 90))
+        # 0: a new strategy discussion or conference on the end day (not after a one-day plan,
+        # nor when a strategy discussion is already dated that day: its identity is the date)
+        discussed_days = {e.held_on for e in out if isinstance(e, ev.StrategyDiscussionHeld)}
+        restart = end > opened and end not in discussed_days and draw(st.integers(0, 3)) == 0
+        day = end + (DAY * 0 if restart else _gap(draw, 1, 90))
     return out
 
 
@@ -315,6 +339,25 @@ def escalations(
 
 
 @st.composite
+def allocations(draw: st.DrawFn, child: str, known_from: dt.date) -> list[ev.Event]:
+    """SPEC 9.2: the child allocated to a team (and a social worker, or none), now and then
+    allocated again later (to another team or worker); one allocation a day."""
+    out: list[ev.Event] = []
+    day = known_from
+    for n in range(draw(st.integers(0, 2))):
+        day += _gap(draw, 0, 30) if n == 0 else _gap(draw, 1, 200)
+        out.append(
+            ev.ChildAllocated(
+                child_ref=child,
+                allocated_on=day,
+                team_id=draw(st.sampled_from(TEAMS)),
+                worker_id=draw(st.sampled_from([None, "SW-1", "SW-2"])),
+            )
+        )
+    return out
+
+
+@st.composite
 def histories(draw: st.DrawFn, max_children: int = 3) -> list[ev.Event]:
     """Organisation, then 1..max_children children with plans and escalations, in natural order."""
     out = organisation_events()
@@ -326,8 +369,9 @@ def histories(draw: st.DrawFn, max_children: int = 3) -> list[ev.Event]:
             mine += draw(looked_after(child, ids))
         if not mine or draw(st.booleans()):
             mine += draw(child_protection(child, ids))
-        out += mine
         first = min(e.business_date for e in mine)
+        mine += draw(allocations(child, first))
+        out += mine
         periods = looked_after_days(mine)
         for _ in range(draw(st.integers(0, 2))):
             out += draw(escalations(child, ids, first, periods))

@@ -14,7 +14,8 @@ rank   events on the same business date
 2      what starts a subject: a child becoming looked after or a strategy discussion,
        an escalation raised, a complaint received, an audit agreed; staff facts
 3      initial child protection conferences
-4      other reviews (``ReviewHeld``), audits, observations
+4      other reviews (``ReviewHeld``), audits, observations; a child's legal status,
+       placement, allocation and IRO or CP Chair assignment
 5      plan actions agreed (after the review they follow up)
 6      what follows a review or a subject up: QA of a review, midway reviews, actions
        completed, responses, progress, shares, extensions
@@ -83,6 +84,10 @@ _RANK: dict[str, int] = {
     "Section47Completed": FOLLOW_UP,
     "LegalStatusChanged": DURING,
     "PlacedForAdoption": DURING,
+    # SPEC 9.2: after what makes the child known that day (and a role change that day)
+    "ChildAllocated": DURING,
+    "IROAssigned": DURING,
+    "CPChairAssigned": DURING,
     "ChildCeasedLookedAfter": ENDS,
     "ChildProtectionPlanEnded": ENDS,
     "EscalationResolved": ENDS,

@@ -523,6 +523,42 @@ class PlanActionAgreed(Event):
 
 
 @attrs.frozen
+class ChildAllocated(Event):
+    """The child's case is allocated to a team, and to a social worker when ``worker_id`` is
+    given (SPEC 9.2): from ``allocated_on`` the child's drift rows count under that team
+    (R-ACC-1) and carry the worker, until the next allocation (decision 0985)."""
+
+    date_field: ClassVar[str] = "allocated_on"
+    child_ref: str = ident()
+    allocated_on: dt.date = day()
+    team_id: str = ident()
+    worker_id: str | None = opt_ident()
+
+
+@attrs.frozen
+class IROAssigned(Event):
+    """An Independent Reviewing Officer is appointed to a looked-after child, or the child's
+    IRO changes (SPEC 9.2): the IRO appointed within 5 working days of the child becoming
+    looked after (R-LAC-9, IRO Handbook); ``iro_id`` is a worker with the role ``iro``."""
+
+    date_field: ClassVar[str] = "assigned_on"
+    child_ref: str = ident()
+    assigned_on: dt.date = day()
+    iro_id: str = ident()
+
+
+@attrs.frozen
+class CPChairAssigned(Event):
+    """A Child Protection Chair is assigned to the child's child protection process, or the
+    chair changes (SPEC 9.2); ``chair_id`` is a worker with the role ``cp_chair``."""
+
+    date_field: ClassVar[str] = "assigned_on"
+    child_ref: str = ident()
+    assigned_on: dt.date = day()
+    chair_id: str = ident()
+
+
+@attrs.frozen
 class ReviewQualityAssured(Event):
     """The IRO's or CP Chair's QA of a review (R-LAC-5, R-CP-5)."""
 
@@ -751,6 +787,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         MidwayReviewCompleted,
         PlanActionCompleted,
         PlanActionAgreed,
+        ChildAllocated,
+        IROAssigned,
+        CPChairAssigned,
         ReviewQualityAssured,
         EscalationRaised,
         EscalationResponded,
@@ -792,6 +831,8 @@ __all__ = [
     "Action",
     "AuditActionCompleted",
     "AuditCompleted",
+    "CPChairAssigned",
+    "ChildAllocated",
     "ChildBecameLookedAfter",
     "ChildCeasedLookedAfter",
     "ChildProtectionPlanEnded",
@@ -811,6 +852,7 @@ __all__ = [
     "EscalationResponded",
     "Event",
     "FeedbackReceived",
+    "IROAssigned",
     "LegalStatusChanged",
     "MidwayReviewCompleted",
     "ObservationRecorded",

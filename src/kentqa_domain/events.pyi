@@ -327,6 +327,31 @@ class PlanActionAgreed(Event):
     review_id: str | None = attrs.field(default=None)
 
 @attrs.frozen
+class ChildAllocated(Event):
+    """The child's case is allocated to a team, and to a social worker when ``worker_id`` is"""
+
+    child_ref: str = attrs.field()
+    allocated_on: dt.date = attrs.field(converter=_date)
+    team_id: str = attrs.field()
+    worker_id: str | None = attrs.field(default=None)
+
+@attrs.frozen
+class IROAssigned(Event):
+    """An Independent Reviewing Officer is appointed to a looked-after child, or the child's"""
+
+    child_ref: str = attrs.field()
+    assigned_on: dt.date = attrs.field(converter=_date)
+    iro_id: str = attrs.field()
+
+@attrs.frozen
+class CPChairAssigned(Event):
+    """A Child Protection Chair is assigned to the child's child protection process, or the"""
+
+    child_ref: str = attrs.field()
+    assigned_on: dt.date = attrs.field(converter=_date)
+    chair_id: str = attrs.field()
+
+@attrs.frozen
 class ReviewQualityAssured(Event):
     """The IRO's or CP Chair's QA of a review (R-LAC-5, R-CP-5)."""
 
@@ -487,6 +512,8 @@ __all__ = [
     "Action",
     "AuditActionCompleted",
     "AuditCompleted",
+    "CPChairAssigned",
+    "ChildAllocated",
     "ChildBecameLookedAfter",
     "ChildCeasedLookedAfter",
     "ChildProtectionPlanEnded",
@@ -506,6 +533,7 @@ __all__ = [
     "EscalationResponded",
     "Event",
     "FeedbackReceived",
+    "IROAssigned",
     "LegalStatusChanged",
     "MidwayReviewCompleted",
     "ObservationRecorded",

@@ -132,6 +132,10 @@ class Policy:
     lac_second_review_months: int = statutory("reg 33(2)(b): within 3 months of the first", 3)
     lac_later_review_months: int = statutory("reg 33(2)(c): within 6 months of the previous", 6)
     iro_qa_working_days: int = local(5, "R-LAC-5: IRO QA of each review within N working days")
+    iro_appointment_working_days: int = statutory(
+        "IRO Handbook 2010 (R-LAC-9, SPEC 9.2): an IRO appointed within 5 working days of becoming looked after",
+        5,
+    )
     # Short breaks (reg 48) and adoption (Adoption Agencies Regulations 2005 reg 36): SPEC 9.2
     short_break_first_review_months: int = statutory(
         "CPPCR 2010 reg 48 (R-LAC-8): first review within 3 months of the first short break", 3

@@ -172,6 +172,13 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
                 short_breaks=short_breaks, placed_on=max(placements, default=None),
             ):
                 found.append(("looked_after", item))
+            # R-LAC-9 (SPEC 9.2): an IRO named in the period (on becoming looked after, or
+            # assigned; from its first day) by the 5th working day after it started
+            named = [e for e in mine if isinstance(e, ev.ChildBecameLookedAfter) and e.iro_id and e.on >= start]
+            named += [e for e in mine if isinstance(e, ev.IROAssigned) and e.assigned_on >= start]
+            iro_due = nth_working_day_after(policy, start, policy.iro_appointment_working_days)
+            if as_of > iro_due and not named:
+                found.append(("looked_after", ("iro_not_assigned", iro_due, None, None)))
 
         # Child protection: walk the CP events day by day; a plan end empties the bag. On the
         # day a plan open as the day starts ends, that day's review conferences and midway

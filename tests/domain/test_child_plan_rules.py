@@ -204,10 +204,10 @@ def test_a_refused_event_stores_nothing(events: list[kq.events.Event], data: st.
             assert app.position > before[0] or (event in events and app.position == before[0])
 
 
-SAME_DAY_RESTART = [
-    {"type": "ChildBecameLookedAfter", "child_ref": "L7", "on": "2026-03-02"},
+SAME_DAY_RESTART = [  # the IRO named each time (R-LAC-9 has nothing to say here)
+    {"type": "ChildBecameLookedAfter", "child_ref": "L7", "on": "2026-03-02", "iro_id": "IRO1"},
     {"type": "ChildCeasedLookedAfter", "child_ref": "L7", "on": "2026-09-21"},
-    {"type": "ChildBecameLookedAfter", "child_ref": "L7", "on": "2026-09-21"},
+    {"type": "ChildBecameLookedAfter", "child_ref": "L7", "on": "2026-09-21", "iro_id": "IRO1"},
     {"type": "ChildCeasedLookedAfter", "child_ref": "L7", "on": "2026-10-26"},
 ]
 

@@ -28,6 +28,7 @@ DRIFT_KINDS = {
     "midway_overdue": "midway_overdue",
     "qa_overdue": "qa_overdue",
     "action_overdue": "plan_action_overdue",
+    "iro_not_assigned": "iro_not_assigned",  # R-LAC-9 (SPEC 9.2): to the IRO service
 }
 PLAN_KINDS = set(DRIFT_KINDS.values())
 ESCALATION_KINDS = {"escalation_raised", "escalation_response_overdue", "escalation_breached"}

@@ -142,7 +142,7 @@ def _brief(qa: QualityAssurance, as_of: dt.date) -> list[tuple[object, ...]]:
 def test_drift_register_before_the_first_review_over_christmas(memory_qa: QualityAssurance) -> None:
     """R-LAC-1: looked after Mon 7 Dec 2026, no review: due Thu 7 Jan 2027 (above). On Fri 8
     Jan it is 1 working day overdue; on Mon 11 Jan, 2 (the weekend does not count)."""
-    memory_qa.record(kq.events.ChildBecameLookedAfter(child_ref="L9", on=D(2026, 12, 7)))
+    memory_qa.record(kq.events.ChildBecameLookedAfter(child_ref="L9", on=D(2026, 12, 7), iro_id="IRO1"))
     assert _brief(memory_qa, D(2027, 1, 7)) == []
     assert _brief(memory_qa, D(2027, 1, 8)) == [("L9", "looked_after", "review_overdue", D(2027, 1, 7), 1, None, None, None)]
     assert _brief(memory_qa, D(2027, 1, 11))[0][4] == 2
@@ -176,7 +176,7 @@ def test_drift_register_on_a_month_based_due_date_that_is_a_weekend(memory_qa: Q
     is 1 working day overdue. (A midway review on 14 Jan and the QA keep other rows away.)"""
     memory_qa.record_many(
         [
-            kq.events.ChildBecameLookedAfter(child_ref="L2", on=D(2026, 11, 2)),
+            kq.events.ChildBecameLookedAfter(child_ref="L2", on=D(2026, 11, 2), iro_id="IRO1"),
             kq.events.ReviewHeld(review_id="R1", child_ref="L2", kind="looked_after_review", held_on=D(2026, 11, 30)),
             kq.events.ReviewQualityAssured(
                 review_id="R1", assured_on=D(2026, 12, 1), by="IRO1", plan_reflects_needs=True,

@@ -161,11 +161,22 @@ def summary_oracle(events: list[ev.Event], policy: kq.Policy, as_of: dt.date, by
             if isinstance(e, ev.ChildBecameLookedAfter) and e.child_ref == r.child_ref and e.on <= r.held_on
         )
         iro = starts[-1][1] if starts and r.kind.value == "looked_after_review" else None
+        if starts and r.kind.value == "looked_after_review":  # SPEC 9.2: an IRO assigned since
+            since = sorted(
+                (e.assigned_on, e.iro_id) for e in events
+                if isinstance(e, ev.IROAssigned) and e.child_ref == r.child_ref and starts[-1][0] <= e.assigned_on <= r.held_on
+            )
+            iro = since[-1][1] if since else iro
         chair = r.chair_id or (qa.by if qa else None) or iro
         if by == "team":
+            allocated = sorted(
+                (e.allocated_on, e.team_id) for e in events
+                if isinstance(e, ev.ChildAllocated) and e.child_ref == r.child_ref and e.allocated_on <= r.held_on
+            )
             owners = [a.owner_id for a in r.actions if a.owner_id in team_of_worker]
             named = sorted((e.raised_on, e.escalation_id, e.team_id) for e in escalations if e.child_ref == r.child_ref and e.raised_on <= r.held_on)
             key = team_of_worker[owners[0]] if owners else (named[-1][2] if named else team_of_worker.get(chair or ""))
+            key = allocated[-1][1] if allocated else key  # SPEC 9.2: the allocated team first
         else:
             key = chair
         groups[(key, r.kind.plan.value)].append((r, qa))

@@ -131,6 +131,8 @@ def _child_reviews(
 ) -> list[Held]:
     out: list[Held] = []
     starts = sorted((e.on, e.iro_id) for e in mine if isinstance(e, ev.ChildBecameLookedAfter))
+    assigned = sorted((e.assigned_on, e.iro_id) for e in mine if isinstance(e, ev.IROAssigned))
+    allocated = sorted((e.allocated_on, e.team_id) for e in mine if isinstance(e, ev.ChildAllocated))
     named = sorted(
         (e.raised_on, e.escalation_id, e.team_id)
         for e in mine
@@ -143,11 +145,18 @@ def _child_reviews(
         if review.review_id in qa_by:
             return qa_by[review.review_id]
         if review.kind is ReviewKind.LOOKED_AFTER_REVIEW:
-            before = [iro for on, iro in starts if on <= review.held_on]
-            return before[-1] if before else None
+            before = [(on, iro) for on, iro in starts if on <= review.held_on]
+            if not before:
+                return None
+            # SPEC 9.2: an IRO assigned since the child last became looked after
+            since = [iro for on, iro in assigned if before[-1][0] <= on <= review.held_on]
+            return since[-1] if since else before[-1][1]
         return None
 
     def team(review: ev.ReviewHeld) -> str | None:
+        teams = [t for on, t in allocated if on <= review.held_on]  # SPEC 9.2: the allocated team
+        if teams:
+            return teams[-1]
         for action in review.actions:
             if action.owner_id in workers:
                 return workers[action.owner_id]

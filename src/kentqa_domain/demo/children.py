@@ -7,6 +7,12 @@ midway reviews are held at the midpoint (some missed), and plan actions are comp
 on time, some late, a few never: drift, which the chair sometimes escalates). Children in
 the plans when the period starts are given their start and latest reviews before it, as a
 council's migration would record them. Children appear only as pseudonymous references.
+
+Allocation (SPEC 9.2; :mod:`.allocation`): each child is allocated to its team and a social
+worker when its plan starts, and again when the worker holding the case at a review changes;
+a CP Chair is assigned to each enquiry; a looked-after child's IRO is mostly named on
+becoming looked after, else appointed a few working days later (R-LAC-9: now and then late),
+and changed when the IRO leaves.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import random
 from .. import events as ev
 from ..calendar import add_months
 from ..values import Action, EscalationReason, LegalStatus, Participation, PlanKind, ReviewKind, Role
+from .allocation import Allocation, assign_chair, iro_changes, iro_named_at_start
 from .council import Case, Council
 from .escalations import escalate
 from .practice import grade_for
@@ -226,7 +233,10 @@ def looked_after(council: Council, child_ref: str, start: dt.date, *, stock: boo
         end = start + dt.timedelta(days=rng.randint(20, 180))
     else:
         end = start + dt.timedelta(days=int(rng.expovariate(1 / (3.3 * YEAR))) + 30)
-    council.record(start, ev.ChildBecameLookedAfter(child_ref=child_ref, on=start, iro_id=iro))
+    named = iro_named_at_start(council, child_ref, iro, start, end, stock=stock)
+    council.record(start, ev.ChildBecameLookedAfter(child_ref=child_ref, on=start, iro_id=iro if named else None))
+    allocation = Allocation(council, child_ref, team, start)
+    changes = iro_changes(council, child_ref, iro, start, end)
     council.looked_after.add(child_ref)
     status = council.rng(child_ref + ":status")  # its own stream: the rest stays the same
     if not stock and status.random() < 0.2:  # SPEC 9.2: a care order, then now and then adoption
@@ -258,6 +268,7 @@ def looked_after(council: Council, child_ref: str, start: dt.date, *, stock: boo
             continue
         yield held
         worker = _worker(council, team, held, rng, worker)
+        allocation.holds(worker, held)
         council.cases[child_ref] = Case(child_ref, worker, team)
         _review(
             council,
@@ -268,7 +279,7 @@ def looked_after(council: Council, child_ref: str, start: dt.date, *, stock: boo
             next_due=next_due,
             next_held=chain[i + 1][0] if i + 1 < len(chain) else None,
             plan_end=end,
-            chair=iro,
+            chair=changes.iro_on(held),
             worker=worker,
             team=team,
             backfill=backfill,
@@ -289,6 +300,8 @@ def child_protection(council: Council, child_ref: str, discussed_on: dt.date, *,
     council.record(
         discussed_on, ev.StrategyDiscussionHeld(child_ref=child_ref, held_on=discussed_on, section_47=True)
     )
+    assign_chair(council, child_ref, chair, discussed_on)
+    allocation = Allocation(council, child_ref, team, discussed_on)
     outcome = council.rng(child_ref + ":outcome")  # its own stream: the other children stay the same
     chance = 1.0 if stock else outcome.random()
     if chance < 0.12:  # R-CP-8: the enquiry found no conference was needed
@@ -342,6 +355,7 @@ def child_protection(council: Council, child_ref: str, discussed_on: dt.date, *,
             continue
         yield held
         worker = _worker(council, team, held, rng, worker)
+        allocation.holds(worker, held)
         council.cases[child_ref] = Case(child_ref, worker, team)
         last_rec = _review(
             council,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..events import EVENT_TYPES, Event
-from . import audit, child_plan, complaint, escalation, feedback, observation, staff
+from . import allocation, audit, child_plan, complaint, escalation, feedback, observation, staff
 from .base import Handler
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ HANDLERS: dict[type[Event], Handler] = {
     **observation.HANDLERS,
     **audit.HANDLERS,
     **child_plan.HANDLERS,
+    **allocation.HANDLERS,
     **escalation.HANDLERS,
     **complaint.HANDLERS,
     **feedback.HANDLERS,
@@ -49,6 +50,8 @@ MAPS: dict[str, tuple[Any, Any]] = {
 _PREFETCH = (
     ("team_id", "teams"),
     ("worker_id", "workers"),
+    ("iro_id", "workers"),  # an IRO or CP Chair assigned to a child (SPEC 9.2)
+    ("chair_id", "workers"),
     ("observation_id", "observations"),
     ("audit_id", "audits"),
     ("theme_id", "themes"),

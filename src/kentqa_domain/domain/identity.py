@@ -41,6 +41,11 @@ IDENTITY: dict[type[ev.Event], tuple[str, ...]] = {
     ev.MidwayReviewCompleted: ("child_ref", "plan", "completed_on"),
     ev.PlanActionCompleted: ("child_ref", "action_id"),
     ev.PlanActionAgreed: ("child_ref", "action_id"),
+    # One allocation, IRO or chair assignment per child a day (decision 0985): a second one
+    # that day with another team or worker is a conflict, to be corrected, not a tie to break.
+    ev.ChildAllocated: ("child_ref", "allocated_on"),
+    ev.IROAssigned: ("child_ref", "assigned_on"),
+    ev.CPChairAssigned: ("child_ref", "assigned_on"),
     ev.ReviewQualityAssured: ("review_id",),
     ev.EscalationRaised: ("escalation_id",),
     ev.EscalationResponded: ("escalation_id", "responded_on", "by"),

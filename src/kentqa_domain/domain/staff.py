@@ -67,6 +67,10 @@ class Worker:
     role_since: dt.date = dt.date.min
     #: the latest new end of the ASYE recorded (``ASYEExtended``), if any
     asye_extended_to: dt.date | None = None
+    #: every role by the day it was taken: registration, a rejoining with a role, a role
+    #: change (SPEC 9.3); what an assignment checks the role on its day by (decision 0985).
+    #: Empty in a document written before it was kept: then ``role`` stands for every day.
+    roles: dict[dt.date, Role] = attrs.Factory(dict)
 
     @property
     def asye_start(self) -> dt.date:
@@ -84,6 +88,13 @@ class Worker:
         natural = add_months(self.current_asye_start, ASYE_YEAR_MONTHS)
         extended = self.asye_extended_to
         return extended if extended is not None and extended > natural else natural
+
+    def role_on(self, day: dt.date) -> Role:
+        """The role held on ``day`` by the roles recorded (before the first: the first)."""
+        if not self.roles:
+            return self.role
+        taken = [d for d in self.roles if d <= day]
+        return self.roles[max(taken) if taken else min(self.roles)]
 
     def away_on(self, day: dt.date) -> tuple[dt.date, dt.date | None] | None:
         """The absence ``(left_on, rejoined_on or None)`` the worker is in on ``day``, if any:
@@ -147,6 +158,7 @@ def _register_worker(event: ev.WorkerRegistered, book: Casebook) -> None:
         asye_started_on=event.asye_started_on,
         team_since=event.registered_on,
         role_since=event.registered_on,
+        roles={event.registered_on: event.role},
     )
 
 
@@ -235,6 +247,7 @@ def _rejoin(event: ev.WorkerRejoined, book: Casebook) -> None:
     worker.team_id = event.team_id
     worker.team_since = event.rejoined_on
     if event.role is not None:
+        worker.roles = _with_role(worker, event.rejoined_on, event.role)
         worker.role = event.role
         worker.role_since = event.rejoined_on
     worker.note_activity(event.rejoined_on)
@@ -253,8 +266,15 @@ def _check_role_change(event: ev.WorkerRoleChanged, book: Casebook) -> None:
         )
 
 
+def _with_role(worker: Worker, day: dt.date, role: Role) -> dict[dt.date, Role]:
+    """The worker's roles with ``role`` taken on ``day`` (a new dict: the document changes)."""
+    known = worker.roles or {worker.registered_on: worker.role}
+    return {**known, day: role}
+
+
 def _change_role(event: ev.WorkerRoleChanged, book: Casebook) -> None:
     worker = book.workers[event.worker_id]
+    worker.roles = _with_role(worker, event.changed_on, event.role)
     if event.changed_on >= worker.role_since:  # a late-recorded earlier change does not win
         worker.role = event.role
         worker.role_since = event.changed_on

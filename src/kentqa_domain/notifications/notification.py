@@ -28,6 +28,7 @@ class NotificationKind(StrEnum):
     MIDWAY_OVERDUE = "midway_overdue"  # R-LAC-4, R-CP-4
     QA_OVERDUE = "qa_overdue"  # R-LAC-5, R-CP-5
     PLAN_ACTION_OVERDUE = "plan_action_overdue"  # R-LAC-6, R-CP-6
+    IRO_NOT_ASSIGNED = "iro_not_assigned"  # R-LAC-9
     ESCALATION_RAISED = "escalation_raised"  # R-ESC-1
     ESCALATION_RESPONSE_OVERDUE = "escalation_response_overdue"  # R-ESC-2
     ESCALATION_BREACHED = "escalation_breached"  # R-ESC-3

@@ -49,7 +49,7 @@ from .. import events as ev
 from ..policy import Policy
 from ..state.docs import DocMap
 from ..state.tables import Column, Table, View
-from .drift import schedule
+from .drift import row_parties, schedule
 from .plan_facts import (
     CHILD_EVENTS,
     ActionFact,
@@ -109,23 +109,35 @@ DRIFT_ITEMS = Table(
         Column(
             "kind",
             "TEXT",
-            "review_overdue, initial_conference_overdue, midway_overdue, qa_overdue or action_overdue",
+            "review_overdue, initial_conference_overdue, midway_overdue, qa_overdue, action_overdue or iro_not_assigned",
         ),
         Column("due_on", "DATE", "overdue on any day after it"),
         Column(
             "resolved_on",
             "DATE",
-            "the day it stopped being overdue (QA recorded, action completed); NULL: not resolved",
+            "the day it stopped being overdue (QA recorded, action completed, IRO named); NULL: not resolved",
         ),
         Column("review_id", "TEXT", "the review's pseudonym (the review the item follows)"),
         Column("action_id", "TEXT", "the plan action's pseudonym (action_overdue)"),
         Column("owner_id", "TEXT", "the action's owner (action_overdue)"),
-        Column("chair_id", "TEXT", "the chair of the plan's latest review, else the child's IRO"),
+        Column(
+            "chair_id",
+            "TEXT",
+            "CP: the CP Chair assigned, else the chair of the plan's latest review; looked after: "
+            "the chair of the latest review, else the child's IRO",
+        ),
         Column(
             "team_id",
             "TEXT",
-            "the team the item counts under (decision 0201), from the facts as they were folded",
+            "the team the item counts under: the child's latest allocation, else decision 0201's "
+            "inference, from the facts as they were folded",
         ),
+        Column(
+            "worker_id",
+            "TEXT",
+            "the worker the item concerns: the action's owner, else the allocated social worker, else the chair",
+        ),
+        Column("iro_id", "TEXT", "looked after: the child's IRO (the latest named in the episode); CP: NULL"),
     ),
     indexes=(("due_on",),),
     doc="Each plan's schedule as of its latest facts under the policy of the process that folded "
@@ -133,7 +145,8 @@ DRIFT_ITEMS = Table(
 )
 
 _DRIFT_ITEMS_AT = (
-    "SELECT i.child_token, i.plan, i.kind, i.due_on, i.review_id, i.action_id, i.owner_id, i.team_id, i.chair_id "
+    "SELECT i.child_token, i.plan, i.kind, i.due_on, i.review_id, i.action_id, i.owner_id, i.team_id, i.chair_id, "
+    "i.worker_id, i.iro_id "
     "FROM {kentqa_drift_items} AS i JOIN {kentqa_plan_periods} AS p "
     "ON p.child_token = i.child_token AND p.plan = i.plan AND p.opened_on = i.opened_on "
     "WHERE p.opened_on <= @day AND (p.ended_on IS NULL OR p.ended_on > @day) "
@@ -265,8 +278,9 @@ class ChildPlans(StoredProjection):
 
     name = "child_plans"
     # 6: PlanActionAgreed (SPEC 9.5); 7: R-CP-1 revised, R-CP-8, R-CP-9; 8: R-LAC-8, R-ADO-1;
-    # 9: kentqa_review_timeliness (R-TML-1)
-    version = 9
+    # 9: kentqa_review_timeliness (R-TML-1); 10: allocation, IRO and CP Chair assignments,
+    # iro_not_assigned, kentqa_drift_items.worker_id and iro_id (SPEC 9.2, R-LAC-9)
+    version = 10
     tables = (PLAN_PERIODS, DRIFT_ITEMS, REVIEWS, REVIEW_TIMELINESS)
     sql_views = (DRIFT_REGISTER,)
 
@@ -309,6 +323,10 @@ class ChildPlans(StoredProjection):
                     links += [_link_key(w, token) for w in named if w is not None]
                 elif isinstance(event, ev.PlanActionAgreed):
                     links.append(_link_key(event.action.owner_id, token))
+                elif isinstance(event, ev.IROAssigned):
+                    links.append(_link_key(event.iro_id, token))
+                elif isinstance(event, ev.CPChairAssigned):
+                    links.append(_link_key(event.chair_id, token))
             elif isinstance(event, ev.ReviewQualityAssured):
                 reviews.append(event.review_id)
                 assured.append(event)
@@ -333,6 +351,10 @@ class ChildPlans(StoredProjection):
             self._link(event.iro_id, token)
         elif isinstance(event, ev.PlanActionAgreed):
             self._link(event.action.owner_id, token)
+        elif isinstance(event, ev.IROAssigned):
+            self._link(event.iro_id, token)
+        elif isinstance(event, ev.CPChairAssigned):
+            self._link(event.chair_id, token)
         elif isinstance(event, ev.ReviewHeld):
             self.review_child[event.review_id] = token
             self._link(event.chair_id, token)
@@ -513,14 +535,9 @@ def timeliness_rows(token: str, facts: PlanFacts, policy: Policy) -> Rows:
 def _items(plan: OpenPlan, facts: PlanFacts, teams: PlanTeams, policy: Policy) -> list[tuple[Any, ...]]:
     """The rows of ``kentqa_drift_items`` for one plan with all its facts."""
     token = plan.child_ref
-    chair = teams.plan_chair(plan)
-    plan_team = teams.plan_team(plan)
     out = []
     for resolved, item in schedule(plan, facts, policy):
-        if item.owner_id is not None and facts.workers.known(item.owner_id):
-            team = facts.workers.team_on(item.owner_id, dt.date.max)
-        else:
-            team = plan_team
+        who = row_parties(plan, item, teams, facts, dt.date.max)
         out.append(
             (
                 token,
@@ -533,8 +550,10 @@ def _items(plan: OpenPlan, facts: PlanFacts, teams: PlanTeams, policy: Policy) -
                 item.review_id,
                 item.action_id,
                 item.owner_id,
-                chair,
-                team,
+                who.chair_id,
+                who.team_id,
+                who.worker_id,
+                who.iro_id,
             )
         )
     return out

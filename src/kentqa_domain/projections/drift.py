@@ -8,12 +8,17 @@ For each plan open at ``as_of`` (decision 0202), built from the facts dated on o
 - ``midway_overdue`` (R-LAC-4, R-CP-4): no midway review after the latest review, and its
   midpoint has passed;
 - ``qa_overdue`` (R-LAC-5, R-CP-5): a review of the plan without QA past the 5th working day;
-- ``action_overdue`` (R-LAC-6, R-CP-6): a plan action not completed by its due date.
+- ``action_overdue`` (R-LAC-6, R-CP-6): a plan action not completed by its due date;
+- ``iro_not_assigned`` (R-LAC-9, SPEC 9.2): a looked-after episode with no IRO named (on
+  becoming looked after or by ``IROAssigned``) by the 5th working day after it started, until
+  one is (the episode's end closes it, R-LAC-7).
 
 A row is overdue when ``as_of`` is after ``due_on``; ``working_days_overdue`` counts the
 working days after ``due_on`` up to and including ``as_of`` (0 when only a weekend or bank
 holiday has passed since a due date set in months). Each row links the child's open
-escalation, if any. A closed plan has no rows (R-LAC-7, R-CP-7).
+escalation, if any. A closed plan has no rows (R-LAC-7, R-CP-7). Each row carries the
+child's allocated team and social worker on ``as_of``, the IRO or CP Chair (SPEC 9.2;
+decision 0985).
 
 Rows are computed over :class:`~.plan_facts.PlanFacts` (the children a query visits, by
 their anonymous tokens); the query puts the children's references back.
@@ -31,7 +36,7 @@ from ..plain import Row
 from ..policy import Policy
 from ..values import PlanKind, ReviewKind
 from .plan_facts import OpenPlan, PlanFacts, open_plans
-from .plan_schedule import initial_conference_due, midway_due, next_review_due, qa_due
+from .plan_schedule import initial_conference_due, iro_appointment_due, midway_due, next_review_due, qa_due
 from .plan_teams import PlanTeams
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -43,17 +48,23 @@ class DriftKind(StrEnum):
     MIDWAY_OVERDUE = "midway_overdue"
     QA_OVERDUE = "qa_overdue"
     ACTION_OVERDUE = "action_overdue"
+    IRO_NOT_ASSIGNED = "iro_not_assigned"
 
 
 @attrs.frozen
 class DriftRow(Row):
-    """One overdue item of a child's open plan (SPEC section 5).
+    """One overdue item of a child's open plan (SPEC section 5, SPEC 9.2).
 
-    ``team_id`` is the plan's team (decision 0201; for an action, its owner's team);
-    ``worker_id`` the worker the row is about (the action's owner, else the chair of the
-    plan's latest review or the child's IRO); ``review_id`` the review the row follows
-    (the one whose QA, midway review or action is overdue, or the latest before an overdue
-    review); ``action_id`` for overdue actions.
+    ``team_id`` is the team the child is allocated to on ``as_of`` (``ChildAllocated``);
+    for a child not allocated, the plan's team (decision 0201; for an action, its owner's
+    team). ``worker_id`` the worker the row is about: the action's owner, else the child's
+    allocated social worker, else the chair. ``chair_id`` the plan's chair: for a CP plan
+    the CP Chair assigned on ``as_of`` (``CPChairAssigned``), else the chair of the plan's
+    latest review; for a looked-after episode the chair of its latest review, else the IRO.
+    ``iro_id`` (looked after) the child's IRO on ``as_of``: the latest named on becoming
+    looked after or assigned (``IROAssigned``) in the episode. ``review_id`` the review the
+    row follows (the one whose QA, midway review or action is overdue, or the latest before
+    an overdue review); ``action_id`` for overdue actions.
     """
 
     child_ref: str
@@ -67,6 +78,7 @@ class DriftRow(Row):
     review_id: str | None
     action_id: str | None
     chair_id: str | None
+    iro_id: str | None = None
 
 
 @attrs.frozen
@@ -80,6 +92,9 @@ class DriftItem:
 
 def _overdue(plan: OpenPlan, plans: PlanFacts, policy: Policy, as_of: dt.date) -> Iterator[DriftItem]:
     """What is overdue in one open plan at ``as_of``."""
+    no_iro = _no_iro(plan, policy)
+    if no_iro is not None and plan.iro_since is None and as_of > no_iro.due_on:
+        yield no_iro
     if plan.plan is PlanKind.CHILD_PROTECTION and not any(
         r.kind is ReviewKind.INITIAL_CP_CONFERENCE for r in plan.reviews
     ):
@@ -112,6 +127,14 @@ def _overdue(plan: OpenPlan, plans: PlanFacts, policy: Policy, as_of: dt.date) -
             yield item
 
 
+def _no_iro(plan: OpenPlan, policy: Policy) -> DriftItem | None:
+    """R-LAC-9 (SPEC 9.2): a looked-after episode's IRO is due on the 5th working day after it
+    started; the item is overdue while none is named (``plan.iro_since``). None for CP."""
+    if plan.plan is not PlanKind.LOOKED_AFTER:
+        return None
+    return DriftItem(DriftKind.IRO_NOT_ASSIGNED, iro_appointment_due(plan.opened_on, policy))
+
+
 def _action_items(plan: OpenPlan) -> Iterator[DriftItem]:
     """R-LAC-6/R-CP-6: every action of the plan, as the drift item it is once overdue: those
     set at its reviews, then those agreed between reviews (``PlanActionAgreed``, SPEC 9.5)."""
@@ -140,6 +163,9 @@ def schedule(plan: OpenPlan, plans: PlanFacts, policy: Policy) -> list[tuple[dt.
     (the rows of ``kentqa_drift_items``).
     """
     found: list[tuple[dt.date | None, DriftItem]] = []
+    no_iro = _no_iro(plan, policy)
+    if no_iro is not None and (plan.iro_since is None or plan.iro_since > no_iro.due_on):
+        found.append((plan.iro_since, no_iro))  # an IRO named by the due date: never overdue
     if plan.plan is PlanKind.CHILD_PROTECTION and not any(
         r.kind is ReviewKind.INITIAL_CP_CONFERENCE for r in plan.reviews
     ):
@@ -211,11 +237,7 @@ def drift_rows(
     overdue = working_days_overdue({item.due_on for _, item in found}, as_of, policy)
     rows = []
     for plan, item in found:
-        chair = teams.plan_chair(plan)
-        if item.owner_id is not None and plans.workers.known(item.owner_id):
-            team = plans.workers.team_on(item.owner_id, as_of)
-        else:
-            team = teams.plan_team(plan)
+        who = row_parties(plan, item, teams, plans, as_of)
         rows.append(
             DriftRow(
                 child_ref=plan.child_ref,
@@ -224,15 +246,50 @@ def drift_rows(
                 due_on=item.due_on,
                 working_days_overdue=overdue[item.due_on],
                 escalation_id=open_escalations.get(plan.child_ref),
-                team_id=team,
-                worker_id=item.owner_id if item.owner_id is not None else chair,
+                team_id=who.team_id,
+                worker_id=who.worker_id,
                 review_id=item.review_id,
                 action_id=item.action_id,
-                chair_id=chair,
+                chair_id=who.chair_id,
+                iro_id=who.iro_id,
             )
         )
     rows.sort(key=row_order)
     return rows
+
+
+@attrs.frozen
+class Parties:
+    """Whom a drift row concerns (decisions 0201, 0985)."""
+
+    team_id: str | None
+    worker_id: str | None
+    chair_id: str | None
+    iro_id: str | None
+
+
+def row_parties(plan: OpenPlan, item: DriftItem, teams: PlanTeams, plans: PlanFacts, as_of: dt.date) -> Parties:
+    """The team, worker, chair and IRO of one row of ``plan`` at ``as_of``: the team and
+    social worker the child is allocated to on ``as_of`` (SPEC 9.2), else the owner's team for
+    an action and the plan's team (decision 0201) for the rest; the worker is the action's
+    owner, else the allocated social worker, else the chair."""
+    chair = teams.plan_chair(plan)
+    allocated = teams.allocation(plan.child_ref, as_of)
+    if allocated is not None:
+        team: str | None = allocated[0]
+    elif item.owner_id is not None and plans.workers.known(item.owner_id):
+        team = plans.workers.team_on(item.owner_id, as_of)
+    else:
+        team = teams.plan_team(plan)
+    worker: str | None
+    if item.owner_id is not None:
+        worker = item.owner_id
+    elif allocated is not None and allocated[1] is not None:
+        worker = allocated[1]
+    else:
+        worker = chair
+    iro = plan.iro_id if plan.plan is PlanKind.LOOKED_AFTER else None
+    return Parties(team, worker, chair, iro)
 
 
 def row_order(r: DriftRow) -> tuple[dt.date, str, PlanKind, DriftKind, str, str]:

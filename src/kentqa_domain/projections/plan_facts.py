@@ -91,6 +91,8 @@ _EPISODE_EVENTS = (
     ev.ChildCeasedLookedAfter,
 )
 
+_ALLOCATION_EVENTS = (ev.ChildAllocated, ev.IROAssigned, ev.CPChairAssigned)
+
 
 @attrs.define
 class ChildRecord:
@@ -119,6 +121,12 @@ class ChildRecord:
     agreed: dict[str, AgreedFact] = attrs.Factory(dict)
     #: escalation id -> the team it named (escalations naming no team are not kept)
     escalations: dict[str, NamedTeam] = attrs.Factory(dict)
+    #: allocated on -> (team, social worker or None) (SPEC 9.2, ``ChildAllocated``)
+    allocations: dict[dt.date, tuple[str, str | None]] = attrs.Factory(dict)
+    #: assigned on -> the IRO (SPEC 9.2, ``IROAssigned``; R-LAC-9)
+    iros: dict[dt.date, str] = attrs.Factory(dict)
+    #: assigned on -> the CP Chair (SPEC 9.2, ``CPChairAssigned``)
+    chairs: dict[dt.date, str] = attrs.Factory(dict)
 
     def add(self, event: ev.Event) -> None:
         """Fold one of the child's events (one the projection routes here)."""
@@ -141,6 +149,17 @@ class ChildRecord:
             self.agreed[event.action.action_id] = AgreedFact.of(event)
         elif isinstance(event, ev.EscalationRaised) and event.team_id is not None:
             self.escalations[event.escalation_id] = NamedTeam(event.raised_on, event.team_id)
+        elif isinstance(event, _ALLOCATION_EVENTS):
+            self._add_allocation(event)
+
+    def _add_allocation(self, event: ev.Event) -> None:
+        """The child's allocation to a team and worker, its IRO and its CP Chair (SPEC 9.2)."""
+        if isinstance(event, ev.ChildAllocated):
+            self.allocations[event.allocated_on] = (event.team_id, event.worker_id)
+        elif isinstance(event, ev.IROAssigned):
+            self.iros[event.assigned_on] = event.iro_id
+        elif isinstance(event, ev.CPChairAssigned):
+            self.chairs[event.assigned_on] = event.chair_id
 
     def _add_to_episode(self, event: ev.Event) -> None:
         """A looked-after episode's facts: its start and end, legal status, adoption placement."""
@@ -159,9 +178,28 @@ class ChildRecord:
         """(raised on, escalation id, team id) of the child's escalations naming a team, sorted."""
         return sorted((n.raised_on, e, n.team_id) for e, n in self.escalations.items())
 
+    def allocation_on(self, day: dt.date) -> tuple[str, str | None] | None:
+        """(team, social worker or None) of the child's latest allocation dated on or before
+        ``day`` (SPEC 9.2), or None: the child was not allocated by then."""
+        dated = [d for d in self.allocations if d <= day]
+        return self.allocations[max(dated)] if dated else None
+
+    def iro_on(self, day: dt.date) -> str | None:
+        """The child's IRO on ``day`` (a review's chair when it names none, decision 0201):
+        the IRO named when the child last became looked after on or before ``day``, unless an
+        IRO was assigned from then to ``day`` (the latest assignment; SPEC 9.2)."""
+        started = [d for d in self.lac_starts if d <= day]
+        if not started:
+            return None
+        since = max(started)
+        assigned = [d for d in self.iros if since <= d <= day]
+        return self.iros[max(assigned)] if assigned else self.lac_starts[since]
+
     def workers(self) -> set[str]:
         """Every worker the child's facts name (IROs, chairs, action owners)."""
         found = {iro for iro in self.lac_starts.values() if iro is not None}
+        found.update(self.iros.values())
+        found.update(self.chairs.values())
         for review in self.reviews.values():
             if review.chair_id is not None:
                 found.add(review.chair_id)
@@ -183,6 +221,9 @@ CHILD_EVENTS = (
     ev.MidwayReviewCompleted,
     ev.PlanActionCompleted,
     ev.PlanActionAgreed,
+    ev.ChildAllocated,
+    ev.IROAssigned,
+    ev.CPChairAssigned,
 )
 
 
@@ -248,6 +289,11 @@ class OpenPlan:
     short_breaks: bool = False
     #: looked after: the latest placement for adoption in the episode (by ``as_of``; R-ADO-1)
     placed_on: dt.date | None = None
+    #: looked after: the first day of the episode an IRO was named (on becoming looked after
+    #: or by ``IROAssigned``), by ``as_of``; None: none yet (R-LAC-9, SPEC 9.2)
+    iro_since: dt.date | None = None
+    #: child protection: the CP Chair assigned to the plan on ``as_of`` (``CPChairAssigned``)
+    chair_id: str | None = None
 
 
 def by_date(review: ReviewFact) -> tuple[dt.date, int, str]:
@@ -353,19 +399,30 @@ def _agreed(
     return tuple(sorted(found, key=lambda a: (a.agreed_on, a.action_id)))
 
 
+def _assigned(found: dict[dt.date, str], plan: Plan, as_of: dt.date) -> list[tuple[dt.date, str]]:
+    """The assignments dated in the plan (from its first day to its end or ``as_of``), by date."""
+    last = min(plan.ended_on or dt.date.max, as_of)
+    return sorted((d, who) for d, who in found.items() if plan.opened_on <= d <= last)
+
+
 def lac_plan(child: ChildRecord, plan: Plan, as_of: dt.date = dt.date.max) -> OpenPlan:
-    iros = [iro for _, iro in sorted(plan.opens, key=lambda o: o[0]) if iro is not None]
+    """The looked-after episode ``plan``; its IRO is the latest named in it by ``as_of``: on
+    becoming looked after or by ``IROAssigned`` (which wins on the same day; decision 0985)."""
+    named = sorted((d, 0, str(iro)) for d, iro in plan.opens if iro is not None)
+    named += [(d, 1, iro) for d, iro in _assigned(child.iros, plan, as_of)]
+    named.sort()
     return OpenPlan(
         child.child_ref,
         PlanKind.LOOKED_AFTER,
         plan.opened_on,
-        str(iros[-1]) if iros else None,
+        named[-1][2] if named else None,
         (),
         _reviews(child, plan.reviews),
         tuple(plan.midways),
         _agreed(child, PlanKind.LOOKED_AFTER, plan.opened_on, plan, as_of),
         short_breaks=_status_at(child, plan.opened_on) in (LegalStatus.V3, LegalStatus.V4),
         placed_on=max(plan.placed, default=None),
+        iro_since=named[0][0] if named else None,
     )
 
 
@@ -375,7 +432,9 @@ def _status_at(child: ChildRecord, opened_on: dt.date) -> LegalStatus | None:
 
 
 def cp_plan(child: ChildRecord, plan: Plan, as_of: dt.date = dt.date.max) -> OpenPlan:
+    """The CP plan ``plan``; its chair is the latest assigned in it by ``as_of`` (SPEC 9.2)."""
     found = ([plan.initial] if plan.initial else []) + plan.reviews
+    chairs = _assigned(child.chairs, plan, as_of)
     return OpenPlan(
         child.child_ref,
         PlanKind.CHILD_PROTECTION,
@@ -385,4 +444,5 @@ def cp_plan(child: ChildRecord, plan: Plan, as_of: dt.date = dt.date.max) -> Ope
         _reviews(child, found),
         tuple(plan.midways),
         _agreed(child, PlanKind.CHILD_PROTECTION, plan.initial[0], plan, as_of) if plan.initial else (),
+        chair_id=chairs[-1][1] if chairs else None,
     )

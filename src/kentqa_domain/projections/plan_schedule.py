@@ -8,6 +8,8 @@ Child protection (Working Together to Safeguard Children): R-CP-1 initial confer
 first review conference within 3 months of the initial one; R-CP-3 then within 6 months.
 R-LAC-4/R-CP-4 the midway review at the midpoint (rounded down) between each review and the
 next review's due date; R-LAC-5/R-CP-5 the QA of each review within 5 working days of it.
+R-LAC-9 (SPEC 9.2, IRO Handbook): an IRO appointed within 5 working days of becoming looked
+after.
 
 "Within N working days of D" is the Nth working day after D; months are calendar months
 clamped to month end. Every number comes from the :class:`~kentqa_domain.policy.Policy`.
@@ -21,6 +23,11 @@ from collections.abc import Sequence
 from ..calendar import add_months
 from ..policy import Policy
 from ..values import PlanKind
+
+
+def iro_appointment_due(became_looked_after_on: dt.date, policy: Policy) -> dt.date:
+    """R-LAC-9 (SPEC 9.2, IRO Handbook): the 5th working day after becoming looked after."""
+    return policy.calendar.add_working_days(became_looked_after_on, policy.iro_appointment_working_days)
 
 
 def initial_conference_due(strategy_discussion_on: dt.date, policy: Policy) -> dt.date:

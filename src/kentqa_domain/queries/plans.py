@@ -64,17 +64,24 @@ def drift_register(view: View, *, as_of: dt.date, as_worker: str | None = None) 
     escalations = open_escalations_by_child(view, as_of)
     if plans.rows_answer(as_of, view.policy):
         rows = drift_rows_stored(view, as_of, escalations)
-        workers = plans.worker_teams({r.chair_id for r in rows if r.chair_id is not None})
+        workers = plans.worker_teams({w for r in rows for w in (r.chair_id, r.iro_id) if w is not None})
     else:
         tokens = [key for (key,) in view.select(OPEN_PLANS, (as_of, as_of, as_of))]
         facts = plans.facts(tokens)
         rows = drift_rows(facts, escalations, view.policy, as_of)
         workers = facts.workers
     scope = view.scope(as_worker, on=as_of)
+    # R-ACC-1 (decisions 0201, 0985): the row's team (the allocated team) or worker, the
+    # chair's team or the chair, the IRO's team or the IRO
     visible = [
         r
         for r in rows
-        if view.visible(scope, (r.team_id, r.worker_id), (workers.team_on(r.chair_id, as_of), r.chair_id))
+        if view.visible(
+            scope,
+            (r.team_id, r.worker_id),
+            (workers.team_on(r.chair_id, as_of), r.chair_id),
+            (workers.team_on(r.iro_id, as_of), r.iro_id),
+        )
     ]
     return _revealed_drift(view, visible)
 
@@ -89,7 +96,7 @@ def drift_rows_stored(view: View, as_of: dt.date, escalations: dict[str, str]) -
     found = view.select(DRIFT_ITEMS_AT, (as_of, as_of, as_of, as_of))
     overdue = working_days_overdue({as_date(r[3]) for r in found}, as_of, view.policy)  # type: ignore[misc]
     rows = []
-    for token, plan, kind, due, review_id, action_id, owner_id, team_id, chair_id in found:
+    for token, plan, kind, due, review_id, action_id, _owner_id, team_id, chair_id, worker_id, iro_id in found:
         due_on = as_date(due)
         assert due_on is not None
         rows.append(
@@ -101,10 +108,11 @@ def drift_rows_stored(view: View, as_of: dt.date, escalations: dict[str, str]) -
                 working_days_overdue=overdue[due_on],
                 escalation_id=escalations.get(token),
                 team_id=team_id,
-                worker_id=owner_id if owner_id is not None else chair_id,
+                worker_id=worker_id,
                 review_id=review_id,
                 action_id=action_id,
                 chair_id=chair_id,
+                iro_id=iro_id,
             )
         )
     rows.sort(key=row_order)

@@ -1,5 +1,6 @@
-"""Plans drifting: reviews, initial conferences, midway reviews, QA and plan actions overdue
-(R-LAC-1..6, R-CP-1..6; SPEC section 6 "review or midway overdue")."""
+"""Plans drifting: reviews, initial conferences, midway reviews, QA and plan actions overdue,
+and looked-after children with no IRO (R-LAC-1..6, R-LAC-9, R-CP-1..6; SPEC section 6
+"review or midway overdue")."""
 
 from __future__ import annotations
 
@@ -22,13 +23,15 @@ KINDS = {
     "midway_overdue": NotificationKind.MIDWAY_OVERDUE,
     "qa_overdue": NotificationKind.QA_OVERDUE,
     "action_overdue": NotificationKind.PLAN_ACTION_OVERDUE,
+    "iro_not_assigned": NotificationKind.IRO_NOT_ASSIGNED,
 }
 
 
 def drifting_plans(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """One notification per row of ``drift_register`` at ``as_of`` (R-LAC-1..6, R-CP-1..6;
-    R-LAC-7 and R-CP-7 close a plan, so it has no rows): to the IRO for a looked-after plan,
-    to the CP Chair for a child-protection plan. The subject names the child and plan (and
+    R-LAC-7 and R-CP-7 close a plan, so it has no rows): to the IRO for a looked-after plan
+    (for ``iro_not_assigned``, R-LAC-9, the IRO service, which appoints one), to the CP Chair
+    for a child-protection plan. The subject names the child and plan (and
     the review for QA, the action for a plan action); the due date is the row's ``due_on``."""
     for row in qa.drift_register(as_of=as_of):
         kind = KINDS[row.kind.value]
@@ -38,7 +41,7 @@ def drifting_plans(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Noti
         if kind is NotificationKind.PLAN_ACTION_OVERDUE and row.action_id:
             subject += f":action:{row.action_id}"
         refs = {"child_ref": row.child_ref, "plan": row.plan.value}
-        for name in ("review_id", "action_id", "chair_id", "team_id", "worker_id", "escalation_id"):
+        for name in ("review_id", "action_id", "chair_id", "iro_id", "team_id", "worker_id", "escalation_id"):
             value = getattr(row, name)
             if value:
                 refs[name] = value
@@ -66,6 +69,8 @@ def _message(kind: NotificationKind, row: DriftRow) -> str:
         text = f"Child {child}'s initial child protection conference was due by {due} (R-CP-1) and has not been held."
     elif kind is NotificationKind.MIDWAY_OVERDUE:
         text = f"Child {child}'s {plan} midway review was due by {due} ({rules}-4) and is not recorded."
+    elif kind is NotificationKind.IRO_NOT_ASSIGNED:
+        text = f"No IRO is appointed for looked-after child {child}: one was due by {due} (R-LAC-9)."
     elif kind is NotificationKind.QA_OVERDUE:
         text = (
             f"The quality assurance of review {row.review_id} for child {child} was due by {due} "
