@@ -57,7 +57,11 @@ def _recorded(qa: kq.QualityAssurance, history: list[ev.Event]) -> list[ev.Event
     """Record ``history``; the events accepted (the generator may repeat a fact's identity
     with other content, which is refused as a conflict)."""
     result = qa.record_many(history, allow_future=True, on_invalid=lambda _i, _e: None)
-    return [e for e, position in zip(history, result, strict=True) if position is not None]
+    accepted: list[ev.Event] = []
+    for event, position in zip(history, result, strict=True):
+        if position is not None and event not in accepted:  # a repeated event is stored once
+            accepted.append(event)
+    return accepted
 
 
 def _store(url: str) -> kq.QualityAssurance:
