@@ -32,9 +32,9 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 import orjson
 
-from .corrections import CORRECTION_TYPES, RecordCorrected, RecordWithdrawn, correction_to_json
+from .corrections import CORRECTED, CORRECTION_TYPES, WITHDRAWN
 from .errors import InvalidEvent, InvalidInput
-from .events import EVENT_TYPES, parse, to_json
+from .events import EVENT_TYPES, to_json
 from .history import SHREDDED
 from .keyring import key_id_of
 from .mapper import CORRECTION_TOPIC, FORGOTTEN_TOPIC, ChildForgotten, CorrectionMark
@@ -156,19 +156,15 @@ def _correction(qa: QualityAssurance, row: Any) -> dict[str, Any]:
         (found,) = qa.log.read_page(position, 1)
         return _event_json(decode_row(qa.event_mapper, found)[0])
 
-    original = event_at(mark.original)
-    reason = mark.reason if mark.reason is not None else SHREDDED
+    body: dict[str, Any] = {"type": WITHDRAWN if mark.replacement is None else CORRECTED}
+    body["original"] = event_at(mark.original)
     if mark.replacement is None:
-        body = correction_to_json(RecordWithdrawn(decode_json(original), mark.on, mark.by, reason))
+        body["withdrawn_on"] = mark.on.isoformat()
     else:
-        replacement = event_at(mark.replacement)
-        body = correction_to_json(RecordCorrected(decode_json(original), decode_json(replacement), mark.on, mark.by, reason))
-    return body
-
-
-def decode_json(obj: dict[str, Any]) -> Any:
-    """An exported event's JSON back to an event (a stand-in reference is a valid id)."""
-    return parse(obj)
+        body["replacement"] = event_at(mark.replacement)
+        body["corrected_on"] = mark.on.isoformat()
+    # the events as they read (a forgotten child's under its stand-in), written as they are
+    return body | {"by": mark.by, "reason": mark.reason if mark.reason is not None else SHREDDED}
 
 
 def _forgetting(fact: ChildForgotten) -> bytes:

@@ -578,11 +578,6 @@ class StateTables:
             [(p, ch, f, signed(k), signed(d), m) for p, ch, f, k, d, m in rows],
         )
 
-    def corrections_count(self) -> int:
-        with self.reading() as c:
-            c.execute(f"SELECT COUNT(*) FROM {self.corrections} WHERE fold_as>=0")
-            return int(self.row(c.fetchone())[0])
-
 
 class SQLiteTables(StateTables):
     def row_value(self, value: Any) -> Any:
