@@ -45,8 +45,10 @@ from . import machine, queries, workload
 from .baseline import Baseline
 
 CHUNK = 10_000
-#: Event types nothing recorded later depends on (withdrawn to time a correction).
-WITHDRAWABLE = ("PlanActionCompleted", "FeedbackReceived")
+#: Event types nothing recorded later depends on (withdrawn to time a correction), in order of
+#: preference: a small run (its first events are all registrations and allocations) withdraws
+#: an allocation.
+WITHDRAWABLE = ("PlanActionCompleted", "FeedbackReceived", "ChildAllocated")
 
 
 class Clock:
@@ -150,10 +152,7 @@ def ingest(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
             theirs.cpu += cpu
             recorded += len(part)
             last_day = max(last_day, *(e.business_date for e in part))
-            if "_feedback" not in results:  # an event nothing depends on, for the correction
-                found = next((e for e in part if type(e).__name__ in WITHDRAWABLE), None)
-                if found is not None:
-                    results["_feedback"] = found
+            _withdrawable(part, results)
             if recorded == first_point:
                 results["as_of_first"] = last_day.isoformat()
                 results["queries_first"] = queries.time_queries(qa, last_day)
@@ -168,6 +167,19 @@ def ingest(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
     results["queries_last"] = queries.time_queries(qa, last_day)
     results["kentqa_ingest"] = {"wall": ours.wall, "cpu": ours.cpu, "events": recorded}
     results["bare_ingest"] = {"wall": theirs.wall, "cpu": theirs.cpu, "events": recorded}
+
+
+def _withdrawable(part: list[Any], results: dict[str, Any]) -> None:
+    """Keep the first recorded event of the most preferred WITHDRAWABLE type (for the correction)."""
+    held = results.get("_feedback")
+    rank = WITHDRAWABLE.index(type(held).__name__) if held is not None else len(WITHDRAWABLE)
+    for event in part:
+        kind = type(event).__name__
+        if kind in WITHDRAWABLE[:rank]:
+            results["_feedback"] = event
+            rank = WITHDRAWABLE.index(kind)
+            if rank == 0:
+                return
 
 
 def replay(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[str, Any]) -> None:
