@@ -19,7 +19,6 @@ from ..events import Event
 from ..policy import Policy
 from ..values import Role
 from .timeline import Timeline
-from .working_days import WorkingDays
 
 #: How far back stock staff and children's histories reach before the simulated period.
 HISTORY_YEARS = 12
@@ -78,7 +77,8 @@ class Council:
         self.policy = policy
         self.origin = dt.date(start.year - HISTORY_YEARS, 1, 1)
         self.timeline = Timeline(until)
-        self.days = WorkingDays(policy.calendar, self.origin, until + dt.timedelta(days=800))
+        #: the policy's calendar (bank holidays and closure days): the library's one working-day engine
+        self.calendar = policy.calendar
         self.teams: dict[str, TeamInfo] = {}
         self.staff: dict[str, Staff] = {}
         self.practitioners: dict[str, list[str]] = defaultdict(list)  # team -> practitioner ids
@@ -149,7 +149,7 @@ class Council:
         return [t.team_id for t in self.teams.values() if t.code == code and (area is None or t.area == area)]
 
     def working_day(self, day: dt.date) -> dt.date:
-        return self.days.on_or_after(day)
+        return self.calendar.next_working_day(day)
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
-        return self.days.add(day, n) if n > 0 else day
+        return self.calendar.add_working_days(day, n) if n > 0 else day

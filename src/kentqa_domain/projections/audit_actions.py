@@ -17,7 +17,6 @@ from ..values import Action, Grade
 from .audit_cycle import LabelAudit
 from .audit_grades import good_or_better
 from .audit_rows import AuditActionRow, Progress, ThematicAuditRow
-from .working_day_index import WorkingDayIndex, working_day_index
 
 
 def action_row(
@@ -25,7 +24,7 @@ def action_row(
     action: Action,
     done: dt.date | None,
     cycle_id: str,
-    days: WorkingDayIndex,
+    days: WorkingCalendar,
     *,
     as_of: dt.date,
 ) -> AuditActionRow:
@@ -75,7 +74,7 @@ def action_rows(
 
     ``completions(audit_id, action_id)`` is the day an action was done, else None.
     """
-    days = working_day_index(calendar)
+    days = calendar
     rows = [
         action_row(
             audit, action, completions(audit.audit_id, action.action_id), cycle_of(audit), days, as_of=as_of

@@ -19,10 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from ..calendar import add_months
+from ..calendar import WorkingCalendar, add_months
 from ..policy import Policy
 from ..values import ComplaintStage
-from .working_day_index import WorkingDayIndex, working_day_index
 
 
 def timescale_working_days(stage: ComplaintStage, *, statutory: bool, extended: bool, policy: Policy) -> int:
@@ -47,7 +46,7 @@ def stage_due_on(
     statutory: bool,
     extended: bool,
     policy: Policy,
-    days: WorkingDayIndex | None = None,
+    days: WorkingCalendar | None = None,
 ) -> dt.date:
     """When the stage's response (stage 3: the review panel) is due.
 
@@ -55,7 +54,7 @@ def stage_due_on(
     ``days`` is the policy calendar's working-day index when the caller has it already.
     """
     n = timescale_working_days(stage, statutory=statutory, extended=extended, policy=policy)
-    index = days if days is not None else working_day_index(policy.calendar)
+    index = days if days is not None else policy.calendar
     return index.add_working_days(started_on, n)
 
 
@@ -70,7 +69,7 @@ def stage_3_next_due(
     reported_on: dt.date | None,
     *,
     policy: Policy,
-    days: WorkingDayIndex | None = None,
+    days: WorkingCalendar | None = None,
 ) -> tuple[str, dt.date]:
     """R-CMP-3, R-CMP-7: (what is due next at stage 3, by when), from the facts known.
 
@@ -78,7 +77,7 @@ def stage_3_next_due(
     report, 5 working days after the panel; a report: the council's response, 15 working
     days after the report.
     """
-    index = days if days is not None else working_day_index(policy.calendar)
+    index = days if days is not None else policy.calendar
     if reported_on is not None:
         return RESPONSE, index.add_working_days(reported_on, policy.complaint_stage_3_response_working_days)
     if held_on is not None:

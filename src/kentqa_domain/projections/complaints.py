@@ -23,13 +23,13 @@ from typing import Any
 import attrs
 
 from .. import events as ev
+from ..calendar import WorkingCalendar
 from ..plain import Row
 from ..policy import Policy
 from ..state.tables import Column, Table
 from ..values import Complainant, ComplaintStage, Outcome
 from .complaint_timescales import RESPONSE, is_late, stage_3_next_due, stage_due_on
 from .stored import RowChange, StoredProjection
-from .working_day_index import WorkingDayIndex, working_day_index
 
 #: Register states (SPEC section 5; ``ombudsman``: referred to the Ombudsman, SPEC 9.2, R-CMP-7).
 OPEN, CLOSED, WITHDRAWN, OMBUDSMAN = "open", "closed", "withdrawn", "ombudsman"
@@ -72,13 +72,13 @@ class ComplaintFile:
         policy: Policy,
         *,
         extended_by: dt.date,
-        days: WorkingDayIndex | None = None,
+        days: WorkingCalendar | None = None,
     ) -> dt.date:
         """The stage's due date, counting the facts made on or before ``extended_by``."""
         return self.next_due(stage, policy, known_by=extended_by, days=days)[1]
 
     def next_due(
-        self, stage: ComplaintStage, policy: Policy, *, known_by: dt.date, days: WorkingDayIndex | None = None
+        self, stage: ComplaintStage, policy: Policy, *, known_by: dt.date, days: WorkingCalendar | None = None
     ) -> tuple[str, dt.date]:
         """What is due next at ``stage`` and by when, counting the facts made on or before
         ``known_by``: the stage's response (counting an extension, R-CMP-1, R-CMP-2, R-CMP-6);
@@ -250,7 +250,7 @@ class Complaints(StoredProjection):
         keys = [key for space, key in changed if space == "files"]
         complaints: list[tuple[Any, ...]] = []
         themes: list[tuple[Any, ...]] = []
-        days = working_day_index(DEFAULT_POLICY.calendar)
+        days = DEFAULT_POLICY.calendar
         for key in keys:
             found: ComplaintFile | None = self.files.get(key)
             if found is None or found.received is None:
@@ -260,7 +260,7 @@ class Complaints(StoredProjection):
         return [(COMPLAINTS, keys, complaints), (COMPLAINT_THEMES, keys, themes)]
 
 
-def complaint_columns(found: ComplaintFile, days: WorkingDayIndex | None = None) -> tuple[Any, ...]:
+def complaint_columns(found: ComplaintFile, days: WorkingCalendar | None = None) -> tuple[Any, ...]:
     """The ``kentqa_complaints`` columns of a received complaint (after ``doc_key``)."""
     received = found.received
     assert received is not None
@@ -354,7 +354,7 @@ class ComplaintRow(Row):
 
 
 def register_row(
-    found: ComplaintFile, policy: Policy, as_of: dt.date, days: WorkingDayIndex | None = None
+    found: ComplaintFile, policy: Policy, as_of: dt.date, days: WorkingCalendar | None = None
 ) -> ComplaintRow | None:
     """The register row of one complaint at ``as_of``; None if it was not yet received
     (``days``: the policy calendar's working-day index, looked up once by a register)."""

@@ -27,6 +27,7 @@ from enum import StrEnum
 import attrs
 
 from .. import events as ev
+from ..calendar import WorkingCalendar
 from ..plain import Row
 from ..policy import EscalationTargetFrom, Policy
 from ..state.docs import DocMap
@@ -34,7 +35,6 @@ from ..state.tables import Column, Table
 from ..values import EscalationStage
 from .child_plans import load
 from .stored import RowChange, StoredProjection
-from .working_day_index import WorkingDayIndex, working_day_index
 
 #: R-ESC-1: stages in order (a dict, not ``EscalationStage.rank``, which lists the enum).
 _RANK = {stage: rank for rank, stage in enumerate(EscalationStage)}
@@ -226,11 +226,11 @@ class Escalations(StoredProjection):
 
 
 def escalation_row(
-    view: EscalationView, policy: Policy, as_of: dt.date, days: WorkingDayIndex | None = None
+    view: EscalationView, policy: Policy, as_of: dt.date, days: WorkingCalendar | None = None
 ) -> EscalationRow:
     """R-ESC-1..5 for one escalation as of ``as_of`` (``days``: the policy calendar's index,
     passed by a register so it is looked up once)."""
-    cal = days if days is not None else working_day_index(policy.calendar)
+    cal = days if days is not None else policy.calendar
     raised = view.raised
     until = view.ending.on if view.ending is not None else as_of
     open_days = cal.working_days_after(raised.raised_on, until)

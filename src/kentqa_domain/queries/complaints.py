@@ -14,7 +14,6 @@ from ..projections.complaints import OPEN, STATES, ComplaintFile, ComplaintRow, 
 from ..projections.complaints_summary import ComplaintsSummary, summarise
 from ..projections.voice import VoiceSummary
 from ..projections.voice import summary as summarise_voice
-from ..projections.working_day_index import working_day_index
 from ..state.tables import as_date
 from ..values import FeedbackSource
 from . import arguments
@@ -166,7 +165,7 @@ def complaints_register(
             params.append(since)
         candidates = _in_order(view, where, params, start, min(BATCH, wanted or BATCH))
     ids = (cid for _on, cid, team in candidates if allows(team))
-    days = working_day_index(view.policy.calendar)
+    days = view.policy.calendar
     rows: list[ComplaintRow] = []
     # a page reads the documents of the rows it still needs, not a whole batch
     needed = (lambda: BATCH) if wanted is None else (lambda: min(BATCH, wanted - len(rows)))

@@ -22,7 +22,6 @@ from ..projections.escalations import EscalationRow, EscalationState, Escalation
 from ..projections.plan_teams import PlanTeams
 from ..projections.review_qa import ReviewQARow, review_facts
 from ..projections.review_qa import summarise as summarise_review_qa
-from ..projections.working_day_index import working_day_index
 from ..state.tables import as_date
 from ..values import PlanKind
 from . import arguments
@@ -177,7 +176,7 @@ def escalations(
     cursor = None if after is None else _cursor(view, after)
     esc = view.projection("escalations")
     scope = view.scope(as_worker, on=as_of)
-    days = working_day_index(view.policy.calendar)
+    days = view.policy.calendar
     page = None if limit is None else (limit if scope.kind == "all" else max(limit, _SCOPED_PAGE))
     out: list[EscalationRow] = []
     while True:
