@@ -59,15 +59,13 @@ from .plan_facts import (
     ReviewFact,
     WorkerHistory,
     WorkerTeams,
-    built,
     by_date,
     last_fact,
     no_enquiry,
     open_plans,
-    timeline,
 )
 from .plan_teams import PlanTeams
-from .review_timeliness import child_timeliness
+from .review_timeliness import BuiltPlans, built_plans, child_timeliness
 from .stored import RowChange, StoredProjection
 
 #: Documents read per query to the store when many are wanted (each chunk read at once).
@@ -463,13 +461,16 @@ class ChildPlans(StoredProjection):
         items: list[tuple[Any, ...]] = []
         reviews: list[tuple[Any, ...]] = []
         timely: list[tuple[Any, ...]] = []
+        policy = self.policy or _defaults()
+        teams = PlanTeams(facts, dt.date.max)
         for token in keys:
             if token in facts.children:
-                found = child_rows(token, facts, self.policy or _defaults())
+                plans = built_plans(facts.children[token])  # walked once for both row sets
+                found = child_rows(token, facts, policy, plans, teams)
                 periods += found[0]
                 items += found[1]
                 reviews += found[2]
-                timely += timeliness_rows(token, facts, self.policy or _defaults())
+                timely += timeliness_rows(token, facts, policy, plans, teams)
         return [
             (PLAN_PERIODS, keys, periods),
             (DRIFT_ITEMS, keys, items),
@@ -481,20 +482,26 @@ class ChildPlans(StoredProjection):
 Rows = list[tuple[Any, ...]]
 
 
-def child_rows(token: str, facts: PlanFacts, policy: Policy) -> tuple[Rows, Rows, Rows]:
+def child_rows(
+    token: str,
+    facts: PlanFacts,
+    policy: Policy,
+    plans: BuiltPlans | None = None,
+    teams: PlanTeams | None = None,
+) -> tuple[Rows, Rows, Rows]:
     """The rows of one child (``facts.children[token]``) in ``kentqa_plan_periods``,
     ``kentqa_drift_items`` (due dates under ``policy``) and ``kentqa_reviews``, each
-    ``(doc_key, *columns)``."""
+    ``(doc_key, *columns)``. ``plans`` (the child's ``built_plans``) and ``teams`` when the
+    caller has them."""
     child = facts.children[token]
-    teams = PlanTeams(facts, dt.date.max)
+    teams = teams or PlanTeams(facts, dt.date.max)
     periods: Rows = []
     items: Rows = []
-    for kind, plans in timeline(child).items():
-        for plan in plans:
-            if no_enquiry(kind, plan):
-                continue
-            periods.append((token, token, kind.value, plan.opened_on, plan.ended_on, last_fact(plan)))
-            items += _items(built(child, kind, plan), facts, teams, policy)
+    for kind, plan, whole in built_plans(child) if plans is None else plans:
+        if no_enquiry(kind, plan):
+            continue
+        periods.append((token, token, kind.value, plan.opened_on, plan.ended_on, last_fact(plan)))
+        items += _items(whole, facts, teams, policy)
     reviews: Rows = []
     for review in sorted(child.reviews.values(), key=by_date):
         qa = facts.quality.get(review.review_id)
@@ -513,9 +520,15 @@ def child_rows(token: str, facts: PlanFacts, policy: Policy) -> tuple[Rows, Rows
     return periods, items, reviews
 
 
-def timeliness_rows(token: str, facts: PlanFacts, policy: Policy) -> Rows:
+def timeliness_rows(
+    token: str,
+    facts: PlanFacts,
+    policy: Policy,
+    plans: BuiltPlans | None = None,
+    teams: PlanTeams | None = None,
+) -> Rows:
     """The rows of one child in ``kentqa_review_timeliness`` (R-TML-1), ``(doc_key, *columns)``."""
-    teams = PlanTeams(facts, dt.date.max)
+    teams = teams or PlanTeams(facts, dt.date.max)
     return [
         (
             token,
@@ -528,7 +541,7 @@ def timeliness_rows(token: str, facts: PlanFacts, policy: Policy) -> Rows:
             r.team_id,
             r.chair_id,
         )
-        for r in child_timeliness(token, facts, teams, policy)
+        for r in child_timeliness(token, facts, teams, policy, plans)
     ]
 
 

@@ -40,7 +40,7 @@ from ..plan_timeline import Plan
 from ..policy import Policy
 from ..values import PlanKind
 from .drift import DriftKind, schedule
-from .plan_facts import OpenPlan, PlanFacts, ReviewFact, built, timeline
+from .plan_facts import ChildRecord, OpenPlan, PlanFacts, ReviewFact, built, timeline
 from .plan_teams import PlanTeams
 
 
@@ -137,22 +137,35 @@ def _due(
 
 
 def child_timeliness(
-    token: str, facts: PlanFacts, teams: PlanTeams, policy: Policy
+    token: str,
+    facts: PlanFacts,
+    teams: PlanTeams,
+    policy: Policy,
+    plans: BuiltPlans | None = None,
 ) -> Iterator[ReviewTimeliness]:
     """Every review of the child ``facts.children[token]`` with its kind, due date, team and
-    chair, plan by plan in date order."""
+    chair, plan by plan in date order. ``plans``: the child's :func:`built_plans`, when the
+    caller has them already."""
     child = facts.children[token]
-    for plan_kind, plans in timeline(child).items():
-        for plan in plans:
-            whole = built(child, plan_kind, plan)
-            for index, review in enumerate(whole.reviews):
-                yield ReviewTimeliness(
-                    review=review,
-                    kind=TimelinessKind.of(plan_kind, index),
-                    due_on=_due(whole, plan, index, review.held_on, facts=facts, policy=policy),
-                    team_id=teams.review_team(review),
-                    chair_id=teams.chair_of(review),
-                )
+    for plan_kind, plan, whole in built_plans(child) if plans is None else plans:
+        for index, review in enumerate(whole.reviews):
+            yield ReviewTimeliness(
+                review=review,
+                kind=TimelinessKind.of(plan_kind, index),
+                due_on=_due(whole, plan, index, review.held_on, facts=facts, policy=policy),
+                team_id=teams.review_team(review),
+                chair_id=teams.chair_of(review),
+            )
+
+
+#: A child's plans: (kind, the walk's plan, the plan with all its facts).
+BuiltPlans = list[tuple[PlanKind, Plan, OpenPlan]]
+
+
+def built_plans(child: ChildRecord) -> BuiltPlans:
+    """The child's plans as the walk over all its facts finds them (:func:`timeline`), each
+    with all its facts (:func:`built`), looked after first, in date order."""
+    return [(kind, plan, built(child, kind, plan)) for kind, plans in timeline(child).items() for plan in plans]
 
 
 def reviews_held(
