@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
+import cattrs
 
 from .values import (
     Action,
@@ -501,7 +502,9 @@ class FeedbackReceived(Event):
     themes: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 EVENT_TYPES: dict[str, type[Event]]
+converter: cattrs.Converter
 
+def make_converter() -> cattrs.Converter: ...
 def parse(obj: object) -> Event: ...
 def to_json(event: Event) -> dict[str, Any]: ...
 

@@ -41,6 +41,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
+import cattrs
 
 from .values import (
 {values}
@@ -73,7 +74,9 @@ def _action(value: Action | ActionObject) -> Action: ...
 
 FOOTER = '''
 EVENT_TYPES: dict[str, type[Event]]
+converter: cattrs.Converter
 
+def make_converter() -> cattrs.Converter: ...
 def parse(obj: object) -> Event: ...
 def to_json(event: Event) -> dict[str, Any]: ...
 

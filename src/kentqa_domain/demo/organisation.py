@@ -15,7 +15,7 @@ import random
 from .. import events as ev
 from ..values import ExperienceLevel, Role
 from .council import Council, Staff, TeamInfo
-from .practice import practitioner_career
+from .practice import join
 from .vocabulary import AREAS, COUNTY_AREA, LEADERSHIP_SERVICE, QA_SERVICE, SERVICES
 
 #: Caseloads that size the county-wide teams.
@@ -126,14 +126,3 @@ def stock_practitioner(council: Council, team_id: str, rng: random.Random) -> No
     else:
         registered = _past(council, rng, 11)
     join(council, team_id, registered, asye=asye, rng=rng)
-
-
-def join(council: Council, team_id: str, on: dt.date, *, asye: bool, rng: random.Random) -> None:
-    """A practitioner joins ``team_id`` on ``on`` and their career process starts."""
-    staff = Staff(council.new_id("W", 5), team_id, Role.PRACTITIONER, on)
-    staff.quality = min(3.0, max(0.0, rng.gauss(1.85, 0.55)))
-    # Tenure: memoryless, about seven years on average; stock staff draw it from the start.
-    base = max(on, council.start)
-    staff.left_on = base + dt.timedelta(days=int(rng.expovariate(1 / (7 * 365))) + 30)
-    council.add_staff(staff)
-    council.timeline.spawn(on, practitioner_career(council, staff, asye=asye))

@@ -356,8 +356,6 @@ class Career:
 
     def replace(self) -> None:
         """A leaver's post is filled a few weeks later, often by a newly qualified worker."""
-        from .organisation import join
-
         council, rng = self.council, self.rng
         left_on = self.staff.left_on or council.until
         start = council.working_day(left_on + dt.timedelta(days=rng.randint(20, 90)))
@@ -404,3 +402,14 @@ def meeting_observations(council: Council) -> Process:
             shared = council.add_working_days(day, rng.randint(1, 6))
             council.record(shared, ev.ObservationShared(observation_id=obs_id, shared_on=shared), after=rec)
             council.pending_reflection[worker].append((obs_id, rec))
+
+
+def join(council: Council, team_id: str, on: dt.date, *, asye: bool, rng: random.Random) -> None:
+    """A practitioner joins ``team_id`` on ``on`` and their career process starts."""
+    staff = Staff(council.new_id("W", 5), team_id, Role.PRACTITIONER, on)
+    staff.quality = min(3.0, max(0.0, rng.gauss(1.85, 0.55)))
+    # Tenure: memoryless, about seven years on average; stock staff draw it from the start.
+    base = max(on, council.start)
+    staff.left_on = base + dt.timedelta(days=int(rng.expovariate(1 / (7 * 365))) + 30)
+    council.add_staff(staff)
+    council.timeline.spawn(on, practitioner_career(council, staff, asye=asye))

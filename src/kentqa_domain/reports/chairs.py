@@ -30,7 +30,8 @@ from ..plain import Row, position_field, to_plain
 from ..projections.review_qa import ReviewQARow
 from ..projections.review_timeliness import LABELS, QuarterTimeliness, TimelinessRow
 from ..quarters import previous_quarters, quarter_bounds
-from .learning import percent
+from .formatting import percent
+from .renderers import render_html, render_markdown, render_with
 
 if TYPE_CHECKING:
     from ..queries import Queries
@@ -128,26 +129,14 @@ class ChairsReport(Row):
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def to_markdown(self) -> str:
-        from .markdown import render_markdown
-
         return render_markdown(self)
 
     def to_html(self) -> str:
-        from .html import render_html
-
         return render_html(self)
 
     def render(self, format_name: str) -> str | bytes:
         """Render with a registered renderer (built in: json, md, html)."""
-        from .renderers import BUILTIN
-
-        renderers = {**BUILTIN, **self.renderers}
-        renderer = renderers.get(format_name)
-        if renderer is None:
-            known = ", ".join(sorted(renderers))
-            raise ValueError(f"no renderer for report format {format_name!r}; known: {known}")
-        result: str | bytes = renderer(self)
-        return result
+        return render_with(self, format_name, self.renderers)
 
 
 def _tallies(counts: Counter[str | None], order: list[str] | None = None) -> tuple[ChairsTally, ...]:

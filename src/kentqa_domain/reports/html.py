@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import charts
-from .learning import KIND_LABELS
+from .formatting import KIND_LABELS
 from .templating import environment
 
 

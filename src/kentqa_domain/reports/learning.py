@@ -41,6 +41,8 @@ from ..projections.review_timeliness import QuarterTimeliness, TimelinessRow
 from ..quarters import previous_quarters, quarter_bounds, quarter_id_for
 from ..serialization import converter
 from ..values import AuditKind
+from .formatting import KIND_LABELS, QUESTIONS, number, percent, words
+from .renderers import render_html, render_markdown, render_with
 from .sources import (
     AREA_QUERIES,
     AreaFinding,
@@ -53,25 +55,6 @@ from .sources import (
 
 if TYPE_CHECKING:
     from ..queries import Queries
-
-#: The three questions, as the report heads its sections (framework 1.3).
-QUESTIONS: dict[str, str] = {
-    "what_do_we_know": "What do we know about the quality and impact of practice?",
-    "how_do_we_know_it": "How do we know it?",
-    "what_are_our_plans": "What are our plans?",
-}
-
-#: How the report names each kind of audit (framework 4.3).
-KIND_LABELS: dict[str, str] = {
-    AuditKind.PRACTITIONER.value: "Practitioner audits",
-    AuditKind.APPRECIATIVE_INQUIRY.value: "Appreciative inquiry",
-    AuditKind.PEER.value: "Peer audits across areas",
-    AuditKind.TRIAD.value: "Triad audits",
-    AuditKind.THEMATIC.value: "Thematic audits",
-    AuditKind.MULTI_AGENCY.value: "Multi-agency audits",
-    AuditKind.COMMISSIONED_MODERATION.value: "Commissioned audits / moderation",
-}
-
 
 @attrs.frozen
 class Finding:
@@ -178,26 +161,14 @@ class LearningReport:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def to_markdown(self) -> str:
-        from .markdown import render_markdown
-
         return render_markdown(self)
 
     def to_html(self) -> str:
-        from .html import render_html
-
         return render_html(self)
 
     def render(self, format_name: str) -> str | bytes:
         """Render with a registered renderer (built in: json, md, html)."""
-        from .renderers import BUILTIN
-
-        renderers = {**BUILTIN, **self.renderers}
-        renderer = renderers.get(format_name)
-        if renderer is None:
-            known = ", ".join(sorted(renderers))
-            raise ValueError(f"no renderer for report format {format_name!r}; known: {known}")
-        result: str | bytes = renderer(self)
-        return result
+        return render_with(self, format_name, self.renderers)
 
 
 def build_learning_report(
@@ -352,11 +323,6 @@ def _theme_counts(themes: Counter[tuple[str, str]]) -> tuple[ThemeCount, ...]:
     return tuple(sorted(rows, key=lambda r: (-r.total, r.theme)))
 
 
-def percent(share: float | None) -> str:
-    """A share as the report prints it: "72%", or "n/a" when nothing was graded."""
-    return "n/a" if share is None else f"{share * 100:.0f}%"
-
-
 def _headlines(
     cycle: Any, previous: CycleShare | None, findings: tuple[AreaFinding, ...], actions: Counter[str]
 ) -> tuple[str, ...]:
@@ -394,18 +360,6 @@ def _headlines(
             numbers = ", ".join(f"{words(name)} {number(n)}" for name, n in finding.figures.items())
             lines.append(f"{finding.title}: {numbers}.")
     return tuple(lines)
-
-
-def words(value: object) -> str:
-    """``requires_improvement`` -> ``requires improvement`` (empty for None)."""
-    return "" if value is None else str(value).replace("_", " ")
-
-
-def number(value: object) -> str:
-    """A figure as the report prints it: whole numbers as they are, others to 2 places (4.11)."""
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 def _next_steps(

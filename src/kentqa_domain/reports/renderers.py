@@ -7,7 +7,7 @@ document is rendered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..hookspecs import hookimpl
@@ -32,6 +32,17 @@ def render_html(report: Any) -> str:
 
 
 BUILTIN: dict[str, Callable[[Any], str]] = {"json": render_json, "md": render_markdown, "html": render_html}
+
+
+def render_with(report: Any, format_name: str, registered: Mapping[str, Any]) -> str | bytes:
+    """``report.render(format_name)``: a built-in renderer or one ``registered`` by a plugin."""
+    renderers = {**BUILTIN, **registered}
+    renderer = renderers.get(format_name)
+    if renderer is None:
+        known = ", ".join(sorted(renderers))
+        raise ValueError(f"no renderer for report format {format_name!r}; known: {known}")
+    result: str | bytes = renderer(report)
+    return result
 
 
 @hookimpl

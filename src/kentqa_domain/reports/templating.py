@@ -10,7 +10,7 @@ from functools import cache
 import jinja2
 
 from ..projections.review_timeliness import LABELS as REVIEW_LABELS
-from .learning import KIND_LABELS, QUESTIONS, number, percent, words
+from .formatting import KIND_LABELS, QUESTIONS, number, percent, words
 
 
 def long_date(value: str | dt.date | None) -> str:
