@@ -99,4 +99,4 @@ def unstructure_event(event: Event) -> dict[str, Any]:
 
 def event_fields(cls: type[Event]) -> list[attrs.Attribute[Any]]:
     """The fields of an event class in declaration order (for docs and tools)."""
-    return list(attrs.fields(cls))  # type: ignore[arg-type]
+    return list(attrs.fields(cls))
