@@ -127,6 +127,7 @@ class EventMapper(Mapper[UUID]):
     cipher: AESCipher | None
 
     def __init__(self, cipher: Any = None, compressor: Any = None) -> None:
+        # eventsourcing's Mapper requires a Transcoder; this mapper encodes with cattrs and orjson itself.
         super().__init__(transcoder=None, compressor=compressor, cipher=cipher)  # type: ignore[arg-type]
         self.keyring: Keyring | None = None
 

@@ -21,6 +21,7 @@ from .errors import InvalidEvent
 from .events import EVENT_TYPES, Event
 from .values import Action
 
+# A Union built at run time from the event registry: no static type expression can say it.
 EventUnion = Union[tuple(EVENT_TYPES.values())]  # type: ignore[valid-type]  # noqa: UP007
 
 
@@ -83,6 +84,7 @@ def structure_event(obj: object) -> Event:
             named, "type", "known-type", f"{type_name[:60]!r} is not an event type (see docs/events.md)"
         )
     try:
+        # cattrs' structure() takes a type[T]; a Union is a special form, which it handles at run time.
         event: Event = converter.structure(obj, EventUnion)  # type: ignore[arg-type]
     except (ClassValidationError, InvalidEvent, ForbiddenExtraKeysError, KeyError) as exc:
         raise _first_problem(type_name, exc) from None

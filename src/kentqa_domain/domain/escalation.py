@@ -25,6 +25,8 @@ from .child_plan import check_child_known, looked_after_on
 from .staff import check_team_exists
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .casebook import Casebook
 
 
@@ -120,7 +122,9 @@ def _progress(event: ev.EscalationProgressed, book: Casebook) -> None:
     _touch(escalation, event.progressed_on)
 
 
-def _check_close(rule: str):  # type: ignore[no-untyped-def]
+def _check_close(
+    rule: str,
+) -> Callable[[ev.EscalationResolved | ev.EscalationReferredToCafcass, Casebook], None]:
     def check(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: Casebook) -> None:
         """R-ESC-4/R-ESC-5: one ending, not before anything already recorded on the escalation."""
         escalation = check_open(event, book)
@@ -172,7 +176,7 @@ def _check_referral(event: ev.EscalationReferredToCafcass, book: Casebook) -> No
         )
 
 
-def _close(state: str):  # type: ignore[no-untyped-def]
+def _close(state: str) -> Callable[[ev.EscalationResolved | ev.EscalationReferredToCafcass, Casebook], None]:
     def apply(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: Casebook) -> None:
         escalation = book.escalations[event.escalation_id]
         escalation.state = state

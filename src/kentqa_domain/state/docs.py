@@ -337,6 +337,7 @@ class DocMap(Generic[K, V]):
         return value
 
     def __contains__(self, key: object) -> bool:
+        # ``in`` passes any object (typeshed's Container); the codec encodes it as a key.
         return self.session._entry(self.space, self._key(key), self.value_type) is not None  # type: ignore[arg-type]
 
     def __setitem__(self, key: K, value: V) -> None:
