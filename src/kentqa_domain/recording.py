@@ -384,6 +384,7 @@ class Recording:
                     and type(event) in PRIVATE
                     and isinstance(getattr(event, "escalation_id", None), str)
                 ):
+                    # checked just above: the event has a str escalation_id (ev.Event does not declare it)
                     child = escalations.get(event.escalation_id)  # type: ignore[attr-defined]
                 sealing = self._sealing(event, child) if child is not None else None
                 if child is not None and sealing is None:

@@ -63,6 +63,7 @@ def _raise(event: ev.EscalationRaised, book: Casebook) -> None:
 def check_open(event: ev.Event, book: Casebook) -> Escalation:
     """R-ESC-5: the escalation exists, the event is not dated before it was raised, and not
     after it was resolved or referred (a late event dated on or before that day is history)."""
+    # every event checked here names an escalation; ev.Event, their common base, has no such field
     escalation: Escalation | None = book.escalations.get(event.escalation_id)  # type: ignore[attr-defined]
     if escalation is None:
         raise unknown(event, "escalation_id", "escalation")
