@@ -78,7 +78,7 @@ def connect(
     url: str | None = None,
     *,
     policy: Policy | None = None,
-    plugins: object = (),
+    plugins: Iterable[object] = (),
     cipher_key: str | None = None,
     create: bool = True,
 ) -> QualityAssurance:
@@ -102,7 +102,7 @@ def connect(
     from .encryption import cipher_settings
     from .plugins import make_plugin_manager, open_storage, resolve_policy
 
-    pm = make_plugin_manager(extra=plugins)  # type: ignore[arg-type]
+    pm = make_plugin_manager(extra=plugins)
     target = url or os.environ.get("KENTQA_DB") or DEFAULT_URL
     storage = open_storage(pm, target)
     key = cipher_key if cipher_key is not None else os.environ.get("KENTQA_CIPHER_KEY")
@@ -196,6 +196,8 @@ _ROWS = {
 }
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers
+    from collections.abc import Iterable
+
     from .access import Scope
     from .application import QualityAssurance
     from .exporting import ExportSummary

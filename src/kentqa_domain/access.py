@@ -28,6 +28,12 @@ class _TeamLike(Protocol):
     area: str
 
 
+class _Teams(Protocol):
+    """Teams by id: a ``dict``, or a projection's map of documents (``DocMap``)."""
+
+    def get(self, team_id: str, /) -> _TeamLike | None: ...
+
+
 class _WorkerLike(Protocol):
     team_id: str
     role: Role
@@ -59,7 +65,7 @@ class Scope:
         *,
         team_id: str | None,
         worker_id: str | None = None,
-        teams: Mapping[str, _TeamLike],
+        teams: _Teams,
     ) -> bool:
         """Whether a row about ``team_id`` (and ``worker_id``) is visible in this scope."""
         if self.kind == "all":
@@ -85,7 +91,7 @@ def scope_for(
     *,
     on: dt.date,
     workers: Mapping[str, _WorkerLike],
-    teams: Mapping[str, _TeamLike],
+    teams: _Teams,
     access: Mapping[Role, str],
 ) -> Scope:
     """The scope of ``worker_id`` on the day ``on`` (None: everything, for trusted callers

@@ -125,9 +125,12 @@ class QualityAssurance(Queries):
             #: the log read back (rebuilds, projections left behind, an upgrade)
             self.log = LogReader(self.recorder, self.event_mapper)
             #: the state in the store: documents, identities, projections' rows (decision 0900)
+            # eventsourcing types ``factory`` as its base InfrastructureFactory, which has no
+            # ``datastore``; the SQLite and PostgreSQL factories (all tables_for takes) have one.
             self.state_tables: StateTables = tables_for(
-                self._store.factory.datastore, self._store.mapper.cipher
-            )  # type: ignore[attr-defined]
+                self._store.factory.datastore,  # type: ignore[attr-defined]
+                self._store.mapper.cipher,
+            )
             self.state_tables.create()
             self.log.tables = self.state_tables  # the log as it reads after corrections
             self.projections = Projections(

@@ -209,6 +209,7 @@ class Corrector:
         m_position = self._insert(cursor, self.stream, Recorded(self.stream, 0, mark))
         rows = [(live, chain, (r_position or 0) if live == chain else -1, o_key, o_digest, m_position)]
         if live != chain:
+            # head is the chain's correction row, which a chain other than the live record has
             rows.append((chain, chain, r_position or 0, head[3], head[4], m_position))  # type: ignore[index]
         if r_position is not None:
             rows.append((r_position, chain, -1, r_key, r_digest, m_position))
@@ -352,8 +353,9 @@ class Corrector:
 
 def _filled(results: list[tuple[int, bool] | InvalidEvent | None]) -> list[tuple[int, bool] | InvalidEvent]:
     """Every correction's result (each was stored, found recorded before, or refused)."""
-    assert all(r is not None for r in results)
-    return results  # type: ignore[return-value]
+    filled = [r for r in results if r is not None]
+    assert len(filled) == len(results)
+    return filled
 
 
 class _Retry(Exception):

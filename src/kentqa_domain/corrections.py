@@ -72,6 +72,7 @@ class RecordCorrected:
     necessarily a registered worker: a data team corrects too); ``reason``: why."""
 
     date_field: ClassVar[str] = "corrected_on"
+    # mypy's attrs plugin reads only named functions, types and lambdas as converters.
     original: ev.Event = attrs.field(converter=_convert_with(_an_event))  # type: ignore[misc]
     replacement: ev.Event = attrs.field(converter=_convert_with(_an_event))  # type: ignore[misc]
     corrected_on: dt.date = attrs.field(converter=_convert_with(to_date))  # type: ignore[misc]
@@ -100,6 +101,7 @@ class RecordWithdrawn:
     recorded (R-COR-1, R-COR-3: nothing recorded later may depend on it)."""
 
     date_field: ClassVar[str] = "withdrawn_on"
+    # mypy's attrs plugin reads only named functions, types and lambdas as converters.
     original: ev.Event = attrs.field(converter=_convert_with(_an_event))  # type: ignore[misc]
     withdrawn_on: dt.date = attrs.field(converter=_convert_with(to_date))  # type: ignore[misc]
     by: str = attrs.field(validator=check_identifier)

@@ -42,6 +42,8 @@ from .serialization import converter, structure_event
 from .trusted import trusted_event
 
 if TYPE_CHECKING:
+    from eventsourcing.cryptography import AESCipher
+
     from .keyring import Keyring
 
 FORGOTTEN_TOPIC = "kentqa.ChildForgotten"
@@ -120,7 +122,12 @@ def canonical_body(event: Event) -> bytes:
 class EventMapper(Mapper[UUID]):
     """Maps :class:`Recorded` to :class:`StoredEvent` and back."""
 
+    #: eventsourcing's ``AESCipher`` (the one ``encryption.CIPHER_TOPIC`` names) or None: its
+    #: key also seals bound payloads.
+    cipher: AESCipher | None
+
     def __init__(self, cipher: Any = None, compressor: Any = None) -> None:
+        # eventsourcing's Mapper requires a Transcoder; this mapper encodes with cattrs and orjson itself.
         super().__init__(transcoder=None, compressor=compressor, cipher=cipher)  # type: ignore[arg-type]
         self.keyring: Keyring | None = None
 
@@ -162,37 +169,40 @@ class EventMapper(Mapper[UUID]):
         """Compress and encrypt ``state``; with a cipher and a ``place``, bound to that row."""
         if self.compressor:
             state = self.compressor.compress(state)
-        if self.cipher:
+        cipher = self.cipher
+        if cipher:
             if place is None:
-                return bytes(self.cipher.encrypt(state))
+                return bytes(cipher.encrypt(state))
             nonce = os.urandom(12)
-            return BOUND + nonce + AESGCM(self.cipher.key).encrypt(nonce, state, associated_data(place))
+            return BOUND + nonce + AESGCM(cipher.key).encrypt(nonce, state, associated_data(place))
         return state
 
     def unseal(self, state: bytes, place: Place | None = None) -> bytes:
         """Decrypt and decompress a stored state read at ``place`` (its row). A bound payload
         that does not belong to that row is a ``ValueError`` naming it."""
-        if self.cipher:
-            state = self._decrypt(bytes(state), place)
+        cipher = self.cipher
+        if cipher:
+            state = self._decrypt(cipher, bytes(state), place)
         if self.compressor:
             state = self.compressor.decompress(state)
         return state
 
-    def _decrypt(self, state: bytes, place: Place | None) -> bytes:
+    @staticmethod
+    def _decrypt(cipher: AESCipher, state: bytes, place: Place | None) -> bytes:
         if state.startswith(BOUND) and place is not None:
             try:
-                return AESGCM(self.cipher.key).decrypt(state[4:16], state[16:], associated_data(place))
+                return AESGCM(cipher.key).decrypt(state[4:16], state[16:], associated_data(place))
             except InvalidTag:
                 pass  # a payload of the first format whose random nonce began with BOUND, or a moved one
             try:
-                return bytes(self.cipher.decrypt(state))
+                return bytes(cipher.decrypt(state))
             except ValueError:
                 stream, version, topic = place
                 raise ValueError(
                     f"the payload at {topic} {stream} v{version} was sealed for another row "
                     "(moved, swapped or changed: the store was tampered with or damaged)"
                 ) from None
-        return bytes(self.cipher.decrypt(state))
+        return bytes(cipher.decrypt(state))
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         recorded, _ = self.decode(stored_event)

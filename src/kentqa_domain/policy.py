@@ -59,7 +59,7 @@ class EscalationTargetFrom(StrEnum):
     RAISING = "raising"
 
 
-def _target_from(value: object) -> EscalationTargetFrom:
+def _target_from(value: str) -> EscalationTargetFrom:
     try:
         return EscalationTargetFrom(value)
     except ValueError:

@@ -384,6 +384,7 @@ class Recording:
                     and type(event) in PRIVATE
                     and isinstance(getattr(event, "escalation_id", None), str)
                 ):
+                    # checked just above: the event has a str escalation_id (ev.Event does not declare it)
                     child = escalations.get(event.escalation_id)  # type: ignore[attr-defined]
                 sealing = self._sealing(event, child) if child is not None else None
                 if child is not None and sealing is None:
@@ -434,10 +435,10 @@ class Recording:
     def _note_review(self, review_id: str, token: str) -> None:
         name = self.review_name(review_id)
         book = self.book
-        book.review_lookup[name] = token  # type: ignore[index]
+        book.review_lookup[name] = token
         names = book.child_reviews.get(token, ())
         if name not in names:
-            book.child_reviews[token] = (*names, name)  # type: ignore[index]
+            book.child_reviews[token] = (*names, name)
 
     # --- forgetting a child ----------------------------------------------------------------------
 
@@ -455,8 +456,8 @@ class Recording:
                 self.head.advance(cursor, [_place(position, stored_marker)])
             try:
                 model.writing = True
-                for name in book.child_reviews.pop(token, ()):  # type: ignore[attr-defined]
-                    book.review_lookup.pop(name, None)  # type: ignore[attr-defined]
+                for name in book.child_reviews.pop(token, ()):
+                    book.review_lookup.pop(name, None)
                 model.writing = False
                 writes = model.changes()
                 self.tables.write_docs(cursor, MODEL, position, writes)
@@ -563,9 +564,9 @@ class Recording:
         event = recorded.event
         if not isinstance(event, Event):  # a child forgotten: its reviews' lookup names go
             token = getattr(event, "token", None)
-            names = self.book.child_reviews.pop(token, ()) if token else ()  # type: ignore[attr-defined]
+            names = self.book.child_reviews.pop(token, ()) if token else ()
             for name in names:
-                self.book.review_lookup.pop(name, None)  # type: ignore[attr-defined]
+                self.book.review_lookup.pop(name, None)
             return None
         sealing = recorded.sealing
         subject = sealing.anonymous if sealing is not None else event

@@ -24,6 +24,8 @@ class EventStore(Application[UUID]):
     """The events of one store (tables named from ``KentQA``)."""
 
     name = "KentQA"
+    #: what construct_mapper makes (eventsourcing declares the base ``Mapper``)
+    mapper: EventMapper
 
     def construct_env(self, name: str, env: Any = None) -> Any:
         """Configured by the storage URL only: the process environment is not consulted."""
@@ -34,8 +36,7 @@ class EventStore(Application[UUID]):
 
     @property
     def event_mapper(self) -> EventMapper:
-        mapper: EventMapper = self.mapper  # type: ignore[assignment]
-        return mapper
+        return self.mapper
 
 
 #: The namespace of every stream id (unchanged since the first release: stored streams keep their ids).

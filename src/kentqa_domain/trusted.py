@@ -120,8 +120,9 @@ def decoder_for(cls: type) -> Decoder:
         # A field added with a default in a later release (``ComplaintReceived.child_ref``,
         # ``ReviewHeld.plan_made``, SPEC 9.2): events stored before it have no such key and
         # read as the default.
+        # attrs' stubs declare ``Factory`` as an overloaded function, not the class it is.
         if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            namespace[f"_d{i}"] = field.default.factory  # type: ignore[attr-defined]
+            namespace[f"_d{i}"] = field.default.factory
             read = f"(b[{field.name!r}] if {field.name!r} in b else _d{i}())"
         elif field.default is not attrs.NOTHING:
             namespace[f"_d{i}"] = field.default

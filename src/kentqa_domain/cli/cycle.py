@@ -170,7 +170,7 @@ def audit_actions(
             state=states or None,
             since=start,
             limit=limit,
-            after=tuple(after) if after else None,  # type: ignore[arg-type]
+            after=(after[0], after[1]) if after else None,  # click's nargs=2: exactly two
         )
     if as_json:
         output.print_json(rows)

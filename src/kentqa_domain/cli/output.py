@@ -13,6 +13,8 @@ from rich.table import Table
 
 from ..plain import to_plain
 
+__all__ = ["cell", "print_json", "print_table", "table_console", "to_plain"]
+
 
 def _plain(value: Any) -> Any:
     return to_plain(value)

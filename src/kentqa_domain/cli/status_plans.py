@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import click
 
@@ -45,8 +46,10 @@ REVIEW_QA_COLUMNS = [
     "smart_share",
 ]
 
+T = TypeVar("T")
 
-def _parent(ctx: click.Context, name: str, value: object) -> object:
+
+def _parent(ctx: click.Context, name: str, value: T) -> T:
     """An option given on ``status`` itself (``kentqa status --db X drift``) applies too."""
     if value:
         return value
@@ -66,7 +69,7 @@ def drift(
     """The drift register: overdue reviews, initial conferences, midway reviews, QA and plan
     actions of every open looked-after and child protection plan (R-LAC-1..7, R-CP-1..7)."""
     day = as_of_date(as_of)
-    with open_store(_parent(ctx, "db", db)) as qa:  # type: ignore[arg-type]
+    with open_store(_parent(ctx, "db", db)) as qa:
         rows = qa.drift_register(as_of=day, as_worker=as_worker)
     if _parent(ctx, "as_json", as_json):
         output.print_json(rows)
@@ -120,7 +123,7 @@ def escalations(
     (R-ESC-1..5, IRO Handbook 6.2), by raising date then id; page with --limit and --after."""
     day = as_of_date(as_of)
     start = since.date() if since is not None else None
-    with open_store(_parent(ctx, "db", db)) as qa:  # type: ignore[arg-type]
+    with open_store(_parent(ctx, "db", db)) as qa:
         rows = qa.escalations(
             as_of=day, as_worker=as_worker, state=state, since=start, limit=limit, after=after
         )
@@ -167,7 +170,7 @@ def review_qa(
     """The IRO and CP Chair QA of reviews, by team or by chair (R-LAC-5, R-CP-5)."""
     day = as_of_date(as_of)
     start = since.date() if since is not None else None
-    with open_store(_parent(ctx, "db", db)) as qa:  # type: ignore[arg-type]
+    with open_store(_parent(ctx, "db", db)) as qa:
         rows = qa.review_qa_summary(as_of=day, by=by, since=start, as_worker=as_worker)
     if _parent(ctx, "as_json", as_json):
         output.print_json(rows)

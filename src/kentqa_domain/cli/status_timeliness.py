@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import click
 
@@ -11,8 +12,10 @@ from .common import as_of_date, as_worker_option, db_option, open_store
 
 TIMELINESS_COLUMNS = ["kind", "held", "held_in_time", "share_in_time", "without_due_date"]
 
+T = TypeVar("T")
 
-def _parent(ctx: click.Context, name: str, value: object) -> object:
+
+def _parent(ctx: click.Context, name: str, value: T) -> T:
     """An option given on ``status`` itself (``kentqa status --db X timeliness``) applies too."""
     if value:
         return value
@@ -68,7 +71,7 @@ def timeliness(
     overall, or by team or by chair."""
     first, last = start.date(), end.date()
     day = as_of.date() if as_of is not None else min(last, as_of_date(None))
-    with open_store(_parent(ctx, "db", db)) as qa:  # type: ignore[arg-type]
+    with open_store(_parent(ctx, "db", db)) as qa:
         rows = qa.review_timeliness(first, last, as_of=day, as_worker=as_worker)
     wanted = [r for r in rows if r.by in ("overall", by)]
     if _parent(ctx, "as_json", as_json):

@@ -166,6 +166,7 @@ class AuditCycle:
             learning=tuple(rng.sample(LEARNING, rng.randint(1, 2))),
             themes=tuple(rng.sample(AUDIT_THEMES, rng.randint(1, 3))),
             cycle_id=cycle_id_for(day, self.council.policy.year_start_month),
+            # the callers' keyword arguments are AuditCompleted's own fields (grades, outcome, ...)
             **fields,  # type: ignore[arg-type]
         )
 

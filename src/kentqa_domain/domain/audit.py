@@ -32,7 +32,7 @@ def _check_action(event: ev.AuditActionCompleted, book: Casebook) -> None:
 
 
 def _agree(event: ev.ThematicAuditAgreed, book: Casebook) -> None:
-    book.themes[event.theme_id] = True  # type: ignore[index]
+    book.themes[event.theme_id] = True
 
 
 HANDLERS: dict[type[ev.Event], Handler] = {

@@ -6,7 +6,7 @@ with the number of teams, workers, children and cases, not with the number of ev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from ..events import EVENT_TYPES, Event
@@ -71,21 +71,21 @@ class Casebook:
             name: (session.map(name, key_type, value_type) if session is not None else {})
             for name, (key_type, value_type) in MAPS.items()
         }
-        self.teams: Mapping[str, staff.Team] = maps["teams"]
-        self.workers: Mapping[str, staff.Worker] = maps["workers"]
-        self.observations: Mapping[str, observation.Observation] = maps["observations"]
-        self.audits: Mapping[str, audit.Audit] = maps["audits"]
-        self.themes: Mapping[str, bool] = maps["themes"]
-        self.children: Mapping[str, child_plan.Child] = maps["children"]
+        self.teams: MutableMapping[str, staff.Team] = maps["teams"]
+        self.workers: MutableMapping[str, staff.Worker] = maps["workers"]
+        self.observations: MutableMapping[str, observation.Observation] = maps["observations"]
+        self.audits: MutableMapping[str, audit.Audit] = maps["audits"]
+        self.themes: MutableMapping[str, bool] = maps["themes"]
+        self.children: MutableMapping[str, child_plan.Child] = maps["children"]
         #: a review's (pseudonymised) id -> its child's token
-        self.review_child: Mapping[str, str] = maps["review_child"]
+        self.review_child: MutableMapping[str, str] = maps["review_child"]
         #: a review's keyed lookup name (HMAC of its id under the store's secret) -> its child's
         #: token: how a QA, which names only the review, finds the child before it is sealed
-        self.review_lookup: Mapping[str, str] = maps["review_lookup"]
+        self.review_lookup: MutableMapping[str, str] = maps["review_lookup"]
         #: a child's token -> the lookup names of its reviews (deleted when it is forgotten)
-        self.child_reviews: Mapping[str, tuple[str, ...]] = maps["child_reviews"]
-        self.escalations: Mapping[str, escalation.Escalation] = maps["escalations"]
-        self.complaints: Mapping[str, complaint.Complaint] = maps["complaints"]
+        self.child_reviews: MutableMapping[str, tuple[str, ...]] = maps["child_reviews"]
+        self.escalations: MutableMapping[str, escalation.Escalation] = maps["escalations"]
+        self.complaints: MutableMapping[str, complaint.Complaint] = maps["complaints"]
 
     def prefetch(self, events: list[Event]) -> None:
         """Load, in one read per map, the entries a batch of events will look at (when the

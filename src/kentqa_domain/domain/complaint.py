@@ -172,6 +172,7 @@ def check_received(event: ev.ComplaintReceived, book: Casebook) -> None:
 
 def check_known(event: ev.Event, book: Casebook) -> Complaint:
     """The complaint an event follows up was received."""
+    # every event checked here names a complaint; ev.Event, their common base, has no such field
     complaint: Complaint | None = book.complaints.get(event.complaint_id)  # type: ignore[attr-defined]
     if complaint is None:
         raise unknown(event, "complaint_id", "complaint")

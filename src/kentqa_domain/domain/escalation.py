@@ -25,6 +25,8 @@ from .child_plan import check_child_known, looked_after_on
 from .staff import check_team_exists
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .casebook import Casebook
 
 
@@ -61,6 +63,7 @@ def _raise(event: ev.EscalationRaised, book: Casebook) -> None:
 def check_open(event: ev.Event, book: Casebook) -> Escalation:
     """R-ESC-5: the escalation exists, the event is not dated before it was raised, and not
     after it was resolved or referred (a late event dated on or before that day is history)."""
+    # every event checked here names an escalation; ev.Event, their common base, has no such field
     escalation: Escalation | None = book.escalations.get(event.escalation_id)  # type: ignore[attr-defined]
     if escalation is None:
         raise unknown(event, "escalation_id", "escalation")
@@ -120,7 +123,9 @@ def _progress(event: ev.EscalationProgressed, book: Casebook) -> None:
     _touch(escalation, event.progressed_on)
 
 
-def _check_close(rule: str):  # type: ignore[no-untyped-def]
+def _check_close(
+    rule: str,
+) -> Callable[[ev.EscalationResolved | ev.EscalationReferredToCafcass, Casebook], None]:
     def check(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: Casebook) -> None:
         """R-ESC-4/R-ESC-5: one ending, not before anything already recorded on the escalation."""
         escalation = check_open(event, book)
@@ -172,7 +177,7 @@ def _check_referral(event: ev.EscalationReferredToCafcass, book: Casebook) -> No
         )
 
 
-def _close(state: str):  # type: ignore[no-untyped-def]
+def _close(state: str) -> Callable[[ev.EscalationResolved | ev.EscalationReferredToCafcass, Casebook], None]:
     def apply(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: Casebook) -> None:
         escalation = book.escalations[event.escalation_id]
         escalation.state = state

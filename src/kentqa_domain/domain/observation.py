@@ -17,6 +17,8 @@ from .base import Handler, by, nothing, unknown, violation
 from .staff import check_worker_at_work, note_activity
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .casebook import Casebook
 
 
@@ -34,7 +36,9 @@ def _record(event: ev.ObservationRecorded, book: Casebook) -> None:
     )
 
 
-def _check_follow_up(date_field: str):  # type: ignore[no-untyped-def]
+def _check_follow_up(
+    date_field: str,
+) -> Callable[[ev.ObservationShared | ev.ReflectiveReviewHeld, Casebook], None]:
     def check(event: ev.ObservationShared | ev.ReflectiveReviewHeld, book: Casebook) -> None:
         observation = book.observations.get(event.observation_id)
         if observation is None:

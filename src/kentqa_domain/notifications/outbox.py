@@ -120,6 +120,7 @@ class OutboxView:
         self.ids: dict[tuple[str, str], UUID] = {}
 
     def apply(self, domain_event: Any, position: int) -> None:
+        # Delivery's event classes are made by eventsourcing's @event decorator at class creation.
         oid = domain_event.originator_id
         if isinstance(domain_event, Delivery.NotificationDue):  # type: ignore[attr-defined]
             self.deliveries[oid] = DeliveryState(

@@ -311,7 +311,7 @@ class ChildPlans(StoredProjection):
         assured: list[ev.ReviewQualityAssured] = []
         for event in events:
             if isinstance(event, CHILD_EVENTS):
-                token = event.child_ref  # type: ignore[attr-defined]
+                token = event.child_ref
                 children.append(token)
                 if isinstance(event, ev.ChildBecameLookedAfter) and event.iro_id is not None:
                     links.append(_link_key(event.iro_id, token))
@@ -338,9 +338,9 @@ class ChildPlans(StoredProjection):
         self.review_child.prefetch(reviews)
         self.workers.prefetch(workers)
         for qa in assured:  # a QA links its author to the review's child, found in review_child
-            token = self.review_child.peek(qa.review_id)
-            if token is not None:
-                links.append(_link_key(qa.by, token))
+            child_token = self.review_child.peek(qa.review_id)
+            if child_token is not None:
+                links.append(_link_key(qa.by, child_token))
         self.worker_children.prefetch(links)
 
     def _link_workers(self, event: ev.Event, token: str) -> None:
@@ -366,14 +366,14 @@ class ChildPlans(StoredProjection):
         if isinstance(event, FOLDED):
             self._note(event.business_date)
         if isinstance(event, CHILD_EVENTS):
-            token = event.child_ref  # type: ignore[attr-defined]
+            token = event.child_ref
             self._child(token).add(event)
             self._link_workers(event, token)
         elif isinstance(event, ev.ReviewQualityAssured):
             self.quality[event.review_id] = event
-            token = self.review_child.get(event.review_id)
-            if token is not None:
-                self._link(event.by, token)
+            child_token = self.review_child.get(event.review_id)
+            if child_token is not None:
+                self._link(event.by, child_token)
         elif isinstance(event, ev.EscalationRaised):
             if event.child_ref is not None and event.team_id is not None:
                 self._child(event.child_ref).add(event)

@@ -6,7 +6,8 @@ Pure functions over compliance rows and observations' grades; scoping (R-ACC-1) 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from ..values import Grade
 from .observation_compliance import LEARNING_AREAS, TeamFacts
@@ -19,7 +20,13 @@ from .observation_rows import (
 )
 
 
-def group_key(team_id: str, by: Grouping, teams: Mapping[str, TeamFacts]) -> str:
+class _Teams(Protocol):
+    """Teams by id: a ``dict``, or the projection's map of documents (``DocMap``)."""
+
+    def get(self, team_id: str, /) -> TeamFacts | None: ...
+
+
+def group_key(team_id: str, by: Grouping, teams: _Teams) -> str:
     """The team id, or its service or area (a team never registered groups under "")."""
     if by is Grouping.TEAM:
         return team_id
@@ -30,7 +37,7 @@ def group_key(team_id: str, by: Grouping, teams: Mapping[str, TeamFacts]) -> str
 
 
 def summarise(
-    rows: Iterable[ObservationComplianceRow], by: Grouping, teams: Mapping[str, TeamFacts]
+    rows: Iterable[ObservationComplianceRow], by: Grouping, teams: _Teams
 ) -> list[ObservationSummaryRow]:
     """Per group: practitioners, how many are compliant, due soon, overdue (R-OBS-5) and have a
     reflection missed (R-OBS-4), and the share compliant. Sorted by key.

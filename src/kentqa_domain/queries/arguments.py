@@ -199,6 +199,7 @@ def checked(method: _F) -> _F:
             # R-ACC-1: the principal was never registered: say which query and argument
             raise UnknownReference(query, "as_worker", error.rule, error.message) from None
 
+    # typeshed's functools.wraps returns a _Wrapped, neither the wrapped type nor open to new attributes
     run.__kentqa_checked__ = True  # type: ignore[attr-defined]
     return run  # type: ignore[return-value]
 

@@ -38,6 +38,7 @@ _COLUMNS = "SELECT received_on, complaint_id, team_id FROM kentqa_complaints WHE
 
 def _candidates(view: View, where: str, params: Sequence[Any]) -> list[Candidate]:
     found = view.select(_COLUMNS + where, params)
+    # a complaint's row is written with its received_on (it is made on receipt): never None here
     return [(as_date(on), cid, team) for on, cid, team in found]  # type: ignore[misc]
 
 

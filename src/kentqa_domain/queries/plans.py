@@ -93,6 +93,7 @@ DRIFT_ITEMS_AT = drift_items_at("?").replace("{", "").replace("}", "")
 def drift_rows_stored(view: View, as_of: dt.date, escalations: dict[str, str]) -> list[DriftRow]:
     """The drift register at ``as_of`` from ``kentqa_drift_items`` (when the rows answer it)."""
     found = view.select(DRIFT_ITEMS_AT, (as_of, as_of, as_of, as_of))
+    # the fourth column is a drift item's due_on, which every item has: never None here
     overdue = working_days_overdue({as_date(r[3]) for r in found}, as_of, view.policy)  # type: ignore[misc]
     rows = []
     for token, plan, kind, due, review_id, action_id, _owner_id, team_id, chair_id, worker_id, iro_id in found:

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from ..errors import StorageError
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 _MISSING: Any = object()
 #: Entries read per query when a whole map is listed.
 SCAN_PAGE = 1_000
@@ -306,10 +307,18 @@ class DocMap(Generic[K, V]):
     def _key(self, key: K) -> str:
         return self.session.codec.encode_key(key, self.key_type)
 
+    @overload
+    def get(self, key: K) -> V | None: ...
+    @overload
+    def get(self, key: K, default: V | T) -> V | T: ...
     def get(self, key: K, default: Any = None) -> Any:
         entry = self.session._entry(self.space, self._key(key), self.value_type)
         return default if entry is None else entry.value
 
+    @overload
+    def peek(self, key: K) -> V | None: ...
+    @overload
+    def peek(self, key: K, default: V | T) -> V | T: ...
     def peek(self, key: K, default: Any = None) -> Any:
         """``get`` without taking the entry as changed by the fold in progress (a fold that
         only looks, so the document is not encoded again to see whether it changed)."""
@@ -328,6 +337,7 @@ class DocMap(Generic[K, V]):
         return value
 
     def __contains__(self, key: object) -> bool:
+        # ``in`` passes any object (typeshed's Container); the codec encodes it as a key.
         return self.session._entry(self.space, self._key(key), self.value_type) is not None  # type: ignore[arg-type]
 
     def __setitem__(self, key: K, value: V) -> None:
@@ -346,6 +356,10 @@ class DocMap(Generic[K, V]):
         value: V = found
         return value
 
+    @overload
+    def pop(self, key: K) -> V: ...
+    @overload
+    def pop(self, key: K, default: V | T) -> V | T: ...
     def pop(self, key: K, default: Any = _MISSING) -> Any:
         found = self.get(key, _MISSING)
         if found is _MISSING:

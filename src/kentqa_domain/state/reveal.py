@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, overload
 
 from ..keyring import Keyring, aes_decrypt, key_id_of
 
@@ -39,7 +39,13 @@ class Revealer:
         """The child's reference for its token (the token once the child is forgotten)."""
         return self.original(token, token)
 
-    def original(self, token: str, pseudonym: str | None) -> Any:
+    @overload
+    def original(self, token: str, pseudonym: str) -> str: ...
+    @overload
+    def original(self, token: str, pseudonym: None) -> None: ...
+    @overload
+    def original(self, token: str, pseudonym: str | None) -> str | None: ...
+    def original(self, token: str, pseudonym: str | None) -> str | None:
         """The original of ``pseudonym`` (a review or action id) of the child ``token``."""
         if pseudonym is None:
             return None

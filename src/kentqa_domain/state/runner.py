@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ..events import Event
@@ -184,7 +185,7 @@ class Projections:
         lagging: dict[str, int],
         last: int,
         positions: dict[str, int],
-        no_rows: set[str] = frozenset(),  # type: ignore[assignment]
+        no_rows: AbstractSet[str] = frozenset(),
     ) -> int:
         """Fold a page into the lagging projections; then move each from where it was to
         ``last`` with its changes, where no other process moved it first. Projections in

@@ -80,7 +80,7 @@ class StateTables:
     date_type = "TEXT"
     boolean = "INTEGER"
 
-    def __init__(self, datastore: Any, cipher: Any | None = None) -> None:
+    def __init__(self, datastore: Any, cipher: es.Cipher | None = None) -> None:
         self.datastore = datastore
         self.cipher = cipher
         self.docs = self.qualify(DOCS)
@@ -645,7 +645,7 @@ class SQLiteTables(StateTables):
             f"{self.qualify(recorder.events_table_name)} WHERE rowid>=? ORDER BY rowid LIMIT ?",
             (start, limit),
         )
-        return [tuple(r) for r in c.fetchall()]  # type: ignore[misc]
+        return [tuple(r) for r in c.fetchall()]
 
 
 # Row tables bind dates as ISO text on SQLite (what Python's own adapter did before 3.12 deprecated it).
@@ -758,7 +758,7 @@ def _view_mark(select: str) -> str:
 
 
 def _rowcount(c: Any) -> int:
-    count = getattr(c, "rowcount", None)
+    count: int | None = getattr(c, "rowcount", None)
     if count is None:
         inner = getattr(c, "sqlite_cursor", None)
         count = getattr(inner, "rowcount", -1)
@@ -770,7 +770,7 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def tables_for(datastore: Any, cipher: Any | None) -> StateTables:
+def tables_for(datastore: Any, cipher: es.Cipher | None) -> StateTables:
     """The :class:`StateTables` for eventsourcing's datastore of a store."""
     module = type(datastore).__module__
     if module.startswith("eventsourcing.sqlite"):
