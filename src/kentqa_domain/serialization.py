@@ -19,7 +19,7 @@ from .events import to_json as unstructure_event
 
 def event_fields(cls: type[Event]) -> list[attrs.Attribute[Any]]:
     """The fields of an event class in declaration order (for docs and tools)."""
-    return list(attrs.fields(cls))  # type: ignore[arg-type]
+    return list(attrs.fields(cls))
 
 
 __all__ = ["converter", "event_fields", "make_converter", "structure_event", "unstructure_event"]
