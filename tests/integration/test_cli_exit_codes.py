@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import stamina
 from click.testing import CliRunner
 
 from kentqa_domain.application import QualityAssurance

@@ -49,7 +49,9 @@ def _stored(qa: kq.QualityAssurance) -> int:
     return sum(qa.stats().values())
 
 
-def test_conflicts_on_every_retry_are_store_busy_and_nothing_is_stored(tmp_path: Path, no_waits: None) -> None:
+def test_conflicts_on_every_retry_are_store_busy_and_nothing_is_stored(
+    tmp_path: Path, no_waits: None
+) -> None:
     db = tmp_path / "qa.db"
     with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
         qa.record_many(organisation())
@@ -79,7 +81,10 @@ def test_a_batch_given_up_stores_none_of_its_events(tmp_path: Path) -> None:
             other.execute(SQLITE_COLLIDES.format(table="stored_events"))
         refused: list[Exception] = []
         second = {**FEEDBACK, "feedback_id": "F2"}
-        with stamina.set_testing(True, attempts=3), pytest.raises(kq.StoreBusy, match="gave up after 3 attempts"):
+        with (
+            stamina.set_testing(True, attempts=3),
+            pytest.raises(kq.StoreBusy, match="gave up after 3 attempts"),
+        ):
             qa.record_many([FEEDBACK, second], on_invalid=lambda _i, e: refused.append(e))
         assert refused == []
         assert qa.stats() == before
@@ -90,7 +95,9 @@ def test_a_sqlite_write_lock_held_past_the_timeout_is_store_busy(tmp_path: Path)
     with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
         qa.record_many(organisation())
         before = qa.stats()
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
@@ -103,7 +110,9 @@ def test_a_sqlite_write_lock_held_past_the_timeout_is_store_busy(tmp_path: Path)
         holder.wait()
 
 
-def test_postgres_conflicts_on_every_retry_are_store_busy(make_postgres_db: Callable[[], str], no_waits: None) -> None:
+def test_postgres_conflicts_on_every_retry_are_store_busy(
+    make_postgres_db: Callable[[], str], no_waits: None
+) -> None:
     import psycopg
 
     url = make_postgres_db()
