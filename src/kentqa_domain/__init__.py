@@ -29,6 +29,7 @@ from .errors import (
     RuleViolation,
     ScrubIncomplete,
     StorageError,
+    StoreBusy,
     StoreNotFound,
     UnknownReference,
 )
@@ -335,6 +336,7 @@ __all__ = [
     "SourceCount",
     "StageTally",
     "StorageError",
+    "StoreBusy",
     "StoreNotFound",
     "TeamThemeTally",
     "ThematicAuditRow",

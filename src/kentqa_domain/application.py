@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import random
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -26,7 +24,7 @@ from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 from .correcting import Corrector
 from .corrections import Correction, RecordCorrected, RecordWithdrawn, is_correction, parse_correction
 from .erasure import Erasure, catch_up_forgettings
-from .errors import ConflictingEvent, IntegrityCheckFailed, InvalidEvent, StorageError
+from .errors import IntegrityCheckFailed, InvalidEvent, InvalidInput, StorageError, StoreBusy
 from .event_order import recording_order
 from .events import Event, parse
 from .future_dates import latest_date
@@ -48,7 +46,7 @@ from .state.reveal import Revealer
 from .state.runner import Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
-from .storage_faults import guarded, storage_errors
+from .storage_faults import contention, guarded, storage_errors
 from .store import CORRECTION_STREAM, ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids
 from .store_admin import admin_for
 
@@ -66,12 +64,10 @@ MODEL_CACHE = 5_000
 PROJECTION_CACHE = 2_000
 #: Attempts to find the store at one position for a view (see ``_consistent_view``).
 VIEW_ATTEMPTS = 50
-#: Retries of a batch whose stream version a writer outside the lock took first.
+#: Attempts at a batch whose stream version a writer outside the lock took first.
 MAX_CONFLICT_RETRIES = 40
 #: Opening attempts when processes create the schema at the same moment (PostgreSQL).
 OPEN_RETRIES = 5
-#: Back-off between retries: random up to min(cap, base * 2**attempt) seconds.
-BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.25
 
 OnInvalid = Callable[[int, InvalidEvent], None]
 #: The key-table row saying an encrypted store's identity index is keyed (decision 0913).
@@ -99,19 +95,27 @@ class QualityAssurance(Queries):
         self.plugin_manager: pluggy.PluginManager | None = None
         #: Whether ``kq.connect`` created the store's file for this connection (issue 17, finding 6).
         self.created = False
-        for attempt in range(OPEN_RETRIES):
-            try:
-                self._open(storage)
-            except BaseException as exc:
-                store = getattr(self, "_store", None)
-                if store is not None:  # release the pool now, not in a garbage collector's thread
-                    with contextlib.suppress(Exception):
-                        store.factory.close()
-                if attempt + 1 < OPEN_RETRIES and _racing_schema_creation(exc):
-                    _backoff(attempt + 3)
-                    continue
+        try:
+            for attempt in contention(_racing_schema_creation, OPEN_RETRIES, first_wait=3):
+                with attempt:
+                    self._open_or_release(storage)
+        except Exception as exc:
+            if not _racing_schema_creation(exc):
                 raise
-            return
+            raise StoreBusy(
+                f"opening {storage.display}: other processes kept creating the store's tables at the "
+                f"same moment: gave up after {OPEN_RETRIES} attempts; connect again: {exc}"
+            ) from exc
+
+    def _open_or_release(self, storage: Storage) -> None:
+        try:
+            self._open(storage)
+        except BaseException:
+            store = getattr(self, "_store", None)
+            if store is not None:  # release the pool now, not in a garbage collector's thread
+                with contextlib.suppress(Exception):
+                    store.factory.close()
+            raise
 
     def _open(self, storage: Storage) -> None:
         with storage_errors(f"opening {storage.display}", settings=storage.settings):
@@ -354,26 +358,27 @@ class QualityAssurance(Queries):
         self, chunk: list[Any], offset: int, *, stop_at_first: bool, not_after: dt.date | None = None
     ) -> BatchResult:
         """One batch. The write lock is waited for up to the store's lock timeout (a store held
-        longer is a ``StorageError``); a stream version taken by a writer that does not take
-        the lock is retried with back-off (decision 0600)."""
-        for attempt in range(MAX_CONFLICT_RETRIES):
-            try:
-                return self.recording.record_batch(
-                    chunk, offset, stop_at_first=stop_at_first, not_after=not_after
-                )
-            except IntegrityError:
-                self.conflicts += 1
-                _backoff(attempt)
-        first = chunk[0]
-        name = type(first).__name__ if isinstance(first, Event) else str(first.get("type", "event"))[:60]
-        raise ConflictingEvent(
-            name,
-            None,
-            "concurrency",
-            f"other writers kept taking the same stream versions: gave up after {MAX_CONFLICT_RETRIES} attempts; "
-            "nothing of this batch was stored, record it again",
-            index=offset,
-        )
+        longer is ``StoreBusy``); a stream version taken by a writer that does not take the
+        lock is retried with back-off (decision 0600), and ``StoreBusy`` when the attempts run
+        out (decision 1005)."""
+        try:
+            for attempt in contention(IntegrityError, MAX_CONFLICT_RETRIES):
+                with attempt:
+                    try:
+                        return self.recording.record_batch(
+                            chunk, offset, stop_at_first=stop_at_first, not_after=not_after
+                        )
+                    except IntegrityError:
+                        self.conflicts += 1
+                        raise
+        except IntegrityError as exc:
+            first = chunk[0]
+            name = type(first).__name__ if isinstance(first, Event) else str(first.get("type", "event"))[:60]
+            raise StoreBusy(
+                f"recording {name} (item {offset}): other writers kept taking the same stream versions: "
+                f"gave up after {attempt.num} attempts; nothing of this batch was stored, record it again"
+            ) from exc
+        raise AssertionError("unreachable: stamina returns the batch or raises")  # pragma: no cover
 
     # --- catching up ---------------------------------------------------------------------
 
@@ -421,7 +426,7 @@ class QualityAssurance(Queries):
             names = self.projections.names() if projections is None else list(projections)
             unknown = [n for n in names if n not in self.projections.names()]
             if unknown or not names:
-                raise InvalidEvent(
+                raise InvalidInput(
                     "replay",
                     "projections",
                     "known projection",
@@ -509,20 +514,15 @@ class QualityAssurance(Queries):
         """Catch up, then open a snapshot in which the write model and every projection stand
         at one position (a batch writes them together; only a projection being rebuilt, or a
         forgetting's clean-up, can leave one behind: we catch up again)."""
-        for attempt in range(VIEW_ATTEMPTS):
-            self.catch_up()
-            inner = contextlib.ExitStack()
-            inner.enter_context(self.state_tables.snapshot())
-            stored = self.state_tables.positions()
-            positions = {name: stored.get(name, 0) for name in self.projections.names()}
-            at = set(positions.values())
-            if len(at) <= 1 and stored.get(MODEL, 0) <= min(at, default=0):
-                stack.enter_context(inner)
-                break
-            inner.close()
-            _backoff(attempt)
-        else:
-            raise StorageError("the store's projections did not reach one position (is a rebuild running?)")
+        try:
+            for attempt in contention(_NotAtOnePosition, VIEW_ATTEMPTS):
+                with attempt:
+                    stored, positions = self._snapshot_at_one_position(stack)
+        except _NotAtOnePosition:
+            raise StoreBusy(
+                f"the store's projections did not reach one position after {VIEW_ATTEMPTS} attempts "
+                "(is a rebuild running?)"
+            ) from None
         for name, projection in self.projections.by_name.items():
             projection.session.sync(positions[name])
         self.model.sync(stored.get(MODEL, 0))
@@ -533,6 +533,21 @@ class QualityAssurance(Queries):
             revealer=self.revealer,
             book=self.recording.book,
         )
+
+    def _snapshot_at_one_position(self, stack: contextlib.ExitStack) -> tuple[dict[str, int], dict[str, int]]:
+        """Catch up and open a snapshot onto ``stack``: the stored positions and the projections'
+        (``_NotAtOnePosition``, no snapshot left open, if they differ)."""
+        self.catch_up()
+        inner = contextlib.ExitStack()
+        inner.enter_context(self.state_tables.snapshot())
+        stored = self.state_tables.positions()
+        positions = {name: stored.get(name, 0) for name in self.projections.names()}
+        at = set(positions.values())
+        if len(at) > 1 or stored.get(MODEL, 0) > min(at, default=0):
+            inner.close()
+            raise _NotAtOnePosition
+        stack.enter_context(inner)
+        return stored, positions
 
     @property
     def position(self) -> int:
@@ -686,9 +701,8 @@ def _racing_schema_creation(exc: BaseException) -> bool:
     )
 
 
-def _backoff(attempt: int) -> None:
-    """Sleep a random while, growing with ``attempt``, so competing processes fall out of step."""
-    time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
+class _NotAtOnePosition(Exception):
+    """A view found a projection or the write model at another position (retried)."""
 
 
 def _in_recording_order(items: Iterable[Event | dict[str, Any]]) -> tuple[list[Any], list[int]]:

@@ -51,7 +51,8 @@ class RuleViolation(InvalidEvent):
 
 
 class ConflictingEvent(InvalidEvent):
-    """An event with the same identity was already recorded with different content."""
+    """An event with the same identity was already recorded with different content (a re-sent
+    id with other content; only that: contention is :class:`StoreBusy`)."""
 
 
 class StorageError(KentQAError, RuntimeError):
@@ -61,6 +62,14 @@ class StorageError(KentQAError, RuntimeError):
 class StoreNotFound(StorageError):
     """A command that only reads was pointed at a store that does not exist (a mistyped
     ``--db``): nothing was created (issue 17, finding 6; exit status 2 on the command line)."""
+
+
+class StoreBusy(StorageError):
+    """Other writers kept the store busy until the retries ran out: a lock held past the lock
+    timeout (SQLite's ``?timeout=``, PostgreSQL's ``?lock_timeout=``), or optimistic-concurrency
+    conflicts or schema races repeated after every retry (``stamina``, decision 1005). Nothing of
+    the operation was stored; doing it again is safe (recording is idempotent). Not refused
+    input: exit status 3 on the command line (issue 19)."""
 
 
 class ScrubIncomplete(StorageError):

@@ -27,12 +27,15 @@ import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .errors import StorageError
+from .errors import StorageError, StoreBusy
+from .storage_faults import contention
 from .store_admin import StoreAdmin
 
 CHECK_PLAIN = b"kentqa:plain"
 CHECK_SEALED = b"kentqa:sealed"
 KEY_ID_BYTES = 10
+#: Attempts at making a child's key while other processes make it at the same moment.
+KEY_ATTEMPTS = 3
 
 
 def aes_encrypt(key: bytes, plaintext: bytes) -> bytes:
@@ -151,27 +154,38 @@ class Keyring:
             if known is not None and self._child_keys.get(known) is not None:
                 return known
             lookup = self.lookup_name(child_ref)
-            for _attempt in range(3):
-                stored = self.admin.get_key(lookup)
-                if stored is not None:
-                    key_id = self.unwrap(stored).decode()
-                    if self.child_key(key_id) is not None:
-                        self._by_ref[child_ref] = key_id
-                        return key_id
-                if not create:
-                    return None
-                key_id = secrets.token_hex(KEY_ID_BYTES)
-                key = AESGCM.generate_key(256)
-                record = orjson.dumps({"k": key.hex(), "l": lookup})
-                delete = [lookup] if stored is not None else []
-                if self.admin.change_keys(
-                    insert={f"child:{key_id}": self.wrap(record), lookup: self.wrap(key_id.encode())},
-                    delete=delete,
-                ):
-                    self._child_keys[key_id] = key
-                    self._by_ref[child_ref] = key_id
-                    return key_id
-            raise StorageError(f"could not make a key for a child after 3 attempts (lookup {lookup[:12]}...)")
+            try:  # another process made the child's key first: read it again
+                for attempt in contention(_KeyTaken, KEY_ATTEMPTS, wait=False):
+                    with attempt:
+                        return self._child_key_id(lookup, child_ref, create=create)
+            except _KeyTaken:
+                raise StoreBusy(
+                    f"could not make a key for a child after {attempt.num} attempts (lookup {lookup[:12]}...): "
+                    "other processes kept making it at the same moment; record it again"
+                ) from None
+            raise AssertionError("unreachable: stamina returns or raises")  # pragma: no cover
+
+    def _child_key_id(self, lookup: str, child_ref: str, *, create: bool) -> str | None:
+        stored = self.admin.get_key(lookup)
+        if stored is not None:
+            key_id = self.unwrap(stored).decode()
+            if self.child_key(key_id) is not None:
+                self._by_ref[child_ref] = key_id
+                return key_id
+        if not create:
+            return None
+        key_id = secrets.token_hex(KEY_ID_BYTES)
+        key = AESGCM.generate_key(256)
+        record = orjson.dumps({"k": key.hex(), "l": lookup})
+        delete = [lookup] if stored is not None else []
+        if not self.admin.change_keys(
+            insert={f"child:{key_id}": self.wrap(record), lookup: self.wrap(key_id.encode())},
+            delete=delete,
+        ):
+            raise _KeyTaken
+        self._child_keys[key_id] = key
+        self._by_ref[child_ref] = key_id
+        return key_id
 
     def make_child_keys(self, refs: list[str]) -> None:
         """Make the keys of several new children in one transaction (recording a batch); a
@@ -251,3 +265,7 @@ class Keyring:
             self._child_keys[key_id] = None
             for ref in [r for r, k in self._by_ref.items() if k == key_id]:
                 del self._by_ref[ref]
+
+
+class _KeyTaken(Exception):
+    """Another process made the child's key (or changed its lookup row) first (retried)."""

@@ -3,23 +3,68 @@
 eventsourcing wraps driver errors in its own ``PersistenceError`` family; drivers may also
 raise their own (``sqlite3.Error``, ``psycopg.Error``) or ``OSError``. Callers of the
 library only ever see ``StorageError`` for these, never a raw database error (issue 9).
-Optimistic-concurrency conflicts (``IntegrityError``) are handled where they happen
-(retried, or reported as ``ConflictingEvent``) and never reach this module.
+Optimistic-concurrency conflicts (``IntegrityError``) and schema races are retried where they
+happen, with :func:`contention` (``stamina``); when the retries run out, or a lock is held past
+the lock timeout, the caller sees :class:`~kentqa_domain.errors.StoreBusy` (decision 1005).
 """
 
 from __future__ import annotations
 
+import itertools
+import random
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
+import stamina
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 
-from .errors import KentQAError, StorageError
+from .errors import KentQAError, StorageError, StoreBusy
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Back-off between retries under contention: the n-th wait of one operation is random up to
+#: min(cap, base * 2**n) seconds ("full jitter", decision 0600), so that competing processes
+#: fall out of step rather than colliding again in lock step.
+BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.25
+
+
+def contention(
+    on: type[Exception] | Callable[[Exception], bool],
+    attempts: int,
+    *,
+    first_wait: int = 0,
+    wait: bool = True,
+) -> Iterable[stamina.Attempt]:
+    """``stamina.retry_context`` for contention: up to ``attempts`` tries while the failure is
+    ``on`` (an exception type, or a predicate), waiting with full jitter between them (the first
+    wait is the ``first_wait``-th), or not at all without ``wait`` (a retry that reads again what
+    another process just wrote); no time limit beyond the attempts. When they run out the last
+    failure is raised again: the caller turns it into ``StoreBusy``. Tests may call
+    ``stamina.set_testing(True, attempts=N)`` to try N times without waiting."""
+    matches = (lambda exc: isinstance(exc, on)) if isinstance(on, type) else on
+    waits = itertools.count(first_wait)
+
+    def backoff(exc: Exception) -> bool | float:
+        if not matches(exc):
+            return False
+        if not wait:
+            return 0.0
+        return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** next(waits)))  # noqa: S311
+
+    return stamina.retry_context(on=backoff, attempts=attempts, timeout=None)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is a lock held by another process past the lock timeout."""
+    lowered = str(exc).lower()
+    return (
+        "database is locked" in lowered
+        or "database table is locked" in lowered
+        or "canceling statement due to lock timeout" in lowered
+    )
 
 
 def _driver_errors() -> tuple[type[BaseException], ...]:
@@ -118,7 +163,7 @@ def storage_errors(action: str, settings: Mapping[str, str] | None = None) -> It
         cause = diagnose_postgres(settings) if settings and "couldn't get a connection" in str(exc) else None
         if cause:
             raise StorageError(describe(RuntimeError(cause), action)) from exc
-        raise StorageError(describe(exc, action)) from exc
+        raise (StoreBusy if is_busy(exc) else StorageError)(describe(exc, action)) from exc
 
 
 def guarded(action: str) -> Callable[[F], F]:

@@ -18,7 +18,8 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from .errors import ScrubIncomplete
+from .errors import ScrubIncomplete, StoreBusy
+from .storage_faults import contention
 
 KEY_TABLE = "kentqa_keys"
 
@@ -71,15 +72,14 @@ class SQLAdmin(StoreAdmin):
             f"CREATE TABLE IF NOT EXISTS {self.key_table} "
             f"(name TEXT PRIMARY KEY, material {self.blob_type} NOT NULL)"
         )
-        for attempt in range(3):
-            try:
-                with self.datastore.transaction(commit=True) as c:
+        try:  # PostgreSQL: two processes creating the table at once
+            for attempt in contention(IntegrityError, 3, wait=False):
+                with attempt, self.datastore.transaction(commit=True) as c:
                     c.execute(statement)
-            except IntegrityError:  # PostgreSQL: two processes creating the table at once
-                if attempt == 2:
-                    raise
-            else:
-                return
+        except IntegrityError as exc:
+            raise StoreBusy(
+                f"creating the key table: other processes kept creating it at the same moment: {exc}"
+            ) from exc
 
     def get_key(self, name: str) -> bytes | None:
         from .state.sql import ambient_cursor

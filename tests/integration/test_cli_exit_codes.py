@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,8 @@ from kentqa_domain.cli.common import (
     EXIT_USAGE,
 )
 from tests.cli_run import kentqa
+from tests.reliability.test_storage_faults import FEEDBACK, HOLD_LOCK
+from tests.reliability.test_store_busy import SQLITE_COLLIDES
 
 TEAM = '{"type": "TeamRegistered", "team_id": "T1", "name": "A", "service": "Early Help", "area": "East"}'
 
@@ -47,6 +52,54 @@ def test_3_storage_error() -> None:
     run = kentqa("stats", db="nosuch://anywhere")
     assert run.returncode == EXIT_STORAGE == 3
     assert run.stderr.startswith("kentqa: error: no storage plugin for nosuch://")
+
+
+def test_3_a_store_held_by_another_process_is_busy_not_refused_input(tmp_path: Path) -> None:
+    """StoreBusy (issue 19): a write lock held past the lock timeout is a storage problem,
+    status 3 with one line saying so, not status 1 (refused input); nothing is stored."""
+    db = tmp_path / "a.db"
+    assert kentqa("record", "-", db=f"sqlite:///{db}", stdin=TEAM + "\n").returncode == EXIT_OK
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        run = kentqa("record", "-", db=f"sqlite:///{db}?timeout=1", stdin=json.dumps(FEEDBACK) + "\n")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run.returncode == EXIT_STORAGE == 3, run.stderr
+    assert run.stderr.startswith("kentqa: error: ")
+    assert "stayed locked by another process" in run.stderr and "timeout=SECONDS" in run.stderr
+    assert "<stdin>:1" not in run.stderr  # not reported as a refused line
+    stats = kentqa("stats", "--json", db=f"sqlite:///{db}")
+    assert "FeedbackReceived" not in stats.stdout
+
+
+def test_3_retries_that_run_out_are_busy_not_refused_input(tmp_path: Path) -> None:
+    """Optimistic-concurrency conflicts on every attempt: StoreBusy, status 3, one line on stderr
+    (stamina's log of each retry is not printed among the refused lines). The real command in
+    its own process (no pytest logging), with stamina's testing mode: 3 attempts, no waits."""
+    db = tmp_path / "a.db"
+    assert kentqa("record", "-", db=f"sqlite:///{db}", stdin=TEAM + "\n").returncode == EXIT_OK
+    with sqlite3.connect(db) as other:
+        other.execute(SQLITE_COLLIDES.format(table="stored_events"))
+    script = (
+        "import sys, stamina; stamina.set_testing(True, attempts=3)\n"
+        "from kentqa_domain.cli.main import main; sys.argv[1:] = ['record', '-', '--db', sys.argv[1]]; main()"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, f"sqlite:///{db}"],
+        input=json.dumps(FEEDBACK) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == EXIT_STORAGE == 3, run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith("kentqa: error: recording FeedbackReceived")
+    assert "gave up after 3 attempts" in lines[0] and "nothing of this batch was stored" in lines[0]
 
 
 def test_70_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:

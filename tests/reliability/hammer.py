@@ -17,7 +17,8 @@ batches with ``record_many(on_invalid=...)``.
 
 It prints one JSON line: counts of accepted, unchanged and conflicting recordings, and how
 many optimistic-concurrency conflicts this writer retried. Any other
-exception escapes (the test reads the exit status and stderr).
+exception escapes (the test reads the exit status and stderr), ``StoreBusy`` too (a writer
+that ran out of retries).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Storage faults surface as StorageError with a message saying what to do, never as a raw
 database error: a SQLite file locked by another process, a file that is not a database, a
 PostgreSQL server that is not there or refuses the password, a table locked past the lock
-timeout, and connections cut by the server (recovered by eventsourcing's retry).
+timeout, and connections cut by the server (recovered by eventsourcing's retry). A lock held
+past the timeout is the StorageError ``StoreBusy`` (issue 19).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 import kentqa_domain as kq
-from kentqa_domain.errors import StorageError
+from kentqa_domain.errors import StorageError, StoreBusy
 from tests.conftest import organisation
 
 FEEDBACK = {"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2026-03-02", "source": "child", "channel": "momo"}
@@ -42,7 +43,7 @@ def test_a_sqlite_file_locked_by_another_process_is_a_storage_error(tmp_path: Pa
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
         qa = kq.connect(f"sqlite:///{db}?timeout=1", policy=kq.Policy())  # reading is not blocked (WAL)
-        with pytest.raises(StorageError, match=r"stayed locked by another process.*timeout=SECONDS"):
+        with pytest.raises(StoreBusy, match=r"stayed locked by another process.*timeout=SECONDS"):
             qa.record_json(FEEDBACK)
         assert "FeedbackReceived" not in qa.stats()
     finally:
@@ -89,8 +90,9 @@ def test_a_postgres_table_locked_past_the_lock_timeout_is_a_storage_error(make_p
     qa = kq.connect(url + "?lock_timeout=1", policy=kq.Policy())
     with psycopg.connect(url) as holder:
         holder.execute("LOCK TABLE kentqa_events IN EXCLUSIVE MODE")
-        with pytest.raises(StorageError, match="lock timeout"):
+        with pytest.raises(StoreBusy, match="lock timeout"):
             qa.record_json(FEEDBACK)
+        assert "FeedbackReceived" not in qa.stats()
         holder.rollback()
     qa.record_json(FEEDBACK)
     assert qa.stats()["FeedbackReceived"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from typing import Any
@@ -21,6 +22,10 @@ from .common import (
     db_option,
     open_store,
 )
+
+# stamina logs each retry (decision 1005) as a warning; with no logging configured Python would
+# print "stamina.retry_scheduled" on stderr, among the refused lines a script counts (docs/cli.md).
+logging.getLogger("stamina").addHandler(logging.NullHandler())
 
 
 class KentQAGroup(click.Group):

@@ -23,13 +23,16 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 from eventsourcing.utils import Environment
 
+from ..errors import StoreBusy
 from ..storage import Storage
+from ..storage_faults import contention
 from .notification import Notification
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/notifications")
 SQLITE_TABLE = "kentqa_notification_events"
 PAGE = 2_000
 BATCH = 500
+#: Attempts at a save whose stream version another process took first.
 MAX_CONFLICT_RETRIES = 8
 
 
@@ -224,18 +227,27 @@ class Notifications(Application[UUID]):
         return new
 
     def _record_due_batch(self, batch: list[tuple[str, Notification]]) -> int:
-        for _attempt in range(MAX_CONFLICT_RETRIES):
-            fresh = {self.delivery_id(c, n.key): (c, n) for c, n in batch if not self.view.knows(c, n.key)}
-            if not fresh:
-                return 0
-            try:
-                self.save(*(Delivery(c, n.key, n.to_json(), id=i) for i, (c, n) in fresh.items()))
-            except IntegrityError:
-                self.catch_up()  # another process recorded some of them first
-                continue
-            self.catch_up()
-            return len(fresh)
-        raise IntegrityError("gave up recording due notifications after repeated conflicts")
+        try:
+            for attempt in contention(IntegrityError, MAX_CONFLICT_RETRIES, wait=False):
+                with attempt:
+                    fresh = {
+                        self.delivery_id(c, n.key): (c, n) for c, n in batch if not self.view.knows(c, n.key)
+                    }
+                    if not fresh:
+                        return 0
+                    try:
+                        self.save(*(Delivery(c, n.key, n.to_json(), id=i) for i, (c, n) in fresh.items()))
+                    except IntegrityError:
+                        self.catch_up()  # another process recorded some of them first
+                        raise
+                    self.catch_up()
+                    return len(fresh)
+        except IntegrityError as exc:
+            raise StoreBusy(
+                f"recording due notifications: other processes kept recording the same ones first: "
+                f"gave up after {attempt.num} attempts; run again"
+            ) from exc
+        raise AssertionError("unreachable: stamina returns or raises")  # pragma: no cover
 
     def is_pending(self, delivery_id: UUID) -> bool:
         """Read the delivery's stream now: False if any process has recorded it delivered."""
@@ -251,20 +263,24 @@ class Notifications(Application[UUID]):
         return self._append(delivery_id, lambda d: d.fail(error[:2000], attempts))
 
     def _append(self, delivery_id: UUID, change: Any) -> bool:
-        for _attempt in range(MAX_CONFLICT_RETRIES):
-            aggregate: Delivery = self.repository.get(delivery_id)
-            try:
-                change(aggregate)
-            except AlreadyDelivered:
-                self.catch_up()
-                return False
-            try:
-                self.save(aggregate)
-            except IntegrityError:
-                continue  # another process appended first: read the stream again
-            self.catch_up()
-            return True
-        raise IntegrityError(f"gave up recording delivery {delivery_id} after repeated conflicts")
+        try:
+            for attempt in contention(IntegrityError, MAX_CONFLICT_RETRIES, wait=False):
+                with attempt:  # another process appended first: read the stream again
+                    aggregate: Delivery = self.repository.get(delivery_id)
+                    try:
+                        change(aggregate)
+                    except AlreadyDelivered:
+                        self.catch_up()
+                        return False
+                    self.save(aggregate)
+                    self.catch_up()
+                    return True
+        except IntegrityError as exc:
+            raise StoreBusy(
+                f"recording delivery {delivery_id}: other processes kept appending to it first: "
+                f"gave up after {attempt.num} attempts; run again"
+            ) from exc
+        raise AssertionError("unreachable: stamina returns or raises")  # pragma: no cover
 
     def __enter__(self) -> Notifications:
         return self

@@ -86,7 +86,7 @@ class Queries:
     @arguments.checked
     def cycle_bounds(self, cycle_id: str) -> tuple[dt.date, dt.date]:
         """R-AUD-1: first and last day of a cycle under this policy; a malformed id is refused
-        (``InvalidEvent`` naming ``cycle_id`` and the rule)."""
+        (``InvalidInput`` naming ``cycle_id`` and the rule)."""
         return View(None, self.policy, 0).cycle_bounds(cycle_id)
 
     @arguments.checked
@@ -487,7 +487,7 @@ class Queries:
 
         Paging: ``limit`` rows at most (None: all), starting after the row of ``after`` (the
         ``complaint_id`` of the previous page's last row; an id not in the register is an
-        ``InvalidEvent`` naming ``after``). Pages follow the register's order, so asking
+        ``InvalidInput`` naming ``after``). Pages follow the register's order, so asking
         again with the same arguments and each page's last id walks the whole register.
         """
         with self._viewing() as view:
