@@ -395,8 +395,20 @@ class Recording:
                         "reference",
                         "the child's key is not ready; record it again",
                     )
-                if isinstance(event, ev.ReviewHeld) and child is not None:
-                    reviews[self.review_name(event.review_id)] = child
+                if isinstance(event, ev.ReviewHeld) and sealing is not None:
+                    # A review id is one review (its identity, SPEC 2): the identity index sees
+                    # it only pseudonymised under its child's key, so another child's review
+                    # with the same id is refused here, by the store-wide lookup name.
+                    name = self.review_name(event.review_id)
+                    if review_token(event.review_id) not in (None, sealing.token):
+                        raise ConflictingEvent(
+                            "ReviewHeld",
+                            "child_ref",
+                            "idempotency",
+                            f"ReviewHeld review_id={event.review_id!r} was already recorded for another "
+                            "child; give this review a new id, or correct the first one",
+                        )
+                    reviews[name] = sealing.token
                 if isinstance(event, ev.EscalationRaised) and event.child_ref is not None:
                     escalations[event.escalation_id] = event.child_ref
                 subject = sealing.anonymous if sealing is not None else event
