@@ -138,7 +138,10 @@ def ingest(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
     ours, theirs = Clock(), Clock()
     recorded = 0
     last_day = dt.date.min
-    _say(args.quiet, f"recording {n:,} events into {qa.storage.display} and, chunk by chunk, bare eventsourcing")
+    _say(
+        args.quiet,
+        f"recording {n:,} events into {qa.storage.display} and, chunk by chunk, bare eventsourcing",
+    )
     for chunk in workload.chunks(n, CHUNK, seed=args.seed):
         cut = first_point - recorded if recorded < first_point <= recorded + len(chunk) else len(chunk)
         for part in (chunk[:cut], chunk[cut:]):
@@ -200,7 +203,9 @@ def replay(qa: Any, baseline: Baseline, args: argparse.Namespace, results: dict[
         theirs.append({"wall": wall, "cpu": cpu, "events": read})
     best = {name: min(rounds, key=lambda r: r["wall"]) for name, rounds in ours.items()}
     results["projection_replays"] = best
-    slowest = min(best, key=lambda n: best[n]["events"] / best[n]["wall"] if best[n]["wall"] else float("inf"))
+    slowest = min(
+        best, key=lambda n: best[n]["events"] / best[n]["wall"] if best[n]["wall"] else float("inf")
+    )
     results["slowest_projection"] = slowest
     results["kentqa_replay"] = best[slowest]
     results["bare_replay"] = min(theirs, key=lambda r: r["wall"])
@@ -237,7 +242,9 @@ def reader(url: str, as_of: str) -> dict[str, Any]:
 def _ledger_parts(qa: kq.QualityAssurance) -> dict[str, float]:  # type: ignore[name-defined]
     """Size of the state in the store by owner (documents' bytes), and the identity index, in kB."""
     out: dict[str, float] = {}
-    for owner, size in qa.state_tables.select("SELECT owner, SUM(LENGTH(doc)) FROM kentqa_docs GROUP BY owner"):
+    for owner, size in qa.state_tables.select(
+        "SELECT owner, SUM(LENGTH(doc)) FROM kentqa_docs GROUP BY owner"
+    ):
         out[f"documents {owner}"] = round(int(size or 0) / 1024, 1)
     (count,) = qa.state_tables.select("SELECT COUNT(*) FROM kentqa_identities")[0]
     out["identities (24 bytes a row)"] = round(int(count) * 24 / 1024, 1)
@@ -250,12 +257,18 @@ def _rate(part: dict[str, float], clock: str) -> float:
 
 def summarise(results: dict[str, Any]) -> dict[str, Any]:
     for clock in ("wall", "cpu"):
-        results[f"ingest_ratio_{clock}"] = _rate(results["kentqa_ingest"], clock) / _rate(results["bare_ingest"], clock)
-        results[f"replay_ratio_{clock}"] = _rate(results["kentqa_replay"], clock) / _rate(results["bare_replay"], clock)
+        results[f"ingest_ratio_{clock}"] = _rate(results["kentqa_ingest"], clock) / _rate(
+            results["bare_ingest"], clock
+        )
+        results[f"replay_ratio_{clock}"] = _rate(results["kentqa_replay"], clock) / _rate(
+            results["bare_replay"], clock
+        )
     if "correction" in results:
         bare = results["bare_replay"]["wall"]
         results["correction_s"] = round(results["correction"]["wall"], 2)
-        results["correction_ratio"] = bare / results["correction"]["wall"] if results["correction"]["wall"] else None
+        results["correction_ratio"] = (
+            bare / results["correction"]["wall"] if results["correction"]["wall"] else None
+        )
     flat = {}
     for name, last in results["queries_last"].items():
         first = results["queries_first"].get(name)
@@ -264,7 +277,9 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
     results["query_ratios"] = flat
     about_now = {n: r for n, r in flat.items() if n not in queries.ALL_HISTORY}
     results["query_flatness"] = max(about_now.values()) if about_now else None
-    results["slowest_query_ms"] = max((q["ms"] for n, q in results["queries_last"].items() if n not in queries.ALL_HISTORY), default=None)
+    results["slowest_query_ms"] = max(
+        (q["ms"] for n, q in results["queries_last"].items() if n not in queries.ALL_HISTORY), default=None
+    )
     return results
 
 
@@ -282,7 +297,10 @@ def print_report(results: dict[str, Any]) -> None:
     table = Table(title="Throughput (events per second)", title_justify="left")
     for col in ("phase", "kentqa", "bare eventsourcing", "ratio (wall)", "ratio (CPU)"):
         table.add_column(col, justify="right")
-    for phase, ours, theirs in (("ingest", "kentqa_ingest", "bare_ingest"), ("replay", "kentqa_replay", "bare_replay")):
+    for phase, ours, theirs in (
+        ("ingest", "kentqa_ingest", "bare_ingest"),
+        ("replay", "kentqa_replay", "bare_replay"),
+    ):
         table.add_row(
             phase,
             f"{_rate(results[ours], 'wall'):,.0f}",
@@ -291,17 +309,26 @@ def print_report(results: dict[str, Any]) -> None:
             f"{results[f'{phase}_ratio_cpu']:.2f}",
         )
     console.print(table)
-    table = Table(title=f"Queries (median ms) after {results['events'] // 10:,} and {results['events']:,} events", title_justify="left")
+    table = Table(
+        title=f"Queries (median ms) after {results['events'] // 10:,} and {results['events']:,} events",
+        title_justify="left",
+    )
     for col in ("query", "first ms", "rows", "last ms", "rows", "last / first"):
         table.add_column(col, justify="right")
     for name, last in results["queries_last"].items():
         first = results["queries_first"].get(name, {"ms": 0.0, "rows": 0})
         table.add_row(
-            name, f"{first['ms']:.1f}", f"{first['rows']:,}", f"{last['ms']:.1f}", f"{last['rows']:,}",
+            name,
+            f"{first['ms']:.1f}",
+            f"{first['rows']:,}",
+            f"{last['ms']:.1f}",
+            f"{last['rows']:,}",
             f"{results['query_ratios'].get(name, 0.0):.2f}",
         )
     console.print(table)
-    parts = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(results["ledger_parts_kb"].items(), key=lambda x: -x[1]))
+    parts = ", ".join(
+        f"{k} {v:,.0f}" for k, v in sorted(results["ledger_parts_kb"].items(), key=lambda x: -x[1])
+    )
     reader_figures = results.get("reader")
     console.print(
         f"Peak RSS {results['rss_mb']} MB ({results['rss_mb_after_ingest']} MB after ingest). "
@@ -324,9 +351,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000, help="events to record (default 1,000,000)")
     parser.add_argument("--backend", choices=("sqlite", "postgres", "memory"), default="sqlite")
-    parser.add_argument("--postgres", metavar="URL", default=None, help="a PostgreSQL server (else KENTQA_TEST_POSTGRES, else a throwaway cluster)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=None,
+        help="a PostgreSQL server (else KENTQA_TEST_POSTGRES, else a throwaway cluster)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=2, help="replay rounds of each side (the fastest counts)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="replay rounds of each side (the fastest counts)"
+    )
     parser.add_argument(
         "--input",
         choices=("json", "objects"),
@@ -334,10 +368,14 @@ def main(argv: list[str] | None = None) -> int:
         help="hand kentqa JSON objects (parsed and validated inside record_many, as from a feed; the "
         "default) or event objects built (and validated) beforehand",
     )
-    parser.add_argument("--dir", default=None, help="where the SQLite files go (default: a temporary folder, removed)")
+    parser.add_argument(
+        "--dir", default=None, help="where the SQLite files go (default: a temporary folder, removed)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--quiet", action="store_true", help="print only the JSON line")
-    parser.add_argument("--full-json", action="store_true", help="print every figure as JSON before the summary line")
+    parser.add_argument(
+        "--full-json", action="store_true", help="print every figure as JSON before the summary line"
+    )
     args = parser.parse_args(argv)
     if args.backend == "postgres" and args.postgres is None:
         import os
@@ -357,7 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         "reader_rss_mb": reader_figures.get("rss_mb"),
         "open_s": reader_figures.get("open_s"),
         "correction_s": results.get("correction_s"),
-        "correction_ratio": None if results.get("correction_ratio") is None else round(results["correction_ratio"], 3),
+        "correction_ratio": None
+        if results.get("correction_ratio") is None
+        else round(results["correction_ratio"], 3),
     }
     print(json.dumps(line))
     return 0

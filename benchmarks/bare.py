@@ -49,12 +49,24 @@ def _event_classes() -> dict[str, tuple[type[Any], type[Any]]]:
     classes: dict[str, tuple[type[Any], type[Any]]] = {}
     for name, cls in EVENT_TYPES.items():
         annotations = {a.name: Any for a in attrs.fields(cls)}  # type: ignore[arg-type]
-        made = type(name, (Aggregate.Created,), {
-            "__annotations__": dict(annotations), "__qualname__": f"Subject.{name}", "__module__": __name__,
-        })
-        then = type(f"{name}Then", (Aggregate.Event,), {
-            "__annotations__": dict(annotations), "__qualname__": f"Subject.{name}Then", "__module__": __name__,
-        })
+        made = type(
+            name,
+            (Aggregate.Created,),
+            {
+                "__annotations__": dict(annotations),
+                "__qualname__": f"Subject.{name}",
+                "__module__": __name__,
+            },
+        )
+        then = type(
+            f"{name}Then",
+            (Aggregate.Event,),
+            {
+                "__annotations__": dict(annotations),
+                "__qualname__": f"Subject.{name}Then",
+                "__module__": __name__,
+            },
+        )
         setattr(Subject, name, made)
         setattr(Subject, f"{name}Then", then)
         classes[name] = (made, then)

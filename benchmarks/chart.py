@@ -13,7 +13,9 @@ WIDTH, BAR, GAP = 760, 18, 10
 COLOURS = {"kentqa": "#1f6f8b", "bare": "#c9a227", "first": "#99c1b9", "last": "#1f6f8b"}
 
 
-def _bars(title: str, rows: list[tuple[str, list[tuple[str, float, str]]]], unit: str, y: int) -> tuple[list[str], int]:
+def _bars(
+    title: str, rows: list[tuple[str, list[tuple[str, float, str]]]], unit: str, y: int
+) -> tuple[list[str], int]:
     """A titled group of horizontal bars; each row has one bar per series."""
     out = [f'<text x="10" y="{y + 14}" font-weight="bold">{escape(title)}</text>']
     y += 26
@@ -38,8 +40,20 @@ def render(results: dict[str, Any]) -> str:
     group, y = _bars(
         f"Throughput, events per second ({results['events']:,} events, {results['backend']})",
         [
-            ("ingest", [("kentqa", rate("kentqa_ingest"), COLOURS["kentqa"]), ("bare", rate("bare_ingest"), COLOURS["bare"])]),
-            ("replay", [("kentqa", rate("kentqa_replay"), COLOURS["kentqa"]), ("bare read+decode", rate("bare_replay"), COLOURS["bare"])]),
+            (
+                "ingest",
+                [
+                    ("kentqa", rate("kentqa_ingest"), COLOURS["kentqa"]),
+                    ("bare", rate("bare_ingest"), COLOURS["bare"]),
+                ],
+            ),
+            (
+                "replay",
+                [
+                    ("kentqa", rate("kentqa_replay"), COLOURS["kentqa"]),
+                    ("bare read+decode", rate("bare_replay"), COLOURS["bare"]),
+                ],
+            ),
         ],
         "/s",
         y,
@@ -49,7 +63,13 @@ def render(results: dict[str, Any]) -> str:
     group, y = _bars(
         f"Queries, median ms after {results['events'] // 10:,} and {results['events']:,} events",
         [
-            (name, [("first", first.get(name, {}).get("ms", 0.0), COLOURS["first"]), ("last", last[name]["ms"], COLOURS["last"])])
+            (
+                name,
+                [
+                    ("first", first.get(name, {}).get("ms", 0.0), COLOURS["first"]),
+                    ("last", last[name]["ms"], COLOURS["last"]),
+                ],
+            )
             for name in last
         ],
         "ms",

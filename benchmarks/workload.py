@@ -27,7 +27,9 @@ def years_for(n: int) -> int:
 
 def events(n: int, *, seed: int = 1) -> Iterator[Event]:
     """The first ``n`` events of a council simulated for enough years up to ``AS_OF``."""
-    return islice(council_events(seed=seed, as_of=AS_OF, years=years_for(n), policy=Policy(), corrections=False), n)
+    return islice(
+        council_events(seed=seed, as_of=AS_OF, years=years_for(n), policy=Policy(), corrections=False), n
+    )
 
 
 def chunks(n: int, size: int, *, seed: int = 1) -> Iterator[list[Event]]:

@@ -92,7 +92,9 @@ def triad(
 ) -> list[tuple[str, str, Fraction, int, str | None]]:
     """R-AUD-4 with decision 0301 (latest audit of each kind per case), ranked with a comparator."""
     latest: dict[tuple[str, str], ev.AuditCompleted] = {}
-    for audit in sorted(cycle_audits(events, cycle_id, as_of, ysm), key=lambda x: (x.completed_on, x.audit_id)):
+    for audit in sorted(
+        cycle_audits(events, cycle_id, as_of, ysm), key=lambda x: (x.completed_on, x.audit_id)
+    ):
         if audit.kind.value in ("practitioner", "peer"):
             latest[(audit.case_ref, audit.kind.value)] = audit  # type: ignore[index]
     gaps: dict[tuple[str, str], list[int]] = defaultdict(list)

@@ -60,9 +60,30 @@ def one_year_after(day: dt.date) -> dt.date:
 
 #: Managers and the QA unit, for R-ACC-1 scoping (teams from tests.conftest.organisation()).
 STAFF = [
-    {"type": "WorkerRegistered", "worker_id": "TM1", "team_id": "T-EAST-1", "role": "team_manager", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "SM2", "team_id": "T-WEST-1", "role": "service_manager", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "QA1", "team_id": "T-EAST-1", "role": "qa_unit", "experience": "experienced", "registered_on": "2026-01-05"},
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "TM1",
+        "team_id": "T-EAST-1",
+        "role": "team_manager",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "SM2",
+        "team_id": "T-WEST-1",
+        "role": "service_manager",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "QA1",
+        "team_id": "T-EAST-1",
+        "role": "qa_unit",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
 ]
 
 
@@ -70,34 +91,97 @@ STAFF = [
 SCENARIO: list[dict[str, Any]] = [
     # K1: statutory, East. Received Fri 18 Dec 2026 -> stage 1 due Wed 6 Jan 2027 (10 working
     # days skipping 25 Dec, 28 Dec and 1 Jan); extended on 5 Jan -> due Wed 20 Jan.
-    {"type": "ComplaintReceived", "complaint_id": "K1", "received_on": "2026-12-18", "complainant": "parent_carer",
-     "service": "Children's Social Work", "team_id": "T-EAST-1", "matter_on": "2026-11-30", "themes": ["communication", "delay"]},
-    {"type": "ComplaintTimescaleExtended", "complaint_id": "K1", "stage": "stage_1", "extended_on": "2027-01-05"},
-    {"type": "ComplaintResponded", "complaint_id": "K1", "stage": "stage_1", "responded_on": "2027-01-19",
-     "outcome": "partially_upheld", "learning": ["Return calls within a day"], "actions": ["Duty rota reviewed"]},
+    {
+        "type": "ComplaintReceived",
+        "complaint_id": "K1",
+        "received_on": "2026-12-18",
+        "complainant": "parent_carer",
+        "service": "Children's Social Work",
+        "team_id": "T-EAST-1",
+        "matter_on": "2026-11-30",
+        "themes": ["communication", "delay"],
+    },
+    {
+        "type": "ComplaintTimescaleExtended",
+        "complaint_id": "K1",
+        "stage": "stage_1",
+        "extended_on": "2027-01-05",
+    },
+    {
+        "type": "ComplaintResponded",
+        "complaint_id": "K1",
+        "stage": "stage_1",
+        "responded_on": "2027-01-19",
+        "outcome": "partially_upheld",
+        "learning": ["Return calls within a day"],
+        "actions": ["Duty rota reviewed"],
+    },
     # Stage 2 requested Thu 11 Mar 2027 -> due Mon 19 Apr (25 working days skipping Good
     # Friday 26 Mar and Easter Monday 29 Mar); answered late on Tue 20 Apr.
     {"type": "ComplaintEscalated", "complaint_id": "K1", "to_stage": "stage_2", "requested_on": "2027-03-11"},
-    {"type": "ComplaintResponded", "complaint_id": "K1", "stage": "stage_2", "responded_on": "2027-04-20", "outcome": "upheld",
-     "learning": ["Plans shared with parents before conferences"], "actions": ["Practice note issued"]},
+    {
+        "type": "ComplaintResponded",
+        "complaint_id": "K1",
+        "stage": "stage_2",
+        "responded_on": "2027-04-20",
+        "outcome": "upheld",
+        "learning": ["Plans shared with parents before conferences"],
+        "actions": ["Practice note issued"],
+    },
     # Stage 3 requested Thu 6 May 2027 -> panel due Fri 18 Jun: Fri 7 May (1), 10-14 May
     # (2-6), 17-21 (7-11), 24-28 (12-16), [Spring bank holiday Mon 31 May], 1-4 Jun (17-20),
     # 7-11 Jun (21-25), 14-18 Jun (26-30).
     {"type": "ComplaintEscalated", "complaint_id": "K1", "to_stage": "stage_3", "requested_on": "2027-05-06"},
     # K2: corporate (a child protection matter), West, received Thu 17 Dec 2026 -> due Tue 19
     # Jan 2027 (20 working days); answered on time on 15 Jan.
-    {"type": "ComplaintReceived", "complaint_id": "K2", "received_on": "2026-12-17", "complainant": "parent_carer",
-     "service": "Early Help", "team_id": "T-WEST-1", "statutory": False, "themes": ["communication"]},
-    {"type": "ComplaintResponded", "complaint_id": "K2", "stage": "stage_1", "responded_on": "2027-01-15", "outcome": "not_upheld"},
+    {
+        "type": "ComplaintReceived",
+        "complaint_id": "K2",
+        "received_on": "2026-12-17",
+        "complainant": "parent_carer",
+        "service": "Early Help",
+        "team_id": "T-WEST-1",
+        "statutory": False,
+        "themes": ["communication"],
+    },
+    {
+        "type": "ComplaintResponded",
+        "complaint_id": "K2",
+        "stage": "stage_1",
+        "responded_on": "2027-01-15",
+        "outcome": "not_upheld",
+    },
     # K3: late (matter of 10 Jan 2026, received 14 Jan 2027), withdrawn 20 Jan.
-    {"type": "ComplaintReceived", "complaint_id": "K3", "received_on": "2027-01-14", "complainant": "young_person",
-     "service": "Children's Social Work", "team_id": "T-EAST-1", "matter_on": "2026-01-10", "themes": ["placement"]},
+    {
+        "type": "ComplaintReceived",
+        "complaint_id": "K3",
+        "received_on": "2027-01-14",
+        "complainant": "young_person",
+        "service": "Children's Social Work",
+        "team_id": "T-EAST-1",
+        "matter_on": "2026-01-10",
+        "themes": ["placement"],
+    },
     {"type": "ComplaintWithdrawn", "complaint_id": "K3", "withdrawn_on": "2027-01-20"},
     # Voice in the same quarter.
-    {"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2027-01-11", "source": "child", "channel": "momo",
-     "team_id": "T-EAST-1", "rating": 2, "themes": ["communication"]},
-    {"type": "ComplimentReceived", "compliment_id": "C1", "received_on": "2027-02-02", "from_role": "parent_carer",
-     "team_id": "T-WEST-1", "themes": ["support"]},
+    {
+        "type": "FeedbackReceived",
+        "feedback_id": "F1",
+        "received_on": "2027-01-11",
+        "source": "child",
+        "channel": "momo",
+        "team_id": "T-EAST-1",
+        "rating": 2,
+        "themes": ["communication"],
+    },
+    {
+        "type": "ComplimentReceived",
+        "compliment_id": "C1",
+        "received_on": "2027-02-02",
+        "from_role": "parent_carer",
+        "team_id": "T-WEST-1",
+        "themes": ["support"],
+    },
 ]
 
 
@@ -137,7 +221,9 @@ def complaint_history(draw: st.DrawFn, complaint_id: str) -> list[ev.Event]:
             out.append(ev.ComplaintEscalated(complaint_id=complaint_id, to_stage=stage, requested_on=cursor))
         if statutory and stage is not S3 and draw(st.booleans()):
             cursor += draw(gaps)
-            out.append(ev.ComplaintTimescaleExtended(complaint_id=complaint_id, stage=stage, extended_on=cursor))
+            out.append(
+                ev.ComplaintTimescaleExtended(complaint_id=complaint_id, stage=stage, extended_on=cursor)
+            )
         if stage is S3 and draw(st.booleans()):  # R-CMP-7: the panel, then perhaps its report
             cursor += draw(gaps)
             out.append(ev.ComplaintPanelHeld(complaint_id=complaint_id, held_on=cursor))
@@ -304,9 +390,13 @@ def oracle_stage_3_due(
     events: Iterable[ev.Event], complaint_id: str, panel_due: dt.date, as_of: dt.date
 ) -> tuple[str, dt.date]:
     """R-CMP-3, R-CMP-7: what is next at stage 3 by ``as_of``: the panel, its report, the response."""
-    held = [e.held_on for e in events if isinstance(e, ev.ComplaintPanelHeld) and e.complaint_id == complaint_id]
+    held = [
+        e.held_on for e in events if isinstance(e, ev.ComplaintPanelHeld) and e.complaint_id == complaint_id
+    ]
     reported = [
-        e.reported_on for e in events if isinstance(e, ev.ComplaintPanelReported) and e.complaint_id == complaint_id
+        e.reported_on
+        for e in events
+        if isinstance(e, ev.ComplaintPanelReported) and e.complaint_id == complaint_id
     ]
     if held and held[0] <= as_of:
         if reported and reported[0] <= as_of:
@@ -326,7 +416,9 @@ def oracle_responses(events: Sequence[ev.Event]) -> list[dict[str, Any]]:
             continue
         r = received[e.complaint_id]
         ext = extensions.get((e.complaint_id, e.stage))
-        due = oracle_due(r, e.stage, starts[(e.complaint_id, e.stage)], ext is not None and ext <= e.responded_on)
+        due = oracle_due(
+            r, e.stage, starts[(e.complaint_id, e.stage)], ext is not None and ext <= e.responded_on
+        )
         if r.statutory and e.stage is S3:
             due = oracle_stage_3_due(events, e.complaint_id, due, e.responded_on)[1]
         out.append(
@@ -364,11 +456,11 @@ def oracle_register(events: Sequence[ev.Event], as_of: dt.date) -> list[dict[str
     received = _received(known)
     starts = _stage_starts(known)
     extensions = _extensions(known)
-    responses = {
-        (e.complaint_id, e.stage): e for e in known if isinstance(e, ev.ComplaintResponded)
-    }
+    responses = {(e.complaint_id, e.stage): e for e in known if isinstance(e, ev.ComplaintResponded)}
     withdrawn = {e.complaint_id: e.withdrawn_on for e in known if isinstance(e, ev.ComplaintWithdrawn)}
-    referred = {e.complaint_id: e.referred_on for e in known if isinstance(e, ev.ComplaintReferredToOmbudsman)}
+    referred = {
+        e.complaint_id: e.referred_on for e in known if isinstance(e, ev.ComplaintReferredToOmbudsman)
+    }
     rows = []
     for cid, r in received.items():
         stage = max((s for (c, s) in starts if c == cid), key=lambda s: s.rank)

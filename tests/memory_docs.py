@@ -25,7 +25,9 @@ class MemoryDocs:
 
     def scan_docs(self, owner: str, space: str, after: str | None, limit: int) -> list[tuple[str, bytes]]:
         self.reads += 1
-        keys = sorted(k for o, s, k in self.docs if o == owner and s == space and (after is None or k > after))
+        keys = sorted(
+            k for o, s, k in self.docs if o == owner and s == space and (after is None or k > after)
+        )
         return [(k, self.docs[(owner, space, k)][1]) for k in keys[:limit]]
 
     def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:

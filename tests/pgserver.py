@@ -123,16 +123,12 @@ def find_bindir() -> Path:
     """The directory holding ``initdb`` and ``pg_ctl``: from PATH, else /usr/lib/postgresql."""
     found = shutil.which("initdb")
     candidates = [Path(found).resolve().parent] if found else []
-    versions = [
-        Path(d) for d in glob.glob("/usr/lib/postgresql/*/bin") if Path(d).parent.name.isdigit()
-    ]
+    versions = [Path(d) for d in glob.glob("/usr/lib/postgresql/*/bin") if Path(d).parent.name.isdigit()]
     candidates += sorted(versions, key=lambda d: int(d.parent.name), reverse=True)
     for bindir in candidates:
         if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
             return bindir
-    raise Unavailable(
-        "initdb is not on PATH nor in /usr/lib/postgresql/*/bin (apt-get install postgresql)"
-    )
+    raise Unavailable("initdb is not on PATH nor in /usr/lib/postgresql/*/bin (apt-get install postgresql)")
 
 
 class Cluster:
@@ -229,9 +225,7 @@ class Cluster:
                 host=str(self.dir), port=port, user="postgres", dbname="postgres", autocommit=True
             ) as admin:
                 admin.execute(
-                    sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}").format(
-                        role, sql.Literal(password)
-                    )
+                    sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}").format(role, sql.Literal(password))
                 )
                 admin.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(database, role))
                 try:  # PostgreSQL 15+: lets tests force a CHECKPOINT before scanning the files

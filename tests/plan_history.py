@@ -16,7 +16,12 @@ from kentqa_domain.values import Action
 D = dt.date
 NOW = D(2027, 6, 1)
 QUARTER = D(2027, 4, 1)
-WORKERS = {"SW-1": ("T-A", "practitioner"), "SW-2": ("T-B", "practitioner"), "IRO-1": ("T-IRO", "iro"), "CPC-1": ("T-IRO", "cp_chair")}
+WORKERS = {
+    "SW-1": ("T-A", "practitioner"),
+    "SW-2": ("T-B", "practitioner"),
+    "IRO-1": ("T-IRO", "iro"),
+    "CPC-1": ("T-IRO", "cp_chair"),
+}
 
 
 def organisation() -> list[ev.Event]:
@@ -25,7 +30,9 @@ def organisation() -> list[ev.Event]:
         for t, a in (("T-A", "East"), ("T-B", "West"), ("T-IRO", "County"))
     ]
     out += [
-        ev.WorkerRegistered(worker_id=w, team_id=t, role=role, experience="experienced", registered_on=D(2009, 1, 5))
+        ev.WorkerRegistered(
+            worker_id=w, team_id=t, role=role, experience="experienced", registered_on=D(2009, 1, 5)
+        )
         for w, (t, role) in WORKERS.items()
     ]
     return out
@@ -61,7 +68,9 @@ def closed_child(n: int) -> list[ev.Event]:
             kind="looked_after_review",
             held_on=start + 15 * day,
             chair_id="IRO-1",
-            actions=(Action(action_id=action, description="Contact plan", owner_id=owner, due_on=start + 60 * day),),
+            actions=(
+                Action(action_id=action, description="Contact plan", owner_id=owner, due_on=start + 60 * day),
+            ),
         ),
         _qa(review, start + 18 * day, "IRO-1"),
         ev.EscalationRaised(
@@ -96,18 +105,31 @@ def live_children() -> list[ev.Event]:
                 held_on=start + dt.timedelta(days=20),
                 chair_id=None if n % 2 else "IRO-1",
                 actions=(
-                    Action(action_id=f"A-LIVE-{n}", description="School place", owner_id="SW-1" if n % 3 else "SW-2", due_on=D(2026, 12, 1)),
+                    Action(
+                        action_id=f"A-LIVE-{n}",
+                        description="School place",
+                        owner_id="SW-1" if n % 3 else "SW-2",
+                        due_on=D(2026, 12, 1),
+                    ),
                 ),
             )
         )
         if n % 3:
             out.append(_qa(review, start + dt.timedelta(days=24 + n), "IRO-1", smart=bool(n % 2)))
         if n == 4:
-            out.append(ev.PlanActionCompleted(child_ref=child, action_id=f"A-LIVE-{n}", completed_on=D(2026, 11, 20)))
+            out.append(
+                ev.PlanActionCompleted(child_ref=child, action_id=f"A-LIVE-{n}", completed_on=D(2026, 11, 20))
+            )
         if n >= 3:  # a second review in the quarter
             second = f"R-LIVE-{n}b"
             out.append(
-                ev.ReviewHeld(review_id=second, child_ref=child, kind="looked_after_review", held_on=D(2027, 4, 10 + n), chair_id="IRO-1")
+                ev.ReviewHeld(
+                    review_id=second,
+                    child_ref=child,
+                    kind="looked_after_review",
+                    held_on=D(2027, 4, 10 + n),
+                    chair_id="IRO-1",
+                )
             )
             if n != 4:
                 out.append(_qa(second, D(2027, 4, 14 + n), "IRO-1"))
@@ -123,7 +145,14 @@ def live_children() -> list[ev.Event]:
                     kind="initial_cp_conference",
                     held_on=held + dt.timedelta(days=14),
                     chair_id="CPC-1",
-                    actions=(Action(action_id=f"A-CP-{n}", description="Safety plan", owner_id="SW-2", due_on=D(2027, 3, 1)),),
+                    actions=(
+                        Action(
+                            action_id=f"A-CP-{n}",
+                            description="Safety plan",
+                            owner_id="SW-2",
+                            due_on=D(2027, 3, 1),
+                        ),
+                    ),
                 )
             )
     out.append(
@@ -140,7 +169,13 @@ def live_children() -> list[ev.Event]:
     )
     out.append(
         ev.EscalationRaised(
-            escalation_id="E-LIVE-2", raised_by="CPC-1", raised_on=D(2027, 3, 1), stage="team_manager", reason="delay", team_id="T-A", details="Delays"
+            escalation_id="E-LIVE-2",
+            raised_by="CPC-1",
+            raised_on=D(2027, 3, 1),
+            stage="team_manager",
+            reason="delay",
+            team_id="T-A",
+            details="Delays",
         )
     )
     return out
@@ -161,7 +196,10 @@ def revealed_rows(qa: object, table: str) -> list[tuple[object, ...]]:
 
     view = qa.view()  # type: ignore[attr-defined]
     revealer = view.revealer
-    columns = [c.name for c in next(t for p in qa.projections.by_name.values() for t in p.tables if t.name == table).columns]  # type: ignore[attr-defined]
+    columns = [
+        c.name
+        for c in next(t for p in qa.projections.by_name.values() for t in p.tables if t.name == table).columns
+    ]  # type: ignore[attr-defined]
     out = []
     for row in view.select(f"SELECT {', '.join(columns)} FROM {table}"):
         values = dict(zip(columns, row, strict=True))

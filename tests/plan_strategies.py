@@ -113,7 +113,9 @@ def _review_followups(draw: st.DrawFn, ids: _Ids, child: str, review: ev.ReviewH
 
 
 def _review(draw: st.DrawFn, ids: _Ids, child: str, kind: ReviewKind, held_on: dt.date) -> ev.ReviewHeld:
-    chair = draw(st.sampled_from([None, "IRO-1" if kind is ReviewKind.LOOKED_AFTER_REVIEW else "CPC-1", "X-CHAIR"]))
+    chair = draw(
+        st.sampled_from([None, "IRO-1" if kind is ReviewKind.LOOKED_AFTER_REVIEW else "CPC-1", "X-CHAIR"])
+    )
     actions = tuple(
         Action(
             action_id=ids("A"),
@@ -123,7 +125,9 @@ def _review(draw: st.DrawFn, ids: _Ids, child: str, kind: ReviewKind, held_on: d
         )
         for _ in range(draw(st.integers(0, 2)))
     )
-    return ev.ReviewHeld(review_id=ids("R"), child_ref=child, kind=kind, held_on=held_on, chair_id=chair, actions=actions)
+    return ev.ReviewHeld(
+        review_id=ids("R"), child_ref=child, kind=kind, held_on=held_on, chair_id=chair, actions=actions
+    )
 
 
 def _plan_body(
@@ -196,7 +200,9 @@ def looked_after(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
             assigned += _gap(draw, 0, 12) if n == 0 else _gap(draw, 1, 150)
             if assigned not in assigned_days:
                 assigned_days.add(assigned)
-                out.append(ev.IROAssigned(child_ref=child, assigned_on=assigned, iro_id=draw(st.sampled_from(IROS))))
+                out.append(
+                    ev.IROAssigned(child_ref=child, assigned_on=assigned, iro_id=draw(st.sampled_from(IROS)))
+                )
                 last = max(last, assigned)
         if not draw(st.booleans()):
             break
@@ -216,10 +222,14 @@ def child_protection(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
         opened = day
         with_sd = draw(st.integers(0, 3)) > 0  # now and then an initial conference is the first we hear
         if with_sd:
-            out.append(ev.StrategyDiscussionHeld(child_ref=child, held_on=opened, section_47=draw(st.booleans())))
+            out.append(
+                ev.StrategyDiscussionHeld(child_ref=child, held_on=opened, section_47=draw(st.booleans()))
+            )
             if draw(st.booleans()):
                 out.append(
-                    ev.StrategyDiscussionHeld(child_ref=child, held_on=opened + _gap(draw, 1, 10), section_47=draw(st.booleans()))
+                    ev.StrategyDiscussionHeld(
+                        child_ref=child, held_on=opened + _gap(draw, 1, 10), section_47=draw(st.booleans())
+                    )
                 )
         first = opened if not with_sd else (opened + _gap(draw, 1, 40) if draw(st.booleans()) else None)
         discussed = max([opened, *(e.held_on for e in out if isinstance(e, ev.StrategyDiscussionHeld))])
@@ -241,7 +251,9 @@ def child_protection(draw: st.DrawFn, child: str, ids: _Ids) -> list[ev.Event]:
             day = conference.held_on + _gap(draw, 1, 90)
             continue
         if first is not None and with_sd and draw(st.integers(0, 3)) == 0:
-            out.append(ev.Section47Completed(child_ref=child, completed_on=discussed, conference_required=True))
+            out.append(
+                ev.Section47Completed(child_ref=child, completed_on=discussed, conference_required=True)
+            )
         body, last = _plan_body(draw, ids, child, PlanKind.CHILD_PROTECTION, first)
         out += body
         last = max([last, opened, *(e.held_on for e in out if isinstance(e, ev.StrategyDiscussionHeld))])
@@ -325,10 +337,14 @@ def escalations(
             who = draw(st.sampled_from(["TM-1", "SM-1"]))
             if (day, who) not in responses:
                 responses.add((day, who))
-                out.append(ev.EscalationResponded(escalation_id=eid, responded_on=day, by=who, response="on it"))
+                out.append(
+                    ev.EscalationResponded(escalation_id=eid, responded_on=day, by=who, response="on it")
+                )
     ending = draw(st.sampled_from([None, "resolved", "referred"]))
     if ending == "resolved":
-        out.append(ev.EscalationResolved(escalation_id=eid, resolved_on=day + _gap(draw, 0, 30), outcome="agreed"))
+        out.append(
+            ev.EscalationResolved(escalation_id=eid, resolved_on=day + _gap(draw, 0, 30), outcome="agreed")
+        )
     elif ending == "referred":
         on = day + _gap(draw, 0, 30)
         if child is not None and is_looked_after(looked_after, on):

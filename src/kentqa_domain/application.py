@@ -240,15 +240,19 @@ class QualityAssurance(Queries):
         )
 
     def withdraw(
-        self, original: Event | dict[str, Any], *, on: DateArgument, by: str, reason: str, allow_future: bool = False
+        self,
+        original: Event | dict[str, Any],
+        *,
+        on: DateArgument,
+        by: str,
+        reason: str,
+        allow_future: bool = False,
     ) -> int:
         """Withdraw a record that should never have been recorded (SPEC 9.1): answers are then
         as if it never had been (R-COR-4). Refused with ``RuleViolation`` naming the events
         recorded later that depend on it (R-COR-3: withdraw or correct those first), or
         ``UnknownReference`` as for :meth:`correct`. Returns the withdrawal's position."""
-        return self.record_correction(
-            RecordWithdrawn(original, on, by, reason), allow_future=allow_future
-        )
+        return self.record_correction(RecordWithdrawn(original, on, by, reason), allow_future=allow_future)
 
     @guarded("recording a correction")
     def record_correction(self, fix: Correction | dict[str, Any], *, allow_future: bool = False) -> int:
@@ -263,7 +267,9 @@ class QualityAssurance(Queries):
             self._catch_up_state()
             return self.corrector.record_fix(fix, not_after=not_after)[0]
 
-    def _record_fixes(self, fixes: _Fixes, not_after: dt.date | None) -> list[tuple[int, bool] | InvalidEvent]:
+    def _record_fixes(
+        self, fixes: _Fixes, not_after: dt.date | None
+    ) -> list[tuple[int, bool] | InvalidEvent]:
         """A run of corrections among ``record_many``'s events: parsed, then recorded together."""
         parsed: list[Any] = []
         for item in fixes.items:

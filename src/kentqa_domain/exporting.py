@@ -105,7 +105,9 @@ def _write(
         page = qa.log.read_page(start, min(PAGE, end - start + 1))
         if not page:
             break
-        replacements = {p for p, f in qa.state_tables.fold_marks(None, page[0][0], page[-1][0]).items() if f < 0}
+        replacements = {
+            p for p, f in qa.state_tables.fold_marks(None, page[0][0], page[-1][0]).items() if f < 0
+        }
         lines = []
         for row in page:
             topic = row[3]

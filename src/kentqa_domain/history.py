@@ -212,9 +212,7 @@ def _forgettings(qa: QualityAssurance, tokens: set[str], position: int) -> list[
     return out
 
 
-def _parties(
-    view: View, subject: str, events: Iterable[object]
-) -> Sequence[tuple[str | None, str | None]]:
+def _parties(view: View, subject: str, events: Iterable[object]) -> Sequence[tuple[str | None, str | None]]:
     """(team, worker) pairs a subject's events name (R-ACC-1): teams, and workers with their team now."""
     workers = view.casebook.workers
     parties: dict[tuple[str | None, str | None], None] = {}

@@ -233,7 +233,9 @@ class EventMapper(Mapper[UUID]):
                 marker = ChildForgotten(data["m"]["token"], dt.date.fromisoformat(data["m"]["on"]))
                 return Recorded(originator, stored.originator_version, marker, data["at"]), b""
             if stored.topic == CORRECTION_TOPIC:
-                return Recorded(originator, stored.originator_version, self.read_mark(data["m"]), data["at"]), b""
+                return Recorded(
+                    originator, stored.originator_version, self.read_mark(data["m"]), data["at"]
+                ), b""
             body = data["e"]
             clear = structure(stored.topic, body)
             sealing = None
@@ -310,7 +312,13 @@ class EventMapper(Mapper[UUID]):
             key = self.keyring.child_key(key_id) if self.keyring is not None else None
             reason = None if key is None else aes_decrypt(key, base64.b64decode(reason["s"])).decode()
         return CorrectionMark(
-            body["original"], body["replacement"], body["chain"], dt.date.fromisoformat(body["on"]), body["by"], reason, key_id
+            body["original"],
+            body["replacement"],
+            body["chain"],
+            dt.date.fromisoformat(body["on"]),
+            body["by"],
+            reason,
+            key_id,
         )
 
     def _open(

@@ -567,7 +567,9 @@ class Recording:
             if original is None:
                 return None
             kind = CORRECTED if event.replacement is not None else WITHDRAWN
-            key = self.digest(identity_bytes(kind, original[3], original[4], replacement[4] if replacement else 0))
+            key = self.digest(
+                identity_bytes(kind, original[3], original[4], replacement[4] if replacement else 0)
+            )
             return key, row[0], self.digest(rest_bytes(event.on, event.by, event.reason))
         return None
 

@@ -54,31 +54,110 @@ def arguments(name: str) -> dict[str, Any]:
         if param.name in values:
             out[param.name] = values[param.name]
         elif param.default is inspect.Parameter.empty:
-            raise AssertionError(f"{name}: add a value for its required parameter {param.name!r} to this test")
+            raise AssertionError(
+                f"{name}: add a value for its required parameter {param.name!r} to this test"
+            )
     return out
 
 
 #: Activity of team T-WEST-1 (worker W2 and its manager): everything that names a team or worker.
 WEST = [
-    {"type": "WorkerRegistered", "worker_id": "TM2", "team_id": "T-WEST-1", "role": "team_manager", "experience": "experienced", "registered_on": "2026-01-05"},
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "TM2",
+        "team_id": "T-WEST-1",
+        "role": "team_manager",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
     {"type": "SupervisionHeld", "worker_id": "W2", "supervisor_id": "TM2", "held_on": "2026-03-02"},
-    {"type": "ObservationRecorded", "observation_id": "O-W", "worker_id": "W2", "observer_id": "TM2", "observed_on": "2026-02-02",
-     "setting": "practice", "judgements": {"planning_and_purpose": "good"}, "overall": "good", "summary": "west"},
+    {
+        "type": "ObservationRecorded",
+        "observation_id": "O-W",
+        "worker_id": "W2",
+        "observer_id": "TM2",
+        "observed_on": "2026-02-02",
+        "setting": "practice",
+        "judgements": {"planning_and_purpose": "good"},
+        "overall": "good",
+        "summary": "west",
+    },
     {"type": "ObservationShared", "observation_id": "O-W", "shared_on": "2026-02-03"},
     {"type": "SupportNeedFlagged", "worker_id": "W2", "flagged_on": "2026-04-01"},
-    {"type": "AuditCompleted", "audit_id": "AU-W", "kind": "practitioner", "auditor_id": "TM2", "team_id": "T-WEST-1", "completed_on": "2026-08-10",
-     "case_ref": "CASE-W", "worker_id": "W2", "overall": "requires_improvement",
-     "actions": [{"action_id": "X1", "description": "fix", "owner_id": "W2", "due_on": "2026-09-01"}]},
-    {"type": "AuditCompleted", "audit_id": "AU-W2", "kind": "peer", "auditor_id": "PEER9", "team_id": "T-WEST-1", "completed_on": "2026-10-10",
-     "case_ref": "CASE-W", "worker_id": "W2", "overall": "outstanding"},
-    {"type": "ThematicAuditAgreed", "theme_id": "TH-W", "title": "Neglect", "hypothesis": "west drift", "agreed_on": "2026-08-03", "due_on": "2026-11-30"},
-    {"type": "EscalationRaised", "escalation_id": "E-W", "raised_by": "IRO1", "raised_on": "2026-10-01", "stage": "informal", "reason": "practice", "team_id": "T-WEST-1", "details": "west"},
-    {"type": "ComplaintReceived", "complaint_id": "K-W", "received_on": "2026-10-05", "complainant": "parent_carer", "service": "Early Help", "team_id": "T-WEST-1"},
-    {"type": "ComplimentReceived", "compliment_id": "CO-W", "received_on": "2026-10-06", "from_role": "parent_carer", "team_id": "T-WEST-1"},
-    {"type": "FeedbackReceived", "feedback_id": "FB-W", "received_on": "2026-10-07", "source": "child", "channel": "momo", "team_id": "T-WEST-1", "rating": 2},
+    {
+        "type": "AuditCompleted",
+        "audit_id": "AU-W",
+        "kind": "practitioner",
+        "auditor_id": "TM2",
+        "team_id": "T-WEST-1",
+        "completed_on": "2026-08-10",
+        "case_ref": "CASE-W",
+        "worker_id": "W2",
+        "overall": "requires_improvement",
+        "actions": [{"action_id": "X1", "description": "fix", "owner_id": "W2", "due_on": "2026-09-01"}],
+    },
+    {
+        "type": "AuditCompleted",
+        "audit_id": "AU-W2",
+        "kind": "peer",
+        "auditor_id": "PEER9",
+        "team_id": "T-WEST-1",
+        "completed_on": "2026-10-10",
+        "case_ref": "CASE-W",
+        "worker_id": "W2",
+        "overall": "outstanding",
+    },
+    {
+        "type": "ThematicAuditAgreed",
+        "theme_id": "TH-W",
+        "title": "Neglect",
+        "hypothesis": "west drift",
+        "agreed_on": "2026-08-03",
+        "due_on": "2026-11-30",
+    },
+    {
+        "type": "EscalationRaised",
+        "escalation_id": "E-W",
+        "raised_by": "IRO1",
+        "raised_on": "2026-10-01",
+        "stage": "informal",
+        "reason": "practice",
+        "team_id": "T-WEST-1",
+        "details": "west",
+    },
+    {
+        "type": "ComplaintReceived",
+        "complaint_id": "K-W",
+        "received_on": "2026-10-05",
+        "complainant": "parent_carer",
+        "service": "Early Help",
+        "team_id": "T-WEST-1",
+    },
+    {
+        "type": "ComplimentReceived",
+        "compliment_id": "CO-W",
+        "received_on": "2026-10-06",
+        "from_role": "parent_carer",
+        "team_id": "T-WEST-1",
+    },
+    {
+        "type": "FeedbackReceived",
+        "feedback_id": "FB-W",
+        "received_on": "2026-10-07",
+        "source": "child",
+        "channel": "momo",
+        "team_id": "T-WEST-1",
+        "rating": 2,
+    },
     {"type": "ChildBecameLookedAfter", "child_ref": "C-W", "on": "2026-01-05", "iro_id": "IRO1"},
-    {"type": "ReviewHeld", "review_id": "R-W", "child_ref": "C-W", "kind": "looked_after_review", "held_on": "2026-02-02",
-     "actions": [{"action_id": "PA1", "description": "visit", "owner_id": "W2", "due_on": "2026-03-01"}]},
+    {
+        "type": "ReviewHeld",
+        "review_id": "R-W",
+        "child_ref": "C-W",
+        "kind": "looked_after_review",
+        "held_on": "2026-02-02",
+        "actions": [{"action_id": "PA1", "description": "visit", "owner_id": "W2", "due_on": "2026-03-01"}],
+    },
 ]
 
 
@@ -123,9 +202,30 @@ def test_R_ACC_1_every_status_subcommand_offers_as() -> None:
 #: Issue 17, finding 11: two directors (who see everything while in post); D-GONE leaves on
 #: AS_OF itself, D-STAYS the day after.
 LEAVERS = [
-    {"type": "WorkerRegistered", "worker_id": "D-GONE", "team_id": "T-EAST-1", "role": "director", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "D-STAYS", "team_id": "T-EAST-1", "role": "director", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "TM-GONE", "team_id": "T-WEST-1", "role": "team_manager", "experience": "experienced", "registered_on": "2026-01-05"},
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "D-GONE",
+        "team_id": "T-EAST-1",
+        "role": "director",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "D-STAYS",
+        "team_id": "T-EAST-1",
+        "role": "director",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "TM-GONE",
+        "team_id": "T-WEST-1",
+        "role": "team_manager",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
     {"type": "WorkerLeft", "worker_id": "D-GONE", "left_on": AS_OF.isoformat()},
     {"type": "WorkerLeft", "worker_id": "D-STAYS", "left_on": (AS_OF + dt.timedelta(days=1)).isoformat()},
     {"type": "WorkerLeft", "worker_id": "TM-GONE", "left_on": "2026-08-28"},

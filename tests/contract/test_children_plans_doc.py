@@ -31,23 +31,52 @@ def test_the_worked_example_gives_the_rows_shown() -> None:
         # "Then the late typing-up arrives"
         qa.record_many(
             [
-                {"type": "ReviewHeld", "review_id": "IC1", "child_ref": "P1", "kind": "initial_cp_conference", "held_on": "2027-04-08"},
-                {"type": "ReviewQualityAssured", "review_id": "LR2", "assured_on": "2027-04-08", "by": "IRO1",
-                 "plan_reflects_needs": True, "actions_in_child_timeframe": True, "consistent_with_legal_duties": True},
-                {"type": "EscalationResolved", "escalation_id": "E1", "resolved_on": "2027-04-09", "outcome": "Worker allocated"},
+                {
+                    "type": "ReviewHeld",
+                    "review_id": "IC1",
+                    "child_ref": "P1",
+                    "kind": "initial_cp_conference",
+                    "held_on": "2027-04-08",
+                },
+                {
+                    "type": "ReviewQualityAssured",
+                    "review_id": "LR2",
+                    "assured_on": "2027-04-08",
+                    "by": "IRO1",
+                    "plan_reflects_needs": True,
+                    "actions_in_child_timeframe": True,
+                    "consistent_with_legal_duties": True,
+                },
+                {
+                    "type": "EscalationResolved",
+                    "escalation_id": "E1",
+                    "resolved_on": "2027-04-09",
+                    "outcome": "Worker allocated",
+                },
             ]
         )
-        assert [(r.kind.value, r.escalation_id) for r in qa.drift_register(as_of=as_of)] == [("action_overdue", None)]
+        assert [(r.kind.value, r.escalation_id) for r in qa.drift_register(as_of=as_of)] == [
+            ("action_overdue", None)
+        ]
         # "as of 6 April the register still shows what was overdue then"
         assert [r.kind.value for r in qa.drift_register(as_of=dt.date(2027, 4, 6))] == [
-            "action_overdue", "qa_overdue", "initial_conference_overdue",
+            "action_overdue",
+            "qa_overdue",
+            "initial_conference_overdue",
         ]
 
 
 def test_every_rule_of_the_area_is_on_the_page() -> None:
     text = PAGE.read_text(encoding="utf-8")
-    rules = [f"R-LAC-{i}" for i in range(1, 8)] + [f"R-CP-{i}" for i in range(1, 8)] + [f"R-ESC-{i}" for i in range(1, 6)]
+    rules = (
+        [f"R-LAC-{i}" for i in range(1, 8)]
+        + [f"R-CP-{i}" for i in range(1, 8)]
+        + [f"R-ESC-{i}" for i in range(1, 6)]
+    )
     assert [r for r in rules if r not in text] == []
-    for source in ("Care Planning, Placement and Case Review (England) Regulations 2010, reg 33",
-                   "Working Together to Safeguard Children", "IRO Handbook 6.2"):
+    for source in (
+        "Care Planning, Placement and Case Review (England) Regulations 2010, reg 33",
+        "Working Together to Safeguard Children",
+        "IRO Handbook 6.2",
+    ):
         assert source in text

@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 #: package -> (first version without the advisories, the advisories fixed there and before).
 FLOORS = {
     "jinja2": ("3.1.6", "CVE-2024-22195, CVE-2024-34064, CVE-2024-56201, CVE-2024-56326, CVE-2025-27516"),
-    "cryptography": ("44.0.1", "GHSA-h4gh-qq45-vh27, CVE-2024-12797: OpenSSL in the wheels of 43.0.0 and 44.0.0"),
+    "cryptography": (
+        "44.0.1",
+        "GHSA-h4gh-qq45-vh27, CVE-2024-12797: OpenSSL in the wheels of 43.0.0 and 44.0.0",
+    ),
 }
 
 

@@ -25,8 +25,16 @@ TYPE_ONLY_CYCLES: set[frozenset[str]] = {
     frozenset(
         f"kentqa_domain.domain.{name}"
         for name in (
-            "allocation", "audit", "base", "casebook", "child_plan", "complaint", "escalation",
-            "feedback", "observation", "staff",
+            "allocation",
+            "audit",
+            "base",
+            "casebook",
+            "child_plan",
+            "complaint",
+            "escalation",
+            "feedback",
+            "observation",
+            "staff",
         )
     ),
     # Queries builds the reports and runs the notification sources, which take a Queries
@@ -44,7 +52,12 @@ TYPE_ONLY_CYCLES: set[frozenset[str]] = {
     ),
     # the façade delegates to erasure, export and history, which take a QualityAssurance
     frozenset(
-        {"kentqa_domain.application", "kentqa_domain.erasure", "kentqa_domain.exporting", "kentqa_domain.history"}
+        {
+            "kentqa_domain.application",
+            "kentqa_domain.erasure",
+            "kentqa_domain.exporting",
+            "kentqa_domain.history",
+        }
     ),
 }
 

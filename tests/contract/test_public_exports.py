@@ -73,7 +73,13 @@ def test_every_public_query_returns_an_exported_row_type() -> None:
     """SPEC 9.5: ``kq.<Row>`` for the rows of every public query, nested rows and the enums
     of their fields too (events, e.g. ``audits()``'s ``AuditCompleted``, are ``kq.events``)."""
     queries = public_queries()
-    assert {"drift_register", "escalations", "complaints_register", "learning_report", "notifications"} <= set(queries)
+    assert {
+        "drift_register",
+        "escalations",
+        "complaints_register",
+        "learning_report",
+        "notifications",
+    } <= set(queries)
     missing = []
     for name, method in queries.items():
         returned = _return_type(method)

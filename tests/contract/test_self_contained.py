@@ -12,7 +12,16 @@ from tests.sample_data import DATA, SAMPLE_903, SAMPLE_CIN
 ROOT = Path(__file__).resolve().parents[2]
 #: Spelled in parts so that this file does not find itself.
 FORBIDDEN = ("../" + "shared", "KENTQA_" + "SHARED_DIR", "/work/" + "shared", "parents[3] / " + '".."')
-SKIP_DIRS = {".git", ".venv", "__pycache__", ".hypothesis", ".pytest_cache", ".ruff_cache", ".mypy_cache", "node_modules"}
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    "__pycache__",
+    ".hypothesis",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".mypy_cache",
+    "node_modules",
+}
 TEXT = {".py", ".md", ".toml", ".cfg", ".ini", ".txt", ".sh", ".yml", ".yaml", ".json", ".jsonl"}
 
 

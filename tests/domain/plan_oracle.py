@@ -106,14 +106,18 @@ def _plan_rows(
     for review in reviews:
         qa_due = nth_working_day_after(policy, review.held_on, qa_days)
         assured = [
-            e for e in events
-            if isinstance(e, ev.ReviewQualityAssured) and e.review_id == review.review_id and e.assured_on <= as_of
+            e
+            for e in events
+            if isinstance(e, ev.ReviewQualityAssured)
+            and e.review_id == review.review_id
+            and e.assured_on <= as_of
         ]
         if as_of > qa_due and not assured:
             out.append(("qa_overdue", qa_due, review.review_id, None))
         for action in review.actions:
             done = [
-                e for e in events
+                e
+                for e in events
                 if isinstance(e, ev.PlanActionCompleted)
                 and e.child_ref == child
                 and e.action_id == action.action_id
@@ -127,7 +131,11 @@ def _plan_rows(
 def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> set[Row]:
     """(child, plan, kind, due_on, working days overdue, escalation id, review id, action id)."""
     children = sorted(
-        {e.child_ref for e in events if isinstance(e, (ev.ChildBecameLookedAfter, ev.StrategyDiscussionHeld, ev.ReviewHeld))}
+        {
+            e.child_ref
+            for e in events
+            if isinstance(e, (ev.ChildBecameLookedAfter, ev.StrategyDiscussionHeld, ev.ReviewHeld))
+        }
     )
     rows: set[Row] = set()
     for child in children:
@@ -157,24 +165,54 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
             def in_episode(day: dt.date, first_day: dt.date = first_day) -> bool:
                 return day >= first_day
 
-            reviews = [e for e in mine if isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.LOOKED_AFTER_REVIEW and in_episode(e.held_on)]
-            placements = [e.placed_on for e in mine if isinstance(e, ev.PlacedForAdoption) and in_episode(e.placed_on)]
+            reviews = [
+                e
+                for e in mine
+                if isinstance(e, ev.ReviewHeld)
+                and e.kind is ReviewKind.LOOKED_AFTER_REVIEW
+                and in_episode(e.held_on)
+            ]
+            placements = [
+                e.placed_on for e in mine if isinstance(e, ev.PlacedForAdoption) and in_episode(e.placed_on)
+            ]
             # the status the episode opened with; a change dated that day overrides it
-            changed = [e.legal_status for e in mine if isinstance(e, ev.LegalStatusChanged) and e.changed_on == start]
-            given = [e.legal_status for e in mine if isinstance(e, ev.ChildBecameLookedAfter) and e.on == start]
+            changed = [
+                e.legal_status for e in mine if isinstance(e, ev.LegalStatusChanged) and e.changed_on == start
+            ]
+            given = [
+                e.legal_status for e in mine if isinstance(e, ev.ChildBecameLookedAfter) and e.on == start
+            ]
             status = (changed or given or [None])[0]
             short_breaks = status is not None and status.value in ("V3", "V4")
-            midways = [e.completed_on for e in mine if isinstance(e, ev.MidwayReviewCompleted) and e.plan.value == "looked_after" and in_episode(e.completed_on)]
+            midways = [
+                e.completed_on
+                for e in mine
+                if isinstance(e, ev.MidwayReviewCompleted)
+                and e.plan.value == "looked_after"
+                and in_episode(e.completed_on)
+            ]
             for item in _plan_rows(
-                events, policy, as_of, child, "looked_after", start, reviews, midways,
-                policy.iro_qa_working_days, policy.lac_second_review_months, policy.lac_later_review_months,
+                events,
+                policy,
+                as_of,
+                child,
+                "looked_after",
+                start,
+                reviews,
+                midways,
+                policy.iro_qa_working_days,
+                policy.lac_second_review_months,
+                policy.lac_later_review_months,
                 policy.lac_first_review_working_days,
-                short_breaks=short_breaks, placed_on=max(placements, default=None),
+                short_breaks=short_breaks,
+                placed_on=max(placements, default=None),
             ):
                 found.append(("looked_after", item))
             # R-LAC-9 (SPEC 9.2): an IRO named in the period (on becoming looked after, or
             # assigned; from its first day) by the 5th working day after it started
-            named = [e for e in mine if isinstance(e, ev.ChildBecameLookedAfter) and e.iro_id and e.on >= start]
+            named = [
+                e for e in mine if isinstance(e, ev.ChildBecameLookedAfter) and e.iro_id and e.on >= start
+            ]
             named += [e for e in mine if isinstance(e, ev.IROAssigned) and e.assigned_on >= start]
             iro_due = nth_working_day_after(policy, start, policy.iro_appointment_working_days)
             if as_of > iro_due and not named:
@@ -184,7 +222,8 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
         # day a plan open as the day starts ends, that day's review conferences and midway
         # reviews belong to it and its strategy discussions and conferences to the next one.
         cp = [
-            e for e in mine
+            e
+            for e in mine
             if isinstance(e, (ev.StrategyDiscussionHeld, ev.ChildProtectionPlanEnded))
             or (isinstance(e, ev.Section47Completed) and not e.conference_required)
             or (isinstance(e, ev.MidwayReviewCompleted) and e.plan.value == "child_protection")
@@ -194,8 +233,18 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
         for day in sorted({e.business_date for e in cp}):
             todays = [e for e in cp if e.business_date == day]
             ends = any(isinstance(e, ev.ChildProtectionPlanEnded) for e in todays)
-            openers = [e for e in todays if isinstance(e, ev.StrategyDiscussionHeld) or (isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE)]
-            others = [e for e in todays if isinstance(e, ev.MidwayReviewCompleted) or (isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.REVIEW_CP_CONFERENCE)]
+            openers = [
+                e
+                for e in todays
+                if isinstance(e, ev.StrategyDiscussionHeld)
+                or (isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE)
+            ]
+            others = [
+                e
+                for e in todays
+                if isinstance(e, ev.MidwayReviewCompleted)
+                or (isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.REVIEW_CP_CONFERENCE)
+            ]
             if bag and ends:
                 bag = list(openers)  # the day's other facts went into the plan that ended
             else:
@@ -211,25 +260,50 @@ def drift_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.date) -> 
                 isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE for e in bag
             ):
                 bag = []
-        initial = [e for e in bag if isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE]
+        initial = [
+            e for e in bag if isinstance(e, ev.ReviewHeld) and e.kind is ReviewKind.INITIAL_CP_CONFERENCE
+        ]
         if initial:
             reviews = [e for e in bag if isinstance(e, ev.ReviewHeld)]
             midways = [e.completed_on for e in bag if isinstance(e, ev.MidwayReviewCompleted)]
             for item in _plan_rows(
-                events, policy, as_of, child, "child_protection", initial[0].held_on, reviews, midways,
-                policy.cp_chair_qa_working_days, policy.cp_first_review_months, policy.cp_later_review_months, None,
+                events,
+                policy,
+                as_of,
+                child,
+                "child_protection",
+                initial[0].held_on,
+                reviews,
+                midways,
+                policy.cp_chair_qa_working_days,
+                policy.cp_first_review_months,
+                policy.cp_later_review_months,
+                None,
             ):
                 found.append(("child_protection", item))
         else:
             s47 = sorted(e.held_on for e in bag if isinstance(e, ev.StrategyDiscussionHeld) and e.section_47)
             if s47:
-                due = nth_working_day_after(policy, s47[-1], policy.cp_initial_conference_working_days)  # R-CP-1 revised: the latest
+                due = nth_working_day_after(
+                    policy, s47[-1], policy.cp_initial_conference_working_days
+                )  # R-CP-1 revised: the latest
                 if as_of > due:
                     found.append(("child_protection", ("initial_conference_overdue", due, None, None)))
 
         escalation = _open_escalation(events, child, as_of)
         for plan, (kind, due, review_id, action_id) in found:
-            rows.add((child, plan, kind, due, working_days_between(policy, due, as_of), escalation, review_id, action_id))
+            rows.add(
+                (
+                    child,
+                    plan,
+                    kind,
+                    due,
+                    working_days_between(policy, due, as_of),
+                    escalation,
+                    review_id,
+                    action_id,
+                )
+            )
     return rows
 
 
@@ -243,13 +317,17 @@ def escalation_target_oracle(
     Policy ``raising``: the raising date. Default: the day the escalation entered a stage
     other than informal (raised there, or its earliest progression dated on or before
     ``as_of``); None while it has been informal only."""
-    raised = next(e for e in events if isinstance(e, ev.EscalationRaised) and e.escalation_id == escalation_id)
+    raised = next(
+        e for e in events if isinstance(e, ev.EscalationRaised) and e.escalation_id == escalation_id
+    )
     if policy.escalation_target_from == "raising" or raised.stage != EscalationStage.INFORMAL:
         return raised.raised_on
     days = [
         e.progressed_on
         for e in events
-        if isinstance(e, ev.EscalationProgressed) and e.escalation_id == escalation_id and e.progressed_on <= as_of
+        if isinstance(e, ev.EscalationProgressed)
+        and e.escalation_id == escalation_id
+        and e.progressed_on <= as_of
     ]
     return min(days, default=None)
 
@@ -263,13 +341,19 @@ def escalations_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.dat
     ):
         eid = raised.escalation_id
         mine = sorted(
-            (e for e in events if getattr(e, "escalation_id", None) == eid and e.business_date <= as_of and e is not raised),
+            (
+                e
+                for e in events
+                if getattr(e, "escalation_id", None) == eid and e.business_date <= as_of and e is not raised
+            ),
             key=lambda e: e.business_date,
         )
         stage, entered = raised.stage, raised.raised_on
         state, closed = "open", None
         for e in mine:
-            if isinstance(e, ev.EscalationProgressed) and list(EscalationStage).index(e.to_stage) > list(EscalationStage).index(stage):
+            if isinstance(e, ev.EscalationProgressed) and list(EscalationStage).index(e.to_stage) > list(
+                EscalationStage
+            ).index(stage):
                 stage, entered = e.to_stage, e.progressed_on
             if isinstance(e, ev.EscalationResolved):
                 state, closed = "resolved", e.resolved_on
@@ -281,13 +365,19 @@ def escalations_oracle(events: Sequence[ev.Event], policy: Policy, as_of: dt.dat
         target_from = escalation_target_oracle(events, policy, eid, as_of)
         breached = (
             target_from is not None
-            and working_days_between(policy, target_from, closed or as_of) > policy.escalation_target_working_days
+            and working_days_between(policy, target_from, closed or as_of)
+            > policy.escalation_target_working_days
         )
         out.append(
             (
-                eid, stage.value, state, raised.raised_on, due,
+                eid,
+                stage.value,
+                state,
+                raised.raised_on,
+                due,
                 state == "open" and not responded and as_of > due,
-                days_open, breached,
+                days_open,
+                breached,
             )
         )
     return out

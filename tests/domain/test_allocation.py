@@ -75,13 +75,19 @@ def care_periods(draw: st.DrawFn) -> tuple[list[ev.Event], dt.date]:
     for _ in range(draw(st.integers(0, 2))):
         day += draw(st.integers(0, 14)) * DAY
         if not any(isinstance(e, ev.IROAssigned) and e.assigned_on == day for e in out):
-            out.append(ev.IROAssigned(child_ref="C1", assigned_on=day, iro_id=draw(st.sampled_from(["IRO-1", "IRO-2"]))))
+            out.append(
+                ev.IROAssigned(
+                    child_ref="C1", assigned_on=day, iro_id=draw(st.sampled_from(["IRO-1", "IRO-2"]))
+                )
+            )
     if draw(st.booleans()):
         out.append(ev.ChildCeasedLookedAfter(child_ref="C1", on=day + draw(st.integers(0, 20)) * DAY))
     return out, start
 
 
-def iro_oracle(events: list[ev.Event], policy: Policy, start: dt.date, as_of: dt.date) -> set[tuple[dt.date, int]]:
+def iro_oracle(
+    events: list[ev.Event], policy: Policy, start: dt.date, as_of: dt.date
+) -> set[tuple[dt.date, int]]:
     """(due on, working days overdue) of the child's ``iro_not_assigned`` row at ``as_of``."""
     due = nth_working_day_after(policy, start, policy.iro_appointment_working_days)
     ended = [e.on for e in events if isinstance(e, ev.ChildCeasedLookedAfter) and e.on <= as_of]
@@ -111,25 +117,42 @@ def test_iro_not_assigned_matches_the_oracle_across_holidays(
         for offset in offsets:
             as_of = start + offset * DAY
             rows = _iro_rows(qa, as_of)
-            assert {(r.due_on, r.working_days_overdue) for r in rows} == iro_oracle(events, policy, start, as_of)
+            assert {(r.due_on, r.working_days_overdue) for r in rows} == iro_oracle(
+                events, policy, start, as_of
+            )
             for row in rows:
                 assert policy.calendar.is_working_day(row.due_on), row
                 assert row.due_on.weekday() < 5 and row.due_on not in closed
-                assert (row.plan, row.review_id, row.action_id, row.iro_id) == (PlanKind.LOOKED_AFTER, None, None, None)
+                assert (row.plan, row.review_id, row.action_id, row.iro_id) == (
+                    PlanKind.LOOKED_AFTER,
+                    None,
+                    None,
+                    None,
+                )
         after = horizon + max(offsets) * DAY
-        assert {(r.due_on, r.working_days_overdue) for r in _iro_rows(qa, after)} == iro_oracle(events, policy, start, after)
+        assert {(r.due_on, r.working_days_overdue) for r in _iro_rows(qa, after)} == iro_oracle(
+            events, policy, start, after
+        )
 
 
 @pytest.mark.parametrize(
     ("start", "due"),
     [
-        (D(2026, 12, 21), D(2026, 12, 30)),  # Tue 22 - Thu 24, Christmas Fri 25, Mon 28 (Boxing Day), Tue 29, Wed 30
+        (
+            D(2026, 12, 21),
+            D(2026, 12, 30),
+        ),  # Tue 22 - Thu 24, Christmas Fri 25, Mon 28 (Boxing Day), Tue 29, Wed 30
         (D(2026, 12, 24), D(2027, 1, 5)),  # Tue 29, Wed 30, Thu 31, New Year Fri 1 Jan, Mon 4, Tue 5
-        (D(2027, 3, 23), D(2027, 4, 1)),  # Wed 24, Thu 25, Good Friday 26, Easter Monday 29, Tue 30, Wed 31, Thu 1
+        (
+            D(2027, 3, 23),
+            D(2027, 4, 1),
+        ),  # Wed 24, Thu 25, Good Friday 26, Easter Monday 29, Tue 30, Wed 31, Thu 1
         (D(2027, 3, 25), D(2027, 4, 5)),  # Tue 30, Wed 31, Thu 1, Fri 2, Mon 5
     ],
 )
-def test_iro_due_dates_worked_across_the_holidays(memory_qa: QualityAssurance, start: dt.date, due: dt.date) -> None:
+def test_iro_due_dates_worked_across_the_holidays(
+    memory_qa: QualityAssurance, start: dt.date, due: dt.date
+) -> None:
     """R-LAC-9 worked by hand: 5 working days after becoming looked after, bank holidays skipped.
     Overdue the next day (1 working day); an IRO assigned late clears it from that day on, and
     the register of a day before still shows it."""
@@ -183,11 +206,21 @@ def test_each_period_of_care_needs_its_iro(memory_qa: QualityAssurance) -> None:
 
 # --- R-ACC-1: the allocated team sees the rows ----------------------------------------------
 
-TEAMS = [("T-A", "Children's Social Work", "East"), ("T-B", "Children's Social Work", "West"),
-         ("T-IRO", "Safeguarding", "County")]
-WORKERS = [("SW-A", "T-A", "practitioner"), ("SW-B", "T-B", "practitioner"), ("TM-A", "T-A", "team_manager"),
-           ("TM-B", "T-B", "team_manager"), ("IRO1", "T-IRO", "iro"), ("IRO2", "T-IRO", "iro"),
-           ("CPC1", "T-IRO", "cp_chair"), ("QA1", "T-IRO", "qa_unit")]
+TEAMS = [
+    ("T-A", "Children's Social Work", "East"),
+    ("T-B", "Children's Social Work", "West"),
+    ("T-IRO", "Safeguarding", "County"),
+]
+WORKERS = [
+    ("SW-A", "T-A", "practitioner"),
+    ("SW-B", "T-B", "practitioner"),
+    ("TM-A", "T-A", "team_manager"),
+    ("TM-B", "T-B", "team_manager"),
+    ("IRO1", "T-IRO", "iro"),
+    ("IRO2", "T-IRO", "iro"),
+    ("CPC1", "T-IRO", "cp_chair"),
+    ("QA1", "T-IRO", "qa_unit"),
+]
 
 
 @pytest.fixture
@@ -196,13 +229,34 @@ def council(memory_qa: QualityAssurance) -> QualityAssurance:
     child on a CP plan; neither allocated yet."""
     memory_qa.record_many(
         [{"type": "TeamRegistered", "team_id": t, "name": t, "service": s, "area": a} for t, s, a in TEAMS]
-        + [{"type": "WorkerRegistered", "worker_id": w, "team_id": t, "role": r, "experience": "experienced",
-            "registered_on": "2026-01-05"} for w, t, r in WORKERS]
+        + [
+            {
+                "type": "WorkerRegistered",
+                "worker_id": w,
+                "team_id": t,
+                "role": r,
+                "experience": "experienced",
+                "registered_on": "2026-01-05",
+            }
+            for w, t, r in WORKERS
+        ]
         + [
             {"type": "ChildBecameLookedAfter", "child_ref": "L1", "on": "2026-03-02"},
-            {"type": "ReviewHeld", "review_id": "R1", "child_ref": "L1", "kind": "looked_after_review", "held_on": "2026-03-27"},
+            {
+                "type": "ReviewHeld",
+                "review_id": "R1",
+                "child_ref": "L1",
+                "kind": "looked_after_review",
+                "held_on": "2026-03-27",
+            },
             {"type": "StrategyDiscussionHeld", "child_ref": "P1", "held_on": "2026-04-01"},
-            {"type": "ReviewHeld", "review_id": "IC1", "child_ref": "P1", "kind": "initial_cp_conference", "held_on": "2026-04-20"},
+            {
+                "type": "ReviewHeld",
+                "review_id": "IC1",
+                "child_ref": "P1",
+                "kind": "initial_cp_conference",
+                "held_on": "2026-04-20",
+            },
         ]
     )
     return memory_qa
@@ -215,7 +269,9 @@ def _seen(qa: QualityAssurance, who: str | None, as_of: dt.date = AS_OF) -> set[
     return {(r.child_ref, r.kind.value) for r in qa.drift_register(as_of=as_of, as_worker=who)}
 
 
-def test_an_unallocated_imported_child_is_seen_only_by_those_who_see_everything(council: QualityAssurance) -> None:
+def test_an_unallocated_imported_child_is_seen_only_by_those_who_see_everything(
+    council: QualityAssurance,
+) -> None:
     """The issue's example: imported children have no team, so a team manager's register is empty."""
     everything = _seen(council, None)
     assert {child for child, _ in everything} == {"L1", "P1"}
@@ -225,7 +281,9 @@ def test_an_unallocated_imported_child_is_seen_only_by_those_who_see_everything(
     assert {r.team_id for r in council.drift_register(as_of=D(2026, 12, 1))} == {None}
 
 
-def test_the_allocated_teams_manager_sees_the_childs_rows_and_another_team_does_not(council: QualityAssurance) -> None:
+def test_the_allocated_teams_manager_sees_the_childs_rows_and_another_team_does_not(
+    council: QualityAssurance,
+) -> None:
     """R-ACC-1 (SPEC 9.2): a drift row's team is the allocated team on ``as_of``; the rows carry
     the allocated social worker, who sees them too (own rows)."""
     council.record_many(
@@ -235,7 +293,10 @@ def test_the_allocated_teams_manager_sees_the_childs_rows_and_another_team_does_
         ]
     )
     rows = council.drift_register(as_of=D(2026, 12, 1))
-    assert {(r.child_ref, r.team_id, r.worker_id) for r in rows} == {("L1", "T-A", "SW-A"), ("P1", "T-B", None)}
+    assert {(r.child_ref, r.team_id, r.worker_id) for r in rows} == {
+        ("L1", "T-A", "SW-A"),
+        ("P1", "T-B", None),
+    }
     l1 = {k for c, k in _seen(council, None) if c == "L1"}
     assert {k for c, k in _seen(council, "TM-A")} == l1 and {c for c, _ in _seen(council, "TM-A")} == {"L1"}
     assert {c for c, _ in _seen(council, "TM-B")} == {"P1"}
@@ -246,12 +307,20 @@ def test_the_allocated_teams_manager_sees_the_childs_rows_and_another_team_does_
 def test_reallocation_moves_the_rows(council: QualityAssurance) -> None:
     """The team on ``as_of`` decides: before the re-allocation the first team sees the rows,
     from its day the second; a re-allocation typed up late changes the answers for its dates."""
-    council.record(ev.ChildAllocated(child_ref="L1", allocated_on=D(2026, 3, 2), team_id="T-A", worker_id="SW-A"))
-    council.record(ev.ChildAllocated(child_ref="L1", allocated_on=D(2026, 9, 1), team_id="T-B", worker_id="SW-B"))
+    council.record(
+        ev.ChildAllocated(child_ref="L1", allocated_on=D(2026, 3, 2), team_id="T-A", worker_id="SW-A")
+    )
+    council.record(
+        ev.ChildAllocated(child_ref="L1", allocated_on=D(2026, 9, 1), team_id="T-B", worker_id="SW-B")
+    )
     before, after = D(2026, 8, 31), D(2026, 9, 1)
-    assert {c for c, _ in _seen(council, "TM-A", before)} == {"L1"} and _seen(council, "TM-B", before) == set()
+    assert {c for c, _ in _seen(council, "TM-A", before)} == {"L1"} and _seen(
+        council, "TM-B", before
+    ) == set()
     assert _seen(council, "TM-A", after) == set() and {c for c, _ in _seen(council, "TM-B", after)} == {"L1"}
-    assert {(r.team_id, r.worker_id) for r in council.drift_register(as_of=after) if r.child_ref == "L1"} == {("T-B", "SW-B")}
+    assert {(r.team_id, r.worker_id) for r in council.drift_register(as_of=after) if r.child_ref == "L1"} == {
+        ("T-B", "SW-B")
+    }
     # a reallocation typed up late, dated in between
     council.record(ev.ChildAllocated(child_ref="L1", allocated_on=D(2026, 6, 1), team_id="T-B"))
     assert {c for c, _ in _seen(council, "TM-B", D(2026, 7, 1))} == {"L1"}
@@ -269,6 +338,7 @@ def test_the_iro_and_the_chair_on_the_rows_and_a_change_of_iro(council: QualityA
             ev.CPChairAssigned(child_ref="P1", assigned_on=D(2026, 4, 2), chair_id="CPC1"),
         ]
     )
+
     def parties(as_of: dt.date) -> set[tuple[str, str | None, str | None]]:
         return {(r.child_ref, r.iro_id, r.chair_id) for r in council.drift_register(as_of=as_of)}
 
@@ -287,25 +357,109 @@ def _child(kind: str, **fields: Any) -> dict[str, Any]:
 
 
 REFUSED = [
-    (_child("ChildAllocated", child_ref="NOBODY", allocated_on="2026-05-01", team_id="T-A"), UnknownReference, "child_ref", "reference"),
-    (_child("ChildAllocated", child_ref="L1", allocated_on="2026-05-01", team_id="T-NONE"), UnknownReference, "team_id", "reference"),
-    (_child("ChildAllocated", child_ref="L1", allocated_on="2026-05-01", team_id="T-A", worker_id="W-NONE"), UnknownReference, "worker_id", "reference"),
-    (_child("ChildAllocated", child_ref="L1", allocated_on="2026-07-01", team_id="T-A", worker_id="SW-LEFT"), RuleViolation, "worker_id", "R-ACC-1"),
-    (_child("IROAssigned", child_ref="NOBODY", assigned_on="2026-05-01", iro_id="IRO1"), UnknownReference, "child_ref", "reference"),
-    (_child("IROAssigned", child_ref="L1", assigned_on="2026-05-01", iro_id="IRO-NONE"), UnknownReference, "iro_id", "reference"),
-    (_child("IROAssigned", child_ref="L1", assigned_on="2026-05-01", iro_id="SW-A"), RuleViolation, "iro_id", "R-LAC-9"),
-    (_child("IROAssigned", child_ref="L1", assigned_on="2026-05-01", iro_id="CPC1"), RuleViolation, "iro_id", "R-LAC-9"),
-    (_child("IROAssigned", child_ref="L1", assigned_on="2026-02-27", iro_id="IRO1"), RuleViolation, "assigned_on", "R-LAC-9"),
-    (_child("IROAssigned", child_ref="P1", assigned_on="2026-05-01", iro_id="IRO1"), RuleViolation, "assigned_on", "R-LAC-9"),
+    (
+        _child("ChildAllocated", child_ref="NOBODY", allocated_on="2026-05-01", team_id="T-A"),
+        UnknownReference,
+        "child_ref",
+        "reference",
+    ),
+    (
+        _child("ChildAllocated", child_ref="L1", allocated_on="2026-05-01", team_id="T-NONE"),
+        UnknownReference,
+        "team_id",
+        "reference",
+    ),
+    (
+        _child(
+            "ChildAllocated", child_ref="L1", allocated_on="2026-05-01", team_id="T-A", worker_id="W-NONE"
+        ),
+        UnknownReference,
+        "worker_id",
+        "reference",
+    ),
+    (
+        _child(
+            "ChildAllocated", child_ref="L1", allocated_on="2026-07-01", team_id="T-A", worker_id="SW-LEFT"
+        ),
+        RuleViolation,
+        "worker_id",
+        "R-ACC-1",
+    ),
+    (
+        _child("IROAssigned", child_ref="NOBODY", assigned_on="2026-05-01", iro_id="IRO1"),
+        UnknownReference,
+        "child_ref",
+        "reference",
+    ),
+    (
+        _child("IROAssigned", child_ref="L1", assigned_on="2026-05-01", iro_id="IRO-NONE"),
+        UnknownReference,
+        "iro_id",
+        "reference",
+    ),
+    (
+        _child("IROAssigned", child_ref="L1", assigned_on="2026-05-01", iro_id="SW-A"),
+        RuleViolation,
+        "iro_id",
+        "R-LAC-9",
+    ),
+    (
+        _child("IROAssigned", child_ref="L1", assigned_on="2026-05-01", iro_id="CPC1"),
+        RuleViolation,
+        "iro_id",
+        "R-LAC-9",
+    ),
+    (
+        _child("IROAssigned", child_ref="L1", assigned_on="2026-02-27", iro_id="IRO1"),
+        RuleViolation,
+        "assigned_on",
+        "R-LAC-9",
+    ),
+    (
+        _child("IROAssigned", child_ref="P1", assigned_on="2026-05-01", iro_id="IRO1"),
+        RuleViolation,
+        "assigned_on",
+        "R-LAC-9",
+    ),
     # a practitioner promoted to IRO from 1 Jun: not an IRO before it
-    (_child("IROAssigned", child_ref="L1", assigned_on="2026-05-29", iro_id="SW-PROMOTED"), RuleViolation, "iro_id", "R-LAC-9"),
-    (_child("CPChairAssigned", child_ref="P1", assigned_on="2026-05-01", chair_id="IRO1"), RuleViolation, "chair_id", "R-CP-5"),
-    (_child("CPChairAssigned", child_ref="P1", assigned_on="2026-05-01", chair_id="CPC-NONE"), UnknownReference, "chair_id", "reference"),
-    (_child("CPChairAssigned", child_ref="L1", assigned_on="2026-05-01", chair_id="CPC1"), RuleViolation, "assigned_on", "R-CP-7"),
-    (_child("CPChairAssigned", child_ref="P1", assigned_on="2026-03-31", chair_id="CPC1"), RuleViolation, "assigned_on", "R-CP-7"),
+    (
+        _child("IROAssigned", child_ref="L1", assigned_on="2026-05-29", iro_id="SW-PROMOTED"),
+        RuleViolation,
+        "iro_id",
+        "R-LAC-9",
+    ),
+    (
+        _child("CPChairAssigned", child_ref="P1", assigned_on="2026-05-01", chair_id="IRO1"),
+        RuleViolation,
+        "chair_id",
+        "R-CP-5",
+    ),
+    (
+        _child("CPChairAssigned", child_ref="P1", assigned_on="2026-05-01", chair_id="CPC-NONE"),
+        UnknownReference,
+        "chair_id",
+        "reference",
+    ),
+    (
+        _child("CPChairAssigned", child_ref="L1", assigned_on="2026-05-01", chair_id="CPC1"),
+        RuleViolation,
+        "assigned_on",
+        "R-CP-7",
+    ),
+    (
+        _child("CPChairAssigned", child_ref="P1", assigned_on="2026-03-31", chair_id="CPC1"),
+        RuleViolation,
+        "assigned_on",
+        "R-CP-7",
+    ),
     # shape: refused before any rule is looked at
     (_child("IROAssigned", child_ref="L1", assigned_on="2026-05-01"), InvalidEvent, "iro_id", None),
-    (_child("ChildAllocated", child_ref="L1", allocated_on="not a date", team_id="T-A"), InvalidEvent, "allocated_on", None),
+    (
+        _child("ChildAllocated", child_ref="L1", allocated_on="not a date", team_id="T-A"),
+        InvalidEvent,
+        "allocated_on",
+        None,
+    ),
 ]
 
 
@@ -315,12 +469,29 @@ def test_bad_input_is_refused_naming_field_and_rule_and_nothing_is_stored(
 ) -> None:
     council.record_many(
         [
-            {"type": "WorkerRegistered", "worker_id": "SW-LEFT", "team_id": "T-A", "role": "practitioner",
-             "experience": "experienced", "registered_on": "2026-01-05"},
+            {
+                "type": "WorkerRegistered",
+                "worker_id": "SW-LEFT",
+                "team_id": "T-A",
+                "role": "practitioner",
+                "experience": "experienced",
+                "registered_on": "2026-01-05",
+            },
             {"type": "WorkerLeft", "worker_id": "SW-LEFT", "left_on": "2026-06-30"},
-            {"type": "WorkerRegistered", "worker_id": "SW-PROMOTED", "team_id": "T-A", "role": "practitioner",
-             "experience": "experienced", "registered_on": "2026-01-05"},
-            {"type": "WorkerRoleChanged", "worker_id": "SW-PROMOTED", "role": "iro", "changed_on": "2026-06-01"},
+            {
+                "type": "WorkerRegistered",
+                "worker_id": "SW-PROMOTED",
+                "team_id": "T-A",
+                "role": "practitioner",
+                "experience": "experienced",
+                "registered_on": "2026-01-05",
+            },
+            {
+                "type": "WorkerRoleChanged",
+                "worker_id": "SW-PROMOTED",
+                "role": "iro",
+                "changed_on": "2026-06-01",
+            },
         ]
     )
     day = D(2026, 12, 1)
@@ -341,8 +512,13 @@ def test_a_role_change_and_a_rejoining_count_from_their_day(council: QualityAssu
     assigned again from the rejoining."""
     council.record_many(
         [
-            ev.WorkerRegistered(worker_id="SW-P", team_id="T-A", role="practitioner", experience="experienced",
-                                registered_on=D(2026, 1, 5)),
+            ev.WorkerRegistered(
+                worker_id="SW-P",
+                team_id="T-A",
+                role="practitioner",
+                experience="experienced",
+                registered_on=D(2026, 1, 5),
+            ),
             ev.WorkerRoleChanged(worker_id="SW-P", role="iro", changed_on=D(2026, 6, 1)),
             ev.IROAssigned(child_ref="L1", assigned_on=D(2026, 6, 1), iro_id="SW-P"),
             # a role change typed up late, dated before: the later assignment still holds
@@ -399,7 +575,10 @@ def test_rows_carry_the_allocated_team_and_the_iro_in_any_recording_order(
     """SPEC 9.2: recorded in natural order or shuffled (refused events sent again), the register
     is the same, every column; an allocated child's rows carry the latest allocation's team and
     the IRO named last in the open period."""
-    with kq.connect("memory://", policy=kq.Policy()) as ordered, kq.connect("memory://", policy=kq.Policy()) as shuffled:
+    with (
+        kq.connect("memory://", policy=kq.Policy()) as ordered,
+        kq.connect("memory://", policy=kq.Policy()) as shuffled,
+    ):
         for event in sorted(events, key=natural_key):
             ordered.record(event)
         record_in_any_order(shuffled, events, seed)
@@ -418,7 +597,14 @@ def test_rows_carry_the_allocated_team_and_the_iro_in_any_recording_order(
 
 def _single_period(events: list[ev.Event], child: str, as_of: dt.date) -> bool:
     """The child became looked after once by ``as_of`` (the oracle's period is then plain)."""
-    return sum(1 for e in events if isinstance(e, ev.ChildBecameLookedAfter) and e.child_ref == child and e.on <= as_of) == 1
+    return (
+        sum(
+            1
+            for e in events
+            if isinstance(e, ev.ChildBecameLookedAfter) and e.child_ref == child and e.on <= as_of
+        )
+        == 1
+    )
 
 
 def test_allocation_changes_who_a_row_concerns_never_what_is_due(council: QualityAssurance) -> None:
@@ -435,7 +621,9 @@ def test_allocation_changes_who_a_row_concerns_never_what_is_due(council: Qualit
     assert after == before
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(histories())
 def test_the_drawn_histories_never_send_one_identity_with_two_contents(events: list[ev.Event]) -> None:
     """The strategies' own promise (consistent by construction): one event per identity (one

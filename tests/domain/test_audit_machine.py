@@ -34,7 +34,12 @@ TEAMS = [t[0] for t in gen.TEAMS] + ["T-UNREGISTERED"]  # an audit's team need n
 CYCLES = ["2025-T3", "2026-T1", "2026-T2", "2026-T3"]
 DAYS = [gen.START + dt.timedelta(days=11 * n) for n in range((gen.END - gen.START).days // 11 + 1)]
 #: (cycle, as_of) pairs the invariants ask about: mid-cycle, at the end, and long after
-CHECKS = [("2025-T3", dt.date(2026, 3, 31)), ("2026-T1", dt.date(2026, 6, 15)), ("2026-T2", dt.date(2026, 11, 26)), ("2026-T3", gen.END)]
+CHECKS = [
+    ("2025-T3", dt.date(2026, 3, 31)),
+    ("2026-T1", dt.date(2026, 6, 15)),
+    ("2026-T2", dt.date(2026, 11, 26)),
+    ("2026-T3", gen.END),
+]
 days = st.sampled_from(DAYS)
 
 
@@ -127,7 +132,8 @@ class AuditMachine(RuleBasedStateMachine):
         its audit and one of that audit's actions (R-AUD-5)."""
         if isinstance(e, ev.AuditActionCompleted):
             audit = next(
-                (x for x in self.accepted if isinstance(x, ev.AuditCompleted) and x.audit_id == e.audit_id), None
+                (x for x in self.accepted if isinstance(x, ev.AuditCompleted) and x.audit_id == e.audit_id),
+                None,
             )
             if audit is None or e.action_id not in {a.action_id for a in audit.actions}:
                 return {UnknownReference}
@@ -208,7 +214,9 @@ class AuditMachine(RuleBasedStateMachine):
                 "completed_on": on.isoformat(),
                 "case_ref": None if missing == 1 else draw(st.sampled_from(gen.CASES[:4])),
                 "worker_id": draw(st.none() | st.sampled_from(["W1", "W2"])),
-                "overall": draw(st.sampled_from(GRADES)) if (missing != 0 if needs else missing > 5) else None,
+                "overall": draw(st.sampled_from(GRADES))
+                if (missing != 0 if needs else missing > 5)
+                else None,
                 "grades": {"voice_of_child": draw(st.sampled_from(GRADES))} if missing > 8 else {},
                 "strengths": [],
                 "learning": [],
@@ -222,7 +230,11 @@ class AuditMachine(RuleBasedStateMachine):
     def compare(self, data: st.DataObject, audit: str, grade: str) -> None:
         """R-AUD-4 material: a case already audited by a practitioner (or peer) audit audited
         again by the other kind a few days later, by another auditor, so that pairs and gaps occur."""
-        audited = [x for x in self.accepted if isinstance(x, ev.AuditCompleted) and x.kind.value in ("practitioner", "peer")]
+        audited = [
+            x
+            for x in self.accepted
+            if isinstance(x, ev.AuditCompleted) and x.kind.value in ("practitioner", "peer")
+        ]
         if not audited:
             return
         first = data.draw(st.sampled_from(audited))
@@ -252,7 +264,9 @@ class AuditMachine(RuleBasedStateMachine):
              "completed_on": on.isoformat()}
         )  # fmt: skip
 
-    @rule(theme=st.sampled_from(THEMES), on=days, weeks=st.integers(-2, 16), title=st.sampled_from(["A", "B"]))
+    @rule(
+        theme=st.sampled_from(THEMES), on=days, weeks=st.integers(-2, 16), title=st.sampled_from(["A", "B"])
+    )
     def agree_theme(self, theme: str, on: dt.date, weeks: int, title: str) -> None:
         """R-AUD-6: a thematic audit agreed with a hypothesis and a due date (not before it)."""
         self.try_record(
@@ -282,9 +296,9 @@ class AuditMachine(RuleBasedStateMachine):
             assert cycle.audits_by_kind == {k: sum(1 for a in mine if a.kind == k) for k in KINDS}
             assert (cycle.grades, cycle.good_or_better_share) == (counts, share)
             for by, rows in (("team", cycle.by_team), ("service", cycle.by_service), ("area", cycle.by_area)):
-                assert {r.key: (r.audits, r.grades, r.good_or_better_share) for r in rows} == oracle.breakdown(
-                    self.accepted, mine, by
-                )
+                assert {
+                    r.key: (r.audits, r.grades, r.good_or_better_share) for r in rows
+                } == oracle.breakdown(self.accepted, mine, by)
             assert cycle.phase == oracle.phase(as_of, cycle_id)
             for p in cycle.phases:
                 of_kind = [a for a in mine if a.kind == p.kind]
@@ -293,9 +307,9 @@ class AuditMachine(RuleBasedStateMachine):
                     1 for a in of_kind if oracle.phase(a.completed_on, cycle_id) == p.phase
                 )
             trend = self.qa.good_or_better_trend(cycle_id, as_of=as_of)
-            assert [(t.cycle_id, t.graded, t.good_or_better, t.good_or_better_share) for t in trend] == oracle.trend(
-                self.accepted, cycle_id, as_of
-            )
+            assert [
+                (t.cycle_id, t.graded, t.good_or_better, t.good_or_better_share) for t in trend
+            ] == oracle.trend(self.accepted, cycle_id, as_of)
 
     @invariant()
     def triads_equal_the_oracle(self) -> None:
@@ -323,9 +337,9 @@ class AuditMachine(RuleBasedStateMachine):
                 self.accepted, as_of, states={"overdue"}, cycle_id=cycle_id
             )
             themes = self.qa.thematic_audits(as_of=as_of)
-            assert [(r.theme_id, r.status.value, r.audits, r.first_completed_on) for r in themes] == oracle.thematic(
-                self.accepted, as_of
-            )
+            assert [
+                (r.theme_id, r.status.value, r.audits, r.first_completed_on) for r in themes
+            ] == oracle.thematic(self.accepted, as_of)
 
 
 AuditMachine.TestCase.settings = settings(max_examples=50, stateful_step_count=30, deadline=None)

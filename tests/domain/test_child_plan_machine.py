@@ -179,7 +179,11 @@ class ChildPlanMachine(RuleBasedStateMachine):
     def second_initial(self, child: str, review: str, on: dt.date) -> bool:
         """Whether an initial conference of ``child`` on ``on`` would be a second one in a CP
         plan: another of the child's initial conferences with no plan end between the two."""
-        ends = [x.ended_on for x in self.accepted if isinstance(x, ev.ChildProtectionPlanEnded) and x.child_ref == child]
+        ends = [
+            x.ended_on
+            for x in self.accepted
+            if isinstance(x, ev.ChildProtectionPlanEnded) and x.child_ref == child
+        ]
         return any(
             isinstance(x, ev.ReviewHeld) and x.child_ref == child and x.kind is ReviewKind.INITIAL_CP_CONFERENCE
             and x.review_id != review
@@ -262,7 +266,9 @@ class ChildPlanMachine(RuleBasedStateMachine):
 
     @rule(child=st.sampled_from(CHILDREN), week=WEEKS, s47=st.sampled_from([True, True, False]))
     def strategy_discussion(self, child: str, week: int, s47: bool) -> None:
-        self.try_record(ev.StrategyDiscussionHeld(child_ref=child, held_on=day_of(week, STRATEGY), section_47=s47))
+        self.try_record(
+            ev.StrategyDiscussionHeld(child_ref=child, held_on=day_of(week, STRATEGY), section_47=s47)
+        )
 
     @rule(child=st.sampled_from(CHILDREN), week=WEEKS)
     def end_cp_plan(self, child: str, week: int) -> None:
@@ -282,14 +288,18 @@ class ChildPlanMachine(RuleBasedStateMachine):
         if any(isinstance(x, ev.ReviewHeld) and (x.child_ref, x.kind, x.held_on) == (child, kind, on)
                and x.review_id != review for x in self.accepted):  # fmt: skip
             return  # left out: see the module's docstring
-        ids = data.draw(st.lists(st.sampled_from([f"{review}-a", f"{review}-b", "shared"]), unique=True, max_size=2))
+        ids = data.draw(
+            st.lists(st.sampled_from([f"{review}-a", f"{review}-b", "shared"]), unique=True, max_size=2)
+        )
         actions = tuple(
             Action(action_id=i, description="Do it", owner_id="SW1",
                    due_on=on + dt.timedelta(days=data.draw(st.integers(0, 60))))
             for i in ids
         )  # fmt: skip
         self.try_record(
-            ev.ReviewHeld(review_id=review, child_ref=child, kind=kind, held_on=on, chair_id="IRO1", actions=actions)
+            ev.ReviewHeld(
+                review_id=review, child_ref=child, kind=kind, held_on=on, chair_id="IRO1", actions=actions
+            )
         )
 
     @rule(data=st.data(), review=st.sampled_from(REVIEWS), weeks=st.integers(0, 12))
@@ -306,9 +316,16 @@ class ChildPlanMachine(RuleBasedStateMachine):
         kind = ReviewKind.LOOKED_AFTER_REVIEW if lac else ReviewKind.REVIEW_CP_CONFERENCE
         self.hold_review(data, review, first.child_ref, kind, week)
 
-    @rule(child=st.sampled_from(CHILDREN), week=WEEKS, plan=st.sampled_from([LAC, CP]), by=st.sampled_from(["IRO1", "CH1"]))
+    @rule(
+        child=st.sampled_from(CHILDREN),
+        week=WEEKS,
+        plan=st.sampled_from([LAC, CP]),
+        by=st.sampled_from(["IRO1", "CH1"]),
+    )
     def midway(self, child: str, week: int, plan: PlanKind, by: str) -> None:
-        self.try_record(ev.MidwayReviewCompleted(child_ref=child, plan=plan, completed_on=day_of(week, MIDWAY), by=by))
+        self.try_record(
+            ev.MidwayReviewCompleted(child_ref=child, plan=plan, completed_on=day_of(week, MIDWAY), by=by)
+        )
 
     @rule(data=st.data())
     def complete_action(self, data: st.DataObject) -> None:
@@ -318,9 +335,14 @@ class ChildPlanMachine(RuleBasedStateMachine):
         if set_at and data.draw(st.integers(0, 4)) > 0:
             review, action = data.draw(st.sampled_from(set_at))
             child, action_id = review.child_ref, action.action_id
-            on = review.held_on + dt.timedelta(days=data.draw(st.sampled_from([-2, -1, 0, 1, 3, 10, 25, 45, 70])))
+            on = review.held_on + dt.timedelta(
+                days=data.draw(st.sampled_from([-2, -1, 0, 1, 3, 10, 25, 45, 70]))
+            )
         else:
-            child, action_id = data.draw(st.sampled_from(CHILDREN)), data.draw(st.sampled_from(["R1-a", "shared"]))
+            child, action_id = (
+                data.draw(st.sampled_from(CHILDREN)),
+                data.draw(st.sampled_from(["R1-a", "shared"])),
+            )
             on = day_of(data.draw(WEEKS), data.draw(st.integers(0, 6)))
         self.try_record(ev.PlanActionCompleted(child_ref=child, action_id=action_id, completed_on=on))
 
@@ -330,7 +352,10 @@ class ChildPlanMachine(RuleBasedStateMachine):
         held = list(self.reviews().values())
         if held and data.draw(st.integers(0, 4)) > 0:
             review = data.draw(st.sampled_from(held))
-            review_id, on = review.review_id, review.held_on + dt.timedelta(days=data.draw(st.integers(-2, 12)))
+            review_id, on = (
+                review.review_id,
+                review.held_on + dt.timedelta(days=data.draw(st.integers(-2, 12))),
+            )
         else:
             review_id, on = data.draw(st.sampled_from(REVIEWS)), day_of(data.draw(WEEKS), 2)
         self.try_record(
@@ -379,7 +404,9 @@ def test_a_review_id_already_used_for_another_child_is_a_conflict() -> None:
         refused: list[InvalidEvent] = []
         qa.record_many([review("R0", "C2")], on_invalid=lambda _i, error: refused.append(error))
         assert (qa.position, qa.stats()) == before
-        qa.record_many([review("R9", "C1"), review("R9", "C2")], on_invalid=lambda _i, error: refused.append(error))
+        qa.record_many(
+            [review("R9", "C1"), review("R9", "C2")], on_invalid=lambda _i, error: refused.append(error)
+        )
         assert qa.stats()["ReviewHeld"] == before[1]["ReviewHeld"] + 1
         assert [(type(e), e.event_type, e.field, e.rule) for e in refused] == [
             (ConflictingEvent, "ReviewHeld", "child_ref", "idempotency")

@@ -17,30 +17,75 @@ from tests.plan_strategies import histories
 
 LAC = [
     {"type": "ChildBecameLookedAfter", "child_ref": "L1", "on": "2026-03-02", "iro_id": "IRO1"},
-    {"type": "ReviewHeld", "review_id": "LR1", "child_ref": "L1", "kind": "looked_after_review", "held_on": "2026-03-27",
-     "chair_id": "IRO1", "actions": [{"action_id": "A1", "description": "Health assessment", "owner_id": "SW1", "due_on": "2026-04-30"}]},
+    {
+        "type": "ReviewHeld",
+        "review_id": "LR1",
+        "child_ref": "L1",
+        "kind": "looked_after_review",
+        "held_on": "2026-03-27",
+        "chair_id": "IRO1",
+        "actions": [
+            {"action_id": "A1", "description": "Health assessment", "owner_id": "SW1", "due_on": "2026-04-30"}
+        ],
+    },
     {"type": "ChildCeasedLookedAfter", "child_ref": "L1", "on": "2026-06-30"},
 ]
 CP = [
     {"type": "StrategyDiscussionHeld", "child_ref": "P1", "held_on": "2026-03-02"},
-    {"type": "ReviewHeld", "review_id": "IC1", "child_ref": "P1", "kind": "initial_cp_conference", "held_on": "2026-03-20",
-     "chair_id": "CPC1", "actions": [{"action_id": "B1", "description": "Safety plan", "owner_id": "SW1", "due_on": "2026-04-10"}]},
-    {"type": "ReviewHeld", "review_id": "RC1", "child_ref": "P1", "kind": "review_cp_conference", "held_on": "2026-06-19", "chair_id": "CPC1"},
+    {
+        "type": "ReviewHeld",
+        "review_id": "IC1",
+        "child_ref": "P1",
+        "kind": "initial_cp_conference",
+        "held_on": "2026-03-20",
+        "chair_id": "CPC1",
+        "actions": [
+            {"action_id": "B1", "description": "Safety plan", "owner_id": "SW1", "due_on": "2026-04-10"}
+        ],
+    },
+    {
+        "type": "ReviewHeld",
+        "review_id": "RC1",
+        "child_ref": "P1",
+        "kind": "review_cp_conference",
+        "held_on": "2026-06-19",
+        "chair_id": "CPC1",
+    },
     {"type": "ChildProtectionPlanEnded", "child_ref": "P1", "ended_on": "2026-06-19"},
 ]
 
 
 def review(review_id: str, child: str, kind: str, held_on: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "ReviewHeld", "review_id": review_id, "child_ref": child, "kind": kind, "held_on": held_on, **extra}
+    return {
+        "type": "ReviewHeld",
+        "review_id": review_id,
+        "child_ref": child,
+        "kind": kind,
+        "held_on": held_on,
+        **extra,
+    }
 
 
 def qa_of(review_id: str, on: str) -> dict[str, Any]:
-    return {"type": "ReviewQualityAssured", "review_id": review_id, "assured_on": on, "by": "IRO1",
-            "plan_reflects_needs": True, "actions_in_child_timeframe": True, "consistent_with_legal_duties": True}
+    return {
+        "type": "ReviewQualityAssured",
+        "review_id": review_id,
+        "assured_on": on,
+        "by": "IRO1",
+        "plan_reflects_needs": True,
+        "actions_in_child_timeframe": True,
+        "consistent_with_legal_duties": True,
+    }
 
 
 def midway(child: str, plan: str, on: str) -> dict[str, Any]:
-    return {"type": "MidwayReviewCompleted", "child_ref": child, "plan": plan, "completed_on": on, "by": "IRO1"}
+    return {
+        "type": "MidwayReviewCompleted",
+        "child_ref": child,
+        "plan": plan,
+        "completed_on": on,
+        "by": "IRO1",
+    }
 
 
 @pytest.fixture
@@ -54,15 +99,40 @@ REFUSED = [
     (review("LR2", "L1", "looked_after_review", "2026-07-01"), RuleViolation, "held_on", "R-LAC-7"),
     # R-LAC-1: a looked-after review for a child never looked after (known from CP)
     (review("LR3", "P1", "looked_after_review", "2026-04-01"), RuleViolation, "held_on", "R-LAC-1"),
-    (review("LR4", "NOBODY", "looked_after_review", "2026-04-01"), UnknownReference, "child_ref", "reference"),
+    (
+        review("LR4", "NOBODY", "looked_after_review", "2026-04-01"),
+        UnknownReference,
+        "child_ref",
+        "reference",
+    ),
     # R-LAC-1: before the child became looked after
     (review("LR5", "L1", "looked_after_review", "2026-03-01"), RuleViolation, "held_on", "R-LAC-1"),
     # R-LAC-7: ceasing when not looked after (after the cessation, or before the start)
-    ({"type": "ChildCeasedLookedAfter", "child_ref": "L1", "on": "2026-07-15"}, RuleViolation, "on", "R-LAC-7"),
-    ({"type": "ChildCeasedLookedAfter", "child_ref": "L1", "on": "2026-02-27"}, RuleViolation, "on", "R-LAC-7"),
-    ({"type": "ChildCeasedLookedAfter", "child_ref": "P1", "on": "2026-04-01"}, RuleViolation, "on", "R-LAC-7"),
+    (
+        {"type": "ChildCeasedLookedAfter", "child_ref": "L1", "on": "2026-07-15"},
+        RuleViolation,
+        "on",
+        "R-LAC-7",
+    ),
+    (
+        {"type": "ChildCeasedLookedAfter", "child_ref": "L1", "on": "2026-02-27"},
+        RuleViolation,
+        "on",
+        "R-LAC-7",
+    ),
+    (
+        {"type": "ChildCeasedLookedAfter", "child_ref": "P1", "on": "2026-04-01"},
+        RuleViolation,
+        "on",
+        "R-LAC-7",
+    ),
     # R-LAC-7: a late cessation would leave the recorded review LR1 after it
-    ({"type": "ChildCeasedLookedAfter", "child_ref": "L1", "on": "2026-03-20"}, RuleViolation, "on", "R-LAC-7"),
+    (
+        {"type": "ChildCeasedLookedAfter", "child_ref": "L1", "on": "2026-03-20"},
+        RuleViolation,
+        "on",
+        "R-LAC-7",
+    ),
     # R-LAC-4: a midway review before any review, or after the plan closed
     (midway("L1", "looked_after", "2026-03-20"), RuleViolation, "completed_on", "R-LAC-4"),
     (midway("L1", "looked_after", "2026-03-27"), RuleViolation, "completed_on", "R-LAC-4"),
@@ -71,11 +141,30 @@ REFUSED = [
     (qa_of("LR1", "2026-03-26"), RuleViolation, "assured_on", "R-LAC-5"),
     (qa_of("NO-REVIEW", "2026-03-26"), UnknownReference, "review_id", "reference"),
     # R-LAC-6: an action id is used once per child; completion not before it was set
-    (review("LR6", "L1", "looked_after_review", "2026-05-01",
-            actions=[{"action_id": "A1", "description": "again", "owner_id": "SW1", "due_on": "2026-06-01"}]),
-     RuleViolation, "actions", "R-LAC-6"),
-    ({"type": "PlanActionCompleted", "child_ref": "L1", "action_id": "A1", "completed_on": "2026-03-26"}, RuleViolation, "completed_on", "R-LAC-6"),
-    ({"type": "PlanActionCompleted", "child_ref": "L1", "action_id": "ZZ", "completed_on": "2026-04-26"}, UnknownReference, "action_id", "reference"),
+    (
+        review(
+            "LR6",
+            "L1",
+            "looked_after_review",
+            "2026-05-01",
+            actions=[{"action_id": "A1", "description": "again", "owner_id": "SW1", "due_on": "2026-06-01"}],
+        ),
+        RuleViolation,
+        "actions",
+        "R-LAC-6",
+    ),
+    (
+        {"type": "PlanActionCompleted", "child_ref": "L1", "action_id": "A1", "completed_on": "2026-03-26"},
+        RuleViolation,
+        "completed_on",
+        "R-LAC-6",
+    ),
+    (
+        {"type": "PlanActionCompleted", "child_ref": "L1", "action_id": "ZZ", "completed_on": "2026-04-26"},
+        UnknownReference,
+        "action_id",
+        "reference",
+    ),
     # R-CP-2: a review conference before any initial conference / on its day
     (review("RC9", "L1", "review_cp_conference", "2026-04-01"), RuleViolation, "held_on", "R-CP-2"),
     (review("RC8", "P1", "review_cp_conference", "2026-03-20"), RuleViolation, "held_on", "R-CP-2"),
@@ -83,19 +172,53 @@ REFUSED = [
     # R-CP-7: a review conference after the plan ended (no new initial conference)
     (review("RC6", "P1", "review_cp_conference", "2026-07-01"), RuleViolation, "held_on", "R-CP-7"),
     # R-CP-7: a plan end with no plan open; a late end that would strand RC1
-    ({"type": "ChildProtectionPlanEnded", "child_ref": "P1", "ended_on": "2026-08-01"}, RuleViolation, "ended_on", "R-CP-7"),
-    ({"type": "ChildProtectionPlanEnded", "child_ref": "P1", "ended_on": "2026-02-27"}, RuleViolation, "ended_on", "R-CP-7"),
-    ({"type": "ChildProtectionPlanEnded", "child_ref": "L1", "ended_on": "2026-04-01"}, RuleViolation, "ended_on", "R-CP-7"),
-    ({"type": "ChildProtectionPlanEnded", "child_ref": "P1", "ended_on": "2026-05-01"}, RuleViolation, "ended_on", "R-CP-7"),
+    (
+        {"type": "ChildProtectionPlanEnded", "child_ref": "P1", "ended_on": "2026-08-01"},
+        RuleViolation,
+        "ended_on",
+        "R-CP-7",
+    ),
+    (
+        {"type": "ChildProtectionPlanEnded", "child_ref": "P1", "ended_on": "2026-02-27"},
+        RuleViolation,
+        "ended_on",
+        "R-CP-7",
+    ),
+    (
+        {"type": "ChildProtectionPlanEnded", "child_ref": "L1", "ended_on": "2026-04-01"},
+        RuleViolation,
+        "ended_on",
+        "R-CP-7",
+    ),
+    (
+        {"type": "ChildProtectionPlanEnded", "child_ref": "P1", "ended_on": "2026-05-01"},
+        RuleViolation,
+        "ended_on",
+        "R-CP-7",
+    ),
     # R-CP-4: a midway review before the initial conference; R-CP-7 after the end
     (midway("P1", "child_protection", "2026-03-10"), RuleViolation, "completed_on", "R-CP-4"),
     (midway("P1", "child_protection", "2026-06-25"), RuleViolation, "completed_on", "R-CP-7"),
     # R-CP-5 / R-CP-6
     (qa_of("RC1", "2026-06-18"), RuleViolation, "assured_on", "R-CP-5"),
-    ({"type": "PlanActionCompleted", "child_ref": "P1", "action_id": "B1", "completed_on": "2026-03-19"}, RuleViolation, "completed_on", "R-CP-6"),
-    (review("RC5", "P1", "review_cp_conference", "2026-05-01",
-            actions=[{"action_id": "B1", "description": "again", "owner_id": "SW1", "due_on": "2026-06-01"}]),
-     RuleViolation, "actions", "R-CP-6"),
+    (
+        {"type": "PlanActionCompleted", "child_ref": "P1", "action_id": "B1", "completed_on": "2026-03-19"},
+        RuleViolation,
+        "completed_on",
+        "R-CP-6",
+    ),
+    (
+        review(
+            "RC5",
+            "P1",
+            "review_cp_conference",
+            "2026-05-01",
+            actions=[{"action_id": "B1", "description": "again", "owner_id": "SW1", "due_on": "2026-06-01"}],
+        ),
+        RuleViolation,
+        "actions",
+        "R-CP-6",
+    ),
 ]
 
 
@@ -157,7 +280,10 @@ def test_a_second_initial_conference_without_an_end_starts_a_new_plan(memory_qa:
     the first plan's overdue QA is no longer on the register."""
     memory_qa.record_many(CP[:2])
     assert [r.kind.value for r in memory_qa.drift_register(as_of=dt.date(2026, 9, 1))] == [
-        "qa_overdue", "action_overdue", "midway_overdue", "review_overdue",
+        "qa_overdue",
+        "action_overdue",
+        "midway_overdue",
+        "review_overdue",
     ]
     memory_qa.record_json(review("IC2", "P1", "initial_cp_conference", "2026-08-03"))
     (row,) = memory_qa.drift_register(as_of=dt.date(2026, 8, 11))
@@ -190,8 +316,15 @@ def test_a_refused_event_stores_nothing(events: list[kq.events.Event], data: st.
         candidates = [
             kq.events.ChildCeasedLookedAfter(child_ref=child, on=day),
             kq.events.ChildProtectionPlanEnded(child_ref=child, ended_on=day),
-            kq.events.ReviewHeld(review_id="X-R", child_ref=child, kind=data.draw(st.sampled_from(list(kq.ReviewKind))), held_on=day),
-            kq.events.MidwayReviewCompleted(child_ref=child, plan=data.draw(st.sampled_from(list(kq.PlanKind))), completed_on=day, by="I"),
+            kq.events.ReviewHeld(
+                review_id="X-R",
+                child_ref=child,
+                kind=data.draw(st.sampled_from(list(kq.ReviewKind))),
+                held_on=day,
+            ),
+            kq.events.MidwayReviewCompleted(
+                child_ref=child, plan=data.draw(st.sampled_from(list(kq.PlanKind))), completed_on=day, by="I"
+            ),
         ]
         event = data.draw(st.sampled_from(candidates))
         before = (app.position, app.stats(), app.drift_register(as_of=day))
@@ -229,7 +362,11 @@ def test_ceasing_and_starting_again_on_one_day(memory_qa: QualityAssurance, orde
         assert len(refused) < len(pending)
         pending = refused
     (row,) = memory_qa.drift_register(as_of=dt.date(2026, 10, 20))
-    assert (row.kind.value, row.due_on, row.working_days_overdue) == ("review_overdue", dt.date(2026, 10, 19), 1)
+    assert (row.kind.value, row.due_on, row.working_days_overdue) == (
+        "review_overdue",
+        dt.date(2026, 10, 19),
+        1,
+    )
     assert memory_qa.drift_register(as_of=dt.date(2026, 10, 26)) == []
 
 

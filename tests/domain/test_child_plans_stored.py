@@ -64,7 +64,10 @@ def plain_facts(events: Sequence[ev.Event]) -> PlanFacts:
         elif isinstance(event, ev.ReviewQualityAssured):
             quality[event.review_id] = event
         elif isinstance(event, ev.WorkerRegistered):
-            workers.setdefault(event.worker_id, WorkerHistory()).registered = (event.registered_on, event.team_id)
+            workers.setdefault(event.worker_id, WorkerHistory()).registered = (
+                event.registered_on,
+                event.team_id,
+            )
         elif isinstance(event, ev.WorkerMoved):
             workers.setdefault(event.worker_id, WorkerHistory()).moves[event.moved_on] = event.team_id
     return PlanFacts(children, quality, WorkerTeams(workers))
@@ -85,7 +88,9 @@ def plain_open_escalations(events: Sequence[ev.Event], as_of: dt.date) -> dict[s
         if isinstance(e, ev.EscalationRaised) and e.child_ref and e.raised_on <= as_of:
             if e.escalation_id in ended and ended[e.escalation_id] <= as_of:
                 continue
-            found[e.child_ref] = max(found.get(e.child_ref, (e.raised_on, e.escalation_id)), (e.raised_on, e.escalation_id))
+            found[e.child_ref] = max(
+                found.get(e.child_ref, (e.raised_on, e.escalation_id)), (e.raised_on, e.escalation_id)
+            )
     return {ref: escalation_id for ref, (_, escalation_id) in found.items()}
 
 
@@ -102,7 +107,9 @@ def _with_moves(events: list[ev.Event], drawn: list[tuple[str, str, dt.date]]) -
     return events + [ev.WorkerMoved(worker_id=w, team_id=t, moved_on=d) for w, t, d in drawn]
 
 
-def _record_with_queries(qa: kq.QualityAssurance, events: list[ev.Event], rng: random.Random, days: list[dt.date]) -> None:
+def _record_with_queries(
+    qa: kq.QualityAssurance, events: list[ev.Event], rng: random.Random, days: list[dt.date]
+) -> None:
     """Record in a shuffled order (refused events wait), querying now and then in between."""
     pending = list(events)
     rng.shuffle(pending)
@@ -135,7 +142,16 @@ def test_stored_answers_equal_a_plain_fold_while_late_events_arrive(
             rows = qa.drift_register(as_of=as_of)
             assert rows == plain_drift(events, policy, as_of)
             assert {
-                (r.child_ref, r.plan.value, r.kind.value, r.due_on, r.working_days_overdue, r.escalation_id, r.review_id, r.action_id)
+                (
+                    r.child_ref,
+                    r.plan.value,
+                    r.kind.value,
+                    r.due_on,
+                    r.working_days_overdue,
+                    r.escalation_id,
+                    r.review_id,
+                    r.action_id,
+                )
                 for r in rows
             } == drift_oracle(events, policy, as_of)
             assert [
@@ -151,13 +167,19 @@ def test_stored_answers_equal_a_plain_fold_while_late_events_arrive(
             rows = sorted((row[1:] for found in expected for row in found[n]), key=repr)
             assert revealed_rows(qa, table) == rows, table
         # R-TML-1: kentqa_review_timeliness is the plain fold's too, whatever the arrival order
-        timely = sorted((row[1:] for ref in plain.children for row in timeliness_rows(ref, plain, policy)), key=repr)
+        timely = sorted(
+            (row[1:] for ref in plain.children for row in timeliness_rows(ref, plain, policy)), key=repr
+        )
         assert revealed_rows(qa, "kentqa_review_timeliness") == timely
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(histories(max_children=1), st.lists(as_of_dates(), min_size=1, max_size=8))
-def test_the_walks_plan_periods_cover_every_plan_open_at_any_date(events: list[ev.Event], days: list[dt.date]) -> None:
+def test_the_walks_plan_periods_cover_every_plan_open_at_any_date(
+    events: list[ev.Event], days: list[dt.date]
+) -> None:
     """R-LAC-7, R-CP-7: a plan open at a date (walking the facts dated on or before it) is a
     period of the walk over all the facts that opened on or before the date and ended after
     it, opened the same day: so selecting children by their periods misses none."""
@@ -169,7 +191,13 @@ def test_the_walks_plan_periods_cover_every_plan_open_at_any_date(events: list[e
             for plan in plans
             if not no_enquiry(kind, plan)
         ]
-        found = {e.business_date + k * DAY for e in events for k in (-1, 0, 1) if natural_key(e)[0] != dt.date.min}
+        found = {
+            e.business_date + k * DAY for e in events for k in (-1, 0, 1) if natural_key(e)[0] != dt.date.min
+        }
         for as_of in sorted(found | set(days)):
-            open_now = {(kind, opened) for kind, opened, ended in periods if opened <= as_of and (ended is None or ended > as_of)}
+            open_now = {
+                (kind, opened)
+                for kind, opened, ended in periods
+                if opened <= as_of and (ended is None or ended > as_of)
+            }
             assert {(p.plan, p.opened_on) for p in open_plans(record, as_of)} <= open_now

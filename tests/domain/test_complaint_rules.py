@@ -19,8 +19,12 @@ from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, 
 from tests.conftest import organisation
 
 RECEIVED = {
-    "type": "ComplaintReceived", "complaint_id": "K1", "received_on": "2026-12-18",
-    "complainant": "parent_carer", "service": "Children's Social Work", "team_id": "T-EAST-1",
+    "type": "ComplaintReceived",
+    "complaint_id": "K1",
+    "received_on": "2026-12-18",
+    "complainant": "parent_carer",
+    "service": "Children's Social Work",
+    "team_id": "T-EAST-1",
 }
 CORPORATE = {**RECEIVED, "complaint_id": "KC", "statutory": False}
 
@@ -30,7 +34,13 @@ def extend(stage: str, on: str, cid: str = "K1") -> dict[str, Any]:
 
 
 def respond(stage: str, on: str, cid: str = "K1", outcome: str = "not_upheld") -> dict[str, Any]:
-    return {"type": "ComplaintResponded", "complaint_id": cid, "stage": stage, "responded_on": on, "outcome": outcome}
+    return {
+        "type": "ComplaintResponded",
+        "complaint_id": cid,
+        "stage": stage,
+        "responded_on": on,
+        "outcome": outcome,
+    }
 
 
 def escalate(stage: str, on: str, cid: str = "K1") -> dict[str, Any]:
@@ -79,57 +89,393 @@ def refused(qa: QualityAssurance, event: dict[str, Any]) -> InvalidEvent:
 
 # (events recorded first, the refused event, error class, field, rule)
 REFUSALS = [
-    pytest.param([], escalate("stage_1", "2026-12-20"), RuleViolation, "to_stage", "R-CMP-5", id="escalate-to-the-stage-it-is-at"),
-    pytest.param([], escalate("stage_3", "2026-12-20"), RuleViolation, "to_stage", "R-CMP-5", id="skip-stage-2"),
-    pytest.param([escalate("stage_2", "2027-01-10")], escalate("stage_1", "2027-01-11"), RuleViolation, "to_stage", "R-CMP-5", id="backwards"),
-    pytest.param([], escalate("stage_2", "2026-12-17"), RuleViolation, "requested_on", "R-CMP-5", id="request-before-receipt"),
-    pytest.param([respond("stage_1", "2027-01-05")], escalate("stage_2", "2027-01-04"), RuleViolation, "requested_on", "R-CMP-5", id="request-before-the-stage-1-response"),
-    pytest.param([], respond("stage_2", "2027-01-05"), RuleViolation, "stage", "R-CMP-5", id="respond-to-a-stage-never-requested"),
-    pytest.param([], extend("stage_2", "2027-01-05"), RuleViolation, "stage", "R-CMP-5", id="extend-a-stage-never-requested"),
-    pytest.param([], respond("stage_1", "2026-12-17"), RuleViolation, "responded_on", "R-CMP-5", id="response-before-receipt"),
-    pytest.param([escalate("stage_2", "2027-01-10")], respond("stage_1", "2027-01-11"), RuleViolation, "responded_on", "R-CMP-5", id="stage-1-response-after-stage-2-request"),
-    pytest.param([escalate("stage_2", "2027-01-10")], respond("stage_2", "2027-01-09"), RuleViolation, "responded_on", "R-CMP-5", id="stage-2-response-before-its-request"),
-    pytest.param([respond("stage_1", "2027-01-05")], extend("stage_1", "2027-01-06"), RuleViolation, "extended_on", "R-CMP-5", id="extend-after-the-response-closed-the-stage"),
-    pytest.param([extend("stage_1", "2027-01-05")], respond("stage_1", "2027-01-04"), RuleViolation, "responded_on", "R-CMP-5", id="response-before-the-extension"),
-    pytest.param([escalate("stage_2", "2027-01-10"), escalate("stage_3", "2027-03-01")], extend("stage_3", "2027-03-02"), RuleViolation, "stage", "R-CMP-3", id="no-panel-extension"),
-    pytest.param([extend("stage_1", "2027-01-04")], extend("stage_1", "2027-01-05"), ConflictingEvent, "extended_on", "idempotency", id="second-extension"),
-    pytest.param([respond("stage_1", "2027-01-04")], respond("stage_1", "2027-01-05"), ConflictingEvent, "responded_on", "idempotency", id="second-response"),
-    pytest.param([withdraw("2027-01-04")], respond("stage_1", "2027-01-05"), RuleViolation, "responded_on", "R-CMP-5", id="response-after-withdrawal"),
-    pytest.param([withdraw("2027-01-04")], escalate("stage_2", "2027-01-05"), RuleViolation, "requested_on", "R-CMP-5", id="request-after-withdrawal"),
-    pytest.param([withdraw("2027-01-04")], extend("stage_1", "2027-01-05"), RuleViolation, "extended_on", "R-CMP-5", id="extension-after-withdrawal"),
-    pytest.param([respond("stage_1", "2027-01-05")], withdraw("2027-01-04"), RuleViolation, "withdrawn_on", "R-CMP-5", id="withdrawal-before-a-recorded-response"),
-    pytest.param([], extend("stage_1", "2026-12-21", cid="KC"), RuleViolation, "stage", "R-CMP-6", id="corporate-extension"),
-    pytest.param([], escalate("stage_2", "2026-12-21", cid="KC"), RuleViolation, "to_stage", "R-CMP-6", id="corporate-escalation"),
-    pytest.param([], respond("stage_2", "2026-12-21", cid="KC"), RuleViolation, "stage", "R-CMP-6", id="corporate-stage-2-response"),
-    pytest.param([], respond("stage_1", "2026-12-21", cid="NOPE"), UnknownReference, "complaint_id", "reference", id="unknown-complaint"),
-    pytest.param([], withdraw("2026-12-21", cid="NOPE"), UnknownReference, "complaint_id", "reference", id="withdraw-unknown-complaint"),
-    pytest.param([], {**RECEIVED, "complaint_id": "K9", "team_id": "T-NOWHERE"}, UnknownReference, "team_id", "reference", id="complaint-about-an-unknown-team"),
-    pytest.param([], {"type": "ComplimentReceived", "compliment_id": "C1", "received_on": "2027-01-04", "from_role": "parent_carer", "team_id": "T-NOWHERE"}, UnknownReference, "team_id", "reference", id="compliment-about-an-unknown-team"),
-    pytest.param([], {"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2027-01-04", "source": "child", "channel": "momo", "team_id": "T-NOWHERE"}, UnknownReference, "team_id", "reference", id="feedback-about-an-unknown-team"),
+    pytest.param(
+        [],
+        escalate("stage_1", "2026-12-20"),
+        RuleViolation,
+        "to_stage",
+        "R-CMP-5",
+        id="escalate-to-the-stage-it-is-at",
+    ),
+    pytest.param(
+        [], escalate("stage_3", "2026-12-20"), RuleViolation, "to_stage", "R-CMP-5", id="skip-stage-2"
+    ),
+    pytest.param(
+        [escalate("stage_2", "2027-01-10")],
+        escalate("stage_1", "2027-01-11"),
+        RuleViolation,
+        "to_stage",
+        "R-CMP-5",
+        id="backwards",
+    ),
+    pytest.param(
+        [],
+        escalate("stage_2", "2026-12-17"),
+        RuleViolation,
+        "requested_on",
+        "R-CMP-5",
+        id="request-before-receipt",
+    ),
+    pytest.param(
+        [respond("stage_1", "2027-01-05")],
+        escalate("stage_2", "2027-01-04"),
+        RuleViolation,
+        "requested_on",
+        "R-CMP-5",
+        id="request-before-the-stage-1-response",
+    ),
+    pytest.param(
+        [],
+        respond("stage_2", "2027-01-05"),
+        RuleViolation,
+        "stage",
+        "R-CMP-5",
+        id="respond-to-a-stage-never-requested",
+    ),
+    pytest.param(
+        [],
+        extend("stage_2", "2027-01-05"),
+        RuleViolation,
+        "stage",
+        "R-CMP-5",
+        id="extend-a-stage-never-requested",
+    ),
+    pytest.param(
+        [],
+        respond("stage_1", "2026-12-17"),
+        RuleViolation,
+        "responded_on",
+        "R-CMP-5",
+        id="response-before-receipt",
+    ),
+    pytest.param(
+        [escalate("stage_2", "2027-01-10")],
+        respond("stage_1", "2027-01-11"),
+        RuleViolation,
+        "responded_on",
+        "R-CMP-5",
+        id="stage-1-response-after-stage-2-request",
+    ),
+    pytest.param(
+        [escalate("stage_2", "2027-01-10")],
+        respond("stage_2", "2027-01-09"),
+        RuleViolation,
+        "responded_on",
+        "R-CMP-5",
+        id="stage-2-response-before-its-request",
+    ),
+    pytest.param(
+        [respond("stage_1", "2027-01-05")],
+        extend("stage_1", "2027-01-06"),
+        RuleViolation,
+        "extended_on",
+        "R-CMP-5",
+        id="extend-after-the-response-closed-the-stage",
+    ),
+    pytest.param(
+        [extend("stage_1", "2027-01-05")],
+        respond("stage_1", "2027-01-04"),
+        RuleViolation,
+        "responded_on",
+        "R-CMP-5",
+        id="response-before-the-extension",
+    ),
+    pytest.param(
+        [escalate("stage_2", "2027-01-10"), escalate("stage_3", "2027-03-01")],
+        extend("stage_3", "2027-03-02"),
+        RuleViolation,
+        "stage",
+        "R-CMP-3",
+        id="no-panel-extension",
+    ),
+    pytest.param(
+        [extend("stage_1", "2027-01-04")],
+        extend("stage_1", "2027-01-05"),
+        ConflictingEvent,
+        "extended_on",
+        "idempotency",
+        id="second-extension",
+    ),
+    pytest.param(
+        [respond("stage_1", "2027-01-04")],
+        respond("stage_1", "2027-01-05"),
+        ConflictingEvent,
+        "responded_on",
+        "idempotency",
+        id="second-response",
+    ),
+    pytest.param(
+        [withdraw("2027-01-04")],
+        respond("stage_1", "2027-01-05"),
+        RuleViolation,
+        "responded_on",
+        "R-CMP-5",
+        id="response-after-withdrawal",
+    ),
+    pytest.param(
+        [withdraw("2027-01-04")],
+        escalate("stage_2", "2027-01-05"),
+        RuleViolation,
+        "requested_on",
+        "R-CMP-5",
+        id="request-after-withdrawal",
+    ),
+    pytest.param(
+        [withdraw("2027-01-04")],
+        extend("stage_1", "2027-01-05"),
+        RuleViolation,
+        "extended_on",
+        "R-CMP-5",
+        id="extension-after-withdrawal",
+    ),
+    pytest.param(
+        [respond("stage_1", "2027-01-05")],
+        withdraw("2027-01-04"),
+        RuleViolation,
+        "withdrawn_on",
+        "R-CMP-5",
+        id="withdrawal-before-a-recorded-response",
+    ),
+    pytest.param(
+        [],
+        extend("stage_1", "2026-12-21", cid="KC"),
+        RuleViolation,
+        "stage",
+        "R-CMP-6",
+        id="corporate-extension",
+    ),
+    pytest.param(
+        [],
+        escalate("stage_2", "2026-12-21", cid="KC"),
+        RuleViolation,
+        "to_stage",
+        "R-CMP-6",
+        id="corporate-escalation",
+    ),
+    pytest.param(
+        [],
+        respond("stage_2", "2026-12-21", cid="KC"),
+        RuleViolation,
+        "stage",
+        "R-CMP-6",
+        id="corporate-stage-2-response",
+    ),
+    pytest.param(
+        [],
+        respond("stage_1", "2026-12-21", cid="NOPE"),
+        UnknownReference,
+        "complaint_id",
+        "reference",
+        id="unknown-complaint",
+    ),
+    pytest.param(
+        [],
+        withdraw("2026-12-21", cid="NOPE"),
+        UnknownReference,
+        "complaint_id",
+        "reference",
+        id="withdraw-unknown-complaint",
+    ),
+    pytest.param(
+        [],
+        {**RECEIVED, "complaint_id": "K9", "team_id": "T-NOWHERE"},
+        UnknownReference,
+        "team_id",
+        "reference",
+        id="complaint-about-an-unknown-team",
+    ),
+    pytest.param(
+        [],
+        {
+            "type": "ComplimentReceived",
+            "compliment_id": "C1",
+            "received_on": "2027-01-04",
+            "from_role": "parent_carer",
+            "team_id": "T-NOWHERE",
+        },
+        UnknownReference,
+        "team_id",
+        "reference",
+        id="compliment-about-an-unknown-team",
+    ),
+    pytest.param(
+        [],
+        {
+            "type": "FeedbackReceived",
+            "feedback_id": "F1",
+            "received_on": "2027-01-04",
+            "source": "child",
+            "channel": "momo",
+            "team_id": "T-NOWHERE",
+        },
+        UnknownReference,
+        "team_id",
+        "reference",
+        id="feedback-about-an-unknown-team",
+    ),
     # R-CMP-7: the panel, its report, the council's response, the Ombudsman.
     pytest.param([], panel("2027-01-05"), RuleViolation, "complaint_id", "R-CMP-7", id="panel-at-stage-1"),
-    pytest.param(AT_STAGE_3[:1], panel("2027-01-12"), RuleViolation, "complaint_id", "R-CMP-7", id="panel-at-stage-2"),
-    pytest.param(AT_STAGE_3, panel("2027-02-28"), RuleViolation, "held_on", "R-CMP-7", id="panel-before-the-stage-3-request"),
-    pytest.param([*AT_STAGE_3, panel("2027-03-20")], panel("2027-03-22"), ConflictingEvent, "held_on", "idempotency", id="second-panel"),
-    pytest.param([], panel("2026-12-21", cid="KC"), RuleViolation, "complaint_id", "R-CMP-6", id="corporate-panel"),
-    pytest.param(AT_STAGE_3, report("2027-03-20"), RuleViolation, "complaint_id", "R-CMP-7", id="report-without-a-panel"),
-    pytest.param([*AT_STAGE_3, panel("2027-03-20")], report("2027-03-19"), RuleViolation, "reported_on", "R-CMP-7", id="report-before-the-panel"),
-    pytest.param([*AT_STAGE_3, respond("stage_3", "2027-03-25")], panel("2027-03-26"), RuleViolation, "held_on", "R-CMP-7", id="panel-after-the-stage-3-response"),
-    pytest.param([*AT_STAGE_3, panel("2027-03-20"), respond("stage_3", "2027-03-25")], report("2027-03-26"), RuleViolation, "reported_on", "R-CMP-7", id="report-after-the-stage-3-response"),
-    pytest.param([*AT_STAGE_3, panel("2027-03-20"), report("2027-03-24")], respond("stage_3", "2027-03-23"), RuleViolation, "responded_on", "R-CMP-7", id="response-before-the-report"),
-    pytest.param([*AT_STAGE_3, panel("2027-03-20")], respond("stage_3", "2027-03-19"), RuleViolation, "responded_on", "R-CMP-7", id="response-before-the-panel"),
-    pytest.param([*AT_STAGE_3, withdraw("2027-03-10")], panel("2027-03-11"), RuleViolation, "held_on", "R-CMP-5", id="panel-after-withdrawal"),
-    pytest.param([], refer("2026-12-21"), RuleViolation, "referred_on", "R-CMP-7", id="premature-referral-at-stage-1"),
-    pytest.param(AT_STAGE_3, refer("2027-04-14"), RuleViolation, "referred_on", "R-CMP-7", id="premature-referral-on-the-panel-due-date"),
-    pytest.param([respond("stage_1", "2027-01-05")], refer("2027-06-01"), RuleViolation, "referred_on", "R-CMP-7", id="referral-after-stage-1-answered"),
-    pytest.param([respond("stage_1", "2027-01-05")], refer("2027-01-04"), RuleViolation, "referred_on", "R-CMP-7", id="referral-before-a-recorded-fact"),
-    pytest.param([withdraw("2027-01-04")], refer("2027-06-01"), RuleViolation, "referred_on", "R-CMP-5", id="referral-after-withdrawal"),
-    pytest.param([refer("2027-06-01")], refer("2027-06-02"), ConflictingEvent, "referred_on", "idempotency", id="second-referral"),
-    pytest.param([refer("2027-06-01")], respond("stage_1", "2027-05-01"), RuleViolation, "responded_on", "R-CMP-7", id="anything-after-the-referral"),
-    pytest.param([refer("2027-06-01")], withdraw("2027-06-02"), RuleViolation, "withdrawn_on", "R-CMP-7", id="withdrawal-after-the-referral"),
-    pytest.param([refer("2027-06-01")], escalate("stage_2", "2027-06-02"), RuleViolation, "requested_on", "R-CMP-7", id="request-after-the-referral"),
-    pytest.param([], {**RECEIVED, "complaint_id": "K8", "child_ref": "C-NOPE"}, UnknownReference, "child_ref", "reference", id="complaint-about-an-unknown-child"),
-    pytest.param([], panel("2027-01-05", cid="NOPE"), UnknownReference, "complaint_id", "reference", id="panel-of-an-unknown-complaint"),
+    pytest.param(
+        AT_STAGE_3[:1], panel("2027-01-12"), RuleViolation, "complaint_id", "R-CMP-7", id="panel-at-stage-2"
+    ),
+    pytest.param(
+        AT_STAGE_3,
+        panel("2027-02-28"),
+        RuleViolation,
+        "held_on",
+        "R-CMP-7",
+        id="panel-before-the-stage-3-request",
+    ),
+    pytest.param(
+        [*AT_STAGE_3, panel("2027-03-20")],
+        panel("2027-03-22"),
+        ConflictingEvent,
+        "held_on",
+        "idempotency",
+        id="second-panel",
+    ),
+    pytest.param(
+        [], panel("2026-12-21", cid="KC"), RuleViolation, "complaint_id", "R-CMP-6", id="corporate-panel"
+    ),
+    pytest.param(
+        AT_STAGE_3,
+        report("2027-03-20"),
+        RuleViolation,
+        "complaint_id",
+        "R-CMP-7",
+        id="report-without-a-panel",
+    ),
+    pytest.param(
+        [*AT_STAGE_3, panel("2027-03-20")],
+        report("2027-03-19"),
+        RuleViolation,
+        "reported_on",
+        "R-CMP-7",
+        id="report-before-the-panel",
+    ),
+    pytest.param(
+        [*AT_STAGE_3, respond("stage_3", "2027-03-25")],
+        panel("2027-03-26"),
+        RuleViolation,
+        "held_on",
+        "R-CMP-7",
+        id="panel-after-the-stage-3-response",
+    ),
+    pytest.param(
+        [*AT_STAGE_3, panel("2027-03-20"), respond("stage_3", "2027-03-25")],
+        report("2027-03-26"),
+        RuleViolation,
+        "reported_on",
+        "R-CMP-7",
+        id="report-after-the-stage-3-response",
+    ),
+    pytest.param(
+        [*AT_STAGE_3, panel("2027-03-20"), report("2027-03-24")],
+        respond("stage_3", "2027-03-23"),
+        RuleViolation,
+        "responded_on",
+        "R-CMP-7",
+        id="response-before-the-report",
+    ),
+    pytest.param(
+        [*AT_STAGE_3, panel("2027-03-20")],
+        respond("stage_3", "2027-03-19"),
+        RuleViolation,
+        "responded_on",
+        "R-CMP-7",
+        id="response-before-the-panel",
+    ),
+    pytest.param(
+        [*AT_STAGE_3, withdraw("2027-03-10")],
+        panel("2027-03-11"),
+        RuleViolation,
+        "held_on",
+        "R-CMP-5",
+        id="panel-after-withdrawal",
+    ),
+    pytest.param(
+        [], refer("2026-12-21"), RuleViolation, "referred_on", "R-CMP-7", id="premature-referral-at-stage-1"
+    ),
+    pytest.param(
+        AT_STAGE_3,
+        refer("2027-04-14"),
+        RuleViolation,
+        "referred_on",
+        "R-CMP-7",
+        id="premature-referral-on-the-panel-due-date",
+    ),
+    pytest.param(
+        [respond("stage_1", "2027-01-05")],
+        refer("2027-06-01"),
+        RuleViolation,
+        "referred_on",
+        "R-CMP-7",
+        id="referral-after-stage-1-answered",
+    ),
+    pytest.param(
+        [respond("stage_1", "2027-01-05")],
+        refer("2027-01-04"),
+        RuleViolation,
+        "referred_on",
+        "R-CMP-7",
+        id="referral-before-a-recorded-fact",
+    ),
+    pytest.param(
+        [withdraw("2027-01-04")],
+        refer("2027-06-01"),
+        RuleViolation,
+        "referred_on",
+        "R-CMP-5",
+        id="referral-after-withdrawal",
+    ),
+    pytest.param(
+        [refer("2027-06-01")],
+        refer("2027-06-02"),
+        ConflictingEvent,
+        "referred_on",
+        "idempotency",
+        id="second-referral",
+    ),
+    pytest.param(
+        [refer("2027-06-01")],
+        respond("stage_1", "2027-05-01"),
+        RuleViolation,
+        "responded_on",
+        "R-CMP-7",
+        id="anything-after-the-referral",
+    ),
+    pytest.param(
+        [refer("2027-06-01")],
+        withdraw("2027-06-02"),
+        RuleViolation,
+        "withdrawn_on",
+        "R-CMP-7",
+        id="withdrawal-after-the-referral",
+    ),
+    pytest.param(
+        [refer("2027-06-01")],
+        escalate("stage_2", "2027-06-02"),
+        RuleViolation,
+        "requested_on",
+        "R-CMP-7",
+        id="request-after-the-referral",
+    ),
+    pytest.param(
+        [],
+        {**RECEIVED, "complaint_id": "K8", "child_ref": "C-NOPE"},
+        UnknownReference,
+        "child_ref",
+        "reference",
+        id="complaint-about-an-unknown-child",
+    ),
+    pytest.param(
+        [],
+        panel("2027-01-05", cid="NOPE"),
+        UnknownReference,
+        "complaint_id",
+        "reference",
+        id="panel-of-an-unknown-complaint",
+    ),
 ]
 
 
@@ -225,7 +571,12 @@ def test_R_CMP_1_and_2_the_write_model_itself_allows_one_extension_per_stage(sta
     """Recording refuses a second, different extension earlier (same identity: a
     ConflictingEvent); the aggregate keeps the rule too, for callers of the write model."""
     book = Casebook()
-    for obj in [*organisation()[:1], RECEIVED, escalate("stage_2", "2027-01-10"), extend(stage, "2027-01-11")]:
+    for obj in [
+        *organisation()[:1],
+        RECEIVED,
+        escalate("stage_2", "2027-01-10"),
+        extend(stage, "2027-01-11"),
+    ]:
         event = kq.events.parse(obj)
         if stage == "stage_1" and isinstance(event, kq.events.ComplaintEscalated):
             continue
@@ -236,7 +587,9 @@ def test_R_CMP_1_and_2_the_write_model_itself_allows_one_extension_per_stage(sta
     assert (caught.value.field, caught.value.rule) == ("stage", rule)
 
 
-def test_R_CMP_7_the_register_is_due_for_the_panel_then_its_report_then_the_response(qa: QualityAssurance) -> None:
+def test_R_CMP_7_the_register_is_due_for_the_panel_then_its_report_then_the_response(
+    qa: QualityAssurance,
+) -> None:
     """Stage 3 requested Mon 1 Mar 2027: the panel by Wed 14 Apr (30 working days, skipping
     Good Friday 26 Mar and Easter Monday 29 Mar). Held Thu 22 Apr: its report by Thu 29 Apr
     (5). Reported Fri 30 Apr: the response by Mon 24 May (15, skipping the bank holiday of
@@ -256,8 +609,14 @@ def test_R_CMP_7_the_register_is_due_for_the_panel_then_its_report_then_the_resp
     answered = row("2027-05-24")
     assert (answered.state, answered.breached) == ("closed", False)
     referred = row("2027-06-10")
-    assert (referred.state, referred.referred_on, referred.breached) == ("ombudsman", dt.date(2027, 6, 10), False)
-    assert [r.complaint_id for r in qa.complaints_register(as_of=dt.date(2027, 6, 10), state="ombudsman")] == ["K1"]
+    assert (referred.state, referred.referred_on, referred.breached) == (
+        "ombudsman",
+        dt.date(2027, 6, 10),
+        False,
+    )
+    assert [
+        r.complaint_id for r in qa.complaints_register(as_of=dt.date(2027, 6, 10), state="ombudsman")
+    ] == ["K1"]
 
 
 def test_R_CMP_7_a_referral_is_accepted_once_the_council_is_out_of_time(qa: QualityAssurance) -> None:

@@ -203,7 +203,11 @@ class ComplaintMachine(RuleBasedStateMachine):
         self.qa.close()
 
     def when(self, cid: str, offset: int) -> dt.date:
-        received = [e.received_on for e in self.accepted if isinstance(e, ev.ComplaintReceived) and e.complaint_id == cid]
+        received = [
+            e.received_on
+            for e in self.accepted
+            if isinstance(e, ev.ComplaintReceived) and e.complaint_id == cid
+        ]
         return (received[0] if received else dt.date(2026, 12, 1)) + dt.timedelta(days=offset)
 
     def attempt(self, event: ev.Event) -> None:
@@ -225,8 +229,13 @@ class ComplaintMachine(RuleBasedStateMachine):
     def receive(self, cid: str, on: dt.date, statutory: bool, matter: dt.date | None) -> None:
         self.attempt(
             ev.ComplaintReceived(
-                complaint_id=cid, received_on=on, complainant=Complainant.CHILD, service="Children's Social Work",
-                team_id="T-EAST-1", statutory=statutory, matter_on=min(matter, on) if matter else None,
+                complaint_id=cid,
+                received_on=on,
+                complainant=Complainant.CHILD,
+                service="Children's Social Work",
+                team_id="T-EAST-1",
+                statutory=statutory,
+                matter_on=min(matter, on) if matter else None,
             )
         )
 
@@ -235,7 +244,12 @@ class ComplaintMachine(RuleBasedStateMachine):
         on = self.when(cid, offset)
         self.attempt(ev.ComplaintTimescaleExtended(complaint_id=cid, stage=stage, extended_on=on))
 
-    @rule(cid=st.sampled_from(IDS), stage=FOLLOW_UP_STAGES, offset=OFFSETS, outcome=st.sampled_from(list(Outcome)))
+    @rule(
+        cid=st.sampled_from(IDS),
+        stage=FOLLOW_UP_STAGES,
+        offset=OFFSETS,
+        outcome=st.sampled_from(list(Outcome)),
+    )
     def respond(self, cid: str, stage: ComplaintStage, offset: int, outcome: Outcome) -> None:
         on = self.when(cid, offset)
         self.attempt(ev.ComplaintResponded(complaint_id=cid, stage=stage, responded_on=on, outcome=outcome))
@@ -285,7 +299,9 @@ TestComplaintMachine = ComplaintMachine.TestCase
 # --- R-CMP-7: the stored rows against a plain fold ----------------------------------------------
 
 #: ``kentqa_complaints`` columns that R-CMP-7 changes or adds.
-_STAGE_3_COLUMNS = "complaint_id, stage, state, due_for, due_on, panel_held_on, panel_reported_on, referred_on"
+_STAGE_3_COLUMNS = (
+    "complaint_id, stage, state, due_for, due_on, panel_held_on, panel_reported_on, referred_on"
+)
 
 
 @settings(max_examples=200, deadline=None)

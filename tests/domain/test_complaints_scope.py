@@ -12,10 +12,21 @@ from kentqa_domain.errors import UnknownReference
 from tests.complaint_histories import SCENARIO, STAFF
 from tests.conftest import organisation
 
-NO_TEAM = {"type": "ComplaintReceived", "complaint_id": "K4", "received_on": "2027-01-06",
-           "complainant": "foster_carer", "service": "Fostering"}
-AREA_DIRECTOR = {"type": "WorkerRegistered", "worker_id": "AD1", "team_id": "T-WEST-1", "role": "assistant_director",
-                 "experience": "experienced", "registered_on": "2026-01-05"}
+NO_TEAM = {
+    "type": "ComplaintReceived",
+    "complaint_id": "K4",
+    "received_on": "2027-01-06",
+    "complainant": "foster_carer",
+    "service": "Fostering",
+}
+AREA_DIRECTOR = {
+    "type": "WorkerRegistered",
+    "worker_id": "AD1",
+    "team_id": "T-WEST-1",
+    "role": "assistant_director",
+    "experience": "experienced",
+    "registered_on": "2026-01-05",
+}
 
 
 @pytest.mark.parametrize(
@@ -43,4 +54,7 @@ def test_R_ACC_1_an_unknown_principal_is_refused() -> None:
         qa.record_many(organisation())
         with pytest.raises(UnknownReference) as caught:
             qa.complaints_register(as_of=dt.date(2027, 2, 1), as_worker="NOBODY")
-        assert (caught.value.event_type, caught.value.field) == ("complaints_register", "as_worker")  # SPEC 9.5
+        assert (caught.value.event_type, caught.value.field) == (
+            "complaints_register",
+            "as_worker",
+        )  # SPEC 9.5

@@ -41,7 +41,9 @@ from tests.complaint_histories import (
 from tests.conftest import organisation
 
 AS_OF = st.dates(dt.date(2026, 9, 1), dt.date(2028, 3, 31))
-STATES = st.none() | st.sets(st.sampled_from(["open", "closed", "withdrawn", "ombudsman"]), min_size=1).map(frozenset)
+STATES = st.none() | st.sets(st.sampled_from(["open", "closed", "withdrawn", "ombudsman"]), min_size=1).map(
+    frozenset
+)
 #: After every fact of the histories and the scenario: the register as the facts stand.
 LATER = dt.date(2029, 12, 31)
 
@@ -104,7 +106,9 @@ def test_R_CMP_5_the_pages_of_the_register_are_the_register(
     batch size, the register is the unpaged one; unscoped, it is the oracle's rows."""
     with store(history) as qa, batch_of(batch):
         whole = qa.complaints_register(as_of=as_of, state=states, since=since, as_worker=worker)
-        walked = pages(qa.complaints_register, limit, as_of=as_of, state=states, since=since, as_worker=worker)
+        walked = pages(
+            qa.complaints_register, limit, as_of=as_of, state=states, since=since, as_worker=worker
+        )
         assert [row for page in walked for row in page] == whole
     if worker is None:
         received_on = {e.complaint_id: e.received_on for e in history if isinstance(e, ev.ComplaintReceived)}
@@ -182,7 +186,9 @@ def _history() -> list[Any]:
         on = dt.date(2027, 2, 1) + dt.timedelta(days=3 * n)
         more.append(_received(cid, on, team_id=("T-EAST-1", "T-WEST-1", None)[n % 3]))
         if n % 4 == 1:
-            more.append(ev.ComplaintTimescaleExtended(complaint_id=cid, stage=ComplaintStage.STAGE_1, extended_on=on))
+            more.append(
+                ev.ComplaintTimescaleExtended(complaint_id=cid, stage=ComplaintStage.STAGE_1, extended_on=on)
+            )
         if n % 2:
             more.append(
                 ev.ComplaintResponded(
@@ -228,7 +234,8 @@ def _api_rows(qa: QualityAssurance) -> list[tuple[Any, ...]]:
 def _plain(row: Sequence[Any]) -> tuple[Any, ...]:
     """A row as sqlite3 gives it, dates and booleans made Python's (the API's types)."""
     return tuple(
-        dt.date.fromisoformat(v) if isinstance(v, str) and len(v) == 10 and v[4] == v[7] == "-" else v for v in row
+        dt.date.fromisoformat(v) if isinstance(v, str) and len(v) == 10 and v[4] == v[7] == "-" else v
+        for v in row
     )
 
 
@@ -337,7 +344,10 @@ def _years_of_closed_complaints(years: int, per_year: int = 40) -> list[ev.Event
                 responded = on + dt.timedelta(days=12)
                 out.append(
                     ev.ComplaintResponded(
-                        complaint_id=cid, stage=ComplaintStage.STAGE_1, responded_on=responded, outcome=Outcome.UPHELD
+                        complaint_id=cid,
+                        stage=ComplaintStage.STAGE_1,
+                        responded_on=responded,
+                        outcome=Outcome.UPHELD,
                     )
                 )
             else:

@@ -19,7 +19,9 @@ from tests.domain.plan_oracle import drift_oracle, escalations_oracle
 from tests.plan_history import revealed_rows
 from tests.plan_strategies import as_of_dates, histories, natural_key, record_in_any_order
 
-SETTINGS = settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=120, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 def _record_in_order(events: list[ev.Event]) -> QualityAssurance:
@@ -31,7 +33,16 @@ def _record_in_order(events: list[ev.Event]) -> QualityAssurance:
 
 def _as_tuples(rows: list[DriftRow]) -> set[tuple[object, ...]]:
     return {
-        (r.child_ref, r.plan.value, r.kind.value, r.due_on, r.working_days_overdue, r.escalation_id, r.review_id, r.action_id)
+        (
+            r.child_ref,
+            r.plan.value,
+            r.kind.value,
+            r.due_on,
+            r.working_days_overdue,
+            r.escalation_id,
+            r.review_id,
+            r.action_id,
+        )
         for r in rows
     }
 
@@ -54,8 +65,16 @@ def test_escalations_match_the_oracle(events: list[ev.Event], days: list[dt.date
     with _record_in_order(events) as qa:
         for as_of in days:
             rows = [
-                (r.escalation_id, r.stage.value, r.state.value, r.raised_on, r.response_due_on,
-                 r.response_overdue, r.working_days_open, r.breached)
+                (
+                    r.escalation_id,
+                    r.stage.value,
+                    r.state.value,
+                    r.raised_on,
+                    r.response_due_on,
+                    r.response_overdue,
+                    r.working_days_open,
+                    r.breached,
+                )
                 for r in qa.escalations(as_of=as_of)
             ]
             assert rows == escalations_oracle(events, qa.policy, as_of)
@@ -63,7 +82,9 @@ def test_escalations_match_the_oracle(events: list[ev.Event], days: list[dt.date
 
 @SETTINGS
 @given(histories(), st.integers(0, 2**32), st.lists(as_of_dates(), min_size=1, max_size=3))
-def test_rows_do_not_depend_on_recording_order(events: list[ev.Event], seed: int, days: list[dt.date]) -> None:
+def test_rows_do_not_depend_on_recording_order(
+    events: list[ev.Event], seed: int, days: list[dt.date]
+) -> None:
     """Late events are normal: the same events recorded in any valid order give the same
     drift register, escalations and review QA summary, and the same rows in the row tables;
     refused attempts store nothing. The stored projections' documents are read back afresh
@@ -79,7 +100,9 @@ def test_rows_do_not_depend_on_recording_order(events: list[ev.Event], seed: int
             assert ordered.drift_register(as_of=as_of) == shuffled.drift_register(as_of=as_of)
             assert ordered.escalations(as_of=as_of) == shuffled.escalations(as_of=as_of)
             for by in ("team", "chair"):
-                assert ordered.review_qa_summary(as_of=as_of, by=by) == shuffled.review_qa_summary(as_of=as_of, by=by)
+                assert ordered.review_qa_summary(as_of=as_of, by=by) == shuffled.review_qa_summary(
+                    as_of=as_of, by=by
+                )
 
 
 closures = st.sets(st.dates(dt.date(2026, 9, 1), dt.date(2028, 6, 30)), max_size=25)
@@ -87,7 +110,9 @@ closures = st.sets(st.dates(dt.date(2026, 9, 1), dt.date(2028, 6, 30)), max_size
 
 @SETTINGS
 @given(histories(), st.lists(as_of_dates(), min_size=1, max_size=4), closures)
-def test_working_day_due_dates_are_working_days(events: list[ev.Event], days: list[dt.date], closed: set[dt.date]) -> None:
+def test_working_day_due_dates_are_working_days(
+    events: list[ev.Event], days: list[dt.date], closed: set[dt.date]
+) -> None:
     """R-LAC-1, R-LAC-5, R-CP-1, R-CP-5, R-ESC-2: a due date set in working days is never a
     weekend, a bank holiday or a local closure day (R-LAC-8 and R-ADO-1 count in months and
     weeks: those children's first reviews are not)."""
@@ -96,14 +121,19 @@ def test_working_day_due_dates_are_working_days(events: list[ev.Event], days: li
     calendar_dated = {e.child_ref for e in events if isinstance(e, ev.PlacedForAdoption)} | {
         e.child_ref
         for e in events
-        if isinstance(e, ev.ChildBecameLookedAfter) and e.legal_status is not None and e.legal_status.short_breaks
+        if isinstance(e, ev.ChildBecameLookedAfter)
+        and e.legal_status is not None
+        and e.legal_status.short_breaks
     }
     with kq.connect("memory://", policy=policy) as qa:
         qa.record_many(events)
         cal = policy.calendar
         for as_of in days:
             for row in qa.drift_register(as_of=as_of):
-                in_working_days = row.kind in (DriftKind.INITIAL_CONFERENCE_OVERDUE, DriftKind.QA_OVERDUE) or (
+                in_working_days = row.kind in (
+                    DriftKind.INITIAL_CONFERENCE_OVERDUE,
+                    DriftKind.QA_OVERDUE,
+                ) or (
                     row.kind is DriftKind.REVIEW_OVERDUE
                     and row.plan is PlanKind.LOOKED_AFTER
                     and row.review_id is None
@@ -160,7 +190,11 @@ def test_about_now_the_stored_rows_are_the_register(events: list[ev.Event], days
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(histories(), st.integers(0, 200), st.sets(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), min_size=1, max_size=8))
+@given(
+    histories(),
+    st.integers(0, 200),
+    st.sets(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), min_size=1, max_size=8),
+)
 def test_under_another_policy_the_register_is_computed_from_the_facts(
     events: list[ev.Event], days_after: int, closed: set[dt.date]
 ) -> None:

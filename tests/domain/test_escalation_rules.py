@@ -18,8 +18,15 @@ from kentqa_domain.values import EscalationStage
 from tests.domain.plan_oracle import escalations_oracle
 
 D = dt.date
-RAISED = {"type": "EscalationRaised", "escalation_id": "E1", "raised_by": "IRO1", "raised_on": "2026-03-02",
-          "stage": "team_manager", "reason": "drift", "child_ref": "L1"}
+RAISED = {
+    "type": "EscalationRaised",
+    "escalation_id": "E1",
+    "raised_by": "IRO1",
+    "raised_on": "2026-03-02",
+    "stage": "team_manager",
+    "reason": "drift",
+    "child_ref": "L1",
+}
 
 
 def progressed(to: str, on: str) -> dict[str, Any]:
@@ -27,10 +34,21 @@ def progressed(to: str, on: str) -> dict[str, Any]:
 
 
 def responded(on: str, by: str = "TM1") -> dict[str, Any]:
-    return {"type": "EscalationResponded", "escalation_id": "E1", "responded_on": on, "by": by, "response": "Noted"}
+    return {
+        "type": "EscalationResponded",
+        "escalation_id": "E1",
+        "responded_on": on,
+        "by": by,
+        "response": "Noted",
+    }
 
 
-RESOLVED = {"type": "EscalationResolved", "escalation_id": "E1", "resolved_on": "2026-03-20", "outcome": "Plan agreed"}
+RESOLVED = {
+    "type": "EscalationResolved",
+    "escalation_id": "E1",
+    "resolved_on": "2026-03-20",
+    "outcome": "Plan agreed",
+}
 REFERRED = {"type": "EscalationReferredToCafcass", "escalation_id": "E1", "referred_on": "2026-03-20"}
 
 
@@ -47,7 +65,9 @@ def esc(memory_qa: QualityAssurance) -> QualityAssurance:
     return memory_qa
 
 
-def _refused(app: QualityAssurance, obj: dict[str, Any], error: type[InvalidEvent], field: str | None, rule: str) -> None:
+def _refused(
+    app: QualityAssurance, obj: dict[str, Any], error: type[InvalidEvent], field: str | None, rule: str
+) -> None:
     before = (app.position, app.stats())
     with pytest.raises(error) as caught:
         app.record_json(obj)
@@ -66,7 +86,9 @@ def _refused(app: QualityAssurance, obj: dict[str, Any], error: type[InvalidEven
         (responded("2026-03-01"), "responded_on", "R-ESC-1"),  # before raising
     ],
 )
-def test_stages_never_go_back_r_esc_1(esc: QualityAssurance, obj: dict[str, Any], field: str, rule: str) -> None:
+def test_stages_never_go_back_r_esc_1(
+    esc: QualityAssurance, obj: dict[str, Any], field: str, rule: str
+) -> None:
     """R-ESC-1: stages in order by date; may skip, never go back; nothing before raising."""
     _refused(esc, obj, RuleViolation, field, rule)
 
@@ -77,13 +99,19 @@ def test_a_late_progression_filling_a_skipped_stage_is_accepted_r_esc_1(esc: Qua
     service_manager, with its response due 5 working days after 9 Mar: 16 Mar."""
     esc.record_json(progressed("service_manager", "2026-03-09"))
     (row,) = esc.escalations(as_of=D(2026, 3, 10))
-    assert (row.stage, row.stage_entered_on, row.response_due_on) == ("service_manager", D(2026, 3, 9), D(2026, 3, 16))
+    assert (row.stage, row.stage_entered_on, row.response_due_on) == (
+        "service_manager",
+        D(2026, 3, 9),
+        D(2026, 3, 16),
+    )
     (row,) = esc.escalations(as_of=D(2026, 3, 16))
     assert (row.stage, row.response_due_on) == ("head_of_service", D(2026, 3, 23))
 
 
 @pytest.mark.parametrize("ending", [RESOLVED, REFERRED])
-def test_nothing_after_resolution_or_referral_r_esc_4_r_esc_5(esc: QualityAssurance, ending: dict[str, Any]) -> None:
+def test_nothing_after_resolution_or_referral_r_esc_4_r_esc_5(
+    esc: QualityAssurance, ending: dict[str, Any]
+) -> None:
     """R-ESC-4, R-ESC-5: after the escalation ends, nothing dated later is recorded, and it
     ends once. A response typed up late but dated on or before the ending is history: accepted."""
     esc.record_json(ending)
@@ -92,8 +120,13 @@ def test_nothing_after_resolution_or_referral_r_esc_4_r_esc_5(esc: QualityAssura
     _refused(esc, progressed("director", "2026-03-23"), RuleViolation, "progressed_on", "R-ESC-5")
     other = REFERRED if ending is RESOLVED else RESOLVED
     _refused(esc, other, RuleViolation, "escalation_id", "R-ESC-5")
-    _refused(esc, {**other, next(k for k in other if k.endswith("_on")): "2026-03-30"}, RuleViolation,
-             next(k for k in other if k.endswith("_on")), "R-ESC-5")
+    _refused(
+        esc,
+        {**other, next(k for k in other if k.endswith("_on")): "2026-03-30"},
+        RuleViolation,
+        next(k for k in other if k.endswith("_on")),
+        "R-ESC-5",
+    )
     _refused(esc, {**ending, date_field: "2026-03-21"}, ConflictingEvent, date_field, "idempotency")
     state = "resolved" if ending is RESOLVED else "referred"
     # head_of_service entered Mon 16 Mar: response due Mon 23 Mar; ended on 20 Mar
@@ -127,7 +160,13 @@ def test_an_ending_before_recorded_activity_is_refused_r_esc_4_r_esc_5(esc: Qual
 def test_unknown_escalation_or_child(memory_qa: QualityAssurance) -> None:
     _refused(memory_qa, responded("2026-03-04"), UnknownReference, "escalation_id", "reference")
     _refused(memory_qa, RAISED, UnknownReference, "child_ref", "reference")
-    _refused(memory_qa, {**RAISED, "child_ref": None, "team_id": "T-NONE"}, UnknownReference, "team_id", "reference")
+    _refused(
+        memory_qa,
+        {**RAISED, "child_ref": None, "team_id": "T-NONE"},
+        UnknownReference,
+        "team_id",
+        "reference",
+    )
 
 
 # --- R-ESC-3 revised (SPEC 9.2): the 20 working days run from the first formal stage ------
@@ -154,9 +193,13 @@ def test_an_escalation_made_formal_later_is_not_in_breach_a_month_after_raising_
     assert row.breached is False
     (row,) = memory_qa.escalations(as_of=D(2025, 7, 21))
     assert row.breached is True
-    breach = [n for n in memory_qa.notifications(as_of=D(2025, 7, 21)) if n.kind.value == "escalation_breached"]
+    breach = [
+        n for n in memory_qa.notifications(as_of=D(2025, 7, 21)) if n.kind.value == "escalation_breached"
+    ]
     assert [(n.due_on, "formal from 2025-06-20" in n.message) for n in breach] == [(D(2025, 7, 18), True)]
-    assert not [n for n in memory_qa.notifications(as_of=D(2025, 7, 2)) if n.kind.value == "escalation_breached"]
+    assert not [
+        n for n in memory_qa.notifications(as_of=D(2025, 7, 2)) if n.kind.value == "escalation_breached"
+    ]
 
 
 def test_the_policy_may_count_from_raising_r_esc_3(memory_qa: QualityAssurance) -> None:
@@ -168,14 +211,16 @@ def test_the_policy_may_count_from_raising_r_esc_3(memory_qa: QualityAssurance) 
         qa.record_many(JUNE)
         (row,) = qa.escalations(as_of=D(2025, 7, 2))
         assert (row.target_from, row.target_due_on, row.breached) == (D(2025, 6, 2), D(2025, 6, 30), True)
-        assert [n.due_on for n in qa.notifications(as_of=D(2025, 7, 2)) if n.kind.value == "escalation_breached"] == [
-            D(2025, 6, 30)
-        ]
+        assert [
+            n.due_on for n in qa.notifications(as_of=D(2025, 7, 2)) if n.kind.value == "escalation_breached"
+        ] == [D(2025, 6, 30)]
     with pytest.raises(ValueError, match="escalation_target_from must be one of first_formal_stage, raising"):
         kq.Policy(escalation_target_from="from raising")
 
 
-def test_an_informal_escalation_has_its_response_time_only_r_esc_2_r_esc_3(memory_qa: QualityAssurance) -> None:
+def test_an_informal_escalation_has_its_response_time_only_r_esc_2_r_esc_3(
+    memory_qa: QualityAssurance,
+) -> None:
     """R-ESC-3 revised: an escalation that stays informal is never in breach (its response
     time, R-ESC-2, still falls due); one resolved while informal keeps no breach either. One
     raised at a formal stage counts from raising, as before."""
@@ -198,8 +243,13 @@ def test_an_informal_escalation_has_its_response_time_only_r_esc_2_r_esc_3(memor
 
 CP_ONLY = [
     {"type": "StrategyDiscussionHeld", "child_ref": "P1", "held_on": "2026-02-02"},
-    {"type": "ReviewHeld", "review_id": "ICPC1", "child_ref": "P1", "kind": "initial_cp_conference",
-     "held_on": "2026-02-20"},
+    {
+        "type": "ReviewHeld",
+        "review_id": "ICPC1",
+        "child_ref": "P1",
+        "kind": "initial_cp_conference",
+        "held_on": "2026-02-20",
+    },
     {**RAISED, "escalation_id": "EP", "child_ref": "P1"},
     {**RAISED, "escalation_id": "ET", "child_ref": None, "team_id": None},
 ]
@@ -238,8 +288,13 @@ def test_referral_only_on_a_day_the_child_is_looked_after_r_esc_4(memory_qa: Qua
     )
     _refused(memory_qa, {**REFERRED, "referred_on": "2026-03-16"}, RuleViolation, "referred_on", "R-ESC-4")
     memory_qa.record_json({**REFERRED, "referred_on": "2026-03-13"})
-    _refused(memory_qa, {**REFERRED, "escalation_id": "E2", "referred_on": "2026-04-02"}, RuleViolation,
-             "referred_on", "R-ESC-4")
+    _refused(
+        memory_qa,
+        {**REFERRED, "escalation_id": "E2", "referred_on": "2026-04-02"},
+        RuleViolation,
+        "referred_on",
+        "R-ESC-4",
+    )
     memory_qa.record_json({"type": "ChildBecameLookedAfter", "child_ref": "L1", "on": "2026-04-01"})
     memory_qa.record_json({**REFERRED, "escalation_id": "E2", "referred_on": "2026-04-02"})
     assert [r.state for r in memory_qa.escalations(as_of=D(2026, 4, 2))] == ["referred", "referred"]
@@ -307,16 +362,32 @@ class EscalationMachine(RuleBasedStateMachine):
         else:
             assert (self.qa.position, self.qa.stats()) == before
 
-    @rule(target=escalations, day=offsets, stage=st.sampled_from(STAGES), child=st.sampled_from(list(CHILDREN)))
+    @rule(
+        target=escalations, day=offsets, stage=st.sampled_from(STAGES), child=st.sampled_from(list(CHILDREN))
+    )
     def raise_one(self, day: int, stage: EscalationStage, child: str | None) -> str:
         eid = f"E{len(self.model)}"
         on = BASE + dt.timedelta(days=day)
         self._try(
-            ev.EscalationRaised(escalation_id=eid, raised_by="IRO1", raised_on=on, stage=stage, reason="drift", child_ref=child),
+            ev.EscalationRaised(
+                escalation_id=eid,
+                raised_by="IRO1",
+                raised_on=on,
+                stage=stage,
+                reason="drift",
+                child_ref=child,
+            ),
             "new",
         )
-        self.model[eid] = {"raised_on": on, "stage": stage, "progressions": {}, "responses": set(), "last": on,
-                           "end": None, "child": child}
+        self.model[eid] = {
+            "raised_on": on,
+            "stage": stage,
+            "progressions": {},
+            "responses": set(),
+            "last": on,
+            "end": None,
+            "child": child,
+        }
         return eid
 
     def _dated_ok(self, m: dict[str, Any], on: dt.date) -> str | None:
@@ -347,7 +418,8 @@ class EscalationMachine(RuleBasedStateMachine):
             expected = self._dated_ok(m, on) or "new"
             if expected == "new":
                 goes_back = STAGES.index(to) <= STAGES.index(m["stage"]) or any(
-                    (d < on and STAGES.index(s) > STAGES.index(to)) or (d > on and STAGES.index(s) < STAGES.index(to))
+                    (d < on and STAGES.index(s) > STAGES.index(to))
+                    or (d > on and STAGES.index(s) < STAGES.index(to))
                     for s, d in m["progressions"].items()
                 )
                 expected = "RuleViolation" if goes_back else "new"
@@ -361,7 +433,11 @@ class EscalationMachine(RuleBasedStateMachine):
         m, on = self.model[eid], BASE + dt.timedelta(days=day)
         kind = "resolved" if resolve else "referred"
         if m["end"] is not None:
-            expected = "same" if m["end"] == (kind, on) else ("ConflictingEvent" if m["end"][0] == kind else "RuleViolation")
+            expected = (
+                "same"
+                if m["end"] == (kind, on)
+                else ("ConflictingEvent" if m["end"][0] == kind else "RuleViolation")
+            )
         else:
             expected = self._dated_ok(m, on) or ("RuleViolation" if on < m["last"] else "new")
             if expected == "new" and not resolve and not CHILDREN[m["child"]](on):
@@ -381,8 +457,16 @@ class EscalationMachine(RuleBasedStateMachine):
             return
         for as_of in AS_OF[::5]:
             rows = [
-                (r.escalation_id, r.stage.value, r.state.value, r.raised_on, r.response_due_on,
-                 r.response_overdue, r.working_days_open, r.breached)
+                (
+                    r.escalation_id,
+                    r.stage.value,
+                    r.state.value,
+                    r.raised_on,
+                    r.response_due_on,
+                    r.response_overdue,
+                    r.working_days_open,
+                    r.breached,
+                )
                 for r in self.qa.escalations(as_of=as_of)
             ]
             assert rows == escalations_oracle(self.accepted, self.qa.policy, as_of)
@@ -412,5 +496,7 @@ class EscalationFromRaisingMachine(EscalationMachine):
     policy = kq.Policy(escalation_target_from="raising")
 
 
-EscalationFromRaisingMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=25, deadline=None)
+EscalationFromRaisingMachine.TestCase.settings = settings(
+    max_examples=30, stateful_step_count=25, deadline=None
+)
 TestEscalationFromRaisingMachine = EscalationFromRaisingMachine.TestCase

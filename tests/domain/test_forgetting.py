@@ -63,7 +63,9 @@ def test_forgetting_in_memory_equals_replaying_without_the_key(histories, data) 
                     qa.record_many(history, on_invalid=_skip)  # idempotent for those just recorded
                 stats_before = qa.stats()
                 # every child's plan started (later rules may refuse some of its follow-ups)
-                started = stats_before.get("ChildBecameLookedAfter", 0) + stats_before.get("StrategyDiscussionHeld", 0)
+                started = stats_before.get("ChildBecameLookedAfter", 0) + stats_before.get(
+                    "StrategyDiscussionHeld", 0
+                )
                 assert started == len(histories)
             ref = histories[child][0]["child_ref"]
             qa.forget_child(str(ref), on=ON)
@@ -81,7 +83,9 @@ def test_forgetting_in_memory_equals_replaying_without_the_key(histories, data) 
 
 def test_forgetting_an_unknown_or_forgotten_child_is_refused() -> None:
     with kq.connect("memory://", policy=kq.Policy()) as qa:
-        qa.record_many([*ORGANISATION, {"type": "ChildBecameLookedAfter", "child_ref": "C1", "on": "2026-01-01"}])
+        qa.record_many(
+            [*ORGANISATION, {"type": "ChildBecameLookedAfter", "child_ref": "C1", "on": "2026-01-01"}]
+        )
         with pytest.raises(UnknownReference, match="never recorded or already forgotten"):
             qa.forget_child("C-NOPE", on=ON)
         qa.forget_child("C1", on=ON)
@@ -110,11 +114,30 @@ def test_the_store_holds_no_child_reference_even_before_forgetting() -> None:
     """The state in the store folds a child's events anonymously (decision 0900): no table of
     the file holds a child's reference, its review and action ids or its free text, forgotten
     or not; the queries still show them (read with the child's key)."""
-    review = {"type": "ReviewHeld", "review_id": "REV-SECRET-1", "child_ref": "C-SECRET-1", "kind": "looked_after_review",
-              "held_on": "2026-01-20", "chair_id": "IRO1",
-              "actions": [{"action_id": "ACT-SECRET-1", "description": "text about the child", "owner_id": "W1", "due_on": "2026-02-01"}]}
+    review = {
+        "type": "ReviewHeld",
+        "review_id": "REV-SECRET-1",
+        "child_ref": "C-SECRET-1",
+        "kind": "looked_after_review",
+        "held_on": "2026-01-20",
+        "chair_id": "IRO1",
+        "actions": [
+            {
+                "action_id": "ACT-SECRET-1",
+                "description": "text about the child",
+                "owner_id": "W1",
+                "due_on": "2026-02-01",
+            }
+        ],
+    }
     with kq.connect("memory://", policy=kq.Policy()) as qa:
-        qa.record_many([*ORGANISATION, {"type": "ChildBecameLookedAfter", "child_ref": "C-SECRET-1", "on": "2026-01-05"}, review])
+        qa.record_many(
+            [
+                *ORGANISATION,
+                {"type": "ChildBecameLookedAfter", "child_ref": "C-SECRET-1", "on": "2026-01-05"},
+                review,
+            ]
+        )
         dump = store_dump(qa)
         for secret in (b"C-SECRET-1", b"REV-SECRET-1", b"ACT-SECRET-1", b"text about the child"):
             assert secret not in dump, secret
@@ -131,7 +154,12 @@ def test_forgetting_keeps_other_children_readable() -> None:
         qa.record_many([*ORGANISATION, *events])
         qa.forget_child("C2", on=ON)
         assert sorted(r for r in known_children(qa) if not r.startswith("anon-")) == ["C0", "C1", "C3", "C4"]
-        assert sorted(r for r in (replayed(qa), known_children(qa))[1] if not r.startswith("anon-")) == ["C0", "C1", "C3", "C4"]
+        assert sorted(r for r in (replayed(qa), known_children(qa))[1] if not r.startswith("anon-")) == [
+            "C0",
+            "C1",
+            "C3",
+            "C4",
+        ]
 
 
 @settings(max_examples=200, deadline=None)
@@ -145,9 +173,13 @@ def test_a_sealing_reopened_from_its_stored_parts_equals_the_one_made_when_recor
     assert reopened(event, made.clear, ref, made.key_id) == made
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(events=plan_histories(), data=st.data())
-def test_forgetting_leaves_the_plans_answers_as_a_rebuild_from_the_anonymous_log_gives_them(events, data) -> None:  # type: ignore[no-untyped-def]
+def test_forgetting_leaves_the_plans_answers_as_a_rebuild_from_the_anonymous_log_gives_them(
+    events, data
+) -> None:  # type: ignore[no-untyped-def]
     """The plans' state in the store holds children by token and pseudonyms only, so
     forgetting changes nothing in it: the drift register, escalations and review QA answers
     after forgetting are those of the projections rebuilt from the log (which now reads the
@@ -156,7 +188,12 @@ def test_forgetting_leaves_the_plans_answers_as_a_rebuild_from_the_anonymous_log
     refs = sorted({e.child_ref for e in events if getattr(e, "child_ref", None)})
     ref = data.draw(st.sampled_from(refs))
     mine = {e.review_id for e in events if isinstance(e, kq.events.ReviewHeld) and e.child_ref == ref}
-    mine |= {a.action_id for e in events if isinstance(e, kq.events.ReviewHeld) and e.child_ref == ref for a in e.actions}
+    mine |= {
+        a.action_id
+        for e in events
+        if isinstance(e, kq.events.ReviewHeld) and e.child_ref == ref
+        for a in e.actions
+    }
     days = [data.draw(plan_days()) for _ in range(2)]
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(events)
@@ -164,7 +201,11 @@ def test_forgetting_leaves_the_plans_answers_as_a_rebuild_from_the_anonymous_log
 
         def answers() -> list[object]:
             return [
-                (qa.drift_register(as_of=d), qa.escalations(as_of=d), qa.review_qa_summary(as_of=d, by="chair"))
+                (
+                    qa.drift_register(as_of=d),
+                    qa.escalations(as_of=d),
+                    qa.review_qa_summary(as_of=d, by="chair"),
+                )
                 for d in days
             ]
 
@@ -183,7 +224,9 @@ def test_a_forgotten_childs_token_is_not_accepted_as_a_live_reference() -> None:
     reserved), so a forgotten child's record can never be changed, and the store stays
     readable: forgetting the token again is refused, replay succeeds."""
     with kq.connect("memory://", policy=kq.Policy()) as qa:
-        qa.record_many([*ORGANISATION, {"type": "ChildBecameLookedAfter", "child_ref": "C1", "on": "2026-01-01"}])
+        qa.record_many(
+            [*ORGANISATION, {"type": "ChildBecameLookedAfter", "child_ref": "C1", "on": "2026-01-01"}]
+        )
         erasure = qa.forget_child("C1", on=ON)
         later = {"type": "ChildCeasedLookedAfter", "child_ref": erasure.token, "on": "2026-03-01"}
         with pytest.raises(InvalidEvent, match=r"child_ref.*reserved"):

@@ -226,7 +226,10 @@ def test_other_areas_fill_their_sections_from_whatever_queries_exist_r_aud_6() -
     }
     assert shown["observations"]["flags"] == {"reflection_missed": 1}
     assert shown["complaints"]["rows"] == 0
-    assert shown["voice"]["detail"] == {"window": ["2026-08-01", "2026-11-26"], "overall": {"feedback": 4, "mean_rating": 4.5}}
+    assert shown["voice"]["detail"] == {
+        "window": ["2026-08-01", "2026-11-26"],
+        "overall": {"feedback": 4, "mean_rating": 4.5},
+    }
     assert shown["voice"]["figures"] == {"feedback": 4, "mean_rating": 4.5}
     notes = {q["query"]: q["note"] for q in data["how_do_we_know_it"]["queries"] if not q["shown"]}
     assert notes == {
@@ -234,9 +237,15 @@ def test_other_areas_fill_their_sections_from_whatever_queries_exist_r_aud_6() -
         "escalations": "needs 'cohort', which a report does not have",
     }
     headlines = data["what_do_we_know"]["headlines"]
-    assert "Observation of practice: 3 on the register (2 overdue, 1 compliant; 1 reflection missed)." in headlines
+    assert (
+        "Observation of practice: 3 on the register (2 overdue, 1 compliant; 1 reflection missed)."
+        in headlines
+    )
     assert "The voice of children, families and partners: feedback 4, mean rating 4.5." in headlines
-    assert "Observation of practice" in report.to_html() and "### Observation of practice" in report.to_markdown()
+    assert (
+        "Observation of practice" in report.to_html()
+        and "### Observation of practice" in report.to_markdown()
+    )
 
 
 def test_the_real_complaints_and_voice_queries_fill_their_sections_r_aud_6() -> None:
@@ -285,14 +294,33 @@ def test_text_typed_into_events_is_text_in_every_format_r_aud_6() -> None:
     and dollar signs are not read as chart maths."""
     hostile = "<script>alert('x')</script> & $x^2$"
     with gen.connect() as qa:
-        qa.record_many([
-            {"type": "TeamRegistered", "team_id": "T1", "name": hostile, "service": "Early Help", "area": "$East$ <marquee>"},
-            {"type": "AuditCompleted", "audit_id": "A1", "kind": "practitioner", "auditor_id": "X", "team_id": "T1",
-             "completed_on": "2026-08-03", "case_ref": "C1", "overall": "good", "strengths": [hostile]},
-        ])
+        qa.record_many(
+            [
+                {
+                    "type": "TeamRegistered",
+                    "team_id": "T1",
+                    "name": hostile,
+                    "service": "Early Help",
+                    "area": "$East$ <marquee>",
+                },
+                {
+                    "type": "AuditCompleted",
+                    "audit_id": "A1",
+                    "kind": "practitioner",
+                    "auditor_id": "X",
+                    "team_id": "T1",
+                    "completed_on": "2026-08-03",
+                    "case_ref": "C1",
+                    "overall": "good",
+                    "strengths": [hostile],
+                },
+            ]
+        )
         report = qa.learning_report("2026-T2", as_of=AS_OF)
     page, markdown = report.to_html(), report.to_markdown()
     assert "<script" not in page and "<marquee" not in page
-    assert "&lt;script&gt;" in page and ">$East$ &lt;marquee&gt;</text>" in page  # the chart's label, as typed
+    assert (
+        "&lt;script&gt;" in page and ">$East$ &lt;marquee&gt;</text>" in page
+    )  # the chart's label, as typed
     assert "<script" not in markdown and "&lt;script&gt;alert('x')&lt;/script&gt; &amp; $x^2$" in markdown
     assert json.loads(report.to_json())["what_do_we_know"]["strengths"][0]["text"] == hostile

@@ -134,8 +134,18 @@ def test_R_CMP_7_an_overdue_panel_report_then_an_overdue_response() -> None:
         "complainant": "parent_carer", "service": "Children's Social Work", "team_id": "T-EAST-1",
     }  # fmt: skip
     steps = [
-        {"type": "ComplaintEscalated", "complaint_id": "K1", "to_stage": "stage_2", "requested_on": "2026-12-01"},
-        {"type": "ComplaintEscalated", "complaint_id": "K1", "to_stage": "stage_3", "requested_on": "2027-03-01"},
+        {
+            "type": "ComplaintEscalated",
+            "complaint_id": "K1",
+            "to_stage": "stage_2",
+            "requested_on": "2026-12-01",
+        },
+        {
+            "type": "ComplaintEscalated",
+            "complaint_id": "K1",
+            "to_stage": "stage_3",
+            "requested_on": "2027-03-01",
+        },
         {"type": "ComplaintPanelHeld", "complaint_id": "K1", "held_on": "2027-04-22"},
     ]
     with kq.connect("memory://", policy=kq.Policy()) as qa:
@@ -145,7 +155,8 @@ def test_R_CMP_7_an_overdue_panel_report_then_an_overdue_response() -> None:
         assert late.ref("due_for") == "panel_report"
         assert late.message.endswith("was due the review panel's report by 2027-04-29 and has none.")
         qa.record_json(
-            {"type": "ComplaintPanelReported", "complaint_id": "K1", "reported_on": "2027-05-04"}, allow_future=True
+            {"type": "ComplaintPanelReported", "complaint_id": "K1", "reported_on": "2027-05-04"},
+            allow_future=True,
         )
         assert about_complaints(qa, dt.date(2027, 5, 25))[0].kind is NotificationKind.COMPLAINT_DEADLINE_NEAR
         (late,) = about_complaints(qa, dt.date(2027, 5, 26))

@@ -107,25 +107,52 @@ def lac_child(memory_qa: QualityAssurance) -> QualityAssurance:
     on Wed 24 Mar 2027 with no QA yet; an informal escalation raised Mon 15 Mar 2027."""
     memory_qa.record_many(
         [
-            kq.events.TeamRegistered(team_id="T1", name="CSW 1", service="Children's Social Work", area="East"),
+            kq.events.TeamRegistered(
+                team_id="T1", name="CSW 1", service="Children's Social Work", area="East"
+            ),
             kq.events.WorkerRegistered(
-                worker_id="SW1", team_id="T1", role="practitioner", experience="experienced", registered_on=D(2026, 1, 5)
+                worker_id="SW1",
+                team_id="T1",
+                role="practitioner",
+                experience="experienced",
+                registered_on=D(2026, 1, 5),
             ),
             kq.events.ChildBecameLookedAfter(child_ref="L1", on=D(2026, 12, 7), iro_id="IRO1"),
             kq.events.ReviewHeld(
-                review_id="LR1", child_ref="L1", kind="looked_after_review", held_on=D(2027, 1, 7), chair_id="IRO1",
-                actions=(kq.Action(action_id="A1", description="Life story work", owner_id="SW1", due_on=D(2027, 3, 1)),),
+                review_id="LR1",
+                child_ref="L1",
+                kind="looked_after_review",
+                held_on=D(2027, 1, 7),
+                chair_id="IRO1",
+                actions=(
+                    kq.Action(
+                        action_id="A1", description="Life story work", owner_id="SW1", due_on=D(2027, 3, 1)
+                    ),
+                ),
             ),
             kq.events.ReviewQualityAssured(
-                review_id="LR1", assured_on=D(2027, 1, 12), by="IRO1", plan_reflects_needs=True,
-                actions_in_child_timeframe=False, consistent_with_legal_duties=True,
+                review_id="LR1",
+                assured_on=D(2027, 1, 12),
+                by="IRO1",
+                plan_reflects_needs=True,
+                actions_in_child_timeframe=False,
+                consistent_with_legal_duties=True,
             ),
             kq.events.EscalationRaised(
-                escalation_id="E1", raised_by="IRO1", raised_on=D(2027, 3, 15), stage="informal", reason="drift",
-                child_ref="L1", team_id="T1",
+                escalation_id="E1",
+                raised_by="IRO1",
+                raised_on=D(2027, 3, 15),
+                stage="informal",
+                reason="drift",
+                child_ref="L1",
+                team_id="T1",
             ),
             kq.events.ReviewHeld(
-                review_id="LR2", child_ref="L1", kind="looked_after_review", held_on=D(2027, 3, 24), chair_id="IRO1"
+                review_id="LR2",
+                child_ref="L1",
+                kind="looked_after_review",
+                held_on=D(2027, 3, 24),
+                chair_id="IRO1",
             ),
         ]
     )
@@ -134,7 +161,16 @@ def lac_child(memory_qa: QualityAssurance) -> QualityAssurance:
 
 def _brief(qa: QualityAssurance, as_of: dt.date) -> list[tuple[object, ...]]:
     return [
-        (r.child_ref, r.plan.value, r.kind.value, r.due_on, r.working_days_overdue, r.escalation_id, r.review_id, r.action_id)
+        (
+            r.child_ref,
+            r.plan.value,
+            r.kind.value,
+            r.due_on,
+            r.working_days_overdue,
+            r.escalation_id,
+            r.review_id,
+            r.action_id,
+        )
         for r in qa.drift_register(as_of=as_of)
     ]
 
@@ -144,7 +180,9 @@ def test_drift_register_before_the_first_review_over_christmas(memory_qa: Qualit
     Jan it is 1 working day overdue; on Mon 11 Jan, 2 (the weekend does not count)."""
     memory_qa.record(kq.events.ChildBecameLookedAfter(child_ref="L9", on=D(2026, 12, 7), iro_id="IRO1"))
     assert _brief(memory_qa, D(2027, 1, 7)) == []
-    assert _brief(memory_qa, D(2027, 1, 8)) == [("L9", "looked_after", "review_overdue", D(2027, 1, 7), 1, None, None, None)]
+    assert _brief(memory_qa, D(2027, 1, 8)) == [
+        ("L9", "looked_after", "review_overdue", D(2027, 1, 7), 1, None, None, None)
+    ]
     assert _brief(memory_qa, D(2027, 1, 11))[0][4] == 2
 
 
@@ -167,7 +205,9 @@ def test_drift_register_between_the_reviews(lac_child: QualityAssurance) -> None
     (R-LAC-4), 0 working days ago: a weekend only. On Tue 23 Feb it is 1 working day overdue.
     The escalation is not open yet, so no link."""
     assert _brief(lac_child, D(2027, 2, 21)) == []
-    assert _brief(lac_child, D(2027, 2, 22)) == [("L1", "looked_after", "midway_overdue", D(2027, 2, 21), 1, None, "LR1", None)]
+    assert _brief(lac_child, D(2027, 2, 22)) == [
+        ("L1", "looked_after", "midway_overdue", D(2027, 2, 21), 1, None, "LR1", None)
+    ]
 
 
 def test_drift_register_on_a_month_based_due_date_that_is_a_weekend(memory_qa: QualityAssurance) -> None:
@@ -177,16 +217,26 @@ def test_drift_register_on_a_month_based_due_date_that_is_a_weekend(memory_qa: Q
     memory_qa.record_many(
         [
             kq.events.ChildBecameLookedAfter(child_ref="L2", on=D(2026, 11, 2), iro_id="IRO1"),
-            kq.events.ReviewHeld(review_id="R1", child_ref="L2", kind="looked_after_review", held_on=D(2026, 11, 30)),
-            kq.events.ReviewQualityAssured(
-                review_id="R1", assured_on=D(2026, 12, 1), by="IRO1", plan_reflects_needs=True,
-                actions_in_child_timeframe=True, consistent_with_legal_duties=True,
+            kq.events.ReviewHeld(
+                review_id="R1", child_ref="L2", kind="looked_after_review", held_on=D(2026, 11, 30)
             ),
-            kq.events.MidwayReviewCompleted(child_ref="L2", plan="looked_after", completed_on=D(2027, 1, 14), by="IRO1"),
+            kq.events.ReviewQualityAssured(
+                review_id="R1",
+                assured_on=D(2026, 12, 1),
+                by="IRO1",
+                plan_reflects_needs=True,
+                actions_in_child_timeframe=True,
+                consistent_with_legal_duties=True,
+            ),
+            kq.events.MidwayReviewCompleted(
+                child_ref="L2", plan="looked_after", completed_on=D(2027, 1, 14), by="IRO1"
+            ),
         ]
     )
     assert _brief(memory_qa, D(2027, 2, 28)) == []
-    assert _brief(memory_qa, D(2027, 3, 1)) == [("L2", "looked_after", "review_overdue", D(2027, 2, 28), 1, None, "R1", None)]
+    assert _brief(memory_qa, D(2027, 3, 1)) == [
+        ("L2", "looked_after", "review_overdue", D(2027, 2, 28), 1, None, "R1", None)
+    ]
 
 
 def test_initial_conference_overdue_after_easter_then_held_late(memory_qa: QualityAssurance) -> None:
@@ -197,13 +247,23 @@ def test_initial_conference_overdue_after_easter_then_held_late(memory_qa: Quali
     Mon 12 - Thu 15)."""
     memory_qa.record(kq.events.StrategyDiscussionHeld(child_ref="P1", held_on=D(2027, 3, 11)))
     assert _brief(memory_qa, D(2027, 4, 5)) == []
-    assert _brief(memory_qa, D(2027, 4, 6)) == [("P1", "child_protection", "initial_conference_overdue", D(2027, 4, 5), 1, None, None, None)]
+    assert _brief(memory_qa, D(2027, 4, 6)) == [
+        ("P1", "child_protection", "initial_conference_overdue", D(2027, 4, 5), 1, None, None, None)
+    ]
     memory_qa.record(
-        kq.events.ReviewHeld(review_id="IC1", child_ref="P1", kind="initial_cp_conference", held_on=D(2027, 4, 8), chair_id="CPC1")
+        kq.events.ReviewHeld(
+            review_id="IC1",
+            child_ref="P1",
+            kind="initial_cp_conference",
+            held_on=D(2027, 4, 8),
+            chair_id="CPC1",
+        )
     )
     assert _brief(memory_qa, D(2027, 4, 9)) == []
     assert _brief(memory_qa, D(2027, 4, 6))[0][2] == "initial_conference_overdue"  # history unchanged
-    assert _brief(memory_qa, D(2027, 4, 16)) == [("P1", "child_protection", "qa_overdue", D(2027, 4, 15), 1, None, "IC1", None)]
+    assert _brief(memory_qa, D(2027, 4, 16)) == [
+        ("P1", "child_protection", "qa_overdue", D(2027, 4, 15), 1, None, "IC1", None)
+    ]
     # 24 May: the midway (Sun 23 May) is overdue by 1 working day; the QA by 26 (16 Apr-21 May
     # is 26 weekdays less Mon 3 May = 25; Mon 24 May makes 26).
     assert _brief(memory_qa, D(2027, 5, 24)) == [
@@ -211,16 +271,26 @@ def test_initial_conference_overdue_after_easter_then_held_late(memory_qa: Quali
         ("P1", "child_protection", "midway_overdue", D(2027, 5, 23), 1, None, "IC1", None),
     ]
     # 9 Jul: the first review (Thu 8 Jul) is 1 working day overdue as well.
-    assert [row[2] for row in _brief(memory_qa, D(2027, 7, 9))] == ["qa_overdue", "midway_overdue", "review_overdue"]
+    assert [row[2] for row in _brief(memory_qa, D(2027, 7, 9))] == [
+        "qa_overdue",
+        "midway_overdue",
+        "review_overdue",
+    ]
 
 
 def test_a_strategy_discussion_without_section_47_sets_no_conference(memory_qa: QualityAssurance) -> None:
     """R-CP-1 counts from the strategy discussion that started section 47 enquiries; one that
     did not (``section_47=False``) sets no initial conference; a later one that did sets it."""
-    memory_qa.record(kq.events.StrategyDiscussionHeld(child_ref="P2", held_on=D(2027, 3, 1), section_47=False))
+    memory_qa.record(
+        kq.events.StrategyDiscussionHeld(child_ref="P2", held_on=D(2027, 3, 1), section_47=False)
+    )
     assert _brief(memory_qa, D(2027, 6, 1)) == []
-    memory_qa.record(kq.events.StrategyDiscussionHeld(child_ref="P2", held_on=D(2027, 3, 11), section_47=True))
-    assert _brief(memory_qa, D(2027, 4, 6)) == [("P2", "child_protection", "initial_conference_overdue", D(2027, 4, 5), 1, None, None, None)]
+    memory_qa.record(
+        kq.events.StrategyDiscussionHeld(child_ref="P2", held_on=D(2027, 3, 11), section_47=True)
+    )
+    assert _brief(memory_qa, D(2027, 4, 6)) == [
+        ("P2", "child_protection", "initial_conference_overdue", D(2027, 4, 5), 1, None, None, None)
+    ]
 
 
 def test_escalation_over_christmas_2026(memory_qa: QualityAssurance) -> None:
@@ -235,18 +305,34 @@ def test_escalation_over_christmas_2026(memory_qa: QualityAssurance) -> None:
     events = [
         kq.events.ChildBecameLookedAfter(child_ref="L3", on=D(2026, 6, 1)),
         kq.events.EscalationRaised(
-            escalation_id="E9", raised_by="IRO1", raised_on=D(2026, 12, 21), stage="informal", reason="drift", child_ref="L3"
+            escalation_id="E9",
+            raised_by="IRO1",
+            raised_on=D(2026, 12, 21),
+            stage="informal",
+            reason="drift",
+            child_ref="L3",
         ),
-        kq.events.EscalationResponded(escalation_id="E9", responded_on=D(2026, 12, 23), by="TM1", response="Booked"),
+        kq.events.EscalationResponded(
+            escalation_id="E9", responded_on=D(2026, 12, 23), by="TM1", response="Booked"
+        ),
     ]
     memory_qa.record_many(events)
 
     def row(as_of: dt.date, qa: QualityAssurance = memory_qa) -> tuple[object, ...]:
         (r,) = qa.escalations(as_of=as_of)
-        return (r.stage.value, r.state.value, r.response_due_on, r.response_overdue, r.working_days_open, r.breached)
+        return (
+            r.stage.value,
+            r.state.value,
+            r.response_due_on,
+            r.response_overdue,
+            r.working_days_open,
+            r.breached,
+        )
 
     assert row(D(2026, 12, 31)) == ("informal", "open", D(2026, 12, 30), False, 6, False)
-    progressed = kq.events.EscalationProgressed(escalation_id="E9", to_stage="team_manager", progressed_on=D(2027, 1, 4))
+    progressed = kq.events.EscalationProgressed(
+        escalation_id="E9", to_stage="team_manager", progressed_on=D(2027, 1, 4)
+    )
     memory_qa.record(progressed)
     assert row(D(2027, 1, 11)) == ("team_manager", "open", D(2027, 1, 11), False, 12, False)
     assert row(D(2027, 1, 12)) == ("team_manager", "open", D(2027, 1, 11), True, 13, False)

@@ -39,7 +39,9 @@ def test_a_cp_plan_is_open_from_the_first_section_47_discussion_only(
     as_of = START + dt.timedelta(days=offset)
     expected = any(s47 and START + dt.timedelta(days=d) <= as_of for d, s47 in held)
     walked = [p for p in open_plans(child, as_of) if p.plan is PlanKind.CHILD_PROTECTION]
-    periods = [p for p in timeline(child)[PlanKind.CHILD_PROTECTION] if not no_enquiry(PlanKind.CHILD_PROTECTION, p)]
+    periods = [
+        p for p in timeline(child)[PlanKind.CHILD_PROTECTION] if not no_enquiry(PlanKind.CHILD_PROTECTION, p)
+    ]
     assert bool(walked) == expected
     assert bool(periods) == any(s47 for _, s47 in held)
     if expected:

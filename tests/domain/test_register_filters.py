@@ -113,10 +113,15 @@ def test_R_ESC_1_to_5_filtered_escalations_are_the_oracles_rows_with_that_state(
 
 @SETTINGS
 @given(histories(), st.integers(0, 2**32))
-def test_the_escalation_rows_are_the_same_whatever_order_events_arrive_in(events: list[ev.Event], seed: int) -> None:
+def test_the_escalation_rows_are_the_same_whatever_order_events_arrive_in(
+    events: list[ev.Event], seed: int
+) -> None:
     """``kentqa_escalations`` (what the register selects its rows by: raised, ended, state)
     is the same for the events recorded in order and in any valid order."""
-    with kq.connect("memory://", policy=kq.Policy()) as first, kq.connect("memory://", policy=kq.Policy()) as second:
+    with (
+        kq.connect("memory://", policy=kq.Policy()) as first,
+        kq.connect("memory://", policy=kq.Policy()) as second,
+    ):
         first.record_many(events)
         record_in_any_order(second, events, seed)
         assert revealed_rows(first, "kentqa_escalations") == revealed_rows(second, "kentqa_escalations")

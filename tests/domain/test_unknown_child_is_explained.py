@@ -15,7 +15,12 @@ from kentqa_domain.values import ReviewKind
 from tests.plan_strategies import organisation_events
 from tests.strategies import event_of
 
-FOLLOWERS = (ev.ChildCeasedLookedAfter, ev.ChildProtectionPlanEnded, ev.MidwayReviewCompleted, ev.PlanActionCompleted)
+FOLLOWERS = (
+    ev.ChildCeasedLookedAfter,
+    ev.ChildProtectionPlanEnded,
+    ev.MidwayReviewCompleted,
+    ev.PlanActionCompleted,
+)
 
 
 def _unknown_child_events() -> st.SearchStrategy[ev.Event]:

@@ -34,7 +34,9 @@ EVENTS = [*organisation(), *STAFF, *VOICE, *(e for e in COMPLAINTS if str(e["typ
 START, END = D(2027, 1, 1), D(2027, 3, 31)
 
 
-def plain_activity(events: Sequence[ev.Event], start: dt.date, end: dt.date) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+def plain_activity(
+    events: Sequence[ev.Event], start: dt.date, end: dt.date
+) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     """Events by type and (source, theme) raised, in [start, end] by business date: a loop."""
     types: Counter[str] = Counter()
     themes: Counter[tuple[str, str]] = Counter()
@@ -49,7 +51,14 @@ def plain_activity(events: Sequence[ev.Event], start: dt.date, end: dt.date) -> 
 
 
 @settings(max_examples=150, deadline=None)
-@given(voice_items(), complaint_histories(), st.randoms(use_true_random=False), st.integers(1, 30), PERIOD, PERIOD)
+@given(
+    voice_items(),
+    complaint_histories(),
+    st.randoms(use_true_random=False),
+    st.integers(1, 30),
+    PERIOD,
+    PERIOD,
+)
 def test_activity_is_a_plain_count_by_business_date_in_any_arrival_order(
     voice: list[ev.Event], complaints: list[ev.Event], rnd: Any, page: int, a: dt.date, b: dt.date
 ) -> None:
@@ -64,7 +73,9 @@ def test_activity_is_a_plain_count_by_business_date_in_any_arrival_order(
     fold(ActivityByDay(second.session("activity_by_day")), shuffled, page=page)
     assert first.owned("activity_by_day") == second.owned("activity_by_day")
     reader = ActivityByDay(second.session("activity_by_day"))
-    assert (reader.events_between(start, end), reader.themes_between(start, end)) == plain_activity(events, start, end)
+    assert (reader.events_between(start, end), reader.themes_between(start, end)) == plain_activity(
+        events, start, end
+    )
 
 
 def test_activity_and_themes_raised_by_the_api_on_every_back_end(qa: QualityAssurance) -> None:
@@ -139,13 +150,19 @@ def test_plain_sql_on_the_row_tables_gives_what_the_api_gives(shared_url: str) -
         everyone = qa.voice_summary(START, END)
         families = qa.voice_summary(START, END, sources=["child", "young_person", "parent_carer"])
         activity, themes = qa.activity(START, END), qa.themes_raised(START, END)
-    by_team = {r[0]: (int(r[1]), int(r[2]), int(r[3]), _mean(r[4])) for r in plain_sql(shared_url, VOICE_BY_TEAM, START, END)}
+    by_team = {
+        r[0]: (int(r[1]), int(r[2]), int(r[3]), _mean(r[4]))
+        for r in plain_sql(shared_url, VOICE_BY_TEAM, START, END)
+    }
     assert by_team == {t.key: (t.feedback, t.compliments, t.rated, t.mean_rating) for t in everyone.by_team}
     pairs = {
         (r[0], r[1]): (int(r[2]), int(r[3]), int(r[4]), _mean(r[5]))
         for r in plain_sql(shared_url, VOICE_BY_TEAM_AND_THEME, START, END)
     }
-    assert pairs == {(t.team_id, t.theme): (t.feedback, t.compliments, t.rated, t.mean_rating) for t in families.by_team_theme}
+    assert pairs == {
+        (t.team_id, t.theme): (t.feedback, t.compliments, t.rated, t.mean_rating)
+        for t in families.by_team_theme
+    }
     channels = {r[0]: int(r[1]) for r in plain_sql(shared_url, VOICE_BY_CHANNEL, START, END)}
     assert channels == {t.key: t.feedback for t in everyone.by_channel if t.feedback}
     assert {r[0]: int(r[1]) for r in plain_sql(shared_url, ACTIVITY, START, END)} == activity
@@ -161,19 +178,33 @@ def test_a_second_connection_answers_from_the_shared_documents_without_folding(s
     (three months of every source: 21 month documents; activity: the 90 days)."""
     with kq.connect(sqlite_url, policy=kq.Policy()) as writer:
         writer.record_many(EVENTS)
-        expected = (writer.voice_summary(START, END), writer.activity(START, END), writer.themes_raised(START, END))
+        expected = (
+            writer.voice_summary(START, END),
+            writer.activity(START, END),
+            writer.themes_raised(START, END),
+        )
         with kq.connect(sqlite_url, policy=kq.Policy()) as reader:
             voice, activity = reader.projections["voice"], reader.projections["activity_by_day"]
             assert reader.projections.positions() == writer.projections.positions()
             assert voice.session.cached == activity.session.cached == 0
-            got = (reader.voice_summary(START, END), reader.activity(START, END), reader.themes_raised(START, END))
+            got = (
+                reader.voice_summary(START, END),
+                reader.activity(START, END),
+                reader.themes_raised(START, END),
+            )
             assert got == expected
             assert voice.session.loads == 3 * len(FeedbackSource)
             assert activity.session.loads == (END - START).days + 1
             # The writer records more: the reader drops what changed and sees it.
             late = {
-                "type": "FeedbackReceived", "feedback_id": "F-LATE", "received_on": "2027-02-14", "source": "child",
-                "channel": "momo", "team_id": "T-WEST-1", "rating": 5, "themes": ["support"],
+                "type": "FeedbackReceived",
+                "feedback_id": "F-LATE",
+                "received_on": "2027-02-14",
+                "source": "child",
+                "channel": "momo",
+                "team_id": "T-WEST-1",
+                "rating": 5,
+                "themes": ["support"],
             }
             writer.record(ev.parse(late))
             after = reader.voice_summary(START, END)
@@ -195,16 +226,29 @@ def voice_history(years: range) -> list[dict[str, Any]]:
         day = D(year, 1, 1)
         while day.year == year:
             n = day.toordinal()
-            out.append({
-                "type": "FeedbackReceived", "feedback_id": f"F{n}", "received_on": day.isoformat(),
-                "source": next(sources).value, "channel": next(channels).value, "team_id": next(teams),
-                "rating": next(ratings), "themes": next(themes),
-            })
+            out.append(
+                {
+                    "type": "FeedbackReceived",
+                    "feedback_id": f"F{n}",
+                    "received_on": day.isoformat(),
+                    "source": next(sources).value,
+                    "channel": next(channels).value,
+                    "team_id": next(teams),
+                    "rating": next(ratings),
+                    "themes": next(themes),
+                }
+            )
             if n % 2:
-                out.append({
-                    "type": "ComplimentReceived", "compliment_id": f"C{n}", "received_on": day.isoformat(),
-                    "from_role": next(sources).value, "team_id": next(teams), "themes": next(themes),
-                })
+                out.append(
+                    {
+                        "type": "ComplimentReceived",
+                        "compliment_id": f"C{n}",
+                        "received_on": day.isoformat(),
+                        "from_role": next(sources).value,
+                        "team_id": next(teams),
+                        "themes": next(themes),
+                    }
+                )
             day += dt.timedelta(days=3)
     return out
 
@@ -223,7 +267,9 @@ def loads_of_queries(url: str) -> tuple[tuple[int, int], Any]:
     return loads, answers
 
 
-def test_queries_about_a_period_read_the_same_documents_after_ten_more_years_of_history(tmp_path: Any) -> None:
+def test_queries_about_a_period_read_the_same_documents_after_ten_more_years_of_history(
+    tmp_path: Any,
+) -> None:
     """One year of voice, then the same year after ten older years: the queries about that
     year load the same number of documents and give the same answers."""
     one, eleven = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'eleven.db'}"
@@ -232,7 +278,9 @@ def test_queries_about_a_period_read_the_same_documents_after_ten_more_years_of_
         qa.record_many([*organisation(), *current])
     with kq.connect(eleven, policy=kq.Policy()) as qa:
         qa.record_many([*organisation(), *voice_history(range(2017, 2027)), *current])
-        assert qa.stats()["FeedbackReceived"] > 10 * len([e for e in current if e["type"] == "FeedbackReceived"])
+        assert qa.stats()["FeedbackReceived"] > 10 * len(
+            [e for e in current if e["type"] == "FeedbackReceived"]
+        )
     loads, answers = loads_of_queries(one)
     assert loads_of_queries(eleven) == (loads, answers)
     # 12 months of every source, then Apr-Jul again (cached) and the days of Aug 1-20, every

@@ -26,17 +26,29 @@ PERIOD = st.dates(D(2026, 11, 1), D(2027, 6, 30))
 CHILDREN_AND_FAMILIES = ("child", "young_person", "parent_carer")
 
 
-def feedback(fid: str, on: str, source: str, channel: str, team: str | None, rating: int | None, *themes: str) -> dict[str, Any]:
+def feedback(
+    fid: str, on: str, source: str, channel: str, team: str | None, rating: int | None, *themes: str
+) -> dict[str, Any]:
     return {
-        "type": "FeedbackReceived", "feedback_id": fid, "received_on": on, "source": source,
-        "channel": channel, "team_id": team, "rating": rating, "themes": list(themes),
+        "type": "FeedbackReceived",
+        "feedback_id": fid,
+        "received_on": on,
+        "source": source,
+        "channel": channel,
+        "team_id": team,
+        "rating": rating,
+        "themes": list(themes),
     }
 
 
 def compliment(cid: str, on: str, source: str, team: str | None, *themes: str) -> dict[str, Any]:
     return {
-        "type": "ComplimentReceived", "compliment_id": cid, "received_on": on,
-        "from_role": source, "team_id": team, "themes": list(themes),
+        "type": "ComplimentReceived",
+        "compliment_id": cid,
+        "received_on": on,
+        "from_role": source,
+        "team_id": team,
+        "themes": list(themes),
     }
 
 
@@ -79,7 +91,9 @@ def test_what_are_children_and_families_telling_us_by_team_and_theme(qa: Quality
     Within a team, themes come busiest first.
     """
     summary = qa.voice_summary(D(2027, 1, 1), D(2027, 3, 31), sources=CHILDREN_AND_FAMILIES)
-    rows = [(t.team_id, t.theme, t.feedback, t.compliments, t.rated, t.mean_rating) for t in summary.by_team_theme]
+    rows = [
+        (t.team_id, t.theme, t.feedback, t.compliments, t.rated, t.mean_rating) for t in summary.by_team_theme
+    ]
     assert rows == [
         ("T-EAST-1", "listened_to", 2, 1, 2, 3.0),
         ("T-EAST-1", "communication", 2, 0, 2, 1.5),
@@ -96,7 +110,13 @@ def test_what_are_children_and_families_telling_us_by_team_and_theme(qa: Quality
         "T-WEST-1": (2, 1, 2, 4.5),
         None: (1, 0, 0, None),
     }
-    assert [t.key for t in summary.by_theme] == ["listened_to", "support", "communication", "activities", None]
+    assert [t.key for t in summary.by_theme] == [
+        "listened_to",
+        "support",
+        "communication",
+        "activities",
+        None,
+    ]
     assert by_key(summary.by_source) == {
         "child": (2, 0, 2, 3.0),  # F1 (2), F6 (4)
         "young_person": (1, 1, 1, 1.0),  # F2 (1), compliment C2
@@ -124,7 +144,11 @@ def test_R_ACC_1_voice_is_scoped_to_what_the_principal_may_see(qa: QualityAssura
     assert [t.key for t in qa.voice_summary(*period, as_worker="TM1").by_team] == ["T-EAST-1"]
     assert [t.key for t in qa.voice_summary(*period, as_worker="SM2").by_team] == ["T-WEST-1"]
     assert qa.voice_summary(*period, as_worker="W1").overall.feedback == 0
-    assert [t.key for t in qa.voice_summary(*period, as_worker="QA1").by_team] == ["T-EAST-1", "T-WEST-1", None]
+    assert [t.key for t in qa.voice_summary(*period, as_worker="QA1").by_team] == [
+        "T-EAST-1",
+        "T-WEST-1",
+        None,
+    ]
 
 
 def test_a_period_still_running_is_counted_up_to_as_of(qa: QualityAssurance) -> None:
@@ -140,11 +164,17 @@ def test_a_period_still_running_is_counted_up_to_as_of(qa: QualityAssurance) -> 
         ({"start": D(2027, 3, 1), "end": D(2027, 2, 1)}, "end", "period"),
         ({"start": 20270101, "end": D(2027, 2, 1)}, "start", "date"),
         ({"start": "2027-13-01", "end": D(2027, 2, 1)}, "start", "date"),
-        ({"start": D(2027, 1, 1), "end": D(2027, 2, 1), "sources": ["children"]}, "sources", "enum FeedbackSource"),
+        (
+            {"start": D(2027, 1, 1), "end": D(2027, 2, 1), "sources": ["children"]},
+            "sources",
+            "enum FeedbackSource",
+        ),
         ({"start": D(2027, 1, 1), "end": D(2027, 2, 1), "as_of": D(2026, 12, 1)}, "end", "period"),
     ],
 )
-def test_bad_query_arguments_name_the_argument(qa: QualityAssurance, kwargs: dict[str, Any], field: str, rule: str) -> None:
+def test_bad_query_arguments_name_the_argument(
+    qa: QualityAssurance, kwargs: dict[str, Any], field: str, rule: str
+) -> None:
     with pytest.raises(InvalidInput) as caught:  # SPEC 9.5
         qa.voice_summary(**kwargs)
     assert (caught.value.event_type, caught.value.field, caught.value.rule) == ("voice_summary", field, rule)
@@ -199,12 +229,22 @@ def test_the_voice_projection_is_the_same_whatever_order_items_arrive_in(
     second, stored_second = stored_voice(shuffled, page=page)
     assert stored_first.owned("voice") == stored_second.owned("voice")
     sources = tuple(FeedbackSource)
-    assert summary(first, start, end, sources, lambda _t: True) == summary(second, start, end, sources, lambda _t: True)
+    assert summary(first, start, end, sources, lambda _t: True) == summary(
+        second, start, end, sources, lambda _t: True
+    )
 
 
 #: Periods made of whole months, of a month's first or last day, or across the new year.
 MONTH_EDGES = st.sampled_from(
-    [D(2026, 12, 1), D(2026, 12, 31), D(2027, 1, 1), D(2027, 1, 31), D(2027, 2, 28), D(2027, 3, 1), D(2027, 5, 31)]
+    [
+        D(2026, 12, 1),
+        D(2026, 12, 31),
+        D(2027, 1, 1),
+        D(2027, 1, 31),
+        D(2027, 2, 28),
+        D(2027, 3, 1),
+        D(2027, 5, 31),
+    ]
 )
 
 
@@ -244,7 +284,12 @@ def packed_tallies(tallies: Tallies) -> dict[tuple[str, str, str], int]:
     st.sets(st.sampled_from(["T-EAST-1", "T-WEST-1", None])),
 )
 def test_day_tallies_sum_to_the_plain_fold_over_the_items_of_the_period(
-    items: list[ev.Event], rnd: Any, a: dt.date, b: dt.date, chosen: list[FeedbackSource], teams: set[str | None]
+    items: list[ev.Event],
+    rnd: Any,
+    a: dt.date,
+    b: dt.date,
+    chosen: list[FeedbackSource],
+    teams: set[str | None],
 ) -> None:
     """Decision 0815: a period (within a month, across months, across the new year) summed
     from the day tallies equals the item-by-item fold over the events received in it, from
@@ -262,4 +307,6 @@ def test_day_tallies_sum_to_the_plain_fold_over_the_items_of_the_period(
         and item.source in sources
         and item.team_id in teams
     ]
-    assert summary(voice, start, end, sources, lambda team: team in teams) == summarise(plain, start, end, sources)
+    assert summary(voice, start, end, sources, lambda team: team in teams) == summarise(
+        plain, start, end, sources
+    )

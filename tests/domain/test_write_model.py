@@ -75,7 +75,11 @@ def test_a_review_outside_the_episode_and_a_ceasing_that_strands_one_are_refused
     already recorded; a ceasing after it is accepted."""
     book = book_of(LAC_START, lac_review("R1", D(2026, 1, 28)))
     assert refusal(book, lac_review("R0", D(2026, 1, 5))) == (RuleViolation, "held_on", "R-LAC-1")
-    assert refusal(book, ev.ChildCeasedLookedAfter(child_ref="L1", on=D(2026, 1, 20))) == (RuleViolation, "on", "R-LAC-7")
+    assert refusal(book, ev.ChildCeasedLookedAfter(child_ref="L1", on=D(2026, 1, 20))) == (
+        RuleViolation,
+        "on",
+        "R-LAC-7",
+    )
     ceased = ev.ChildCeasedLookedAfter(child_ref="L1", on=D(2026, 2, 20))
     book.check(ceased)
     book.apply(ceased)
@@ -90,7 +94,10 @@ def test_plan_actions_are_the_childs_and_follow_their_review_r_lac_6() -> None:
     assert refusal(book, ev.PlanActionCompleted(child_ref="L1", action_id="A1", completed_on=D(2026, 1, 27))) == (
         RuleViolation, "completed_on", "R-LAC-6"
     )  # fmt: skip
-    assert refusal(book, ev.PlanActionCompleted(child_ref="L1", action_id="A9", completed_on=D(2026, 2, 1)))[0] is UnknownReference
+    assert (
+        refusal(book, ev.PlanActionCompleted(child_ref="L1", action_id="A9", completed_on=D(2026, 2, 1)))[0]
+        is UnknownReference
+    )
     book.check(ev.PlanActionCompleted(child_ref="L1", action_id="A1", completed_on=D(2026, 1, 28)))
 
 
@@ -100,7 +107,9 @@ def test_cp_follow_ups_need_the_initial_conference_r_cp_2_r_cp_4_r_cp_7() -> Non
     book = book_of(ev.StrategyDiscussionHeld(child_ref="P1", held_on=D(2026, 2, 2)))
     rcpc = ev.ReviewHeld(review_id="RC1", child_ref="P1", kind="review_cp_conference", held_on=D(2026, 5, 6))
     assert refusal(book, rcpc) == (RuleViolation, "held_on", "R-CP-2")
-    midway = ev.MidwayReviewCompleted(child_ref="P1", plan="child_protection", completed_on=D(2026, 3, 5), by="CH1")
+    midway = ev.MidwayReviewCompleted(
+        child_ref="P1", plan="child_protection", completed_on=D(2026, 3, 5), by="CH1"
+    )
     assert refusal(book, midway) == (RuleViolation, "completed_on", "R-CP-4")
     assert refusal(book, ev.ChildProtectionPlanEnded(child_ref="P1", ended_on=D(2026, 1, 30))) == (
         RuleViolation, "ended_on", "R-CP-7"
@@ -111,7 +120,15 @@ def test_cp_follow_ups_need_the_initial_conference_r_cp_2_r_cp_4_r_cp_7() -> Non
     )
     book.check(rcpc)
     book.check(midway)
-    assert refusal(book, ev.MidwayReviewCompleted(child_ref="Q9", plan="child_protection", completed_on=D(2026, 3, 5), by="CH1"))[0] is UnknownReference
+    assert (
+        refusal(
+            book,
+            ev.MidwayReviewCompleted(
+                child_ref="Q9", plan="child_protection", completed_on=D(2026, 3, 5), by="CH1"
+            ),
+        )[0]
+        is UnknownReference
+    )
 
 
 # --- the write model's plan decisions against the machine's plain model, many at a time ---
@@ -151,7 +168,9 @@ def test_plan_refusals_equal_the_plain_model_in_any_date_order(steps: list[tuple
         event = make(kind, n, week)
         introduces = kind in ("became", "strategy", "initial")
         plan, fact = plan_fact(event)  # type: ignore[misc]
-        facts = [(x.business_date, f[1]) for x in accepted if (f := plan_fact(x)) is not None and f[0] is plan]
+        facts = [
+            (x.business_date, f[1]) for x in accepted if (f := plan_fact(x)) is not None and f[0] is plan
+        ]
         if not accepted and not introduces:
             expected: type[InvalidEvent] | None = UnknownReference
         elif not consistent(plan, [*facts, (event.business_date, fact)]):

@@ -14,13 +14,23 @@ from tests.cli_run import ROOT
 def test_the_benchmark_prints_its_summary_line() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--events", "3000", "--quiet"],
-        capture_output=True, text=True, check=False, cwd=ROOT, timeout=600,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])
     assert set(line) == {
-        "ingest_ratio", "replay_ratio", "query_flatness", "rss_mb", "reader_rss_mb", "open_s",
-        "correction_s", "correction_ratio",
+        "ingest_ratio",
+        "replay_ratio",
+        "query_flatness",
+        "rss_mb",
+        "reader_rss_mb",
+        "open_s",
+        "correction_s",
+        "correction_ratio",
     }
     assert line["ingest_ratio"] > 0 and line["replay_ratio"] > 0 and line["rss_mb"] > 0
     assert line["correction_s"] > 0 and line["correction_ratio"] > 0  # one withdrawal (SPEC 9.1)
@@ -30,7 +40,11 @@ def test_the_export_benchmark_prints_the_exporting_process_s_memory() -> None:
     """``python -m benchmarks.export`` (docs/performance.md): one JSON line with the peak RSS."""
     run = subprocess.run(
         [sys.executable, "-m", "benchmarks.export", "--events", "1500"],
-        capture_output=True, text=True, check=False, cwd=ROOT, timeout=600,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])

@@ -14,8 +14,14 @@ import pytest
 from tests.complaint_histories import SCENARIO
 from tests.conftest import organisation
 
-MANAGER = {"type": "WorkerRegistered", "worker_id": "TM1", "team_id": "T-EAST-1", "role": "team_manager",
-           "experience": "experienced", "registered_on": "2026-01-05"}
+MANAGER = {
+    "type": "WorkerRegistered",
+    "worker_id": "TM1",
+    "team_id": "T-EAST-1",
+    "role": "team_manager",
+    "experience": "experienced",
+    "registered_on": "2026-01-05",
+}
 
 
 def kentqa(*args: str, db: str) -> subprocess.CompletedProcess[str]:
@@ -47,11 +53,19 @@ def as_json(done: subprocess.CompletedProcess[str]) -> Any:
 def test_R_CMP_1_register_as_json_and_as_a_table(db: str) -> None:
     """On Mon 4 Jan 2027 K1 (received Fri 18 Dec) is due Wed 6 Jan: 10 working days
     skipping Christmas Day, the substitute Boxing Day (28 Dec) and New Year's Day."""
-    rows = {r["complaint_id"]: r for r in as_json(kentqa("status", "complaints", "--as-of", "2027-01-04", "--json", db=db))}
+    rows = {
+        r["complaint_id"]: r
+        for r in as_json(kentqa("status", "complaints", "--as-of", "2027-01-04", "--json", db=db))
+    }
     assert set(rows) == {"K1", "K2"}
     spec_fields = ("stage", "state", "due_on", "extended", "breached", "late")
     assert {k: rows["K1"][k] for k in spec_fields} == {
-        "stage": "stage_1", "state": "open", "due_on": "2027-01-06", "extended": False, "breached": False, "late": False,
+        "stage": "stage_1",
+        "state": "open",
+        "due_on": "2027-01-06",
+        "extended": False,
+        "breached": False,
+        "late": False,
     }
     assert rows["K1"]["themes"] == ["communication", "delay"]
     assert (rows["K2"]["statutory"], rows["K2"]["due_on"]) == (False, "2027-01-19")
@@ -63,18 +77,25 @@ def test_R_CMP_1_register_as_json_and_as_a_table(db: str) -> None:
 
 
 def test_R_CMP_5_state_filter_and_the_group_level_json_flag(db: str) -> None:
-    rows = as_json(kentqa("status", "--json", "complaints", "--as-of", "2027-01-20", "--state", "withdrawn", db=db))
+    rows = as_json(
+        kentqa("status", "--json", "complaints", "--as-of", "2027-01-20", "--state", "withdrawn", db=db)
+    )
     assert [(r["complaint_id"], r["late"]) for r in rows] == [("K3", True)]
 
 
 def test_the_register_in_pages_with_limit_and_after(db: str) -> None:
     """``--limit N`` gives a page, ``--after ID`` (the last id shown) the next, oldest first;
     the table says what to ask for next. An unknown id exits 1 naming --after's field."""
-    whole = [r["complaint_id"] for r in as_json(kentqa("status", "complaints", "--as-of", "2027-06-30", "--json", db=db))]
+    whole = [
+        r["complaint_id"]
+        for r in as_json(kentqa("status", "complaints", "--as-of", "2027-06-30", "--json", db=db))
+    ]
     assert len(whole) == 3
     walked, after = [], []
     while True:
-        page = as_json(kentqa("status", "complaints", "--as-of", "2027-06-30", "--limit", "2", *after, "--json", db=db))
+        page = as_json(
+            kentqa("status", "complaints", "--as-of", "2027-06-30", "--limit", "2", *after, "--json", db=db)
+        )
         walked += [r["complaint_id"] for r in page]
         if len(page) < 2:
             break
@@ -99,7 +120,9 @@ def test_R_ACC_1_a_team_manager_sees_their_team(db: str) -> None:
 def test_complaints_summary_for_the_six_monthly_report(db: str) -> None:
     """Dec 2026 - May 2027: three responses, the stage 2 one a day late (due Mon 19 Apr 2027
     after Easter, answered Tue 20 Apr): timeliness 2 of 3."""
-    summary = as_json(kentqa("status", "complaints-summary", "--from", "2026-12-01", "--to", "2027-05-31", "--json", db=db))
+    summary = as_json(
+        kentqa("status", "complaints-summary", "--from", "2026-12-01", "--to", "2027-05-31", "--json", db=db)
+    )
     assert summary["overall"]["responses"] == 3
     assert summary["overall"]["timeliness_share"] == pytest.approx(2 / 3)
     assert [t["key"] for t in summary["by_team"]] == ["T-EAST-1", "T-WEST-1"]
@@ -111,11 +134,31 @@ def test_complaints_summary_for_the_six_monthly_report(db: str) -> None:
 
 
 def test_voice_by_source_team_and_theme(db: str) -> None:
-    summary = as_json(kentqa("status", "voice", "--from", "2027-01-01", "--to", "2027-03-31", "--source", "child", "--json", db=db))
+    summary = as_json(
+        kentqa(
+            "status",
+            "voice",
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2027-03-31",
+            "--source",
+            "child",
+            "--json",
+            db=db,
+        )
+    )
     assert summary["sources"] == ["child"]
     assert summary["overall"]["feedback"] == 1 and summary["overall"]["compliments"] == 0
     assert summary["by_team_theme"] == [
-        {"team_id": "T-EAST-1", "theme": "communication", "feedback": 1, "compliments": 0, "rated": 1, "mean_rating": 2.0}
+        {
+            "team_id": "T-EAST-1",
+            "theme": "communication",
+            "feedback": 1,
+            "compliments": 0,
+            "rated": 1,
+            "mean_rating": 2.0,
+        }
     ]
     text = kentqa("status", "voice", "--from", "2027-01-01", "--to", "2027-03-31", db=db)
     assert text.returncode == 0, text.stderr

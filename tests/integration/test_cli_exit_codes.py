@@ -59,7 +59,9 @@ def test_3_a_store_held_by_another_process_is_busy_not_refused_input(tmp_path: P
     status 3 with one line saying so, not status 1 (refused input); nothing is stored."""
     db = tmp_path / "a.db"
     assert kentqa("record", "-", db=f"sqlite:///{db}", stdin=TEAM + "\n").returncode == EXIT_OK
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"

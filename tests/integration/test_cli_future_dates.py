@@ -20,14 +20,24 @@ def _kentqa(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
     env["KENTQA_BLOCK_PLUGINS"] = "kent_policy"
     return subprocess.run(
         [sys.executable, "-m", "kentqa_domain", *args],
-        input=stdin, capture_output=True, text=True, check=False, env=env, timeout=300, cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=300,
+        cwd=ROOT,
     )
 
 
 def test_R_INP_1_record_refuses_a_future_date_unless_allowed(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'kentqa.db'}"
     today = dt.date.today()
-    typo = today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) else today + dt.timedelta(days=366)
+    typo = (
+        today.replace(year=today.year + 1)
+        if not (today.month == 2 and today.day == 29)
+        else today + dt.timedelta(days=366)
+    )
     lines = "\n".join(
         json.dumps(e)
         for e in (

@@ -22,7 +22,12 @@ def kentqa(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KENTQA_BLOCK_PLUGINS": "kent_policy", "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "kentqa_domain", *args],
-        capture_output=True, text=True, check=False, env=env, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=120,
+        cwd=ROOT,
     )
 
 
@@ -43,7 +48,9 @@ def test_status_drift_json(db: str) -> None:
     result = kentqa("status", "drift", "--as-of", "2027-04-09", "--json", "--db", db)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert [(r["child_ref"], r["kind"], r["due_on"], r["working_days_overdue"], r["escalation_id"]) for r in rows] == [
+    assert [
+        (r["child_ref"], r["kind"], r["due_on"], r["working_days_overdue"], r["escalation_id"]) for r in rows
+    ] == [
         ("L1", "action_overdue", "2027-03-01", 27, "E1"),
         ("L1", "qa_overdue", "2027-04-02", 5, "E1"),
         ("P1", "initial_conference_overdue", "2027-04-05", 4, None),
@@ -78,10 +85,27 @@ def test_status_escalations_before_and_after_late_events(db: str, tmp_path: Path
     result = kentqa("status", "escalations", "--as-of", "2027-04-09", "--json", "--db", db)
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
-    assert {k: row[k] for k in ("escalation_id", "stage", "state", "raised_on", "response_due_on",
-                                "response_overdue", "working_days_open", "breached")} == {
-        "escalation_id": "E1", "stage": "informal", "state": "open", "raised_on": "2027-03-15",
-        "response_due_on": "2027-03-22", "response_overdue": True, "working_days_open": 17, "breached": False,
+    assert {
+        k: row[k]
+        for k in (
+            "escalation_id",
+            "stage",
+            "state",
+            "raised_on",
+            "response_due_on",
+            "response_overdue",
+            "working_days_open",
+            "breached",
+        )
+    } == {
+        "escalation_id": "E1",
+        "stage": "informal",
+        "state": "open",
+        "raised_on": "2027-03-15",
+        "response_due_on": "2027-03-22",
+        "response_overdue": True,
+        "working_days_open": 17,
+        "breached": False,
     }
     late = tmp_path / "late.jsonl"
     late.write_text("".join(json.dumps(obj) + "\n" for obj in LATE))
@@ -99,7 +123,9 @@ def test_status_review_qa_by_chair(db: str) -> None:
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     # LR1 assured (needs yes, timeframe no, legal yes); LR2 not yet: IRO1 1 of 2 assured.
-    assert [(r["key"], r["plan"], r["reviews"], r["assured"], r["actions_in_child_timeframe_share"]) for r in rows] == [
+    assert [
+        (r["key"], r["plan"], r["reviews"], r["assured"], r["actions_in_child_timeframe_share"]) for r in rows
+    ] == [
         ("IRO1", "looked_after", 2, 1, 0.0),
     ]
     quarter = kentqa("status", "review-qa", "--since", "2027-01-08", "--as-of", "2027-04-09", "--db", db)
@@ -134,7 +160,9 @@ def test_status_escalations_pages_with_limit_and_after(tmp_path: Path) -> None:
             break
         after = ["--after", page[-1]]
     assert pages == whole
-    table = kentqa("status", "escalations", "--as-of", "2027-06-01", "--limit", "2", "--after", whole[1], "--db", url)
+    table = kentqa(
+        "status", "escalations", "--as-of", "2027-06-01", "--limit", "2", "--after", whole[1], "--db", url
+    )
     assert table.returncode == 0 and f"after {whole[1]}" in table.stdout and whole[2] in table.stdout
     unknown = kentqa(*args, "--after", "E-NOPE")
     assert unknown.returncode == 1 and "after" in unknown.stderr

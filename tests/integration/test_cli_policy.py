@@ -25,9 +25,17 @@ def test_policy_json_gives_every_field_with_its_value_default_and_source() -> No
     settings = {s["name"]: s for s in json.loads(result.stdout)}
     assert list(settings) == [f.name for f in attrs.fields(kq.Policy)]
     council = settings["council"]
-    assert (council["value"], council["default"], council["source"]) == ("Kent County Council", "", "kent_policy")
+    assert (council["value"], council["default"], council["source"]) == (
+        "Kent County Council",
+        "",
+        "kent_policy",
+    )
     first_review = settings["lac_first_review_working_days"]
-    assert (first_review["value"], first_review["source"], first_review["kind"]) == (20, "default", "statutory")
+    assert (first_review["value"], first_review["source"], first_review["kind"]) == (
+        20,
+        "default",
+        "statutory",
+    )
     assert "reg 33" in first_review["note"]
     assert settings["asye_observation_months"]["value"] == [3, 6, 11]
     assert settings["access"]["value"]["practitioner"] == "own"
@@ -46,7 +54,9 @@ def test_policy_prints_a_table_with_sources() -> None:
     result = run("policy")
     assert result.returncode == 0, result.stderr
     assert "Policy in force" in result.stdout
-    line = next(line for line in result.stdout.splitlines() if "council " in line and "Kent County Council" in line)
+    line = next(
+        line for line in result.stdout.splitlines() if "council " in line and "Kent County Council" in line
+    )
     assert "kent_policy" in line
 
 

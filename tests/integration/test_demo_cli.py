@@ -36,9 +36,22 @@ def test_the_small_demo_records_a_council_and_every_installed_dashboard_has_rows
 
 def test_running_the_same_demo_again_records_nothing_new_and_prints_tables(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'demo.db'}"
-    first = kentqa("demo", "--scale", "small", "--as-of", AS_OF, "--json", "--report", str(tmp_path / "r.html"), db=db)
+    first = kentqa(
+        "demo", "--scale", "small", "--as-of", AS_OF, "--json", "--report", str(tmp_path / "r.html"), db=db
+    )
     assert first.returncode == 0, first.stderr
-    again = kentqa("demo", "--scale", "small", "--as-of", AS_OF, "--limit", "3", "--report", str(tmp_path / "r.html"), db=db)
+    again = kentqa(
+        "demo",
+        "--scale",
+        "small",
+        "--as-of",
+        AS_OF,
+        "--limit",
+        "3",
+        "--report",
+        str(tmp_path / "r.html"),
+        db=db,
+    )
     assert again.returncode == 0, again.stderr
     assert " 0 recorded" in again.stdout.replace(",", "")
     installed = [n for n in ROW_DASHBOARDS if n not in json.loads(first.stdout)["dashboards"]["missing"]]

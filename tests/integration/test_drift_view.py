@@ -32,7 +32,10 @@ def council() -> tuple[Event, ...]:
 def _api(qa: kq.QualityAssurance) -> Counter[tuple[Any, ...]]:  # type: ignore[name-defined]
     rows = qa.drift_register(as_of=TODAY)
     token = {r.child_ref: f"anon-{qa.keyring.child_key_id(r.child_ref, create=False)}" for r in rows}
-    return Counter((token[r.child_ref], r.plan.value, r.kind.value, r.due_on.isoformat(), r.team_id, r.chair_id) for r in rows)
+    return Counter(
+        (token[r.child_ref], r.plan.value, r.kind.value, r.due_on.isoformat(), r.team_id, r.chair_id)
+        for r in rows
+    )
 
 
 def _view(rows: list[tuple[Any, ...]]) -> Counter[tuple[Any, ...]]:

@@ -87,7 +87,10 @@ def services(folder: Path) -> Iterator[tuple[str, list[int]]]:
             assert process.stdout is not None
             line = process.stdout.readline()
             match = re.fullmatch(r"serving (\S+) on http://127\.0\.0\.1:(\d+)\n", line)
-            assert match, (line, process.stderr.read() if process.poll() is not None and process.stderr else "")
+            assert match, (
+                line,
+                process.stderr.read() if process.poll() is not None and process.stderr else "",
+            )
             ports.append(int(match.group(2)))
         yield url, ports
     finally:
@@ -105,7 +108,12 @@ def test_the_nightly_job_prints_what_the_doc_shows_and_records_nothing_twice(fol
     assert nightly(folder, url) == blocks()["nightly-first-run"]
     assert nightly(folder, url) == blocks()["nightly-second-run"]
     with kq.connect(url, policy=kq.Policy()) as qa:
-        assert qa.stats() == {"TeamRegistered": 2, "WorkerRegistered": 4, "ChildBecameLookedAfter": 2, "ReviewHeld": 1}
+        assert qa.stats() == {
+            "TeamRegistered": 2,
+            "WorkerRegistered": 4,
+            "ChildBecameLookedAfter": 2,
+            "ReviewHeld": 1,
+        }
 
 
 def test_two_service_processes_answer_from_the_store_the_nightly_job_fills(
@@ -123,7 +131,10 @@ def test_two_service_processes_answer_from_the_store_the_nightly_job_fills(
         assert expected == {"position": direct.position, "rows": direct.to_dicts()}
     for port in ports:
         assert get(port, "as_of=2026-06-01") == (200, expected)
-        assert get(port, "as_of=2026-06-01&as_worker=W-2") == (200, {"position": expected["position"], "rows": []})
+        assert get(port, "as_of=2026-06-01&as_worker=W-2") == (
+            200,
+            {"position": expected["position"], "rows": []},
+        )
         assert get(port, "as_of=2026-06-01&as_worker=TM-1")[1]["rows"] == expected["rows"]
         status, body = get(port, "as_of=04/12/2026")
         assert status == 400
@@ -164,7 +175,16 @@ def test_the_doc_code_type_checks_and_imports_only_the_public_package(folder: Pa
         imported = re.findall(r"^\s*(?:from|import) (kentqa_domain\S*)", text, re.M)
         assert imported and set(imported) == {"kentqa_domain"}, (name, imported)
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "nightly.py", "drift_service.py"],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "nightly.py",
+            "drift_service.py",
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -124,7 +124,9 @@ def test_since_and_types_filter_the_lines(sqlite_url: str) -> None:
         everything = exported(qa)
         rest = io.BytesIO()
         continued = qa.export(rest, since=summary.position)
-        assert continued.events + continued.corrections == len(council()) - 1500  # the year-end sweep: corrections
+        assert (
+            continued.events + continued.corrections == len(council()) - 1500
+        )  # the year-end sweep: corrections
         assert lines(rest.getvalue()) == lines(everything)[1500:]
         assert first.getvalue() + rest.getvalue() == everything
         reviews = lines(exported(qa, types=["ReviewHeld", "ReviewQualityAssured"]))

@@ -25,7 +25,13 @@ def _kentqa(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != ENV}  # the real clock
     return subprocess.run(
         [sys.executable, "-m", "kentqa_domain", *args],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False, env=env, timeout=300, cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=300,
+        cwd=ROOT,
     )
 
 

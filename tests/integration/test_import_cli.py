@@ -21,7 +21,9 @@ SECRET = "cli-test-council-secret"
 def tables() -> list[str]:
     missing = [str(p) for p in [*SAMPLE_903, SAMPLE_CIN] if not p.is_file()]
     if missing:
-        pytest.fail(f"the sample data is missing: {', '.join(missing)} (it is part of the repository: tests/data)")
+        pytest.fail(
+            f"the sample data is missing: {', '.join(missing)} (it is part of the repository: tests/data)"
+        )
     return [str(p) for p in SAMPLE_903]
 
 

@@ -24,7 +24,12 @@ def test_the_worked_example_prints_what_the_page_says(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "KENTQA_DB"}
     made = subprocess.run(  # the page's store, made first (issue 17: kentqa init)
         [sys.executable, "-m", "kentqa_domain", "init", "--no-encryption", "--db", "sqlite:///qa.db"],
-        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert made.returncode == 0, made.stderr
     done = subprocess.run(

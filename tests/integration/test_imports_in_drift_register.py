@@ -22,7 +22,9 @@ IMPORT_DAY = dt.date(2026, 11, 26)
 def formats() -> dict[str, object]:
     missing = [str(p) for p in [*SAMPLE_903, SAMPLE_CIN] if not p.is_file()]
     if missing:
-        pytest.fail(f"the sample data is missing: {', '.join(missing)} (it is part of the repository: tests/data)")
+        pytest.fail(
+            f"the sample data is missing: {', '.join(missing)} (it is part of the repository: tests/data)"
+        )
     return {name: imp for name, (imp, _) in importers(make_plugin_manager()).items()}
 
 

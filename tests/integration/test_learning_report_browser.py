@@ -25,7 +25,11 @@ from tests.integration.test_cli import kentqa
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-QUESTIONS = ("What do we know about the quality and impact of practice?", "How do we know it?", "What are our plans?")
+QUESTIONS = (
+    "What do we know about the quality and impact of practice?",
+    "How do we know it?",
+    "What are our plans?",
+)
 CHARTS = (
     "Grade distribution by area",
     "Share of graded audits good or better, by cycle",
@@ -55,7 +59,9 @@ def _chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedPr
         "--no-first-run",
         f"--user-data-dir={profile}",
     ]
-    result = subprocess.run([browser, *flags, *args], capture_output=True, text=True, check=False, timeout=180)
+    result = subprocess.run(
+        [browser, *flags, *args], capture_output=True, text=True, check=False, timeout=180
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result
 
@@ -97,17 +103,29 @@ def test_the_browser_parses_the_page_with_the_three_questions_and_charts_r_aud_6
     assert set(sections) == {"what-do-we-know", "how-do-we-know-it", "what-are-our-plans"}
     assert "good or better" in sections["what-do-we-know"]
     assert "Complaints received" in sections["how-do-we-know-it"]
-    assert "Triad audits recommended" in sections["what-are-our-plans"] and "QA-1" in sections["what-are-our-plans"]
+    assert (
+        "Triad audits recommended" in sections["what-are-our-plans"]
+        and "QA-1" in sections["what-are-our-plans"]
+    )
 
 
-def test_the_browser_draws_the_page_and_a_screenshot_is_kept_r_aud_6(report_page: tuple[str, Path, Path]) -> None:
+def test_the_browser_draws_the_page_and_a_screenshot_is_kept_r_aud_6(
+    report_page: tuple[str, Path, Path],
+) -> None:
     """R-AUD-6: chromium draws it: a 1280x2000 screenshot (test-artifacts/learning-report.png)
     with the blue masthead at the top and the grade colours of the charts below."""
     browser, page, profile = report_page
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "learning-report.png"
     shot.unlink(missing_ok=True)
-    _chromium(browser, profile, f"--screenshot={shot}", "--window-size=1280,2000", "--hide-scrollbars", page.as_uri())
+    _chromium(
+        browser,
+        profile,
+        f"--screenshot={shot}",
+        "--window-size=1280,2000",
+        "--hide-scrollbars",
+        page.as_uri(),
+    )
     shutil.copyfile(page, ARTIFACTS / "learning-report.html")
     with Image.open(shot) as image:
         assert image.size == (1280, 2000)
@@ -129,5 +147,8 @@ def test_the_page_prints_r_aud_6(report_page: tuple[str, Path, Path]) -> None:
     assert data.startswith(b"%PDF")
     pages = re.findall(rb"/Type\s*/Page\b", data)
     assert len(pages) >= 3
-    boxes = {tuple(round(float(v)) for v in m) for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)}
+    boxes = {
+        tuple(round(float(v)) for v in m)
+        for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    }
     assert boxes == {(595, 842)}  # A4 in points

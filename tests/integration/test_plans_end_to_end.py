@@ -13,27 +13,118 @@ D = dt.date
 APR_9 = D(2027, 4, 9)
 
 SCENARIO: list[dict[str, Any]] = [
-    {"type": "TeamRegistered", "team_id": "T1", "name": "CSW East 1", "service": "Children's Social Work", "area": "East"},
-    {"type": "TeamRegistered", "team_id": "T-IRO", "name": "IRO service", "service": "Safeguarding", "area": "County"},
-    {"type": "WorkerRegistered", "worker_id": "SW1", "team_id": "T1", "role": "practitioner", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "TM1", "team_id": "T1", "role": "team_manager", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "IRO1", "team_id": "T-IRO", "role": "iro", "experience": "experienced", "registered_on": "2026-01-05"},
-    {"type": "WorkerRegistered", "worker_id": "QA1", "team_id": "T-IRO", "role": "qa_unit", "experience": "experienced", "registered_on": "2026-01-05"},
+    {
+        "type": "TeamRegistered",
+        "team_id": "T1",
+        "name": "CSW East 1",
+        "service": "Children's Social Work",
+        "area": "East",
+    },
+    {
+        "type": "TeamRegistered",
+        "team_id": "T-IRO",
+        "name": "IRO service",
+        "service": "Safeguarding",
+        "area": "County",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "SW1",
+        "team_id": "T1",
+        "role": "practitioner",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "TM1",
+        "team_id": "T1",
+        "role": "team_manager",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "IRO1",
+        "team_id": "T-IRO",
+        "role": "iro",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
+    {
+        "type": "WorkerRegistered",
+        "worker_id": "QA1",
+        "team_id": "T-IRO",
+        "role": "qa_unit",
+        "experience": "experienced",
+        "registered_on": "2026-01-05",
+    },
     {"type": "ChildBecameLookedAfter", "child_ref": "L1", "on": "2026-12-07", "iro_id": "IRO1"},
-    {"type": "ReviewHeld", "review_id": "LR1", "child_ref": "L1", "kind": "looked_after_review", "held_on": "2027-01-07", "chair_id": "IRO1",
-     "actions": [{"action_id": "A1", "description": "Life story work", "owner_id": "SW1", "due_on": "2027-03-01"}]},
-    {"type": "ReviewQualityAssured", "review_id": "LR1", "assured_on": "2027-01-12", "by": "IRO1", "plan_reflects_needs": True,
-     "actions_in_child_timeframe": False, "consistent_with_legal_duties": True},
-    {"type": "EscalationRaised", "escalation_id": "E1", "raised_by": "IRO1", "raised_on": "2027-03-15", "stage": "informal",
-     "reason": "drift", "child_ref": "L1", "team_id": "T1", "details": "Life story work not started"},
-    {"type": "ReviewHeld", "review_id": "LR2", "child_ref": "L1", "kind": "looked_after_review", "held_on": "2027-03-24", "chair_id": "IRO1"},
+    {
+        "type": "ReviewHeld",
+        "review_id": "LR1",
+        "child_ref": "L1",
+        "kind": "looked_after_review",
+        "held_on": "2027-01-07",
+        "chair_id": "IRO1",
+        "actions": [
+            {"action_id": "A1", "description": "Life story work", "owner_id": "SW1", "due_on": "2027-03-01"}
+        ],
+    },
+    {
+        "type": "ReviewQualityAssured",
+        "review_id": "LR1",
+        "assured_on": "2027-01-12",
+        "by": "IRO1",
+        "plan_reflects_needs": True,
+        "actions_in_child_timeframe": False,
+        "consistent_with_legal_duties": True,
+    },
+    {
+        "type": "EscalationRaised",
+        "escalation_id": "E1",
+        "raised_by": "IRO1",
+        "raised_on": "2027-03-15",
+        "stage": "informal",
+        "reason": "drift",
+        "child_ref": "L1",
+        "team_id": "T1",
+        "details": "Life story work not started",
+    },
+    {
+        "type": "ReviewHeld",
+        "review_id": "LR2",
+        "child_ref": "L1",
+        "kind": "looked_after_review",
+        "held_on": "2027-03-24",
+        "chair_id": "IRO1",
+    },
     {"type": "StrategyDiscussionHeld", "child_ref": "P1", "held_on": "2027-03-11", "section_47": True},
 ]
 LATE: list[dict[str, Any]] = [
-    {"type": "ReviewHeld", "review_id": "IC1", "child_ref": "P1", "kind": "initial_cp_conference", "held_on": "2027-04-08", "chair_id": "CPC1"},
-    {"type": "ReviewQualityAssured", "review_id": "LR2", "assured_on": "2027-04-08", "by": "IRO1", "plan_reflects_needs": True,
-     "actions_in_child_timeframe": True, "consistent_with_legal_duties": True},
-    {"type": "EscalationResolved", "escalation_id": "E1", "resolved_on": "2027-04-09", "outcome": "Worker allocated"},
+    {
+        "type": "ReviewHeld",
+        "review_id": "IC1",
+        "child_ref": "P1",
+        "kind": "initial_cp_conference",
+        "held_on": "2027-04-08",
+        "chair_id": "CPC1",
+    },
+    {
+        "type": "ReviewQualityAssured",
+        "review_id": "LR2",
+        "assured_on": "2027-04-08",
+        "by": "IRO1",
+        "plan_reflects_needs": True,
+        "actions_in_child_timeframe": True,
+        "consistent_with_legal_duties": True,
+    },
+    {
+        "type": "EscalationResolved",
+        "escalation_id": "E1",
+        "resolved_on": "2027-04-09",
+        "outcome": "Worker allocated",
+    },
 ]
 
 
@@ -46,7 +137,15 @@ def _drift(app: QualityAssurance, as_worker: str | None = None) -> list[tuple[An
 
 def _escalations(app: QualityAssurance) -> list[tuple[Any, ...]]:
     return [
-        (r.escalation_id, r.stage.value, r.state.value, r.response_due_on, r.response_overdue, r.working_days_open, r.breached)
+        (
+            r.escalation_id,
+            r.stage.value,
+            r.state.value,
+            r.response_due_on,
+            r.response_overdue,
+            r.working_days_open,
+            r.breached,
+        )
         for r in app.escalations(as_of=APR_9)
     ]
 
@@ -82,11 +181,14 @@ def test_end_to_end_with_late_events(qa: QualityAssurance, store_url: str) -> No
     assert _escalations(qa) == ESCALATIONS_AFTER
     # The history as of an earlier date is unchanged by events dated later.
     assert [r.kind.value for r in qa.drift_register(as_of=D(2027, 4, 6))] == [
-        "action_overdue", "qa_overdue", "initial_conference_overdue",
+        "action_overdue",
+        "qa_overdue",
+        "initial_conference_overdue",
     ]
     summary = qa.review_qa_summary(as_of=APR_9, by="chair")
     assert [(r.key, r.plan.value, r.reviews, r.assured) for r in summary] == [
-        ("CPC1", "child_protection", 1, 0), ("IRO1", "looked_after", 2, 2),
+        ("CPC1", "child_protection", 1, 0),
+        ("IRO1", "looked_after", 2, 2),
     ]  # by plan kind, then chair
     if store_url != "memory://":
         qa.close()

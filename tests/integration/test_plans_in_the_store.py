@@ -37,7 +37,9 @@ SELECT escalation_id FROM kentqa_escalations
 WHERE raised_on <= ? AND (ended_on IS NULL OR ended_on > ?)
 ORDER BY raised_on, escalation_id
 """
-REVIEWS_SQL = "SELECT review_id, child_token, assured_on FROM kentqa_reviews WHERE held_on >= ? AND held_on <= ?"
+REVIEWS_SQL = (
+    "SELECT review_id, child_token, assured_on FROM kentqa_reviews WHERE held_on >= ? AND held_on <= ?"
+)
 
 
 @contextmanager
@@ -46,7 +48,9 @@ def plain_sql(store_url: str) -> Iterator[Callable[[str, tuple[Any, ...]], list[
     if store_url.startswith("sqlite:///"):
         conn = sqlite3.connect(store_url.removeprefix("sqlite:///"))
         try:
-            yield lambda sql, params: [tuple(r) for r in conn.execute(sql, [_text(p) for p in params]).fetchall()]
+            yield lambda sql, params: [
+                tuple(r) for r in conn.execute(sql, [_text(p) for p in params]).fetchall()
+            ]
         finally:
             conn.close()
         return
@@ -54,7 +58,8 @@ def plain_sql(store_url: str) -> Iterator[Callable[[str, tuple[Any, ...]], list[
 
     with psycopg.connect(store_url) as pg:
         yield lambda sql, params: [
-            tuple(_text(v) for v in r) for r in pg.execute(sql.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
+            tuple(_text(v) for v in r)
+            for r in pg.execute(sql.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
         ]
 
 
@@ -77,22 +82,46 @@ def test_the_row_tables_read_with_plain_sql_give_the_api_answers(file_url: str) 
     with kq.connect(file_url, policy=kq.Policy()) as qa:
         qa.record_many(council(30))
         api = [
-            (r.child_ref, r.plan.value, r.kind.value, r.due_on.isoformat(), r.review_id, r.action_id, r.team_id, r.chair_id)
+            (
+                r.child_ref,
+                r.plan.value,
+                r.kind.value,
+                r.due_on.isoformat(),
+                r.review_id,
+                r.action_id,
+                r.team_id,
+                r.chair_id,
+            )
             for r in qa.drift_register(as_of=NOW)
         ]
         revealer = qa.view().revealer
         with plain_sql(file_url) as sql:
             found = [
-                (revealer.child(t), plan, kind, due, revealer.original(t, review), revealer.original(t, action), team, chair)
+                (
+                    revealer.child(t),
+                    plan,
+                    kind,
+                    due,
+                    revealer.original(t, review),
+                    revealer.original(t, action),
+                    team,
+                    chair,
+                )
                 for t, plan, kind, due, review, action, team, chair in sql(documented_drift_sql(), (NOW,) * 4)
             ]
             assert sorted(found) == sorted(api) and len(api) > 10
             open_ids = [i for (i,) in sql(OPEN_ESCALATIONS_SQL, (NOW, NOW))]
-            assert open_ids == [r.escalation_id for r in qa.escalations(as_of=NOW, state="open")] == ["E-LIVE-1", "E-LIVE-2"]
+            assert (
+                open_ids
+                == [r.escalation_id for r in qa.escalations(as_of=NOW, state="open")]
+                == ["E-LIVE-1", "E-LIVE-2"]
+            )
             reviews = sql(REVIEWS_SQL, (QUARTER, NOW))
         summary = qa.review_qa_summary(as_of=NOW, since=QUARTER)
         assert len(reviews) == sum(r.reviews for r in summary) == 3
-        assert sum(1 for _, _, assured in reviews if assured is not None) == sum(r.assured for r in summary) == 2
+        assert (
+            sum(1 for _, _, assured in reviews if assured is not None) == sum(r.assured for r in summary) == 2
+        )
         _timeliness_agrees(qa, file_url)
 
 
@@ -115,14 +144,21 @@ def _timeliness_agrees(qa: QualityAssurance, file_url: str) -> None:
     for start in (QUARTER, dt.date(2020, 1, 1)):
         api = qa.review_timeliness(start, NOW, as_of=NOW)
         with plain_sql(file_url) as sql:
-            overall = {(kind, held, int(in_time)) for kind, held, in_time in sql(documented_timeliness_sql(), (start, NOW))}
+            overall = {
+                (kind, held, int(in_time))
+                for kind, held, in_time in sql(documented_timeliness_sql(), (start, NOW))
+            }
             groups = {
                 (by, key, kind, held, int(in_time))
                 for by in ("team", "chair")
                 for key, kind, held, in_time in sql(TIMELINESS_BY.format(group=f"{by}_id"), (start, NOW))
             }
-        assert overall == {(r.kind.value, r.held, r.held_in_time) for r in api if r.by == "overall" and r.held}
-        assert groups == {(r.by, r.key, r.kind.value, r.held, r.held_in_time) for r in api if r.by != "overall"}
+        assert overall == {
+            (r.kind.value, r.held, r.held_in_time) for r in api if r.by == "overall" and r.held
+        }
+        assert groups == {
+            (r.by, r.key, r.kind.value, r.held, r.held_in_time) for r in api if r.by != "overall"
+        }
         assert sum(r.held for r in api if r.by == "overall") >= 3
 
 
@@ -133,9 +169,13 @@ def test_a_second_connection_answers_from_the_stored_rows(tmp_path: Path) -> Non
     with kq.connect(url, policy=kq.Policy()) as first:
         first.record_many(council(40))
         answers = _answers(first)
-        stored = first.view().select("SELECT COUNT(*) FROM kentqa_docs WHERE owner IN ('child_plans', 'escalations')")[0][0]
+        stored = first.view().select(
+            "SELECT COUNT(*) FROM kentqa_docs WHERE owner IN ('child_plans', 'escalations')"
+        )[0][0]
     with kq.connect(url, policy=kq.Policy()) as second:
-        assert second.projections.positions() == {name: second.position for name in second.projections.names()}
+        assert second.projections.positions() == {
+            name: second.position for name in second.projections.names()
+        }
         assert _answers(second) == answers
         loaded = sum(second.projections[n].session.loads for n in ("child_plans", "escalations"))
         assert 0 < loaded < stored / 3
@@ -188,7 +228,9 @@ def test_queries_about_now_read_the_same_documents_after_ten_times_the_closed_hi
     conn = sqlite3.connect(large.removeprefix("sqlite:///"))
     try:  # and the rows they select come through the indexes on ended_on, never a scan
         for statement, params in statements:
-            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", [_text(p) for p in params])]
+            plan = [
+                row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", [_text(p) for p in params])
+            ]
             searches = [step for step in plan if step.startswith(("SEARCH", "SCAN kentqa"))]
             assert searches and all("_i0 (ended_on" in step for step in searches), (statement, plan)
     finally:
@@ -213,7 +255,13 @@ def test_escalation_pages_are_the_register_in_slices(memory_qa: QualityAssurance
     """``limit`` and ``after`` (the last id of the previous page) slice the register in its
     order, with every filter and scope; an unknown ``after`` or a bad ``limit`` is refused."""
     memory_qa.record_many(council(25))
-    for kwargs in ({}, {"state": "resolved"}, {"state": "open"}, {"since": dt.date(2015, 1, 1)}, {"as_worker": "SW-1"}):
+    for kwargs in (
+        {},
+        {"state": "resolved"},
+        {"state": "open"},
+        {"since": dt.date(2015, 1, 1)},
+        {"as_worker": "SW-1"},
+    ):
         whole = memory_qa.escalations(as_of=NOW, **kwargs)  # type: ignore[arg-type]
         for size in (1, 4, 100):
             pages, after = [], None

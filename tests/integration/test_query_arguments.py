@@ -50,7 +50,12 @@ QUERIES: dict[str, dict[str, Any]] = {
     "timeliness_by_quarter": {"start": START, "end": AS_OF, "as_of": AS_OF},
     "chairs_report": {"quarter": "2026-Q2", "as_of": AS_OF},
 }
-DATE_ARGUMENTS = [(query, name) for query, kwargs in QUERIES.items() for name in kwargs if name not in {"cycle_id", "quarter"}]
+DATE_ARGUMENTS = [
+    (query, name)
+    for query, kwargs in QUERIES.items()
+    for name in kwargs
+    if name not in {"cycle_id", "quarter"}
+]
 
 
 class Timestamp(dt.datetime):
@@ -82,7 +87,9 @@ def _same_date_forms(day: dt.date) -> st.SearchStrategy[object]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_a_date_a_datetime_and_an_iso_string_give_the_same_answer(qa: kq.QualityAssurance, data: st.DataObject) -> None:
+def test_a_date_a_datetime_and_an_iso_string_give_the_same_answer(
+    qa: kq.QualityAssurance, data: st.DataObject
+) -> None:
     """SPEC 9.5: for every query and every date argument, the answer is the same whichever form
     the date is given in (a datetime stands for its date as written)."""
     query, name = data.draw(st.sampled_from(DATE_ARGUMENTS))
@@ -92,7 +99,9 @@ def test_a_date_a_datetime_and_an_iso_string_give_the_same_answer(qa: kq.Quality
     assert to_plain(method(**{**kwargs, name: given_as})) == to_plain(method(**kwargs))
 
 
-_not_iso = st.text(max_size=20).filter(lambda s: not (len(s) == 10 and s[4] == "-" and s[7] == "-" and s.replace("-", "").isdigit()))
+_not_iso = st.text(max_size=20).filter(
+    lambda s: not (len(s) == 10 and s[4] == "-" and s[7] == "-" and s.replace("-", "").isdigit())
+)
 BAD_DATES = st.one_of(
     st.integers(),
     st.floats(),
@@ -102,13 +111,25 @@ BAD_DATES = st.one_of(
     st.just(dt.time(9, 0)),
     st.just(AS_OF.timetuple()),
     _not_iso,
-    st.sampled_from(["2026-02-30", "2026-13-01", "30/11/2026", "2026-11-30T09:00", "20261130", "2026-W48-1", "2026-11-30".translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})]),
+    st.sampled_from(
+        [
+            "2026-02-30",
+            "2026-13-01",
+            "30/11/2026",
+            "2026-11-30T09:00",
+            "20261130",
+            "2026-W48-1",
+            "2026-11-30".translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}),
+        ]
+    ),
 )
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_anything_else_is_invalid_input_naming_the_query_and_argument(qa: kq.QualityAssurance, data: st.DataObject) -> None:
+def test_anything_else_is_invalid_input_naming_the_query_and_argument(
+    qa: kq.QualityAssurance, data: st.DataObject
+) -> None:
     """SPEC 9.5: a bad date is ``InvalidInput`` (never a raw TypeError, never an InvalidEvent)
     naming the query and the argument, and saying what is expected."""
     query, name = data.draw(st.sampled_from(DATE_ARGUMENTS))
@@ -146,14 +167,18 @@ def test_a_bad_cycle_id_is_invalid_input_naming_it(qa: kq.QualityAssurance, quer
         ("observation_summary", "by", "district"),
     ],
 )
-def test_other_arguments_are_invalid_input_too(qa: kq.QualityAssurance, query: str, name: str, bad: object) -> None:
+def test_other_arguments_are_invalid_input_too(
+    qa: kq.QualityAssurance, query: str, name: str, bad: object
+) -> None:
     """SPEC 9.5: limits, ids and choices are refused the same way, naming query and argument."""
     with pytest.raises(kq.InvalidInput) as refused:
         getattr(qa, query)(**{**QUERIES[query], name: bad})
     assert (refused.value.query, refused.value.argument) == (query, name)
 
 
-@pytest.mark.parametrize("query", ["drift_register", "escalations", "complaints_register", "observation_compliance"])
+@pytest.mark.parametrize(
+    "query", ["drift_register", "escalations", "complaints_register", "observation_compliance"]
+)
 def test_a_principal_never_registered_is_named_as_as_worker(qa: kq.QualityAssurance, query: str) -> None:
     """R-ACC-1, SPEC 9.5: an unknown ``as_worker`` is an ``UnknownReference`` naming the query
     and the argument as the caller wrote it."""

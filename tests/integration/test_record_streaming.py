@@ -34,13 +34,20 @@ def test_a_line_that_is_not_utf8_is_refused_by_number_and_the_others_are_recorde
     db = f"sqlite:///{tmp_path / 'qa.db'}"
     run = subprocess.run(
         [sys.executable, "-m", "kentqa_domain", "record", str(path), "--db", db, "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr
     summary = json.loads(run.stdout)
     assert summary["accepted"] == 4
-    assert [(r["line"], r["rule"], r["field"]) for r in summary["refused"]] == [(3, "utf-8", None), (5, "utf-8", None)]
+    assert [(r["line"], r["rule"], r["field"]) for r in summary["refused"]] == [
+        (3, "utf-8", None),
+        (5, "utf-8", None),
+    ]
     notice, first, *_ = run.stderr.splitlines()
     assert notice.startswith("kentqa: notice: created a new store at")  # issue 17, finding 6
     assert first == (
@@ -53,7 +60,11 @@ def test_a_line_that_is_not_utf8_is_refused_by_number_and_the_others_are_recorde
 def test_standard_input_is_read_as_bytes_too(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "kentqa_domain", "record", "-", "--db", f"sqlite:///{tmp_path / 'qa.db'}"],
-        cwd=ROOT, input=team(1) + b"\n\x80\n" + team(2) + b"\n", capture_output=True, timeout=120, check=False,
+        cwd=ROOT,
+        input=team(1) + b"\n\x80\n" + team(2) + b"\n",
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 1
     notice, refused = run.stderr.decode().splitlines()
@@ -100,7 +111,9 @@ def test_the_input_is_recorded_chunk_by_chunk_while_it_is_read(monkeypatch: pyte
 
 LINE = st.one_of(
     st.integers(0, 40).map(lambda i: ("event", team(i))),
-    st.binary(min_size=1, max_size=6).filter(lambda b: b"\n" not in b and b"\r" not in b).map(lambda b: ("bytes", b)),
+    st.binary(min_size=1, max_size=6)
+    .filter(lambda b: b"\n" not in b and b"\r" not in b)
+    .map(lambda b: ("bytes", b)),
     st.just(("blank", b"")),
     st.just(("comment", b"# a comment")),
 )

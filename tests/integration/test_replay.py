@@ -54,7 +54,12 @@ def test_replay_gives_the_live_answers_on_every_back_end(store_url: str) -> None
         qa.record_many(council())
         live = answers(qa)
         report = qa.replay(restart=True)
-        assert report.folded == report.position == qa.log.end() == len(council()) + sum(isinstance(e, kq.RecordCorrected) for e in council())
+        assert (
+            report.folded
+            == report.position
+            == qa.log.end()
+            == len(council()) + sum(isinstance(e, kq.RecordCorrected) for e in council())
+        )
         assert answers(qa) == live
     if store_url != "memory://":
         with kq.connect(store_url, policy=kq.Policy()) as reopened:
@@ -72,7 +77,9 @@ def test_verified_replay_reads_every_event_with_full_validation(sqlite_url: str)
 def _rebuilding(path: Path) -> dict[str, int]:
     """name -> position of the projections a rebuild has reset and not yet finished."""
     with sqlite3.connect(path) as db:
-        return dict(db.execute("SELECT name, position FROM kentqa_projections WHERE rebuilding = 1").fetchall())
+        return dict(
+            db.execute("SELECT name, position FROM kentqa_projections WHERE rebuilding = 1").fetchall()
+        )
 
 
 def test_a_replay_killed_mid_way_resumes_where_it_stopped(tmp_path: Path) -> None:
@@ -119,7 +126,10 @@ def test_a_replay_killed_mid_way_resumes_where_it_stopped(tmp_path: Path) -> Non
     resumed = kentqa("replay", "--json", db=db)  # a new replay starts over (nothing to resume)
     assert resumed.returncode == 0, resumed.stderr
     out = json.loads(resumed.stdout)
-    assert (out["resumed"], out["position"]) == (False, len(council()) + sum(isinstance(e, kq.RecordCorrected) for e in council()))
+    assert (out["resumed"], out["position"]) == (
+        False,
+        len(council()) + sum(isinstance(e, kq.RecordCorrected) for e in council()),
+    )
 
 
 def test_one_projection_is_rebuilt_alone(sqlite_url: str) -> None:
@@ -128,10 +138,17 @@ def test_one_projection_is_rebuilt_alone(sqlite_url: str) -> None:
     with kq.connect(sqlite_url, policy=kq.Policy()) as qa:
         qa.record_many(council()[:2000])
         live = answers(qa)
-        others = qa.state_tables.select("SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'voice' ORDER BY 1, 2, 3")
+        others = qa.state_tables.select(
+            "SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'voice' ORDER BY 1, 2, 3"
+        )
         report = qa.replay(projections=["voice"])
         assert report.folded == 2000
-        assert qa.state_tables.select("SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'voice' ORDER BY 1, 2, 3") == others
+        assert (
+            qa.state_tables.select(
+                "SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'voice' ORDER BY 1, 2, 3"
+            )
+            == others
+        )
         assert answers(qa) == live
         with pytest.raises(kq.InvalidInput, match=r"replay\.projections"):  # not an event (issue 19)
             qa.replay(projections=["nonesuch"])

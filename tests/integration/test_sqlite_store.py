@@ -78,12 +78,18 @@ def test_a_projection_of_another_version_is_rebuilt_alone(tmp_path: Path) -> Non
     with sqlite3.connect(tmp_path / "qa.db") as db:
         db.execute("UPDATE kentqa_projections SET version = 0, position = 0 WHERE name = 'event_counts'")
         db.execute("DELETE FROM kentqa_docs WHERE owner = 'event_counts'")
-        before = db.execute("SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'event_counts'").fetchall()
+        before = db.execute(
+            "SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'event_counts'"
+        ).fetchall()
     with kq.connect(url, policy=kq.Policy()) as qa:
         assert qa.stats()["TeamRegistered"] == 2  # rebuilt from the log
     with sqlite3.connect(tmp_path / "qa.db") as db:
-        after = db.execute("SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'event_counts'").fetchall()
-        version = db.execute("SELECT version FROM kentqa_projections WHERE name = 'event_counts'").fetchone()[0]
+        after = db.execute(
+            "SELECT owner, space, key, position FROM kentqa_docs WHERE owner <> 'event_counts'"
+        ).fetchall()
+        version = db.execute("SELECT version FROM kentqa_projections WHERE name = 'event_counts'").fetchone()[
+            0
+        ]
     assert sorted(after) == sorted(before)
     assert version >= 1
 

@@ -49,12 +49,20 @@ def run(*args: str, cwd: Path, key: str | None = None, stdin: str = "") -> subpr
         env["KENTQA_CIPHER_KEY"] = key
     return subprocess.run(
         [sys.executable, "-m", "kentqa_domain", *args],
-        input=stdin, capture_output=True, text=True, check=False, env=env, timeout=300, cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=300,
+        cwd=cwd,
     )
 
 
 @pytest.mark.parametrize("command", READERS, ids=lambda c: " ".join(c[:2]))
-def test_a_read_command_on_a_missing_store_fails_with_2_and_creates_nothing(tmp_path: Path, command: tuple[str, ...]) -> None:
+def test_a_read_command_on_a_missing_store_fails_with_2_and_creates_nothing(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
     before = sorted(tmp_path.iterdir())
     done = run(*command, "--db", "sqlite:///./tpyo.db", cwd=tmp_path)
     assert done.returncode == EXIT_USAGE == 2, done.stderr
@@ -83,7 +91,10 @@ def test_an_empty_cipher_key_is_an_error_not_a_plain_store(tmp_path: Path, empty
 def test_the_first_record_creates_a_store_and_says_so(tmp_path: Path) -> None:
     plain = run("record", "-", "--db", "sqlite:///./plain.db", cwd=tmp_path, stdin=TEAM)
     assert plain.returncode == EXIT_OK, plain.stderr
-    assert f"kentqa: notice: created a new store at sqlite:///{tmp_path / 'plain.db'}, WITHOUT encryption" in plain.stderr
+    assert (
+        f"kentqa: notice: created a new store at sqlite:///{tmp_path / 'plain.db'}, WITHOUT encryption"
+        in plain.stderr
+    )
     again = run("record", "-", "--db", "sqlite:///./plain.db", cwd=tmp_path, stdin=TEAM)
     assert "notice" not in again.stderr  # only when it was created
     secret = run("record", "-", "--db", "sqlite:///./secret.db", cwd=tmp_path, key=new_key(), stdin=TEAM)
@@ -124,7 +135,9 @@ def test_database_files_are_created_for_the_owner_only(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
         with kq.connect(f"sqlite:///{tmp_path / 'kentqa.db'}") as qa:
-            qa.record_json({"type": "TeamRegistered", "team_id": "T1", "name": "A", "service": "S", "area": "E"})
+            qa.record_json(
+                {"type": "TeamRegistered", "team_id": "T1", "name": "A", "service": "S", "area": "E"}
+            )
             names = sorted(p.name for p in tmp_path.iterdir())
             assert "kentqa.db" in names
             assert "kentqa.db-wal" in names  # while open

@@ -29,7 +29,9 @@ def seed(url: str, **connect: object) -> None:
         qa.record_many([*organisation(), ESCALATION])
 
 
-def spawn(module: str, *args: str, env: dict[str, str] | None = None, stdin: bool = False) -> subprocess.Popen[str]:
+def spawn(
+    module: str, *args: str, env: dict[str, str] | None = None, stdin: bool = False
+) -> subprocess.Popen[str]:
     """``python -m module args`` from the repository root, output captured (input piped if asked)."""
     return subprocess.Popen(
         [sys.executable, "-m", module, *args],

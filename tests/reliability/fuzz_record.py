@@ -61,7 +61,23 @@ def test_one(data: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(data)
     event: dict[str, Any] = {"type": TYPES[fdp.ConsumeIntInRange(0, len(TYPES) - 1)]}
     for _ in range(fdp.ConsumeIntInRange(0, 12)):
-        event[fdp.PickValueInList(["child_ref", "team_id", "worker_id", "on", "held_on", "kind", "review_id", "actions", "rating", "themes", fdp.ConsumeUnicode(10)])] = _value(fdp)
+        event[
+            fdp.PickValueInList(
+                [
+                    "child_ref",
+                    "team_id",
+                    "worker_id",
+                    "on",
+                    "held_on",
+                    "kind",
+                    "review_id",
+                    "actions",
+                    "rating",
+                    "themes",
+                    fdp.ConsumeUnicode(10),
+                ]
+            )
+        ] = _value(fdp)
     _attempt(event)
 
 

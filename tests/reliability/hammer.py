@@ -44,18 +44,44 @@ def events_for(writer: int, n: int) -> list[dict[str, object]]:
         )
         if i % 2 == 0:
             out.append(
-                {"type": "EscalationResponded", "escalation_id": "E1", "responded_on": day, "by": "TM1", "response": "shared"}
+                {
+                    "type": "EscalationResponded",
+                    "escalation_id": "E1",
+                    "responded_on": day,
+                    "by": "TM1",
+                    "response": "shared",
+                }
             )
         else:
             out.append(
-                {"type": "EscalationResponded", "escalation_id": "E1", "responded_on": day, "by": f"TM-{writer}", "response": f"from {writer}"}
+                {
+                    "type": "EscalationResponded",
+                    "escalation_id": "E1",
+                    "responded_on": day,
+                    "by": f"TM-{writer}",
+                    "response": f"from {writer}",
+                }
             )
         out.append(
-            {"type": "FeedbackReceived", "feedback_id": f"F{writer}-{i}", "received_on": day, "source": "child", "channel": "momo", "rating": 4}
+            {
+                "type": "FeedbackReceived",
+                "feedback_id": f"F{writer}-{i}",
+                "received_on": day,
+                "source": "child",
+                "channel": "momo",
+                "rating": 4,
+            }
         )
         if i % 10 == 0:
             out.append(
-                {"type": "FeedbackReceived", "feedback_id": f"FX-{i}", "received_on": day, "source": "child", "channel": "momo", "rating": 1 + writer % 5}
+                {
+                    "type": "FeedbackReceived",
+                    "feedback_id": f"FX-{i}",
+                    "received_on": day,
+                    "source": "child",
+                    "channel": "momo",
+                    "rating": 1 + writer % 5,
+                }
             )
     return out
 

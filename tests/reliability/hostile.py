@@ -33,9 +33,13 @@ NASTY_TEXT = st.sampled_from(
     ]
 ) | st.text(max_size=50)
 
-NASTY_NUMBER = st.sampled_from(
-    [math.nan, math.inf, -math.inf, 10**400, -(10**400), 2**63, -(2**63) - 1, 0, -1, 1.5, True, False]
-) | st.integers() | st.floats()
+NASTY_NUMBER = (
+    st.sampled_from(
+        [math.nan, math.inf, -math.inf, 10**400, -(10**400), 2**63, -(2**63) - 1, 0, -1, 1.5, True, False]
+    )
+    | st.integers()
+    | st.floats()
+)
 
 
 def deep(depth: int) -> Any:

@@ -87,7 +87,12 @@ def read(url: str, stop: str) -> None:
         with qa.at_one_position() as q:
             final = (q.position, digest(answers(q)))
     peak = _peak_rss_mb()
-    print(orjson.dumps({"seen": seen, "final": final, "rss_mb": round(peak, 1)}, option=orjson.OPT_NON_STR_KEYS).decode(), flush=True)
+    print(
+        orjson.dumps(
+            {"seen": seen, "final": final, "rss_mb": round(peak, 1)}, option=orjson.OPT_NON_STR_KEYS
+        ).decode(),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

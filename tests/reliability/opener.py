@@ -14,7 +14,9 @@ import kentqa_domain as kq
 def main(url: str, n: int, start_at: float) -> None:
     time.sleep(max(0.0, start_at - time.time()))
     with kq.connect(url, policy=kq.Policy()) as qa:
-        qa.record_json({"type": "TeamRegistered", "team_id": f"T{n}", "name": "n", "service": "s", "area": "a"})
+        qa.record_json(
+            {"type": "TeamRegistered", "team_id": f"T{n}", "name": "n", "service": "s", "area": "a"}
+        )
     print("ok", flush=True)
 
 

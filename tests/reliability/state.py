@@ -16,7 +16,10 @@ def plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if attrs.has(type(value)):
-        return {"@": type(value).__name__, **{k: plain(v) for k, v in attrs.asdict(value, recurse=False).items()}}
+        return {
+            "@": type(value).__name__,
+            **{k: plain(v) for k, v in attrs.asdict(value, recurse=False).items()},
+        }
     if isinstance(value, dict):
         return {repr(plain(k)): plain(v) for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
@@ -38,7 +41,9 @@ def store_state(qa: QualityAssurance | dict[str, Any]) -> dict[str, Any]:
     qa.catch_up()
     tables = qa.state_tables
     docs: dict[str, dict[str, Any]] = {}
-    for owner, space, key, doc in tables.select("SELECT owner, space, key, doc FROM kentqa_docs ORDER BY owner, space, key"):
+    for owner, space, key, doc in tables.select(
+        "SELECT owner, space, key, doc FROM kentqa_docs ORDER BY owner, space, key"
+    ):
         if not doc:  # a deleted document (a tombstone)
             continue
         value = orjson.loads(tables.unseal(doc)) if owner != "reveal" else "sealed"
@@ -97,11 +102,16 @@ def store_dump(qa: QualityAssurance) -> bytes:
 def identities(qa: QualityAssurance) -> list[tuple[int, int, int]]:
     """The identity index: (key, position, digest) rows, by key."""
     qa.catch_up()
-    return [tuple(r) for r in qa.state_tables.select("SELECT key, position, digest FROM kentqa_identities ORDER BY key")]  # type: ignore[misc]
+    return [
+        tuple(r)
+        for r in qa.state_tables.select("SELECT key, position, digest FROM kentqa_identities ORDER BY key")
+    ]  # type: ignore[misc]
 
 
 def stream_versions(qa: QualityAssurance) -> dict[str, int]:
     """Each stream's last version in the events table."""
     table = qa.state_tables.qualify(qa.recorder.events_table_name)
-    rows = qa.state_tables.select(f"SELECT originator_id, MAX(originator_version) FROM {table} GROUP BY originator_id")
+    rows = qa.state_tables.select(
+        f"SELECT originator_id, MAX(originator_version) FROM {table} GROUP BY originator_id"
+    )
     return {str(originator).replace("-", ""): version for originator, version in rows}

@@ -50,7 +50,9 @@ def run_writers(url: str, batch: int) -> list[dict[str, int]]:
         assert p.returncode == 0, err  # no StorageError, no raw database error, no traceback
         assert "Traceback" not in err
         results.append(orjson.loads(out.strip().splitlines()[-1]))
-    print(f"{url.split(':', maxsplit=1)[0]} batch={batch}: conflicts retried {[r['retried'] for r in results]}")
+    print(
+        f"{url.split(':', maxsplit=1)[0]} batch={batch}: conflicts retried {[r['retried'] for r in results]}"
+    )
     return results
 
 
@@ -80,7 +82,9 @@ def test_sqlite_writers_on_the_same_streams_lose_nothing(tmp_path, batch: int) -
 
 
 @pytest.mark.parametrize("batch", [1, 7])
-def test_postgres_writers_on_the_same_streams_lose_nothing(make_postgres_db: Callable[[], str], batch: int) -> None:
+def test_postgres_writers_on_the_same_streams_lose_nothing(
+    make_postgres_db: Callable[[], str], batch: int
+) -> None:
     url = make_postgres_db()
     seed(url)
     check_store(url, run_writers(url, batch))

@@ -45,7 +45,11 @@ def fingerprint(url: str) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
                 recorded, _ = qa.event_mapper.decode(n)
                 if not isinstance(recorded.event, ChildForgotten):
                     streams[recorded.originator_id].append(
-                        (recorded.originator_version, identity_of(recorded.event), canonical_body(recorded.event))
+                        (
+                            recorded.originator_version,
+                            identity_of(recorded.event),
+                            canonical_body(recorded.event),
+                        )
                     )
             start = page[-1].id + 1
         for events in streams.values():
@@ -120,6 +124,8 @@ def test_a_document_that_does_not_fit_its_type_is_an_error_not_code(tmp_path: Pa
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.record_many(__import__("tests.reliability.workload", fromlist=["events"]).events(30))
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE kentqa_docs SET doc = ? WHERE owner = 'event_counts'", (b"cos\nsystem\n(S'echo'\ntR.",))
+        conn.execute(
+            "UPDATE kentqa_docs SET doc = ? WHERE owner = 'event_counts'", (b"cos\nsystem\n(S'echo'\ntR.",)
+        )
     with kq.connect(url, policy=kq.Policy()) as qa, pytest.raises(kq.errors.StorageError, match="stored"):
         qa.stats()

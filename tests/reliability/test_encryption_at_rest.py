@@ -31,8 +31,21 @@ from tests.reliability.scan import (
 def payload(needle: str) -> list[dict[str, object]]:
     """A team, a worker and an observation whose summary holds the needle; and a child's escalation."""
     return [
-        {"type": "TeamRegistered", "team_id": "T1", "name": f"Team {needle}", "service": "Early Help", "area": "East"},
-        {"type": "WorkerRegistered", "worker_id": "W1", "team_id": "T1", "role": "practitioner", "experience": "experienced", "registered_on": "2026-01-05"},
+        {
+            "type": "TeamRegistered",
+            "team_id": "T1",
+            "name": f"Team {needle}",
+            "service": "Early Help",
+            "area": "East",
+        },
+        {
+            "type": "WorkerRegistered",
+            "worker_id": "W1",
+            "team_id": "T1",
+            "role": "practitioner",
+            "experience": "experienced",
+            "registered_on": "2026-01-05",
+        },
         {
             "type": "ObservationRecorded",
             "observation_id": "O1",
@@ -73,7 +86,9 @@ def test_sqlite_files_hold_no_payload_text_with_a_key(tmp_path: Path, encrypted:
     # Child data is sealed with the child's own key whether or not the store is encrypted.
     assert files_containing(files, f"CHILD{needle}".encode()) == []
     assert files_containing(files, f"details {needle}".encode()) == []
-    found = files_containing(files, f"summary {needle}".encode()) + files_containing(files, f"Team {needle}".encode())
+    found = files_containing(files, f"summary {needle}".encode()) + files_containing(
+        files, f"Team {needle}".encode()
+    )
     if encrypted:
         assert found == []
     else:
@@ -94,7 +109,9 @@ def test_postgres_rows_and_files_hold_no_payload_text_with_a_key(
     for secret_text in (f"CHILD{needle}", f"details {needle}"):
         assert postgres_tables_containing(url, secret_text.encode()) == []
     visible = postgres_tables_containing(url, f"summary {needle}".encode())
-    in_files = files_containing([postgres_data_dir], f"summary {needle}".encode()) if postgres_data_dir else []
+    in_files = (
+        files_containing([postgres_data_dir], f"summary {needle}".encode()) if postgres_data_dir else []
+    )
     if encrypted:
         assert visible == []
         assert in_files == []  # data files and WAL alike
@@ -133,7 +150,9 @@ def test_a_damaged_encrypted_event_is_a_storage_error_not_garbage(tmp_path: Path
     key = new_key()
     _record(f"sqlite:///{db}", "z", key)
     with sqlite3.connect(db) as conn:
-        (state,) = conn.execute("SELECT state FROM stored_events WHERE topic='ObservationRecorded'").fetchone()
+        (state,) = conn.execute(
+            "SELECT state FROM stored_events WHERE topic='ObservationRecorded'"
+        ).fetchone()
         damaged = bytes(state[:-1]) + bytes([state[-1] ^ 1])
         conn.execute("UPDATE stored_events SET state=? WHERE topic='ObservationRecorded'", (damaged,))
     with kq.connect(f"sqlite:///{db}", policy=kq.Policy(), cipher_key=key) as qa:
@@ -149,10 +168,18 @@ def test_keygen_and_the_environment_variable_through_the_cli(tmp_path: Path) -> 
     needle = secrets.token_hex(6)
     lines.write_text("\n".join(__import__("json").dumps(e) for e in payload(needle)) + "\n")
     env = {"KENTQA_CIPHER_KEY": key, "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([*run, "record", str(lines), "--db", db], check=False, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [*run, "record", str(lines), "--db", db], check=False, capture_output=True, text=True, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert files_containing(sqlite_files(tmp_path / "qa.db"), f"summary {needle}".encode()) == []
-    missing = subprocess.run([*run, "stats", "--db", db], check=False, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    missing = subprocess.run(
+        [*run, "stats", "--db", db],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert missing.returncode == 3
     assert "this store is encrypted: set KENTQA_CIPHER_KEY" in missing.stderr
     assert "Traceback" not in missing.stderr

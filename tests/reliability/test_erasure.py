@@ -47,9 +47,21 @@ def child_events(ref: str, needle: str) -> list[dict[str, object]]:
             "child_ref": ref,
             "kind": "looked_after_review",
             "held_on": "2026-02-02",
-            "actions": [{"action_id": f"A-{needle}", "description": f"contact {needle}", "owner_id": "W1", "due_on": "2026-03-02"}],
+            "actions": [
+                {
+                    "action_id": f"A-{needle}",
+                    "description": f"contact {needle}",
+                    "owner_id": "W1",
+                    "due_on": "2026-03-02",
+                }
+            ],
         },
-        {"type": "PlanActionCompleted", "child_ref": ref, "action_id": f"A-{needle}", "completed_on": "2026-02-20"},
+        {
+            "type": "PlanActionCompleted",
+            "child_ref": ref,
+            "action_id": f"A-{needle}",
+            "completed_on": "2026-02-20",
+        },
         {
             "type": "ReviewQualityAssured",
             "review_id": f"R-{needle}",
@@ -69,19 +81,37 @@ def child_events(ref: str, needle: str) -> list[dict[str, object]]:
             "child_ref": ref,
             "details": f"details {needle}",
         },
-        {"type": "EscalationResponded", "escalation_id": f"E-{needle}", "responded_on": "2026-03-03", "by": "TM1", "response": f"reply {needle}"},
+        {
+            "type": "EscalationResponded",
+            "escalation_id": f"E-{needle}",
+            "responded_on": "2026-03-03",
+            "by": "TM1",
+            "response": f"reply {needle}",
+        },
     ]
 
 
 def secrets_of(ref: str, needle: str) -> list[bytes]:
-    return [s.encode() for s in (ref, f"R-{needle}", f"A-{needle}", f"contact {needle}", f"details {needle}", f"reply {needle}")]
+    return [
+        s.encode()
+        for s in (
+            ref,
+            f"R-{needle}",
+            f"A-{needle}",
+            f"contact {needle}",
+            f"details {needle}",
+            f"reply {needle}",
+        )
+    ]
 
 
 def _setup(url: str, key: str | None) -> tuple[str, str, bytes]:
     needle = secrets.token_hex(6)
     ref = f"CHILD-{needle}"
     with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
-        qa.record_many([*ORGANISATION, *child_events(ref, needle), *child_events(f"OTHER-{needle}", needle + "x")])
+        qa.record_many(
+            [*ORGANISATION, *child_events(ref, needle), *child_events(f"OTHER-{needle}", needle + "x")]
+        )
         key_id = qa.keyring.child_key_id(ref, create=False)
         assert key_id is not None
         child_key = qa.keyring.child_key(key_id)
@@ -95,7 +125,9 @@ def test_sqlite_forgetting_leaves_nothing_of_the_child_in_the_files(tmp_path: Pa
     url = f"sqlite:///{db}"
     key = new_key() if encrypted else None
     ref, needle, child_key = _setup(url, key)
-    assert files_containing(sqlite_files(db), child_key) != [] or encrypted  # the key is there before (raw when unencrypted)
+    assert (
+        files_containing(sqlite_files(db), child_key) != [] or encrypted
+    )  # the key is there before (raw when unencrypted)
     with kq.connect(url, policy=kq.Policy(), cipher_key=key) as qa:
         stats = qa.stats()
         forgetting = qa.forget_child(ref, on=ON)
@@ -125,7 +157,9 @@ def test_sqlite_replay_in_a_new_process_after_forgetting(tmp_path: Path) -> None
         "qa.replay(restart=True)\n"
         "print(orjson.dumps(qa.stats()).decode())\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert __import__("orjson").loads(done.stdout) == stats
     with kq.connect(url, policy=kq.Policy()) as qa:
@@ -153,7 +187,13 @@ def test_a_process_killed_mid_forget_is_finished_by_the_next(tmp_path: Path) -> 
     assert crashed.returncode == -9  # really killed, after storing the forgetting
     with kq.connect(url, policy=kq.Policy()) as qa:
         assert ref not in known_children(qa)
-        token = next(iter(c for c in known_children(qa) if c.startswith("anon-") and qa.keyring.child_key(key_id_of(c) or "") is None))
+        token = next(
+            iter(
+                c
+                for c in known_children(qa)
+                if c.startswith("anon-") and qa.keyring.child_key(key_id_of(c) or "") is None
+            )
+        )
         assert token
         assert store_state(qa) == replayed(qa)
     for secret in [*secrets_of(ref, needle), child_key]:
@@ -195,10 +235,20 @@ def test_forget_child_command(tmp_path: Path) -> None:
     url = f"sqlite:///{db}"
     ref, needle, _ = _setup(url, None)
     run = [sys.executable, "-m", "kentqa_domain"]
-    done = subprocess.run([*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--json", "--yes"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--json", "--yes"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert __import__("orjson").loads(done.stdout)["now_counted_as"].startswith("anon-")
-    again = subprocess.run([*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--yes"], capture_output=True, text=True, check=False)
+    again = subprocess.run(
+        [*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--yes"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert again.returncode == 1
     assert "already forgotten" in again.stderr
     for secret in secrets_of(ref, needle):
@@ -231,7 +281,12 @@ def test_when_scrubbing_is_blocked_the_erasure_stands_and_scrub_finishes_later(t
     finally:
         reader.kill()
         reader.wait()
-    done = subprocess.run([sys.executable, "-m", "kentqa_domain", "scrub", "--db", f"sqlite:///{db}"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kentqa_domain", "scrub", "--db", f"sqlite:///{db}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     for secret in [*secrets_of(ref, needle), child_key]:
         assert files_containing(sqlite_files(db), secret) == [], secret
@@ -275,8 +330,22 @@ def test_forgetting_while_another_process_records_children(tmp_path: Path) -> No
 
 def _notify(url: str, out: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "notify", "--as-of", "2026-12-01", "--notify", f"file://{out}", "--db", url],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "kentqa_domain",
+            "notify",
+            "--as-of",
+            "2026-12-01",
+            "--notify",
+            f"file://{out}",
+            "--db",
+            url,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
 
@@ -334,14 +403,18 @@ def test_an_incomplete_scrub_exits_non_zero_until_the_files_are_clean(tmp_path: 
         assert "run `kentqa scrub` again" in forgot.stderr
         left = [s for s in [*secrets_of(ref, needle), child_key] if files_containing(sqlite_files(db), s)]
         assert left, "the reader kept the old pages: the reason the exit status must not be 0"
-        scrub = subprocess.run([*run, "scrub", "--db", busy_url], capture_output=True, text=True, check=False, cwd=ROOT)
+        scrub = subprocess.run(
+            [*run, "scrub", "--db", busy_url], capture_output=True, text=True, check=False, cwd=ROOT
+        )
         assert scrub.returncode == 5, scrub.stderr
         assert "run `kentqa scrub` again" in scrub.stderr
         assert "scrubbed" not in scrub.stdout
     finally:
         reader.kill()
         reader.wait()
-    done = subprocess.run([*run, "scrub", "--db", busy_url], capture_output=True, text=True, check=False, cwd=ROOT)
+    done = subprocess.run(
+        [*run, "scrub", "--db", busy_url], capture_output=True, text=True, check=False, cwd=ROOT
+    )
     assert done.returncode == 0, done.stderr
     for secret in [*secrets_of(ref, needle), child_key]:
         assert files_containing(sqlite_files(db), secret) == [], secret

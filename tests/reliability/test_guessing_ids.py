@@ -33,8 +33,14 @@ from tests.reliability.conftest import ROOT
 EVENTS = [
     {"type": "TeamRegistered", "team_id": "T-EAST-1", "name": "East 1", "service": "CSW", "area": "East"},
     *(
-        {"type": "WorkerRegistered", "worker_id": f"SW-{i}", "team_id": "T-EAST-1", "role": "practitioner",
-         "experience": "experienced", "registered_on": "2026-01-05"}
+        {
+            "type": "WorkerRegistered",
+            "worker_id": f"SW-{i}",
+            "team_id": "T-EAST-1",
+            "role": "practitioner",
+            "experience": "experienced",
+            "registered_on": "2026-01-05",
+        }
         for i in range(100, 105)
     ),
     {"type": "SupportNeedFlagged", "worker_id": "SW-102", "flagged_on": "2026-03-02"},
@@ -121,10 +127,19 @@ def test_a_store_written_with_the_first_ids_still_answers_the_same(tmp_path: Pat
         qa.admin.change_keys(delete=[KEYED_IDENTITIES])  # nor the mark of a keyed one
     later = [
         {"type": "SupportNeedCleared", "worker_id": "SW-102", "cleared_on": "2026-05-04"},
-        {"type": "ReviewHeld", "review_id": "R-1", "child_ref": "C-0042", "kind": "looked_after_review", "held_on": "2026-02-02"},
+        {
+            "type": "ReviewHeld",
+            "review_id": "R-1",
+            "child_ref": "C-0042",
+            "kind": "looked_after_review",
+            "held_on": "2026-02-02",
+        },
     ]
     as_of = dt.date(2026, 11, 26)
-    with kq.connect(f"sqlite:///{old}", cipher_key=key) as qa, kq.connect(f"sqlite:///{new}", cipher_key=key) as fresh:
+    with (
+        kq.connect(f"sqlite:///{old}", cipher_key=key) as qa,
+        kq.connect(f"sqlite:///{new}", cipher_key=key) as fresh,
+    ):
         assert qa.recording.stream_id("worker:SW-102") != stream_id("worker:SW-102") or not encrypted
         assert qa.record_many(EVENTS) == first  # re-sent: recognised, nothing new (index re-keyed)
         qa.record_many(later)

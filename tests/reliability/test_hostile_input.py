@@ -81,8 +81,24 @@ def _json_line(obj: object) -> str | None:
 
 #: Values every field of every event type is set to, one at a time, for the CLI run.
 FIELD_POISON: list[object] = [
-    None, True, -1, 10**400, 1.5, float("nan"), float("inf"), "", " x", "x" * 20_000, "\x00", "9999-12-31",
-    "2026-02-30", "'; DROP TABLE stored_events; --", [], {}, [[[[[]]]]], {"type": "TeamRegistered"},
+    None,
+    True,
+    -1,
+    10**400,
+    1.5,
+    float("nan"),
+    float("inf"),
+    "",
+    " x",
+    "x" * 20_000,
+    "\x00",
+    "9999-12-31",
+    "2026-02-30",
+    "'; DROP TABLE stored_events; --",
+    [],
+    {},
+    [[[[[]]]]],
+    {"type": "TeamRegistered"},
 ]
 
 
@@ -112,7 +128,14 @@ def ev_json(event: object) -> dict[str, object]:
 
 def test_the_cli_refuses_hostile_lines_by_number_and_stores_only_good_ones(tmp_path: Path) -> None:
     lines = systematic_lines()
-    lines += ["{not json", "[" * 100_000, '"\\ud800"', "1e400", "NaN", '{"type": "TeamRegistered", "team_id": "\\ud800"}']
+    lines += [
+        "{not json",
+        "[" * 100_000,
+        '"\\ud800"',
+        "1e400",
+        "NaN",
+        '{"type": "TeamRegistered", "team_id": "\\ud800"}',
+    ]
     good = {"type": "TeamRegistered", "team_id": "T-GOOD", "name": "n", "service": "s", "area": "a"}
     lines.append(json.dumps(good))
     path = tmp_path / "hostile.jsonl"
@@ -120,7 +143,11 @@ def test_the_cli_refuses_hostile_lines_by_number_and_stores_only_good_ones(tmp_p
     db = f"sqlite:///{tmp_path / 'qa.db'}"
     done = subprocess.run(
         [sys.executable, "-m", "kentqa_domain", "record", str(path), "--db", db, "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 1, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
@@ -129,7 +156,10 @@ def test_the_cli_refuses_hostile_lines_by_number_and_stores_only_good_ones(tmp_p
     assert summary["accepted"] + summary["unchanged"] + len(refused_lines) == len(lines)
     assert set(range(len(lines) - 5, len(lines))) <= refused_lines  # the five undecodable lines
     assert len(lines) not in refused_lines  # the good line
-    assert all(r["error"] in {"InvalidEvent", "UnknownReference", "RuleViolation", "ConflictingEvent"} for r in summary["refused"])
+    assert all(
+        r["error"] in {"InvalidEvent", "UnknownReference", "RuleViolation", "ConflictingEvent"}
+        for r in summary["refused"]
+    )
     with kq.connect(db, policy=kq.Policy()) as qa:
         assert sum(qa.stats().values()) == summary["accepted"]
 
@@ -138,7 +168,11 @@ def test_the_cli_refuses_hostile_lines_by_number_and_stores_only_good_ones(tmp_p
 def test_atheris_coverage_guided_fuzzing_of_record_json() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "tests.reliability.fuzz_record", "-runs=100000", "-max_len=2048", "-seed=1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Done 100000 runs" in done.stderr

@@ -42,7 +42,10 @@ def _run(url: str, tmp_path: Path) -> None:
     stop = tmp_path / "stop"
     readers = [spawn("tests.reliability.many", "read", url, str(stop)) for _ in range(READERS)]
     start = time.time() + 2.0
-    writers = [spawn("tests.reliability.many", "write", url, str(p), str(WRITERS), str(start)) for p in range(WRITERS)]
+    writers = [
+        spawn("tests.reliability.many", "write", url, str(p), str(WRITERS), str(start))
+        for p in range(WRITERS)
+    ]
     written = []
     for w in writers:
         out, err = w.communicate(timeout=600)
@@ -63,8 +66,10 @@ def _run(url: str, tmp_path: Path) -> None:
     expected = _oracle()
     assert {tuple(r["final"]) for r in reports} == {(last, expected)}
     assert max(r["rss_mb"] for r in reports) < READER_RSS_MB
-    print(f"{url.split(':', 1)[0]}: positions answered by several readers {sum(len(v) for v in by_position.values())}, "
-          f"reader peak RSS {[r['rss_mb'] for r in reports]} MB")
+    print(
+        f"{url.split(':', 1)[0]}: positions answered by several readers {sum(len(v) for v in by_position.values())}, "
+        f"reader peak RSS {[r['rss_mb'] for r in reports]} MB"
+    )
 
 
 def test_sqlite_two_writers_four_readers_agree(tmp_path: Path) -> None:

@@ -36,8 +36,22 @@ def _store(path: Path) -> str:
 
 def _notify(url: str, out: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "kentqa_domain", "notify", "--as-of", AS_OF, "--notify", f"file://{out}", "--db", url],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kentqa_domain",
+            "notify",
+            "--as-of",
+            AS_OF,
+            "--notify",
+            f"file://{out}",
+            "--db",
+            url,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -21,7 +21,13 @@ import kentqa_domain as kq
 from kentqa_domain.errors import StorageError, StoreBusy
 from tests.conftest import organisation
 
-FEEDBACK = {"type": "FeedbackReceived", "feedback_id": "F1", "received_on": "2026-03-02", "source": "child", "channel": "momo"}
+FEEDBACK = {
+    "type": "FeedbackReceived",
+    "feedback_id": "F1",
+    "received_on": "2026-03-02",
+    "source": "child",
+    "channel": "momo",
+}
 
 HOLD_LOCK = """
 import sqlite3, sys, time
@@ -38,7 +44,9 @@ def test_a_sqlite_file_locked_by_another_process_is_a_storage_error(tmp_path: Pa
     db = tmp_path / "qa.db"
     with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
         qa.record_many(organisation())
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
@@ -81,7 +89,9 @@ def test_a_wrong_postgres_password_is_a_storage_error(postgres_db_url: str) -> N
     assert "wrong" not in str(caught.value)
 
 
-def test_a_postgres_table_locked_past_the_lock_timeout_is_a_storage_error(make_postgres_db: Callable[[], str]) -> None:
+def test_a_postgres_table_locked_past_the_lock_timeout_is_a_storage_error(
+    make_postgres_db: Callable[[], str],
+) -> None:
     import psycopg
 
     url = make_postgres_db()

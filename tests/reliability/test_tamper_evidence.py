@@ -33,8 +33,16 @@ EVENTS = [
     {"type": "ChildBecameLookedAfter", "child_ref": "C-0042", "on": "2026-01-05"},
     {"type": "ChildBecameLookedAfter", "child_ref": "C-0043", "on": "2026-01-06"},
     *(
-        {"type": "AuditCompleted", "audit_id": f"AU-{i}", "kind": "practitioner", "auditor_id": "X", "team_id": "T1",
-         "completed_on": "2026-08-10", "case_ref": f"CASE-{i}", "overall": grade}
+        {
+            "type": "AuditCompleted",
+            "audit_id": f"AU-{i}",
+            "kind": "practitioner",
+            "auditor_id": "X",
+            "team_id": "T1",
+            "completed_on": "2026-08-10",
+            "case_ref": f"CASE-{i}",
+            "overall": grade,
+        }
         for i, grade in enumerate(["inadequate", "outstanding"])
     ),
 ]
@@ -101,7 +109,10 @@ def test_payloads_written_before_binding_still_read_and_verify(tmp_path: Path) -
         qa.record_many(EVENTS[:3])
     with sqlite3.connect(old) as conn:  # nor a log head (decision 0915): its chain starts later
         assert conn.execute("DELETE FROM kentqa_docs WHERE owner='head'").rowcount == 1
-    with kq.connect(f"sqlite:///{old}", cipher_key=key) as qa, kq.connect(f"sqlite:///{new}", cipher_key=key) as fresh:
+    with (
+        kq.connect(f"sqlite:///{old}", cipher_key=key) as qa,
+        kq.connect(f"sqlite:///{new}", cipher_key=key) as fresh,
+    ):
         qa.record_many(EVENTS[3:])
         fresh.record_many(EVENTS)
         assert qa.verify().events == fresh.verify().events == len(EVENTS)
@@ -133,7 +144,9 @@ def test_a_deleted_lookup_row_is_detected(tmp_path: Path) -> None:
 
 def _rows(db: Path) -> list[tuple[int, str]]:
     with sqlite3.connect(db) as conn:
-        return [(int(r), str(t)) for r, t in conn.execute("SELECT rowid, topic FROM stored_events ORDER BY rowid")]
+        return [
+            (int(r), str(t)) for r, t in conn.execute("SELECT rowid, topic FROM stored_events ORDER BY rowid")
+        ]
 
 
 def test_a_deleted_row_or_a_cut_off_end_is_detected_by_the_log_head(tmp_path: Path) -> None:
@@ -143,7 +156,14 @@ def test_a_deleted_row_or_a_cut_off_end_is_detected_by_the_log_head(tmp_path: Pa
     db, key = _store(tmp_path)
     first = json.loads(_verify_json(db, key).stdout)["head"]
     with kq.connect(f"sqlite:///{db}", cipher_key=key) as qa:
-        qa.record_json({"type": "ComplimentReceived", "compliment_id": "CO-1", "received_on": "2026-10-06", "from_role": "parent_carer"})
+        qa.record_json(
+            {
+                "type": "ComplimentReceived",
+                "compliment_id": "CO-1",
+                "received_on": "2026-10-06",
+                "from_role": "parent_carer",
+            }
+        )
     appended = _verify_json(db, key)
     assert appended.returncode == 0, appended.stderr
     assert json.loads(appended.stdout)["head"] not in (first, None)
@@ -152,7 +172,10 @@ def test_a_deleted_row_or_a_cut_off_end_is_detected_by_the_log_head(tmp_path: Pa
         copy = tmp_path / f"{victim}.db"
         shutil.copy(db, copy)
         with sqlite3.connect(copy) as conn:
-            conn.execute("DELETE FROM stored_events WHERE rowid=(SELECT max(rowid) FROM stored_events WHERE topic=?)", (victim,))
+            conn.execute(
+                "DELETE FROM stored_events WHERE rowid=(SELECT max(rowid) FROM stored_events WHERE topic=?)",
+                (victim,),
+            )
         done = _verify(copy, key)
         assert done.returncode == 1, (victim, done.stdout, done.stderr)
         assert "head digest differs" in done.stderr

@@ -20,10 +20,18 @@ def record_a_child(qa: kq.QualityAssurance) -> list[int | None]:
         [
             ev.TeamRegistered(team_id="T1", name="East CIC", service="Children's Social Work", area="East"),
             ev.WorkerRegistered(
-                worker_id="W1", team_id="T1", role="practitioner", experience="experienced", registered_on="2025-01-06"
+                worker_id="W1",
+                team_id="T1",
+                role="practitioner",
+                experience="experienced",
+                registered_on="2025-01-06",
             ),
             ev.WorkerRegistered(
-                worker_id="IRO1", team_id="T1", role=kq.Role.IRO, experience="experienced", registered_on="2025-01-06"
+                worker_id="IRO1",
+                team_id="T1",
+                role=kq.Role.IRO,
+                experience="experienced",
+                registered_on="2025-01-06",
             ),
             ev.ChildBecameLookedAfter(child_ref="C1", on="2026-01-05", iro_id="IRO1"),
             ev.ReviewHeld(
@@ -32,7 +40,14 @@ def record_a_child(qa: kq.QualityAssurance) -> list[int | None]:
                 kind="looked_after_review",
                 held_on=dt.date(2026, 2, 2),
                 chair_id="IRO1",
-                actions=[{"action_id": "A1", "description": "Life story work", "owner_id": "W1", "due_on": "2026-03-01"}],
+                actions=[
+                    {
+                        "action_id": "A1",
+                        "description": "Life story work",
+                        "owner_id": "W1",
+                        "due_on": "2026-03-01",
+                    }
+                ],
             ),
         ]
     )

@@ -72,7 +72,7 @@ def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
 def _action(value: Action | ActionObject) -> Action: ...
 '''
 
-FOOTER = '''
+FOOTER = """
 EVENT_TYPES: dict[str, type[Event]]
 converter: cattrs.Converter
 
@@ -83,7 +83,7 @@ def to_json(event: Event) -> dict[str, Any]: ...
 __all__ = [
 {all}
 ]
-'''
+"""
 
 
 def _literal(enum: type[Enum]) -> str:
@@ -127,7 +127,9 @@ def _converter(hint: Any, text: str, converters: dict[str, str]) -> str:
         raise NotImplementedError(f"no stub converter for {text}")
     if typing.get_origin(hint) is dict:
         name = f"_{enum.__name__.lower()}_map"
-        converters[name] = f"def {name}(value: Mapping[str, {_literal(enum)}]) -> dict[str, {enum.__name__}]: ..."
+        converters[name] = (
+            f"def {name}(value: Mapping[str, {_literal(enum)}]) -> dict[str, {enum.__name__}]: ..."
+        )
         return name
     if optional:
         name = f"_optional_{enum.__name__.lower()}"
@@ -156,7 +158,8 @@ def render() -> str:
         doc = (inspect.getdoc(cls) or "").splitlines()[0]
         lines = ["@attrs.frozen", f"class {name}(Event):", f'    """{doc}"""', ""]
         lines += [
-            _field(cls, a, hints[a.name], _annotation_text(cls, a.name), converters) for a in attrs.fields(cls)
+            _field(cls, a, hints[a.name], _annotation_text(cls, a.name), converters)
+            for a in attrs.fields(cls)
         ]
         classes.append("\n".join(lines))
     body = "\n".join(converters[n] for n in sorted(converters))

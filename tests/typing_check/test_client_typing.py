@@ -54,8 +54,10 @@ def test_a_missing_required_event_field_fails_type_checking(cache_dir: Path, tmp
     a ``kind`` that is not one of ``ReviewKind``'s values."""
     result = mypy("client_missing_field.py", cache_dir, tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert 'Missing positional arguments "child_ref", "kind", "held_on" in call to "ReviewHeld"' in result.stdout
-    assert "client_missing_field.py:11: error: Argument \"kind\" to \"ReviewHeld\"" in result.stdout
+    assert (
+        'Missing positional arguments "child_ref", "kind", "held_on" in call to "ReviewHeld"' in result.stdout
+    )
+    assert 'client_missing_field.py:11: error: Argument "kind" to "ReviewHeld"' in result.stdout
     assert "Found 2 errors in 1 file" in result.stdout
 
 
@@ -65,7 +67,10 @@ def test_the_client_script_runs() -> None:
         [sys.executable, str(HERE / "client_ok.py")], capture_output=True, text=True, check=False, timeout=300
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["refused: escalations.as_of", "position 5: 4 rows, first qa_overdue"]
+    assert result.stdout.splitlines() == [
+        "refused: escalations.as_of",
+        "position 5: 4 rows, first qa_overdue",
+    ]
 
 
 def test_the_events_stub_is_in_step_with_the_event_classes() -> None:

@@ -29,7 +29,9 @@ D = dt.date
 POLICY = Policy()
 
 
-def due(stage: ComplaintStage, started: dt.date, *, extended: bool = False, statutory: bool = True) -> dt.date:
+def due(
+    stage: ComplaintStage, started: dt.date, *, extended: bool = False, statutory: bool = True
+) -> dt.date:
     return stage_due_on(stage, started, statutory=statutory, extended=extended, policy=POLICY)
 
 

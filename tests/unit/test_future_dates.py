@@ -22,7 +22,9 @@ from tests.strategies import any_event
 
 
 @given(any_event, st.dates(dt.date(2015, 1, 1), dt.date(2035, 12, 31)))
-def test_R_INP_1_an_event_is_refused_iff_a_business_date_is_after_the_day(event: ev.Event, latest: dt.date) -> None:
+def test_R_INP_1_an_event_is_refused_iff_a_business_date_is_after_the_day(
+    event: ev.Event, latest: dt.date
+) -> None:
     late = [(name, value) for name, value in business_dates(event) if value > latest]
     if not late:
         check_not_after(event, latest)
@@ -97,8 +99,14 @@ def test_R_INP_1_a_planned_date_is_refused_only_in_its_own_field(tmp_path: Path,
     """A thematic audit due next year is fine (a deadline); agreed next year is not."""
     today = dt.date.today()
     next_year = (today + dt.timedelta(days=365)).isoformat()
-    theme = {"type": "ThematicAuditAgreed", "theme_id": "TH-1", "title": "Neglect", "hypothesis": "drift",
-             "agreed_on": today.isoformat(), "due_on": next_year}
+    theme = {
+        "type": "ThematicAuditAgreed",
+        "theme_id": "TH-1",
+        "title": "Neglect",
+        "hypothesis": "drift",
+        "agreed_on": today.isoformat(),
+        "due_on": next_year,
+    }
     with kq.connect(f"sqlite:///{tmp_path / 'kentqa.db'}") as qa:
         assert qa.record_json(theme) > 0
         with pytest.raises(InvalidEvent) as caught:

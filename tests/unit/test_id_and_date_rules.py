@@ -41,7 +41,9 @@ def test_full_width_digits_are_not_a_date() -> None:
 
 
 @given(ids, st.sampled_from(BIDI), st.data())
-def test_a_bidirectional_control_anywhere_in_an_id_is_refused(good: str, control: str, data: st.DataObject) -> None:
+def test_a_bidirectional_control_anywhere_in_an_id_is_refused(
+    good: str, control: str, data: st.DataObject
+) -> None:
     at = data.draw(st.integers(1, len(good)))
     error = refusal({**GOOD, "worker_id": good[:at] + control + good[at:]})
     assert (error.event_type, error.field, error.rule) == ("WorkerLeft", "worker_id", "identifier-bidi")
@@ -59,8 +61,14 @@ def test_an_id_starting_like_a_formula_is_refused(first: str, rest: str) -> None
 )
 def test_formula_like_ids_are_refused_in_every_id_field(value: str) -> None:
     audit = {
-        "type": "AuditCompleted", "audit_id": "A1", "kind": "peer", "auditor_id": "M1", "team_id": "T1",
-        "completed_on": "2026-09-10", "case_ref": "CASE-1", "overall": "good",
+        "type": "AuditCompleted",
+        "audit_id": "A1",
+        "kind": "peer",
+        "auditor_id": "M1",
+        "team_id": "T1",
+        "completed_on": "2026-09-10",
+        "case_ref": "CASE-1",
+        "overall": "good",
     }
     for field in ("audit_id", "auditor_id", "team_id", "case_ref"):
         error = refusal({**audit, field: value})

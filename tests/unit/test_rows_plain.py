@@ -128,7 +128,11 @@ def structured(data: Any, cls: type[Any]) -> Any:
 
 def _fields(converter: cattrs.Converter, value: dict[str, Any], cls: type[Any]) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
-    return {a.name: converter.structure(value[a.name], hints[a.name]) for a in attrs.fields(cls) if a.name in value}
+    return {
+        a.name: converter.structure(value[a.name], hints[a.name])
+        for a in attrs.fields(cls)
+        if a.name in value
+    }
 
 
 def _json_ready(value: Any) -> bool:
@@ -238,7 +242,14 @@ def test_counts_and_summaries_keep_their_position_out_of_their_data() -> None:
     counts = kq.Counts({"open": 2}, 7)
     assert counts == {"open": 2} and counts.position == 7
     share = kq.CycleShare("2026-T2", 4, 3, 0.75)
-    assert share.to_dict() == {"cycle_id": "2026-T2", "graded": 4, "good_or_better": 3, "good_or_better_share": 0.75}
-    cycle = kq.AuditCycle(**{a.name: None for a in attrs.fields(kq.AuditCycle) if a.name != "position"}, position=9)
+    assert share.to_dict() == {
+        "cycle_id": "2026-T2",
+        "graded": 4,
+        "good_or_better": 3,
+        "good_or_better_share": 0.75,
+    }
+    cycle = kq.AuditCycle(
+        **{a.name: None for a in attrs.fields(kq.AuditCycle) if a.name != "position"}, position=9
+    )
     assert cycle.position == 9 and "position" not in cycle.to_dict()
     assert cycle == attrs.evolve(cycle, position=10)  # the same content: equal answers

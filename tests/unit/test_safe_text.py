@@ -31,7 +31,14 @@ tails = st.sampled_from(
     tail=tails,
 )
 @example(scheme="postgresql", user="kent", password="1234/ssZq", host="h", port=5432, tail="/qa")
-@example(scheme="smtp", user="kent", password="25?Zq", host="mail.example", port=587, tail="?from=a@x.org&to=b@x.org")
+@example(
+    scheme="smtp",
+    user="kent",
+    password="25?Zq",
+    host="mail.example",
+    port=587,
+    tail="?from=a@x.org&to=b@x.org",
+)
 @example(scheme="smtp", user="u", password="Zqpa#ss", host="h", port=25, tail="?from=a@x.org&to=b@x.org")
 @example(scheme="smtp", user="u", password="Zq?from=", host="h", port=None, tail="?from=a@x.org&to=b@x.org")
 def test_a_password_is_never_shown_even_unencoded(
@@ -82,7 +89,13 @@ def test_two_webhooks_on_one_host_stay_two_channels_and_a_password_change_is_not
 
 
 def test_other_urls_are_unchanged() -> None:
-    for url in ("sqlite:///x.db", "memory://", "log://", "file:///tmp/notifications.jsonl", "smtp://h:25?from=a@x.org&to=b@x.org"):
+    for url in (
+        "sqlite:///x.db",
+        "memory://",
+        "log://",
+        "file:///tmp/notifications.jsonl",
+        "smtp://h:25?from=a@x.org&to=b@x.org",
+    ):
         assert redact(url) == url
     assert redact("postgresql://u:secret@h:5432/db") == "postgresql://u:***@h:5432/db"
 

@@ -45,9 +45,13 @@ def test_every_map_of_the_state_is_covered() -> None:
 
 
 @pytest.mark.parametrize(("owner", "space", "value_type"), MAPS, ids=[f"{o}.{s}" for o, s, _ in MAPS])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(data=st.data())
-def test_a_document_reads_back_as_written(owner: str, space: str, value_type: Any, data: st.DataObject) -> None:
+def test_a_document_reads_back_as_written(
+    owner: str, space: str, value_type: Any, data: st.DataObject
+) -> None:
     value = data.draw(st.from_type(value_type), label=f"{owner}.{space}")
     try:
         stored = codec.encode(value, value_type)

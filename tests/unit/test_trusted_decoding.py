@@ -48,7 +48,9 @@ def test_every_event_type_has_a_decoder() -> None:
 def test_a_stored_value_of_the_wrong_kind_still_fails_loudly() -> None:
     """Only checks that cannot fail for data this library wrote are skipped: an unknown enum
     value or a malformed date in the store is an error, not a silently wrong event."""
-    body = _body(ev.FeedbackReceived(feedback_id="F1", received_on="2026-01-05", source="child", channel="momo"))
+    body = _body(
+        ev.FeedbackReceived(feedback_id="F1", received_on="2026-01-05", source="child", channel="momo")
+    )
     with pytest.raises(KeyError):
         trusted_event("FeedbackReceived", {**body, "source": "martian"})
     with pytest.raises(ValueError):

@@ -35,9 +35,7 @@ def test_an_application_stores_and_reads_back_through_the_url(postgres_db_url: s
 def test_the_schema_parameter_puts_the_tables_in_that_schema(postgres_db_url: str) -> None:
     with psycopg.connect(postgres_db_url, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA kentqa")
-    app: Application[UUID] = Application(
-        env=dict(open_postgres(f"{postgres_db_url}?schema=kentqa").settings)
-    )
+    app: Application[UUID] = Application(env=dict(open_postgres(f"{postgres_db_url}?schema=kentqa").settings))
     try:
         app.save(Note("in schema"))
     finally:

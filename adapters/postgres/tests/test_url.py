@@ -20,7 +20,9 @@ hosts = st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,20}){0,3}", full
 
 
 def url_of(user: str, password: str, host: str = "db", port: int = 5432, db: str = "qa") -> str:
-    return f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{quote(db, safe='')}"
+    return (
+        f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{port}/{quote(db, safe='')}"
+    )
 
 
 def test_a_full_url_gives_every_setting() -> None:

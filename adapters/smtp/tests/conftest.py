@@ -111,7 +111,9 @@ class SmtpServer:
             self.controller.stop()
             self.controller = None
 
-    def url(self, *, scheme: str = "smtp", credentials: str = "", port: int | None = None, **options: str) -> str:
+    def url(
+        self, *, scheme: str = "smtp", credentials: str = "", port: int | None = None, **options: str
+    ) -> str:
         """The channel URL; a server without STARTTLS gets ``starttls=0`` unless told otherwise."""
         if scheme == "smtp" and self.tls is None and "starttls" not in options:
             options["starttls"] = "0"

@@ -105,7 +105,9 @@ def test_a_password_with_starttls_turned_off_is_refused_before_connecting(off: s
     with pytest.raises(ValueError, match=r"a password is never sent in clear text") as caught:
         parse_url(f"smtp://qa-bot:s3cret@mail.example.org:587?from=a@x.org&to=b@x.org&starttls={off}")
     assert "s3cret" not in str(caught.value)
-    with pytest.raises(PluginError, match=r"smtp://qa-bot:\*\*\*@mail.example.org.*never sent in clear") as err:
+    with pytest.raises(
+        PluginError, match=r"smtp://qa-bot:\*\*\*@mail.example.org.*never sent in clear"
+    ) as err:
         open_channels(
             make_plugin_manager(),
             [f"smtp://qa-bot:s3cret@mail.example.org:587?from=a@x.org&to=b@x.org&starttls={off}"],

@@ -25,7 +25,14 @@ def test_a_full_url() -> None:
 
 def test_defaults_tls_on() -> None:
     s = parse_url("smtp://mail?from=a@x.org&to=b@x.org")
-    assert (s.port, s.starttls, s.implicit_tls, s.username, s.password, s.timeout) == (25, True, False, None, None, 10.0)
+    assert (s.port, s.starttls, s.implicit_tls, s.username, s.password, s.timeout) == (
+        25,
+        True,
+        False,
+        None,
+        None,
+        10.0,
+    )
     s = parse_url("smtps://u:p@mail?from=a@x.org&to=b@x.org")
     assert (s.port, s.starttls, s.implicit_tls, s.username, s.password) == (465, False, True, "u", "p")
     assert parse_url("smtp://mail?from=a@x.org&to=b@x.org&starttls=0").starttls is False

@@ -57,7 +57,9 @@ class VerifyingReceiver:
 
     def handle(self, request: Request) -> Response:
         body = request.get_data()
-        ok = self.verify(self.secret, request.headers, body, now=time.time() if self.clock is None else self.clock)
+        ok = self.verify(
+            self.secret, request.headers, body, now=time.time() if self.clock is None else self.clock
+        )
         status = 204 if ok else 401
         self.seen.append((Headers(request.headers), body, status))
         return Response("" if ok else "bad signature", status=status)

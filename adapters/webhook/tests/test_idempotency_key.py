@@ -33,7 +33,9 @@ def test_an_ascii_key_is_sent_as_it_is(key: str) -> None:
     assert header_key(key) == key
 
 
-def test_a_notification_about_a_non_ascii_id_is_delivered_and_verifies(receiver: Receiver, secret: str) -> None:
+def test_a_notification_about_a_non_ascii_id_is_delivered_and_verifies(
+    receiver: Receiver, secret: str
+) -> None:
     notice = Notification(
         kind="escalation_response_overdue",
         subject="escalation:É-9:team_manager",

@@ -81,7 +81,9 @@ def test_deliver_once_survive_an_outage_and_never_repeat(
         "audit_inadequate:audit:A2:2026-03-02",
     ]
     for request, body in zip(receiver.requests[tried:], delivered, strict=True):
-        signed = f"{request.headers['X-KentQA-Timestamp']}\n{request.headers['Idempotency-Key']}\n".encode() + body
+        signed = (
+            f"{request.headers['X-KentQA-Timestamp']}\n{request.headers['Idempotency-Key']}\n".encode() + body
+        )
         assert (
             request.headers["X-KentQA-Signature"]
             == "v1=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()

@@ -44,7 +44,9 @@ def test_kentqa_register_notifiers_entry_point_gives_http_and_https(secret: str)
 
 def test_without_the_secret_the_channel_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KENTQA_WEBHOOK_SECRET", raising=False)
-    with pytest.raises(PluginError, match=r"https://127.0.0.1:9/\*\*\*#\w{8} \(webhook\): set KENTQA_WEBHOOK_SECRET"):
+    with pytest.raises(
+        PluginError, match=r"https://127.0.0.1:9/\*\*\*#\w{8} \(webhook\): set KENTQA_WEBHOOK_SECRET"
+    ):
         open_channels(make_plugin_manager(), ["https://127.0.0.1:9/hook"])
 
 
@@ -149,7 +151,9 @@ def test_the_signed_parts_cannot_be_shifted_into_one_another(key: str, tail: byt
     key = key.replace("\n", "")
     if not key:
         return
-    assert signed_bytes("1767225600", key, body) != signed_bytes("1767225600", key[:-1], key[-1:].encode() + body)
+    assert signed_bytes("1767225600", key, body) != signed_bytes(
+        "1767225600", key[:-1], key[-1:].encode() + body
+    )
 
 
 @pytest.mark.parametrize("length", [0, 1, 16, 31])
@@ -183,7 +187,10 @@ def test_a_token_in_the_url_is_never_shown_nor_stored_as_the_channel_name(secret
     (opened,) = open_channels(make_plugin_manager(), [url])
     assert "SECRET" not in opened.name and "SECRET" not in opened.channel.display
     with pytest.raises(PluginError) as caught:
-        open_channels(make_plugin_manager(), [url.replace("https://", "http://u:pa/ss@")], )
+        open_channels(
+            make_plugin_manager(),
+            [url.replace("https://", "http://u:pa/ss@")],
+        )
     assert "SECRET" not in str(caught.value) and "pa/ss" not in str(caught.value)
 
 

@@ -46,7 +46,9 @@ def test_200000_levels_are_refused_by_line_and_the_children_before_are_kept(tmp_
 
 def test_nesting_up_to_the_limit_is_read() -> None:
     inner = MAX_DEPTH - 3  # Message, Children, Child
-    doc = message(f"<Child>{nested(inner)}<ChildIdentifiers><LAchildID>K</LAchildID></ChildIdentifiers></Child>")
+    doc = message(
+        f"<Child>{nested(inner)}<ChildIdentifiers><LAchildID>K</LAchildID></ChildIdentifiers></Child>"
+    )
     assert len(list(children(io.BytesIO(doc)))) == 1
     with pytest.raises(TooDeep):
         list(children(io.BytesIO(message(f"<Child>{nested(inner + 1)}</Child>"))))

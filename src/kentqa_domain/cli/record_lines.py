@@ -211,7 +211,10 @@ def _only(obj: Any, kind: str) -> Any:
     given = obj.get("type", kind)
     if given != kind:
         return InvalidEvent(
-            str(given)[:60] or kind, "type", "known-type", f"this command takes {kind} lines; record events with kentqa record"
+            str(given)[:60] or kind,
+            "type",
+            "known-type",
+            f"this command takes {kind} lines; record events with kentqa record",
         )
     return {"type": kind, **{k: v for k, v in obj.items() if k != "type"}}
 

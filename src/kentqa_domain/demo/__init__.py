@@ -78,7 +78,13 @@ def generate(
     chosen = SCALES[scale] if isinstance(scale, str) else scale
     for index, size in enumerate(chosen.sizes):
         yield from council_events(
-            index=index, size=size, seed=seed, as_of=as_of, years=years, policy=policy, corrections=corrections
+            index=index,
+            size=size,
+            seed=seed,
+            as_of=as_of,
+            years=years,
+            policy=policy,
+            corrections=corrections,
         )
 
 

@@ -234,7 +234,9 @@ def looked_after(council: Council, child_ref: str, start: dt.date, *, stock: boo
     else:
         end = start + dt.timedelta(days=int(rng.expovariate(1 / (3.3 * YEAR))) + 30)
     named = iro_named_at_start(council, child_ref, iro, start, end, stock=stock)
-    council.record(start, ev.ChildBecameLookedAfter(child_ref=child_ref, on=start, iro_id=iro if named else None))
+    council.record(
+        start, ev.ChildBecameLookedAfter(child_ref=child_ref, on=start, iro_id=iro if named else None)
+    )
     allocation = Allocation(council, child_ref, team, start)
     changes = iro_changes(council, child_ref, iro, start, end)
     council.looked_after.add(child_ref)

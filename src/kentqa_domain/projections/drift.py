@@ -268,7 +268,9 @@ class Parties:
     iro_id: str | None
 
 
-def row_parties(plan: OpenPlan, item: DriftItem, teams: PlanTeams, plans: PlanFacts, as_of: dt.date) -> Parties:
+def row_parties(
+    plan: OpenPlan, item: DriftItem, teams: PlanTeams, plans: PlanFacts, as_of: dt.date
+) -> Parties:
     """The team, worker, chair and IRO of one row of ``plan`` at ``as_of``: the team and
     social worker the child is allocated to on ``as_of`` (SPEC 9.2), else the owner's team for
     an action and the plan's team (decision 0201) for the rest; the worker is the action's

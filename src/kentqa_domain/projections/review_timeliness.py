@@ -165,7 +165,9 @@ BuiltPlans = list[tuple[PlanKind, Plan, OpenPlan]]
 def built_plans(child: ChildRecord) -> BuiltPlans:
     """The child's plans as the walk over all its facts finds them (:func:`timeline`), each
     with all its facts (:func:`built`), looked after first, in date order."""
-    return [(kind, plan, built(child, kind, plan)) for kind, plans in timeline(child).items() for plan in plans]
+    return [
+        (kind, plan, built(child, kind, plan)) for kind, plans in timeline(child).items() for plan in plans
+    ]
 
 
 def reviews_held(

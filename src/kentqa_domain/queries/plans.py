@@ -96,7 +96,19 @@ def drift_rows_stored(view: View, as_of: dt.date, escalations: dict[str, str]) -
     # the fourth column is a drift item's due_on, which every item has: never None here
     overdue = working_days_overdue({as_date(r[3]) for r in found}, as_of, view.policy)  # type: ignore[misc]
     rows = []
-    for token, plan, kind, due, review_id, action_id, _owner_id, team_id, chair_id, worker_id, iro_id in found:
+    for (
+        token,
+        plan,
+        kind,
+        due,
+        review_id,
+        action_id,
+        _owner_id,
+        team_id,
+        chair_id,
+        worker_id,
+        iro_id,
+    ) in found:
         due_on = as_date(due)
         assert due_on is not None
         rows.append(

@@ -56,6 +56,7 @@ from .sources import (
 if TYPE_CHECKING:
     from ..queries import Queries
 
+
 @attrs.frozen
 class Finding:
     """A strength or a learning point written in an audit."""

@@ -523,7 +523,9 @@ class StateTables:
         of the row to fold in its place (> 0), or nothing to fold there (0 or -1)."""
         with contextlib.nullcontext(c) if c is not None else self.reading() as cursor:
             cursor.execute(
-                self.sql(f"SELECT position, fold_as FROM {self.corrections} WHERE position>=? AND position<=?"),
+                self.sql(
+                    f"SELECT position, fold_as FROM {self.corrections} WHERE position>=? AND position<=?"
+                ),
                 (start, end),
             )
             return {int(p): int(f) for p, f in map(self.row, cursor.fetchall())}
@@ -532,7 +534,9 @@ class StateTables:
         """(chain, fold_as, mark, identity, digest) of a corrected row; None for a row no
         correction touched."""
         c.execute(
-            self.sql(f"SELECT chain, fold_as, mark, identity, digest FROM {self.corrections} WHERE position=?"),
+            self.sql(
+                f"SELECT chain, fold_as, mark, identity, digest FROM {self.corrections} WHERE position=?"
+            ),
             (position,),
         )
         row = c.fetchone()

@@ -87,7 +87,8 @@ class SmtpChannel:
 
     def _refused(self, recipients: dict[str, tuple[int, bytes]]) -> ChannelError:
         detail = "; ".join(
-            f"{addr}: {code} {printable(msg.decode(errors='replace'))}" for addr, (code, msg) in recipients.items()
+            f"{addr}: {code} {printable(msg.decode(errors='replace'))}"
+            for addr, (code, msg) in recipients.items()
         )
         error = f"SMTP server {self.where} refused recipient(s): {detail}"
         if all(400 <= code < 500 for code, _ in recipients.values()):

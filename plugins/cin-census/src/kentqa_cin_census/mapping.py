@@ -78,7 +78,10 @@ def child_events(
             path = f"{base}/Section47[{j}]"
             yield from _dated(child, s47, f"{path}/S47ActualStartDate", options, _strategy(ref))
             yield from _dated(child, s47, f"{path}/DateOfInitialCPC", options, _initial(child, ref))
-            if _true(s47.findtext("ICPCnotRequired")) and not (s47.findtext("DateOfInitialCPC") or "").strip():
+            if (
+                _true(s47.findtext("ICPCnotRequired"))
+                and not (s47.findtext("DateOfInitialCPC") or "").strip()
+            ):
                 yield from _dated(child, s47, f"{path}/S47ActualStartDate", options, _concluded(ref))
         yield from _dated(child, details, f"{base}/DateOfInitialCPC", options, _initial(child, ref))
         for j, plan in enumerate(details.findall("ChildProtectionPlans"), start=1):

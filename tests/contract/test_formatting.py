@@ -1,0 +1,36 @@
+"""``ruff format`` and ``ruff check`` are clean on every Python tree of the project (issue 19):
+the house style is enforced by the test command CI runs, not by goodwill."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.cli_run import ROOT
+
+TREES = ["src", "adapters", "plugins", "tests", "benchmarks", "conftest.py"]
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, *TREES, "--no-cache"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def test_ruff_format_would_change_nothing() -> None:
+    run = _ruff("format", "--check")
+    assert run.returncode == 0, (
+        f"ruff format would change files (run `ruff format`):\n{run.stdout}{run.stderr}"
+    )
+    assert "already formatted" in run.stdout  # it looked at files, it did not skip them all
+
+
+def test_ruff_check_finds_nothing() -> None:
+    run = _ruff("check")
+    assert run.returncode == 0, f"ruff check found problems:\n{run.stdout}{run.stderr}"
+    assert "All checks passed" in run.stdout
