@@ -1,0 +1,1 @@
+"""The audits area (docs/architecture.md)."""

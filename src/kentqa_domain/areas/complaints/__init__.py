@@ -1,0 +1,1 @@
+"""The complaints area (docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""The escalations area (docs/architecture.md)."""

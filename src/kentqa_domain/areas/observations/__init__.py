@@ -1,0 +1,1 @@
+"""The observations area (docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""The voice area (docs/architecture.md)."""
