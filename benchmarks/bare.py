@@ -22,8 +22,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from kentqa_domain.application import stream_id
-from kentqa_domain.domain import Casebook
 from kentqa_domain.events import EVENT_TYPES, Event
+from kentqa_domain.recording.write_model import Casebook
 
 BATCH = 100
 

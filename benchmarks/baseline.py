@@ -13,7 +13,7 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
-from kentqa_domain.domain import Casebook
+from kentqa_domain.recording.write_model import Casebook
 
 from . import bare
 

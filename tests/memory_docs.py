@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kentqa_domain.events import Event
-from kentqa_domain.projections.stored import StoredProjection
 from kentqa_domain.state import codec
 from kentqa_domain.state.docs import DocSession
+from kentqa_domain.state.projection import StoredProjection
 
 
 class MemoryDocs:

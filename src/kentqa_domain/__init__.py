@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors, events
 from .calendar import add_months, cycle_bounds
 from .calendar import cycle_id_for as _cycle_id_for
-from .corrections import RecordCorrected, RecordWithdrawn, parse_correction
+from .corrections.events import RecordCorrected, RecordWithdrawn, parse_correction
 from .errors import (
     ChannelError,
     ChannelUnavailable,
@@ -33,10 +33,10 @@ from .errors import (
     StoreNotFound,
     UnknownReference,
 )
-from .event_order import recording_key, recording_order
 from .hookspecs import hookimpl
 from .plain import Counts, RecordedBatch, Row, Rows, rows_to_csv, rows_to_json, to_plain
 from .policy import Policy
+from .recording.order import recording_key, recording_order
 from .values import (
     Action,
     AuditKind,
@@ -70,7 +70,7 @@ def cycle_id_for(day: object, policy: Policy | None = None) -> str:
     ``day`` is read like every query's dates (SPEC 9.5): a ``date``, a ``datetime`` (its date)
     or an ISO ``YYYY-MM-DD`` string; anything else is ``InvalidInput`` naming it.
     """
-    from .queries.arguments import date
+    from .query_arguments import date
 
     return _cycle_id_for(date("cycle_id_for", "day", day), (policy or Policy()).year_start_month)
 
@@ -100,8 +100,8 @@ def connect(
     import os
 
     from .application import QualityAssurance
-    from .encryption import cipher_settings
     from .plugins import make_plugin_manager, open_storage, resolve_policy
+    from .privacy.encryption import cipher_settings
 
     pm = make_plugin_manager(extra=plugins)
     target = url or os.environ.get("KENTQA_DB") or DEFAULT_URL
@@ -201,10 +201,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
 
     from .access import Scope
     from .application import QualityAssurance
-    from .exporting import ExportSummary
-    from .history import HistoryRow
-    from .notifications.notification import Notification, NotificationKind
-    from .projections.audit_rows import (
+    from .areas.audits.rows import (
         AuditActionRow,
         AuditCycle,
         CycleBreakdown,
@@ -214,11 +211,10 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
         ThematicAuditRow,
         TriadRecommendation,
     )
-    from .projections.complaints import ComplaintRow
-    from .projections.complaints_summary import ComplaintsSummary, ComplaintTally, LearningItem, StageTally
-    from .projections.drift import DriftKind, DriftRow
-    from .projections.escalations import EscalationRow, EscalationState
-    from .projections.observation_rows import (
+    from .areas.complaints.projection import ComplaintRow
+    from .areas.complaints.summary import ComplaintsSummary, ComplaintTally, LearningItem, StageTally
+    from .areas.escalations.projection import EscalationRow, EscalationState
+    from .areas.observations.rows import (
         ComplianceStatus,
         Grouping,
         ObservationComplianceRow,
@@ -226,9 +222,13 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
         ObservationSummaryRow,
         Requirement,
     )
-    from .projections.review_qa import ReviewQARow
-    from .projections.review_timeliness import QuarterTimeliness, TimelinessKind, TimelinessRow
-    from .projections.voice import TeamThemeTally, VoiceSummary, VoiceTally
+    from .areas.plans.drift import DriftKind, DriftRow
+    from .areas.plans.review_qa import ReviewQARow
+    from .areas.plans.timeliness import QuarterTimeliness, TimelinessKind, TimelinessRow
+    from .areas.voice.projection import TeamThemeTally, VoiceSummary, VoiceTally
+    from .corrections.export import ExportSummary
+    from .corrections.history import HistoryRow
+    from .notifications.notification import Notification, NotificationKind
     from .reports.chairs import (
         ChairsReport,
         ChairsTally,

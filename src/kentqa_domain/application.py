@@ -3,9 +3,9 @@
 ``QualityAssurance`` *has* an event store (:mod:`kentqa_domain.store`, eventsourcing's
 ``Application`` on the storage a plugin gives) and keeps nothing of the state itself: the
 write model, the identity index and every projection live in the store as documents and
-rows (decision 0900). Recording is :mod:`kentqa_domain.recording` (one write transaction per
+rows (decision 0900). Recording is :mod:`kentqa_domain.recording.batch` (one write transaction per
 batch, projections folded in it); queries are :mod:`kentqa_domain.queries` over a snapshot at
-one position; erasure is :mod:`kentqa_domain.erasure`. Every storage failure is a
+one position; erasure is :mod:`kentqa_domain.privacy.erasure`. Every storage failure is a
 ``StorageError`` (``storage_faults.py``).
 """
 
@@ -21,30 +21,31 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
-from .correcting import Corrector
-from .corrections import Correction, RecordCorrected, RecordWithdrawn, is_correction, parse_correction
-from .erasure import Erasure, catch_up_forgettings
+from . import query_arguments as arguments
+from .corrections.events import Correction, RecordCorrected, RecordWithdrawn, is_correction, parse_correction
+from .corrections.recording import Corrector
 from .errors import IntegrityCheckFailed, InvalidEvent, InvalidInput, StorageError, StoreBusy
-from .event_order import recording_order
 from .events import Event, parse
-from .future_dates import latest_date
-from .gc_pause import gc_paused
-from .keyring import Keyring, aes_encrypt
-from .mapper import EventMapper
 from .plain import RecordedBatch, Rows
 from .policy import Policy
-from .projections import STORED_PROJECTIONS
-from .queries import Queries, arguments
-from .queries.arguments import DateArgument
-from .queries.view import View
-from .recording import MODEL, BatchResult, Recording
+from .privacy.erasure import Erasure, catch_up_forgettings
+from .privacy.keyring import Keyring, aes_encrypt
+from .privacy.reveal import Revealer
+from .queries import Queries
+from .query_arguments import DateArgument
+from .recording.batch import MODEL, BatchResult, Recording
+from .recording.future_dates import latest_date
+from .recording.order import recording_order
+from .serialization.mapper import EventMapper
 from .state import codec
 from .state.docs import DocSession
+from .state.gc_pause import gc_paused
 from .state.head import LogHead
 from .state.log import LogCheck, LogReader
-from .state.reveal import Revealer
+from .state.projections import STORED_PROJECTIONS
 from .state.runner import Projections
 from .state.sql import StateTables, tables_for
+from .state.view import View
 from .storage import Storage
 from .storage_faults import contention, guarded, storage_errors
 from .store import CORRECTION_STREAM, ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids
@@ -53,8 +54,8 @@ from .store_admin import admin_for
 if TYPE_CHECKING:
     import pluggy
 
-    from .exporting import ExportSummary
-    from .history import HistoryRow
+    from .corrections.export import ExportSummary
+    from .corrections.history import HistoryRow
 
 BATCH_SIZE = 500
 #: Write-model documents a connection keeps in memory (least recently used go first); each
@@ -583,7 +584,7 @@ class QualityAssurance(Queries):
         child's events are written as they read, anonymous, under a stand-in reference, with a
         ``ChildForgotten`` line that ``kentqa record`` turns into a forgetting.
         """
-        from .exporting import export_log
+        from .corrections.export import export_log
 
         self._check_open()
         with self._lock:
@@ -605,7 +606,7 @@ class QualityAssurance(Queries):
         ``as_of`` (default: today, :attr:`today`). A malformed subject is an ``InvalidInput``
         naming ``subject``; a subject with no events has an empty history.
         """
-        from .history import read_history
+        from .corrections.history import read_history
 
         day = arguments.date("history", "as_of", as_of) if as_of is not None else self.today()
         with self._viewing() as view:
@@ -628,7 +629,7 @@ class QualityAssurance(Queries):
         lock timeout), the erasure still stands (the key is gone); the result says so and
         :meth:`scrub` can be run again later.
         """
-        from .erasure import forget_child
+        from .privacy.erasure import forget_child
 
         self._check_open()
         with self._lock:

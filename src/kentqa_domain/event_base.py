@@ -58,6 +58,11 @@ def action_item(value: object, inst: object, attribute: attrs.Attribute[Any]) ->
         ) from None
 
 
+def one_action() -> Any:
+    """A field holding one action (``PlanActionAgreed.action``), as an object or an :class:`Action`."""
+    return attrs.field(converter=attrs.Converter(action_item, takes_self=True, takes_field=True))
+
+
 def actions() -> Any:
     return items(action_item)
 

@@ -6,7 +6,7 @@ files. eventsourcing's recorders only insert and select, so this module holds th
 needed, for the back ends the state lives in: ``sqlite`` (memory:// too) and ``postgres``.
 
 The key table ``kentqa_keys(name TEXT PRIMARY KEY, material BLOB)`` holds key material by
-name (see :mod:`kentqa_domain.keyring`); it lives in the same database as the events.
+name (see :mod:`kentqa_domain.privacy.keyring`); it lives in the same database as the events.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 import attrs
 
 from kentqa_domain import events as ev
-from kentqa_domain.domain.identity import IDENTITY
+from kentqa_domain.recording.batch.identity import IDENTITY
 from kentqa_domain.values import Action
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -54,9 +54,9 @@ TYPE_ONLY_CYCLES: set[frozenset[str]] = {
     frozenset(
         {
             "kentqa_domain.application",
-            "kentqa_domain.erasure",
-            "kentqa_domain.exporting",
-            "kentqa_domain.history",
+            "kentqa_domain.privacy.erasure",
+            "kentqa_domain.corrections.export",
+            "kentqa_domain.corrections.history",
         }
     ),
 }

@@ -32,7 +32,7 @@ def test_import_linter_contracts_hold() -> None:
 def test_core_modules_import_without_eventsourcing() -> None:
     """Importing the domain layers loads no storage or I/O library."""
     code = (
-        "import sys; import kentqa_domain.events, kentqa_domain.domain, kentqa_domain.projections, "
+        "import sys; import kentqa_domain.events, kentqa_domain.domain, kentqa_domain.state.projections, "
         "kentqa_domain.calendar, kentqa_domain.policy; "
         "bad = [m for m in ('eventsourcing', 'sqlite3', 'psycopg', 'click', 'orjson') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"

@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
+from kentqa_domain.areas.plans.drift import DriftKind, DriftRow
 from kentqa_domain.errors import InvalidEvent, RuleViolation, UnknownReference
 from kentqa_domain.policy import Policy
-from kentqa_domain.projections.drift import DriftKind, DriftRow
 from kentqa_domain.values import PlanKind
 from tests.domain.plan_oracle import nth_working_day_after, working_days_between
 from tests.plan_strategies import (
@@ -629,7 +629,7 @@ def test_the_drawn_histories_never_send_one_identity_with_two_contents(events: l
     """The strategies' own promise (consistent by construction): one event per identity (one
     allocation, assignment or strategy discussion of a child a day), so no recording order
     meets a ``ConflictingEvent``."""
-    from kentqa_domain.domain.identity import identity_of
+    from kentqa_domain.recording.batch.identity import identity_of
 
     seen: dict[str, ev.Event] = {}
     for event in events:

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
+from kentqa_domain.areas.audits import queries as audit_queries
+from kentqa_domain.areas.audits.rows import AuditActionRow
 from kentqa_domain.notifications import NotificationKind
-from kentqa_domain.projections.audit_rows import AuditActionRow
-from kentqa_domain.queries import audits as audit_queries
 from kentqa_domain.state.tables import as_date
 from tests import audit_oracle as oracle
 from tests import audit_strategies as gen

@@ -19,11 +19,8 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
-from kentqa_domain.errors import InvalidEvent
-from kentqa_domain.policy import Policy
-from kentqa_domain.projections.child_plans import child_rows, timeliness_rows
-from kentqa_domain.projections.drift import DriftRow, drift_rows
-from kentqa_domain.projections.plan_facts import (
+from kentqa_domain.areas.plans.drift import DriftRow, drift_rows
+from kentqa_domain.areas.plans.facts import (
     CHILD_EVENTS,
     ChildRecord,
     PlanFacts,
@@ -33,8 +30,11 @@ from kentqa_domain.projections.plan_facts import (
     open_plans,
     timeline,
 )
-from kentqa_domain.projections.plan_teams import PlanTeams
-from kentqa_domain.projections.review_qa import ReviewQARow, review_facts, summarise
+from kentqa_domain.areas.plans.projection import child_rows, timeliness_rows
+from kentqa_domain.areas.plans.review_qa import ReviewQARow, review_facts, summarise
+from kentqa_domain.areas.plans.teams import PlanTeams
+from kentqa_domain.errors import InvalidEvent
+from kentqa_domain.policy import Policy
 from tests.domain.plan_oracle import drift_oracle, escalations_oracle
 from tests.plan_history import revealed_rows
 from tests.plan_strategies import WORKERS, as_of_dates, histories, natural_key

@@ -14,8 +14,8 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.domain import Casebook
 from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
+from kentqa_domain.recording.write_model import Casebook
 from tests.conftest import organisation
 
 RECEIVED = {

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
+from kentqa_domain.areas.complaints import queries as complaint_queries
+from kentqa_domain.areas.complaints.projection import Complaints
 from kentqa_domain.errors import InvalidInput
-from kentqa_domain.projections.complaints import Complaints
-from kentqa_domain.queries import complaints as complaint_queries
 from kentqa_domain.values import Complainant, ComplaintStage, Outcome
 from tests.complaint_histories import (
     SCENARIO,

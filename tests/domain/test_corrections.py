@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
-from kentqa_domain.encryption import new_key
 from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
+from kentqa_domain.privacy.encryption import new_key
 from tests.plan_strategies import histories
 
 TODAY = dt.date(2031, 12, 31)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.projections.child_plans import FOLDED
-from kentqa_domain.projections.drift import DriftKind, DriftRow
+from kentqa_domain.areas.plans.drift import DriftKind, DriftRow
+from kentqa_domain.areas.plans.projection import FOLDED
 from kentqa_domain.values import PlanKind
 from tests.domain.plan_oracle import drift_oracle, escalations_oracle
 from tests.plan_history import revealed_rows

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
-from kentqa_domain.child_privacy import reopened, seal
 from kentqa_domain.errors import InvalidEvent, UnknownReference
-from kentqa_domain.forgetting import PRIVATE
+from kentqa_domain.privacy.forgetting import PRIVATE
+from kentqa_domain.privacy.sealing import reopened, seal
 from tests.plan_strategies import as_of_dates as plan_days
 from tests.plan_strategies import histories as plan_histories
 from tests.reliability.children import ORGANISATION, children

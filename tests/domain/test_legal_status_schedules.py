@@ -13,8 +13,8 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
+from kentqa_domain.areas.plans.schedule import next_review_due
 from kentqa_domain.errors import InvalidEvent, RuleViolation, UnknownReference
-from kentqa_domain.projections.plan_schedule import next_review_due
 from kentqa_domain.values import LegalStatus, PlanKind
 
 D = dt.date

@@ -183,7 +183,7 @@ def test_notifications_are_scoped_like_every_query() -> None:
 
 
 def test_derive_keeps_one_notification_per_key_and_sorts_by_due_date() -> None:
-    import kentqa_domain.notifications.sources.audits as audits_source
+    import kentqa_domain.areas.audits.notify as audits_source
 
     events = _org() + [
         _inadequate_peer_audit(a, "T1", d) for a, d in [("B", "2026-03-01"), ("A", "2026-03-02")]

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.projections.observation_compliance import LEARNING_AREAS
-from kentqa_domain.queries import observations
-from kentqa_domain.queries.view import View
+from kentqa_domain.areas.observations import queries as observations
+from kentqa_domain.areas.observations.projection import LEARNING_AREAS
 from kentqa_domain.state.tables import as_date
+from kentqa_domain.state.view import View
 
 from .observation_histories import respecting_references, scenarios
 from .observation_oracle import as_tuples, oracle_learning, oracle_rows, plus_months

@@ -15,7 +15,7 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.projections.plan_schedule import (
+from kentqa_domain.areas.plans.schedule import (
     initial_conference_due,
     midway_due,
     next_review_due,

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
+from kentqa_domain.areas.plans.timeliness import TimelinessKind, TimelinessRow
 from kentqa_domain.errors import InvalidInput
-from kentqa_domain.projections.review_timeliness import TimelinessKind, TimelinessRow
 from kentqa_domain.values import Action, ReviewKind
 from tests.domain.plan_oracle import nth_working_day_after
 from tests.domain.timeliness_oracle import ALL_KINDS, timeliness_oracle

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.projections.activity import THEMED_SOURCES, ActivityByDay
+from kentqa_domain.areas.audits.activity import THEMED_SOURCES, ActivityByDay
 from kentqa_domain.values import FeedbackChannel, FeedbackSource
 from tests.complaint_histories import SCENARIO as COMPLAINTS
 from tests.complaint_histories import STAFF, complaint_histories, voice_items

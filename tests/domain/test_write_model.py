@@ -1,6 +1,6 @@
 """The write model without I/O (issue 19, "write-model unit tests without I/O").
 
-:class:`~kentqa_domain.domain.casebook.Casebook` with no session keeps its aggregates in plain
+:class:`~kentqa_domain.recording.write_model.Casebook` with no session keeps its aggregates in plain
 dicts: ``check`` raises the named refusal, ``apply`` folds an accepted event in. No store, no
 keys, no pseudonyms: these tests give it plain events and read the refusals.
 """
@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kentqa_domain import events as ev
-from kentqa_domain.domain import Casebook
 from kentqa_domain.errors import InvalidEvent, RuleViolation, UnknownReference
+from kentqa_domain.recording.write_model import Casebook
 from kentqa_domain.values import Action
 
 from .test_child_plan_machine import CLOSE, MIDWAY, OPEN, REVIEW, STRATEGY, consistent, day_of, plan_fact

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
-from kentqa_domain.encryption import new_key
 from kentqa_domain.errors import InvalidInput, UnknownReference
+from kentqa_domain.privacy.encryption import new_key
 from tests.cli_run import kentqa
 from tests.export_support import AS_OF, anonymised, answers, council, exported, lines, record_export
 

@@ -20,10 +20,10 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
+from kentqa_domain.areas.observations.projection import LEARNING_AREAS, ObservationCompliance
+from kentqa_domain.areas.observations.queries import CURRENT_PRACTITIONERS, OBSERVATIONS_OF_PERIOD
 from kentqa_domain.demo import generate
 from kentqa_domain.events import Event
-from kentqa_domain.projections.observation_compliance import LEARNING_AREAS, ObservationCompliance
-from kentqa_domain.queries.observations import CURRENT_PRACTITIONERS, OBSERVATIONS_OF_PERIOD
 from kentqa_domain.state.tables import as_date
 
 AS_OF = dt.date(2026, 11, 20)

@@ -17,9 +17,9 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
+from kentqa_domain.areas.escalations.projection import EscalationState
+from kentqa_domain.areas.plans.queries import OPEN_ESCALATIONS, OPEN_PLANS, _register_ids
 from kentqa_domain.errors import InvalidInput, UnknownReference
-from kentqa_domain.projections.escalations import EscalationState
-from kentqa_domain.queries.plans import OPEN_ESCALATIONS, OPEN_PLANS, _register_ids
 from tests.plan_history import NOW, QUARTER, council
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.mapper import Recorded
+from kentqa_domain.serialization.mapper import Recorded
 from tests.strategies import event_of
 
 

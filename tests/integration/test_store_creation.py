@@ -20,8 +20,8 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE
-from kentqa_domain.encryption import new_key
 from kentqa_domain.errors import StorageError, StoreNotFound
+from kentqa_domain.privacy.encryption import new_key
 from tests.cli_run import ROOT
 
 TEAM = '{"type": "TeamRegistered", "team_id": "T1", "name": "A", "service": "Early Help", "area": "East"}\n'

@@ -16,10 +16,12 @@ with atheris.instrument_imports(include=["kentqa_domain"]):
     import orjson
 
     import kentqa_domain as kq
-    from kentqa_domain import application, child_privacy, fields, mapper, serialization, values  # noqa: F401
-    from kentqa_domain.domain import casebook  # noqa: F401
+    from kentqa_domain import application, fields, serialization, values  # noqa: F401
     from kentqa_domain.errors import InvalidEvent
     from kentqa_domain.events import EVENT_TYPES
+    from kentqa_domain.privacy import sealing  # noqa: F401
+    from kentqa_domain.recording import write_model  # noqa: F401
+    from kentqa_domain.serialization import mapper  # noqa: F401
 
 TYPES = sorted(EVENT_TYPES)
 QA = kq.connect("memory://", policy=kq.Policy())

@@ -17,8 +17,8 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import stream_id
-from kentqa_domain.domain.identity import identity_of
 from kentqa_domain.events import parse
+from kentqa_domain.recording.batch.identity import identity_of
 from tests.reliability.conftest import seed, spawn
 from tests.reliability.hammer import events_for
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import kentqa_domain as kq
-from kentqa_domain.encryption import new_key
 from kentqa_domain.errors import StorageError
+from kentqa_domain.privacy.encryption import new_key
 from tests.reliability.scan import (
     files_containing,
     postgres_checkpoint,

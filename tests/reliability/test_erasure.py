@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 import kentqa_domain as kq
-from kentqa_domain.encryption import new_key
-from kentqa_domain.keyring import key_id_of
+from kentqa_domain.privacy.encryption import new_key
+from kentqa_domain.privacy.keyring import key_id_of
 from tests.reliability.children import ORGANISATION
 from tests.reliability.conftest import ROOT, spawn
 from tests.reliability.scan import (

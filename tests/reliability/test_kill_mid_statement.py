@@ -77,7 +77,7 @@ def test_a_kill_inside_a_statement_leaves_nothing_half_done(tmp_path: Path, what
                 assert stored == before
                 if forgotten:  # the fact was stored: the key must be gone too
                     token = next(iter(c for c in known_children(qa) if c.startswith("anon-")))
-                    from kentqa_domain.keyring import key_id_of
+                    from kentqa_domain.privacy.keyring import key_id_of
 
                     assert qa.keyring.child_key(key_id_of(token) or "") is None
         if not killed:

@@ -152,8 +152,8 @@ def render() -> str:
     """The stub's text, from the event classes as they are."""
     converters: dict[str, str] = {}
     classes: list[str] = []
-    namespace = {**vars(events), "dt": dt}
     for name, cls in events.EVENT_TYPES.items():
+        namespace = {**vars(sys.modules[cls.__module__]), "dt": dt}
         hints = typing.get_type_hints(cls, namespace)
         doc = (inspect.getdoc(cls) or "").splitlines()[0]
         lines = ["@attrs.frozen", f"class {name}(Event):", f'    """{doc}"""', ""]

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
+from kentqa_domain.areas.audits.grades import phase_bounds, phase_on
+from kentqa_domain.areas.audits.rows import PHASE_KINDS
 from kentqa_domain.calendar import cycle_bounds, cycle_id_for
-from kentqa_domain.projections.audit_grades import phase_bounds, phase_on
-from kentqa_domain.projections.audit_rows import PHASE_KINDS
 from tests import audit_oracle as oracle
 
 D = dt.date

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
-from kentqa_domain.encryption import check_key, new_key
 from kentqa_domain.errors import StorageError
+from kentqa_domain.privacy.encryption import check_key, new_key
 from tests.cli_run import kentqa
 
 

@@ -15,12 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kentqa_domain.areas.complaints.timescales import is_late, stage_due_on, timescale_working_days
 from kentqa_domain.policy import Policy
-from kentqa_domain.projections.complaint_timescales import (
-    is_late,
-    stage_due_on,
-    timescale_working_days,
-)
 from kentqa_domain.values import ComplaintStage
 from tests.complaint_histories import nth_working_day_after, one_year_after
 

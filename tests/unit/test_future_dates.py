@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.errors import InvalidEvent
-from kentqa_domain.future_dates import DEADLINES, ENV, RULE, business_dates, check_not_after, latest_date
+from kentqa_domain.recording.batch.future_dates import (
+    DEADLINES,
+    ENV,
+    RULE,
+    business_dates,
+    check_not_after,
+    latest_date,
+)
 from tests.strategies import any_event
 
 

@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
+from kentqa_domain.areas.observations.due import asye_due
 from kentqa_domain.policy import Policy
-from kentqa_domain.projections.observation_due import asye_due
 
 D = dt.date
 POLICY = Policy()

@@ -8,14 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
+from kentqa_domain.areas.plans.drift import working_days_overdue
+from kentqa_domain.areas.plans.schedule import initial_conference_due, midway_due, next_review_due, qa_due
 from kentqa_domain.calendar import add_months
-from kentqa_domain.projections.drift import working_days_overdue
-from kentqa_domain.projections.plan_schedule import (
-    initial_conference_due,
-    midway_due,
-    next_review_due,
-    qa_due,
-)
 from kentqa_domain.values import PlanKind
 
 days = st.dates(dt.date(2015, 1, 1), dt.date(2035, 12, 31))

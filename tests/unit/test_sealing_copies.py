@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kentqa_domain import events as ev
-from kentqa_domain.child_privacy import PRIVATE, seal
+from kentqa_domain.privacy.sealing import PRIVATE, seal
 from tests.strategies import any_event
 
 

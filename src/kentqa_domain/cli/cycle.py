@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from .. import cycle_id_for
-from ..projections.audit_rows import AuditCycle, CycleBreakdown, Progress
+from ..areas.audits.rows import AuditCycle, CycleBreakdown, Progress
 from . import output
 from .common import as_of_date, as_of_option, as_worker_option, db_option, open_store
 

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from ..application import QualityAssurance
 from ..calendar import add_months, cycle_bounds, cycle_id_for
-from ..corrections import RecordCorrected, RecordWithdrawn
+from ..corrections.events import RecordCorrected, RecordWithdrawn
 from ..demo import SCALES, generate
 from . import output
 from .common import EXIT_REFUSED, as_of_date, as_of_option, db_option, open_store

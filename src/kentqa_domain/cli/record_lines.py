@@ -21,8 +21,8 @@ import attrs
 import orjson
 
 from ..application import QualityAssurance
+from ..corrections.export import forgetting_of
 from ..errors import InvalidEvent
-from ..exporting import forgetting_of
 from .progress import progress
 
 #: Events recorded per ``record_many`` call: the most the command holds in memory at once.

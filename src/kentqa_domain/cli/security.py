@@ -17,7 +17,7 @@ def keygen() -> None:
     Set it before the store is first created, e.g. export KENTQA_CIPHER_KEY=$(kentqa keygen),
     and keep it safe: without it the store cannot be read.
     """
-    from ..encryption import new_key
+    from ..privacy.encryption import new_key
 
     click.echo(new_key())
 
@@ -46,7 +46,7 @@ def forget_child(child_ref: str, on: object, db: str | None, as_json: bool, yes:
     import datetime as dt
 
     from ..fields import EARLIEST_DATE
-    from ..future_dates import latest_date
+    from ..recording.future_dates import latest_date
 
     assert isinstance(on, dt.datetime)
     day, today = on.date(), latest_date()

@@ -21,10 +21,10 @@ from typing import Any
 
 import click
 
-from ..projections.complaint_timescales import PANEL, PANEL_REPORT, RESPONSE
-from ..projections.complaints import OMBUDSMAN, OPEN, STATES, ComplaintRow
-from ..projections.complaints_summary import ComplaintsSummary, ComplaintTally
-from ..projections.voice import VoiceSummary, VoiceTally
+from ..areas.complaints.projection import OMBUDSMAN, OPEN, STATES, ComplaintRow
+from ..areas.complaints.summary import ComplaintsSummary, ComplaintTally
+from ..areas.complaints.timescales import PANEL, PANEL_REPORT, RESPONSE
+from ..areas.voice.projection import VoiceSummary, VoiceTally
 from ..values import FeedbackSource
 from . import output
 from .common import as_of_date, as_of_option, as_worker_option, date_option, db_option, open_store

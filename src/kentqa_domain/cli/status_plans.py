@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import click
 
-from ..projections.escalations import EscalationState
+from ..areas.escalations.projection import EscalationState
 from . import output
 from .common import as_of_date, as_of_option, as_worker_option, db_option, open_store
 

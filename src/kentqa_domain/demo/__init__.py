@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..calendar import add_months
-from ..corrections import Correction
+from ..corrections.events import Correction
 from ..events import Event
 from ..policy import Policy
 from .audits import audit_cycles

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from .. import events as ev
-from ..corrections import RecordCorrected, RecordWithdrawn
+from ..corrections.events import RecordCorrected, RecordWithdrawn
 
 #: The chance that a review is typed with a wrong date, and that feedback is typed twice.
 MISTYPED_REVIEW = 0.01

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..domain.identity import identity_of
 from ..errors import InvalidEvent, UnknownReference
 from ..events import Event
+from ..recording.identity import identity_of
 from ..values import PlanKind, ReviewKind
 from .model import Duplicate, FileRead, Importer, ImportOptions, Problem, SourceLocation
 from .order import recording_key

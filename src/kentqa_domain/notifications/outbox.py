@@ -169,7 +169,7 @@ class Notifications(Application[UUID]):
         cipher = self.mapper.cipher
         if cipher is None:
             return None
-        from ..keyring import Keyring
+        from ..privacy.keyring import Keyring
         from ..store_admin import admin_for
 
         return Keyring(admin_for(self.recorder), cipher).secret()

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..areas.plans.review_qa import ReviewQARow
+from ..areas.plans.timeliness import LABELS, QuarterTimeliness, TimelinessRow
 from ..plain import Row, position_field, to_plain
-from ..projections.review_qa import ReviewQARow
-from ..projections.review_timeliness import LABELS, QuarterTimeliness, TimelinessRow
 from ..quarters import previous_quarters, quarter_bounds
 from .formatting import percent
 from .renderers import render_html, render_markdown, render_with

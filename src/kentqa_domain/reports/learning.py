@@ -24,10 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..calendar import cycle_id_for
-from ..plain import position_field
-from ..projections.audit_grades import phase_bounds
-from ..projections.audit_rows import (
+from ..areas.audits.grades import phase_bounds
+from ..areas.audits.rows import (
     PHASE_KINDS,
     AuditActionRow,
     CycleBreakdown,
@@ -37,7 +35,9 @@ from ..projections.audit_rows import (
     ThematicAuditRow,
     TriadRecommendation,
 )
-from ..projections.review_timeliness import QuarterTimeliness, TimelinessRow
+from ..areas.plans.timeliness import QuarterTimeliness, TimelinessRow
+from ..calendar import cycle_id_for
+from ..plain import position_field
 from ..quarters import previous_quarters, quarter_bounds, quarter_id_for
 from ..serialization import converter
 from ..values import AuditKind

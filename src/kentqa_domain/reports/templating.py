@@ -9,7 +9,7 @@ from functools import cache
 
 import jinja2
 
-from ..projections.review_timeliness import LABELS as REVIEW_LABELS
+from ..areas.plans.timeliness import LABELS as REVIEW_LABELS
 from .formatting import KIND_LABELS, QUESTIONS, number, percent, words
 
 

@@ -16,9 +16,9 @@ from uuid import UUID
 import attrs
 from eventsourcing.persistence import StoredEvent
 
-from ..child_privacy import blanked
 from ..log_pages import page_reader
-from ..mapper import MARK_TOPICS, ChildForgotten, EventMapper, Recorded
+from ..privacy.sealing import blanked
+from ..serialization.mapper import MARK_TOPICS, ChildForgotten, EventMapper, Recorded
 from .head import Head, link
 from .runner import Folded
 

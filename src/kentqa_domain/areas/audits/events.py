@@ -92,4 +92,4 @@ class ThematicAuditAgreed(Event):
         check_order(self, "agreed_on", "due_on")
 
 
-__all__ = ["AuditCompleted", "AuditActionCompleted", "ThematicAuditAgreed"]
+__all__ = ["AuditActionCompleted", "AuditCompleted", "ThematicAuditAgreed"]

@@ -125,12 +125,12 @@ class ComplaintReferredToOmbudsman(Event):
 
 
 __all__ = [
-    "ComplaintReceived",
-    "ComplaintTimescaleExtended",
-    "ComplaintResponded",
     "ComplaintEscalated",
-    "ComplaintWithdrawn",
     "ComplaintPanelHeld",
     "ComplaintPanelReported",
+    "ComplaintReceived",
     "ComplaintReferredToOmbudsman",
+    "ComplaintResponded",
+    "ComplaintTimescaleExtended",
+    "ComplaintWithdrawn",
 ]

@@ -81,9 +81,9 @@ class EscalationReferredToCafcass(Event):
 
 
 __all__ = [
-    "EscalationRaised",
-    "EscalationResponded",
     "EscalationProgressed",
-    "EscalationResolved",
+    "EscalationRaised",
     "EscalationReferredToCafcass",
+    "EscalationResolved",
+    "EscalationResponded",
 ]

@@ -174,15 +174,15 @@ class SupervisionHeld(Event):
 
 
 __all__ = [
+    "ASYECompleted",
+    "ASYEExtended",
+    "SupervisionHeld",
+    "SupportNeedCleared",
+    "SupportNeedFlagged",
     "TeamRegistered",
-    "WorkerRegistered",
-    "WorkerMoved",
     "WorkerLeft",
+    "WorkerMoved",
+    "WorkerRegistered",
     "WorkerRejoined",
     "WorkerRoleChanged",
-    "ASYEExtended",
-    "ASYECompleted",
-    "SupportNeedFlagged",
-    "SupportNeedCleared",
-    "SupervisionHeld",
 ]

@@ -12,7 +12,7 @@ from typing import ClassVar
 import attrs
 
 from ...errors import InvalidEvent
-from ...event_base import Event, action_item, actions, check_unique_actions
+from ...event_base import Event, actions, check_unique_actions, one_action
 from ...fields import (
     choice,
     day,
@@ -170,7 +170,7 @@ class PlanActionAgreed(Event):
     date_field: ClassVar[str] = "agreed_on"
     child_ref: str = ident()
     plan: PlanKind = choice(PlanKind)
-    action: Action = attrs.field(converter=attrs.Converter(action_item, takes_self=True, takes_field=True))
+    action: Action = one_action()
     agreed_on: dt.date = day()
     review_id: str | None = opt_ident()
 
@@ -241,19 +241,19 @@ class ReviewQualityAssured(Event):
 
 
 __all__ = [
-    "ChildBecameLookedAfter",
-    "LegalStatusChanged",
-    "PlacedForAdoption",
-    "ChildCeasedLookedAfter",
-    "StrategyDiscussionHeld",
-    "Section47Completed",
-    "ChildProtectionPlanEnded",
-    "ReviewHeld",
-    "MidwayReviewCompleted",
-    "PlanActionCompleted",
-    "PlanActionAgreed",
-    "ChildAllocated",
-    "IROAssigned",
     "CPChairAssigned",
+    "ChildAllocated",
+    "ChildBecameLookedAfter",
+    "ChildCeasedLookedAfter",
+    "ChildProtectionPlanEnded",
+    "IROAssigned",
+    "LegalStatusChanged",
+    "MidwayReviewCompleted",
+    "PlacedForAdoption",
+    "PlanActionAgreed",
+    "PlanActionCompleted",
+    "ReviewHeld",
     "ReviewQualityAssured",
+    "Section47Completed",
+    "StrategyDiscussionHeld",
 ]

@@ -1,0 +1,54 @@
+"""What every aggregate module shares: the handler shape and the named refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import RuleViolation, UnknownReference
+from ..events import Event
+
+if TYPE_CHECKING:
+    from ..recording.write_model import Casebook
+
+
+@attrs.frozen
+class Handler:
+    """How one event type meets the write model.
+
+    ``stream(event, book)`` names the aggregate stream (e.g. ``"worker:W1"``); ``check`` raises a
+    named error if the event may not be recorded now; ``apply`` folds it into the aggregates.
+    """
+
+    stream: Callable[[Any, Casebook], str]
+    check: Callable[[Any, Casebook], object]
+    apply: Callable[[Any, Casebook], object]
+
+
+def unknown(event: Event, field: str, what: str, *, introduced_by: str | None = None) -> UnknownReference:
+    """``what`` named by ``field`` is not known; ``introduced_by``: which events make one known
+    (SPEC 9.5: the message says how to introduce it)."""
+    value = getattr(event, field)
+    how = f" ({what} is introduced by {introduced_by})" if introduced_by else ""
+    return UnknownReference(
+        type(event).__name__, field, "reference", f"{what} {value!r} was never registered{how}"
+    )
+
+
+def violation(event: Event, field: str | None, rule: str, message: str) -> RuleViolation:
+    return RuleViolation(type(event).__name__, field, rule, message)
+
+
+def nothing(event: Any, book: Any) -> None:
+    """A check that always passes, or an apply that changes nothing."""
+
+
+def by(kind: str, field: str) -> Callable[[Any, Any], str]:
+    """A stream namer: the aggregate ``kind`` keyed by the event's ``field``."""
+
+    def stream(event: Any, book: Any) -> str:
+        return f"{kind}:{getattr(event, field)}"
+
+    return stream

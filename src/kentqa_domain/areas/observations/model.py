@@ -1,0 +1,60 @@
+"""Observations of practice and their sharing and reflective review (R-OBS-4).
+
+Recording refuses an observation of a worker never registered (``UnknownReference``) or dated
+after the worker left (R-OBS-5), and a share or reflective review of an unknown observation or
+dated before it (R-OBS-4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ... import events as ev
+from ..aggregate import Handler, by, nothing, unknown, violation
+from ..organisation.model import check_worker_at_work, note_activity
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ...recording.write_model import Casebook
+
+
+@attrs.define
+class Observation:
+    observation_id: str
+    worker_id: str
+    observed_on: dt.date
+
+
+def _record(event: ev.ObservationRecorded, book: Casebook) -> None:
+    note_activity(event, book)
+    book.observations[event.observation_id] = Observation(
+        event.observation_id, event.worker_id, event.observed_on
+    )
+
+
+def _check_follow_up(
+    date_field: str,
+) -> Callable[[ev.ObservationShared | ev.ReflectiveReviewHeld, Casebook], None]:
+    def check(event: ev.ObservationShared | ev.ReflectiveReviewHeld, book: Casebook) -> None:
+        observation = book.observations.get(event.observation_id)
+        if observation is None:
+            raise unknown(event, "observation_id", "observation")
+        if getattr(event, date_field) < observation.observed_on:
+            raise violation(event, date_field, "R-OBS-4", "cannot be before the observation itself")
+
+    return check
+
+
+HANDLERS: dict[type[ev.Event], Handler] = {
+    ev.ObservationRecorded: Handler(by("observation", "observation_id"), check_worker_at_work, _record),
+    ev.ObservationShared: Handler(
+        by("observation", "observation_id"), _check_follow_up("shared_on"), nothing
+    ),
+    ev.ReflectiveReviewHeld: Handler(
+        by("observation", "observation_id"), _check_follow_up("held_on"), nothing
+    ),
+}

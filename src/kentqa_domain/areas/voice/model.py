@@ -1,0 +1,29 @@
+"""Compliments and feedback: standalone facts with their own ids (framework 4.1, 4.3).
+
+Each is its own stream. The only check is the team they are about, when given: an unknown
+team would make the item invisible to every team, service and area view (R-ACC-1) and to
+the voice summary's team breakdown (decision 0403).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ... import events as ev
+from ..aggregate import Handler, by, nothing
+from ..organisation.model import check_team_exists
+
+if TYPE_CHECKING:
+    from ...recording.write_model import Casebook
+
+
+def check_team_if_given(event: ev.ComplimentReceived | ev.FeedbackReceived, book: Casebook) -> None:
+    """The team a compliment or feedback is about, when given, is registered."""
+    if event.team_id is not None:
+        check_team_exists(event, book)
+
+
+HANDLERS: dict[type[ev.Event], Handler] = {
+    ev.ComplimentReceived: Handler(by("compliment", "compliment_id"), check_team_if_given, nothing),
+    ev.FeedbackReceived: Handler(by("feedback", "feedback_id"), check_team_if_given, nothing),
+}

@@ -1,0 +1,1 @@
+"""corrections (docs/architecture.md)."""

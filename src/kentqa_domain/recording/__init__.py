@@ -1,0 +1,1 @@
+"""recording (docs/architecture.md)."""

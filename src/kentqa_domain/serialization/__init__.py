@@ -1,0 +1,25 @@
+"""The events' JSON form under the names the store, the mapper and the reports use (SPEC section 2).
+
+The one cattrs converter is built in :mod:`kentqa_domain.events`, beside the classes it
+converts: ``events.parse`` and ``events.to_json`` are public and need every event class, so
+the converter cannot live in a module the events import (that was an import cycle).
+``structure_event`` is ``events.parse`` and ``unstructure_event`` is ``events.to_json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ..events import Event, converter, make_converter
+from ..events import parse as structure_event
+from ..events import to_json as unstructure_event
+
+
+def event_fields(cls: type[Event]) -> list[attrs.Attribute[Any]]:
+    """The fields of an event class in declaration order (for docs and tools)."""
+    return list(attrs.fields(cls))
+
+
+__all__ = ["converter", "event_fields", "make_converter", "structure_event", "unstructure_event"]
