@@ -6,13 +6,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kentqa_domain.events import Event
+from kentqa_domain.readmodel.docs import DocSession
+from kentqa_domain.readmodel.projection import StoredProjection
 from kentqa_domain.state import codec
-from kentqa_domain.state.docs import DocSession
-from kentqa_domain.state.projection import StoredProjection
 
 
 class MemoryDocs:
-    """A :class:`~kentqa_domain.state.docs.DocSource` over a dict; counts the reads it answers."""
+    """A :class:`~kentqa_domain.readmodel.docs.DocSource` over a dict; counts the reads it answers."""
 
     def __init__(self) -> None:
         #: (owner, space, key) -> (position, document)

@@ -192,7 +192,7 @@ def council(closed: int) -> list[ev.Event]:
 def revealed_rows(qa: object, table: str) -> list[tuple[object, ...]]:
     """Every row of one of the plans' row tables, sorted, with children's tokens and their
     review and action pseudonyms revealed (two stores' tokens differ: their keys do)."""
-    from kentqa_domain.state.tables import as_date
+    from kentqa_domain.readmodel.tables import as_date
 
     view = qa.view()  # type: ignore[attr-defined]
     revealer = view.revealer

@@ -70,7 +70,7 @@ def cycle_id_for(day: object, policy: Policy | None = None) -> str:
     ``day`` is read like every query's dates (SPEC 9.5): a ``date``, a ``datetime`` (its date)
     or an ISO ``YYYY-MM-DD`` string; anything else is ``InvalidInput`` naming it.
     """
-    from .query_arguments import date
+    from .readmodel.arguments import date
 
     return _cycle_id_for(date("cycle_id_for", "day", day), (policy or Policy()).year_start_month)
 
@@ -228,7 +228,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
     from .areas.voice.projection import TeamThemeTally, VoiceSummary, VoiceTally
     from .corrections.export import ExportSummary
     from .corrections.history import HistoryRow
-    from .notifications.notification import Notification, NotificationKind
+    from .notification import Notification, NotificationKind
     from .reports.chairs import (
         ChairsReport,
         ChairsTally,

@@ -21,7 +21,6 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
-from . import query_arguments as arguments
 from .corrections.events import Correction, RecordCorrected, RecordWithdrawn, is_correction, parse_correction
 from .corrections.recording import Corrector
 from .errors import IntegrityCheckFailed, InvalidEvent, InvalidInput, StorageError, StoreBusy
@@ -32,20 +31,21 @@ from .privacy.erasure import Erasure, catch_up_forgettings
 from .privacy.keyring import Keyring, aes_encrypt
 from .privacy.reveal import Revealer
 from .queries import Queries
-from .query_arguments import DateArgument
+from .readmodel import arguments
+from .readmodel.arguments import DateArgument
+from .readmodel.docs import DocSession
+from .readmodel.view import View
 from .recording.batch import MODEL, BatchResult, Recording
 from .recording.future_dates import latest_date
 from .recording.order import recording_order
 from .serialization.mapper import EventMapper
 from .state import codec
-from .state.docs import DocSession
 from .state.gc_pause import gc_paused
 from .state.head import LogHead
 from .state.log import LogCheck, LogReader
 from .state.projections import STORED_PROJECTIONS
 from .state.runner import Projections
 from .state.sql import StateTables, tables_for
-from .state.view import View
 from .storage import Storage
 from .storage_faults import contention, guarded, storage_errors
 from .store import CORRECTION_STREAM, ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids

@@ -1,7 +1,7 @@
 """Every query of SPEC section 5 (and the dashboards beside them), over a view of the state.
 
 :class:`Queries` is what the façade, reports and notification sources ask: each method checks
-its arguments, takes a :class:`~kentqa_domain.state.view.View` (one position of the state)
+its arguments, takes a :class:`~kentqa_domain.readmodel.view.View` (one position of the state)
 and hands it to the area's module (``plans``, ``observations``, ``audits``, ``complaints``).
 :meth:`Queries.at_one_position` gives the same methods bound to one view, so a report or a
 run of notification sources reads every answer at the same position.
@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
-from . import query_arguments as arguments
 from .areas.audits import queries as audits
 from .areas.audits.rows import (
     AuditActionRow,
@@ -45,8 +44,9 @@ from .areas.plans.timeliness import QuarterTimeliness, TimelinessRow
 from .areas.voice.projection import VoiceSummary
 from .events import AuditCompleted
 from .plain import Counts, Rows
-from .query_arguments import DateArgument
-from .state.view import View
+from .readmodel import arguments
+from .readmodel.arguments import DateArgument
+from .readmodel.view import View
 from .values import FeedbackSource, ObservationSetting
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ Recording refuses what refers to a subject not yet registered; folding does not,
 events (a share before its observation, a move after the supervision that followed it) reach
 the projection in any order. :func:`folded` folds a list as given through the projection
 runner into a private in-memory store (documents, rows, position written as in production),
-and yields a :class:`~kentqa_domain.state.view.View` for the area's queries.
+and yields a :class:`~kentqa_domain.readmodel.view.View` for the area's queries.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from contextlib import contextmanager
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.areas.observations.projection import ObservationCompliance
+from kentqa_domain.readmodel.view import View
 from kentqa_domain.state.runner import Folded, Projections
-from kentqa_domain.state.view import View
 
 
 @contextmanager

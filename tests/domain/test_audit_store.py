@@ -22,7 +22,7 @@ from kentqa_domain import events as ev
 from kentqa_domain.areas.audits import queries as audit_queries
 from kentqa_domain.areas.audits.rows import AuditActionRow
 from kentqa_domain.notifications import NotificationKind
-from kentqa_domain.state.tables import as_date
+from kentqa_domain.readmodel.tables import as_date
 from tests import audit_oracle as oracle
 from tests import audit_strategies as gen
 from tests.audit_scenario import busy_council, worked_example

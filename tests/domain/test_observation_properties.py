@@ -21,8 +21,8 @@ from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.areas.observations import queries as observations
 from kentqa_domain.areas.observations.projection import LEARNING_AREAS
-from kentqa_domain.state.tables import as_date
-from kentqa_domain.state.view import View
+from kentqa_domain.readmodel.tables import as_date
+from kentqa_domain.readmodel.view import View
 
 from .observation_histories import respecting_references, scenarios
 from .observation_oracle import as_tuples, oracle_learning, oracle_rows, plus_months

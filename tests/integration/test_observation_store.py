@@ -24,7 +24,7 @@ from kentqa_domain.areas.observations.projection import LEARNING_AREAS, Observat
 from kentqa_domain.areas.observations.queries import CURRENT_PRACTITIONERS, OBSERVATIONS_OF_PERIOD
 from kentqa_domain.demo import generate
 from kentqa_domain.events import Event
-from kentqa_domain.state.tables import as_date
+from kentqa_domain.readmodel.tables import as_date
 
 AS_OF = dt.date(2026, 11, 20)
 YEAR = (dt.date(2026, 4, 1), AS_OF)

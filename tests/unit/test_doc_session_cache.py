@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kentqa_domain.readmodel.docs import DocSession
 from kentqa_domain.state import codec
-from kentqa_domain.state.docs import DocSession
 
 
 class Source:

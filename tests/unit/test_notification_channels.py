@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from kentqa_domain import hookimpl
 from kentqa_domain.builtin.notifiers import LogChannel
 from kentqa_domain.errors import PluginError
+from kentqa_domain.notification import Notification
 from kentqa_domain.notifications.channels import DEFAULT_CHANNELS, channel_urls, open_channels
-from kentqa_domain.notifications.notification import Notification
 from kentqa_domain.plugins import make_plugin_manager, notifier_factories
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..hookspecs import hookimpl
-from ..notifications.notification import Notification
+from ..notification import Notification
 
 LOGGER = "kentqa.notifications"
 

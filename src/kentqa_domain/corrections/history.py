@@ -42,7 +42,7 @@ from .events import RecordCorrected, RecordWithdrawn
 
 if TYPE_CHECKING:
     from ..application import QualityAssurance
-    from ..state.view import View
+    from ..readmodel.view import View
 
 #: The kinds of subject, as the handlers of ``domain/`` name their streams.
 SUBJECT_KINDS = (

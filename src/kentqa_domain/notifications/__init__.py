@@ -11,6 +11,6 @@ due is lost.
 
 from __future__ import annotations
 
-from .notification import Notification, NotificationKind
+from ..notification import Notification, NotificationKind
 
 __all__ = ["Notification", "NotificationKind"]

@@ -16,9 +16,9 @@ import attrs
 import pluggy
 
 from ..errors import PluginError
+from ..notification import Notification
 from ..plugins import notifier_factories
 from ..storage import redact
-from .notification import Notification
 
 DEFAULT_CHANNELS = ("log://",)
 ENV = "KENTQA_NOTIFY"

@@ -28,8 +28,8 @@ import attrs
 import stamina
 
 from ..errors import ChannelUnavailable
+from ..notification import Notification
 from .channels import OpenChannel
-from .notification import Notification
 from .outbox import Notifications
 
 if TYPE_CHECKING:

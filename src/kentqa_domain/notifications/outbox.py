@@ -24,9 +24,9 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 from eventsourcing.utils import Environment
 
 from ..errors import StoreBusy
+from ..notification import Notification
 from ..storage import Storage
 from ..storage_faults import contention
-from .notification import Notification
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/notifications")
 SQLITE_TABLE = "kentqa_notification_events"

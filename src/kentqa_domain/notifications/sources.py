@@ -16,8 +16,8 @@ from ..areas.complaints import notify as complaints
 from ..areas.escalations import notify as escalations
 from ..areas.observations import notify as observations
 from ..areas.plans import notify as drift
+from ..notification import Notification
 from ..policy import Policy
-from .notification import Notification
 
 if TYPE_CHECKING:
     from ..queries import Queries

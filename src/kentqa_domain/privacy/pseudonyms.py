@@ -16,7 +16,7 @@ import base64
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..state.projection import StoredProjection
+from ..readmodel.projection import StoredProjection
 
 #: (key id, plaintext) -> sealed bytes, given by the application (it holds the keys).
 Sealer = Callable[[str, bytes], bytes]

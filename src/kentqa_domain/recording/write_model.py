@@ -21,7 +21,7 @@ from ..areas.voice import model as feedback
 from ..events import EVENT_TYPES, Event
 
 if TYPE_CHECKING:
-    from ..state.docs import DocSession
+    from ..readmodel.docs import DocSession
 
 HANDLERS: dict[type[Event], Handler] = {
     **staff.HANDLERS,
@@ -71,7 +71,7 @@ _PREFETCH = (
 
 class Casebook:
     """All aggregates by kind and id: plain dicts, or documents in the store when ``session``
-    (a :class:`~kentqa_domain.state.docs.DocSession`) is given."""
+    (a :class:`~kentqa_domain.readmodel.docs.DocSession`) is given."""
 
     def __init__(self, session: DocSession | None = None) -> None:
         maps: dict[str, Any] = {

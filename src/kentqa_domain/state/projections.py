@@ -1,7 +1,7 @@
 """The read side: projections fold events into what the queries read (SPEC sections 5, 9.4).
 
 Each projection is a fold (``apply(event, position)``) over the notification log into
-documents and row tables in the store, at its own position (:mod:`kentqa_domain.state.projection`,
+documents and row tables in the store, at its own position (:mod:`kentqa_domain.readmodel.projection`,
 decision 0900). Queries compute their rows from a projection and the policy at ``as_of``:
 no projection reads the clock.
 """
@@ -14,7 +14,7 @@ from ..areas.observations.projection import ObservationCompliance
 from ..areas.plans.projection import ChildPlans
 from ..areas.voice.projection import Voice
 from ..privacy.pseudonyms import Reveal
-from .projection import StoredProjection
+from ..readmodel.projection import StoredProjection
 from .stats import EventCounts
 
 #: The projections whose state lives in the store (decision 0900), each with its own position.

@@ -22,9 +22,9 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ..events import Event
+from ..readmodel.docs import DocSession
+from ..readmodel.projection import StoredProjection
 from . import codec
-from .docs import DocSession
-from .projection import StoredProjection
 from .sql import StateTables
 
 #: (position, event as projections fold it, or None for a row they skip; the Recorded when read in full)

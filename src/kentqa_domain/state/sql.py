@@ -40,8 +40,8 @@ from eventsourcing import persistence as es
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.sqlite import SQLiteCursor
 
-from .docs import DocWrite
-from .tables import Table
+from ..readmodel.docs import DocWrite
+from ..readmodel.tables import Table
 
 DOCS = "kentqa_docs"
 IDENTITIES = "kentqa_identities"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..events import Event
-from .projection import RowChange, StoredProjection
-from .tables import Column, Table
+from ..readmodel.projection import RowChange, StoredProjection
+from ..readmodel.tables import Column, Table
 
 #: ``kentqa_event_counts``: how many events of each type are stored.
 EVENT_COUNTS = Table(

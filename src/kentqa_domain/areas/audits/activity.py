@@ -18,8 +18,8 @@ from typing import Any
 import attrs
 
 from ... import events as ev
-from ...state.projection import RowChange, StoredProjection
-from ...state.tables import Column, Table
+from ...readmodel.projection import RowChange, StoredProjection
+from ...readmodel.tables import Column, Table
 
 #: Events carrying ``themes`` and the source name the report gives them. Audit themes are
 #: read from the audit projection instead, by the cycle each audit belongs to.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...events import AuditCompleted
-from ...notifications.notification import Notification, NotificationKind
+from ...notification import Notification, NotificationKind
 from ...policy import Policy
 from ...values import Grade, Role
 from . import queries as audits

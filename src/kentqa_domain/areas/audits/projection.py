@@ -37,8 +37,8 @@ import attrs
 
 from ... import events as ev
 from ...calendar import cycle_id_for
-from ...state.projection import RowChange, StoredProjection
-from ...state.tables import Column, Table
+from ...readmodel.projection import RowChange, StoredProjection
+from ...readmodel.tables import Column, Table
 from ...values import AuditKind, Grade, Role
 
 AUDITS = Table(

@@ -16,14 +16,14 @@ from typing import Any, NamedTuple, cast
 
 import attrs
 
-from ... import query_arguments as arguments
 from ...access import Scope
 from ...calendar import cycle_id_for, parse_cycle_id
 from ...errors import InvalidInput, UnknownReference
 from ...events import AuditCompleted
+from ...readmodel import arguments
+from ...readmodel.tables import as_date
+from ...readmodel.view import View
 from ...state.projections import ActivityByDay, AuditLedger
-from ...state.tables import as_date
-from ...state.view import View
 from ...values import Grade
 from .actions import action_rows, thematic_rows
 from .grades import good_or_better, summarise_cycle

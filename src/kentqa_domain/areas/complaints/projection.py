@@ -26,8 +26,8 @@ from ... import events as ev
 from ...calendar import WorkingCalendar
 from ...plain import Row
 from ...policy import Policy
-from ...state.projection import RowChange, StoredProjection
-from ...state.tables import Column, Table
+from ...readmodel.projection import RowChange, StoredProjection
+from ...readmodel.tables import Column, Table
 from ...values import Complainant, ComplaintStage, Outcome
 from .timescales import RESPONSE, is_late, stage_3_next_due, stage_due_on
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import attrs
 
-from ... import query_arguments as arguments
 from ...errors import InvalidInput
-from ...state.tables import as_date
-from ...state.view import View
+from ...readmodel import arguments
+from ...readmodel.tables import as_date
+from ...readmodel.view import View
 from ...values import FeedbackSource
 from ..voice.projection import VoiceSummary
 from ..voice.projection import summary as summarise_voice

@@ -30,9 +30,9 @@ from ... import events as ev
 from ...calendar import WorkingCalendar
 from ...plain import Row
 from ...policy import EscalationTargetFrom, Policy
-from ...state.docs import DocMap
-from ...state.projection import RowChange, StoredProjection
-from ...state.tables import Column, Table
+from ...readmodel.docs import DocMap
+from ...readmodel.projection import RowChange, StoredProjection
+from ...readmodel.tables import Column, Table
 from ...values import EscalationStage
 from ..plans.projection import load
 

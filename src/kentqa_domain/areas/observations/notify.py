@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ...notifications.notification import Notification, NotificationKind
+from ...notification import Notification, NotificationKind
 from ...policy import Policy
 from ...values import Role
 

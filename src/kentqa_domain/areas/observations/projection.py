@@ -50,8 +50,8 @@ import attrs
 from ... import events as ev
 from ...events import Event
 from ...policy import Policy
-from ...state.projection import RowChange, StoredProjection
-from ...state.tables import Column, Table
+from ...readmodel.projection import RowChange, StoredProjection
+from ...readmodel.tables import Column, Table
 from ...values import ExperienceLevel, Grade, ObservationArea, ObservationSetting, Role
 from .due import annual_due, asye_due, status_on, support_due
 from .rows import ObservationComplianceRow, Requirement

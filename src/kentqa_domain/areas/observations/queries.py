@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ... import query_arguments as arguments
 from ...access import Scope
 from ...errors import UnknownReference
-from ...state.view import View
+from ...readmodel import arguments
+from ...readmodel.view import View
 from ...values import ObservationSetting, Role
 from .projection import LEARNING_AREAS, OBSERVATIONS, PERIODS, ObservationCompliance
 from .rows import Grouping, ObservationComplianceRow, ObservationLearningRow, ObservationSummaryRow

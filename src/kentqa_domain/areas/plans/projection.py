@@ -47,9 +47,9 @@ import attrs
 
 from ... import events as ev
 from ...policy import Policy
-from ...state.docs import DocMap
-from ...state.projection import RowChange, StoredProjection
-from ...state.tables import Column, Table, View
+from ...readmodel.docs import DocMap
+from ...readmodel.projection import RowChange, StoredProjection
+from ...readmodel.tables import Column, Table, View
 from .drift import row_parties, schedule
 from .facts import (
     CHILD_EVENTS,

@@ -15,10 +15,10 @@ from typing import Any
 
 import attrs
 
-from ... import query_arguments as arguments
 from ...errors import InvalidInput, UnknownReference
-from ...state.tables import as_date
-from ...state.view import View
+from ...readmodel import arguments
+from ...readmodel.tables import as_date
+from ...readmodel.view import View
 from ...values import PlanKind
 from ..escalations.projection import EscalationRow, EscalationState, EscalationView, escalation_row
 from .drift import DriftKind, DriftRow, drift_rows, row_order, working_days_overdue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...quarters import quarter_bounds, quarter_id_for
-from ...state.view import View
+from ...readmodel.view import View
 from .teams import PlanTeams
 from .timeliness import (
     QuarterTimeliness,

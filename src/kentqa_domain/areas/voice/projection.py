@@ -26,8 +26,8 @@ import attrs
 
 from ... import events as ev
 from ...plain import Row, position_field
-from ...state.projection import RowChange, StoredProjection
-from ...state.tables import Column, Table
+from ...readmodel.projection import RowChange, StoredProjection
+from ...readmodel.tables import Column, Table
 from ...values import FeedbackChannel, FeedbackSource
 
 RATINGS = (1, 2, 3, 4, 5)

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ..plain import to_plain
+from .plain import to_plain
 
 
 class NotificationKind(StrEnum):

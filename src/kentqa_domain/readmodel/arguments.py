@@ -26,11 +26,11 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any, TypeVar
 
-from .calendar import parse_cycle_id
-from .errors import InvalidInput, UnknownReference
-from .fields import ISO_DATE
-from .quarters import parse_quarter_id
-from .values import FeedbackSource
+from ..calendar import parse_cycle_id
+from ..errors import InvalidInput, UnknownReference
+from ..fields import ISO_DATE
+from ..quarters import parse_quarter_id
+from ..values import FeedbackSource
 
 _E = TypeVar("_E", bound=Enum)
 _F = TypeVar("_F", bound=Callable[..., Any])

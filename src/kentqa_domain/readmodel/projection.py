@@ -1,7 +1,7 @@
 """The shape of a projection whose state lives in the store (SPEC 9.4, decision 0900).
 
-A stored projection keeps its state in :class:`~kentqa_domain.state.docs.DocMap` s of one
-:class:`~kentqa_domain.state.docs.DocSession` (made in :meth:`setup`), folds events with
+A stored projection keeps its state in :class:`~kentqa_domain.readmodel.docs.DocMap` s of one
+:class:`~kentqa_domain.readmodel.docs.DocSession` (made in :meth:`setup`), folds events with
 :meth:`apply`, and may derive row tables (:attr:`tables`) from the documents a fold changed
 (:meth:`rows`), for queries that must not visit all of history and for analysts' SQL. Its
 runner writes the changed documents, their rows and the projection's position in one

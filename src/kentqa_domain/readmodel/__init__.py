@@ -1,0 +1,1 @@
+"""readmodel (docs/architecture.md)."""
