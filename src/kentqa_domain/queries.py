@@ -28,6 +28,7 @@ from .areas.audits.rows import (
 from .areas.complaints import queries as complaints
 from .areas.complaints.projection import ComplaintRow
 from .areas.complaints.summary import ComplaintsSummary
+from .areas.escalations import queries as escalations
 from .areas.escalations.projection import EscalationRow, EscalationState
 from .areas.observations import queries as observations
 from .areas.observations.rows import (
@@ -41,6 +42,7 @@ from .areas.plans import timeliness_queries as timeliness
 from .areas.plans.drift import DriftRow
 from .areas.plans.review_qa import ReviewQARow
 from .areas.plans.timeliness import QuarterTimeliness, TimelinessRow
+from .areas.voice import queries as voice
 from .areas.voice.projection import VoiceSummary
 from .events import AuditCompleted
 from .plain import Counts, Rows
@@ -112,7 +114,11 @@ class Queries:
         is visible to its team and to the team of the plan's chair or IRO.
         """
         with self._viewing() as view:
-            return _answer(view, plans.drift_register(view, as_of=_day(as_of), as_worker=as_worker))
+            day = _day(as_of)
+            escalated = escalations.open_by_child(view, day)
+            return _answer(
+                view, plans.drift_register(view, as_of=day, escalations=escalated, as_worker=as_worker)
+            )
 
     @arguments.checked
     def escalations(
@@ -141,7 +147,7 @@ class Queries:
         with self._viewing() as view:
             return _answer(
                 view,
-                plans.escalations(
+                escalations.escalations(
                     view,
                     as_of=_day(as_of),
                     as_worker=as_worker,
@@ -550,7 +556,7 @@ class Queries:
         with self._viewing() as view:
             return _answer(
                 view,
-                complaints.voice_summary(
+                voice.voice_summary(
                     view, _day(start), _day(end), as_of=_day(as_of), as_worker=as_worker, sources=sources
                 ),
             )

@@ -74,10 +74,14 @@ def test_the_client_script_runs() -> None:
 
 
 def test_the_events_stub_is_in_step_with_the_event_classes() -> None:
-    """``events.pyi`` is what ``python -m tests.typing_check.stubgen`` writes from events.py now."""
-    assert stubgen.STUB.read_text(encoding="utf-8") == stubgen.render(), (
-        "src/kentqa_domain/events.pyi is out of step: run python -m tests.typing_check.stubgen"
-    )
+    """Every events stub (``events.pyi`` and each area's) is what ``python -m
+    tests.typing_check.stubgen`` writes from the event classes now."""
+    stubs = stubgen.render_all()
+    assert len(stubs) == 8, sorted(map(str, stubs))
+    for path, text in stubs.items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path} is out of step: run python -m tests.typing_check.stubgen"
+        )
 
 
 def test_the_package_ships_its_typing_marker() -> None:
@@ -88,3 +92,5 @@ def test_the_package_ships_its_typing_marker() -> None:
     wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
     assert "src/kentqa_domain/py.typed" in wheel["artifacts"]
     assert "src/kentqa_domain/*.pyi" in wheel["artifacts"]
+    assert "src/kentqa_domain/areas/*/*.pyi" in wheel["artifacts"]
+    assert len(list((package / "areas").glob("*/events.pyi"))) == 7

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..errors import RuleViolation, UnknownReference
-from ..events import Event
+from ..event_base import Event
 
 if TYPE_CHECKING:
     from ..recording.write_model import Casebook

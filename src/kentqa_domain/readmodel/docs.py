@@ -19,7 +19,7 @@ This module does no I/O itself: it reads through a :class:`DocSource` (the store
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar, overload
 
 from ..errors import StorageError
@@ -394,3 +394,17 @@ class DocMap(Generic[K, V]):
 
     def __repr__(self) -> str:
         return f"DocMap({self.session.owner}:{self.space})"
+
+
+def load(docs: DocMap[str, Any], keys: Iterable[str], chunk: int = 500) -> dict[str, Any]:
+    """The documents of ``keys`` that exist, read ``chunk`` at a time (key order kept)."""
+    wanted = list(dict.fromkeys(keys))
+    out: dict[str, Any] = {}
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start : start + chunk]
+        docs.prefetch(part)
+        for key in part:
+            found = docs.get(key)
+            if found is not None:
+                out[key] = found
+    return out

@@ -8,7 +8,7 @@ projections, the organisation (for R-ACC-1) and the policy. Nothing here records
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..access import Scope, scope_for
@@ -62,6 +62,13 @@ class View:
         principal who had left by ``on`` sees nothing, decision 0105)."""
         book = self.casebook
         return scope_for(as_worker, on=on, workers=book.workers, teams=book.teams, access=self.policy.access)
+
+    def team_filter(self, as_worker: str | None, *, on: dt.date) -> Callable[[str | None], bool]:
+        """R-ACC-1: a predicate on a row's team for ``as_worker`` on the day ``on`` (rows without
+        a team: all-seeing only; a principal who had left by ``on``: nothing, decision 0105)."""
+        scope = self.scope(as_worker, on=on)
+        teams = self.teams
+        return lambda team_id: scope.allows(team_id=team_id, teams=teams)
 
     def sees_everything(self, as_worker: str | None, *, on: dt.date) -> bool:
         """R-ACC-1 for organisation-wide rows (of no team): only principals who see everything."""

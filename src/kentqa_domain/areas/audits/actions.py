@@ -11,9 +11,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
 
-from ... import events as ev
 from ...calendar import WorkingCalendar
 from ...values import Action, Grade
+from . import events as ev
 from .grades import good_or_better
 from .projection import LabelAudit
 from .rows import AuditActionRow, Progress, ThematicAuditRow

@@ -17,16 +17,18 @@ from typing import Any
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ...readmodel.projection import RowChange, StoredProjection
 from ...readmodel.tables import Column, Table
+from ..complaints.events import ComplaintReceived
+from ..voice.events import ComplimentReceived, FeedbackReceived
 
 #: Events carrying ``themes`` and the source name the report gives them. Audit themes are
 #: read from the audit projection instead, by the cycle each audit belongs to.
-THEMED_SOURCES: dict[type[ev.Event], str] = {
-    ev.ComplaintReceived: "complaints",
-    ev.ComplimentReceived: "compliments",
-    ev.FeedbackReceived: "feedback",
+THEMED_SOURCES: dict[type[Event], str] = {
+    ComplaintReceived: "complaints",
+    ComplimentReceived: "compliments",
+    FeedbackReceived: "feedback",
 }
 
 #: ``kentqa_activity_days``: events by business date and type.
@@ -75,7 +77,7 @@ class ActivityByDay(StoredProjection):
         #: "YYYY-MM-DD" -> that business date's counts
         self.days = self.session.map("days", str, DayActivity)
 
-    def apply(self, event: ev.Event, position: int) -> None:
+    def apply(self, event: Event, position: int) -> None:
         day = self.days.setdefault(event.business_date.isoformat(), DayActivity())
         name = type(event).__name__
         day.events[name] = day.events.get(name, 0) + 1

@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from ... import events as ev
 from ...calendar import add_months
 from ...values import AuditKind, Grade
+from . import events as ev
 from .rows import PHASE_KINDS, AuditCycle, CycleBreakdown, CycleShare, PhaseSummary
 
 #: How a breakdown row is labelled when an audit names a team never registered.

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ..aggregate import Handler, by, nothing, unknown
+from . import events as ev
 
 if TYPE_CHECKING:
     from ...recording.write_model import Casebook
@@ -35,7 +36,7 @@ def _agree(event: ev.ThematicAuditAgreed, book: Casebook) -> None:
     book.themes[event.theme_id] = True
 
 
-HANDLERS: dict[type[ev.Event], Handler] = {
+HANDLERS: dict[type[Event], Handler] = {
     ev.AuditCompleted: Handler(by("audit", "audit_id"), nothing, _complete),
     ev.AuditActionCompleted: Handler(by("audit", "audit_id"), _check_action, nothing),
     ev.ThematicAuditAgreed: Handler(by("theme", "theme_id"), nothing, _agree),

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ...events import AuditCompleted
 from ...notification import Notification, NotificationKind
 from ...policy import Policy
 from ...values import Grade, Role
 from . import queries as audits
+from .events import AuditCompleted
 
 if TYPE_CHECKING:
     from ...queries import Queries

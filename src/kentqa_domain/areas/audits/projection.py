@@ -35,11 +35,13 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from ... import events as ev
 from ...calendar import cycle_id_for
+from ...event_base import Event
 from ...readmodel.projection import RowChange, StoredProjection
 from ...readmodel.tables import Column, Table
 from ...values import AuditKind, Grade, Role
+from ..organisation.events import WorkerLeft, WorkerRegistered
+from . import events as ev
 
 AUDITS = Table(
     "kentqa_audits",
@@ -162,7 +164,7 @@ class AuditLedger(StoredProjection):
         #: worker -> left_on, for every worker (a leaver is not offered for a triad)
         self.left = self.session.map("left", str, dt.date)
 
-    def apply(self, event: ev.Event, position: int) -> None:
+    def apply(self, event: Event, position: int) -> None:
         if isinstance(event, ev.AuditCompleted):
             before = self.audits.get(event.audit_id)
             if before is not None and before.kind is AuditKind.THEMATIC:
@@ -187,10 +189,10 @@ class AuditLedger(StoredProjection):
             found = self.labels.get(label) or ThemeLabel()
             found.themes.add(event.theme_id)
             self.labels[label] = found
-        elif isinstance(event, ev.WorkerRegistered):
+        elif isinstance(event, WorkerRegistered):
             if event.role is Role.QA_UNIT:
                 self.qa_unit[event.worker_id] = event.registered_on
-        elif isinstance(event, ev.WorkerLeft):
+        elif isinstance(event, WorkerLeft):
             self.left[event.worker_id] = event.left_on
 
     # --- rows ----------------------------------------------------------------------------

@@ -19,13 +19,13 @@ import attrs
 from ...access import Scope
 from ...calendar import cycle_id_for, parse_cycle_id
 from ...errors import InvalidInput, UnknownReference
-from ...events import AuditCompleted
 from ...readmodel import arguments
 from ...readmodel.tables import as_date
 from ...readmodel.view import View
 from ...state.projections import ActivityByDay, AuditLedger
 from ...values import Grade
 from .actions import action_rows, thematic_rows
+from .events import AuditCompleted
 from .grades import good_or_better, summarise_cycle
 from .projection import ThemeLabel, cycle_of
 from .rows import AuditActionRow, AuditCycle, CycleShare, Progress, ThematicAuditRow, TriadRecommendation

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
-from ... import events as ev
 from ...values import AuditKind
+from . import events as ev
 from .rows import TriadRecommendation
 
 COMPARED = (AuditKind.PRACTITIONER, AuditKind.PEER)

@@ -40,12 +40,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ...policy import Policy
 from ...values import ComplaintStage
 from ..aggregate import Handler, by, unknown, violation
 from ..organisation.model import check_team_exists
 from ..plans.model import check_child_known
+from . import events as ev
 from .timescales import RESPONSE, stage_3_next_due, stage_due_on
 
 if TYPE_CHECKING:
@@ -170,16 +171,16 @@ def check_received(event: ev.ComplaintReceived, book: Casebook) -> None:
         check_child_known(event, book)
 
 
-def check_known(event: ev.Event, book: Casebook) -> Complaint:
+def check_known(event: Event, book: Casebook) -> Complaint:
     """The complaint an event follows up was received."""
-    # every event checked here names a complaint; ev.Event, their common base, has no such field
+    # every event checked here names a complaint; Event, their common base, has no such field
     complaint: Complaint | None = book.complaints.get(event.complaint_id)  # type: ignore[attr-defined]
     if complaint is None:
         raise unknown(event, "complaint_id", "complaint")
     return complaint
 
 
-def check_not_after_withdrawal(event: ev.Event, complaint: Complaint, field: str) -> None:
+def check_not_after_withdrawal(event: Event, complaint: Complaint, field: str) -> None:
     """R-CMP-5: withdrawal closes all; nothing is dated after it (nor, R-CMP-7, after a
     referral to the Ombudsman)."""
     when: dt.date = getattr(event, field)
@@ -194,7 +195,7 @@ def check_not_after_withdrawal(event: ev.Event, complaint: Complaint, field: str
     check_not_after_referral(event, complaint, field)
 
 
-def check_not_after_referral(event: ev.Event, complaint: Complaint, field: str) -> None:
+def check_not_after_referral(event: Event, complaint: Complaint, field: str) -> None:
     """R-CMP-7: a referral to the Ombudsman ends the council's procedure and closes the
     complaint's file: nothing more is recorded for it, whatever its date (the referral was
     judged on the facts recorded before it; decision 0960)."""
@@ -486,7 +487,7 @@ def check_referral(event: ev.ComplaintReferredToOmbudsman, book: Casebook) -> No
 
 _stream = by("complaint", "complaint_id")
 
-HANDLERS: dict[type[ev.Event], Handler] = {
+HANDLERS: dict[type[Event], Handler] = {
     ev.ComplaintReceived: Handler(_stream, check_received, _receive),
     ev.ComplaintTimescaleExtended: Handler(_stream, check_extension, _extend),
     ev.ComplaintResponded: Handler(_stream, check_response, _respond),

@@ -22,13 +22,14 @@ from typing import Any
 
 import attrs
 
-from ... import events as ev
 from ...calendar import WorkingCalendar
+from ...event_base import Event
 from ...plain import Row
 from ...policy import Policy
 from ...readmodel.projection import RowChange, StoredProjection
 from ...readmodel.tables import Column, Table
 from ...values import Complainant, ComplaintStage, Outcome
+from . import events as ev
 from .timescales import RESPONSE, is_late, stage_3_next_due, stage_due_on
 
 #: Register states (SPEC section 5; ``ombudsman``: referred to the Ombudsman, SPEC 9.2, R-CMP-7).
@@ -228,7 +229,7 @@ class Complaints(StoredProjection):
             found = self.files[complaint_id] = ComplaintFile(complaint_id)
         return found
 
-    def apply(self, event: ev.Event, position: int) -> None:
+    def apply(self, event: Event, position: int) -> None:
         if isinstance(event, ev.ComplaintReceived):
             self._file(event.complaint_id).received = event
         elif isinstance(event, ev.ComplaintEscalated):

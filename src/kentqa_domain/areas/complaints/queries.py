@@ -1,4 +1,4 @@
-"""Complaints and the voice of children and families (R-CMP-1..7; framework 4.1, 4.3)."""
+"""Complaints: the register and the summary over a period (R-CMP-1..7; framework 4.1, 4.3)."""
 
 from __future__ import annotations
 
@@ -13,22 +13,11 @@ from ...errors import InvalidInput
 from ...readmodel import arguments
 from ...readmodel.tables import as_date
 from ...readmodel.view import View
-from ...values import FeedbackSource
-from ..voice.projection import VoiceSummary
-from ..voice.projection import summary as summarise_voice
 from .projection import OPEN, STATES, ComplaintFile, ComplaintRow, register_row
 from .summary import ComplaintsSummary, summarise
 
 #: Candidate rows read from ``kentqa_complaints`` per query, and documents read per prefetch.
 BATCH = 500
-
-
-def _team_filter(view: View, as_worker: str | None, on: dt.date) -> Callable[[str | None], bool]:
-    """R-ACC-1: a predicate on a row's team for ``as_worker`` on the day ``on`` (rows without a
-    team: all-seeing only; a principal who had left by ``on``: nothing, decision 0105)."""
-    scope = view.scope(as_worker, on=on)
-    teams = view.teams
-    return lambda team_id: scope.allows(team_id=team_id, teams=teams)
 
 
 #: (received on, complaint id, team id): a candidate row of the register, in its order.
@@ -154,7 +143,7 @@ def complaints_register(
     if since is not None:
         since = arguments.date("complaints_register", "since", since)
     wanted = _limit(limit)
-    allows = _team_filter(view, as_worker, as_of)
+    allows = view.team_filter(as_worker, on=as_of)
     start = _after(view, after, allows)
     candidates: Iterable[Candidate]
     if states is not None and states <= {OPEN}:
@@ -201,7 +190,7 @@ def complaints_summary(
     ``end``) and those never settled: a year's summary costs the same after ten years.
     """
     start, end = arguments.period("complaints_summary", start, end, as_of)
-    allows = _team_filter(view, as_worker, end)
+    allows = view.team_filter(as_worker, on=end)
     found = view.select(
         "SELECT complaint_id, team_id FROM kentqa_complaints WHERE last_fact_on >= ? AND received_on <= ? "
         "UNION SELECT complaint_id, team_id FROM kentqa_complaints "
@@ -210,19 +199,3 @@ def complaints_summary(
     )
     ids = sorted(cid for cid, team in found if allows(team))
     return summarise(_files(view, ids), start, end, view.policy)
-
-
-def voice_summary(
-    view: View,
-    start: dt.date,
-    end: dt.date,
-    *,
-    as_of: dt.date | None = None,
-    as_worker: str | None = None,
-    sources: Iterable[FeedbackSource | str] | None = None,
-) -> VoiceSummary:
-    """Compliments and feedback received in [start, end] by source, channel, theme, rating and team."""
-    start, end = arguments.period("voice_summary", start, end, as_of)
-    chosen = arguments.sources(sources)
-    allows = _team_filter(view, as_worker, end)
-    return summarise_voice(view.projection("voice"), start, end, chosen, allows)

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ...values import EscalationStage
 from ..aggregate import Handler, by, unknown, violation
 from ..organisation.model import check_team_exists
 from ..plans.model import check_child_known, looked_after_on
+from . import events as ev
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,10 +61,10 @@ def _raise(event: ev.EscalationRaised, book: Casebook) -> None:
     )
 
 
-def check_open(event: ev.Event, book: Casebook) -> Escalation:
+def check_open(event: Event, book: Casebook) -> Escalation:
     """R-ESC-5: the escalation exists, the event is not dated before it was raised, and not
     after it was resolved or referred (a late event dated on or before that day is history)."""
-    # every event checked here names an escalation; ev.Event, their common base, has no such field
+    # every event checked here names an escalation; Event, their common base, has no such field
     escalation: Escalation | None = book.escalations.get(event.escalation_id)  # type: ignore[attr-defined]
     if escalation is None:
         raise unknown(event, "escalation_id", "escalation")
@@ -188,7 +189,7 @@ def _close(state: str) -> Callable[[ev.EscalationResolved | ev.EscalationReferre
 
 _stream = by("escalation", "escalation_id")
 
-HANDLERS: dict[type[ev.Event], Handler] = {
+HANDLERS: dict[type[Event], Handler] = {
     ev.EscalationRaised: Handler(_stream, _check_raise, _raise),
     ev.EscalationResponded: Handler(_stream, check_open, _responded),
     ev.EscalationProgressed: Handler(_stream, _check_progress, _progress),

@@ -26,15 +26,15 @@ from enum import StrEnum
 
 import attrs
 
-from ... import events as ev
 from ...calendar import WorkingCalendar
+from ...event_base import Event
 from ...plain import Row
 from ...policy import EscalationTargetFrom, Policy
-from ...readmodel.docs import DocMap
+from ...readmodel.docs import DocMap, load
 from ...readmodel.projection import RowChange, StoredProjection
 from ...readmodel.tables import Column, Table
 from ...values import EscalationStage
-from ..plans.projection import load
+from . import events as ev
 
 #: R-ESC-1: stages in order (a dict, not ``EscalationStage.rank``, which lists the enum).
 _RANK = {stage: rank for rank, stage in enumerate(EscalationStage)}
@@ -173,7 +173,7 @@ class Escalations(StoredProjection):
             found = self.escalations[escalation_id] = EscalationFacts()
         return found
 
-    def apply(self, event: ev.Event, position: int) -> None:
+    def apply(self, event: Event, position: int) -> None:
         if isinstance(event, ev.EscalationRaised):
             self._facts(event.escalation_id).raised = event
         elif isinstance(event, ev.EscalationProgressed):

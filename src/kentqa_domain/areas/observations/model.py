@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ..aggregate import Handler, by, nothing, unknown, violation
 from ..organisation.model import check_worker_at_work, note_activity
+from . import events as ev
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,7 +50,7 @@ def _check_follow_up(
     return check
 
 
-HANDLERS: dict[type[ev.Event], Handler] = {
+HANDLERS: dict[type[Event], Handler] = {
     ev.ObservationRecorded: Handler(by("observation", "observation_id"), check_worker_at_work, _record),
     ev.ObservationShared: Handler(
         by("observation", "observation_id"), _check_follow_up("shared_on"), nothing

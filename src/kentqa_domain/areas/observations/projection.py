@@ -47,12 +47,25 @@ from typing import Any
 
 import attrs
 
-from ... import events as ev
-from ...events import Event
+from ...event_base import Event
 from ...policy import Policy
 from ...readmodel.projection import RowChange, StoredProjection
 from ...readmodel.tables import Column, Table
 from ...values import ExperienceLevel, Grade, ObservationArea, ObservationSetting, Role
+from ..organisation.events import (
+    ASYECompleted,
+    ASYEExtended,
+    SupervisionHeld,
+    SupportNeedCleared,
+    SupportNeedFlagged,
+    TeamRegistered,
+    WorkerLeft,
+    WorkerMoved,
+    WorkerRegistered,
+    WorkerRejoined,
+    WorkerRoleChanged,
+)
+from . import events as ev
 from .due import annual_due, asye_due, status_on, support_due
 from .rows import ObservationComplianceRow, Requirement
 
@@ -343,10 +356,10 @@ class ObservationCompliance(StoredProjection):
             facts = self.observations[observation_id] = ObservationFacts()
         return facts
 
-    def _team_registered(self, event: ev.TeamRegistered) -> None:
+    def _team_registered(self, event: TeamRegistered) -> None:
         self.teams[event.team_id] = TeamFacts(event.team_id, event.name, event.service, event.area)
 
-    def _worker_registered(self, event: ev.WorkerRegistered) -> None:
+    def _worker_registered(self, event: WorkerRegistered) -> None:
         w = self._worker(event.worker_id)
         w.registered = True
         w.team_id = event.team_id
@@ -356,7 +369,7 @@ class ObservationCompliance(StoredProjection):
         w.asye_started_on = event.asye_started_on.toordinal() if event.asye_started_on else None
         self._refresh_teams(w, w.observations)
 
-    def _worker_moved(self, event: ev.WorkerMoved) -> None:
+    def _worker_moved(self, event: WorkerMoved) -> None:
         w = self._worker(event.worker_id)
         day = event.moved_on.toordinal()
         i = bisect_right(w.move_days, day)
@@ -369,10 +382,10 @@ class ObservationCompliance(StoredProjection):
         for day, observation_id in observations:
             self.observations[observation_id].team_id = w.team_on(day) if w.registered else ""
 
-    def _worker_left(self, event: ev.WorkerLeft) -> None:
+    def _worker_left(self, event: WorkerLeft) -> None:
         insort(self._worker(event.worker_id).left, event.left_on.toordinal())
 
-    def _worker_rejoined(self, event: ev.WorkerRejoined) -> None:
+    def _worker_rejoined(self, event: WorkerRejoined) -> None:
         """SPEC 9.3: in post again from ``rejoined_on``, in ``team_id`` (as a move), with
         ``role`` if given (as a role change)."""
         w = self._worker(event.worker_id)
@@ -387,7 +400,7 @@ class ObservationCompliance(StoredProjection):
             self._insert_role(w, day, event.role, first=True)
         self._refresh_teams(w, w.observations[bisect_left(w.observations, (day,)) :])
 
-    def _role_changed(self, event: ev.WorkerRoleChanged) -> None:
+    def _role_changed(self, event: WorkerRoleChanged) -> None:
         """SPEC 9.3: from ``changed_on`` the worker holds ``role`` (R-OBS-1..3 only as a practitioner)."""
         self._insert_role(self._worker(event.worker_id), event.changed_on.toordinal(), event.role)
 
@@ -397,26 +410,26 @@ class ObservationCompliance(StoredProjection):
         w.role_days.insert(i, day)
         w.role_values.insert(i, Role(role))
 
-    def _asye_completed(self, event: ev.ASYECompleted) -> None:
+    def _asye_completed(self, event: ASYECompleted) -> None:
         w = self._worker(event.worker_id)
         w.asye_completed_on = event.completed_on.toordinal()
         if not event.passed:  # SPEC 9.3: not a pass, so flagged for support from that date
             insort(w.support, (w.asye_completed_on, _FLAG, 0))
 
-    def _asye_extended(self, event: ev.ASYEExtended) -> None:
+    def _asye_extended(self, event: ASYEExtended) -> None:
         agreed = event.extended_on.toordinal() if event.extended_on is not None else 0
         insort(self._worker(event.worker_id).extensions, (agreed, event.extended_to.toordinal()))
 
-    def _support_flagged(self, event: ev.SupportNeedFlagged) -> None:
+    def _support_flagged(self, event: SupportNeedFlagged) -> None:
         insort(
             self._worker(event.worker_id).support,
             (event.flagged_on.toordinal(), _FLAG, event.interval_months or 0),
         )
 
-    def _support_cleared(self, event: ev.SupportNeedCleared) -> None:
+    def _support_cleared(self, event: SupportNeedCleared) -> None:
         insort(self._worker(event.worker_id).support, (event.cleared_on.toordinal(), _CLEAR, 0))
 
-    def _supervision_held(self, event: ev.SupervisionHeld) -> None:
+    def _supervision_held(self, event: SupervisionHeld) -> None:
         w = self._worker(event.worker_id)
         day = event.held_on.toordinal()
         i = bisect_left(w.supervisions, day)
@@ -614,17 +627,17 @@ def grade_of(grades: Sequence[int], area_index: int) -> Grade | None:
 
 
 _APPLY: dict[type[Event], Callable[[ObservationCompliance, Any], None]] = {
-    ev.TeamRegistered: ObservationCompliance._team_registered,
-    ev.WorkerRegistered: ObservationCompliance._worker_registered,
-    ev.WorkerMoved: ObservationCompliance._worker_moved,
-    ev.WorkerLeft: ObservationCompliance._worker_left,
-    ev.WorkerRejoined: ObservationCompliance._worker_rejoined,
-    ev.WorkerRoleChanged: ObservationCompliance._role_changed,
-    ev.ASYECompleted: ObservationCompliance._asye_completed,
-    ev.ASYEExtended: ObservationCompliance._asye_extended,
-    ev.SupportNeedFlagged: ObservationCompliance._support_flagged,
-    ev.SupportNeedCleared: ObservationCompliance._support_cleared,
-    ev.SupervisionHeld: ObservationCompliance._supervision_held,
+    TeamRegistered: ObservationCompliance._team_registered,
+    WorkerRegistered: ObservationCompliance._worker_registered,
+    WorkerMoved: ObservationCompliance._worker_moved,
+    WorkerLeft: ObservationCompliance._worker_left,
+    WorkerRejoined: ObservationCompliance._worker_rejoined,
+    WorkerRoleChanged: ObservationCompliance._role_changed,
+    ASYECompleted: ObservationCompliance._asye_completed,
+    ASYEExtended: ObservationCompliance._asye_extended,
+    SupportNeedFlagged: ObservationCompliance._support_flagged,
+    SupportNeedCleared: ObservationCompliance._support_cleared,
+    SupervisionHeld: ObservationCompliance._supervision_held,
     ev.ObservationRecorded: ObservationCompliance._observation_recorded,
     ev.ObservationShared: ObservationCompliance._observation_shared,
     ev.ReflectiveReviewHeld: ObservationCompliance._reflective_review_held,

@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ... import events as ev
 from ...calendar import add_months
+from ...event_base import Event
 from ...values import ASYE_YEAR_MONTHS, ExperienceLevel, Role
 from ..aggregate import Handler, by, nothing, unknown, violation
+from ..observations.events import ObservationRecorded
+from . import events as ev
 
 if TYPE_CHECKING:
     from ...recording.write_model import Casebook
@@ -111,17 +113,17 @@ class Worker:
             self.last_active_on = day
 
 
-def check_team_exists(event: ev.Event, book: Casebook, field: str = "team_id") -> None:
+def check_team_exists(event: Event, book: Casebook, field: str = "team_id") -> None:
     if getattr(event, field) not in book.teams:
         raise unknown(event, field, "team")
 
 
-def check_worker_exists(event: ev.Event, book: Casebook, field: str = "worker_id") -> None:
+def check_worker_exists(event: Event, book: Casebook, field: str = "worker_id") -> None:
     if getattr(event, field) not in book.workers:
         raise unknown(event, field, "worker")
 
 
-def check_worker_at_work(event: ev.Event, book: Casebook, field: str = "worker_id") -> None:
+def check_worker_at_work(event: Event, book: Casebook, field: str = "worker_id") -> None:
     """The worker exists and was in post on the event's business date: not after a leaving
     date, unless they rejoined by then (R-OBS-5, SPEC 9.3)."""
     check_worker_exists(event, book, field)
@@ -139,7 +141,7 @@ def check_worker_at_work(event: ev.Event, book: Casebook, field: str = "worker_i
         )
 
 
-def note_activity(event: ev.ObservationRecorded | ev.SupervisionHeld, book: Casebook) -> None:
+def note_activity(event: ObservationRecorded | ev.SupervisionHeld, book: Casebook) -> None:
     """Remember the latest activity date, so a leaving date before it is refused (R-OBS-5)."""
     book.workers[event.worker_id].note_activity(event.business_date)
 
@@ -324,7 +326,7 @@ def _worker_event() -> Handler:
     return Handler(by("worker", "worker_id"), check_worker_exists, nothing)
 
 
-HANDLERS: dict[type[ev.Event], Handler] = {
+HANDLERS: dict[type[Event], Handler] = {
     ev.TeamRegistered: Handler(by("team", "team_id"), nothing, _register_team),
     ev.WorkerRegistered: Handler(by("worker", "worker_id"), check_team_exists, _register_worker),
     ev.WorkerMoved: Handler(by("worker", "worker_id"), _check_move, _move),

@@ -25,10 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ... import events as ev
+from ...event_base import Event
 from ...values import Role
 from ..aggregate import Handler, by, nothing, violation
 from ..organisation.model import check_team_exists, check_worker_exists
+from . import events as ev
 from .model import check_child_known, looked_after_on
 from .timeline import walk_child_protection
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from .model import Child
 
 
-def _check_in_post(event: ev.Event, book: Casebook, field: str, rule: str, role: Role | None = None) -> None:
+def _check_in_post(event: Event, book: Casebook, field: str, rule: str, role: Role | None = None) -> None:
     """The worker named by ``field`` is registered (else UnknownReference), in post on the
     event's date and, when ``role`` is given, holds it that day (else RuleViolation)."""
     check_worker_exists(event, book, field)
@@ -111,7 +112,7 @@ def _check_chair(event: ev.CPChairAssigned, book: Casebook) -> None:
 
 _child_stream = by("child", "child_ref")
 
-HANDLERS: dict[type[ev.Event], Handler] = {
+HANDLERS: dict[type[Event], Handler] = {
     ev.ChildAllocated: Handler(_child_stream, _check_allocated, nothing),
     ev.IROAssigned: Handler(_child_stream, _check_iro, nothing),
     ev.CPChairAssigned: Handler(_child_stream, _check_chair, nothing),

@@ -23,8 +23,10 @@ from typing import NamedTuple
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ...values import LegalStatus, PlanKind, ReviewKind
+from ..escalations.events import EscalationRaised
+from . import events as ev
 from .timeline import Dated, Fact, Plan, until, walk_child_protection, walk_looked_after
 
 
@@ -128,7 +130,7 @@ class ChildRecord:
     #: assigned on -> the CP Chair (SPEC 9.2, ``CPChairAssigned``)
     chairs: dict[dt.date, str] = attrs.Factory(dict)
 
-    def add(self, event: ev.Event) -> None:
+    def add(self, event: Event) -> None:
         """Fold one of the child's events (one the projection routes here)."""
         if isinstance(event, _EPISODE_EVENTS):
             self._add_to_episode(event)
@@ -147,12 +149,12 @@ class ChildRecord:
             self.completions[event.action_id] = event.completed_on
         elif isinstance(event, ev.PlanActionAgreed):
             self.agreed[event.action.action_id] = AgreedFact.of(event)
-        elif isinstance(event, ev.EscalationRaised) and event.team_id is not None:
+        elif isinstance(event, EscalationRaised) and event.team_id is not None:
             self.escalations[event.escalation_id] = NamedTeam(event.raised_on, event.team_id)
         elif isinstance(event, _ALLOCATION_EVENTS):
             self._add_allocation(event)
 
-    def _add_allocation(self, event: ev.Event) -> None:
+    def _add_allocation(self, event: Event) -> None:
         """The child's allocation to a team and worker, its IRO and its CP Chair (SPEC 9.2)."""
         if isinstance(event, ev.ChildAllocated):
             self.allocations[event.allocated_on] = (event.team_id, event.worker_id)
@@ -161,7 +163,7 @@ class ChildRecord:
         elif isinstance(event, ev.CPChairAssigned):
             self.chairs[event.assigned_on] = event.chair_id
 
-    def _add_to_episode(self, event: ev.Event) -> None:
+    def _add_to_episode(self, event: Event) -> None:
         """A looked-after episode's facts: its start and end, legal status, adoption placement."""
         if isinstance(event, ev.ChildBecameLookedAfter):
             self.lac_starts[event.on] = event.iro_id

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ...values import PlanKind, ReviewKind
 from ..aggregate import Handler, by, unknown, violation
+from . import events as ev
 from .timeline import Dated, Fact, Problem, walk_child_protection, walk_looked_after
 
 if TYPE_CHECKING:
@@ -109,12 +110,12 @@ def looked_after_on(child: Child, day: dt.date) -> bool:
     return any(p.opened_on <= day and (p.ended_on is None or day <= p.ended_on) for p in walk.plans)
 
 
-def check_child_known(event: ev.Event, book: Casebook, field: str = "child_ref") -> None:
+def check_child_known(event: Event, book: Casebook, field: str = "child_ref") -> None:
     if getattr(event, field) not in book.children:
         raise unknown(event, field, "child", introduced_by=CHILD_INTRODUCED_BY)
 
 
-def _refuse(event: ev.Event, field: str, problem: Problem | None) -> None:
+def _refuse(event: Event, field: str, problem: Problem | None) -> None:
     if problem is not None:
         raise violation(event, field, problem.rule, problem.message)
 
@@ -181,7 +182,7 @@ def _check_while_looked_after(event: ev.LegalStatusChanged | ev.PlacedForAdoptio
         raise violation(event, field, rule, f"child {event.child_ref!r} was not looked after on {day}")
 
 
-def _nothing_kept(event: ev.Event, book: Casebook) -> None:
+def _nothing_kept(event: Event, book: Casebook) -> None:
     """The write model keeps nothing of it: the schedules are the read model's (plan_facts)."""
 
 
@@ -404,13 +405,13 @@ def _check_qa(event: ev.ReviewQualityAssured, book: Casebook) -> None:
         )
 
 
-def _nothing(event: ev.Event, book: Casebook) -> None:
+def _nothing(event: Event, book: Casebook) -> None:
     """The write model keeps nothing of a QA beyond its existence (the identity index)."""
 
 
 _child_stream = by("child", "child_ref")
 
-HANDLERS: dict[type[ev.Event], Handler] = {
+HANDLERS: dict[type[Event], Handler] = {
     ev.ChildBecameLookedAfter: Handler(_child_stream, _check_became, _became),
     ev.ChildCeasedLookedAfter: Handler(_child_stream, _check_ceased, _ceased),
     ev.StrategyDiscussionHeld: Handler(_child_stream, _check_strategy, _strategy),

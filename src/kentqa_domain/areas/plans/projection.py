@@ -45,11 +45,14 @@ from typing import Any
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ...policy import Policy
-from ...readmodel.docs import DocMap
+from ...readmodel.docs import DocMap, load
 from ...readmodel.projection import RowChange, StoredProjection
 from ...readmodel.tables import Column, Table, View
+from ..escalations.events import EscalationRaised
+from ..organisation.events import WorkerMoved, WorkerRegistered
+from . import events as ev
 from .drift import row_parties, schedule
 from .facts import (
     CHILD_EVENTS,
@@ -67,9 +70,6 @@ from .facts import (
 )
 from .teams import PlanTeams
 from .timeliness import BuiltPlans, built_plans, child_timeliness
-
-#: Documents read per query to the store when many are wanted (each chunk read at once).
-_CHUNK = 500
 
 PLAN_PERIODS = Table(
     "kentqa_plan_periods",
@@ -230,7 +230,7 @@ def _defaults() -> Policy:
 
 
 #: The events this projection folds: their business dates make the rows' horizon.
-FOLDED = (*CHILD_EVENTS, ev.ReviewQualityAssured, ev.EscalationRaised, ev.WorkerRegistered, ev.WorkerMoved)
+FOLDED = (*CHILD_EVENTS, ev.ReviewQualityAssured, EscalationRaised, WorkerRegistered, WorkerMoved)
 
 #: Policy fields that do not change a plan's due dates (who sees what, names, notices).
 _NOT_SCHEDULE = frozenset({"access", "council", "customer_care_audience"})
@@ -255,20 +255,6 @@ class RowsMeta:
 
     horizon: dt.date = dt.date.min
     policies: set[str] = attrs.Factory(set)
-
-
-def load(docs: DocMap[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    """The documents of ``keys`` that exist, read a chunk at a time (key order kept)."""
-    wanted = list(dict.fromkeys(keys))
-    out: dict[str, Any] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        docs.prefetch(chunk)
-        for key in chunk:
-            found = docs.get(key)
-            if found is not None:
-                out[key] = found
-    return out
 
 
 class ChildPlans(StoredProjection):
@@ -328,9 +314,9 @@ class ChildPlans(StoredProjection):
             elif isinstance(event, ev.ReviewQualityAssured):
                 reviews.append(event.review_id)
                 assured.append(event)
-            elif isinstance(event, ev.EscalationRaised) and event.child_ref is not None:
+            elif isinstance(event, EscalationRaised) and event.child_ref is not None:
                 children.append(event.child_ref)
-            elif isinstance(event, (ev.WorkerRegistered, ev.WorkerMoved)):
+            elif isinstance(event, (WorkerRegistered, WorkerMoved)):
                 workers.append(event.worker_id)
         self.rows_meta.prefetch([""])
         self.children.prefetch(children)
@@ -343,7 +329,7 @@ class ChildPlans(StoredProjection):
                 links.append(_link_key(qa.by, child_token))
         self.worker_children.prefetch(links)
 
-    def _link_workers(self, event: ev.Event, token: str) -> None:
+    def _link_workers(self, event: Event, token: str) -> None:
         """Link the workers a child's event names (IRO, chair, action owners, QA author) to the child."""
         if isinstance(event, ev.ChildBecameLookedAfter):
             self._link(event.iro_id, token)
@@ -362,7 +348,7 @@ class ChildPlans(StoredProjection):
             if assured is not None:
                 self._link(assured.by, token)
 
-    def apply(self, event: ev.Event, position: int) -> None:
+    def apply(self, event: Event, position: int) -> None:
         if isinstance(event, FOLDED):
             self._note(event.business_date)
         if isinstance(event, CHILD_EVENTS):
@@ -374,12 +360,12 @@ class ChildPlans(StoredProjection):
             child_token = self.review_child.get(event.review_id)
             if child_token is not None:
                 self._link(event.by, child_token)
-        elif isinstance(event, ev.EscalationRaised):
+        elif isinstance(event, EscalationRaised):
             if event.child_ref is not None and event.team_id is not None:
                 self._child(event.child_ref).add(event)
-        elif isinstance(event, ev.WorkerRegistered):
+        elif isinstance(event, WorkerRegistered):
             self._worker(event.worker_id).registered = (event.registered_on, event.team_id)
-        elif isinstance(event, ev.WorkerMoved):
+        elif isinstance(event, WorkerMoved):
             self._worker(event.worker_id).moves[event.moved_on] = event.team_id
 
     def _note(self, day: dt.date) -> None:

@@ -20,10 +20,10 @@ from collections.abc import Iterable
 
 import attrs
 
-from ... import events as ev
 from ...plain import Row
 from ...policy import Policy
 from ...values import PlanKind
+from . import events as ev
 from .facts import PlanFacts, ReviewFact, by_date
 from .schedule import qa_due
 from .teams import PlanTeams

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ... import events as ev
+from ...event_base import Event
 from ..aggregate import Handler, by, nothing
 from ..organisation.model import check_team_exists
+from . import events as ev
 
 if TYPE_CHECKING:
     from ...recording.write_model import Casebook
@@ -23,7 +24,7 @@ def check_team_if_given(event: ev.ComplimentReceived | ev.FeedbackReceived, book
         check_team_exists(event, book)
 
 
-HANDLERS: dict[type[ev.Event], Handler] = {
+HANDLERS: dict[type[Event], Handler] = {
     ev.ComplimentReceived: Handler(by("compliment", "compliment_id"), check_team_if_given, nothing),
     ev.FeedbackReceived: Handler(by("feedback", "feedback_id"), check_team_if_given, nothing),
 }

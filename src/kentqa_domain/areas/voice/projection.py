@@ -24,11 +24,12 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from ... import events as ev
+from ...event_base import Event
 from ...plain import Row, position_field
 from ...readmodel.projection import RowChange, StoredProjection
 from ...readmodel.tables import Column, Table
 from ...values import FeedbackChannel, FeedbackSource
+from . import events as ev
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -67,7 +68,7 @@ class VoiceItem(NamedTuple):
 Item = VoiceItem
 
 
-def item_of(event: ev.Event) -> VoiceItem | None:
+def item_of(event: Event) -> VoiceItem | None:
     """The item a compliment or feedback event adds (None for any other event)."""
     if isinstance(event, ev.ComplimentReceived):
         return VoiceItem(event.received_on, True, event.from_role, None, event.team_id, None, event.themes)
@@ -192,7 +193,7 @@ class Voice(StoredProjection):
         #: "YYYY-MM/source" -> the sum of that month's days from that source
         self.months = self.session.map("months", str, Tallies)
 
-    def apply(self, event: ev.Event, position: int) -> None:
+    def apply(self, event: Event, position: int) -> None:
         item = item_of(event)
         if item is None:
             return
