@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from ..errors import RuleViolation, UnknownReference
 from ..event_base import Event
 
-if TYPE_CHECKING:
-    from ..recording.write_model import Casebook
-
 
 @attrs.frozen
 class Handler:
     """How one event type meets the write model.
 
-    ``stream(event, book)`` names the aggregate stream (e.g. ``"worker:W1"``); ``check`` raises a
+    ``book`` is the write model (:class:`~kentqa_domain.recording.write_model.Casebook`; each
+    area types the part it reads as a protocol, e.g. ``StaffBook``). ``stream(event, book)`` names the aggregate stream (e.g. ``"worker:W1"``); ``check`` raises a
     named error if the event may not be recorded now; ``apply`` folds it into the aggregates.
     """
 
-    stream: Callable[[Any, Casebook], str]
-    check: Callable[[Any, Casebook], object]
-    apply: Callable[[Any, Casebook], object]
+    stream: Callable[[Any, Any], str]
+    check: Callable[[Any, Any], object]
+    apply: Callable[[Any, Any], object]
 
 
 def unknown(event: Event, field: str, what: str, *, introduced_by: str | None = None) -> UnknownReference:

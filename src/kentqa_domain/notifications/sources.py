@@ -1,4 +1,5 @@
-"""Notification sources: one module per area, each a function ``(qa, policy, as_of) -> notifications``.
+"""Notification sources: one module per area, each a function ``(qa, policy, as_of) -> notifications``
+whose ``qa`` is a protocol of the queries it asks (:class:`~kentqa_domain.queries.Queries` has them all).
 
 A source reads the area's query (or a projection of its own) at ``as_of`` and says what
 must be told. Add a source by writing the function in a module here and listing it in
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..areas.audits import notify as audits
 from ..areas.complaints import notify as complaints
@@ -19,11 +20,8 @@ from ..areas.plans import notify as drift
 from ..notification import Notification
 from ..policy import Policy
 
-if TYPE_CHECKING:
-    from ..queries import Queries
-
 #: A notification source: what the area must tell at ``as_of``.
-NotificationSource = Callable[["Queries", Policy, dt.date], Iterable[Notification]]
+NotificationSource = Callable[[Any, Policy, dt.date], Iterable[Notification]]
 
 #: Every source, in the order their notifications are listed.
 SOURCES: tuple[NotificationSource, ...] = (
@@ -36,7 +34,7 @@ SOURCES: tuple[NotificationSource, ...] = (
 
 
 def derive(
-    qa: Queries,
+    qa: Any,
     policy: Policy,
     as_of: dt.date,
     sources: Iterable[NotificationSource] = SOURCES,

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from ..events import Event
+from ..event_base import Event
 from ..policy import Policy
 from .docs import DocSession
 from .tables import Table, View

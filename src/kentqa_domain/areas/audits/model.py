@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import MutableMapping
+from typing import Protocol
 
 import attrs
 
 from ...event_base import Event
 from ..aggregate import Handler, by, nothing, unknown
 from . import events as ev
-
-if TYPE_CHECKING:
-    from ...recording.write_model import Casebook
 
 
 @attrs.define
@@ -20,11 +18,19 @@ class Audit:
     action_ids: frozenset[str]
 
 
-def _complete(event: ev.AuditCompleted, book: Casebook) -> None:
+class AuditBook(Protocol):
+    """What these rules read and change in the write model: audits and thematic audits (the
+    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+
+    audits: MutableMapping[str, Audit]
+    themes: MutableMapping[str, bool]
+
+
+def _complete(event: ev.AuditCompleted, book: AuditBook) -> None:
     book.audits[event.audit_id] = Audit(event.audit_id, frozenset(a.action_id for a in event.actions))
 
 
-def _check_action(event: ev.AuditActionCompleted, book: Casebook) -> None:
+def _check_action(event: ev.AuditActionCompleted, book: AuditBook) -> None:
     audit = book.audits.get(event.audit_id)
     if audit is None:
         raise unknown(event, "audit_id", "audit")
@@ -32,7 +38,7 @@ def _check_action(event: ev.AuditActionCompleted, book: Casebook) -> None:
         raise unknown(event, "action_id", f"action of audit {event.audit_id!r}:")
 
 
-def _agree(event: ev.ThematicAuditAgreed, book: Casebook) -> None:
+def _agree(event: ev.ThematicAuditAgreed, book: AuditBook) -> None:
     book.themes[event.theme_id] = True
 
 

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ...notification import Notification, NotificationKind
 from ...policy import Policy
+from ...readmodel.view import View
 from ...values import Grade, Role
 from . import queries as audits
 from .events import AuditCompleted
 
-if TYPE_CHECKING:
-    from ...queries import Queries
+
+class AuditQueries(Protocol):
+    """What this source asks: a view of the state (:class:`~kentqa_domain.queries.Queries`
+    has it; a source never sees the application)."""
+
+    def view(self) -> View: ...
 
 
-def inadequate_audits(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+def inadequate_audits(qa: AuditQueries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """``audit_inadequate`` to the audited team's manager, for each audit graded inadequate
     overall and completed within ``policy.notification_lookback_days`` before ``as_of``
     (inclusive). The due date is the completion date: one notification per audit.

@@ -22,12 +22,12 @@ from ...errors import InvalidInput, UnknownReference
 from ...readmodel import arguments
 from ...readmodel.tables import as_date
 from ...readmodel.view import View
-from ...state.projections import ActivityByDay, AuditLedger
 from ...values import Grade
 from .actions import action_rows, thematic_rows
+from .activity import ActivityByDay
 from .events import AuditCompleted
 from .grades import good_or_better, summarise_cycle
-from .projection import ThemeLabel, cycle_of
+from .projection import AuditLedger, ThemeLabel, cycle_of
 from .rows import AuditActionRow, AuditCycle, CycleShare, Progress, ThematicAuditRow, TriadRecommendation
 from .triad import recommend
 

@@ -36,7 +36,8 @@ Rules enforced here (deadlines are computed at query time, see
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import MutableMapping
+from typing import Protocol
 
 import attrs
 
@@ -44,13 +45,10 @@ from ...event_base import Event
 from ...policy import Policy
 from ...values import ComplaintStage
 from ..aggregate import Handler, by, unknown, violation
-from ..organisation.model import check_team_exists
-from ..plans.model import check_child_known
+from ..organisation.model import StaffBook, check_team_exists
+from ..plans.model import PlanBook, check_child_known
 from . import events as ev
 from .timescales import RESPONSE, stage_3_next_due, stage_due_on
-
-if TYPE_CHECKING:
-    from ...recording.write_model import Casebook
 
 _STAGES = tuple(ComplaintStage)
 
@@ -121,7 +119,14 @@ DEFAULT_POLICY = Policy()
 # --- folding accepted events -----------------------------------------------------------------
 
 
-def _receive(event: ev.ComplaintReceived, book: Casebook) -> None:
+class ComplaintBook(StaffBook, PlanBook, Protocol):
+    """What these rules read and change in the write model: complaints, and the teams and children they concern (the
+    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+
+    complaints: MutableMapping[str, Complaint]
+
+
+def _receive(event: ev.ComplaintReceived, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id] = Complaint(
         event.complaint_id,
         event.statutory,
@@ -131,38 +136,38 @@ def _receive(event: ev.ComplaintReceived, book: Casebook) -> None:
     )
 
 
-def _extend(event: ev.ComplaintTimescaleExtended, book: Casebook) -> None:
+def _extend(event: ev.ComplaintTimescaleExtended, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id].extended[event.stage] = event.extended_on
 
 
-def _respond(event: ev.ComplaintResponded, book: Casebook) -> None:
+def _respond(event: ev.ComplaintResponded, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id].responded[event.stage] = event.responded_on
 
 
-def _escalate(event: ev.ComplaintEscalated, book: Casebook) -> None:
+def _escalate(event: ev.ComplaintEscalated, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id].entered[event.to_stage] = event.requested_on
 
 
-def _withdraw(event: ev.ComplaintWithdrawn, book: Casebook) -> None:
+def _withdraw(event: ev.ComplaintWithdrawn, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id].withdrawn_on = event.withdrawn_on
 
 
-def _panel(event: ev.ComplaintPanelHeld, book: Casebook) -> None:
+def _panel(event: ev.ComplaintPanelHeld, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id].panel_held_on = event.held_on
 
 
-def _report(event: ev.ComplaintPanelReported, book: Casebook) -> None:
+def _report(event: ev.ComplaintPanelReported, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id].panel_reported_on = event.reported_on
 
 
-def _refer(event: ev.ComplaintReferredToOmbudsman, book: Casebook) -> None:
+def _refer(event: ev.ComplaintReferredToOmbudsman, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id].referred_on = event.referred_on
 
 
 # --- checks: every refusal names the field and the rule --------------------------------------
 
 
-def check_received(event: ev.ComplaintReceived, book: Casebook) -> None:
+def check_received(event: ev.ComplaintReceived, book: ComplaintBook) -> None:
     """The complaint's team, when given, is registered (R-ACC-1 scopes rows by team); its
     child, when given, was recorded (SPEC 9.2: the complaint is sealed with the child's key)."""
     if event.team_id is not None:
@@ -171,7 +176,7 @@ def check_received(event: ev.ComplaintReceived, book: Casebook) -> None:
         check_child_known(event, book)
 
 
-def check_known(event: Event, book: Casebook) -> Complaint:
+def check_known(event: Event, book: ComplaintBook) -> Complaint:
     """The complaint an event follows up was received."""
     # every event checked here names a complaint; Event, their common base, has no such field
     complaint: Complaint | None = book.complaints.get(event.complaint_id)  # type: ignore[attr-defined]
@@ -210,7 +215,7 @@ def check_not_after_referral(event: Event, complaint: Complaint, field: str) -> 
 
 
 def check_stage_event(
-    event: ev.ComplaintTimescaleExtended | ev.ComplaintResponded, book: Casebook
+    event: ev.ComplaintTimescaleExtended | ev.ComplaintResponded, book: ComplaintBook
 ) -> Complaint:
     """R-CMP-5, R-CMP-6: the stage exists for this complaint and was open on the event's date."""
     complaint = check_known(event, book)
@@ -247,7 +252,7 @@ def check_stage_event(
     return complaint
 
 
-def check_extension(event: ev.ComplaintTimescaleExtended, book: Casebook) -> None:
+def check_extension(event: ev.ComplaintTimescaleExtended, book: ComplaintBook) -> None:
     """R-CMP-1, R-CMP-2: one extension, of stage 1 or 2; R-CMP-3: none for the review panel;
     R-CMP-6: none on the corporate route; R-CMP-5: never after the stage's response."""
     complaint = check_known(event, book)
@@ -269,7 +274,7 @@ def check_extension(event: ev.ComplaintTimescaleExtended, book: Casebook) -> Non
         )
 
 
-def check_response(event: ev.ComplaintResponded, book: Casebook) -> None:
+def check_response(event: ev.ComplaintResponded, book: ComplaintBook) -> None:
     """R-CMP-5: one response per stage, dated while the stage was open and not before its extension."""
     complaint = check_stage_event(event, book)
     if event.stage in complaint.responded:
@@ -299,7 +304,7 @@ def check_response(event: ev.ComplaintResponded, book: Casebook) -> None:
                 )
 
 
-def check_escalation(event: ev.ComplaintEscalated, book: Casebook) -> None:
+def check_escalation(event: ev.ComplaintEscalated, book: ComplaintBook) -> None:
     """R-CMP-5: forward one stage at a time, never dated before what the stage left holds;
     R-CMP-6: the corporate route has one stage."""
     complaint = check_known(event, book)
@@ -333,7 +338,7 @@ def check_escalation(event: ev.ComplaintEscalated, book: Casebook) -> None:
     check_not_after_withdrawal(event, complaint, "requested_on")
 
 
-def check_withdrawal(event: ev.ComplaintWithdrawn, book: Casebook) -> None:
+def check_withdrawal(event: ev.ComplaintWithdrawn, book: ComplaintBook) -> None:
     """R-CMP-5: withdrawal closes all, so it is not dated before anything already recorded;
     R-CMP-7: a complaint with the Ombudsman is no longer the council's to close."""
     complaint = check_known(event, book)
@@ -357,7 +362,7 @@ def check_withdrawal(event: ev.ComplaintWithdrawn, book: Casebook) -> None:
 
 
 def _check_stage_3_fact(
-    event: ev.ComplaintPanelHeld | ev.ComplaintPanelReported, book: Casebook
+    event: ev.ComplaintPanelHeld | ev.ComplaintPanelReported, book: ComplaintBook
 ) -> Complaint:
     """R-CMP-6: no panel on the corporate route; R-CMP-7: nothing of the panel is dated after
     the council's stage 3 response; R-CMP-5 and R-CMP-7: nor after a withdrawal or referral."""
@@ -381,7 +386,7 @@ def _check_stage_3_fact(
     return complaint
 
 
-def check_panel(event: ev.ComplaintPanelHeld, book: Casebook) -> None:
+def check_panel(event: ev.ComplaintPanelHeld, book: ComplaintBook) -> None:
     """R-CMP-7: the review panel is held only at stage 3, not before the stage 3 request; once."""
     complaint = check_known(event, book)
     requested = complaint.entered.get(ComplaintStage.STAGE_3)
@@ -411,7 +416,7 @@ def check_panel(event: ev.ComplaintPanelHeld, book: Casebook) -> None:
         )
 
 
-def check_report(event: ev.ComplaintPanelReported, book: Casebook) -> None:
+def check_report(event: ev.ComplaintPanelReported, book: ComplaintBook) -> None:
     """R-CMP-7: the panel's report follows the panel (not dated before it); once."""
     complaint = _check_stage_3_fact(event, book)
     held = complaint.panel_held_on
@@ -435,7 +440,7 @@ def check_report(event: ev.ComplaintPanelReported, book: Casebook) -> None:
         )
 
 
-def check_referral(event: ev.ComplaintReferredToOmbudsman, book: Casebook) -> None:
+def check_referral(event: ev.ComplaintReferredToOmbudsman, book: ComplaintBook) -> None:
     """R-CMP-7 (decision 0960): once; after the council's final response, or while the council is
     out of time on what is due; never dated before anything recorded; not after a withdrawal."""
     complaint = check_known(event, book)

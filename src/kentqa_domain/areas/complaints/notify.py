@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Protocol
 
 from ...notification import Notification, NotificationKind
 from ...policy import Policy
 from .timescales import PANEL, PANEL_REPORT, RESPONSE
 
 if TYPE_CHECKING:
-    from ...queries import Queries
     from .projection import ComplaintRow
 
 
-def complaint_deadlines(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+class ComplaintQueries(Protocol):
+    """What this source asks: the ``complaints_register`` query (:class:`~kentqa_domain.queries.Queries`
+    has it; a source never sees the application)."""
+
+    def complaints_register(self, *, as_of: dt.date, state: str) -> Iterable[ComplaintRow]: ...
+
+
+def complaint_deadlines(qa: ComplaintQueries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """For each complaint whose current stage is open at ``as_of`` (R-CMP-5), to
     ``policy.customer_care_audience``:
 

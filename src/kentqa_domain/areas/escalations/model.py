@@ -14,21 +14,20 @@ show (decision 0971).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from ...event_base import Event
 from ...values import EscalationStage
 from ..aggregate import Handler, by, unknown, violation
-from ..organisation.model import check_team_exists
-from ..plans.model import check_child_known, looked_after_on
+from ..organisation.model import StaffBook, check_team_exists
+from ..plans.model import PlanBook, check_child_known, looked_after_on
 from . import events as ev
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from ...recording.write_model import Casebook
 
 
 @attrs.define
@@ -48,20 +47,27 @@ class Escalation:
     child_ref: str | None = None
 
 
-def _check_raise(event: ev.EscalationRaised, book: Casebook) -> None:
+class EscalationBook(StaffBook, PlanBook, Protocol):
+    """What these rules read and change in the write model: escalations, and the teams and children they concern (the
+    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+
+    escalations: MutableMapping[str, Escalation]
+
+
+def _check_raise(event: ev.EscalationRaised, book: EscalationBook) -> None:
     if event.child_ref is not None:
         check_child_known(event, book)
     if event.team_id is not None:
         check_team_exists(event, book)
 
 
-def _raise(event: ev.EscalationRaised, book: Casebook) -> None:
+def _raise(event: ev.EscalationRaised, book: EscalationBook) -> None:
     book.escalations[event.escalation_id] = Escalation(
         event.escalation_id, event.stage, event.raised_on, child_ref=event.child_ref
     )
 
 
-def check_open(event: Event, book: Casebook) -> Escalation:
+def check_open(event: Event, book: EscalationBook) -> Escalation:
     """R-ESC-5: the escalation exists, the event is not dated before it was raised, and not
     after it was resolved or referred (a late event dated on or before that day is history)."""
     # every event checked here names an escalation; Event, their common base, has no such field
@@ -87,7 +93,7 @@ def check_open(event: Event, book: Casebook) -> Escalation:
     return escalation
 
 
-def _responded(event: ev.EscalationResponded, book: Casebook) -> None:
+def _responded(event: ev.EscalationResponded, book: EscalationBook) -> None:
     _touch(book.escalations[event.escalation_id], event.responded_on)
 
 
@@ -96,7 +102,7 @@ def _touch(escalation: Escalation, day: dt.date) -> None:
         escalation.last_activity_on = day
 
 
-def _check_progress(event: ev.EscalationProgressed, book: Casebook) -> None:
+def _check_progress(event: ev.EscalationProgressed, book: EscalationBook) -> None:
     """R-ESC-1: stages in order by date; a progression may skip stages, never go back."""
     escalation = check_open(event, book)
     to, day = event.to_stage, event.progressed_on
@@ -118,7 +124,7 @@ def _check_progress(event: ev.EscalationProgressed, book: Casebook) -> None:
             )
 
 
-def _progress(event: ev.EscalationProgressed, book: Casebook) -> None:
+def _progress(event: ev.EscalationProgressed, book: EscalationBook) -> None:
     escalation = book.escalations[event.escalation_id]
     escalation.progressions[event.to_stage] = event.progressed_on
     _touch(escalation, event.progressed_on)
@@ -126,8 +132,8 @@ def _progress(event: ev.EscalationProgressed, book: Casebook) -> None:
 
 def _check_close(
     rule: str,
-) -> Callable[[ev.EscalationResolved | ev.EscalationReferredToCafcass, Casebook], None]:
-    def check(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: Casebook) -> None:
+) -> Callable[[ev.EscalationResolved | ev.EscalationReferredToCafcass, EscalationBook], None]:
+    def check(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: EscalationBook) -> None:
         """R-ESC-4/R-ESC-5: one ending, not before anything already recorded on the escalation."""
         escalation = check_open(event, book)
         if escalation.state != "open":
@@ -153,7 +159,7 @@ def _check_close(
 _check_referred = _check_close("R-ESC-4")
 
 
-def _check_referral(event: ev.EscalationReferredToCafcass, book: Casebook) -> None:
+def _check_referral(event: ev.EscalationReferredToCafcass, book: EscalationBook) -> None:
     """R-ESC-4 (revised, SPEC 9.2): referral to Cafcass only for an escalation about a child
     looked after on the referral date (the IRO's power); besides the checks of any ending."""
     _check_referred(event, book)
@@ -178,8 +184,10 @@ def _check_referral(event: ev.EscalationReferredToCafcass, book: Casebook) -> No
         )
 
 
-def _close(state: str) -> Callable[[ev.EscalationResolved | ev.EscalationReferredToCafcass, Casebook], None]:
-    def apply(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: Casebook) -> None:
+def _close(
+    state: str,
+) -> Callable[[ev.EscalationResolved | ev.EscalationReferredToCafcass, EscalationBook], None]:
+    def apply(event: ev.EscalationResolved | ev.EscalationReferredToCafcass, book: EscalationBook) -> None:
         escalation = book.escalations[event.escalation_id]
         escalation.state = state
         escalation.closed_on = event.business_date

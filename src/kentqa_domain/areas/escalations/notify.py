@@ -4,19 +4,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Protocol
 
 from ...notification import Notification, NotificationKind
 from ...policy import Policy
 from ...values import Role
 
 if TYPE_CHECKING:
-    from ...queries import Queries
     from .projection import EscalationRow
 
 
-def open_escalations(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+class EscalationQueries(Protocol):
+    """What this source asks: the ``escalations`` query (:class:`~kentqa_domain.queries.Queries`
+    has it; a source never sees the application)."""
+
+    def escalations(self, *, as_of: dt.date, state: str) -> Iterable[EscalationRow]: ...
+
+
+def open_escalations(qa: EscalationQueries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """For each escalation open at ``as_of`` (R-ESC-4, R-ESC-5 close it), to the service manager:
 
     - ``escalation_raised`` if it was raised within ``policy.notification_lookback_days``

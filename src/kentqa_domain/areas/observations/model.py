@@ -8,19 +8,18 @@ dated before it (R-OBS-4).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from ...event_base import Event
 from ..aggregate import Handler, by, nothing, unknown, violation
-from ..organisation.model import check_worker_at_work, note_activity
+from ..organisation.model import StaffBook, check_worker_at_work, note_activity
 from . import events as ev
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from ...recording.write_model import Casebook
 
 
 @attrs.define
@@ -30,7 +29,14 @@ class Observation:
     observed_on: dt.date
 
 
-def _record(event: ev.ObservationRecorded, book: Casebook) -> None:
+class ObservationBook(StaffBook, Protocol):
+    """What these rules read and change in the write model: observations, and the workers they are of (the
+    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+
+    observations: MutableMapping[str, Observation]
+
+
+def _record(event: ev.ObservationRecorded, book: ObservationBook) -> None:
     note_activity(event, book)
     book.observations[event.observation_id] = Observation(
         event.observation_id, event.worker_id, event.observed_on
@@ -39,8 +45,8 @@ def _record(event: ev.ObservationRecorded, book: Casebook) -> None:
 
 def _check_follow_up(
     date_field: str,
-) -> Callable[[ev.ObservationShared | ev.ReflectiveReviewHeld, Casebook], None]:
-    def check(event: ev.ObservationShared | ev.ReflectiveReviewHeld, book: Casebook) -> None:
+) -> Callable[[ev.ObservationShared | ev.ReflectiveReviewHeld, ObservationBook], None]:
+    def check(event: ev.ObservationShared | ev.ReflectiveReviewHeld, book: ObservationBook) -> None:
         observation = book.observations.get(event.observation_id)
         if observation is None:
             raise unknown(event, "observation_id", "observation")

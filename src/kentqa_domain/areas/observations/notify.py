@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 from ...notification import Notification, NotificationKind
 from ...policy import Policy
 from ...values import Role
-
-if TYPE_CHECKING:
-    from ...queries import Queries
+from .rows import ObservationComplianceRow
 
 _REQUIREMENT = {
     "asye": "ASYE observations, R-OBS-1",
@@ -20,7 +18,14 @@ _REQUIREMENT = {
 }
 
 
-def overdue_observations(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+class ObservationQueries(Protocol):
+    """What this source asks: the ``observation_compliance`` query (:class:`~kentqa_domain.queries.Queries`
+    has it; a source never sees the application)."""
+
+    def observation_compliance(self, *, as_of: dt.date) -> Iterable[ObservationComplianceRow]: ...
+
+
+def overdue_observations(qa: ObservationQueries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """``observation_overdue`` to the practitioner's team manager for each row of
     ``observation_compliance`` whose status is ``overdue`` at ``as_of`` (R-OBS-5): the due
     date is the row's ``next_due_on``, so the next observation that falls due is a new one."""

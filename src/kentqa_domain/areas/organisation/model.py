@@ -25,7 +25,8 @@ Staff over a career (SPEC 9.3, decisions 0990-0992):
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import MutableMapping
+from typing import Protocol
 
 import attrs
 
@@ -35,9 +36,6 @@ from ...values import ASYE_YEAR_MONTHS, ExperienceLevel, Role
 from ..aggregate import Handler, by, nothing, unknown, violation
 from ..observations.events import ObservationRecorded
 from . import events as ev
-
-if TYPE_CHECKING:
-    from ...recording.write_model import Casebook
 
 
 @attrs.define
@@ -113,17 +111,25 @@ class Worker:
             self.last_active_on = day
 
 
-def check_team_exists(event: Event, book: Casebook, field: str = "team_id") -> None:
+class StaffBook(Protocol):
+    """What these rules read and change in the write model: teams and workers (the
+    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+
+    teams: MutableMapping[str, Team]
+    workers: MutableMapping[str, Worker]
+
+
+def check_team_exists(event: Event, book: StaffBook, field: str = "team_id") -> None:
     if getattr(event, field) not in book.teams:
         raise unknown(event, field, "team")
 
 
-def check_worker_exists(event: Event, book: Casebook, field: str = "worker_id") -> None:
+def check_worker_exists(event: Event, book: StaffBook, field: str = "worker_id") -> None:
     if getattr(event, field) not in book.workers:
         raise unknown(event, field, "worker")
 
 
-def check_worker_at_work(event: Event, book: Casebook, field: str = "worker_id") -> None:
+def check_worker_at_work(event: Event, book: StaffBook, field: str = "worker_id") -> None:
     """The worker exists and was in post on the event's business date: not after a leaving
     date, unless they rejoined by then (R-OBS-5, SPEC 9.3)."""
     check_worker_exists(event, book, field)
@@ -141,16 +147,16 @@ def check_worker_at_work(event: Event, book: Casebook, field: str = "worker_id")
         )
 
 
-def note_activity(event: ObservationRecorded | ev.SupervisionHeld, book: Casebook) -> None:
+def note_activity(event: ObservationRecorded | ev.SupervisionHeld, book: StaffBook) -> None:
     """Remember the latest activity date, so a leaving date before it is refused (R-OBS-5)."""
     book.workers[event.worker_id].note_activity(event.business_date)
 
 
-def _register_team(event: ev.TeamRegistered, book: Casebook) -> None:
+def _register_team(event: ev.TeamRegistered, book: StaffBook) -> None:
     book.teams[event.team_id] = Team(event.team_id, event.name, event.service, event.area)
 
 
-def _register_worker(event: ev.WorkerRegistered, book: Casebook) -> None:
+def _register_worker(event: ev.WorkerRegistered, book: StaffBook) -> None:
     book.workers[event.worker_id] = Worker(
         event.worker_id,
         event.team_id,
@@ -164,7 +170,7 @@ def _register_worker(event: ev.WorkerRegistered, book: Casebook) -> None:
     )
 
 
-def _check_move(event: ev.WorkerMoved, book: Casebook) -> None:
+def _check_move(event: ev.WorkerMoved, book: StaffBook) -> None:
     """R-OBS-5: a mover counts under the new team from the move date, so the date must make sense."""
     check_worker_at_work(event, book)
     check_team_exists(event, book)
@@ -178,7 +184,7 @@ def _check_move(event: ev.WorkerMoved, book: Casebook) -> None:
         )
 
 
-def _move(event: ev.WorkerMoved, book: Casebook) -> None:
+def _move(event: ev.WorkerMoved, book: StaffBook) -> None:
     worker = book.workers[event.worker_id]
     if event.moved_on >= worker.team_since:  # a late-recorded earlier move does not win
         worker.team_id = event.team_id
@@ -186,7 +192,7 @@ def _move(event: ev.WorkerMoved, book: Casebook) -> None:
     worker.note_activity(event.moved_on)
 
 
-def _check_leave(event: ev.WorkerLeft, book: Casebook) -> None:
+def _check_leave(event: ev.WorkerLeft, book: StaffBook) -> None:
     """R-OBS-5: a leaving date is not before registration nor before recorded activity; a
     worker who has left leaves again only after rejoining (SPEC 9.3)."""
     check_worker_exists(event, book)
@@ -216,11 +222,11 @@ def _check_leave(event: ev.WorkerLeft, book: Casebook) -> None:
         )
 
 
-def _leave(event: ev.WorkerLeft, book: Casebook) -> None:
+def _leave(event: ev.WorkerLeft, book: StaffBook) -> None:
     book.workers[event.worker_id].left_on = event.left_on
 
 
-def _check_rejoin(event: ev.WorkerRejoined, book: Casebook) -> None:
+def _check_rejoin(event: ev.WorkerRejoined, book: StaffBook) -> None:
     """R-OBS-5 (SPEC 9.3): only a leaver rejoins, into a registered team, after leaving."""
     check_worker_exists(event, book)
     check_team_exists(event, book)
@@ -241,7 +247,7 @@ def _check_rejoin(event: ev.WorkerRejoined, book: Casebook) -> None:
         )
 
 
-def _rejoin(event: ev.WorkerRejoined, book: Casebook) -> None:
+def _rejoin(event: ev.WorkerRejoined, book: StaffBook) -> None:
     worker = book.workers[event.worker_id]
     assert worker.left_on is not None  # checked
     worker.absences = [*worker.absences, (worker.left_on, event.rejoined_on)]
@@ -255,7 +261,7 @@ def _rejoin(event: ev.WorkerRejoined, book: Casebook) -> None:
     worker.note_activity(event.rejoined_on)
 
 
-def _check_role_change(event: ev.WorkerRoleChanged, book: Casebook) -> None:
+def _check_role_change(event: ev.WorkerRoleChanged, book: StaffBook) -> None:
     """R-OBS-5 (SPEC 9.3): a role changes for a registered worker in post on the day."""
     check_worker_at_work(event, book)
     worker = book.workers[event.worker_id]
@@ -274,7 +280,7 @@ def _with_role(worker: Worker, day: dt.date, role: Role) -> dict[dt.date, Role]:
     return {**known, day: role}
 
 
-def _change_role(event: ev.WorkerRoleChanged, book: Casebook) -> None:
+def _change_role(event: ev.WorkerRoleChanged, book: StaffBook) -> None:
     worker = book.workers[event.worker_id]
     worker.roles = _with_role(worker, event.changed_on, event.role)
     if event.changed_on >= worker.role_since:  # a late-recorded earlier change does not win
@@ -283,7 +289,7 @@ def _change_role(event: ev.WorkerRoleChanged, book: Casebook) -> None:
     worker.note_activity(event.changed_on)
 
 
-def _check_extension(event: ev.ASYEExtended, book: Casebook) -> None:
+def _check_extension(event: ev.ASYEExtended, book: StaffBook) -> None:
     """R-OBS-1 (SPEC 9.3): only an ASYE worker's ASYE is extended, to after the end in force."""
     check_worker_exists(event, book)
     worker = book.workers[event.worker_id]
@@ -299,11 +305,11 @@ def _check_extension(event: ev.ASYEExtended, book: Casebook) -> None:
         )
 
 
-def _extend(event: ev.ASYEExtended, book: Casebook) -> None:
+def _extend(event: ev.ASYEExtended, book: StaffBook) -> None:
     book.workers[event.worker_id].asye_extended_to = event.extended_to
 
 
-def _check_asye(event: ev.ASYECompleted, book: Casebook) -> None:
+def _check_asye(event: ev.ASYECompleted, book: StaffBook) -> None:
     """R-OBS-1: only an ASYE worker completes the ASYE, on or after the ASYE start."""
     check_worker_exists(event, book)
     worker = book.workers[event.worker_id]
@@ -318,7 +324,7 @@ def _check_asye(event: ev.ASYECompleted, book: Casebook) -> None:
         )
 
 
-def _supervise(event: ev.SupervisionHeld, book: Casebook) -> None:
+def _supervise(event: ev.SupervisionHeld, book: StaffBook) -> None:
     note_activity(event, book)
 
 

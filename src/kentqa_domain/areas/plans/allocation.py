@@ -23,22 +23,28 @@ an assignment is the fact *about* the worker, so the worker must exist.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ...event_base import Event
 from ...values import Role
 from ..aggregate import Handler, by, nothing, violation
-from ..organisation.model import check_team_exists, check_worker_exists
+from ..organisation.model import StaffBook, check_team_exists, check_worker_exists
 from . import events as ev
-from .model import check_child_known, looked_after_on
+from .model import PlanBook, check_child_known, looked_after_on
 from .timeline import walk_child_protection
 
 if TYPE_CHECKING:
-    from ...recording.write_model import Casebook
     from .model import Child
 
 
-def _check_in_post(event: Event, book: Casebook, field: str, rule: str, role: Role | None = None) -> None:
+class AllocationBook(StaffBook, PlanBook, Protocol):
+    """What these rules read and change in the write model: allocation (teams, workers and children) (the
+    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+
+
+def _check_in_post(
+    event: Event, book: AllocationBook, field: str, rule: str, role: Role | None = None
+) -> None:
     """The worker named by ``field`` is registered (else UnknownReference), in post on the
     event's date and, when ``role`` is given, holds it that day (else RuleViolation)."""
     check_worker_exists(event, book, field)
@@ -66,7 +72,7 @@ def _check_in_post(event: Event, book: Casebook, field: str, rule: str, role: Ro
             )
 
 
-def _check_allocated(event: ev.ChildAllocated, book: Casebook) -> None:
+def _check_allocated(event: ev.ChildAllocated, book: AllocationBook) -> None:
     """SPEC 9.2, R-ACC-1: a known child, a registered team, a worker in post if named."""
     check_child_known(event, book)
     check_team_exists(event, book)
@@ -74,7 +80,7 @@ def _check_allocated(event: ev.ChildAllocated, book: Casebook) -> None:
         _check_in_post(event, book, "worker_id", "R-ACC-1")
 
 
-def _check_iro(event: ev.IROAssigned, book: Casebook) -> None:
+def _check_iro(event: ev.IROAssigned, book: AllocationBook) -> None:
     """R-LAC-9: an IRO, in post, appointed to a child looked after that day."""
     check_child_known(event, book)
     child = book.children[event.child_ref]
@@ -96,7 +102,7 @@ def child_protection_on(child: Child, day: dt.date) -> bool:
     return any(p.opened_on <= day and (p.ended_on is None or day <= p.ended_on) for p in plans)
 
 
-def _check_chair(event: ev.CPChairAssigned, book: Casebook) -> None:
+def _check_chair(event: ev.CPChairAssigned, book: AllocationBook) -> None:
     """R-CP-7, R-CP-5: a CP Chair, in post, assigned while the child has a CP process."""
     check_child_known(event, book)
     child = book.children[event.child_ref]

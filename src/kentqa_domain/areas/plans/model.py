@@ -15,7 +15,8 @@ already recorded review outside its plan.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import MutableMapping
+from typing import Protocol
 
 import attrs
 
@@ -24,9 +25,6 @@ from ...values import PlanKind, ReviewKind
 from ..aggregate import Handler, by, unknown, violation
 from . import events as ev
 from .timeline import Dated, Fact, Problem, walk_child_protection, walk_looked_after
-
-if TYPE_CHECKING:
-    from ...recording.write_model import Casebook
 
 
 @attrs.define
@@ -83,12 +81,20 @@ class Child:
         return walk_child_protection([*self.cp_facts(), fact]).problem
 
 
+class PlanBook(Protocol):
+    """What these rules read and change in the write model: children's plans, and which child each review is of (the
+    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+
+    children: MutableMapping[str, Child]
+    review_child: MutableMapping[str, str]
+
+
 def _with(days: tuple[dt.date, ...], day: dt.date) -> tuple[dt.date, ...]:
     """``days`` with ``day`` in it (each date once, as a set would keep it)."""
     return days if day in days else (*days, day)
 
 
-def _child(book: Casebook, ref: str) -> Child:
+def _child(book: PlanBook, ref: str) -> Child:
     child = book.children.get(ref)
     if child is None:
         child = book.children[ref] = Child(ref)
@@ -110,7 +116,7 @@ def looked_after_on(child: Child, day: dt.date) -> bool:
     return any(p.opened_on <= day and (p.ended_on is None or day <= p.ended_on) for p in walk.plans)
 
 
-def check_child_known(event: Event, book: Casebook, field: str = "child_ref") -> None:
+def check_child_known(event: Event, book: PlanBook, field: str = "child_ref") -> None:
     if getattr(event, field) not in book.children:
         raise unknown(event, field, "child", introduced_by=CHILD_INTRODUCED_BY)
 
@@ -123,7 +129,7 @@ def _refuse(event: Event, field: str, problem: Problem | None) -> None:
 # --- Looked after -------------------------------------------------------------------------
 
 
-def _check_became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
+def _check_became(event: ev.ChildBecameLookedAfter, book: PlanBook) -> None:
     """R-LAC-1: becoming looked after opens an episode (or, while looked after, continues the
     same period of care); it never makes a recorded event inconsistent, but is walked anyway."""
     child = book.children.get(event.child_ref)
@@ -131,12 +137,12 @@ def _check_became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
         _refuse(event, "on", child.problem_with(PlanKind.LOOKED_AFTER, (event.on, Fact.OPEN, None)))
 
 
-def _became(event: ev.ChildBecameLookedAfter, book: Casebook) -> None:
+def _became(event: ev.ChildBecameLookedAfter, book: PlanBook) -> None:
     child = _child(book, event.child_ref)
     child.lac_starts = _with(child.lac_starts, event.on)
 
 
-def _check_ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
+def _check_ceased(event: ev.ChildCeasedLookedAfter, book: PlanBook) -> None:
     """R-LAC-7: ceasing needs an open episode on that date, and closes it: nothing of the
     plan (reviews, midway reviews) may fall after it."""
     check_child_known(event, book)
@@ -147,7 +153,7 @@ def _check_ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
     )
 
 
-def _ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
+def _ceased(event: ev.ChildCeasedLookedAfter, book: PlanBook) -> None:
     child = book.children[event.child_ref]
     child.lac_ends = _with(child.lac_ends, event.on)
 
@@ -155,7 +161,7 @@ def _ceased(event: ev.ChildCeasedLookedAfter, book: Casebook) -> None:
 # --- Child protection ---------------------------------------------------------------------
 
 
-def _check_strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
+def _check_strategy(event: ev.StrategyDiscussionHeld, book: PlanBook) -> None:
     """R-CP-1: a strategy discussion opens a CP plan in the making (or joins the open one)."""
     child = book.children.get(event.child_ref)
     if child is not None:
@@ -166,12 +172,12 @@ def _check_strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
         )
 
 
-def _strategy(event: ev.StrategyDiscussionHeld, book: Casebook) -> None:
+def _strategy(event: ev.StrategyDiscussionHeld, book: PlanBook) -> None:
     child = _child(book, event.child_ref)
     child.strategy_discussions = _with(child.strategy_discussions, event.held_on)
 
 
-def _check_while_looked_after(event: ev.LegalStatusChanged | ev.PlacedForAdoption, book: Casebook) -> None:
+def _check_while_looked_after(event: ev.LegalStatusChanged | ev.PlacedForAdoption, book: PlanBook) -> None:
     """SPEC 9.2: a legal status changes (R-LAC-7) and a child is placed for adoption (R-ADO-1)
     only while the child is looked after, by the periods of care recorded so far."""
     check_child_known(event, book)
@@ -182,11 +188,11 @@ def _check_while_looked_after(event: ev.LegalStatusChanged | ev.PlacedForAdoptio
         raise violation(event, field, rule, f"child {event.child_ref!r} was not looked after on {day}")
 
 
-def _nothing_kept(event: Event, book: Casebook) -> None:
+def _nothing_kept(event: Event, book: PlanBook) -> None:
     """The write model keeps nothing of it: the schedules are the read model's (plan_facts)."""
 
 
-def _check_s47_completed(event: ev.Section47Completed, book: Casebook) -> None:
+def _check_s47_completed(event: ev.Section47Completed, book: PlanBook) -> None:
     """R-CP-8 (SPEC 9.2): an enquiry's outcome follows a strategy discussion of the child on
     or before it; with no conference needed it concludes the plan in the making (it may not
     strand a review conference or midway review already recorded after it)."""
@@ -207,13 +213,13 @@ def _check_s47_completed(event: ev.Section47Completed, book: Casebook) -> None:
         )
 
 
-def _s47_completed(event: ev.Section47Completed, book: Casebook) -> None:
+def _s47_completed(event: ev.Section47Completed, book: PlanBook) -> None:
     if not event.conference_required:
         child = book.children[event.child_ref]
         child.s47_concluded = _with(child.s47_concluded, event.completed_on)
 
 
-def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> None:
+def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: PlanBook) -> None:
     """R-CP-7: the end needs a CP process (strategy discussion or initial conference) before
     it, and nothing of the plan (review conferences, midway reviews) may fall after it."""
     check_child_known(event, book)
@@ -226,7 +232,7 @@ def _check_plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> Non
     )
 
 
-def _plan_ended(event: ev.ChildProtectionPlanEnded, book: Casebook) -> None:
+def _plan_ended(event: ev.ChildProtectionPlanEnded, book: PlanBook) -> None:
     child = book.children[event.child_ref]
     child.cp_ends = _with(child.cp_ends, event.ended_on)
 
@@ -238,7 +244,7 @@ def _action_rule(plan: PlanKind) -> str:
     return "R-LAC-6" if plan is PlanKind.LOOKED_AFTER else "R-CP-6"
 
 
-def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
+def _check_review(event: ev.ReviewHeld, book: PlanBook) -> None:
     """R-LAC-1/R-LAC-7: a looked-after review falls in an episode of being looked after.
     R-CP-1/R-CP-2/R-CP-7: an initial conference starts a CP plan (it may be the first we hear
     of the child); a review conference follows the plan's initial conference and is not
@@ -272,7 +278,7 @@ def _check_review(event: ev.ReviewHeld, book: Casebook) -> None:
             )
 
 
-def _review(event: ev.ReviewHeld, book: Casebook) -> None:
+def _review(event: ev.ReviewHeld, book: PlanBook) -> None:
     child = _child(book, event.child_ref)
     child.reviews[event.review_id] = (event.kind, event.held_on)
     if not event.plan_made:
@@ -282,14 +288,14 @@ def _review(event: ev.ReviewHeld, book: Casebook) -> None:
     book.review_child[event.review_id] = event.child_ref
 
 
-def _check_midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:
+def _check_midway(event: ev.MidwayReviewCompleted, book: PlanBook) -> None:
     """R-LAC-4/R-CP-4: a midway review falls in an open plan, after one of its reviews."""
     check_child_known(event, book)
     child = book.children[event.child_ref]
     _refuse(event, "completed_on", child.problem_with(event.plan, (event.completed_on, Fact.MIDWAY, None)))
 
 
-def _midway(event: ev.MidwayReviewCompleted, book: Casebook) -> None:
+def _midway(event: ev.MidwayReviewCompleted, book: PlanBook) -> None:
     child = book.children[event.child_ref]
     if event.plan is PlanKind.LOOKED_AFTER:
         child.lac_midways = _with(child.lac_midways, event.completed_on)
@@ -320,7 +326,7 @@ def plan_open_on(child: Child, plan: PlanKind, day: dt.date) -> bool:
     )
 
 
-def _check_agreed(event: ev.PlanActionAgreed, book: Casebook) -> None:
+def _check_agreed(event: ev.PlanActionAgreed, book: PlanBook) -> None:
     """R-LAC-6/R-CP-6 (SPEC 9.5): an action agreed between reviews belongs to a plan of the
     child open on ``agreed_on`` (a CP plan from its initial conference); its id is the child's,
     used once; the review it follows up, if named, is one of the child's reviews of that plan
@@ -362,12 +368,12 @@ def _check_agreed(event: ev.PlanActionAgreed, book: Casebook) -> None:
         )
 
 
-def _agreed(event: ev.PlanActionAgreed, book: Casebook) -> None:
+def _agreed(event: ev.PlanActionAgreed, book: PlanBook) -> None:
     child = book.children[event.child_ref]
     child.actions[event.action.action_id] = (event.plan, event.agreed_on, event.review_id)
 
 
-def _check_action(event: ev.PlanActionCompleted, book: Casebook) -> None:
+def _check_action(event: ev.PlanActionCompleted, book: PlanBook) -> None:
     """R-LAC-6/R-CP-6: the action was set at one of the child's reviews or agreed between
     them (``PlanActionAgreed``), on or before its completion. A completion after the plan
     closed is accepted (it follows up a fact)."""
@@ -386,11 +392,11 @@ def _check_action(event: ev.PlanActionCompleted, book: Casebook) -> None:
         )
 
 
-def _review_stream(event: ev.ReviewQualityAssured, book: Casebook) -> str:
+def _review_stream(event: ev.ReviewQualityAssured, book: PlanBook) -> str:
     return f"child:{book.review_child.get(event.review_id, '?')}"
 
 
-def _check_qa(event: ev.ReviewQualityAssured, book: Casebook) -> None:
+def _check_qa(event: ev.ReviewQualityAssured, book: PlanBook) -> None:
     """R-LAC-5/R-CP-5: the QA follows its review (on the day or later, even after the plan closed)."""
     ref = book.review_child.get(event.review_id)
     if ref is None:
@@ -405,7 +411,7 @@ def _check_qa(event: ev.ReviewQualityAssured, book: Casebook) -> None:
         )
 
 
-def _nothing(event: Event, book: Casebook) -> None:
+def _nothing(event: Event, book: PlanBook) -> None:
     """The write model keeps nothing of a QA beyond its existence (the identity index)."""
 
 

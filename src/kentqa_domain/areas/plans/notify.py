@@ -5,15 +5,14 @@ and looked-after children with no IRO (R-LAC-1..6, R-LAC-9, R-CP-1..6; SPEC sect
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Protocol
 
 from ...notification import Notification, NotificationKind
 from ...policy import Policy
 from ...values import PlanKind, Role
 
 if TYPE_CHECKING:
-    from ...queries import Queries
     from .drift import DriftRow
 
 #: Drift register kinds -> notification kinds.
@@ -27,7 +26,14 @@ KINDS = {
 }
 
 
-def drifting_plans(qa: Queries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
+class DriftQueries(Protocol):
+    """What this source asks: the ``drift_register`` query (:class:`~kentqa_domain.queries.Queries`
+    has it; a source never sees the application)."""
+
+    def drift_register(self, *, as_of: dt.date) -> Iterable[DriftRow]: ...
+
+
+def drifting_plans(qa: DriftQueries, policy: Policy, as_of: dt.date) -> Iterator[Notification]:
     """One notification per row of ``drift_register`` at ``as_of`` (R-LAC-1..6, R-CP-1..6;
     R-LAC-7 and R-CP-7 close a plan, so it has no rows): to the IRO for a looked-after plan
     (for ``iro_not_assigned``, R-LAC-9, the IRO service, which appoints one), to the CP Chair

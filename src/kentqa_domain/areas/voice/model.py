@@ -7,18 +7,20 @@ the voice summary's team breakdown (decision 0403).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ...event_base import Event
 from ..aggregate import Handler, by, nothing
-from ..organisation.model import check_team_exists
+from ..organisation.model import StaffBook, check_team_exists
 from . import events as ev
 
-if TYPE_CHECKING:
-    from ...recording.write_model import Casebook
+
+class VoiceBook(StaffBook, Protocol):
+    """What these rules read and change in the write model: compliments and feedback (the teams they name) (the
+    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
 
 
-def check_team_if_given(event: ev.ComplimentReceived | ev.FeedbackReceived, book: Casebook) -> None:
+def check_team_if_given(event: ev.ComplimentReceived | ev.FeedbackReceived, book: VoiceBook) -> None:
     """The team a compliment or feedback is about, when given, is registered."""
     if event.team_id is not None:
         check_team_exists(event, book)
