@@ -97,7 +97,7 @@ def _fix(cls: type, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def event_of(cls: type[ev.Event]) -> st.SearchStrategy[ev.Event]:
-    hints = typing.get_type_hints(cls, vars(ev))
+    hints = typing.get_type_hints(cls)
     fields = {f.name: _for_field(cls, f, hints[f.name]) for f in attrs.fields(cls)}
     return st.fixed_dictionaries(fields).map(lambda kw: cls(**_fix(cls, kw)))
 

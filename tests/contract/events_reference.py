@@ -15,7 +15,7 @@ from pathlib import Path
 import attrs
 
 from kentqa_domain import events as ev
-from kentqa_domain.recording.batch.identity import IDENTITY
+from kentqa_domain.recording.identity import IDENTITY
 from kentqa_domain.values import Action
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +84,7 @@ def build() -> str:
         out += [f"## {title}", ""]
         for name in names[names.index(first.__name__) : names.index(last.__name__) + 1]:
             cls = ev.EVENT_TYPES[name]
-            hints = typing.get_type_hints(cls, vars(ev))
+            hints = typing.get_type_hints(cls)
             out += [f"### {name}", "", inspect.getdoc(cls) or "", ""]
             out += ["| field | type | default |", "|---|---|---|"]
             for field in attrs.fields(cls):

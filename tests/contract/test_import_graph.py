@@ -1,10 +1,11 @@
 """The import graph of ``kentqa_domain`` (issue 19): every import-linter contract is kept, and
 no module imports itself back through others.
 
-Imports inside functions count (grimp reads every import statement). A cycle made only of
-imports under ``if TYPE_CHECKING:`` cannot fail at run time; the three left are listed in
-``TYPE_ONLY_CYCLES`` (docs/architecture.md) and the test fails if one grows, a new one
-appears, or one is gone while still listed.
+Imports inside functions count (grimp reads every import statement), and so do imports under
+``if TYPE_CHECKING:``: a cycle made only of annotations cannot fail at run time, but it still
+ties two modules together, so there are none (docs/architecture.md). Where a lower module
+needs the type of a higher one it declares a protocol of what it uses (``StaffBook``,
+``DriftQueries``, ``LearningQueries``, ``Engine``).
 """
 
 from __future__ import annotations
@@ -18,48 +19,6 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-
-#: Cycles through ``TYPE_CHECKING`` imports only (annotations), still to break (issue 19).
-TYPE_ONLY_CYCLES: set[frozenset[str]] = {
-    # every aggregate's handlers annotate ``book: Casebook``; the Casebook maps their state classes
-    frozenset(
-        f"kentqa_domain.domain.{name}"
-        for name in (
-            "allocation",
-            "audit",
-            "base",
-            "casebook",
-            "child_plan",
-            "complaint",
-            "escalation",
-            "feedback",
-            "observation",
-            "staff",
-        )
-    ),
-    # Queries builds the reports and runs the notification sources, which take a Queries
-    frozenset(
-        {
-            "kentqa_domain.queries",
-            "kentqa_domain.reports.chairs",
-            "kentqa_domain.reports.learning",
-            "kentqa_domain.notifications.sources",
-            *(
-                f"kentqa_domain.notifications.sources.{name}"
-                for name in ("audits", "complaints", "drift", "escalations", "observations")
-            ),
-        }
-    ),
-    # the façade delegates to erasure, export and history, which take a QualityAssurance
-    frozenset(
-        {
-            "kentqa_domain.application",
-            "kentqa_domain.privacy.erasure",
-            "kentqa_domain.corrections.export",
-            "kentqa_domain.corrections.history",
-        }
-    ),
-}
 
 
 def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -129,13 +88,11 @@ def test_no_import_cycle_at_run_time() -> None:
     assert not found, "import cycles:\n" + "\n".join(describe(graph, c) for c in found)
 
 
-def test_no_import_cycle_but_the_known_type_only_ones() -> None:
+def test_no_import_cycle_even_through_annotations() -> None:
+    """No cycle either when the imports under ``if TYPE_CHECKING:`` are counted."""
     graph = build(type_checking=True)
-    found = {frozenset(c): c for c in cycles(graph)}
-    unexpected = [c for key, c in found.items() if key not in TYPE_ONLY_CYCLES]
-    assert not unexpected, "new import cycles:\n" + "\n".join(describe(graph, c) for c in unexpected)
-    gone = [sorted(c) for c in TYPE_ONLY_CYCLES if c not in found]
-    assert not gone, f"listed in TYPE_ONLY_CYCLES but no longer a cycle (remove them): {gone}"
+    found = cycles(graph)
+    assert not found, "import cycles:\n" + "\n".join(describe(graph, c) for c in found)
 
 
 def test_every_import_linter_contract_is_kept() -> None:

@@ -629,7 +629,7 @@ def test_the_drawn_histories_never_send_one_identity_with_two_contents(events: l
     """The strategies' own promise (consistent by construction): one event per identity (one
     allocation, assignment or strategy discussion of a child a day), so no recording order
     meets a ``ConflictingEvent``."""
-    from kentqa_domain.recording.batch.identity import identity_of
+    from kentqa_domain.recording.identity import identity_of
 
     seen: dict[str, ev.Event] = {}
     for event in events:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kentqa_domain.recording.batch.future_dates import ENV
+from kentqa_domain.recording.future_dates import ENV
 from tests.cli_run import ROOT
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain.errors import InvalidEvent
-from kentqa_domain.recording.batch.future_dates import ENV
+from kentqa_domain.recording.future_dates import ENV
 from tests.cli_run import ROOT
 
 CHILD = {"type": "ChildBecameLookedAfter", "child_ref": "C-0042", "on": "2026-01-05"}

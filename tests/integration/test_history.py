@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kentqa_domain as kq
+from kentqa_domain.corrections.events import RecordCorrected, RecordWithdrawn, correction_to_json
 from kentqa_domain.errors import InvalidInput, UnknownReference
 from tests.cli_run import kentqa
 from tests.export_support import AS_OF, council, exported, lines
@@ -38,21 +39,26 @@ SUBJECT_FIELDS = (
 
 def oracle(log: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Subject -> its lines of the exported log, by a plain reading of each line's ids (a
-    review's QA belongs to the review's child; a forgotten child is named by its token)."""
+    review's QA belongs to the review's child; a forgotten child is named by its token; a
+    correction or withdrawal belongs to the subject of the event it corrects, SPEC 9.1)."""
     review_child: dict[str, str] = {}
     out: dict[str, list[dict[str, Any]]] = {}
-    for line in log:
-        subject = None
+
+    def subject_of(line: dict[str, Any]) -> str | None:
+        if line["type"] in ("RecordCorrected", "RecordWithdrawn"):
+            return subject_of(line["original"])
         if line["type"] == "ReviewQualityAssured":
-            subject = review_child[line["review_id"]]
-        else:
-            for field, kind in SUBJECT_FIELDS:
-                if isinstance(line.get(field), str):
-                    value = line[field]
-                    if kind == "child" and value.startswith("forgotten-"):
-                        value = "anon-" + value.removeprefix("forgotten-")
-                    subject = f"{kind}:{value}"
-                    break
+            return review_child[line["review_id"]]
+        for field, kind in SUBJECT_FIELDS:
+            if isinstance(line.get(field), str):
+                value = line[field]
+                if kind == "child" and value.startswith("forgotten-"):
+                    value = "anon-" + value.removeprefix("forgotten-")
+                return f"{kind}:{value}"
+        return None
+
+    for line in log:
+        subject = subject_of(line)
         assert subject is not None, line
         if line["type"] == "ReviewHeld":
             review_child[line["review_id"]] = subject
@@ -69,7 +75,17 @@ def as_line(row: kq.HistoryRow) -> dict[str, Any]:
             "child_ref": "forgotten-" + token.removeprefix("anon-"),
             "on": row.event.on.isoformat(),
         }
-    out = kq.events.to_json(row.event)  # type: ignore[arg-type]
+    if isinstance(row.event, (RecordCorrected, RecordWithdrawn)):
+        fix = correction_to_json(row.event)
+        for part in ("original", "replacement"):
+            if part in fix:
+                fix[part] = _stand_in(fix[part])
+        return fix
+    return _stand_in(kq.events.to_json(row.event))  # type: ignore[arg-type]
+
+
+def _stand_in(out: dict[str, Any]) -> dict[str, Any]:
+    """An event's JSON with a forgotten child's token as the export writes it."""
     ref = out.get("child_ref")
     if isinstance(ref, str) and ref.startswith("anon-") and len(ref) == 25:
         out["child_ref"] = "forgotten-" + ref.removeprefix("anon-")

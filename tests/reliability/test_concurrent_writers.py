@@ -18,7 +18,7 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.application import stream_id
 from kentqa_domain.events import parse
-from kentqa_domain.recording.batch.identity import identity_of
+from kentqa_domain.recording.identity import identity_of
 from tests.reliability.conftest import seed, spawn
 from tests.reliability.hammer import events_for
 

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 import kentqa_domain as kq
-from kentqa_domain.recording.batch.identity import identity_of
+from kentqa_domain.recording.identity import identity_of
 from kentqa_domain.serialization.mapper import ChildForgotten, canonical_body
 from tests.reliability.conftest import spawn
 from tests.reliability.state import replayed, store_state

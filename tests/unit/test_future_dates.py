@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.errors import InvalidEvent
-from kentqa_domain.recording.batch.future_dates import (
+from kentqa_domain.recording.future_dates import (
     DEADLINES,
     ENV,
     RULE,

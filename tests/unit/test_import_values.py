@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kentqa_domain import events as ev
 from kentqa_domain.importing import Pseudonymiser, SecretError, recording_key, review_id
 from kentqa_domain.importing.order import rank
-from kentqa_domain.recording.batch.order import ENDS, STARTS
+from kentqa_domain.recording.order import ENDS, STARTS
 from kentqa_domain.values import ReviewKind
 
 from ..strategies import dates

@@ -42,7 +42,7 @@ from .events import CORRECTED, CORRECTION_TYPES, WITHDRAWN
 from .history import SHREDDED
 
 if TYPE_CHECKING:
-    from ..application import QualityAssurance
+    from ..state.engine import Engine
 
 #: The ``type`` of an exported forgetting line (not an event: ``record_many`` refuses it).
 FORGETTING = "ChildForgotten"
@@ -74,7 +74,7 @@ def stand_in(token: str) -> str:
 
 
 def export_log(
-    qa: QualityAssurance,
+    qa: Engine,
     target: str | os.PathLike[str] | IO[bytes] | IO[str],
     *,
     since: int | None = None,
@@ -91,7 +91,7 @@ def export_log(
 
 
 def _write(
-    qa: QualityAssurance,
+    qa: Engine,
     out: IO[Any],
     since: int,
     wanted: frozenset[str] | None,
@@ -148,7 +148,7 @@ def _event_json(recorded: Any) -> dict[str, Any]:
     return obj
 
 
-def _correction(qa: QualityAssurance, row: Any) -> dict[str, Any]:
+def _correction(qa: Engine, row: Any) -> dict[str, Any]:
     """A correction's mark as its ``RecordCorrected`` / ``RecordWithdrawn`` line."""
     recorded, _ = decode_row(qa.event_mapper, row)
     mark = recorded.event

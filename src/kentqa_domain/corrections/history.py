@@ -41,8 +41,8 @@ from ..store import CORRECTION_STREAM, ERASURE_STREAM, child_stream_id
 from .events import RecordCorrected, RecordWithdrawn
 
 if TYPE_CHECKING:
-    from ..application import QualityAssurance
     from ..readmodel.view import View
+    from ..state.engine import Engine
 
 #: The kinds of subject, as the handlers of ``domain/`` name their streams.
 SUBJECT_KINDS = (
@@ -76,7 +76,7 @@ class HistoryRow(Row):
     superseded_at: int | None = None
 
 
-def subject_stream(qa: QualityAssurance, subject: object) -> tuple[str, UUID | None]:
+def subject_stream(qa: Engine, subject: object) -> tuple[str, UUID | None]:
     """(kind, stream id) of ``subject``; the stream id is None for a child with no key (never
     recorded, or forgotten and asked for by its reference). A malformed subject is an
     ``InvalidInput`` naming ``subject``."""
@@ -108,7 +108,7 @@ def subject_stream(qa: QualityAssurance, subject: object) -> tuple[str, UUID | N
 
 
 def read_history(
-    qa: QualityAssurance, view: View, subject: str, scope_day: dt.date, as_worker: str | None
+    qa: Engine, view: View, subject: str, scope_day: dt.date, as_worker: str | None
 ) -> list[HistoryRow]:
     """The rows of :meth:`QualityAssurance.history` at the view's position."""
     kind, stream = subject_stream(qa, subject)
@@ -148,7 +148,7 @@ def _row(position: int, recorded: Recorded) -> HistoryRow:
 
 
 def _corrections(
-    qa: QualityAssurance, read: dict[int, Recorded], position: int
+    qa: Engine, read: dict[int, Recorded], position: int
 ) -> list[tuple[int, CorrectionMark, Recorded]]:
     """(position, mark, as recorded) of the corrections of these events (the corrections'
     stream: one row a correction, however long the log)."""
@@ -185,7 +185,7 @@ def _when(text: str) -> dt.datetime | None:
         return None
 
 
-def _stream_rows(qa: QualityAssurance, stream: UUID) -> list[tuple[Any, ...]]:
+def _stream_rows(qa: Engine, stream: UUID) -> list[tuple[Any, ...]]:
     """The rows of one stream (position, stream, version, topic, state) by position: one
     indexed read of the event table (eventsourcing's primary key is the stream and version)."""
     tables = qa.state_tables
@@ -200,7 +200,7 @@ def _stream_rows(qa: QualityAssurance, stream: UUID) -> list[tuple[Any, ...]]:
     return tables.select(statement, (stream.hex if sqlite else stream,))
 
 
-def _forgettings(qa: QualityAssurance, tokens: set[str], position: int) -> list[HistoryRow]:
+def _forgettings(qa: Engine, tokens: set[str], position: int) -> list[HistoryRow]:
     """The forgetting facts of these children's tokens (the erasure stream: one row a forgetting)."""
     out = []
     for row in _stream_rows(qa, ERASURE_STREAM):

@@ -23,7 +23,7 @@ from ..serialization.mapper import FORGOTTEN_TOPIC
 from .keyring import key_id_of, token_for
 
 if TYPE_CHECKING:
-    from ..application import QualityAssurance
+    from ..state.engine import Engine
 
 
 @attrs.frozen
@@ -36,7 +36,7 @@ class Erasure:
     problem: str | None = None
 
 
-def forget_child(qa: QualityAssurance, child_ref: str, on: dt.date) -> Erasure:
+def forget_child(qa: Engine, child_ref: str, on: dt.date) -> Erasure:
     """See :meth:`kentqa_domain.application.QualityAssurance.forget_child`."""
     check_identifier(_FORGET, _CHILD_REF, child_ref)
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
@@ -67,7 +67,7 @@ def forget_child(qa: QualityAssurance, child_ref: str, on: dt.date) -> Erasure:
     return Erasure(token=token, forgotten_on=on, scrubbed=problem is None, problem=problem)
 
 
-def catch_up_forgettings(qa: QualityAssurance) -> None:
+def catch_up_forgettings(qa: Engine) -> None:
     """Children forgotten (by any process) since this connection last looked: drop what it
     holds of their keys and references, and finish a forgetting whose process died before
     destroying the key."""
@@ -87,7 +87,7 @@ def catch_up_forgettings(qa: QualityAssurance) -> None:
     qa.forgettings_seen = end
 
 
-def forget_deliveries(qa: QualityAssurance, child_ref: str) -> None:
+def forget_deliveries(qa: Engine, child_ref: str) -> None:
     """The delivery record of ``kentqa notify`` names children in plain notifications:
     delete the deliveries about this child (scrubbed with the rest). Later runs name the
     child by its anonymous token. ``memory://`` keeps no delivery record between runs."""
@@ -101,7 +101,7 @@ def forget_deliveries(qa: QualityAssurance, child_ref: str) -> None:
             qa.admin.delete_streams(outbox.recorder, ids)
 
 
-def scrub_after(qa: QualityAssurance) -> str | None:
+def scrub_after(qa: Engine) -> str | None:
     """Scrub the files; None, or why it failed (the erasure itself stands: the key is gone)."""
     from ..errors import StorageError
 

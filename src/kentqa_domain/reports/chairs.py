@@ -22,7 +22,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -30,11 +30,9 @@ from ..areas.plans.review_qa import ReviewQARow
 from ..areas.plans.timeliness import LABELS, QuarterTimeliness, TimelinessRow
 from ..plain import Row, position_field, to_plain
 from ..quarters import previous_quarters, quarter_bounds
+from .asks import ChairsQueries
 from .formatting import percent
 from .renderers import render_html, render_markdown, render_with
-
-if TYPE_CHECKING:
-    from ..queries import Queries
 
 #: The quarters of the timeliness trend, ending with the report's.
 TREND_QUARTERS = 4
@@ -147,7 +145,7 @@ def _tallies(counts: Counter[str | None], order: list[str] | None = None) -> tup
 
 
 def build_chairs_report(
-    qa: Queries, quarter_id: str, *, as_of: dt.date | None = None, as_worker: str | None = None
+    qa: ChairsQueries, quarter_id: str, *, as_of: dt.date | None = None, as_worker: str | None = None
 ) -> ChairsReport:
     """The report of ``quarter_id`` at ``as_of`` (default: the quarter's last day, or today if
     sooner) from the application's queries, scoped to ``as_worker`` (R-ACC-1)."""

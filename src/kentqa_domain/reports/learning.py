@@ -20,7 +20,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -41,6 +41,7 @@ from ..plain import position_field
 from ..quarters import previous_quarters, quarter_bounds, quarter_id_for
 from ..serialization import converter
 from ..values import AuditKind
+from .asks import LearningQueries
 from .formatting import KIND_LABELS, QUESTIONS, number, percent, words
 from .renderers import render_html, render_markdown, render_with
 from .sources import (
@@ -52,9 +53,6 @@ from .sources import (
     ask_area,
     source_counts,
 )
-
-if TYPE_CHECKING:
-    from ..queries import Queries
 
 
 @attrs.frozen
@@ -173,7 +171,7 @@ class LearningReport:
 
 
 def build_learning_report(
-    qa: Queries, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
+    qa: LearningQueries, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None
 ) -> LearningReport:
     """R-AUD-6: assemble the report of ``cycle_id`` at ``as_of`` from the application's queries.
 
