@@ -22,12 +22,14 @@ import attrs
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 
 from .corrections.events import Correction, RecordCorrected, RecordWithdrawn, is_correction, parse_correction
+from .corrections.export import export_log
+from .corrections.history import read_history
 from .corrections.recording import Corrector
 from .errors import IntegrityCheckFailed, InvalidEvent, InvalidInput, StorageError, StoreBusy
 from .events import Event, parse
 from .plain import RecordedBatch, Rows
 from .policy import Policy
-from .privacy.erasure import Erasure, catch_up_forgettings
+from .privacy.erasure import Erasure, catch_up_forgettings, forget_child
 from .privacy.keyring import Keyring, aes_encrypt
 from .privacy.reveal import Revealer
 from .queries import Queries
@@ -584,8 +586,6 @@ class QualityAssurance(Queries):
         child's events are written as they read, anonymous, under a stand-in reference, with a
         ``ChildForgotten`` line that ``kentqa record`` turns into a forgetting.
         """
-        from .corrections.export import export_log
-
         self._check_open()
         with self._lock:
             catch_up_forgettings(self)
@@ -606,8 +606,6 @@ class QualityAssurance(Queries):
         ``as_of`` (default: today, :attr:`today`). A malformed subject is an ``InvalidInput``
         naming ``subject``; a subject with no events has an empty history.
         """
-        from .corrections.history import read_history
-
         day = arguments.date("history", "as_of", as_of) if as_of is not None else self.today()
         with self._viewing() as view:
             return Rows(read_history(self, view, subject, day, as_worker), view.position)
@@ -629,8 +627,6 @@ class QualityAssurance(Queries):
         lock timeout), the erasure still stands (the key is gone); the result says so and
         :meth:`scrub` can be run again later.
         """
-        from .privacy.erasure import forget_child
-
         self._check_open()
         with self._lock:
             return forget_child(self, child_ref, on)

@@ -11,6 +11,8 @@ from typing import Any
 
 import pluggy
 
+from .errors import PluginError
+
 hookspec = pluggy.HookspecMarker("kentqa")
 hookimpl = pluggy.HookimplMarker("kentqa")
 
@@ -71,3 +73,32 @@ def kentqa_register_renderers(register: Callable[[str, Any], None]) -> None:
     ``kentqa report learning --format NAME`` and ``report.render(NAME)`` use it. A format
     registered twice is an error naming both plugins.
     """
+
+
+#: What each registering hook registers, for the message when two plugins claim one name.
+_WHAT = {
+    "kentqa_register_storage": "storage scheme",
+    "kentqa_register_importers": "import format",
+    "kentqa_register_renderers": "report format",
+    "kentqa_register_notifiers": "notification scheme",
+}
+
+
+def registered(hook: Any) -> dict[str, tuple[Any, str]]:
+    """Name -> (what was registered, plugin name), from one ``kentqa_register_*`` hook: each
+    implementation is called with a ``register(name, value)``; a name claimed by two plugins
+    is a :class:`~kentqa_domain.errors.PluginError` naming both."""
+    found: dict[str, tuple[Any, str]] = {}
+    what = _WHAT.get(hook.name, hook.name)
+
+    def collect(plugin_name: str) -> Callable[[str, Any], None]:
+        def register(key: str, value: Any) -> None:
+            if key in found and found[key][1] != plugin_name:
+                raise PluginError(f"{what} {key!r} is registered by both {found[key][1]} and {plugin_name}")
+            found[key] = (value, plugin_name)
+
+        return register
+
+    for impl in hook.get_hookimpls():
+        impl.function(collect(impl.plugin_name))
+    return found

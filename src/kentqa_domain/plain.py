@@ -9,7 +9,8 @@ a dict that also says the log ``position`` it reflects (SPEC 9.5; decision 0952)
 CSV (decision 0951): one column per field of the row, in field order; ``None`` is an empty
 cell, booleans ``true``/``false``, lists and objects their JSON text; a text cell starting
 with ``=``, ``+``, ``-`` or ``@`` is prefixed with ``'`` so that a spreadsheet never reads it
-as a formula (decision 0910 for ids).
+as a formula (decision 0910 for ids), and so is one that starts with ``'`` itself, so that
+removing one leading ``'`` always gives the text back (a spreadsheet shows it that way).
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, sort_keys=False)
     if isinstance(value, str):
-        return "'" + value if value[:1] in FORMULA_START and value[:1] else value
+        return "'" + value if value[:1] and value[:1] in FORMULA_START + "'" else value
     return str(value)
 
 

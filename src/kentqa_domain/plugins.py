@@ -7,7 +7,7 @@ shows them) to keep them from loading, e.g. a policy plugin while testing defaul
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,8 +18,10 @@ from . import hookspecs
 from .builtin import notifiers as builtin_notifiers
 from .builtin import storage as builtin_storage
 from .errors import PluginError, StorageError
+from .hookspecs import registered
 from .policy import Policy
 from .reports import renderers as builtin_renderers
+from .safe_text import redact, without_password
 from .storage import Storage
 
 BUILTINS: tuple[tuple[str, object], ...] = (
@@ -79,42 +81,24 @@ def list_plugins(pm: pluggy.PluginManager) -> list[LoadedPlugin]:
     return out
 
 
-def _registry(hook: Any, what: str) -> dict[str, tuple[Any, str]]:
-    found: dict[str, tuple[Any, str]] = {}
-
-    def collect(plugin_name: str) -> Callable[[str, Any], None]:
-        def register(key: str, value: Any) -> None:
-            if key in found and found[key][1] != plugin_name:
-                raise PluginError(f"{what} {key!r} is registered by both {found[key][1]} and {plugin_name}")
-            found[key] = (value, plugin_name)
-
-        return register
-
-    for impl in hook.get_hookimpls():
-        impl.function(collect(impl.plugin_name))
-    return found
-
-
 def storage_openers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     """URL scheme -> (opener, plugin name)."""
-    return _registry(pm.hook.kentqa_register_storage, "storage scheme")
+    return registered(pm.hook.kentqa_register_storage)
 
 
 def importers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     """Import format name -> (importer, plugin name), from ``kentqa_register_importers``."""
-    return _registry(pm.hook.kentqa_register_importers, "import format")
+    return registered(pm.hook.kentqa_register_importers)
 
 
 def report_renderers(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     """Report format -> (renderer, plugin name), from ``kentqa_register_renderers``."""
-    return _registry(pm.hook.kentqa_register_renderers, "report format")
+    return registered(pm.hook.kentqa_register_renderers)
 
 
 def open_storage(pm: pluggy.PluginManager, url: str) -> Storage:
     """Resolve a URL through the storage plugins; errors name the scheme and what is known,
     never the password (issue 17: the URL or a plugin's message quoting it was printed whole)."""
-    from .safe_text import redact, without_password
-
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
@@ -191,4 +175,4 @@ def policy_settings(pm: pluggy.PluginManager, base: Policy | None = None) -> lis
 
 def notifier_factories(pm: pluggy.PluginManager) -> dict[str, tuple[Any, str]]:
     """Notification channel URL scheme -> (factory, plugin name)."""
-    return _registry(pm.hook.kentqa_register_notifiers, "notification scheme")
+    return registered(pm.hook.kentqa_register_notifiers)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
+from .safe_text import redact as _redact
+
 
 @attrs.frozen
 class Storage:
@@ -36,6 +38,4 @@ def redact(url: str) -> str:
     """The URL safe to print: its password replaced by ``***`` (even one with an unencoded
     ``#``, ``/`` or ``?``) and, for ``http(s)://``, its path and query (where webhook tokens
     live) replaced by a fingerprint. See :func:`kentqa_domain.safe_text.redact`."""
-    from .safe_text import redact as _redact
-
     return _redact(url)

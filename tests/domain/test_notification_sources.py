@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain.notifications import NotificationKind
-from kentqa_domain.notifications.sources import SOURCES, derive
+from kentqa_domain.queries.notifications import SOURCES, derive
 from kentqa_domain.values import AuditKind, Grade
 
 TEAMS = ["T1", "T2"]

@@ -12,8 +12,8 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.notifications.delivery import deliver, run
-from kentqa_domain.notifications.outbox import Notifications
 from kentqa_domain.plugins import make_plugin_manager, open_storage
+from kentqa_domain.state.outbox import Notifications
 from kentqa_domain.storage import Storage
 from tests.delivery_support import QUICK, MemoryChannel, SimulatedCrash, notice, opened
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kentqa_domain.notifications.delivery import run
-from kentqa_domain.notifications.outbox import Notifications
 from kentqa_domain.plugins import make_plugin_manager, open_storage
+from kentqa_domain.state.outbox import Notifications
 from tests.delivery_support import QUICK, MemoryChannel, SimulatedCrash, notice, opened
 
 UNIVERSE = [notice(i, dt.date(2026, 3, 1) + dt.timedelta(days=i % 3)) for i in range(6)]

@@ -23,9 +23,9 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import KEYED_IDENTITIES
-from kentqa_domain.notifications.outbox import NAMESPACE
 from kentqa_domain.privacy.encryption import new_key
 from kentqa_domain.recording.identity import digest64
+from kentqa_domain.state.outbox import NAMESPACE
 from kentqa_domain.state.sql import unsigned
 from kentqa_domain.store import STREAM_NAMESPACE
 from tests.reliability.conftest import ROOT

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import kentqa_domain as kq
-from kentqa_domain.notifications.outbox import Notifications
+from kentqa_domain.state.outbox import Notifications
 from tests.reliability.conftest import ROOT
 from tests.reliability.workload import events
 

@@ -20,9 +20,9 @@ import stamina
 
 import kentqa_domain as kq
 from kentqa_domain.application import MAX_CONFLICT_RETRIES
-from kentqa_domain.notifications.outbox import MAX_CONFLICT_RETRIES as OUTBOX_RETRIES
-from kentqa_domain.notifications.outbox import SQLITE_TABLE, Notifications
 from kentqa_domain.plugins import make_plugin_manager, open_storage
+from kentqa_domain.state.outbox import MAX_CONFLICT_RETRIES as OUTBOX_RETRIES
+from kentqa_domain.state.outbox import SQLITE_TABLE, Notifications
 from tests.conftest import organisation
 from tests.delivery_support import notice
 from tests.reliability.test_storage_faults import FEEDBACK, HOLD_LOCK

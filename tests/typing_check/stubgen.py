@@ -193,8 +193,7 @@ def render_area(module: str, classes: list[type[Any]]) -> str:
         source=module.removeprefix("kentqa_domain.").replace(".", "/") + ".py",
         title=title,
     )
-    names = "\n".join(f'    "{c.__name__}",' for c in classes)
-    return head + body + "\n\n" + "\n\n".join(blocks) + f"\n\n__all__ = [\n{names}\n]\n"
+    return head + body + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def render_catalogue() -> str:

@@ -194,7 +194,7 @@ def _read_cell(text: str, tp: Any) -> Any:
         return dt.date.fromisoformat(text).isoformat()
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp(text).value
-    if text[:2] in {"'" + c for c in FORMULA_START}:
+    if text[:1] == "'":  # the formula guard: one leading ' was added (decision 0951)
         return text[1:]
     return text
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import kentqa_domain as kq
-from kentqa_domain.notifications.outbox import Notifications
+from kentqa_domain.state.outbox import Notifications
 
 AUDITS = ["A1", "A2", "A3"]
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from kentqa_domain.notifications import Notification
 from kentqa_domain.notifications.channels import OpenChannel
 from kentqa_domain.notifications.delivery import RetrySettings, run
-from kentqa_domain.notifications.outbox import Notifications
 from kentqa_domain.plugins import make_plugin_manager, open_storage
+from kentqa_domain.state.outbox import Notifications
 from kentqa_webhook import open_webhook
 
 Receiver = Any

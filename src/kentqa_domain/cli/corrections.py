@@ -14,6 +14,7 @@ import click
 
 from . import output
 from .common import EXIT_REFUSED, db_option, open_store
+from .record_lines import record_files
 
 _FILES = click.argument("files", nargs=-1, type=click.File("rb"), required=True)
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -23,7 +24,6 @@ _FUTURE = click.option(
 
 
 def _run(files: tuple[Any, ...], db: str | None, as_json: bool, allow_future: bool, kind: str) -> None:
-    from .record_lines import record_files
 
     with open_store(db) as qa:
         summary = record_files(qa, files, allow_future=allow_future, only=kind)

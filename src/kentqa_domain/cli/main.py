@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from typing import Any
 
 import click
 
+from .. import connect
 from ..errors import KentQAError, ScrubIncomplete, StoreNotFound
+from ..plugins import list_plugins, make_plugin_manager, policy_settings
 from . import output
 from .common import (
     EXIT_INCOMPLETE,
@@ -22,6 +25,18 @@ from .common import (
     db_option,
     open_store,
 )
+from .corrections import correct, withdraw
+from .cycle import audit_actions, cycle
+from .demo import demo
+from .importing import import_command
+from .log import export, history
+from .notify import notify
+from .observations import observation_learning, observations
+from .record_lines import record_files
+from .replay import replay
+from .report import report
+from .security import forget_child, keygen, scrub
+from .status import status
 
 # stamina logs each retry (decision 1005) as a warning; with no logging configured Python would
 # print "stamina.retry_scheduled" on stderr, among the refused lines a script counts (docs/cli.md).
@@ -90,8 +105,6 @@ def record(files: tuple[Any, ...], db: str | None, as_json: bool, allow_future: 
     A line with a business date (any date but a due date) after today is refused, naming the
     field (rule R-INP-1: a mistyped year), unless --allow-future is given.
     """
-    from .record_lines import record_files
-
     with open_store(db, create=True) as qa:
         summary = record_files(qa, files, allow_future=allow_future)
     if as_json:
@@ -115,10 +128,6 @@ def init(db: str | None, no_encryption: bool) -> None:
     unless --no-encryption says that a plain store is meant. An existing store is left alone
     (exit 1). Encryption cannot be switched on or off later (decision 0604).
     """
-    import os
-
-    from .. import connect
-
     key = os.environ.get("KENTQA_CIPHER_KEY")
     if no_encryption and key is not None:
         raise click.UsageError(
@@ -183,8 +192,6 @@ def verify(db: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def plugins(as_json: bool) -> None:
     """List the plugins loaded, where they come from and the hooks they implement."""
-    from ..plugins import list_plugins, make_plugin_manager
-
     loaded = list_plugins(make_plugin_manager())
     rows = [
         {"name": p.name, "source": p.source, "version": p.version or "", "hooks": list(p.hooks)}
@@ -204,8 +211,6 @@ def policy(as_json: bool) -> None:
 
     This is the policy ``kq.connect()`` uses (``KENTQA_BLOCK_PLUGINS`` keeps a plugin out).
     """
-    from ..plugins import make_plugin_manager, policy_settings
-
     settings = policy_settings(make_plugin_manager())
     if as_json:
         output.print_json(settings)
@@ -218,17 +223,6 @@ def policy(as_json: bool) -> None:
 
 
 def _register_groups() -> None:
-    from .corrections import correct, withdraw
-    from .cycle import audit_actions, cycle
-    from .demo import demo
-    from .importing import import_command
-    from .log import export, history
-    from .notify import notify
-    from .observations import observation_learning, observations
-    from .replay import replay
-    from .report import report
-    from .security import forget_child, keygen, scrub
-    from .status import status
 
     status.add_command(observations)
     status.add_command(observation_learning)

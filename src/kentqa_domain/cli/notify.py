@@ -8,6 +8,9 @@ import sys
 
 import click
 
+from ..notifications.channels import channel_urls, open_channels
+from ..notifications.delivery import deliver
+from ..plugins import make_plugin_manager
 from . import output
 from .common import EXIT_UNDELIVERED, as_of_date, as_of_option, db_option, open_store
 
@@ -35,10 +38,6 @@ def notify(
     sent again. Exit status 0 when every channel accepted everything, 4 (naming the channel
     and its error on stderr) otherwise.
     """
-    from ..notifications.channels import channel_urls, open_channels
-    from ..notifications.delivery import deliver
-    from ..plugins import make_plugin_manager
-
     _show_log_channel()
     channels = open_channels(make_plugin_manager(), channel_urls(urls))
     try:

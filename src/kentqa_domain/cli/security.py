@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
 
+from ..fields import EARLIEST_DATE
+from ..privacy.encryption import new_key
+from ..recording.future_dates import latest_date
 from . import output
 from .common import EXIT_INCOMPLETE, db_option, open_store
 
@@ -17,8 +21,6 @@ def keygen() -> None:
     Set it before the store is first created, e.g. export KENTQA_CIPHER_KEY=$(kentqa keygen),
     and keep it safe: without it the store cannot be read.
     """
-    from ..privacy.encryption import new_key
-
     click.echo(new_key())
 
 
@@ -43,11 +45,6 @@ def forget_child(child_ref: str, on: object, db: str | None, as_json: bool, yes:
     This cannot be undone: it asks for confirmation on a terminal, and without a terminal
     needs --yes. --on must be a date from 1950 to today (a decision taken, not planned).
     """
-    import datetime as dt
-
-    from ..fields import EARLIEST_DATE
-    from ..recording.future_dates import latest_date
-
     assert isinstance(on, dt.datetime)
     day, today = on.date(), latest_date()
     if not EARLIEST_DATE <= day <= today:

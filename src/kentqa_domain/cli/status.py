@@ -6,6 +6,9 @@ import click
 
 from . import output
 from .common import db_option, open_store
+from .status_complaints import COMMANDS as complaint_commands
+from .status_plans import COMMANDS as plan_commands
+from .status_timeliness import COMMANDS as timeliness_commands
 
 
 @click.group(invoke_without_command=True)
@@ -39,9 +42,6 @@ def status(ctx: click.Context, db: str | None, as_json: bool) -> None:
 
 
 def _register_area_commands() -> None:
-    from .status_complaints import COMMANDS as complaint_commands
-    from .status_plans import COMMANDS as plan_commands
-    from .status_timeliness import COMMANDS as timeliness_commands
 
     for command in (*plan_commands, *timeliness_commands, *complaint_commands):
         status.add_command(command)

@@ -29,8 +29,8 @@ import stamina
 
 from ..errors import ChannelUnavailable
 from ..notification import Notification
+from ..state.outbox import Notifications
 from .channels import OpenChannel
-from .outbox import Notifications
 
 if TYPE_CHECKING:
     from ..application import QualityAssurance

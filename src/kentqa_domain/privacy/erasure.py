@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import orjson
 
-from ..errors import InvalidEvent, UnknownReference
+from ..errors import InvalidEvent, StorageError, UnknownReference
 from ..fields import EARLIEST_DATE, LATEST_DATE, check_identifier
 from ..serialization.mapper import FORGOTTEN_TOPIC
+from ..state.outbox import Notifications
 from .keyring import key_id_of, token_for
 
 if TYPE_CHECKING:
@@ -93,8 +94,6 @@ def forget_deliveries(qa: Engine, child_ref: str) -> None:
     child by its anonymous token. ``memory://`` keeps no delivery record between runs."""
     if qa.storage.display == "memory://":
         return
-    from ..notifications.outbox import Notifications
-
     with Notifications(qa.storage) as outbox:
         ids = [d.id for d in outbox.view.deliveries.values() if _names_child(d.notification, child_ref)]
         if ids:
@@ -103,8 +102,6 @@ def forget_deliveries(qa: Engine, child_ref: str) -> None:
 
 def scrub_after(qa: Engine) -> str | None:
     """Scrub the files; None, or why it failed (the erasure itself stands: the key is gone)."""
-    from ..errors import StorageError
-
     try:
         qa.scrub()
     except StorageError as exc:

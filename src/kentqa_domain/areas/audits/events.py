@@ -1,7 +1,6 @@
 """Audits, audit actions and thematic audits (SPEC section 3; R-AUD-1..6).
 
-Field names are the JSON field names; constructing an event checks its shape and names the
-event type, field and rule of any refusal (:mod:`kentqa_domain.event_base`).
+Constructing an event checks its shape (:mod:`kentqa_domain.event_base`).
 """
 
 from __future__ import annotations
@@ -90,6 +89,3 @@ class ThematicAuditAgreed(Event):
 
     def __attrs_post_init__(self) -> None:
         check_order(self, "agreed_on", "due_on")
-
-
-__all__ = ["AuditActionCompleted", "AuditCompleted", "ThematicAuditAgreed"]

@@ -70,9 +70,3 @@ class ThematicAuditAgreed(Event):
     hypothesis: str = attrs.field()
     agreed_on: dt.date = attrs.field(converter=_date)
     due_on: dt.date = attrs.field(converter=_date)
-
-__all__ = [
-    "AuditCompleted",
-    "AuditActionCompleted",
-    "ThematicAuditAgreed",
-]

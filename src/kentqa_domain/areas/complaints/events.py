@@ -1,7 +1,6 @@
 """Complaints through the statutory stages and the corporate route (SPEC section 3; R-CMP-1..7).
 
-Field names are the JSON field names; constructing an event checks its shape and names the
-event type, field and rule of any refusal (:mod:`kentqa_domain.event_base`).
+Constructing an event checks its shape (:mod:`kentqa_domain.event_base`).
 """
 
 from __future__ import annotations
@@ -122,15 +121,3 @@ class ComplaintReferredToOmbudsman(Event):
     date_field: ClassVar[str] = "referred_on"
     complaint_id: str = ident()
     referred_on: dt.date = day()
-
-
-__all__ = [
-    "ComplaintEscalated",
-    "ComplaintPanelHeld",
-    "ComplaintPanelReported",
-    "ComplaintReceived",
-    "ComplaintReferredToOmbudsman",
-    "ComplaintResponded",
-    "ComplaintTimescaleExtended",
-    "ComplaintWithdrawn",
-]

@@ -103,14 +103,3 @@ class ComplaintReferredToOmbudsman(Event):
 
     complaint_id: str = attrs.field()
     referred_on: dt.date = attrs.field(converter=_date)
-
-__all__ = [
-    "ComplaintReceived",
-    "ComplaintTimescaleExtended",
-    "ComplaintResponded",
-    "ComplaintEscalated",
-    "ComplaintWithdrawn",
-    "ComplaintPanelHeld",
-    "ComplaintPanelReported",
-    "ComplaintReferredToOmbudsman",
-]

@@ -1,7 +1,6 @@
 """Escalations by IROs and CP Chairs (SPEC section 3; R-ESC-1..5).
 
-Field names are the JSON field names; constructing an event checks its shape and names the
-event type, field and rule of any refusal (:mod:`kentqa_domain.event_base`).
+Constructing an event checks its shape (:mod:`kentqa_domain.event_base`).
 """
 
 from __future__ import annotations
@@ -78,12 +77,3 @@ class EscalationReferredToCafcass(Event):
     date_field: ClassVar[str] = "referred_on"
     escalation_id: str = ident()
     referred_on: dt.date = day()
-
-
-__all__ = [
-    "EscalationProgressed",
-    "EscalationRaised",
-    "EscalationReferredToCafcass",
-    "EscalationResolved",
-    "EscalationResponded",
-]

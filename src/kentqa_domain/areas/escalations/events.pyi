@@ -77,11 +77,3 @@ class EscalationReferredToCafcass(Event):
 
     escalation_id: str = attrs.field()
     referred_on: dt.date = attrs.field(converter=_date)
-
-__all__ = [
-    "EscalationRaised",
-    "EscalationResponded",
-    "EscalationProgressed",
-    "EscalationResolved",
-    "EscalationReferredToCafcass",
-]

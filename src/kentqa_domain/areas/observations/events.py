@@ -1,7 +1,6 @@
 """Observations of practice, their sharing and reflective review (SPEC section 3; R-OBS-1..5).
 
-Field names are the JSON field names; constructing an event checks its shape and names the
-event type, field and rule of any refusal (:mod:`kentqa_domain.event_base`).
+Constructing an event checks its shape (:mod:`kentqa_domain.event_base`).
 """
 
 from __future__ import annotations
@@ -59,6 +58,3 @@ class ReflectiveReviewHeld(Event):
     observation_id: str = ident()
     held_on: dt.date = day()
     actions: tuple[str, ...] = texts()
-
-
-__all__ = ["ObservationRecorded", "ObservationShared", "ReflectiveReviewHeld"]

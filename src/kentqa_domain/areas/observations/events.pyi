@@ -62,9 +62,3 @@ class ReflectiveReviewHeld(Event):
     observation_id: str = attrs.field()
     held_on: dt.date = attrs.field(converter=_date)
     actions: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-
-__all__ = [
-    "ObservationRecorded",
-    "ObservationShared",
-    "ReflectiveReviewHeld",
-]

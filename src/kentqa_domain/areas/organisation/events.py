@@ -1,7 +1,6 @@
 """Teams and practitioners: registration, moves, leaving, roles, ASYE, support and supervision (SPEC section 3).
 
-Field names are the JSON field names; constructing an event checks its shape and names the
-event type, field and rule of any refusal (:mod:`kentqa_domain.event_base`).
+Constructing an event checks its shape (:mod:`kentqa_domain.event_base`).
 """
 
 from __future__ import annotations
@@ -171,18 +170,3 @@ class SupervisionHeld(Event):
     worker_id: str = ident()
     supervisor_id: str = ident()
     held_on: dt.date = day()
-
-
-__all__ = [
-    "ASYECompleted",
-    "ASYEExtended",
-    "SupervisionHeld",
-    "SupportNeedCleared",
-    "SupportNeedFlagged",
-    "TeamRegistered",
-    "WorkerLeft",
-    "WorkerMoved",
-    "WorkerRegistered",
-    "WorkerRejoined",
-    "WorkerRoleChanged",
-]

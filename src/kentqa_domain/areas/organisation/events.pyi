@@ -126,17 +126,3 @@ class SupervisionHeld(Event):
     worker_id: str = attrs.field()
     supervisor_id: str = attrs.field()
     held_on: dt.date = attrs.field(converter=_date)
-
-__all__ = [
-    "TeamRegistered",
-    "WorkerRegistered",
-    "WorkerMoved",
-    "WorkerLeft",
-    "WorkerRejoined",
-    "WorkerRoleChanged",
-    "ASYECompleted",
-    "ASYEExtended",
-    "SupportNeedFlagged",
-    "SupportNeedCleared",
-    "SupervisionHeld",
-]

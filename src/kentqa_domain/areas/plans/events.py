@@ -1,7 +1,6 @@
 """Children's plans: looked-after episodes, child protection plans, reviews, actions, allocation and QA (SPEC sections 3, 9.2).
 
-Field names are the JSON field names; constructing an event checks its shape and names the
-event type, field and rule of any refusal (:mod:`kentqa_domain.event_base`).
+Constructing an event checks its shape (:mod:`kentqa_domain.event_base`).
 """
 
 from __future__ import annotations
@@ -238,22 +237,3 @@ class ReviewQualityAssured(Event):
     consistent_with_legal_duties: bool = flag()
     smart: bool | None = opt_flag()
     grade: Grade | None = opt_choice(Grade)
-
-
-__all__ = [
-    "CPChairAssigned",
-    "ChildAllocated",
-    "ChildBecameLookedAfter",
-    "ChildCeasedLookedAfter",
-    "ChildProtectionPlanEnded",
-    "IROAssigned",
-    "LegalStatusChanged",
-    "MidwayReviewCompleted",
-    "PlacedForAdoption",
-    "PlanActionAgreed",
-    "PlanActionCompleted",
-    "ReviewHeld",
-    "ReviewQualityAssured",
-    "Section47Completed",
-    "StrategyDiscussionHeld",
-]

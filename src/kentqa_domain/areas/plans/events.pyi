@@ -171,21 +171,3 @@ class ReviewQualityAssured(Event):
     consistent_with_legal_duties: bool = attrs.field()
     smart: bool | None = attrs.field(default=None)
     grade: Grade | None = attrs.field(default=None, converter=_optional_grade)
-
-__all__ = [
-    "ChildBecameLookedAfter",
-    "ChildCeasedLookedAfter",
-    "LegalStatusChanged",
-    "PlacedForAdoption",
-    "StrategyDiscussionHeld",
-    "Section47Completed",
-    "ChildProtectionPlanEnded",
-    "ReviewHeld",
-    "MidwayReviewCompleted",
-    "PlanActionCompleted",
-    "PlanActionAgreed",
-    "ChildAllocated",
-    "IROAssigned",
-    "CPChairAssigned",
-    "ReviewQualityAssured",
-]

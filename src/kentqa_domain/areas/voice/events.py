@@ -1,7 +1,6 @@
 """Compliments and feedback: the voice of children, families, partners and staff (SPEC section 3).
 
-Field names are the JSON field names; constructing an event checks its shape and names the
-event type, field and rule of any refusal (:mod:`kentqa_domain.event_base`).
+Constructing an event checks its shape (:mod:`kentqa_domain.event_base`).
 """
 
 from __future__ import annotations
@@ -49,6 +48,3 @@ class FeedbackReceived(Event):
     team_id: str | None = opt_ident()
     rating: int | None = opt_int(1, 5)
     themes: tuple[str, ...] = themes()
-
-
-__all__ = ["ComplimentReceived", "FeedbackReceived"]

@@ -54,8 +54,3 @@ class FeedbackReceived(Event):
     team_id: str | None = attrs.field(default=None)
     rating: int | None = attrs.field(default=None)
     themes: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-
-__all__ = [
-    "ComplimentReceived",
-    "FeedbackReceived",
-]

@@ -21,12 +21,15 @@ import attrs
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
 from eventsourcing.utils import Environment
 
 from ..errors import StoreBusy
 from ..notification import Notification
+from ..privacy.keyring import Keyring
 from ..storage import Storage
 from ..storage_faults import contention
+from ..store_admin import admin_for
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/notifications")
 SQLITE_TABLE = "kentqa_notification_events"
@@ -169,9 +172,6 @@ class Notifications(Application[UUID]):
         cipher = self.mapper.cipher
         if cipher is None:
             return None
-        from ..privacy.keyring import Keyring
-        from ..store_admin import admin_for
-
         return Keyring(admin_for(self.recorder), cipher).secret()
 
     def delivery_id(self, channel: str, key: str) -> UUID:
@@ -188,8 +188,6 @@ class Notifications(Application[UUID]):
         """Tables of its own. PostgreSQL names tables by application already
         (``kentqanotifications_events``); SQLite's application tables are not, so the
         delivery record gets its own table (``kentqa_notification_events``) in the same file."""
-        from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
-
         factory = self.factory
         if isinstance(factory, SQLiteFactory):
             recorder = SQLiteApplicationRecorder(factory.datastore, events_table_name=SQLITE_TABLE)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
-from .areas.audits import queries as audits
-from .areas.audits.rows import (
+from ..areas.audits import queries as audits
+from ..areas.audits.rows import (
     AuditActionRow,
     AuditCycle,
     CycleShare,
@@ -25,38 +25,41 @@ from .areas.audits.rows import (
     ThematicAuditRow,
     TriadRecommendation,
 )
-from .areas.complaints import queries as complaints
-from .areas.complaints.projection import ComplaintRow
-from .areas.complaints.summary import ComplaintsSummary
-from .areas.escalations import queries as escalations
-from .areas.escalations.projection import EscalationRow, EscalationState
-from .areas.observations import queries as observations
-from .areas.observations.rows import (
+from ..areas.complaints import queries as complaints
+from ..areas.complaints.projection import ComplaintRow
+from ..areas.complaints.summary import ComplaintsSummary
+from ..areas.escalations import queries as escalations
+from ..areas.escalations.projection import EscalationRow, EscalationState
+from ..areas.observations import queries as observations
+from ..areas.observations.rows import (
     Grouping,
     ObservationComplianceRow,
     ObservationLearningRow,
     ObservationSummaryRow,
 )
-from .areas.plans import queries as plans
-from .areas.plans import timeliness_queries as timeliness
-from .areas.plans.drift import DriftRow
-from .areas.plans.review_qa import ReviewQARow
-from .areas.plans.timeliness import QuarterTimeliness, TimelinessRow
-from .areas.voice import queries as voice
-from .areas.voice.projection import VoiceSummary
-from .events import AuditCompleted
-from .plain import Counts, Rows
-from .readmodel import arguments
-from .readmodel.arguments import DateArgument
-from .readmodel.view import View
-from .values import FeedbackSource, ObservationSetting
+from ..areas.plans import queries as plans
+from ..areas.plans import timeliness_queries as timeliness
+from ..areas.plans.drift import DriftRow
+from ..areas.plans.review_qa import ReviewQARow
+from ..areas.plans.timeliness import QuarterTimeliness, TimelinessRow
+from ..areas.voice import queries as voice
+from ..areas.voice.projection import VoiceSummary
+from ..events import AuditCompleted
+from ..hookspecs import registered
+from ..notification import Notification
+from ..plain import Counts, Rows
+from ..readmodel import arguments
+from ..readmodel.arguments import DateArgument
+from ..readmodel.view import View
+from ..reports.chairs import ChairsReport, build_chairs_report
+from ..reports.learning import LearningReport, build_learning_report
+from ..reports.renderers import BUILTIN
+from ..values import FeedbackSource, ObservationSetting
+from .notifications import derive
 
 if TYPE_CHECKING:
-    from .access import Scope
-    from .notifications import Notification
-    from .policy import Policy
-    from .reports.chairs import ChairsReport
-    from .reports.learning import LearningReport
+    from ..access import Scope
+    from ..policy import Policy
 
 
 class Queries:
@@ -225,8 +228,6 @@ class Queries:
         at the quarter's end. ``quarter`` like ``2026-Q3`` (the council's year, from April);
         ``as_of`` defaults to the quarter's last day, or today if sooner. ``to_json()``,
         ``to_markdown()``, ``to_html()`` or ``render(format)`` like the learning report."""
-        from .reports.chairs import build_chairs_report
-
         with self._viewing() as view:  # every section from one snapshot
             return _answer(
                 view, build_chairs_report(self, str(quarter), as_of=_day(as_of), as_worker=as_worker)
@@ -433,8 +434,6 @@ class Queries:
         """R-AUD-6: the triannual Learning and Improvement report for a cycle, answering what
         do we know, how do we know it and what are our plans; ``to_json()``, ``to_markdown()``,
         ``to_html()`` or ``render(format)`` with any registered renderer."""
-        from .reports.learning import build_learning_report
-
         self.cycle_bounds(cycle_id)
         with self._viewing() as view:  # every section from one snapshot
             return _answer(
@@ -443,10 +442,13 @@ class Queries:
 
     def renderers(self) -> dict[str, Any]:
         """Report format -> renderer, from the built-ins and every ``kentqa_register_renderers`` plugin."""
-        from .plugins import make_plugin_manager, report_renderers
-
-        pm = self.plugin_manager or make_plugin_manager()
-        return {name: renderer for name, (renderer, _plugin) in report_renderers(pm).items()}
+        pm = self.plugin_manager
+        if pm is None:  # not opened by connect(): the built-in formats only
+            return dict(BUILTIN)
+        return {
+            name: renderer
+            for name, (renderer, _plugin) in registered(pm.hook.kentqa_register_renderers).items()
+        }
 
     # --- notifications (SPEC section 6) --------------------------------------------------------
 
@@ -459,8 +461,6 @@ class Queries:
         query (R-ACC-1) by the notification's team and worker. Deliver them with
         ``kentqa notify`` or :func:`kentqa_domain.notifications.delivery.deliver`.
         """
-        from .notifications.sources import derive
-
         with self._viewing() as view:
             day = _day(as_of)
             scope = view.scope(as_worker, on=day)
