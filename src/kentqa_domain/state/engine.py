@@ -2,7 +2,7 @@
 
 :class:`~kentqa_domain.application.QualityAssurance` has them all. Erasure, export and
 history are given something with these parts, so they do not import the façade that calls
-them (no import cycle; decision 1010).
+them (no import cycle; decision 1011).
 """
 
 from __future__ import annotations

@@ -1,1 +1,3 @@
-"""The escalations area (docs/architecture.md)."""
+"""Escalations by IROs and CP Chairs when drift is noted (R-ESC-1..5): stages, responses,
+resolution and referral to Cafcass. Builds on plans (an escalation is about a child's plan).
+"""
