@@ -2,19 +2,19 @@
 it, or a Python script or module in a fresh interpreter (this one's ``sys.executable``).
 
 - ``kentqa(*args, ...)`` / ``python(*args, ...)`` run to the end and return the
-  ``CompletedProcess`` (text, stdout and stderr captured; stdin empty unless given, as text or
-  as a file whose bytes are fed as they are); with
-  ``code=N`` they fail the test, showing the command, stdout and stderr, when the exit status
-  is not ``N``.
+  ``CompletedProcess`` (text, stdout and stderr captured; stdin empty unless given, as text
+  or as a file whose bytes are fed as they are); with ``code=N`` they fail the test, showing
+  the command, stdout and stderr, when the exit status is not ``N``.
 - ``start_kentqa(...)`` / ``start_python(...)`` leave it running (``Popen``), for tests that
   run processes side by side, interrupt or kill them.
 
 The child's environment is this one's without any ``KENTQA_*`` setting (a developer's
 ``KENTQA_DB`` or key must not leak into a test) but those the suite sets for every process
 (``KENTQA_LATEST_DATE``: see conftest.py), then ``env``: a value of ``None`` removes the
-variable (``env={"KENTQA_LATEST_DATE": None}`` runs on the real clock). ``kentqa`` also sets ``KENTQA_BLOCK_PLUGINS`` to ``blocked`` (by default the
-council's policy plugin, so the policy is the SPEC's defaults; ``""`` loads every plugin)
-and ``COLUMNS`` to ``columns`` (tables are not wrapped at an unknown width).
+variable (``env={"KENTQA_LATEST_DATE": None}`` runs on the real clock). ``kentqa`` also
+sets ``KENTQA_BLOCK_PLUGINS`` to ``blocked`` (by default the council's policy plugin, so the
+policy is the SPEC's defaults; ``""`` loads every installed plugin) and ``COLUMNS`` to
+``columns`` (tables are not wrapped at an unknown width).
 """
 
 from __future__ import annotations
