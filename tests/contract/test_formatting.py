@@ -4,22 +4,14 @@ the house style is enforced by the test command CI runs, not by goodwill."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
-from tests.cli_run import ROOT
+from tests.cli_run import python
 
 TREES = ["src", "adapters", "plugins", "tests", "benchmarks", "conftest.py"]
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ruff", *args, *TREES, "--no-cache"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=300,
-    )
+    return python("-m", "ruff", *args, *TREES, "--no-cache")
 
 
 def test_ruff_format_would_change_nothing() -> None:

@@ -11,14 +11,12 @@ needs the type of a higher one it declares a protocol of what it uses (``StaffBo
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import grimp
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_run import ROOT, python
 
 
 def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -99,18 +97,10 @@ def test_every_import_linter_contract_is_kept() -> None:
     contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"][
         "contracts"
     ]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
-            "--no-cache",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
+    result = python(
+        "-c",
+        "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+        "--no-cache",
     )
     out = " ".join(result.stdout.split())  # the report wraps long contract names
     broken = [c["name"] for c in contracts if f"{' '.join(c['name'].split())} BROKEN" in out]

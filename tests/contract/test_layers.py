@@ -3,11 +3,7 @@ contracts themselves: tests/contract/test_import_graph.py)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_run import python
 
 
 def test_core_modules_import_without_eventsourcing() -> None:
@@ -21,20 +17,11 @@ def test_core_modules_import_without_eventsourcing() -> None:
         "bad = [m for m in ('eventsourcing', 'sqlite3', 'psycopg', 'click', 'orjson') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120
-    )
+    result = python("-c", code, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_is_clean() -> None:
     """Style is checked like behaviour: ruff with the project's rules over code and tests."""
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "src", "tests", "adapters", "plugins"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    result = python("-m", "ruff", "check", "src", "tests", "adapters", "plugins")
     assert result.returncode == 0, result.stdout + result.stderr

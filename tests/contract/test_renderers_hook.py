@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import io
 import re
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,8 +16,8 @@ import kentqa_domain as kq
 from kentqa_domain.errors import PluginError
 from kentqa_domain.plugins import list_plugins, make_plugin_manager, report_renderers
 from tests.audit_scenario import worked_example
+from tests.cli_run import ROOT, kentqa
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 26)
 
 
@@ -71,9 +69,9 @@ def test_the_cli_offers_plugin_formats_and_refuses_unknown_ones(tmp_path: Path) 
     usage error listing the known formats."""
     db = f"sqlite:///{tmp_path / 'qa.db'}"
     kq.connect(db).close()  # a store, empty (a missing one is refused first: issue 17, finding 6)
-    result = subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "report", "learning", "--cycle", "2026-T2", "--format", "pdf", "--db", db],
-        capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+    # every installed plugin loaded (the council's policy too)
+    result = kentqa(
+        "report", "learning", "--cycle", "2026-T2", "--format", "pdf", db=db, blocked="", timeout=120
+    )
     assert result.returncode == 2
     assert "no report format 'pdf'; known: html, json, md" in result.stderr

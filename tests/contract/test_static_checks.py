@@ -9,14 +9,12 @@ seconds; a fresh clone in CI starts cold.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_run import ROOT, python
+
 TREES = ["src", "adapters/*/src", "plugins/*/src"]
 
 
@@ -44,23 +42,15 @@ def test_mypy_is_configured_strict_over_the_library_adapters_and_plugins() -> No
 
 
 def test_mypy_strict_is_clean() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "MYPYPATH"}
     started = time.perf_counter()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--config-file",
-            str(ROOT / "pyproject.toml"),
-            "--cache-dir",
-            str(ROOT / ".mypy_cache"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env=env,
+    result = python(
+        "-m",
+        "mypy",
+        "--config-file",
+        ROOT / "pyproject.toml",
+        "--cache-dir",
+        ROOT / ".mypy_cache",
+        env={"MYPYPATH": None},
         timeout=900,
     )
     elapsed = time.perf_counter() - started

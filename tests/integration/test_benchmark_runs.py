@@ -5,21 +5,12 @@ Never an assertion on time (benchmarks measure, tests check behaviour)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from tests.cli_run import ROOT
+from tests.cli_run import python
 
 
 def test_the_benchmark_prints_its_summary_line() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--events", "3000", "--quiet"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=600,
-    )
+    run = python("-m", "benchmarks", "--events", "3000", "--quiet", timeout=600)
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])
     assert set(line) == {
@@ -38,14 +29,7 @@ def test_the_benchmark_prints_its_summary_line() -> None:
 
 def test_the_export_benchmark_prints_the_exporting_process_s_memory() -> None:
     """``python -m benchmarks.export`` (docs/performance.md): one JSON line with the peak RSS."""
-    run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.export", "--events", "1500"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=600,
-    )
+    run = python("-m", "benchmarks.export", "--events", "1500", timeout=600)
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])
     assert line["events"] == 1500 and line["rss_mb"] >= line["import_rss_mb"] > 0

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import kentqa_domain as kq
-from tests.integration.test_cli import kentqa
+from tests.cli_run import kentqa
 from tests.integration.test_learning_report_browser import ARTIFACTS, _browser, _chromium
 from tests.plan_history import NOW, council
 

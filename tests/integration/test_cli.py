@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_run import ROOT, kentqa
+
 EXAMPLE = ROOT / "examples" / "small-council.jsonl"
-
-
-def kentqa(
-    *args: str, db: str | None = None, stdin: str | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "KENTQA_BLOCK_PLUGINS": "kent_policy", **(env or {})}
-    cmd = [sys.executable, "-m", "kentqa_domain", *args]
-    if db:
-        cmd += ["--db", db]
-    return subprocess.run(
-        cmd, input=stdin, capture_output=True, text=True, check=False, env=full_env, timeout=120, cwd=ROOT
-    )
 
 
 @pytest.fixture

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import cli_run
 from tests.complaint_histories import SCENARIO
 from tests.conftest import organisation
 
@@ -24,15 +25,8 @@ MANAGER = {
 }
 
 
-def kentqa(*args: str, db: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args, "--db", db],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
-    )
+#: every installed plugin loaded (the council's policy too), tables 200 columns wide
+kentqa = partial(cli_run.kentqa, blocked="", columns=200)
 
 
 @pytest.fixture

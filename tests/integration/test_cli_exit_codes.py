@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from kentqa_domain.cli.common import (
     EXIT_STORAGE,
     EXIT_USAGE,
 )
-from tests.cli_run import kentqa
+from tests.cli_run import kentqa, python, start_python
 from tests.reliability.test_storage_faults import FEEDBACK, HOLD_LOCK
 from tests.reliability.test_store_busy import SQLITE_COLLIDES
 
@@ -59,9 +57,7 @@ def test_3_a_store_held_by_another_process_is_busy_not_refused_input(tmp_path: P
     status 3 with one line saying so, not status 1 (refused input); nothing is stored."""
     db = tmp_path / "a.db"
     assert kentqa("record", "-", db=f"sqlite:///{db}", stdin=TEAM + "\n").returncode == EXIT_OK
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True
-    )
+    holder = start_python("-c", HOLD_LOCK, db, "30")
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
@@ -89,14 +85,7 @@ def test_3_retries_that_run_out_are_busy_not_refused_input(tmp_path: Path) -> No
         "import sys, stamina; stamina.set_testing(True, attempts=3)\n"
         "from kentqa_domain.cli.main import main; sys.argv[1:] = ['record', '-', '--db', sys.argv[1]]; main()"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", script, f"sqlite:///{db}"],
-        input=json.dumps(FEEDBACK) + "\n",
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    run = python("-c", script, f"sqlite:///{db}", stdin=json.dumps(FEEDBACK) + "\n")
     assert run.returncode == EXIT_STORAGE == 3, run.stderr
     lines = run.stderr.splitlines()
     assert len(lines) == 1, run.stderr

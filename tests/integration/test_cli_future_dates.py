@@ -6,28 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from kentqa_domain.recording.future_dates import ENV
-from tests.cli_run import ROOT
+from tests.cli_run import kentqa
 
-
-def _kentqa(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != ENV}  # the real clock
-    env["KENTQA_BLOCK_PLUGINS"] = "kent_policy"
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=300,
-        cwd=ROOT,
-    )
+REAL_CLOCK = {ENV: None}  # not the suite's "today" (conftest.py)
 
 
 def test_R_INP_1_record_refuses_a_future_date_unless_allowed(tmp_path: Path) -> None:
@@ -45,15 +29,15 @@ def test_R_INP_1_record_refuses_a_future_date_unless_allowed(tmp_path: Path) -> 
             {"type": "ChildBecameLookedAfter", "child_ref": "C-2", "on": typo.isoformat()},
         )
     )
-    refused = _kentqa("record", "-", "--db", db, "--json", stdin=lines)
+    refused = kentqa("record", "-", "--db", db, "--json", stdin=lines, env=REAL_CLOCK)
     assert refused.returncode == 1, refused.stderr
     assert f"<stdin>:2: ChildBecameLookedAfter.on: {typo.isoformat()} is after today" in refused.stderr
     assert "[rule R-INP-1]" in refused.stderr
     assert json.loads(refused.stdout)["accepted"] == 1
-    stats = _kentqa("stats", "--json", "--db", db, stdin="")
+    stats = kentqa("stats", "--json", "--db", db, stdin="", env=REAL_CLOCK)
     assert json.loads(stats.stdout)["total"] == 1  # only the valid line
 
-    allowed = _kentqa("record", "-", "--db", db, "--json", "--allow-future", stdin=lines)
+    allowed = kentqa("record", "-", "--db", db, "--json", "--allow-future", stdin=lines, env=REAL_CLOCK)
     assert allowed.returncode == 0, allowed.stderr
     assert json.loads(allowed.stdout)["accepted"] == 1
-    assert json.loads(_kentqa("stats", "--json", "--db", db, stdin="").stdout)["total"] == 2
+    assert json.loads(kentqa("stats", "--json", "--db", db, stdin="", env=REAL_CLOCK).stdout)["total"] == 2

@@ -4,31 +4,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from kentqa_domain.serialization import unstructure_event
+from tests import cli_run
 from tests.integration.test_plans_end_to_end import LATE, SCENARIO
 from tests.plan_history import council
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def kentqa(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KENTQA_BLOCK_PLUGINS": "kent_policy", "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=120,
-        cwd=ROOT,
-    )
+#: tables 200 columns wide
+kentqa = partial(cli_run.kentqa, columns=200)
 
 
 @pytest.fixture

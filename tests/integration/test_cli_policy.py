@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
+from functools import partial
 
 import attrs
 
 import kentqa_domain as kq
 from tests.cli_run import kentqa
 
-
-def run(*args: str, blocked: str = "") -> subprocess.CompletedProcess[str]:
-    """``kentqa ARGS`` with every plugin loaded unless ``blocked``."""
-    return kentqa(*args, blocked=blocked, columns=200, timeout=120)
+#: ``kentqa ARGS`` with every plugin loaded unless ``blocked``.
+run = partial(kentqa, blocked="", columns=200)
 
 
 def test_policy_json_gives_every_field_with_its_value_default_and_source() -> None:

@@ -4,27 +4,19 @@ SQLite file (decision 0815; R-ESC-1..5, R-CMP-5)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import cli_run
 from tests.complaint_histories import SCENARIO as COMPLAINTS
 from tests.conftest import organisation
 from tests.integration.test_plans_end_to_end import SCENARIO as PLANS
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def kentqa(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KENTQA_BLOCK_PLUGINS": "kent_policy", "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args],
-        capture_output=True, text=True, check=False, env=env, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+#: tables 200 columns wide
+kentqa = partial(cli_run.kentqa, columns=200)
 
 
 def _json(*args: str) -> Any:

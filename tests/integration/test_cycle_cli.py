@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.audit_scenario import worked_example
-from tests.integration.test_cli import kentqa
+from tests.cli_run import kentqa
 
 
 @pytest.fixture

@@ -10,10 +10,7 @@ each from the position it states, and follow the store as the nightly job record
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,11 +20,12 @@ from typing import Any
 import pytest
 
 import kentqa_domain as kq
-from tests.cli_run import ROOT
+from tests.cli_run import ROOT, python, start_python
 
 DOC = ROOT / "docs" / "embedding.md"
 BLOCK = re.compile(r"```(\w+) ([\w.\-]+)\n(.*?)```", re.S)
-ENV = {**os.environ, "KENTQA_BLOCK_PLUGINS": "kent_policy"}
+#: the processes of the doc, with the SPEC's default policy (the council's plugin kept out)
+ENV = {"KENTQA_BLOCK_PLUGINS": "kent_policy"}
 
 
 def blocks() -> dict[str, str]:
@@ -44,17 +42,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def nightly(folder: Path, url: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "nightly.py", str(folder), url],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=folder,
-        env=ENV,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return python("nightly.py", folder, url, cwd=folder, env=ENV, code=0).stdout
 
 
 def get(port: int, query: str) -> tuple[int, Any]:
@@ -71,15 +59,7 @@ def services(folder: Path) -> Iterator[tuple[str, list[int]]]:
     url = f"sqlite:///{folder / 'kentqa.db'}"
     kq.connect(url, policy=kq.Policy()).close()  # the store exists before either opens it
     processes = [
-        subprocess.Popen(
-            [sys.executable, "drift_service.py", "--db", url, "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=folder,
-            env=ENV,
-        )
-        for _ in range(2)
+        start_python("drift_service.py", "--db", url, "--port", "0", cwd=folder, env=ENV) for _ in range(2)
     ]
     try:
         ports = []
@@ -174,21 +154,8 @@ def test_the_doc_code_type_checks_and_imports_only_the_public_package(folder: Pa
         text = (folder / name).read_text(encoding="utf-8")
         imported = re.findall(r"^\s*(?:from|import) (kentqa_domain\S*)", text, re.M)
         assert imported and set(imported) == {"kentqa_domain"}, (name, imported)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "nightly.py",
-            "drift_service.py",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=folder,
-        timeout=600,
-    )
+    result = python(
+        "-m", "mypy", "--strict", "--cache-dir", tmp_path / "cache", "nightly.py", "drift_service.py",
+        cwd=folder, timeout=600,
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

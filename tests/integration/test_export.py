@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -190,24 +189,18 @@ def test_rotating_a_key_with_the_commands_of_docs_security(tmp_path: Path) -> No
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(kq.events.to_json(e)) for e in council()[:800]), encoding="utf-8")
     plain = tmp_path / "plain.jsonl"
-    env = dict(os.environ)
-    try:
-        os.environ["KENTQA_CIPHER_KEY"] = key_a
-        assert kentqa("init", db=old).returncode == 0
-        assert kentqa("record", str(feed), "--allow-future", db=old).returncode == 0
-        done = kentqa("export", "-o", str(plain), db=old)
-        assert done.returncode == 0, done.stderr
-        assert "exported 800 events, 0 corrections and 0 forgettings" in done.stderr
-        stats_a = json.loads(kentqa("stats", "--json", db=old).stdout)
-        os.environ["KENTQA_CIPHER_KEY"] = key_b
-        assert kentqa("init", db=new).returncode == 0
-        recorded = kentqa("record", str(plain), "--allow-future", db=new)
-        assert recorded.returncode == 0, recorded.stderr
-        assert json.loads(kentqa("stats", "--json", db=new).stdout) == stats_a
-        assert kentqa("stats", db=old).returncode == 3  # the old store does not open with key B
-    finally:
-        os.environ.clear()
-        os.environ.update(env)
+    a, b = {"KENTQA_CIPHER_KEY": key_a}, {"KENTQA_CIPHER_KEY": key_b}  # as a user's shell exports it
+    assert kentqa("init", db=old, env=a).returncode == 0
+    assert kentqa("record", str(feed), "--allow-future", db=old, env=a).returncode == 0
+    done = kentqa("export", "-o", str(plain), db=old, env=a)
+    assert done.returncode == 0, done.stderr
+    assert "exported 800 events, 0 corrections and 0 forgettings" in done.stderr
+    stats_a = json.loads(kentqa("stats", "--json", db=old, env=a).stdout)
+    assert kentqa("init", db=new, env=b).returncode == 0
+    recorded = kentqa("record", str(plain), "--allow-future", db=new, env=b)
+    assert recorded.returncode == 0, recorded.stderr
+    assert json.loads(kentqa("stats", "--json", db=new, env=b).stdout) == stats_a
+    assert kentqa("stats", db=old, env=b).returncode == 3  # the old store does not open with key B
 
 
 def test_kentqa_export_to_standard_output_piped_into_kentqa_record(tmp_path: Path) -> None:

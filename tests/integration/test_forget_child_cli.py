@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,23 +13,10 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain.errors import InvalidEvent
 from kentqa_domain.recording.future_dates import ENV
-from tests.cli_run import ROOT
+from tests.cli_run import kentqa
 
+REAL_CLOCK = {ENV: None}  # not the suite's "today" (conftest.py)
 CHILD = {"type": "ChildBecameLookedAfter", "child_ref": "C-0042", "on": "2026-01-05"}
-
-
-def _kentqa(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != ENV}  # the real clock
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=300,
-        cwd=ROOT,
-    )
 
 
 @settings(max_examples=30)
@@ -52,16 +36,20 @@ def test_the_command_refuses_year_1_9999_the_future_and_an_unconfirmed_run(tmp_p
         qa.record_json(CHILD)
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     for day in ("0001-01-01", "9999-12-31", tomorrow):
-        done = _kentqa("forget-child", "C-0042", "--on", day, "--yes", "--db", url)
+        done = kentqa("forget-child", "C-0042", "--on", day, "--yes", "--db", url, blocked="", env=REAL_CLOCK)
         assert done.returncode == 2, (day, done.stderr)
         assert "'--on'" in done.stderr
         assert "[rule R-INP-1]" in done.stderr
-    unconfirmed = _kentqa("forget-child", "C-0042", "--on", "2026-06-01", "--db", url)
+    unconfirmed = kentqa(
+        "forget-child", "C-0042", "--on", "2026-06-01", "--db", url, blocked="", env=REAL_CLOCK
+    )
     assert unconfirmed.returncode == 2
     assert "add --yes" in unconfirmed.stderr
     with kq.connect(url) as qa:  # nothing of the above forgot the child
         assert qa.drift_register(as_of=dt.date(2026, 6, 1))[0].child_ref == "C-0042"
-    done = _kentqa("forget-child", "C-0042", "--on", "2026-06-01", "--yes", "--db", url)
+    done = kentqa(
+        "forget-child", "C-0042", "--on", "2026-06-01", "--yes", "--db", url, blocked="", env=REAL_CLOCK
+    )
     assert done.returncode == 0, done.stderr
     with kq.connect(url) as qa:
         assert qa.drift_register(as_of=dt.date(2026, 6, 1))[0].child_ref.startswith("anon-")

@@ -4,14 +4,13 @@ sample returns in the repository (tests/data)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from tests import cli_run
 from tests.sample_data import SAMPLE_903, SAMPLE_CIN
 
 SECRET = "cli-test-council-secret"
@@ -27,17 +26,8 @@ def tables() -> list[str]:
     return [str(p) for p in SAMPLE_903]
 
 
-def kentqa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("KENTQA_DB", "KENTQA_PSEUDONYMISE_SECRET")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=300,
-        check=False,
-    )
+#: every installed plugin loaded (the council's policy too)
+kentqa = partial(cli_run.kentqa, blocked="")
 
 
 def test_import_ssda903_reports_problems_by_row_and_a_second_run_adds_nothing(

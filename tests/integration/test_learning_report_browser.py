@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 
 from tests.audit_scenario import busy_council
-from tests.integration.test_cli import kentqa
+from tests.cli_run import kentqa
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import kentqa_domain as kq
-from tests.integration.test_cli import kentqa
+from tests.cli_run import kentqa
 
 KEY = "audit_inadequate:audit:A1:2026-03-02"
 

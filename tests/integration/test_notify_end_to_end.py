@@ -20,7 +20,8 @@ from werkzeug import Request, Response
 
 import kentqa_domain as kq
 from kentqa_domain.storage import redact
-from tests.integration.test_cli import EXAMPLE, kentqa
+from tests.cli_run import kentqa
+from tests.integration.test_cli import EXAMPLE
 
 SECRET = "end-to-end-secret-of-at-least-32-bytes"
 

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 import kentqa_domain as kq
+from tests import cli_run
 from tests.integration.test_observation_backends import doc_blocks, doc_rows
 
-
-def kentqa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args],
-        check=False,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={k: v for k, v in os.environ.items() if k != "KENTQA_DB"},
-    )
+#: every installed plugin loaded (the council's policy too)
+kentqa = partial(cli_run.kentqa, blocked="")
 
 
 def as_json(result: subprocess.CompletedProcess[str]) -> Any:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain.cli import record_lines
 from kentqa_domain.cli.record_lines import CHUNK, record_files
-from tests.cli_run import ROOT
+from tests.cli_run import kentqa
 
 
 def team(i: int) -> bytes:
@@ -32,14 +30,7 @@ def test_a_line_that_is_not_utf8_is_refused_by_number_and_the_others_are_recorde
     latin1 = b'{"type": "TeamRegistered", "team_id": "T-caf\xe9", "name": "n", "service": "s", "area": "a"}'
     path.write_bytes(b"\n".join([team(1), team(2), latin1, team(3), b"\xff\xfe", team(4)]) + b"\n")
     db = f"sqlite:///{tmp_path / 'qa.db'}"
-    run = subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "record", str(path), "--db", db, "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = kentqa("record", str(path), "--json", db=db, blocked="")  # every installed plugin loaded
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr
     summary = json.loads(run.stdout)
@@ -58,19 +49,15 @@ def test_a_line_that_is_not_utf8_is_refused_by_number_and_the_others_are_recorde
 
 
 def test_standard_input_is_read_as_bytes_too(tmp_path: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "record", "-", "--db", f"sqlite:///{tmp_path / 'qa.db'}"],
-        cwd=ROOT,
-        input=team(1) + b"\n\x80\n" + team(2) + b"\n",
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
+    piped = tmp_path / "stdin.jsonl"
+    piped.write_bytes(team(1) + b"\n\x80\n" + team(2) + b"\n")
+    # every installed plugin loaded (the council's policy too)
+    run = kentqa("record", "-", "--db", f"sqlite:///{tmp_path / 'qa.db'}", stdin=piped, blocked="")
     assert run.returncode == 1
-    notice, refused = run.stderr.decode().splitlines()
+    notice, refused = run.stderr.splitlines()
     assert notice.startswith("kentqa: notice: created a new store at")  # issue 17, finding 6
     assert refused.startswith("<stdin>:2: event: not valid UTF-8: byte 0x80")
-    assert run.stdout.decode().startswith("2 recorded, 0 already recorded, 1 refused")
+    assert run.stdout.startswith("2 recorded, 0 already recorded, 1 refused")
 
 
 class CountingInput(io.BytesIO):

@@ -4,14 +4,13 @@ position; several processes writing one file lose nothing (decision 0900)."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import kentqa_domain as kq
 from kentqa_domain import application
 from kentqa_domain.state.log import LogReader
+from tests.cli_run import start_python
 from tests.conftest import organisation
 
 
@@ -131,10 +130,7 @@ def test_concurrent_processes_lose_nothing(tmp_path: Path) -> None:
         )
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
-    procs = [
-        subprocess.Popen([sys.executable, str(script), url, f"P{k}", "40"], stderr=subprocess.PIPE, text=True)
-        for k in range(3)
-    ]
+    procs = [start_python(script, url, f"P{k}", "40") for k in range(3)]
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ import kentqa_domain as kq
 from kentqa_domain.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE
 from kentqa_domain.errors import StorageError, StoreNotFound
 from kentqa_domain.privacy.encryption import new_key
-from tests.cli_run import ROOT
+from tests.cli_run import kentqa
 
 TEAM = '{"type": "TeamRegistered", "team_id": "T1", "name": "A", "service": "Early Help", "area": "East"}\n'
 
@@ -41,30 +39,12 @@ READERS = [
 ]
 
 
-def run(*args: str, cwd: Path, key: str | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("KENTQA_CIPHER_KEY", "KENTQA_DB")}
-    env["KENTQA_BLOCK_PLUGINS"] = "kent_policy"
-    env["PYTHONPATH"] = str(ROOT)
-    if key is not None:
-        env["KENTQA_CIPHER_KEY"] = key
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=300,
-        cwd=cwd,
-    )
-
-
 @pytest.mark.parametrize("command", READERS, ids=lambda c: " ".join(c[:2]))
 def test_a_read_command_on_a_missing_store_fails_with_2_and_creates_nothing(
     tmp_path: Path, command: tuple[str, ...]
 ) -> None:
     before = sorted(tmp_path.iterdir())
-    done = run(*command, "--db", "sqlite:///./tpyo.db", cwd=tmp_path)
+    done = kentqa(*command, "--db", "sqlite:///./tpyo.db", cwd=tmp_path)
     assert done.returncode == EXIT_USAGE == 2, done.stderr
     assert f"no store at {tmp_path / 'tpyo.db'}" in done.stderr
     assert "kentqa init" in done.stderr
@@ -79,7 +59,15 @@ def test_the_api_refuses_to_create_when_asked_not_to(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("empty", ["", "   "])
 def test_an_empty_cipher_key_is_an_error_not_a_plain_store(tmp_path: Path, empty: str) -> None:
-    done = run("record", "-", "--db", "sqlite:///./new.db", cwd=tmp_path, key=empty, stdin=TEAM)
+    done = kentqa(
+        "record",
+        "-",
+        "--db",
+        "sqlite:///./new.db",
+        cwd=tmp_path,
+        env={"KENTQA_CIPHER_KEY": empty},
+        stdin=TEAM,
+    )
     assert done.returncode == EXIT_STORAGE == 3
     assert "KENTQA_CIPHER_KEY is set but empty" in done.stderr
     assert list(tmp_path.iterdir()) == []
@@ -89,43 +77,53 @@ def test_an_empty_cipher_key_is_an_error_not_a_plain_store(tmp_path: Path, empty
 
 
 def test_the_first_record_creates_a_store_and_says_so(tmp_path: Path) -> None:
-    plain = run("record", "-", "--db", "sqlite:///./plain.db", cwd=tmp_path, stdin=TEAM)
+    plain = kentqa("record", "-", "--db", "sqlite:///./plain.db", cwd=tmp_path, stdin=TEAM)
     assert plain.returncode == EXIT_OK, plain.stderr
     assert (
         f"kentqa: notice: created a new store at sqlite:///{tmp_path / 'plain.db'}, WITHOUT encryption"
         in plain.stderr
     )
-    again = run("record", "-", "--db", "sqlite:///./plain.db", cwd=tmp_path, stdin=TEAM)
+    again = kentqa("record", "-", "--db", "sqlite:///./plain.db", cwd=tmp_path, stdin=TEAM)
     assert "notice" not in again.stderr  # only when it was created
-    secret = run("record", "-", "--db", "sqlite:///./secret.db", cwd=tmp_path, key=new_key(), stdin=TEAM)
+    secret = kentqa(
+        "record",
+        "-",
+        "--db",
+        "sqlite:///./secret.db",
+        cwd=tmp_path,
+        env={"KENTQA_CIPHER_KEY": new_key()},
+        stdin=TEAM,
+    )
     assert secret.returncode == EXIT_OK, secret.stderr
     assert "created a new store" in secret.stderr
     assert "encrypted with KENTQA_CIPHER_KEY" in secret.stderr
 
 
 def test_init_creates_a_store_explicitly(tmp_path: Path) -> None:
-    refused = run("init", "--db", "sqlite:///./a.db", cwd=tmp_path)
+    refused = kentqa("init", "--db", "sqlite:///./a.db", cwd=tmp_path)
     assert refused.returncode == EXIT_USAGE
     assert "KENTQA_CIPHER_KEY is not set" in refused.stderr
     assert "--no-encryption" in refused.stderr
     assert list(tmp_path.iterdir()) == []
 
-    made = run("init", "--no-encryption", "--db", "sqlite:///./a.db", cwd=tmp_path)
+    made = kentqa("init", "--no-encryption", "--db", "sqlite:///./a.db", cwd=tmp_path)
     assert made.returncode == EXIT_OK, made.stderr
     assert "created a new store" in made.stdout
-    assert run("stats", "--db", "sqlite:///./a.db", cwd=tmp_path).returncode == EXIT_OK
-    run("record", "-", "--db", "sqlite:///./a.db", cwd=tmp_path, stdin=TEAM)
-    twice = run("init", "--no-encryption", "--db", "sqlite:///./a.db", cwd=tmp_path)
+    assert kentqa("stats", "--db", "sqlite:///./a.db", cwd=tmp_path).returncode == EXIT_OK
+    kentqa("record", "-", "--db", "sqlite:///./a.db", cwd=tmp_path, stdin=TEAM, code=EXIT_OK)
+    twice = kentqa("init", "--no-encryption", "--db", "sqlite:///./a.db", cwd=tmp_path)
     assert twice.returncode == EXIT_REFUSED
     assert "already exists" in twice.stderr
 
     key = new_key()
-    both = run("init", "--no-encryption", "--db", "sqlite:///./b.db", cwd=tmp_path, key=key)
+    both = kentqa(
+        "init", "--no-encryption", "--db", "sqlite:///./b.db", cwd=tmp_path, env={"KENTQA_CIPHER_KEY": key}
+    )
     assert both.returncode == EXIT_USAGE
-    encrypted = run("init", "--db", "sqlite:///./b.db", cwd=tmp_path, key=key)
+    encrypted = kentqa("init", "--db", "sqlite:///./b.db", cwd=tmp_path, env={"KENTQA_CIPHER_KEY": key})
     assert encrypted.returncode == EXIT_OK, encrypted.stderr
     assert "encrypted" in encrypted.stdout
-    without = run("stats", "--db", "sqlite:///./b.db", cwd=tmp_path)
+    without = kentqa("stats", "--db", "sqlite:///./b.db", cwd=tmp_path)
     assert without.returncode == EXIT_STORAGE
     assert "this store is encrypted" in without.stderr
 

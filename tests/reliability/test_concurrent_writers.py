@@ -19,7 +19,8 @@ import kentqa_domain as kq
 from kentqa_domain.application import stream_id
 from kentqa_domain.events import parse
 from kentqa_domain.recording.identity import identity_of
-from tests.reliability.conftest import seed, spawn
+from tests.cli_run import start_python
+from tests.reliability.conftest import seed
 from tests.reliability.hammer import events_for
 
 WRITERS = 4
@@ -41,7 +42,9 @@ def expected_counts(writers: int, n: int) -> dict[str, int]:
 def run_writers(url: str, batch: int) -> list[dict[str, int]]:
     start_at = time.time() + 4.0  # every writer connects first, then all start together
     procs = [
-        spawn("tests.reliability.hammer", url, str(w), str(EVENTS_EACH), str(batch), str(start_at))
+        start_python(
+            "-m", "tests.reliability.hammer", url, str(w), str(EVENTS_EACH), str(batch), str(start_at)
+        )
         for w in range(WRITERS)
     ]
     results = []
@@ -92,7 +95,7 @@ def test_postgres_writers_on_the_same_streams_lose_nothing(
 
 def _open_at_once(url: str, n: int) -> None:
     start_at = time.time() + 3.0
-    procs = [spawn("tests.reliability.opener", url, str(i), str(start_at)) for i in range(n)]
+    procs = [start_python("-m", "tests.reliability.opener", url, str(i), str(start_at)) for i in range(n)]
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err

@@ -27,7 +27,7 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.recording.identity import identity_of
 from kentqa_domain.serialization.mapper import ChildForgotten, canonical_body
-from tests.reliability.conftest import spawn
+from tests.cli_run import start_python
 from tests.reliability.state import replayed, store_state
 
 ROUNDS = 900
@@ -59,7 +59,7 @@ def fingerprint(url: str) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
 
 
 def feed_to_the_end(url: str) -> None:
-    proc = spawn("tests.reliability.feeder", url, str(ROUNDS))
+    proc = start_python("-m", "tests.reliability.feeder", url, str(ROUNDS))
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     assert "done" in out
@@ -72,7 +72,7 @@ def kill_midway(
     (when ``slices``), then a random while up to ``within`` seconds."""
     landed = 0
     for _ in range(kills * 4):
-        proc = spawn(module, url, *args)
+        proc = start_python("-m", module, url, *args)
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "started"
         for _line in range(rng.randrange(slices) if slices else 0):

@@ -10,8 +10,6 @@ malformed key, or a key given to a store made without one, is a clear StorageErr
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.errors import StorageError
 from kentqa_domain.privacy.encryption import new_key
+from tests.cli_run import kentqa
 from tests.reliability.scan import (
     files_containing,
     postgres_checkpoint,
@@ -161,25 +160,16 @@ def test_a_damaged_encrypted_event_is_a_storage_error_not_garbage(tmp_path: Path
 
 
 def test_keygen_and_the_environment_variable_through_the_cli(tmp_path: Path) -> None:
-    run = [sys.executable, "-m", "kentqa_domain"]
-    key = subprocess.run([*run, "keygen"], capture_output=True, text=True, check=True).stdout.strip()
+    # every installed plugin loaded (the council's policy too), here and below
+    key = kentqa("keygen", blocked="", code=0).stdout.strip()
     db = f"sqlite:///{tmp_path / 'qa.db'}"
     lines = tmp_path / "in.jsonl"
     needle = secrets.token_hex(6)
     lines.write_text("\n".join(__import__("json").dumps(e) for e in payload(needle)) + "\n")
-    env = {"KENTQA_CIPHER_KEY": key, "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [*run, "record", str(lines), "--db", db], check=False, capture_output=True, text=True, env=env
-    )
+    done = kentqa("record", str(lines), "--db", db, env={"KENTQA_CIPHER_KEY": key}, blocked="")
     assert done.returncode == 0, done.stderr
     assert files_containing(sqlite_files(tmp_path / "qa.db"), f"summary {needle}".encode()) == []
-    missing = subprocess.run(
-        [*run, "stats", "--db", db],
-        check=False,
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-    )
+    missing = kentqa("stats", "--db", db, blocked="")
     assert missing.returncode == 3
     assert "this store is encrypted: set KENTQA_CIPHER_KEY" in missing.stderr
     assert "Traceback" not in missing.stderr

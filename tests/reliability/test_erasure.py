@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,8 +23,8 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.privacy.encryption import new_key
 from kentqa_domain.privacy.keyring import key_id_of
+from tests.cli_run import kentqa, python, start_python
 from tests.reliability.children import ORGANISATION
-from tests.reliability.conftest import ROOT, spawn
 from tests.reliability.scan import (
     files_containing,
     postgres_checkpoint,
@@ -157,9 +155,7 @@ def test_sqlite_replay_in_a_new_process_after_forgetting(tmp_path: Path) -> None
         "qa.replay(restart=True)\n"
         "print(orjson.dumps(qa.stats()).decode())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    done = python("-c", script, url)
     assert done.returncode == 0, done.stderr
     assert __import__("orjson").loads(done.stdout) == stats
     with kq.connect(url, policy=kq.Policy()) as qa:
@@ -182,7 +178,7 @@ def test_a_process_killed_mid_forget_is_finished_by_the_next(tmp_path: Path) -> 
     db = tmp_path / "qa.db"
     url = f"sqlite:///{db}"
     ref, needle, child_key = _setup(url, None)
-    crashed = spawn("tests.reliability.forget_crash", url, ref)
+    crashed = start_python("-m", "tests.reliability.forget_crash", url, ref)
     crashed.communicate(timeout=120)
     assert crashed.returncode == -9  # really killed, after storing the forgetting
     with kq.connect(url, policy=kq.Policy()) as qa:
@@ -234,21 +230,11 @@ def test_forget_child_command(tmp_path: Path) -> None:
     db = tmp_path / "qa.db"
     url = f"sqlite:///{db}"
     ref, needle, _ = _setup(url, None)
-    run = [sys.executable, "-m", "kentqa_domain"]
-    done = subprocess.run(
-        [*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--json", "--yes"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # every installed plugin loaded (the council's policy too), here and below
+    done = kentqa("forget-child", ref, "--on", "2026-06-01", "--db", url, "--json", "--yes", blocked="")
     assert done.returncode == 0, done.stderr
     assert __import__("orjson").loads(done.stdout)["now_counted_as"].startswith("anon-")
-    again = subprocess.run(
-        [*run, "forget-child", ref, "--on", "2026-06-01", "--db", url, "--yes"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    again = kentqa("forget-child", ref, "--on", "2026-06-01", "--db", url, "--yes", blocked="")
     assert again.returncode == 1
     assert "already forgotten" in again.stderr
     for secret in secrets_of(ref, needle):
@@ -268,7 +254,7 @@ time.sleep(60)
 def test_when_scrubbing_is_blocked_the_erasure_stands_and_scrub_finishes_later(tmp_path: Path) -> None:
     db = tmp_path / "qa.db"
     ref, needle, child_key = _setup(f"sqlite:///{db}", None)
-    reader = subprocess.Popen([sys.executable, "-c", HOLD_READ, str(db)], stdout=subprocess.PIPE, text=True)
+    reader = start_python("-c", HOLD_READ, db)
     try:
         assert reader.stdout is not None
         assert reader.stdout.readline().strip() == "reading"
@@ -281,12 +267,7 @@ def test_when_scrubbing_is_blocked_the_erasure_stands_and_scrub_finishes_later(t
     finally:
         reader.kill()
         reader.wait()
-    done = subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "scrub", "--db", f"sqlite:///{db}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = kentqa("scrub", "--db", f"sqlite:///{db}", blocked="")
     assert done.returncode == 0, done.stderr
     for secret in [*secrets_of(ref, needle), child_key]:
         assert files_containing(sqlite_files(db), secret) == [], secret
@@ -299,7 +280,7 @@ def test_forgetting_while_another_process_records_children(tmp_path: Path) -> No
     url = f"sqlite:///{db}"
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.record_many(ORGANISATION)
-    writer = spawn("tests.reliability.child_writer", url, "24", stdin=True)
+    writer = start_python("-m", "tests.reliability.child_writer", url, "24", stdin=True)
     assert writer.stdout is not None and writer.stdin is not None
     forgotten = []
     with kq.connect(url, policy=kq.Policy()) as forgetter:
@@ -329,24 +310,7 @@ def test_forgetting_while_another_process_records_children(tmp_path: Path) -> No
 
 
 def _notify(url: str, out: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kentqa_domain",
-            "notify",
-            "--as-of",
-            "2026-12-01",
-            "--notify",
-            f"file://{out}",
-            "--db",
-            url,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = kentqa("notify", "--as-of", "2026-12-01", "--notify", f"file://{out}", "--db", url, blocked="")
     assert done.returncode == 0, done.stderr
 
 
@@ -389,32 +353,24 @@ def test_an_incomplete_scrub_exits_non_zero_until_the_files_are_clean(tmp_path: 
     db = tmp_path / "qa.db"
     ref, needle, child_key = _setup(f"sqlite:///{db}", None)
     busy_url = f"sqlite:///{db}?timeout=1"
-    run = [sys.executable, "-m", "kentqa_domain"]
-    reader = subprocess.Popen([sys.executable, "-c", HOLD_READ, str(db)], stdout=subprocess.PIPE, text=True)
+    reader = start_python("-c", HOLD_READ, db)
     try:
         assert reader.stdout is not None
         assert reader.stdout.readline().strip() == "reading"
-        forgot = subprocess.run(
-            [*run, "forget-child", ref, "--on", "2026-06-01", "--yes", "--db", busy_url],
-            capture_output=True, text=True, check=False, cwd=ROOT,
-        )  # fmt: skip
+        forgot = kentqa("forget-child", ref, "--on", "2026-06-01", "--yes", "--db", busy_url, blocked="")
         assert forgot.returncode == 5, forgot.stderr
         assert "may still be in the database files" in forgot.stderr
         assert "run `kentqa scrub` again" in forgot.stderr
         left = [s for s in [*secrets_of(ref, needle), child_key] if files_containing(sqlite_files(db), s)]
         assert left, "the reader kept the old pages: the reason the exit status must not be 0"
-        scrub = subprocess.run(
-            [*run, "scrub", "--db", busy_url], capture_output=True, text=True, check=False, cwd=ROOT
-        )
+        scrub = kentqa("scrub", "--db", busy_url, blocked="")
         assert scrub.returncode == 5, scrub.stderr
         assert "run `kentqa scrub` again" in scrub.stderr
         assert "scrubbed" not in scrub.stdout
     finally:
         reader.kill()
         reader.wait()
-    done = subprocess.run(
-        [*run, "scrub", "--db", busy_url], capture_output=True, text=True, check=False, cwd=ROOT
-    )
+    done = kentqa("scrub", "--db", busy_url, blocked="")
     assert done.returncode == 0, done.stderr
     for secret in [*secrets_of(ref, needle), child_key]:
         assert files_containing(sqlite_files(db), secret) == [], secret

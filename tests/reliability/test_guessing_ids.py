@@ -12,10 +12,7 @@ every day of 2026. On a plain store (the control) the same attack succeeds, so i
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from uuid import UUID, uuid5
 
@@ -28,7 +25,7 @@ from kentqa_domain.recording.identity import digest64
 from kentqa_domain.state.outbox import NAMESPACE
 from kentqa_domain.state.sql import unsigned
 from kentqa_domain.store import STREAM_NAMESPACE
-from tests.reliability.conftest import ROOT
+from tests.cli_run import kentqa
 
 EVENTS = [
     {"type": "TeamRegistered", "team_id": "T-EAST-1", "name": "East 1", "service": "CSW", "area": "East"},
@@ -52,12 +49,9 @@ def _store(tmp_path: Path, key: str | None) -> Path:
     db = tmp_path / ("secret.db" if key else "plain.db")
     with kq.connect(f"sqlite:///{db}", cipher_key=key) as qa:
         qa.record_many(EVENTS)
-    env = {k: v for k, v in os.environ.items() if k != "KENTQA_CIPHER_KEY"}
-    if key:
-        env["KENTQA_CIPHER_KEY"] = key
-    done = subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "notify", "--as-of", "2026-06-01", "--notify", "log://", "--db", f"sqlite:///{db}"],
-        capture_output=True, text=True, check=False, env=env, cwd=ROOT,
+    done = kentqa(
+        "notify", "--as-of", "2026-06-01", "--notify", "log://", "--db", f"sqlite:///{db}",
+        env={"KENTQA_CIPHER_KEY": key or None}, blocked="",  # every installed plugin loaded
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return db

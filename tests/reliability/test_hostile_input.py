@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain.errors import InvalidEvent
-from tests.reliability.conftest import ROOT
+from tests.cli_run import kentqa, python
 from tests.reliability.hostile import hostile_event, hostile_value
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
@@ -141,14 +139,8 @@ def test_the_cli_refuses_hostile_lines_by_number_and_stores_only_good_ones(tmp_p
     path = tmp_path / "hostile.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'qa.db'}"
-    done = subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "record", str(path), "--db", db, "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    # every installed plugin loaded (the council's policy too)
+    done = kentqa("record", str(path), "--db", db, "--json", blocked="", timeout=600)
     assert done.returncode == 1, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     summary = json.loads(done.stdout)
@@ -166,13 +158,8 @@ def test_the_cli_refuses_hostile_lines_by_number_and_stores_only_good_ones(tmp_p
 
 @pytest.mark.skipif(importlib.util.find_spec("atheris") is None, reason="atheris is not installed")
 def test_atheris_coverage_guided_fuzzing_of_record_json() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.reliability.fuzz_record", "-runs=100000", "-max_len=2048", "-seed=1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
+    done = python(
+        "-m", "tests.reliability.fuzz_record", "-runs=100000", "-max_len=2048", "-seed=1", timeout=900
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Done 100000 runs" in done.stderr

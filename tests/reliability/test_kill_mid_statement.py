@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import kentqa_domain as kq
-from tests.reliability.conftest import spawn
+from tests.cli_run import start_python
 from tests.reliability.state import known_children, live_children, replayed, store_state
 from tests.reliability.workload import events
 
@@ -36,7 +36,7 @@ def _base_store(tmp_path: Path) -> Path:
 
 def _run(db: Path, what: str, step: int) -> tuple[int, int]:
     """(exit status, steps the operation took when it finished)."""
-    proc = spawn("tests.reliability.die_mid_sql", f"sqlite:///{db}", what, str(step))
+    proc = start_python("-m", "tests.reliability.die_mid_sql", f"sqlite:///{db}", what, str(step))
     out, err = proc.communicate(timeout=300)
     assert out.startswith("armed"), err
     assert proc.returncode in (0, -signal.SIGKILL), err

@@ -19,7 +19,7 @@ import orjson
 import pytest
 
 import kentqa_domain as kq
-from tests.reliability.conftest import spawn
+from tests.cli_run import start_python
 from tests.reliability.many import ORGANISATION, answers, digest, events, rounds
 
 READERS, WRITERS = 4, 2
@@ -40,10 +40,10 @@ def _run(url: str, tmp_path: Path) -> None:
     with kq.connect(url, policy=kq.Policy()) as qa:
         qa.record_many(events(0)[:ORGANISATION])
     stop = tmp_path / "stop"
-    readers = [spawn("tests.reliability.many", "read", url, str(stop)) for _ in range(READERS)]
+    readers = [start_python("-m", "tests.reliability.many", "read", url, str(stop)) for _ in range(READERS)]
     start = time.time() + 2.0
     writers = [
-        spawn("tests.reliability.many", "write", url, str(p), str(WRITERS), str(start))
+        start_python("-m", "tests.reliability.many", "write", url, str(p), str(WRITERS), str(start))
         for p in range(WRITERS)
     ]
     written = []

@@ -14,14 +14,13 @@ import json
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import kentqa_domain as kq
 from kentqa_domain.state.outbox import Notifications
-from tests.reliability.conftest import ROOT
+from tests.cli_run import start_kentqa
 from tests.reliability.workload import events
 
 AS_OF = "2026-03-01"
@@ -35,24 +34,8 @@ def _store(path: Path) -> str:
 
 
 def _notify(url: str, out: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kentqa_domain",
-            "notify",
-            "--as-of",
-            AS_OF,
-            "--notify",
-            f"file://{out}",
-            "--db",
-            url,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # every installed plugin loaded (the council's policy too)
+    return start_kentqa("notify", "--as-of", AS_OF, "--notify", f"file://{out}", "--db", url, blocked="")
 
 
 def _keys(out: Path) -> Counter[str]:

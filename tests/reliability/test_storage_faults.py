@@ -8,8 +8,6 @@ past the timeout is the StorageError ``StoreBusy`` (issue 19).
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +17,7 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.errors import StorageError, StoreBusy
+from tests.cli_run import start_python
 from tests.conftest import organisation
 
 FEEDBACK = {
@@ -44,9 +43,7 @@ def test_a_sqlite_file_locked_by_another_process_is_a_storage_error(tmp_path: Pa
     db = tmp_path / "qa.db"
     with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
         qa.record_many(organisation())
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True
-    )
+    holder = start_python("-c", HOLD_LOCK, db, "30")
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"

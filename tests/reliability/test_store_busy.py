@@ -10,8 +10,6 @@ process past the lock timeout. ``stamina.set_testing`` keeps the attempts and dr
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from kentqa_domain.application import MAX_CONFLICT_RETRIES
 from kentqa_domain.plugins import make_plugin_manager, open_storage
 from kentqa_domain.state.outbox import MAX_CONFLICT_RETRIES as OUTBOX_RETRIES
 from kentqa_domain.state.outbox import SQLITE_TABLE, Notifications
+from tests.cli_run import start_python
 from tests.conftest import organisation
 from tests.delivery_support import notice
 from tests.reliability.test_storage_faults import FEEDBACK, HOLD_LOCK
@@ -95,9 +94,7 @@ def test_a_sqlite_write_lock_held_past_the_timeout_is_store_busy(tmp_path: Path)
     with kq.connect(f"sqlite:///{db}", policy=kq.Policy()) as qa:
         qa.record_many(organisation())
         before = qa.stats()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(db), "30"], stdout=subprocess.PIPE, text=True
-    )
+    holder = start_python("-c", HOLD_LOCK, db, "30")
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"

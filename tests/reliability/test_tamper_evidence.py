@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,7 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.errors import IntegrityCheckFailed
 from kentqa_domain.privacy.encryption import new_key
-from tests.reliability.conftest import ROOT
+from tests.cli_run import kentqa
 
 EVENTS = [
     {"type": "TeamRegistered", "team_id": "T1", "name": "East", "service": "CSW", "area": "East"},
@@ -49,11 +47,8 @@ EVENTS = [
 
 
 def _verify(db: Path, key: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KENTQA_CIPHER_KEY": key}
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "verify", "--db", f"sqlite:///{db}"],
-        capture_output=True, text=True, check=False, env=env, cwd=ROOT, timeout=300,
-    )  # fmt: skip
+    # every installed plugin loaded (the council's policy too)
+    return kentqa("verify", "--db", f"sqlite:///{db}", env={"KENTQA_CIPHER_KEY": key}, blocked="")
 
 
 def _store(tmp_path: Path) -> tuple[Path, str]:
@@ -182,11 +177,8 @@ def test_a_deleted_row_or_a_cut_off_end_is_detected_by_the_log_head(tmp_path: Pa
 
 
 def _verify_json(db: Path, key: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KENTQA_CIPHER_KEY": key}
-    return subprocess.run(
-        [sys.executable, "-m", "kentqa_domain", "verify", "--json", "--db", f"sqlite:///{db}"],
-        capture_output=True, text=True, check=False, env=env, cwd=ROOT, timeout=300,
-    )  # fmt: skip
+    # every installed plugin loaded (the council's policy too)
+    return kentqa("verify", "--json", "--db", f"sqlite:///{db}", env={"KENTQA_CIPHER_KEY": key}, blocked="")
 
 
 def test_on_postgresql_a_deleted_row_and_a_moved_payload_are_detected(postgres_db_url: str) -> None:

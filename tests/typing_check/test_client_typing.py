@@ -8,15 +8,14 @@ events' stub, which is in step with the event classes.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
 import kentqa_domain
+from tests.cli_run import python
 from tests.typing_check import stubgen
 
 HERE = Path(__file__).resolve().parent
@@ -31,15 +30,10 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def mypy(script: str, cache_dir: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """``mypy --strict`` over one client script, run from outside the repository (as a user's
     project would: the package is found installed, through its ``py.typed``)."""
-    return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache_dir), str(HERE / script)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        env={**os.environ, "MYPYPATH": ""},
-        timeout=600,
-    )
+    return python(
+        "-m", "mypy", "--strict", "--cache-dir", cache_dir, HERE / script,
+        cwd=tmp_path, env={"MYPYPATH": ""}, timeout=600,
+    )  # fmt: skip
 
 
 def test_a_client_script_type_checks(cache_dir: Path, tmp_path: Path) -> None:
@@ -63,9 +57,7 @@ def test_a_missing_required_event_field_fails_type_checking(cache_dir: Path, tmp
 
 def test_the_client_script_runs() -> None:
     """The typed client is real code: it records, asks and is refused as its comments say."""
-    result = subprocess.run(
-        [sys.executable, str(HERE / "client_ok.py")], capture_output=True, text=True, check=False, timeout=300
-    )
+    result = python(HERE / "client_ok.py")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "refused: escalations.as_of",

@@ -32,13 +32,13 @@ def test_a_fresh_key_is_accepted() -> None:
     check_key(new_key())
 
 
-def test_an_all_zero_key_creates_no_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_all_zero_key_creates_no_store(tmp_path: Path) -> None:
     zero = base64.b64encode(bytes(32)).decode()
     db = tmp_path / "qa.db"
     with pytest.raises(StorageError, match="not a secret"):
         kq.connect(f"sqlite:///{db}", cipher_key=zero)
     assert not db.exists()
-    monkeypatch.setenv("KENTQA_CIPHER_KEY", zero)  # the command reads it from the environment
-    run = kentqa("stats", db=f"sqlite:///{db}")
+    # the command reads it from the environment
+    run = kentqa("stats", db=f"sqlite:///{db}", env={"KENTQA_CIPHER_KEY": zero})
     assert run.returncode == 3 and "not a secret" in run.stderr
     assert not db.exists()
