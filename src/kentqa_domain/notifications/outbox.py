@@ -170,9 +170,8 @@ class Notifications(Application[UUID]):
         if cipher is None:
             return None
         from ..keyring import Keyring
-        from ..store_admin import admin_for
 
-        return Keyring(admin_for(self.recorder), cipher).secret()
+        return Keyring(self.storage.backend.admin(self.recorder), cipher).secret()
 
     def delivery_id(self, channel: str, key: str) -> UUID:
         """The id a new delivery of (channel, key) is recorded under (:func:`delivery_id`)."""
