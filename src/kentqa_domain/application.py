@@ -51,7 +51,6 @@ from .state.sql import StateTables, tables_for
 from .storage import Storage
 from .storage_faults import contention, guarded, storage_errors
 from .store import CORRECTION_STREAM, ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids
-from .store_admin import admin_for
 
 if TYPE_CHECKING:
     import pluggy
@@ -121,16 +120,20 @@ class QualityAssurance(Queries):
             raise
 
     def _open(self, storage: Storage) -> None:
-        with storage_errors(f"opening {storage.display}", settings=storage.settings):
+        #: what the storage plugin does beyond eventsourcing: admin, page reader, faults
+        self.backend = storage.backend
+        with storage_errors(f"opening {storage.display}", self.backend):
             self._store = EventStore(env=dict(storage.settings))
             #: eventsourcing's recorder of the events (read only outside the recording path)
             self.recorder = self._store.recorder
-            self.admin = admin_for(self.recorder)
+            self.admin = self.backend.admin(self.recorder)
             self.keyring = Keyring(self.admin, self._store.mapper.cipher)
             self.keyring.secret()  # made now: a batch's write transaction cannot write the key table
             self.event_mapper.keyring = self.keyring
             #: the log read back (rebuilds, projections left behind, an upgrade)
-            self.log = LogReader(self.recorder, self.event_mapper)
+            self.log = LogReader(
+                self.recorder, self.event_mapper, read_page=self.backend.page_reader(self.recorder)
+            )
             #: the state in the store: documents, identities, projections' rows (decision 0900)
             # eventsourcing types ``factory`` as its base InfrastructureFactory, which has no
             # ``datastore``; the SQLite and PostgreSQL factories (all tables_for takes) have one.
@@ -649,7 +652,7 @@ class QualityAssurance(Queries):
         if self._closed:
             return
         self._closed = True
-        with storage_errors("closing the store"):
+        with storage_errors("closing the store", self.backend):
             self._store.close()
 
     def __del__(self) -> None:

@@ -21,8 +21,12 @@ hookimpl = pluggy.HookimplMarker("kentqa")
 def kentqa_register_storage(register: Callable[[str, Any], None]) -> None:
     """Register storage back ends: call ``register(scheme, opener)`` for each URL scheme.
 
-    ``opener(url) -> kentqa_domain.storage.Storage`` gives the eventsourcing settings for the URL.
-    A scheme registered twice is an error naming both plugins.
+    ``opener(url) -> kentqa_domain.storage.Storage`` gives the eventsourcing settings for the URL
+    and, in ``Storage.backend``, a :class:`kentqa_domain.storage.StorageBackend`: the back end's
+    admin operations (``admin(recorder)``), its page reader of the notification log
+    (``page_reader(recorder)``) and its reading of exceptions (``classify(exc)``), which the
+    core uses instead of knowing any driver (decision 1010). A scheme registered twice is an
+    error naming both plugins.
     """
 
 

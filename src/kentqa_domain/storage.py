@@ -5,15 +5,63 @@ through the ``kentqa_register_storage`` hook; the opener turns a URL into a :cla
 whose ``settings`` configure an eventsourcing persistence module (``PERSISTENCE_MODULE`` and
 its keys). The application then uses eventsourcing's own recorders: the event table, the
 notification log and the checkpoint table all come from that module.
+
+What eventsourcing does not do is the back end's too, through the :class:`StorageBackend`
+the opener puts in ``Storage.backend`` (decision 1010): the admin operations (key table,
+deletes, scrubbing), a page reader for the notification log, and the reading of its
+exceptions (busy, unreachable, refused...). The core asks it and knows no driver.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
+from eventsourcing.persistence import ApplicationRecorder
 
+from .errors import StorageError
+from .log_pages import PageReader, page_reader
 from .safe_text import redact as _redact
+from .storage_faults import Fault
+from .store_admin import StoreAdmin
+
+
+class StorageBackend:
+    """What a storage plugin supplies beyond eventsourcing's settings. Subclass it and override
+    what the back end has; the defaults serve any eventsourcing persistence module where they can.
+
+    - :meth:`admin`: the :class:`~kentqa_domain.store_admin.StoreAdmin` (key table, deleting
+      streams, scrubbing) over the recorder's database. Required to open a store: the default
+      raises :class:`~kentqa_domain.errors.StorageError` saying so.
+      :class:`~kentqa_domain.store_admin.SQLAdmin` does most of it for an SQL database.
+    - :meth:`page_reader`: reads the notification log a page at a time; the default goes
+      through eventsourcing's ``select_notifications`` (:func:`kentqa_domain.log_pages.page_reader`).
+    - :meth:`classify`: what one exception means (:class:`~kentqa_domain.storage_faults.Fault`:
+      busy, unreachable, refused, missing, damaged or failed, with advice); ``None`` leaves it to
+      the core, which treats eventsourcing's ``PersistenceError`` and ``OSError`` as failures
+      and any other exception as a programming error, raised unchanged. A driver exception that
+      eventsourcing does not wrap is a storage failure only if ``classify`` says so.
+    """
+
+    def admin(self, recorder: Any) -> StoreAdmin:
+        """The admin operations over the database of eventsourcing's ``recorder`` of the events."""
+        raise StorageError(
+            f"the storage plugin gives no admin operations for {type(recorder).__module__} "
+            "(a key table is needed: its Storage.backend must implement admin(recorder))"
+        )
+
+    def page_reader(self, recorder: ApplicationRecorder) -> PageReader:
+        """``read(start, limit)`` over the notification log of ``recorder``."""
+        return page_reader(recorder)
+
+    def classify(self, exc: BaseException) -> Fault | None:
+        """What ``exc`` means, or ``None`` if this back end does not know it."""
+        return None
+
+
+#: The backend of a :class:`Storage` whose opener gives none: the defaults only.
+DEFAULT_BACKEND = StorageBackend()
 
 
 @attrs.frozen
@@ -23,11 +71,13 @@ class Storage:
     ``settings``: environment keys for eventsourcing (e.g. ``PERSISTENCE_MODULE``,
     ``SQLITE_DBNAME``, ``POSTGRES_HOST``). ``display``: the URL with any password hidden,
     safe to print. ``files``: database files on disk, if any (for tests and tools).
+    ``backend``: what the back end does beyond eventsourcing (:class:`StorageBackend`).
     """
 
     settings: Mapping[str, str]
     display: str
     files: tuple[str, ...] = ()
+    backend: StorageBackend = attrs.field(default=DEFAULT_BACKEND, eq=False, repr=False)
 
 
 #: Turns a URL into a :class:`Storage`; raises ``ValueError`` naming what is wrong with the URL.

@@ -3,6 +3,10 @@
 eventsourcing wraps driver errors in its own ``PersistenceError`` family; drivers may also
 raise their own (``sqlite3.Error``, ``psycopg.Error``) or ``OSError``. Callers of the
 library only ever see ``StorageError`` for these, never a raw database error (issue 9).
+Which exception means what (busy, unreachable, refused, missing, damaged) is the storage
+back end's to say: its ``classify`` gives a :class:`Fault` (decision 1010); this module knows
+no driver.
+
 Optimistic-concurrency conflicts (``IntegrityError``) and schema races are retried where they
 happen, with :func:`contention` (``stamina``); when the retries run out, or a lock is held past
 the lock timeout, the caller sees :class:`~kentqa_domain.errors.StoreBusy` (decision 1005).
@@ -10,14 +14,15 @@ the lock timeout, the caller sees :class:`~kentqa_domain.errors.StoreBusy` (deci
 
 from __future__ import annotations
 
+import enum
 import itertools
 import random
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+import attrs
 import stamina
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 
@@ -57,101 +62,87 @@ def contention(
     return stamina.retry_context(on=backoff, attempts=attempts, timeout=None)
 
 
-def is_busy(exc: BaseException) -> bool:
-    """Whether ``exc`` is a lock held by another process past the lock timeout."""
-    lowered = str(exc).lower()
-    return (
-        "database is locked" in lowered
-        or "database table is locked" in lowered
-        or "canceling statement due to lock timeout" in lowered
-    )
+class FaultKind(enum.Enum):
+    """What a storage failure means, as a storage back end classifies it (:class:`Fault`)."""
+
+    #: a lock held by another process past the lock timeout: :class:`StoreBusy` (retry later)
+    BUSY = "busy"
+    #: the server or file cannot be reached: not running, wrong host or port, pool exhausted
+    UNREACHABLE = "unreachable"
+    #: the server refused the credentials
+    REFUSED = "refused"
+    #: what the URL names does not exist (a database, a file, a table)
+    MISSING = "missing"
+    #: the store is not a kentqa database, or is damaged
+    DAMAGED = "damaged"
+    #: a failure of the back end with no more specific meaning
+    FAILED = "failed"
 
 
-def _driver_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [PersistenceError, sqlite3.Error, OSError]
-    try:
-        import psycopg
+@attrs.frozen
+class Fault:
+    """A storage back end's reading of one exception: its ``kind`` and ``advice``, the likely
+    cause and what to do, which :func:`describe` puts between the action and the driver's text."""
 
-        errors.append(psycopg.Error)
-    except ImportError:  # pragma: no cover - psycopg comes with the PostgreSQL adapter
-        pass
-    try:
-        import psycopg_pool
-
-        errors.append(psycopg_pool.PoolTimeout)
-    except ImportError:  # pragma: no cover
-        pass
-    return tuple(errors)
+    kind: FaultKind
+    advice: str
+    #: what to show instead of the exception's own text (e.g. a diagnosis of its cause), if any
+    detail: str | None = None
 
 
-DRIVER_ERRORS = _driver_errors()
+class FaultClassifier(Protocol):
+    """What :func:`storage_errors` asks: the storage back end's
+    :meth:`kentqa_domain.storage.StorageBackend.classify`."""
+
+    def classify(self, exc: BaseException) -> Fault | None: ...
 
 
-def describe(exc: BaseException, action: str) -> str:
-    """One line saying what failed, the likely cause and what to do."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    lowered = text.lower()
-    if "database is locked" in lowered or "database table is locked" in lowered:
-        return (
-            f"{action}: the SQLite file stayed locked by another process past the lock timeout "
-            f"(raise it with ?timeout=SECONDS in the sqlite URL, or write less at once): {text}"
-        )
-    if "unable to open database file" in lowered:
-        return f"{action}: cannot open the SQLite file (does its folder exist and is it writable?): {text}"
-    if "file is not a database" in lowered or "malformed" in lowered:
-        return f"{action}: the SQLite file is not a kentqa database or is damaged: {text}"
-    if "lock timeout" in lowered or "canceling statement due to lock timeout" in lowered:
-        return (
-            f"{action}: PostgreSQL lock timeout: other writers held the events table too long "
-            f"(raise ?lock_timeout=SECONDS in the postgresql URL): {text}"
-        )
-    if "password authentication failed" in lowered:
-        return f"{action}: the database server refused the user name or password: {text}"
-    if "does not exist" in lowered and "database" in lowered:
-        return f"{action}: the database named in the URL does not exist on the server: {text}"
-    if any(
-        s in lowered
-        for s in (
-            "connection refused",
-            "could not connect",
-            "connection failed",
-            "server closed",
-            "timeout",
-            "couldn't get a connection",
-        )
-    ):
-        return f"{action}: cannot reach the database server (is it running, and are host and port right?): {text}"
-    return f"{action}: the storage back end failed ({type(exc).__name__}): {text}"
+def neutral_fault(exc: BaseException) -> Fault | None:
+    """What the core knows of any back end: eventsourcing's ``PersistenceError`` family and
+    ``OSError`` (a refused connection among them) are storage failures; anything else is not."""
+    if isinstance(exc, ConnectionError):
+        return Fault(FaultKind.UNREACHABLE, UNREACHABLE_ADVICE)
+    if isinstance(exc, PersistenceError | OSError):
+        return failed(exc)
+    return None
 
 
-def diagnose_postgres(settings: Mapping[str, str]) -> str | None:
-    """Why a PostgreSQL pool could not connect: one direct attempt, for its error message."""
-    if settings.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
-        return None
-    try:
-        import psycopg
+def failed(exc: BaseException) -> Fault:
+    """:attr:`FaultKind.FAILED`: a failure of the back end with nothing more to say of it."""
+    return Fault(FaultKind.FAILED, f"the storage back end failed ({type(exc).__name__})")
 
-        with psycopg.connect(
-            dbname=settings.get("POSTGRES_DBNAME"),
-            host=settings.get("POSTGRES_HOST"),
-            port=settings.get("POSTGRES_PORT"),
-            user=settings.get("POSTGRES_USER"),
-            password=settings.get("POSTGRES_PASSWORD"),
-            connect_timeout=int(settings.get("POSTGRES_CONNECT_TIMEOUT") or 5),
-        ):
-            return None
-    except Exception as exc:  # noqa: BLE001 - any failure here is the diagnosis
-        text = str(exc)
-        password = settings.get("POSTGRES_PASSWORD")
-        return text.replace(password, "***") if password else text
+
+#: The advice for :attr:`FaultKind.UNREACHABLE` where the back end is a server.
+UNREACHABLE_ADVICE = "cannot reach the database server (is it running, and are host and port right?)"
+
+
+def classify(exc: BaseException, backend: FaultClassifier | None = None) -> Fault | None:
+    """The back end's classification of ``exc`` if it has one, else :func:`neutral_fault`."""
+    fault = backend.classify(exc) if backend is not None else None
+    return fault if fault is not None else neutral_fault(exc)
+
+
+def describe(exc: BaseException, action: str, fault: Fault | None = None) -> str:
+    """One line saying what failed, the likely cause and what to do: ``action: advice: text``."""
+    fault = fault or classify(exc) or failed(exc)
+    text = " ".join((fault.detail or str(exc)).split()) or type(exc).__name__
+    return f"{action}: {fault.advice}: {text}"
+
+
+def as_storage_error(exc: BaseException, action: str, fault: Fault) -> StorageError:
+    """The error a caller sees: :class:`StoreBusy` for :attr:`FaultKind.BUSY`, else
+    :class:`StorageError`, with :func:`describe`'s message."""
+    kind = StoreBusy if fault.kind is FaultKind.BUSY else StorageError
+    return kind(describe(exc, action, fault))
 
 
 @contextmanager
-def storage_errors(action: str, settings: Mapping[str, str] | None = None) -> Iterator[None]:
+def storage_errors(action: str, backend: FaultClassifier | None = None) -> Iterator[None]:
     """Turn infrastructure failures inside the block into :class:`StorageError`.
 
-    With ``settings``, a PostgreSQL pool timeout is diagnosed by one direct connection
-    attempt, so the message names the real cause (refused, wrong password, no database).
+    ``backend`` (the storage's :class:`~kentqa_domain.storage.StorageBackend`) classifies
+    each exception first (:func:`classify`); what neither it nor :func:`neutral_fault`
+    recognises (a programming error) is raised unchanged.
     """
     try:
         yield
@@ -159,21 +150,22 @@ def storage_errors(action: str, settings: Mapping[str, str] | None = None) -> It
         raise
     except MapperDeserialisationError as exc:
         raise StorageError(f"{action}: a stored event could not be read: {exc}") from exc
-    except DRIVER_ERRORS as exc:
-        cause = diagnose_postgres(settings) if settings and "couldn't get a connection" in str(exc) else None
-        if cause:
-            raise StorageError(describe(RuntimeError(cause), action)) from exc
-        raise (StoreBusy if is_busy(exc) else StorageError)(describe(exc, action)) from exc
+    except Exception as exc:
+        fault = classify(exc, backend)
+        if fault is None:
+            raise
+        raise as_storage_error(exc, action, fault) from exc
 
 
 def guarded(action: str) -> Callable[[F], F]:
-    """Decorate a public method so storage failures surface as :class:`StorageError`."""
+    """Decorate a public method so storage failures surface as :class:`StorageError`, as
+    classified by the ``backend`` attribute of the method's object (its storage back end)."""
 
     def wrap(fn: F) -> F:
         @wraps(fn)
-        def inner(*args: Any, **kwargs: Any) -> Any:
-            with storage_errors(action):
-                return fn(*args, **kwargs)
+        def inner(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with storage_errors(action, getattr(self, "backend", None)):
+                return fn(self, *args, **kwargs)
 
         return inner  # type: ignore[return-value]
 

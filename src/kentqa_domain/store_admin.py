@@ -2,8 +2,12 @@
 
 Erasure (crypto-shredding, see ``docs/security.md``) needs to *delete* key rows and then
 make sure their bytes, and those of the documents it emptied, are gone from the database
-files. eventsourcing's recorders only insert and select, so this module holds the little SQL
-needed, for the back ends the state lives in: ``sqlite`` (memory:// too) and ``postgres``.
+files. eventsourcing's recorders only insert and select, so each storage back end supplies
+these operations: its :class:`~kentqa_domain.storage.StorageBackend`'s ``admin(recorder)``
+gives a :class:`StoreAdmin` (decision 1010). This module holds the contract and
+:class:`SQLAdmin`, the SQL every SQL back end shares (through the recorder's datastore);
+the SQLite one is ``kentqa_domain.builtin.sqlite_backend.SQLiteAdmin``, the PostgreSQL one
+``kentqa_postgres.backend.PostgresAdmin`` (in ``adapters/postgres``).
 
 The key table ``kentqa_keys(name TEXT PRIMARY KEY, material BLOB)`` holds key material by
 name (see :mod:`kentqa_domain.privacy.keyring`); it lives in the same database as the events.
@@ -12,20 +16,23 @@ name (see :mod:`kentqa_domain.privacy.keyring`); it lives in the same database a
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from .errors import ScrubIncomplete, StoreBusy
+from .errors import StoreBusy
 from .storage_faults import contention
 
 KEY_TABLE = "kentqa_keys"
 
 
 class StoreAdmin:
-    """The operations for one back end. Subclasses implement them; see :func:`admin_for`."""
+    """The operations for one back end, which its storage plugin supplies
+    (:meth:`kentqa_domain.storage.StorageBackend.admin`). ``get_key``, ``change_keys`` and
+    ``all_keys`` are required; ``scrub``, ``delete_streams`` and ``drop_legacy_checkpoints``
+    do nothing by default (a back end with no files to scrub, no other streams, no first
+    release)."""
 
     def get_key(self, name: str) -> bytes | None:
         raise NotImplementedError
@@ -51,7 +58,10 @@ class StoreAdmin:
 
 
 class SQLAdmin(StoreAdmin):
-    """SQLite and PostgreSQL: plain SQL through the recorder's own datastore (its pool and locks)."""
+    """Plain SQL through the recorder's own datastore (its pool and locks), for a back end whose
+    eventsourcing datastore has ``transaction(commit=...)`` giving a DB-API cursor. A back end
+    subclasses it and sets ``placeholder``, ``blob_type``, ``qualify`` and
+    ``_table_exists_sql`` (and ``scrub``, ``_prepare``, ``_before_delete`` if it needs them)."""
 
     placeholder = "?"
     blob_type = "BLOB"
@@ -152,83 +162,11 @@ class SQLAdmin(StoreAdmin):
         return found
 
     def _table_exists_sql(self) -> str:
-        return "SELECT name FROM sqlite_master WHERE type='table' AND name=?"
+        """A SELECT with one placeholder, the table name, giving a row if the table exists."""
+        raise NotImplementedError(f"{type(self).__name__} does not say how to find a table")
 
     def _before_delete(self) -> None:
         """Hook: per-connection settings that must be made outside a transaction."""
 
     def _prepare(self, cursor: Any) -> None:
         """Hook: per-transaction settings."""
-
-
-class SQLiteAdmin(SQLAdmin):
-    """SQLite: ``secure_delete`` zeroes deleted content; ``scrub`` VACUUMs and empties the WAL."""
-
-    def _prepare(self, cursor: Any) -> None:
-        cursor.execute("PRAGMA secure_delete=ON")
-
-    def _create(self) -> None:
-        # secure_delete is per connection: set it on every pooled connection we use.
-        super()._create()
-
-    def scrub(self) -> None:
-        pool = self.datastore.pool
-        conn = pool.get_connection(is_writer=True)
-        try:
-            raw = conn._sqlite_conn if hasattr(conn, "_sqlite_conn") else conn.c
-            raw.execute("PRAGMA secure_delete=ON")
-            try:
-                raw.execute("VACUUM")
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                raise ScrubIncomplete(
-                    f"could not VACUUM the SQLite file ({exc}): another process kept it busy past the "
-                    "lock timeout, so erased bytes may still be in the files; "
-                    "run `kentqa scrub` again when the store is quiet"
-                ) from exc
-            busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if busy:
-                raise ScrubIncomplete(
-                    "could not empty the SQLite write-ahead log: another process kept reading "
-                    "past the lock timeout, so erased bytes may still be in the files; "
-                    "run `kentqa scrub` again when the store is quiet"
-                )
-        finally:
-            pool.put_connection(conn)
-
-
-class PostgresAdmin(SQLAdmin):
-    """PostgreSQL: ``VACUUM FULL`` rewrites the key and document tables without dead rows."""
-
-    placeholder = "%s"
-    blob_type = "BYTEA"
-
-    legacy_checkpoints = "kentqa_checkpoints"
-
-    def qualify(self, table: str) -> str:
-        return f'"{self.datastore.schema}"."{table}"'
-
-    def _table_exists_sql(self) -> str:
-        return f"SELECT tablename FROM pg_tables WHERE schemaname='{self.datastore.schema}' AND tablename=%s"
-
-    def _originator(self, originator_id: Any) -> Any:
-        return originator_id  # a uuid column
-
-    def scrub(self) -> None:
-        with self.datastore.get_connection() as conn:
-            conn.autocommit = True
-            for table in (self.key_table, self.docs_table, *sorted(self.touched)):
-                if table.endswith(f'."{self.legacy_checkpoints}"'):
-                    continue  # dropped: its files went with it
-                conn.execute(f"VACUUM FULL {table}")
-
-
-def admin_for(recorder: Any) -> StoreAdmin:
-    """The :class:`StoreAdmin` for the back end of eventsourcing's ``recorder`` of the events."""
-    module = type(recorder).__module__
-    if module.startswith("eventsourcing.sqlite"):
-        return SQLiteAdmin(recorder)
-    if module.startswith("eventsourcing.postgres"):
-        return PostgresAdmin(recorder)
-    raise NotImplementedError(f"no key table for the back end {module}: erasure needs one")

@@ -1,4 +1,7 @@
-"""Built-in storage: ``memory://`` (in-process) and ``sqlite:///PATH`` (a file; the default)."""
+"""Built-in storage: ``memory://`` (in-process) and ``sqlite:///PATH`` (a file; the default).
+
+Both are eventsourcing's SQLite module; their back end is :mod:`.sqlite_backend`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..hookspecs import hookimpl
 from ..storage import Storage
+from .sqlite_backend import SQLITE
 
 DEFAULT_URL = "sqlite:///./kentqa.db"
 
@@ -27,6 +31,7 @@ def open_memory(url: str) -> Storage:
             "SQLITE_LOCK_TIMEOUT": "30",
         },
         display="memory://",
+        backend=SQLITE,
     )
 
 
@@ -61,6 +66,7 @@ def open_sqlite(url: str) -> Storage:
         },
         display=f"sqlite:///{path}",
         files=(str(path), f"{path}-wal", f"{path}-shm"),
+        backend=SQLITE,
     )
 
 

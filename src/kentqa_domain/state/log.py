@@ -16,7 +16,7 @@ from uuid import UUID
 import attrs
 from eventsourcing.persistence import StoredEvent
 
-from ..log_pages import page_reader
+from ..log_pages import PageReader, page_reader
 from ..privacy.sealing import blanked
 from ..serialization.mapper import MARK_TOPICS, ChildForgotten, EventMapper, Recorded
 from .head import Head, link
@@ -58,10 +58,13 @@ def decode_row(mapper: EventMapper, row: Any, *, validate: bool = False) -> tupl
 class LogReader:
     """Pages of the notification log, decoded for projections or in full."""
 
-    def __init__(self, recorder: Any, mapper: EventMapper, tables: Any = None) -> None:
+    def __init__(
+        self, recorder: Any, mapper: EventMapper, tables: Any = None, *, read_page: PageReader | None = None
+    ) -> None:
         self.recorder = recorder
         self.mapper = mapper
-        self.read_page = page_reader(recorder)
+        #: the storage back end's page reader (``StorageBackend.page_reader``), else the default
+        self.read_page = read_page or page_reader(recorder)
         #: the state tables, whose ``kentqa_corrections`` say how the log reads after corrections
         self.tables = tables
 

@@ -29,7 +29,6 @@ from ..notification import Notification
 from ..privacy.keyring import Keyring
 from ..storage import Storage
 from ..storage_faults import contention
-from ..store_admin import admin_for
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/notifications")
 SQLITE_TABLE = "kentqa_notification_events"
@@ -172,7 +171,7 @@ class Notifications(Application[UUID]):
         cipher = self.mapper.cipher
         if cipher is None:
             return None
-        return Keyring(admin_for(self.recorder), cipher).secret()
+        return Keyring(self.storage.backend.admin(self.recorder), cipher).secret()
 
     def delivery_id(self, channel: str, key: str) -> UUID:
         """The id a new delivery of (channel, key) is recorded under (:func:`delivery_id`)."""
