@@ -1,12 +1,12 @@
 """The façade: connect, record, ask, forget, replay (SPEC sections 2 and 9.4).
 
-``QualityAssurance`` *has* an event store (:mod:`kentqa_domain.store`, eventsourcing's
+``QualityAssurance`` *has* an event store (:mod:`kentqa_domain.storage.store`, eventsourcing's
 ``Application`` on the storage a plugin gives) and keeps nothing of the state itself: the
 write model, the identity index and every projection live in the store as documents and
 rows (decision 0900). Recording is :mod:`kentqa_domain.recording.batch` (one write transaction per
 batch, projections folded in it); queries are :mod:`kentqa_domain.queries` over a snapshot at
 one position; erasure is :mod:`kentqa_domain.privacy.erasure`. Every storage failure is a
-``StorageError`` (``storage_faults.py``).
+``StorageError`` (``storage/faults.py``).
 """
 
 from __future__ import annotations
@@ -49,8 +49,15 @@ from .state.projections import STORED_PROJECTIONS
 from .state.runner import Projections
 from .state.sql import StateTables, tables_for
 from .storage import Storage
-from .storage_faults import contention, guarded, storage_errors
-from .store import CORRECTION_STREAM, ERASURE_STREAM, EventStore, child_stream_id, stream_id, stream_ids
+from .storage.faults import contention, guarded, storage_errors
+from .storage.store import (
+    CORRECTION_STREAM,
+    ERASURE_STREAM,
+    EventStore,
+    child_stream_id,
+    stream_id,
+    stream_ids,
+)
 
 if TYPE_CHECKING:
     import pluggy

@@ -25,10 +25,10 @@ from kentqa_domain.builtin.sqlite_backend import SQLiteAdmin, SQLiteBackend, sql
 from kentqa_domain.builtin.storage import open_sqlite
 from kentqa_domain.errors import StorageError, StoreBusy
 from kentqa_domain.hookspecs import hookimpl
-from kentqa_domain.log_pages import PageReader, page_reader
 from kentqa_domain.storage import DEFAULT_BACKEND, Storage, StorageBackend
-from kentqa_domain.storage_faults import Fault, FaultKind, storage_errors
-from kentqa_domain.store_admin import StoreAdmin
+from kentqa_domain.storage.admin import StoreAdmin
+from kentqa_domain.storage.faults import Fault, FaultKind, storage_errors
+from kentqa_domain.storage.log_pages import PageReader, page_reader
 from tests.conftest import organisation
 from tests.reliability.test_storage_faults import FEEDBACK, HOLD_LOCK
 

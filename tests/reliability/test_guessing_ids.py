@@ -24,7 +24,7 @@ from kentqa_domain.privacy.encryption import new_key
 from kentqa_domain.recording.identity import digest64
 from kentqa_domain.state.outbox import NAMESPACE
 from kentqa_domain.state.sql import unsigned
-from kentqa_domain.store import STREAM_NAMESPACE
+from kentqa_domain.storage.store import STREAM_NAMESPACE
 from tests.cli_run import kentqa
 
 EVENTS = [
@@ -110,7 +110,7 @@ def test_a_store_written_with_the_first_ids_still_answers_the_same(tmp_path: Pat
     """Decision 0913: a store written before ids were keyed (streams under ``uuid5`` ids) opens,
     records on (its subjects' new events under keyed ids) and answers as a store written wholly
     now; its old deliveries are found by (channel, key), so nothing is delivered twice."""
-    from kentqa_domain.store import stream_id
+    from kentqa_domain.storage.store import stream_id
 
     key = new_key() if encrypted else None
     old, new = tmp_path / "old.db", tmp_path / "new.db"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain.builtin.sqlite_backend import SQLiteBackend
-from kentqa_domain.storage_faults import FaultKind
+from kentqa_domain.storage.faults import FaultKind
 from kentqa_postgres import PostgresAdmin, PostgresBackend, open_postgres
 from kentqa_postgres.backend import postgres_fault
 

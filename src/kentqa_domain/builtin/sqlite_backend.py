@@ -17,10 +17,10 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ..errors import ScrubIncomplete
-from ..log_pages import PageReader, page_reader
 from ..storage import StorageBackend
-from ..storage_faults import Fault, FaultKind, failed
-from ..store_admin import SQLAdmin, StoreAdmin
+from ..storage.admin import SQLAdmin, StoreAdmin
+from ..storage.faults import Fault, FaultKind, failed
+from ..storage.log_pages import PageReader, page_reader
 
 
 class SQLiteAdmin(SQLAdmin):

@@ -37,7 +37,7 @@ from ..privacy.keyring import key_id_of
 from ..serialization.mapper import ChildForgotten, CorrectionMark, Recorded
 from ..state.log import decode_row
 from ..state.sql import SQLiteTables
-from ..store import CORRECTION_STREAM, ERASURE_STREAM, child_stream_id
+from ..storage.store import CORRECTION_STREAM, ERASURE_STREAM, child_stream_id
 from .events import RecordCorrected, RecordWithdrawn
 
 if TYPE_CHECKING:

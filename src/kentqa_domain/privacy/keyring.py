@@ -1,7 +1,7 @@
 """Keys kept in the store: the cipher check, the child lookup secret and per-child keys.
 
 Every key is random (``os.urandom`` through ``cryptography``'s AES-GCM), kept in the key
-table of the same store (:mod:`kentqa_domain.store_admin`) and, when the application cipher
+table of the same store (:mod:`kentqa_domain.storage.admin`) and, when the application cipher
 is on (``KENTQA_CIPHER_KEY``), wrapped by it. Rows (by name):
 
 - ``check``: tells whether the store is encrypted, and with which key (a wrong or missing
@@ -28,8 +28,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..errors import StorageError, StoreBusy
-from ..storage_faults import contention
-from ..store_admin import StoreAdmin
+from ..storage.admin import StoreAdmin
+from ..storage.faults import contention
 
 CHECK_PLAIN = b"kentqa:plain"
 CHECK_SEALED = b"kentqa:sealed"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..recording.batch import Recording
     from ..serialization.mapper import EventMapper
     from ..storage import Storage
-    from ..store_admin import StoreAdmin
+    from ..storage.admin import StoreAdmin
     from .log import LogReader
     from .runner import Projections
     from .sql import StateTables

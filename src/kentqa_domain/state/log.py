@@ -16,9 +16,9 @@ from uuid import UUID
 import attrs
 from eventsourcing.persistence import StoredEvent
 
-from ..log_pages import PageReader, page_reader
 from ..privacy.sealing import blanked
 from ..serialization.mapper import MARK_TOPICS, ChildForgotten, EventMapper, Recorded
+from ..storage.log_pages import PageReader, page_reader
 from .head import Head, link
 from .runner import Folded
 

@@ -28,7 +28,7 @@ from ..errors import StoreBusy
 from ..notification import Notification
 from ..privacy.keyring import Keyring
 from ..storage import Storage
-from ..storage_faults import contention
+from ..storage.faults import contention
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://kentqa.invalid/notifications")
 SQLITE_TABLE = "kentqa_notification_events"

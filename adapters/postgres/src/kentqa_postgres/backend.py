@@ -18,8 +18,8 @@ import psycopg
 import psycopg_pool
 
 from kentqa_domain.storage import StorageBackend
-from kentqa_domain.storage_faults import UNREACHABLE_ADVICE, Fault, FaultKind, failed
-from kentqa_domain.store_admin import SQLAdmin, StoreAdmin
+from kentqa_domain.storage.admin import SQLAdmin, StoreAdmin
+from kentqa_domain.storage.faults import UNREACHABLE_ADVICE, Fault, FaultKind, failed
 
 
 class PostgresAdmin(SQLAdmin):

@@ -17,7 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import Application
 from eventsourcing.utils import Environment
 
-from .serialization.mapper import EventMapper
+from ..serialization.mapper import EventMapper
 
 
 class EventStore(Application[UUID]):

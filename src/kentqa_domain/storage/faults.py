@@ -26,7 +26,7 @@ import attrs
 import stamina
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 
-from .errors import KentQAError, StorageError, StoreBusy
+from ..errors import KentQAError, StorageError, StoreBusy
 
 F = TypeVar("F", bound=Callable[..., Any])
 

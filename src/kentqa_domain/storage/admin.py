@@ -21,8 +21,8 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from .errors import StoreBusy
-from .storage_faults import contention
+from ..errors import StoreBusy
+from .faults import contention
 
 KEY_TABLE = "kentqa_keys"
 
@@ -92,7 +92,7 @@ class SQLAdmin(StoreAdmin):
             ) from exc
 
     def get_key(self, name: str) -> bytes | None:
-        from .state.sql import ambient_cursor
+        from ..state.sql import ambient_cursor
 
         p = self.placeholder
         cursor = ambient_cursor()  # inside a batch's write transaction: read in it

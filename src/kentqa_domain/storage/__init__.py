@@ -20,24 +20,24 @@ from typing import Any
 import attrs
 from eventsourcing.persistence import ApplicationRecorder
 
-from .errors import StorageError
+from ..errors import StorageError
+from ..safe_text import redact as _redact
+from .admin import StoreAdmin
+from .faults import Fault
 from .log_pages import PageReader, page_reader
-from .safe_text import redact as _redact
-from .storage_faults import Fault
-from .store_admin import StoreAdmin
 
 
 class StorageBackend:
     """What a storage plugin supplies beyond eventsourcing's settings. Subclass it and override
     what the back end has; the defaults serve any eventsourcing persistence module where they can.
 
-    - :meth:`admin`: the :class:`~kentqa_domain.store_admin.StoreAdmin` (key table, deleting
+    - :meth:`admin`: the :class:`~kentqa_domain.storage.admin.StoreAdmin` (key table, deleting
       streams, scrubbing) over the recorder's database. Required to open a store: the default
       raises :class:`~kentqa_domain.errors.StorageError` saying so.
-      :class:`~kentqa_domain.store_admin.SQLAdmin` does most of it for an SQL database.
+      :class:`~kentqa_domain.storage.admin.SQLAdmin` does most of it for an SQL database.
     - :meth:`page_reader`: reads the notification log a page at a time; the default goes
-      through eventsourcing's ``select_notifications`` (:func:`kentqa_domain.log_pages.page_reader`).
-    - :meth:`classify`: what one exception means (:class:`~kentqa_domain.storage_faults.Fault`:
+      through eventsourcing's ``select_notifications`` (:func:`kentqa_domain.storage.log_pages.page_reader`).
+    - :meth:`classify`: what one exception means (:class:`~kentqa_domain.storage.faults.Fault`:
       busy, unreachable, refused, missing, damaged or failed, with advice); ``None`` leaves it to
       the core, which treats eventsourcing's ``PersistenceError`` and ``OSError`` as failures
       and any other exception as a programming error, raised unchanged. A driver exception that
