@@ -4,36 +4,23 @@
 each field accepts what the runtime accepts (ISO date strings, enum values, lists)."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
-import cattrs
 
 from ...event_base import Event as Event
 from ...values import (
-    Action,
     Complainant,
     ComplaintStage,
     Outcome,
 )
-
-class ActionObject(TypedDict):
-    """An action as a JSON object (``ReviewHeld.actions``, ``AuditCompleted.actions``)."""
-
-    action_id: str
-    description: str
-    owner_id: str
-    due_on: dt.date | str
-
-def _date(value: dt.date | str) -> dt.date: ...
-def _optional_date(value: dt.date | str | None) -> dt.date | None: ...
-def _texts(value: Sequence[str]) -> tuple[str, ...]: ...
-def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
-def _action(value: Action | ActionObject) -> Action: ...
-def _complainant(value: Complainant | Literal["child", "young_person", "parent_carer", "foster_carer", "relative", "advocate", "professional", "other"]) -> Complainant: ...
-def _complaintstage(value: ComplaintStage | Literal["stage_1", "stage_2", "stage_3"]) -> ComplaintStage: ...
-def _outcome(value: Outcome | Literal["upheld", "partially_upheld", "not_upheld", "no_finding"]) -> Outcome: ...
+from .._converters import (
+    _complainant,
+    _complaintstage,
+    _date,
+    _optional_date,
+    _outcome,
+    _texts,
+)
 
 @attrs.frozen
 class ComplaintReceived(Event):

@@ -4,34 +4,19 @@
 each field accepts what the runtime accepts (ISO date strings, enum values, lists)."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
-import cattrs
 
 from ...event_base import Event as Event
 from ...values import (
-    Action,
     EscalationReason,
     EscalationStage,
 )
-
-class ActionObject(TypedDict):
-    """An action as a JSON object (``ReviewHeld.actions``, ``AuditCompleted.actions``)."""
-
-    action_id: str
-    description: str
-    owner_id: str
-    due_on: dt.date | str
-
-def _date(value: dt.date | str) -> dt.date: ...
-def _optional_date(value: dt.date | str | None) -> dt.date | None: ...
-def _texts(value: Sequence[str]) -> tuple[str, ...]: ...
-def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
-def _action(value: Action | ActionObject) -> Action: ...
-def _escalationreason(value: EscalationReason | Literal["drift", "delay", "plan_quality", "resources", "practice", "other"]) -> EscalationReason: ...
-def _escalationstage(value: EscalationStage | Literal["informal", "team_manager", "service_manager", "head_of_service", "director"]) -> EscalationStage: ...
+from .._converters import (
+    _date,
+    _escalationreason,
+    _escalationstage,
+)
 
 @attrs.frozen
 class EscalationRaised(Event):

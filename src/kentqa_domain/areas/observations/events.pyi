@@ -4,35 +4,21 @@
 each field accepts what the runtime accepts (ISO date strings, enum values, lists)."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
-import cattrs
 
 from ...event_base import Event as Event
 from ...values import (
-    Action,
     Grade,
     ObservationSetting,
 )
-
-class ActionObject(TypedDict):
-    """An action as a JSON object (``ReviewHeld.actions``, ``AuditCompleted.actions``)."""
-
-    action_id: str
-    description: str
-    owner_id: str
-    due_on: dt.date | str
-
-def _date(value: dt.date | str) -> dt.date: ...
-def _optional_date(value: dt.date | str | None) -> dt.date | None: ...
-def _texts(value: Sequence[str]) -> tuple[str, ...]: ...
-def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
-def _action(value: Action | ActionObject) -> Action: ...
-def _grade(value: Grade | Literal["outstanding", "good", "requires_improvement", "inadequate"]) -> Grade: ...
-def _grade_map(value: Mapping[str, Grade | Literal["outstanding", "good", "requires_improvement", "inadequate"]]) -> dict[str, Grade]: ...
-def _observationsetting(value: ObservationSetting | Literal["practice", "meeting"]) -> ObservationSetting: ...
+from .._converters import (
+    _date,
+    _grade,
+    _grade_map,
+    _observationsetting,
+    _texts,
+)
 
 @attrs.frozen
 class ObservationRecorded(Event):

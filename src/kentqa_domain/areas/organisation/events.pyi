@@ -4,35 +4,21 @@
 each field accepts what the runtime accepts (ISO date strings, enum values, lists)."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
-import cattrs
 
 from ...event_base import Event as Event
 from ...values import (
-    Action,
     ExperienceLevel,
     Role,
 )
-
-class ActionObject(TypedDict):
-    """An action as a JSON object (``ReviewHeld.actions``, ``AuditCompleted.actions``)."""
-
-    action_id: str
-    description: str
-    owner_id: str
-    due_on: dt.date | str
-
-def _date(value: dt.date | str) -> dt.date: ...
-def _optional_date(value: dt.date | str | None) -> dt.date | None: ...
-def _texts(value: Sequence[str]) -> tuple[str, ...]: ...
-def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
-def _action(value: Action | ActionObject) -> Action: ...
-def _experiencelevel(value: ExperienceLevel | Literal["asye", "experienced"]) -> ExperienceLevel: ...
-def _optional_role(value: Role | Literal["practitioner", "team_manager", "service_manager", "assistant_director", "iro", "cp_chair", "qa_unit", "principal_social_worker", "director"] | None) -> Role | None: ...
-def _role(value: Role | Literal["practitioner", "team_manager", "service_manager", "assistant_director", "iro", "cp_chair", "qa_unit", "principal_social_worker", "director"]) -> Role: ...
+from .._converters import (
+    _date,
+    _experiencelevel,
+    _optional_date,
+    _optional_role,
+    _role,
+)
 
 @attrs.frozen
 class TeamRegistered(Event):

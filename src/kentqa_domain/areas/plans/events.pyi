@@ -4,11 +4,8 @@
 each field accepts what the runtime accepts (ISO date strings, enum values, lists)."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
-import cattrs
 
 from ...event_base import Event as Event
 from ...values import (
@@ -19,26 +16,17 @@ from ...values import (
     PlanKind,
     ReviewKind,
 )
-
-class ActionObject(TypedDict):
-    """An action as a JSON object (``ReviewHeld.actions``, ``AuditCompleted.actions``)."""
-
-    action_id: str
-    description: str
-    owner_id: str
-    due_on: dt.date | str
-
-def _date(value: dt.date | str) -> dt.date: ...
-def _optional_date(value: dt.date | str | None) -> dt.date | None: ...
-def _texts(value: Sequence[str]) -> tuple[str, ...]: ...
-def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
-def _action(value: Action | ActionObject) -> Action: ...
-def _legalstatus(value: LegalStatus | Literal["C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"]) -> LegalStatus: ...
-def _optional_grade(value: Grade | Literal["outstanding", "good", "requires_improvement", "inadequate"] | None) -> Grade | None: ...
-def _optional_legalstatus(value: LegalStatus | Literal["C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"] | None) -> LegalStatus | None: ...
-def _optional_participation(value: Participation | Literal["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"] | None) -> Participation | None: ...
-def _plankind(value: PlanKind | Literal["looked_after", "child_protection"]) -> PlanKind: ...
-def _reviewkind(value: ReviewKind | Literal["looked_after_review", "initial_cp_conference", "review_cp_conference"]) -> ReviewKind: ...
+from .._converters import (
+    _action,
+    _actions,
+    _date,
+    _legalstatus,
+    _optional_grade,
+    _optional_legalstatus,
+    _optional_participation,
+    _plankind,
+    _reviewkind,
+)
 
 @attrs.frozen
 class ChildBecameLookedAfter(Event):

@@ -4,34 +4,20 @@
 each field accepts what the runtime accepts (ISO date strings, enum values, lists)."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypedDict
 
 import attrs
-import cattrs
 
 from ...event_base import Event as Event
 from ...values import (
-    Action,
     FeedbackChannel,
     FeedbackSource,
 )
-
-class ActionObject(TypedDict):
-    """An action as a JSON object (``ReviewHeld.actions``, ``AuditCompleted.actions``)."""
-
-    action_id: str
-    description: str
-    owner_id: str
-    due_on: dt.date | str
-
-def _date(value: dt.date | str) -> dt.date: ...
-def _optional_date(value: dt.date | str | None) -> dt.date | None: ...
-def _texts(value: Sequence[str]) -> tuple[str, ...]: ...
-def _actions(value: Sequence[Action | ActionObject]) -> tuple[Action, ...]: ...
-def _action(value: Action | ActionObject) -> Action: ...
-def _feedbackchannel(value: FeedbackChannel | Literal["momo", "consultation_form", "online_tool", "conference_form", "survey", "advocate", "other"]) -> FeedbackChannel: ...
-def _feedbacksource(value: FeedbackSource | Literal["child", "young_person", "parent_carer", "partner", "staff"]) -> FeedbackSource: ...
+from .._converters import (
+    _date,
+    _feedbackchannel,
+    _feedbacksource,
+    _texts,
+)
 
 @attrs.frozen
 class ComplimentReceived(Event):
