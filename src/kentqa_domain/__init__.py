@@ -166,14 +166,14 @@ _ROWS = {
     "AuditActionRow": "areas.audits.rows",
     "ThematicAuditRow": "areas.audits.rows",
     "Progress": "areas.audits.rows",
-    "ComplaintRow": "areas.complaints.projection",
+    "ComplaintRow": "areas.complaints.register",
     "ComplaintsSummary": "areas.complaints.summary",
     "ComplaintTally": "areas.complaints.summary",
     "StageTally": "areas.complaints.summary",
     "LearningItem": "areas.complaints.summary",
-    "VoiceSummary": "areas.voice.projection",
-    "VoiceTally": "areas.voice.projection",
-    "TeamThemeTally": "areas.voice.projection",
+    "VoiceSummary": "areas.voice.summary",
+    "VoiceTally": "areas.voice.summary",
+    "TeamThemeTally": "areas.voice.summary",
     "Notification": "notification",
     "NotificationKind": "notification",
     "LearningReport": "reports.learning",
@@ -211,7 +211,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
         ThematicAuditRow,
         TriadRecommendation,
     )
-    from .areas.complaints.projection import ComplaintRow
+    from .areas.complaints.register import ComplaintRow
     from .areas.complaints.summary import ComplaintsSummary, ComplaintTally, LearningItem, StageTally
     from .areas.escalations.projection import EscalationRow, EscalationState
     from .areas.observations.rows import (
@@ -225,7 +225,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers
     from .areas.plans.drift import DriftKind, DriftRow
     from .areas.plans.review_qa import ReviewQARow
     from .areas.plans.timeliness import QuarterTimeliness, TimelinessKind, TimelinessRow
-    from .areas.voice.projection import TeamThemeTally, VoiceSummary, VoiceTally
+    from .areas.voice.summary import TeamThemeTally, VoiceSummary, VoiceTally
     from .corrections.export import ExportSummary
     from .corrections.history import HistoryRow
     from .notification import Notification, NotificationKind

@@ -20,7 +20,7 @@ import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.areas.observations import queries as observations
-from kentqa_domain.areas.observations.projection import LEARNING_AREAS
+from kentqa_domain.areas.observations.facts import LEARNING_AREAS
 from kentqa_domain.readmodel.tables import as_date
 from kentqa_domain.readmodel.view import View
 

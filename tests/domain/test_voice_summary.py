@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 import kentqa_domain as kq
 from kentqa_domain import events as ev
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.areas.voice.projection import Tallies, Voice, item_of, packed_of, summarise, summary
+from kentqa_domain.areas.voice.projection import Voice
+from kentqa_domain.areas.voice.summary import summarise, summary
+from kentqa_domain.areas.voice.tallies import Tallies, item_of, packed_of
 from kentqa_domain.errors import InvalidInput
 from kentqa_domain.values import FeedbackSource
 from tests.complaint_histories import STAFF, oracle_voice, voice_as_dict, voice_items

@@ -20,7 +20,8 @@ import pytest
 
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
-from kentqa_domain.areas.observations.projection import LEARNING_AREAS, ObservationCompliance
+from kentqa_domain.areas.observations.facts import LEARNING_AREAS
+from kentqa_domain.areas.observations.projection import ObservationCompliance
 from kentqa_domain.areas.observations.queries import CURRENT_PRACTITIONERS, OBSERVATIONS_OF_PERIOD
 from kentqa_domain.demo import generate
 from kentqa_domain.events import Event

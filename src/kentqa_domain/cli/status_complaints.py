@@ -21,10 +21,11 @@ from typing import Any
 
 import click
 
-from ..areas.complaints.projection import OMBUDSMAN, OPEN, STATES, ComplaintRow
+from ..areas.complaints.files import OMBUDSMAN, OPEN, STATES
+from ..areas.complaints.register import ComplaintRow
 from ..areas.complaints.summary import ComplaintsSummary, ComplaintTally
 from ..areas.complaints.timescales import PANEL, PANEL_REPORT, RESPONSE
-from ..areas.voice.projection import VoiceSummary, VoiceTally
+from ..areas.voice.summary import VoiceSummary, VoiceTally
 from ..values import FeedbackSource
 from . import output
 from .common import as_of_date, as_of_option, as_worker_option, date_option, db_option, open_store

@@ -26,7 +26,7 @@ from ..areas.audits.rows import (
     TriadRecommendation,
 )
 from ..areas.complaints import queries as complaints
-from ..areas.complaints.projection import ComplaintRow
+from ..areas.complaints.register import ComplaintRow
 from ..areas.complaints.summary import ComplaintsSummary
 from ..areas.escalations import queries as escalations
 from ..areas.escalations.projection import EscalationRow, EscalationState
@@ -43,7 +43,7 @@ from ..areas.plans.drift import DriftRow
 from ..areas.plans.review_qa import ReviewQARow
 from ..areas.plans.timeliness import QuarterTimeliness, TimelinessRow
 from ..areas.voice import queries as voice
-from ..areas.voice.projection import VoiceSummary
+from ..areas.voice.summary import VoiceSummary
 from ..events import AuditCompleted
 from ..hookspecs import registered
 from ..notification import Notification
@@ -488,7 +488,7 @@ class Queries:
     ) -> Rows[ComplaintRow]:
         """Every complaint received by ``as_of``: stage, state, due date, extended, breached, late.
 
-        R-CMP-1..6; see :class:`~kentqa_domain.areas.complaints.projection.ComplaintRow` and
+        R-CMP-1..6; see :class:`~kentqa_domain.areas.complaints.register.ComplaintRow` and
         docs/complaints-and-voice.md. Facts dated after ``as_of`` are not counted.
 
         Optional filters for a dashboard (decision 0815): ``state`` (``open``, ``closed`` or

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..areas.aggregate import Handler
 from ..areas.audits import model as audit
+from ..areas.complaints import handlers as complaint_handlers
 from ..areas.complaints import model as complaint
 from ..areas.escalations import model as escalation
 from ..areas.observations import model as observation
@@ -30,7 +31,7 @@ HANDLERS: dict[type[Event], Handler] = {
     **child_plan.HANDLERS,
     **allocation.HANDLERS,
     **escalation.HANDLERS,
-    **complaint.HANDLERS,
+    **complaint_handlers.HANDLERS,
     **feedback.HANDLERS,
 }
 assert set(HANDLERS) == set(EVENT_TYPES.values()), "every event type needs a handler"

@@ -11,7 +11,7 @@ from ...policy import Policy
 from .timescales import PANEL, PANEL_REPORT, RESPONSE
 
 if TYPE_CHECKING:
-    from .projection import ComplaintRow
+    from .register import ComplaintRow
 
 
 class ComplaintQueries(Protocol):

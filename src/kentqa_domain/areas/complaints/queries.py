@@ -13,7 +13,8 @@ from ...errors import InvalidInput
 from ...readmodel import arguments
 from ...readmodel.tables import as_date
 from ...readmodel.view import View
-from .projection import OPEN, STATES, ComplaintFile, ComplaintRow, register_row
+from .files import OPEN, STATES, ComplaintFile
+from .register import ComplaintRow, register_row
 from .summary import ComplaintsSummary, summarise
 
 #: Candidate rows read from ``kentqa_complaints`` per query, and documents read per prefetch.

@@ -23,7 +23,8 @@ import attrs
 from ...plain import Row, position_field
 from ...policy import Policy
 from ...values import ComplaintStage, Outcome
-from .projection import OPEN, ComplaintFile, register_row
+from .files import OPEN, ComplaintFile
+from .register import register_row
 from .timescales import is_late
 
 #: Stage keys of a summary: the three statutory stages and the corporate (one-stage) route.

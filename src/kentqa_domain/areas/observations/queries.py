@@ -9,9 +9,12 @@ from ...errors import UnknownReference
 from ...readmodel import arguments
 from ...readmodel.view import View
 from ...values import ObservationSetting, Role
-from .projection import LEARNING_AREAS, OBSERVATIONS, PERIODS, ObservationCompliance
+from .facts import LEARNING_AREAS
+from .projection import ObservationCompliance
 from .rows import Grouping, ObservationComplianceRow, ObservationLearningRow, ObservationSummaryRow
+from .standing import compliance_row
 from .summary import learning, summarise
+from .tables import OBSERVATIONS, PERIODS
 
 
 def observation_compliance(
@@ -120,7 +123,7 @@ def _compliance(
         chunk = keys[at : at + _CHUNK]
         obs.workers.prefetch(chunk)
         for key in chunk:
-            row = obs.compliance_row(obs.workers[key], day, view.policy)
+            row = compliance_row(obs.workers[key], day, view.policy)
             if row is None:
                 continue
             if (team is None or row.team_id == team) and scope.allows(

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from ...values import Grade
-from .projection import LEARNING_AREAS, TeamFacts
+from .facts import LEARNING_AREAS, TeamFacts
 from .rows import (
     ComplianceStatus,
     Grouping,

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from ...readmodel import arguments
 from ...readmodel.view import View
 from ...values import FeedbackSource
-from .projection import VoiceSummary
-from .projection import summary as summarise_voice
+from .summary import VoiceSummary
+from .summary import summary as summarise_voice
 
 
 def voice_summary(
