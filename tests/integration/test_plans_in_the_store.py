@@ -18,7 +18,7 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.areas.escalations.projection import EscalationState
-from kentqa_domain.areas.plans.queries import OPEN_ESCALATIONS, OPEN_PLANS, _register_ids
+from kentqa_domain.areas.escalations.queries import OPEN_ESCALATIONS, OPEN_PLANS, _register_ids
 from kentqa_domain.errors import InvalidInput, UnknownReference
 from tests.plan_history import NOW, QUARTER, council
 
