@@ -26,11 +26,9 @@ from kentqa_domain.areas.plans.facts import (
     PlanFacts,
     WorkerHistory,
     WorkerTeams,
-    no_enquiry,
-    open_plans,
-    timeline,
 )
-from kentqa_domain.areas.plans.projection import child_rows, timeliness_rows
+from kentqa_domain.areas.plans.plan_rows import child_rows, timeliness_rows
+from kentqa_domain.areas.plans.plans_at import no_enquiry, open_plans, timeline
 from kentqa_domain.areas.plans.review_qa import ReviewQARow, review_facts, summarise
 from kentqa_domain.areas.plans.teams import PlanTeams
 from kentqa_domain.errors import InvalidEvent

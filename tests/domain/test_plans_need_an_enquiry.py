@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kentqa_domain import events as ev
-from kentqa_domain.areas.plans.facts import ChildRecord, no_enquiry, open_plans, timeline
+from kentqa_domain.areas.plans.facts import ChildRecord
+from kentqa_domain.areas.plans.plans_at import no_enquiry, open_plans, timeline
 from kentqa_domain.values import PlanKind
 
 START = dt.date(2025, 1, 1)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
+from ..areas.audits import action_queries
 from ..areas.audits import queries as audits
 from ..areas.audits.rows import (
     AuditActionRow,
@@ -378,7 +379,7 @@ class Queries:
         with self._viewing() as view:
             return _answer(
                 view,
-                audits.audit_actions(
+                action_queries.audit_actions(
                     view,
                     cycle_id,
                     as_of=_day(as_of),
@@ -399,7 +400,8 @@ class Queries:
         counted from the rows, so a dashboard's totals read no audit."""
         with self._viewing() as view:
             return _answer(
-                view, audits.audit_action_counts(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+                view,
+                action_queries.audit_action_counts(view, cycle_id, as_of=_day(as_of), as_worker=as_worker),
             )
 
     @arguments.checked
@@ -412,7 +414,7 @@ class Queries:
         rows of no team are shown only to principals who see everything (decision 0606)."""
         with self._viewing() as view:
             return _answer(
-                view, audits.thematic_audits(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
+                view, action_queries.thematic_audits(view, cycle_id, as_of=_day(as_of), as_worker=as_worker)
             )
 
     @arguments.checked

@@ -16,7 +16,7 @@ from ..areas.complaints import model as complaint
 from ..areas.escalations import model as escalation
 from ..areas.observations import model as observation
 from ..areas.organisation import model as staff
-from ..areas.plans import allocation
+from ..areas.plans import allocation, looked_after_rules, protection_rules, review_rules
 from ..areas.plans import model as child_plan
 from ..areas.voice import model as feedback
 from ..events import EVENT_TYPES, Event
@@ -28,7 +28,9 @@ HANDLERS: dict[type[Event], Handler] = {
     **staff.HANDLERS,
     **observation.HANDLERS,
     **audit.HANDLERS,
-    **child_plan.HANDLERS,
+    **looked_after_rules.HANDLERS,
+    **protection_rules.HANDLERS,
+    **review_rules.HANDLERS,
     **allocation.HANDLERS,
     **escalation.HANDLERS,
     **complaint_handlers.HANDLERS,

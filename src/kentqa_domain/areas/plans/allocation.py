@@ -15,7 +15,7 @@ On the child's stream (``child:REF``), like every event that follows a child up:
   ``cp_chair`` on that day (the CP Chair's QA, R-CP-5, is theirs).
 
 The write model keeps nothing of them: who the child's team, worker, IRO and chair are on a
-date is the read model's (``projections/plan_facts.py``). Actors elsewhere (a review's
+date is the read model's (:mod:`kentqa_domain.areas.plans.facts`). Actors elsewhere (a review's
 ``chair_id``, ``ChildBecameLookedAfter.iro_id``) stay recorded as given (SPEC section 2):
 an assignment is the fact *about* the worker, so the worker must exist.
 """

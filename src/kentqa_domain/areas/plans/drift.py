@@ -20,7 +20,7 @@ escalation, if any. A closed plan has no rows (R-LAC-7, R-CP-7). Each row carrie
 child's allocated team and social worker on ``as_of``, the IRO or CP Chair (SPEC 9.2;
 decision 0985).
 
-Rows are computed over :class:`~.plan_facts.PlanFacts` (the children a query visits, by
+Rows are computed over :class:`~.facts.PlanFacts` (the children a query visits, by
 their anonymous tokens); the query puts the children's references back.
 """
 
@@ -35,7 +35,8 @@ import attrs
 from ...plain import Row
 from ...policy import Policy
 from ...values import PlanKind, ReviewKind
-from .facts import OpenPlan, PlanFacts, open_plans
+from .facts import PlanFacts
+from .plans_at import OpenPlan, open_plans
 from .schedule import initial_conference_due, iro_appointment_due, midway_due, next_review_due, qa_due
 from .teams import PlanTeams
 

@@ -19,7 +19,7 @@ from ...readmodel.tables import as_date
 from ...readmodel.view import View
 from ...values import PlanKind
 from .drift import DriftKind, DriftRow, drift_rows, row_order, working_days_overdue
-from .projection import drift_items_at
+from .plan_rows import drift_items_at
 from .review_qa import ReviewQARow, review_facts
 from .review_qa import summarise as summarise_review_qa
 from .teams import PlanTeams

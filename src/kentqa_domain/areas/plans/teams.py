@@ -23,7 +23,8 @@ import bisect
 import datetime as dt
 
 from ...values import PlanKind
-from .facts import OpenPlan, PlanFacts, ReviewFact
+from .facts import PlanFacts, ReviewFact
+from .plans_at import OpenPlan
 
 
 class PlanTeams:

@@ -5,7 +5,7 @@ in a period, how many were held on or before the date they were due. A review he
 counts as held, not in time.
 
 A review's due date is the one the drift register showed for it before it was held: the
-plan (as the walk over all of the child's facts finds it, :func:`~.plan_facts.timeline`) cut
+plan (as the walk over all of the child's facts finds it, :func:`~.plans_at.timeline`) cut
 to the reviews held before it, given to the drift register's own :func:`~.drift.schedule`,
 whose ``review_overdue`` (or, for a CP plan in the making, ``initial_conference_overdue``)
 item is the due date. Nothing of the schedule is computed here: when the schedules change
@@ -39,7 +39,8 @@ from ...plain import Row
 from ...policy import Policy
 from ...values import PlanKind
 from .drift import DriftKind, schedule
-from .facts import ChildRecord, OpenPlan, PlanFacts, ReviewFact, built, timeline
+from .facts import ChildRecord, PlanFacts, ReviewFact
+from .plans_at import OpenPlan, built, timeline
 from .teams import PlanTeams
 from .timeline import Plan
 
