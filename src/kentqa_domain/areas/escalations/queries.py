@@ -19,30 +19,6 @@ from ...readmodel.tables import as_date
 from ...readmodel.view import View
 from .projection import EscalationRow, EscalationState, EscalationView, escalation_row
 
-#: The children with a plan open at a date (three times the date): an index range for "now".
-OPEN_PLANS = (
-    "SELECT DISTINCT doc_key FROM ("
-    "SELECT doc_key FROM kentqa_plan_periods WHERE ended_on IS NULL AND opened_on <= ? "
-    "UNION ALL "
-    "SELECT doc_key FROM kentqa_plan_periods WHERE ended_on > ? AND opened_on <= ?"
-    ") AS open_plans"
-)
-#: ``raised_on`` where it must not choose the index: the escalations ended after a date are
-#: found by ``ended_on``, never by scanning every escalation raised before it (SQLite without
-#: statistics would otherwise take the index on ``raised_on``).
-_RAISED_ON = "COALESCE(raised_on, raised_on)"
-#: Escalations open at a date (three times the date), with the child they concern.
-OPEN_ESCALATIONS = (
-    "SELECT raised_on, escalation_id, child_token FROM kentqa_escalations "
-    "WHERE ended_on IS NULL AND raised_on <= ? "
-    "UNION ALL "
-    "SELECT raised_on, escalation_id, child_token FROM kentqa_escalations "
-    "WHERE ended_on > ? AND COALESCE(raised_on, raised_on) <= ?"
-)
-#: A scoped page of the escalations register reads this many candidates at a time.
-_SCOPED_PAGE = 200
-
-
 #: ``raised_on`` where it must not choose the index: the escalations ended after a date are
 #: found by ``ended_on``, never by scanning every escalation raised before it (SQLite without
 #: statistics would otherwise take the index on ``raised_on``).
