@@ -89,3 +89,20 @@ def date_option(*names: str, required: bool = False, help: str) -> Callable[[F],
     """A YYYY-MM-DD option, e.g. ``--from``; the value is a ``datetime.datetime`` (use ``.date()``)."""
     # No explicit default: click 8.3 treats ``default=None`` as a value that satisfies ``required``.
     return click.option(*names, type=click.DateTime(formats=["%Y-%m-%d"]), required=required, help=help)
+
+
+def json_option(fn: F) -> F:
+    """``--json``: print JSON instead of a table."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(fn)
+
+
+T = TypeVar("T")
+
+
+def from_group(ctx: click.Context, name: str, value: T) -> T:
+    """An option given on the group itself (``kentqa status --db X drift``) applies too."""
+    if value:
+        return value
+    parent = ctx.parent.params if ctx.parent is not None else {}
+    found: T = parent.get(name) or value
+    return found

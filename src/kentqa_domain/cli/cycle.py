@@ -10,7 +10,15 @@ import click
 from .. import cycle_id_for
 from ..areas.audits.rows import AuditCycle, CycleBreakdown, Progress
 from . import output
-from .common import as_of_date, as_of_option, as_worker_option, db_option, open_store
+from .common import (
+    as_of_date,
+    as_of_option,
+    as_worker_option,
+    date_option,
+    db_option,
+    json_option,
+    open_store,
+)
 
 
 @click.command("cycle")
@@ -124,7 +132,7 @@ ACTION_COLUMNS = [
 @as_of_option
 @db_option
 @as_worker_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.option(
     "--state",
     "states",
@@ -132,12 +140,7 @@ ACTION_COLUMNS = [
     multiple=True,
     help="Only actions in this state at --as-of (repeatable; overdue: what is overdue now).",
 )
-@click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Only actions raised (their audit completed) on or after this date, YYYY-MM-DD.",
-)
+@date_option("--since", help="Only actions raised (their audit completed) on or after this date, YYYY-MM-DD.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many rows (a page).")
 @click.option(
     "--after",

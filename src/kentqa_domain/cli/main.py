@@ -23,6 +23,7 @@ from .common import (
     EXIT_USAGE,
     creation_notice,
     db_option,
+    json_option,
     open_store,
 )
 from .corrections import correct, withdraw
@@ -150,7 +151,7 @@ def init(db: str | None, no_encryption: bool) -> None:
 
 @cli.command()
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 def stats(db: str | None, as_json: bool) -> None:
     """Events stored, by type."""
     with open_store(db) as qa:
@@ -189,7 +190,7 @@ def verify(db: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 def plugins(as_json: bool) -> None:
     """List the plugins loaded, where they come from and the hooks they implement."""
     loaded = list_plugins(make_plugin_manager())
@@ -204,7 +205,7 @@ def plugins(as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 def policy(as_json: bool) -> None:
     """Show the policy in force: every default of SPEC section 4 and each policy plugin's
     override, with its source (``default`` or the plugin's name) and whether it is statutory.

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from . import output
-from .common import as_of_date, as_of_option, as_worker_option, db_option, open_store
+from .common import as_of_date, as_of_option, as_worker_option, db_option, json_option, open_store
 
 COLUMNS = [
     "team_id",
@@ -23,7 +23,7 @@ COLUMNS = [
 @click.command("observations")
 @as_of_option
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.option("--team", metavar="TEAM_ID", default=None, help="Only this team's practitioners.")
 @as_worker_option
 @click.option(
@@ -71,7 +71,7 @@ def observations(  # click passes options by keyword
 )
 @click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Last day, YYYY-MM-DD.")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.option("--team", metavar="TEAM_ID", default=None, help="Only observations of this team.")
 @click.option(
     "--setting", type=click.Choice(["practice", "meeting"]), default=None, help="Only this setting."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import output
-from .common import db_option, open_store
+from .common import db_option, json_option, open_store
 from .status_complaints import COMMANDS as complaint_commands
 from .status_plans import COMMANDS as plan_commands
 from .status_timeliness import COMMANDS as timeliness_commands
@@ -13,7 +13,7 @@ from .status_timeliness import COMMANDS as timeliness_commands
 
 @click.group(invoke_without_command=True)
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.pass_context
 def status(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """Dashboards: observations, drift, escalations, complaints, cycle.

@@ -28,7 +28,16 @@ from ..areas.complaints.timescales import PANEL, PANEL_REPORT, RESPONSE
 from ..areas.voice.summary import VoiceSummary, VoiceTally
 from ..values import FeedbackSource
 from . import output
-from .common import as_of_date, as_of_option, as_worker_option, date_option, db_option, open_store
+from .common import (
+    as_of_date,
+    as_of_option,
+    as_worker_option,
+    date_option,
+    db_option,
+    from_group,
+    json_option,
+    open_store,
+)
 
 
 def _yes(flag: bool) -> str:
@@ -58,16 +67,11 @@ def _register_row(row: ComplaintRow) -> dict[str, Any]:
 _NEXT = {RESPONSE: "resp", PANEL: "panel", PANEL_REPORT: "report"}
 
 
-def _db(ctx: click.Context, db: str | None) -> str | None:
-    """The subcommand's --db, else the status group's."""
-    if db is not None:
-        return db
-    parent = ctx.parent.params.get("db") if ctx.parent is not None else None
-    return parent if isinstance(parent, str) else None
-
-
-def _json_wanted(ctx: click.Context, as_json: bool) -> bool:
-    return as_json or bool(ctx.parent is not None and ctx.parent.params.get("as_json"))
+def _period_end(end: dt.datetime | None, as_of: dt.datetime | None) -> tuple[dt.date, dt.date | None]:
+    """A summary's last day (``--to``, else the as-of date) and its ``as_of`` cut-off."""
+    return (end.date() if end is not None else as_of_date(as_of)), (
+        as_of.date() if as_of is not None else None
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -86,7 +90,7 @@ def _key(value: str | None) -> str:
 @db_option
 @as_of_option
 @as_worker_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.option(
     "--state",
     "states",
@@ -118,7 +122,7 @@ def complaints(
     Oldest first; page through a long register with --limit N, then --after the last id shown.
     """
     day = as_of_date(as_of)
-    with open_store(_db(ctx, db)) as qa:
+    with open_store(from_group(ctx, "db", db)) as qa:
         rows = qa.complaints_register(
             as_of=day,
             as_worker=as_worker,
@@ -127,7 +131,7 @@ def complaints(
             limit=limit,
             after=after,
         )
-    if _json_wanted(ctx, as_json):
+    if from_group(ctx, "as_json", as_json):
         output.print_json(rows)
         return
     output.print_table(f"Complaints register as of {day.isoformat()}", [_register_row(r) for r in rows])
@@ -222,11 +226,10 @@ def complaints_summary(
     as_json: bool,
 ) -> None:
     """Complaints over a period: volumes, stages, outcomes, timeliness, themes, learning, by service and team."""
-    last = end.date() if end is not None else as_of_date(as_of)
-    cutoff = as_of.date() if as_of is not None else None
-    with open_store(_db(ctx, db)) as qa:
+    last, cutoff = _period_end(end, as_of)
+    with open_store(from_group(ctx, "db", db)) as qa:
         summary = qa.complaints_summary(start.date(), last, as_of=cutoff, as_worker=as_worker)
-    if _json_wanted(ctx, as_json):
+    if from_group(ctx, "as_json", as_json):
         output.print_json(summary)
     else:
         _print_complaints_summary(summary)
@@ -297,13 +300,12 @@ def voice(
     as_json: bool,
 ) -> None:
     """Compliments and feedback by source, channel, theme, rating and team."""
-    last = end.date() if end is not None else as_of_date(as_of)
-    cutoff = as_of.date() if as_of is not None else None
-    with open_store(_db(ctx, db)) as qa:
+    last, cutoff = _period_end(end, as_of)
+    with open_store(from_group(ctx, "db", db)) as qa:
         summary = qa.voice_summary(
             start.date(), last, as_of=cutoff, as_worker=as_worker, sources=sources or None
         )
-    if _json_wanted(ctx, as_json):
+    if from_group(ctx, "as_json", as_json):
         output.print_json(summary)
     else:
         _print_voice_summary(summary)

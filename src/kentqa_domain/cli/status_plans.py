@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
 
 import click
 
 from ..areas.escalations.projection import EscalationState
 from . import output
-from .common import as_of_date, as_of_option, as_worker_option, db_option, open_store
+from .common import (
+    as_of_date,
+    as_of_option,
+    as_worker_option,
+    date_option,
+    db_option,
+    from_group,
+    json_option,
+    open_store,
+)
 
 DRIFT_COLUMNS = [
     "child_ref",
@@ -46,22 +54,12 @@ REVIEW_QA_COLUMNS = [
     "smart_share",
 ]
 
-T = TypeVar("T")
-
-
-def _parent(ctx: click.Context, name: str, value: T) -> T:
-    """An option given on ``status`` itself (``kentqa status --db X drift``) applies too."""
-    if value:
-        return value
-    parent = ctx.parent.params if ctx.parent is not None else {}
-    return parent.get(name) or value
-
 
 @click.command()
 @as_of_option
 @db_option
 @as_worker_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.pass_context
 def drift(
     ctx: click.Context, as_of: dt.datetime | None, db: str | None, as_worker: str | None, as_json: bool
@@ -69,9 +67,9 @@ def drift(
     """The drift register: overdue reviews, initial conferences, midway reviews, QA and plan
     actions of every open looked-after and child protection plan (R-LAC-1..7, R-CP-1..7)."""
     day = as_of_date(as_of)
-    with open_store(_parent(ctx, "db", db)) as qa:
+    with open_store(from_group(ctx, "db", db)) as qa:
         rows = qa.drift_register(as_of=day, as_worker=as_worker)
-    if _parent(ctx, "as_json", as_json):
+    if from_group(ctx, "as_json", as_json):
         output.print_json(rows)
     else:
         output.print_table(f"Drift register as of {day}", rows, DRIFT_COLUMNS)
@@ -81,19 +79,14 @@ def drift(
 @as_of_option
 @db_option
 @as_worker_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.option(
     "--state",
     type=click.Choice([s.value for s in EscalationState]),
     default=None,
     help="Only escalations in this state at --as-of (open: what is open now).",
 )
-@click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Only escalations raised on or after this date, YYYY-MM-DD.",
-)
+@date_option("--since", help="Only escalations raised on or after this date, YYYY-MM-DD.")
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -123,11 +116,11 @@ def escalations(
     (R-ESC-1..5, IRO Handbook 6.2), by raising date then id; page with --limit and --after."""
     day = as_of_date(as_of)
     start = since.date() if since is not None else None
-    with open_store(_parent(ctx, "db", db)) as qa:
+    with open_store(from_group(ctx, "db", db)) as qa:
         rows = qa.escalations(
             as_of=day, as_worker=as_worker, state=state, since=start, limit=limit, after=after
         )
-    if _parent(ctx, "as_json", as_json):
+    if from_group(ctx, "as_json", as_json):
         output.print_json(rows)
     else:
         which = f"{state} escalations" if state else "Escalations"
@@ -155,7 +148,7 @@ def escalations(
 )
 @db_option
 @as_worker_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.pass_context
 def review_qa(
     ctx: click.Context,
@@ -170,9 +163,9 @@ def review_qa(
     """The IRO and CP Chair QA of reviews, by team or by chair (R-LAC-5, R-CP-5)."""
     day = as_of_date(as_of)
     start = since.date() if since is not None else None
-    with open_store(_parent(ctx, "db", db)) as qa:
+    with open_store(from_group(ctx, "db", db)) as qa:
         rows = qa.review_qa_summary(as_of=day, by=by, since=start, as_worker=as_worker)
-    if _parent(ctx, "as_json", as_json):
+    if from_group(ctx, "as_json", as_json):
         output.print_json(rows)
     else:
         period = f"{start} to {day}" if start else f"to {day}"

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
 
 import click
 
 from . import output
-from .common import as_of_date, as_worker_option, db_option, open_store
+from .common import as_of_date, as_worker_option, db_option, from_group, json_option, open_store
 
 TIMELINESS_COLUMNS = ["kind", "held", "held_in_time", "share_in_time", "without_due_date"]
-
-T = TypeVar("T")
-
-
-def _parent(ctx: click.Context, name: str, value: T) -> T:
-    """An option given on ``status`` itself (``kentqa status --db X timeliness``) applies too."""
-    if value:
-        return value
-    parent = ctx.parent.params if ctx.parent is not None else {}
-    return parent.get(name) or value
 
 
 @click.command("timeliness")
@@ -54,7 +43,7 @@ def _parent(ctx: click.Context, name: str, value: T) -> T:
 )
 @db_option
 @as_worker_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @click.pass_context
 def timeliness(
     ctx: click.Context,
@@ -71,10 +60,10 @@ def timeliness(
     overall, or by team or by chair."""
     first, last = start.date(), end.date()
     day = as_of.date() if as_of is not None else min(last, as_of_date(None))
-    with open_store(_parent(ctx, "db", db)) as qa:
+    with open_store(from_group(ctx, "db", db)) as qa:
         rows = qa.review_timeliness(first, last, as_of=day, as_worker=as_worker)
     wanted = [r for r in rows if r.by in ("overall", by)]
-    if _parent(ctx, "as_json", as_json):
+    if from_group(ctx, "as_json", as_json):
         output.print_json(wanted)
         return
     period = f"reviews held {first} to {last}, as of {day}"

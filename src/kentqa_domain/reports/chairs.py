@@ -19,7 +19,6 @@ and ``html`` renderers (``kentqa_register_renderers``) render it with its own te
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -32,7 +31,7 @@ from ..plain import Row, position_field, to_plain
 from ..quarters import previous_quarters, quarter_bounds
 from .asks import ChairsQueries
 from .formatting import percent
-from .renderers import render_html, render_markdown, render_with
+from .renderers import Document
 
 #: The quarters of the timeliness trend, ending with the report's.
 TREND_QUARTERS = 4
@@ -87,7 +86,7 @@ class DriftAtQuarterEnd(Row):
 
 
 @attrs.frozen
-class ChairsReport(Row):
+class ChairsReport(Row, Document):
     """The IRO and CP Chair report of one quarter.
 
     ``to_json()`` writes an object with ``timeliness``, ``quality_assurance``, ``escalations``
@@ -122,19 +121,6 @@ class ChairsReport(Row):
         """The report as JSON-ready data (dates ISO, enums by value); what renderers read."""
         body: dict[str, Any] = to_plain(self)
         return {"report": "iro_and_cp_chair", **body}
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
-
-    def to_markdown(self) -> str:
-        return render_markdown(self)
-
-    def to_html(self) -> str:
-        return render_html(self)
-
-    def render(self, format_name: str) -> str | bytes:
-        """Render with a registered renderer (built in: json, md, html)."""
-        return render_with(self, format_name, self.renderers)
 
 
 def _tallies(counts: Counter[str | None], order: list[str] | None = None) -> tuple[ChairsTally, ...]:

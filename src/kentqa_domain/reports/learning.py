@@ -17,7 +17,6 @@ The report answers the framework's three questions (1.3, Appendix B) for one cyc
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -43,7 +42,7 @@ from ..serialization import converter
 from ..values import AuditKind
 from .asks import LearningQueries
 from .formatting import KIND_LABELS, QUESTIONS, number, percent, words
-from .renderers import render_html, render_markdown, render_with
+from .renderers import Document
 from .sources import (
     AREA_QUERIES,
     AreaFinding,
@@ -127,7 +126,7 @@ class OurPlans:
 
 
 @attrs.frozen
-class LearningReport:
+class LearningReport(Document):
     """The Learning and Improvement report of one cycle (R-AUD-6).
 
     ``to_json()`` writes an object with ``what_do_we_know``, ``how_do_we_know_it`` and
@@ -155,19 +154,6 @@ class LearningReport:
         body.pop("renderers", None)
         body.pop("position", None)
         return {"report": "learning_and_improvement", "questions": dict(QUESTIONS), **body}
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
-
-    def to_markdown(self) -> str:
-        return render_markdown(self)
-
-    def to_html(self) -> str:
-        return render_html(self)
-
-    def render(self, format_name: str) -> str | bytes:
-        """Render with a registered renderer (built in: json, md, html)."""
-        return render_with(self, format_name, self.renderers)
 
 
 def build_learning_report(

@@ -7,6 +7,7 @@ document is rendered.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -49,3 +50,26 @@ def render_with(report: Any, format_name: str, registered: Mapping[str, Any]) ->
 def kentqa_register_renderers(register: Callable[[str, Any], None]) -> None:
     for name, renderer in BUILTIN.items():
         register(name, renderer)
+
+
+class Document:
+    """What every report does with its ``to_dict()`` and the ``renderers`` it was built with:
+    JSON, Markdown, HTML, or any registered format (R-AUD-6, SPEC 9.2)."""
+
+    renderers: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def to_markdown(self) -> str:
+        return render_markdown(self)
+
+    def to_html(self) -> str:
+        return render_html(self)
+
+    def render(self, format_name: str) -> str | bytes:
+        """Render with a registered renderer (built in: json, md, html)."""
+        return render_with(self, format_name, self.renderers)
