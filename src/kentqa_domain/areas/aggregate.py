@@ -39,11 +39,11 @@ def violation(event: Event, field: str | None, rule: str, message: str) -> RuleV
     return RuleViolation(type(event).__name__, field, rule, message)
 
 
-def nothing(event: Any, book: Any) -> None:
+def no_change(event: Any, book: Any) -> None:
     """A check that always passes, or an apply that changes nothing."""
 
 
-def by(kind: str, field: str) -> Callable[[Any, Any], str]:
+def stream_by(kind: str, field: str) -> Callable[[Any, Any], str]:
     """A stream namer: the aggregate ``kind`` keyed by the event's ``field``."""
 
     def stream(event: Any, book: Any) -> str:

@@ -8,7 +8,7 @@ from typing import Protocol
 import attrs
 
 from ...event_base import Event
-from ..aggregate import Handler, by, nothing, unknown
+from ..aggregate import Handler, no_change, stream_by, unknown
 from . import events as ev
 
 
@@ -43,7 +43,7 @@ def _agree(event: ev.ThematicAuditAgreed, book: AuditBook) -> None:
 
 
 HANDLERS: dict[type[Event], Handler] = {
-    ev.AuditCompleted: Handler(by("audit", "audit_id"), nothing, _complete),
-    ev.AuditActionCompleted: Handler(by("audit", "audit_id"), _check_action, nothing),
-    ev.ThematicAuditAgreed: Handler(by("theme", "theme_id"), nothing, _agree),
+    ev.AuditCompleted: Handler(stream_by("audit", "audit_id"), no_change, _complete),
+    ev.AuditActionCompleted: Handler(stream_by("audit", "audit_id"), _check_action, no_change),
+    ev.ThematicAuditAgreed: Handler(stream_by("theme", "theme_id"), no_change, _agree),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ...event_base import Event
 from ...values import ComplaintStage
-from ..aggregate import Handler, by
+from ..aggregate import Handler, stream_by
 from . import events as ev
 from .model import Complaint, ComplaintBook
 from .panel_referral_rules import check_panel, check_referral, check_report
@@ -53,7 +53,7 @@ def _refer(event: ev.ComplaintReferredToOmbudsman, book: ComplaintBook) -> None:
     book.complaints[event.complaint_id].referred_on = event.referred_on
 
 
-_stream = by("complaint", "complaint_id")
+_stream = stream_by("complaint", "complaint_id")
 
 HANDLERS: dict[type[Event], Handler] = {
     ev.ComplaintReceived: Handler(_stream, check_received, _receive),

@@ -21,7 +21,7 @@ import attrs
 
 from ...event_base import Event
 from ...values import EscalationStage
-from ..aggregate import Handler, by, unknown, violation
+from ..aggregate import Handler, stream_by, unknown, violation
 from ..organisation.model import StaffBook, check_team_exists
 from ..plans.model import PlanBook, check_child_known, looked_after_on
 from . import events as ev
@@ -195,7 +195,7 @@ def _close(
     return apply
 
 
-_stream = by("escalation", "escalation_id")
+_stream = stream_by("escalation", "escalation_id")
 
 HANDLERS: dict[type[Event], Handler] = {
     ev.EscalationRaised: Handler(_stream, _check_raise, _raise),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 import attrs
 
 from ...event_base import Event
-from ..aggregate import Handler, by, nothing, unknown, violation
+from ..aggregate import Handler, no_change, stream_by, unknown, violation
 from ..organisation.model import StaffBook, check_worker_at_work, note_activity
 from . import events as ev
 
@@ -57,11 +57,13 @@ def _check_follow_up(
 
 
 HANDLERS: dict[type[Event], Handler] = {
-    ev.ObservationRecorded: Handler(by("observation", "observation_id"), check_worker_at_work, _record),
+    ev.ObservationRecorded: Handler(
+        stream_by("observation", "observation_id"), check_worker_at_work, _record
+    ),
     ev.ObservationShared: Handler(
-        by("observation", "observation_id"), _check_follow_up("shared_on"), nothing
+        stream_by("observation", "observation_id"), _check_follow_up("shared_on"), no_change
     ),
     ev.ReflectiveReviewHeld: Handler(
-        by("observation", "observation_id"), _check_follow_up("held_on"), nothing
+        stream_by("observation", "observation_id"), _check_follow_up("held_on"), no_change
     ),
 }

@@ -33,7 +33,7 @@ import attrs
 from ...calendar import add_months
 from ...event_base import Event
 from ...values import ASYE_YEAR_MONTHS, ExperienceLevel, Role
-from ..aggregate import Handler, by, nothing, unknown, violation
+from ..aggregate import Handler, no_change, stream_by, unknown, violation
 from ..observations.events import ObservationRecorded
 from . import events as ev
 
@@ -329,19 +329,19 @@ def _supervise(event: ev.SupervisionHeld, book: StaffBook) -> None:
 
 
 def _worker_event() -> Handler:
-    return Handler(by("worker", "worker_id"), check_worker_exists, nothing)
+    return Handler(stream_by("worker", "worker_id"), check_worker_exists, no_change)
 
 
 HANDLERS: dict[type[Event], Handler] = {
-    ev.TeamRegistered: Handler(by("team", "team_id"), nothing, _register_team),
-    ev.WorkerRegistered: Handler(by("worker", "worker_id"), check_team_exists, _register_worker),
-    ev.WorkerMoved: Handler(by("worker", "worker_id"), _check_move, _move),
-    ev.WorkerLeft: Handler(by("worker", "worker_id"), _check_leave, _leave),
-    ev.WorkerRejoined: Handler(by("worker", "worker_id"), _check_rejoin, _rejoin),
-    ev.WorkerRoleChanged: Handler(by("worker", "worker_id"), _check_role_change, _change_role),
-    ev.ASYECompleted: Handler(by("worker", "worker_id"), _check_asye, nothing),
-    ev.ASYEExtended: Handler(by("worker", "worker_id"), _check_extension, _extend),
+    ev.TeamRegistered: Handler(stream_by("team", "team_id"), no_change, _register_team),
+    ev.WorkerRegistered: Handler(stream_by("worker", "worker_id"), check_team_exists, _register_worker),
+    ev.WorkerMoved: Handler(stream_by("worker", "worker_id"), _check_move, _move),
+    ev.WorkerLeft: Handler(stream_by("worker", "worker_id"), _check_leave, _leave),
+    ev.WorkerRejoined: Handler(stream_by("worker", "worker_id"), _check_rejoin, _rejoin),
+    ev.WorkerRoleChanged: Handler(stream_by("worker", "worker_id"), _check_role_change, _change_role),
+    ev.ASYECompleted: Handler(stream_by("worker", "worker_id"), _check_asye, no_change),
+    ev.ASYEExtended: Handler(stream_by("worker", "worker_id"), _check_extension, _extend),
     ev.SupportNeedFlagged: _worker_event(),
     ev.SupportNeedCleared: _worker_event(),
-    ev.SupervisionHeld: Handler(by("worker", "worker_id"), check_worker_at_work, _supervise),
+    ev.SupervisionHeld: Handler(stream_by("worker", "worker_id"), check_worker_at_work, _supervise),
 }

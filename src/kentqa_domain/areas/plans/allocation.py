@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ...event_base import Event
 from ...values import Role
-from ..aggregate import Handler, by, nothing, violation
+from ..aggregate import Handler, no_change, stream_by, violation
 from ..organisation.model import StaffBook, check_team_exists, check_worker_exists
 from . import events as ev
 from .model import PlanBook, check_child_known, looked_after_on
@@ -116,10 +116,10 @@ def _check_chair(event: ev.CPChairAssigned, book: AllocationBook) -> None:
     _check_in_post(event, book, "chair_id", "R-CP-5", Role.CP_CHAIR)
 
 
-_child_stream = by("child", "child_ref")
+_child_stream = stream_by("child", "child_ref")
 
 HANDLERS: dict[type[Event], Handler] = {
-    ev.ChildAllocated: Handler(_child_stream, _check_allocated, nothing),
-    ev.IROAssigned: Handler(_child_stream, _check_iro, nothing),
-    ev.CPChairAssigned: Handler(_child_stream, _check_chair, nothing),
+    ev.ChildAllocated: Handler(_child_stream, _check_allocated, no_change),
+    ev.IROAssigned: Handler(_child_stream, _check_iro, no_change),
+    ev.CPChairAssigned: Handler(_child_stream, _check_chair, no_change),
 }

@@ -27,7 +27,7 @@ import attrs
 
 from ...event_base import Event
 from ...values import PlanKind, ReviewKind
-from ..aggregate import by, unknown, violation
+from ..aggregate import stream_by, unknown, violation
 from .timeline import Dated, Fact, Problem, walk_child_protection, walk_looked_after
 
 
@@ -145,4 +145,4 @@ def plan_open_on(child: Child, plan: PlanKind, day: dt.date) -> bool:
 
 
 #: A child's events are recorded on the child's stream (``child:REF``).
-child_stream = by("child", "child_ref")
+child_stream = stream_by("child", "child_ref")

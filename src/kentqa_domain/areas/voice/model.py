@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ...event_base import Event
-from ..aggregate import Handler, by, nothing
+from ..aggregate import Handler, no_change, stream_by
 from ..organisation.model import StaffBook, check_team_exists
 from . import events as ev
 
@@ -27,6 +27,6 @@ def check_team_if_given(event: ev.ComplimentReceived | ev.FeedbackReceived, book
 
 
 HANDLERS: dict[type[Event], Handler] = {
-    ev.ComplimentReceived: Handler(by("compliment", "compliment_id"), check_team_if_given, nothing),
-    ev.FeedbackReceived: Handler(by("feedback", "feedback_id"), check_team_if_given, nothing),
+    ev.ComplimentReceived: Handler(stream_by("compliment", "compliment_id"), check_team_if_given, no_change),
+    ev.FeedbackReceived: Handler(stream_by("feedback", "feedback_id"), check_team_if_given, no_change),
 }
