@@ -7,7 +7,7 @@ no projection reads the clock.
 """
 
 from ..areas.audits.activity import ActivityByDay
-from ..areas.audits.projection import AuditLedger
+from ..areas.audits.projection import Audits
 from ..areas.complaints.projection import Complaints
 from ..areas.escalations.projection import Escalations
 from ..areas.observations.projection import ObservationCompliance
@@ -24,7 +24,7 @@ STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
     Voice,
     ActivityByDay,
     ObservationCompliance,
-    AuditLedger,
+    Audits,
     Complaints,
     ChildPlans,
     Escalations,
@@ -33,7 +33,7 @@ STORED_PROJECTIONS: tuple[type[StoredProjection], ...] = (
 __all__ = [
     "STORED_PROJECTIONS",
     "ActivityByDay",
-    "AuditLedger",
+    "Audits",
     "ChildPlans",
     "Complaints",
     "Escalations",

@@ -22,7 +22,7 @@ from ...readmodel.tables import as_date
 from ...readmodel.view import View
 from .actions import action_rows, thematic_rows
 from .projection import ThemeLabel, cycle_of
-from .queries import ledger, scope_clause
+from .queries import audits_of, scope_clause
 from .rows import AuditActionRow, Progress, ThematicAuditRow
 
 STATES = tuple(p.value for p in Progress)
@@ -102,7 +102,7 @@ def audit_actions(
     done = {(r.audit_id, r.action_id): r.completed_on for r in chosen}
     ysm = view.policy.year_start_month
     return action_rows(
-        ledger(view).load([r.audit_id for r in chosen]),
+        audits_of(view).load([r.audit_id for r in chosen]),
         lambda audit_id, action_id: done.get((audit_id, action_id)),
         lambda a: cycle_of(a, ysm),
         view.policy.calendar,
@@ -277,18 +277,18 @@ def thematic_audits(
             "UNION SELECT doc_key FROM kentqa_thematic_audits WHERE first_completed_on >= ? AND agreed_on <= ?",
             [agreed_by, min(starts_on, as_of + dt.timedelta(days=1)), agreed_by],
         )
-    book = ledger(view)
+    book = audits_of(view)
     ids = [k for (k,) in keys]
     book.themes.prefetch(ids)
     themes = [t for t in (book.themes.get(i) for i in ids) if t is not None]
     labels = sorted({t.theme_id.lower() for t in themes})
     book.labels.prefetch(labels)
 
-    def audits_of(label: str) -> Iterable[Any]:
+    def audits_labelled(label: str) -> Iterable[Any]:
         found: ThemeLabel | None = book.labels.get(label)
         return found.audits.values() if found is not None else ()
 
-    rows = thematic_rows(themes, audits_of, as_of=as_of)
+    rows = thematic_rows(themes, audits_labelled, as_of=as_of)
     if cycle_id is None:
         return rows
     return [

@@ -146,7 +146,7 @@ def cycle_of(audit: ev.AuditCompleted, year_start_month: int) -> str:
     return audit.cycle_id or cycle_id_for(audit.completed_on, year_start_month)
 
 
-class AuditLedger(StoredProjection):
+class Audits(StoredProjection):
     """Audits, their actions' completions, agreed themes and the QA Unit, as documents."""
 
     name = "audit_cycle"

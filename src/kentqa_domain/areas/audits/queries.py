@@ -21,14 +21,14 @@ from ...values import Grade
 from .activity import ActivityByDay
 from .events import AuditCompleted
 from .grades import good_or_better, summarise_cycle
-from .projection import AuditLedger, cycle_of
+from .projection import Audits, cycle_of
 from .rows import AuditCycle, CycleShare, TriadRecommendation
 from .triad import recommend
 
 
-def ledger(view: View) -> AuditLedger:
+def audits_of(view: View) -> Audits:
     """The audit projection of ``view`` (the documents every audit query reads)."""
-    book: AuditLedger = view.projection(AuditLedger.name)
+    book: Audits = view.projection(Audits.name)
     return book
 
 
@@ -72,7 +72,7 @@ def _cycle_audits(
         f"{by_date} UNION {by_tag}", [starts_on, min(ends_on, as_of), *params, cycle_id, as_of, *params]
     )
     ysm = view.policy.year_start_month
-    found = ledger(view).load([k for (k,) in keys])
+    found = audits_of(view).load([k for (k,) in keys])
     return [a for a in found if a.completed_on <= as_of and cycle_of(a, ysm) == cycle_id]
 
 
@@ -92,7 +92,7 @@ def completed_between(
     if overall is not None:
         sql += " AND overall = ?"
         params.append(overall.value)
-    return ledger(view).load([k for (k,) in view.select(sql, params)])
+    return audits_of(view).load([k for (k,) in view.select(sql, params)])
 
 
 def audit_cycle(view: View, cycle_id: str, *, as_of: dt.date, as_worker: str | None = None) -> AuditCycle:
