@@ -10,6 +10,7 @@ See README.md and docs/ for the whole tour.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from .errors import (
 from .hookspecs import hookimpl
 from .plain import Counts, RecordedBatch, Row, Rows, rows_to_csv, rows_to_json, to_plain
 from .policy import Policy
+from .readmodel import arguments as _arguments
 from .recording.order import recording_key, recording_order
 from .values import (
     Action,
@@ -70,9 +72,7 @@ def cycle_id_for(day: object, policy: Policy | None = None) -> str:
     ``day`` is read like every query's dates (SPEC 9.5): a ``date``, a ``datetime`` (its date)
     or an ISO ``YYYY-MM-DD`` string; anything else is ``InvalidInput`` naming it.
     """
-    from .readmodel.arguments import date
-
-    return _cycle_id_for(date("cycle_id_for", "day", day), (policy or Policy()).year_start_month)
+    return _cycle_id_for(_arguments.date("cycle_id_for", "day", day), (policy or Policy()).year_start_month)
 
 
 def connect(
@@ -97,8 +97,6 @@ def connect(
     A new SQLite file is created readable and writable by its owner only (0600; its WAL and
     shared-memory files take the same mode). ``qa.created`` says whether this call made it.
     """
-    import os
-
     from .application import QualityAssurance
     from .plugins import make_plugin_manager, open_storage, resolve_policy
     from .privacy.encryption import cipher_settings
@@ -247,8 +245,6 @@ if not TYPE_CHECKING:  # type checkers see the imports above; a misspelt name st
         module = _ROWS.get(name)
         if module is None:
             raise AttributeError(f"module 'kentqa_domain' has no attribute {name!r}")
-        import importlib
-
         value = getattr(importlib.import_module(f".{module}", __name__), name)
         globals()[name] = value
         return value
