@@ -32,7 +32,8 @@ from ..errors import ConflictingEvent, InvalidEvent
 from ..events import Event, parse
 from ..privacy.keyring import Keyring, key_id_of
 from ..privacy.sealing import PRIVATE, Sealing, child_of, seal
-from ..readmodel.docs import DocSession, DocWrite
+from ..readmodel.doc_source import DocWrite
+from ..readmodel.docs import DocSession
 from ..serialization.mapper import CORRECTION_TOPIC, ChildForgotten, CorrectionMark, Recorded, canonical_body
 from ..state.head import LogHead
 from ..state.log import decode_row
