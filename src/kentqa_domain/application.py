@@ -37,9 +37,10 @@ from .readmodel import arguments
 from .readmodel.arguments import DateArgument
 from .readmodel.docs import DocSession
 from .readmodel.view import View
-from .recording.batch import MODEL, BatchResult, Recording
+from .recording.batch import Recording
 from .recording.future_dates import latest_date
 from .recording.order import recording_order
+from .recording.results import MODEL, BatchResult
 from .serialization.mapper import EventMapper
 from .state import codec
 from .state.backends import tables_for
