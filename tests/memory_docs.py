@@ -12,7 +12,7 @@ from kentqa_domain.state import codec
 
 
 class MemoryDocs:
-    """A :class:`~kentqa_domain.readmodel.docs.DocSource` over a dict; counts the reads it answers."""
+    """A :class:`~kentqa_domain.readmodel.doc_source.DocSource` over a dict; counts the reads it answers."""
 
     def __init__(self) -> None:
         #: (owner, space, key) -> (position, document)

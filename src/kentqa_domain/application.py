@@ -37,17 +37,19 @@ from .readmodel import arguments
 from .readmodel.arguments import DateArgument
 from .readmodel.docs import DocSession
 from .readmodel.view import View
-from .recording.batch import MODEL, BatchResult, Recording
+from .recording.batch import Recording
 from .recording.future_dates import latest_date
 from .recording.order import recording_order
+from .recording.results import MODEL, BatchResult
 from .serialization.mapper import EventMapper
 from .state import codec
+from .state.backends import tables_for
 from .state.gc_pause import gc_paused
 from .state.head import LogHead
 from .state.log import LogCheck, LogReader
 from .state.projections import STORED_PROJECTIONS
 from .state.runner import Projections
-from .state.sql import StateTables, tables_for
+from .state.sql import StateTables
 from .storage import Storage
 from .storage.faults import contention, guarded, storage_errors
 from .storage.store import (

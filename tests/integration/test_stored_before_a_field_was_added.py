@@ -14,7 +14,7 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.errors import ConflictingEvent
 from kentqa_domain.recording.identity import digest64
-from kentqa_domain.state.sql import signed
+from kentqa_domain.state.sql_base import signed
 
 COMPLAINT = {
     "type": "ComplaintReceived",

@@ -23,7 +23,7 @@ from kentqa_domain.application import KEYED_IDENTITIES
 from kentqa_domain.privacy.encryption import new_key
 from kentqa_domain.recording.identity import digest64
 from kentqa_domain.state.outbox import NAMESPACE
-from kentqa_domain.state.sql import unsigned
+from kentqa_domain.state.sql_base import unsigned
 from kentqa_domain.storage.store import STREAM_NAMESPACE
 from tests.cli_run import kentqa
 

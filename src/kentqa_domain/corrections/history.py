@@ -35,8 +35,8 @@ from ..fields import check_identifier
 from ..plain import Row
 from ..privacy.keyring import key_id_of
 from ..serialization.mapper import ChildForgotten, CorrectionMark, Recorded
+from ..state.backends import SQLiteTables
 from ..state.log import decode_row
-from ..state.sql import SQLiteTables
 from ..storage.store import CORRECTION_STREAM, ERASURE_STREAM, child_stream_id
 from .events import RecordCorrected, RecordWithdrawn
 

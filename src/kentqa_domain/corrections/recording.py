@@ -29,9 +29,11 @@ import attrs
 
 from .. import events as ev
 from ..errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
-from ..recording.batch import MODEL, REBUILD_PAGE, Recording, _check_not_a_token, _place
+from ..recording.base import _check_not_a_token
+from ..recording.batch import Recording
 from ..recording.future_dates import RULE as FUTURE_RULE
 from ..recording.future_dates import check_not_after
+from ..recording.results import MODEL, REBUILD_PAGE, _place
 from ..serialization.mapper import CorrectionMark, Recorded
 from ..state.log import LogReader
 from ..state.runner import Projections

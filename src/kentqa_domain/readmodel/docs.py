@@ -13,16 +13,18 @@ never by history.
 The session knows the store position its cache reflects. When another process has moved the
 state on, :meth:`DocSession.sync` drops exactly the entries changed since.
 
-This module does no I/O itself: it reads through a :class:`DocSource` (the store's port).
+This module does no I/O itself: it reads through a
+:class:`~kentqa_domain.readmodel.doc_source.DocSource` (the store's port).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Generic, Protocol, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 from ..errors import StorageError
+from .doc_source import Codec, DocSource, DocWrite
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -30,40 +32,6 @@ T = TypeVar("T")
 _MISSING: Any = object()
 #: Entries read per query when a whole map is listed.
 SCAN_PAGE = 1_000
-
-
-class DocSource(Protocol):
-    """What a session reads from the store (implemented per back end in :mod:`.sql`)."""
-
-    def load_docs(self, owner: str, space: str, keys: Sequence[str]) -> dict[str, bytes]:
-        """The stored documents of these keys (absent keys are left out)."""
-        ...
-
-    def scan_docs(self, owner: str, space: str, after: str | None, limit: int) -> list[tuple[str, bytes]]:
-        """Up to ``limit`` (key, document) of a map, by key, after ``after``."""
-        ...
-
-    def changed_since(self, owner: str, position: int, limit: int) -> list[tuple[str, str]]:
-        """(space, key) of the owner's documents written after ``position`` (at most ``limit``)."""
-        ...
-
-
-class Codec(Protocol):
-    """How documents and keys become text (:mod:`kentqa_domain.state.codec`, given by the store)."""
-
-    def encode(self, value: Any, type_: Any) -> bytes: ...
-
-    def decode(self, data: bytes | str, type_: Any) -> Any: ...
-
-    def encode_key(self, key: Any, type_: Any) -> str: ...
-
-    def decode_key(self, text: str, type_: Any) -> Any: ...
-
-
-class DocWrite(tuple[str, str, "bytes | None"]):
-    """(space, key, document) to store; a document of None deletes the entry."""
-
-    __slots__ = ()
 
 
 class _Entry:

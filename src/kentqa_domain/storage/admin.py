@@ -22,6 +22,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from ..errors import StoreBusy
+from ..state.sql_base import ambient_cursor
 from .faults import contention
 
 KEY_TABLE = "kentqa_keys"
@@ -92,8 +93,6 @@ class SQLAdmin(StoreAdmin):
             ) from exc
 
     def get_key(self, name: str) -> bytes | None:
-        from ..state.sql import ambient_cursor
-
         p = self.placeholder
         cursor = ambient_cursor()  # inside a batch's write transaction: read in it
         with (
