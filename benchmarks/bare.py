@@ -23,7 +23,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from kentqa_domain.application import stream_id
 from kentqa_domain.events import EVENT_TYPES, Event
-from kentqa_domain.recording.write_model import Casebook
+from kentqa_domain.recording.write_model import WriteModel
 
 BATCH = 100
 
@@ -106,7 +106,7 @@ class Operation:
     fields: dict[str, Any]
 
 
-def operations(events: Iterable[Event], book: Casebook) -> Iterator[Operation]:
+def operations(events: Iterable[Event], book: WriteModel) -> Iterator[Operation]:
     """The bare operations for kentqa events (the same stream per event as kentqa uses)."""
     for event in events:
         stream = stream_id(book.stream(event))

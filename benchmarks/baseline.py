@@ -13,7 +13,7 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
-from kentqa_domain.recording.write_model import Casebook
+from kentqa_domain.recording.write_model import WriteModel
 
 from . import bare
 
@@ -21,7 +21,7 @@ from . import bare
 def _serve(conn: Connection, settings: dict[str, str]) -> None:
     app = bare.BareApplication(env=settings)
     saver = bare.BareIngest(app)
-    book = Casebook()  # only to name each event's stream as kentqa does
+    book = WriteModel()  # only to name each event's stream as kentqa does
     while True:
         command, payload = conn.recv()
         if command == "ingest":

@@ -15,7 +15,7 @@ import pytest
 import kentqa_domain as kq
 from kentqa_domain.application import QualityAssurance
 from kentqa_domain.errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
-from kentqa_domain.recording.write_model import Casebook
+from kentqa_domain.recording.write_model import WriteModel
 from tests.conftest import organisation
 
 RECEIVED = {
@@ -570,7 +570,7 @@ def test_recording_the_same_complaint_event_twice_is_a_no_op(qa: QualityAssuranc
 def test_R_CMP_1_and_2_the_write_model_itself_allows_one_extension_per_stage(stage: str, rule: str) -> None:
     """Recording refuses a second, different extension earlier (same identity: a
     ConflictingEvent); the aggregate keeps the rule too, for callers of the write model."""
-    book = Casebook()
+    book = WriteModel()
     for obj in [
         *organisation()[:1],
         RECEIVED,

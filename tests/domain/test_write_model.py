@@ -1,6 +1,6 @@
 """The write model without I/O (issue 19, "write-model unit tests without I/O").
 
-:class:`~kentqa_domain.recording.write_model.Casebook` with no session keeps its aggregates in plain
+:class:`~kentqa_domain.recording.write_model.WriteModel` with no session keeps its aggregates in plain
 dicts: ``check`` raises the named refusal, ``apply`` folds an accepted event in. No store, no
 keys, no pseudonyms: these tests give it plain events and read the refusals.
 """
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kentqa_domain import events as ev
 from kentqa_domain.errors import InvalidEvent, RuleViolation, UnknownReference
-from kentqa_domain.recording.write_model import Casebook
+from kentqa_domain.recording.write_model import WriteModel
 from kentqa_domain.values import Action
 
 from .test_child_plan_machine import CLOSE, MIDWAY, OPEN, REVIEW, STRATEGY, consistent, day_of, plan_fact
@@ -23,16 +23,16 @@ from .test_child_plan_machine import CLOSE, MIDWAY, OPEN, REVIEW, STRATEGY, cons
 D = dt.date
 
 
-def book_of(*events: ev.Event) -> Casebook:
+def book_of(*events: ev.Event) -> WriteModel:
     """A write model folded from ``events``, each checked first (a consistent history)."""
-    book = Casebook()
+    book = WriteModel()
     for event in events:
         book.check(event)
         book.apply(event)
     return book
 
 
-def refusal(book: Casebook, event: ev.Event) -> tuple[type[InvalidEvent], str | None, str]:
+def refusal(book: WriteModel, event: ev.Event) -> tuple[type[InvalidEvent], str | None, str]:
     with pytest.raises(InvalidEvent) as caught:
         book.check(event)
     return type(caught.value), caught.value.field, caught.value.rule
@@ -162,7 +162,7 @@ def test_plan_refusals_equal_the_plain_model_in_any_date_order(steps: list[tuple
     plan events sent in any order of their dates; the write model refuses exactly those the
     plain model (``consistent``, the child plan machine's) finds inconsistent with what was
     accepted, and ``UnknownReference`` for a follow-up of a child not yet introduced."""
-    book = Casebook()
+    book = WriteModel()
     accepted: list[ev.Event] = []
     for n, (kind, week) in enumerate(steps):
         event = make(kind, n, week)

@@ -15,7 +15,7 @@ from ..event_base import Event
 class Handler:
     """How one event type meets the write model.
 
-    ``book`` is the write model (:class:`~kentqa_domain.recording.write_model.Casebook`; each
+    ``book`` is the write model (:class:`~kentqa_domain.recording.write_model.WriteModel`; each
     area types the part it reads as a protocol, e.g. ``StaffBook``). ``stream(event, book)`` names the aggregate stream (e.g. ``"worker:W1"``); ``check`` raises a
     named error if the event may not be recorded now; ``apply`` folds it into the aggregates.
     """

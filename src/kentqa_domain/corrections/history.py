@@ -214,7 +214,7 @@ def _forgettings(qa: Engine, tokens: set[str], position: int) -> list[HistoryRow
 
 def _parties(view: View, subject: str, events: Iterable[object]) -> Sequence[tuple[str | None, str | None]]:
     """(team, worker) pairs a subject's events name (R-ACC-1): teams, and workers with their team now."""
-    workers = view.casebook.workers
+    workers = view.write_model.workers
     parties: dict[tuple[str | None, str | None], None] = {}
 
     def worker(worker_id: str) -> None:

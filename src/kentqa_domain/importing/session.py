@@ -178,7 +178,7 @@ def run_import(
 
 
 def _known_plans(qa: QualityAssurance) -> Callable[[str], frozenset[PlanKind]]:
-    """The plans the write model holds for a child (its ``Child`` record in the casebook)."""
+    """The plans the write model holds for a child (its ``Child`` record in the write model)."""
     qa.catch_up()
 
     def known(child_ref: str) -> frozenset[PlanKind]:

@@ -24,12 +24,12 @@ from typing import Any, cast
 import attrs
 
 from .. import events as ev
-from ..recording.write_model import Casebook
+from ..recording.write_model import WriteModel
 from .forgetting import PRIVATE, Private
 from .keyring import pseudonym, token_for
 
 
-def child_of(event: ev.Event, book: Casebook, review_token: Callable[[str], str | None]) -> str | None:
+def child_of(event: ev.Event, book: WriteModel, review_token: Callable[[str], str | None]) -> str | None:
     """The child an event is about, if it is one of the child's: its reference, or for a
     follow-up its token (a review's QA: ``review_token(review id)``; an escalation's: the
     write model's escalation)."""

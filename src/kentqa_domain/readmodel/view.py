@@ -49,7 +49,7 @@ class View:
         return self._projections[name]
 
     @property
-    def casebook(self) -> Any:
+    def write_model(self) -> Any:
         """The write model (teams and workers for R-ACC-1)."""
         return self._book
 
@@ -60,7 +60,7 @@ class View:
     def scope(self, as_worker: str | None, *, on: dt.date) -> Scope:
         """R-ACC-1: what ``as_worker`` may see on the day ``on`` (None: everything; a
         principal who had left by ``on`` sees nothing, decision 0105)."""
-        book = self.casebook
+        book = self.write_model
         return scope_for(as_worker, on=on, workers=book.workers, teams=book.teams, access=self.policy.access)
 
     def team_filter(self, as_worker: str | None, *, on: dt.date) -> Callable[[str | None], bool]:

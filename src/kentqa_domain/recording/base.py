@@ -28,7 +28,7 @@ from ..state.head import LogHead
 from ..state.sql import StateTables
 from .identity import digest64, identity_key, identity_of, keyed64
 from .results import MODEL, _as_recorded
-from .write_model import Casebook
+from .write_model import WriteModel
 
 
 class RecordingBase:
@@ -52,7 +52,7 @@ class RecordingBase:
         self.tables = tables
         self.keyring = keyring
         self.model = model
-        self.book = Casebook(model)
+        self.book = WriteModel(model)
         self.stream_id = stream_id
         self.child_stream_id = child_stream_id
         #: folds a batch's stored events into the projections inside its transaction

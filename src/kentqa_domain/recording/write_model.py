@@ -72,7 +72,7 @@ _PREFETCH = (
 )
 
 
-class Casebook:
+class WriteModel:
     """All aggregates by kind and id: plain dicts, or documents in the store when ``session``
     (a :class:`~kentqa_domain.readmodel.docs.DocSession`) is given."""
 

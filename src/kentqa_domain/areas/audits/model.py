@@ -20,7 +20,7 @@ class Audit:
 
 class AuditBook(Protocol):
     """What these rules read and change in the write model: audits and thematic audits (the
-    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+    :class:`~kentqa_domain.recording.write_model.WriteModel` has it)."""
 
     audits: MutableMapping[str, Audit]
     themes: MutableMapping[str, bool]

@@ -118,6 +118,6 @@ DEFAULT_POLICY = Policy()
 
 class ComplaintBook(StaffBook, PlanBook, Protocol):
     """What these rules read and change in the write model: complaints, and the teams and children they concern (the
-    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+    :class:`~kentqa_domain.recording.write_model.WriteModel` has it)."""
 
     complaints: MutableMapping[str, Complaint]

@@ -49,7 +49,7 @@ class Escalation:
 
 class EscalationBook(StaffBook, PlanBook, Protocol):
     """What these rules read and change in the write model: escalations, and the teams and children they concern (the
-    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+    :class:`~kentqa_domain.recording.write_model.WriteModel` has it)."""
 
     escalations: MutableMapping[str, Escalation]
 

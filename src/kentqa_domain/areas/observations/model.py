@@ -31,7 +31,7 @@ class Observation:
 
 class ObservationBook(StaffBook, Protocol):
     """What these rules read and change in the write model: observations, and the workers they are of (the
-    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+    :class:`~kentqa_domain.recording.write_model.WriteModel` has it)."""
 
     observations: MutableMapping[str, Observation]
 

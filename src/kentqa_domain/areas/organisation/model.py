@@ -113,7 +113,7 @@ class Worker:
 
 class StaffBook(Protocol):
     """What these rules read and change in the write model: teams and workers (the
-    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+    :class:`~kentqa_domain.recording.write_model.WriteModel` has it)."""
 
     teams: MutableMapping[str, Team]
     workers: MutableMapping[str, Worker]

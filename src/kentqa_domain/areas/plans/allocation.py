@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 class AllocationBook(StaffBook, PlanBook, Protocol):
     """What these rules read and change in the write model: allocation (teams, workers and children) (the
-    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+    :class:`~kentqa_domain.recording.write_model.WriteModel` has it)."""
 
 
 def _check_in_post(

@@ -87,7 +87,7 @@ class Child:
 
 class PlanBook(Protocol):
     """What these rules read and change in the write model: children's plans, and which child each review is of (the
-    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+    :class:`~kentqa_domain.recording.write_model.WriteModel` has it)."""
 
     children: MutableMapping[str, Child]
     review_child: MutableMapping[str, str]

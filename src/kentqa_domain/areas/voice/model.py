@@ -17,7 +17,7 @@ from . import events as ev
 
 class VoiceBook(StaffBook, Protocol):
     """What these rules read and change in the write model: compliments and feedback (the teams they name) (the
-    :class:`~kentqa_domain.recording.write_model.Casebook` has it)."""
+    :class:`~kentqa_domain.recording.write_model.WriteModel` has it)."""
 
 
 def check_team_if_given(event: ev.ComplimentReceived | ev.FeedbackReceived, book: VoiceBook) -> None:
