@@ -5,6 +5,7 @@ one of them."""
 from __future__ import annotations
 
 import inspect
+import sys
 import types
 import typing
 from enum import Enum
@@ -30,9 +31,9 @@ def public_queries() -> dict[str, Any]:
 
 
 def _return_type(method: Any) -> Any:
-    """A query's return annotation (names imported only for type checkers read from ``kq``)."""
-    import kentqa_domain.queries as module
-
+    """A query's return annotation, read in the module of ``kentqa_domain.queries`` that defines
+    it (names imported only for type checkers read from ``kq``)."""
+    module = sys.modules[method.__module__]
     names = {**vars(module), **{name: getattr(kq, name) for name in kq.__all__}}
     return typing.get_type_hints(method, names)["return"]
 

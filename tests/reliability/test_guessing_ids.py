@@ -19,7 +19,7 @@ from uuid import UUID, uuid5
 import pytest
 
 import kentqa_domain as kq
-from kentqa_domain.application import KEYED_IDENTITIES
+from kentqa_domain.application.opening import KEYED_IDENTITIES
 from kentqa_domain.privacy.encryption import new_key
 from kentqa_domain.recording.identity import digest64
 from kentqa_domain.state.outbox import NAMESPACE

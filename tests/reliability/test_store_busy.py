@@ -17,7 +17,7 @@ import pytest
 import stamina
 
 import kentqa_domain as kq
-from kentqa_domain.application import MAX_CONFLICT_RETRIES
+from kentqa_domain.application.recording import MAX_CONFLICT_RETRIES
 from kentqa_domain.plugins import make_plugin_manager, open_storage
 from kentqa_domain.state.outbox import MAX_CONFLICT_RETRIES as OUTBOX_RETRIES
 from kentqa_domain.state.outbox import SQLITE_TABLE, Notifications

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kentqa_domain.application import _racing_schema_creation
+from kentqa_domain.application.opening import _racing_schema_creation
 
 
 def _chain(outer: str, inner: str) -> BaseException:

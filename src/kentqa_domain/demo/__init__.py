@@ -24,8 +24,8 @@ from .audits import audit_cycles
 from .children import children
 from .corrections import with_corrections
 from .council import Council
+from .meetings import meeting_observations
 from .organisation import build
-from .practice import meeting_observations
 from .scale import COMPLAINTS, COMPLIMENTS, COUNCIL_CP, COUNCIL_LAC, FEEDBACK, SCALES, Scale
 from .voice import voice
 

@@ -23,7 +23,7 @@ from .. import events as ev
 from ..calendar import add_months, cycle_bounds, cycle_id_for
 from ..values import Action, AuditKind, Grade, Role
 from .council import Council
-from .practice import GRADES
+from .grades import GRADES
 from .timeline import Process
 from .vocabulary import (
     AUDIT_ACTIONS,

@@ -22,13 +22,12 @@ import random
 
 from .. import events as ev
 from ..calendar import add_months
-from ..values import ExperienceLevel, Grade, ObservationArea, ObservationSetting, Role
+from ..values import ExperienceLevel, ObservationSetting, Role
 from .council import Council, Staff
+from .grades import AREAS, grade_for
 from .timeline import Process
 from .vocabulary import OBSERVATION_PRIORITIES
 
-GRADES = (Grade.INADEQUATE, Grade.REQUIRES_IMPROVEMENT, Grade.GOOD, Grade.OUTSTANDING)
-AREAS = tuple(ObservationArea)
 ASYE_MONTHS = (3, 6, 11)
 NEVER = dt.date.max
 EXTENSION_REASONS = (
@@ -36,11 +35,6 @@ EXTENSION_REASONS = (
     "Sickness absence during the ASYE year",
     "Maternity leave during the ASYE year",
 )
-
-
-def grade_for(quality: float, rng: random.Random, spread: float = 0.6) -> Grade:
-    """A grade around a latent quality (0 inadequate .. 3 outstanding)."""
-    return GRADES[min(3, max(0, round(rng.gauss(quality, spread))))]
 
 
 def _planned(due: dt.date, today: dt.date, rng: random.Random, late_share: float = 0.14) -> dt.date:
@@ -366,42 +360,6 @@ class Career:
 def practitioner_career(council: Council, staff: Staff, *, asye: bool) -> Process:
     """The process of one practitioner, from registration to leaving (or the end of the period)."""
     return Career(council, staff, asye=asye).run()
-
-
-def meeting_observations(council: Council) -> Process:
-    """Senior leaders observe key decision-making meetings (framework 4.4); these never count
-    toward a practitioner's observation requirement (R-OBS-5), but are shared and reflected on."""
-    rng = council.rng("meeting-observations")
-    day = council.start
-    teams = [t for t in council.teams if council.practitioners.get(t)]
-    while True:
-        day = council.working_day(day + dt.timedelta(days=rng.randint(3, 9)))
-        if day > council.until:
-            return
-        yield day
-        worker = council.practitioner(rng.choice(teams), day, rng)
-        if worker is None:
-            continue
-        observer = council.one_of(rng.choice((Role.SERVICE_MANAGER, Role.ASSISTANT_DIRECTOR)), day, rng)
-        quality = council.staff[worker].quality
-        obs_id = council.new_id("OBS")
-        rec = council.record(
-            day,
-            ev.ObservationRecorded(
-                observation_id=obs_id,
-                worker_id=worker,
-                observer_id=observer,
-                observed_on=day,
-                setting=ObservationSetting.MEETING,
-                judgements={area.value: grade_for(quality, rng) for area in AREAS[:5]},
-                overall=grade_for(quality, rng, 0.35),
-                summary="Observed a strategy meeting",
-            ),
-        )
-        if rec is not None:
-            shared = council.add_working_days(day, rng.randint(1, 6))
-            council.record(shared, ev.ObservationShared(observation_id=obs_id, shared_on=shared), after=rec)
-            council.pending_reflection[worker].append((obs_id, rec))
 
 
 def join(council: Council, team_id: str, on: dt.date, *, asye: bool, rng: random.Random) -> None:
