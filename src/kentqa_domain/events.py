@@ -130,7 +130,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 # The one cattrs converter (SPEC section 2), beside the classes it converts: ``parse`` and
 # ``to_json`` are public here and need every event class, so it cannot live in a module the
-# events import (``serialization`` re-exports it under its older names).
+# events import (``serialization`` re-exports it under its older names). This is its
+# validating mode; its trusted mode, for events read back from the store, is built from
+# :func:`make_converter` in ``serialization.convert`` (decision 1012).
 #
 # JSON form: an object with ``"type"`` (the class name) and the fields; dates ``YYYY-MM-DD``;
 # enums by value; lists for tuples; ``null`` for absent optionals. Structuring is a tagged
@@ -169,20 +171,40 @@ def make_converter() -> cattrs.Converter:
 converter = make_converter()
 
 
-def _first_problem(event_type: str, exc: BaseException) -> InvalidEvent:
-    """Turn a cattrs error tree into one InvalidEvent naming the field and rule."""
-    if isinstance(exc, InvalidEvent):
-        return exc
-    if isinstance(exc, ForbiddenExtraKeysError):
-        field = sorted(exc.extra_fields)[0]
-        return InvalidEvent(event_type, field, "unknown-field", "is not a field of this event")
-    if isinstance(exc, KeyError):
-        field = str(exc.args[0]) if exc.args else "?"
-        return InvalidEvent(event_type, field, "required", "is required")
+def _leaves(exc: BaseException) -> list[BaseException]:
+    """The exceptions of a cattrs error tree, depth first (the order ``transform_error`` lists them)."""
     if isinstance(exc, BaseExceptionGroup):
-        for inner in exc.exceptions:
-            return _first_problem(event_type, inner)
-    return InvalidEvent(event_type, None, "shape", f"{type(exc).__name__}: {exc}"[:200])
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
+
+
+_SEP = "\x1f"
+
+
+def _described(exc: BaseException, _type: Any) -> str:
+    """One problem for :func:`cattrs.transform_error`: rule, message and (when cattrs's path
+    does not hold it) the field, joined by a separator no message contains."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return _SEP.join(("unknown-field", "is not a field of this event", sorted(exc.extra_fields)[0]))
+    if isinstance(exc, KeyError):
+        return _SEP.join(("required", "is required"))
+    return _SEP.join(("shape", f"{type(exc).__name__}: {exc}"[:200]))
+
+
+def _first_problem(event_type: str, exc: BaseException) -> InvalidEvent:
+    """Turn a cattrs error tree into one InvalidEvent naming the field and rule: the first
+    problem, as the event's own converters and validators raised it, or as
+    :func:`cattrs.transform_error` locates it (``$.field``)."""
+    leaves = _leaves(exc)
+    if isinstance(leaves[0], InvalidEvent):
+        return leaves[0]
+    first = cattrs.transform_error(exc, path="", format_exception=_described)[0]
+    described, _, path = first.rpartition(" @ ")
+    rule, message, *named = described.split(_SEP)
+    field = named[0] if named else path.lstrip(".") or None
+    if field is None and isinstance(leaves[0], KeyError) and leaves[0].args:
+        field = str(leaves[0].args[0])  # a missing key outside cattrs's class structuring
+    return InvalidEvent(event_type, field, rule, message)
 
 
 def parse(obj: object) -> Event:

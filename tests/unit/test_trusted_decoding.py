@@ -10,8 +10,8 @@ from hypothesis import given
 
 from kentqa_domain import events as ev
 from kentqa_domain.serialization import unstructure_event
+from kentqa_domain.serialization.convert import DECODERS, trusted_event
 from kentqa_domain.serialization.mapper import EventMapper, Recorded
-from kentqa_domain.serialization.trusted import DECODERS, trusted_event
 from tests.strategies import any_event
 
 

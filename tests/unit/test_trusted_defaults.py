@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kentqa_domain import events as ev
 from kentqa_domain.errors import InvalidEvent
 from kentqa_domain.serialization import structure_event, unstructure_event
-from kentqa_domain.serialization.trusted import trusted_event
+from kentqa_domain.serialization.convert import trusted_event
 from tests.strategies import any_event
 
 

@@ -16,12 +16,8 @@ from ..plain import to_plain
 __all__ = ["cell", "print_json", "print_table", "table_console", "to_plain"]
 
 
-def _plain(value: Any) -> Any:
-    return to_plain(value)
-
-
 def print_json(value: Any) -> None:
-    sys.stdout.write(orjson.dumps(_plain(value), option=orjson.OPT_INDENT_2).decode() + "\n")
+    sys.stdout.write(orjson.dumps(to_plain(value), option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 def cell(value: Any) -> str:
@@ -49,7 +45,7 @@ def table_console() -> Console:
 def print_table(
     title: str, rows: Iterable[Any], columns: list[str] | None = None, *, console: Console | None = None
 ) -> None:
-    plain = [_plain(r) for r in rows]
+    plain = [to_plain(r) for r in rows]
     console = console or table_console()
     if not plain:
         console.print(f"{title}: nothing to show")

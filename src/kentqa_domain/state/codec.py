@@ -32,7 +32,7 @@ import orjson
 
 from ..events import EVENT_TYPES, Event
 from ..serialization import unstructure_event
-from ..serialization.trusted import trusted_event
+from ..serialization.convert import trusted_event
 
 _OPTS = orjson.OPT_SORT_KEYS
 
