@@ -166,6 +166,7 @@ def test_summary_volumes_stages_outcomes_and_themes_match_the_oracle(
         assert sum(t.on_time for t in groups) == overall.on_time
         assert sum(t.open_at_end for t in groups) == overall.open_at_end
     assert {t.key for t in summary.by_team} <= {*TEAMS, None}
+    # the same items (two stages of one complaint may be answered on one day) ...
     learnt = sorted(
         (e.responded_on, e.complaint_id, e.learning, e.actions)
         for e in history
@@ -173,7 +174,10 @@ def test_summary_volumes_stages_outcomes_and_themes_match_the_oracle(
         and start <= e.responded_on <= end
         and (e.learning or e.actions)
     )
-    assert [(i.responded_on, i.complaint_id, i.learning, i.actions) for i in summary.learning] == learnt
+    assert sorted((i.responded_on, i.complaint_id, i.learning, i.actions) for i in summary.learning) == learnt
+    # ... listed by day, complaint and stage (the stage as the summary names it: corporate or statutory)
+    keys = [(i.responded_on, i.complaint_id, i.stage) for i in summary.learning]
+    assert keys == sorted(keys)
 
 
 # --- a state machine over arbitrary commands ---------------------------------------------------
