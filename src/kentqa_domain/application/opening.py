@@ -28,7 +28,6 @@ from ..recording.future_dates import latest_date
 from ..recording.results import MODEL
 from ..serialization.mapper import EventMapper
 from ..state import codec
-from ..state.backends import tables_for
 from ..state.head import LogHead
 from ..state.log import LogReader
 from ..state.projections import STORED_PROJECTIONS
@@ -112,8 +111,8 @@ class Connection:
             )
             #: the state in the store: documents, identities, projections' rows (decision 0900)
             # eventsourcing types ``factory`` as its base InfrastructureFactory, which has no
-            # ``datastore``; the SQLite and PostgreSQL factories (all tables_for takes) have one.
-            self.state_tables: StateTables = tables_for(
+            # ``datastore``; the SQLite and PostgreSQL factories have one (decision 1010).
+            self.state_tables: StateTables = self.backend.state_tables(
                 self._store.factory.datastore,  # type: ignore[attr-defined]
                 self._store.mapper.cipher,
             )

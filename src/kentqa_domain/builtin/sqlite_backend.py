@@ -17,10 +17,12 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ..errors import ScrubIncomplete
+from ..state.sql import StateTables
 from ..storage import StorageBackend
 from ..storage.admin import SQLAdmin, StoreAdmin
 from ..storage.faults import Fault, FaultKind, failed
 from ..storage.log_pages import PageReader, page_reader
+from .sqlite_tables import SQLiteTables
 
 
 class SQLiteAdmin(SQLAdmin):
@@ -103,6 +105,11 @@ class SQLiteBackend(StorageBackend):
                 return rows
 
         return read_sqlite
+
+    def state_tables(self, datastore: Any, cipher: Any) -> StateTables:
+        if not type(datastore).__module__.startswith("eventsourcing.sqlite"):
+            return super().state_tables(datastore, cipher)  # raises: not an SQLite database
+        return SQLiteTables(datastore, cipher)
 
     def classify(self, exc: BaseException) -> Fault | None:
         """:func:`sqlite_fault`, and any other ``sqlite3.Error`` a failure of the back end."""

@@ -35,7 +35,6 @@ from ..fields import check_identifier
 from ..plain import Row
 from ..privacy.keyring import key_id_of
 from ..serialization.mapper import ChildForgotten, CorrectionMark, Recorded
-from ..state.backends import SQLiteTables
 from ..state.log import decode_row
 from ..storage.store import CORRECTION_STREAM, ERASURE_STREAM, child_stream_id
 from .events import RecordCorrected, RecordWithdrawn
@@ -191,13 +190,12 @@ def _stream_rows(qa: Engine, stream: UUID) -> list[tuple[Any, ...]]:
     tables = qa.state_tables
     recorder: Any = qa.recorder  # SQLite's or PostgreSQL's: both name their events table
     table = tables.qualify(recorder.events_table_name)
-    sqlite = isinstance(tables, SQLiteTables)
-    position = "rowid" if sqlite else "notification_id"
+    position = tables.position_column
     statement = (
         f"SELECT {position}, originator_id, originator_version, topic, state FROM {table} "  # noqa: S608 - names, not input
         f"WHERE originator_id=? ORDER BY {position}"
     )
-    return tables.select(statement, (stream.hex if sqlite else stream,))
+    return tables.select(statement, (tables.stream_key(stream),))
 
 
 def _forgettings(qa: Engine, tokens: set[str], position: int) -> list[HistoryRow]:

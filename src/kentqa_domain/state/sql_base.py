@@ -3,7 +3,7 @@
 :class:`TablesBase` is what every part of :class:`~kentqa_domain.state.sql.StateTables` stands
 on: the tables' qualified names, the dialect (placeholders, column types, rows), the read,
 snapshot and write transactions (a thread's reads go through its write transaction's cursor),
-the log reads each back end gives (:mod:`kentqa_domain.state.backends`), and ``select``.
+the log reads each back end gives (its ``StorageBackend.state_tables``: decision 1010), and ``select``.
 Identity keys and digests are unsigned 64-bit, stored shifted (``signed``/``unsigned``).
 """
 
@@ -53,6 +53,12 @@ class TablesBase:
     bigint = "INTEGER"
     date_type = "TEXT"
     boolean = "INTEGER"
+    #: the events table's column of log positions, and how it names a stream
+    position_column = "notification_id"
+
+    def stream_key(self, stream: UUID) -> Any:
+        """A stream id as the events table holds it."""
+        return stream
 
     def __init__(self, datastore: Any, cipher: es.Cipher | None = None) -> None:
         self.datastore = datastore

@@ -15,7 +15,7 @@ exceptions (busy, unreachable, refused...). The core asks it and knows no driver
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from eventsourcing.persistence import ApplicationRecorder
@@ -25,6 +25,9 @@ from ..safe_text import redact as _redact
 from .admin import StoreAdmin
 from .faults import Fault
 from .log_pages import PageReader, page_reader
+
+if TYPE_CHECKING:
+    from ..state.sql import StateTables
 
 
 class StorageBackend:
@@ -37,6 +40,8 @@ class StorageBackend:
       :class:`~kentqa_domain.storage.admin.SQLAdmin` does most of it for an SQL database.
     - :meth:`page_reader`: reads the notification log a page at a time; the default goes
       through eventsourcing's ``select_notifications`` (:func:`kentqa_domain.storage.log_pages.page_reader`).
+    - :meth:`state_tables`: the state's tables in the same database as the events (SQLite's
+      and PostgreSQL's are :class:`~kentqa_domain.state.sql.StateTables` subclasses). Required.
     - :meth:`classify`: what one exception means (:class:`~kentqa_domain.storage.faults.Fault`:
       busy, unreachable, refused, missing, damaged or failed, with advice); ``None`` leaves it to
       the core, which treats eventsourcing's ``PersistenceError`` and ``OSError`` as failures
@@ -54,6 +59,15 @@ class StorageBackend:
     def page_reader(self, recorder: ApplicationRecorder) -> PageReader:
         """``read(start, limit)`` over the notification log of ``recorder``."""
         return page_reader(recorder)
+
+    def state_tables(self, datastore: Any, cipher: Any) -> StateTables:
+        """The state's tables (SPEC 9.4) in eventsourcing's ``datastore`` of the events: the
+        dialect and the write transaction that stores events and state together. Required to
+        open a store: the default raises :class:`~kentqa_domain.errors.StorageError`."""
+        raise StorageError(
+            f"the storage plugin gives no state tables for {type(datastore).__module__} "
+            "(its Storage.backend must implement state_tables(datastore, cipher))"
+        )
 
     def classify(self, exc: BaseException) -> Fault | None:
         """What ``exc`` means, or ``None`` if this back end does not know it."""

@@ -17,9 +17,12 @@ import attrs
 import psycopg
 import psycopg_pool
 
+from kentqa_domain.state.sql import StateTables
 from kentqa_domain.storage import StorageBackend
 from kentqa_domain.storage.admin import SQLAdmin, StoreAdmin
 from kentqa_domain.storage.faults import UNREACHABLE_ADVICE, Fault, FaultKind, failed
+
+from .tables import PostgresTables
 
 
 class PostgresAdmin(SQLAdmin):
@@ -107,6 +110,11 @@ class PostgresBackend(StorageBackend):
         if not type(recorder).__module__.startswith("eventsourcing.postgres"):
             return super().admin(recorder)  # raises: not a PostgreSQL database
         return PostgresAdmin(recorder)
+
+    def state_tables(self, datastore: Any, cipher: Any) -> StateTables:
+        if not type(datastore).__module__.startswith("eventsourcing.postgres"):
+            return super().state_tables(datastore, cipher)  # raises: not a PostgreSQL database
+        return PostgresTables(datastore, cipher)
 
     def classify(self, exc: BaseException) -> Fault | None:
         """:func:`postgres_fault` of the message; a pool that could not connect is diagnosed by
