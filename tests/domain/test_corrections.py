@@ -471,3 +471,44 @@ def test_an_encrypted_store_corrects_verifies_and_exports(tmp_path: Any) -> None
         fix = next(r for r in again.history("child:C1") if r.type == "RecordCorrected")
         assert fix.event.reason == "typed as 13 March"
     assert b"typed as 13 March" not in (tmp_path / "qa.db").read_bytes()
+
+
+def test_withdrawing_a_qa_then_its_review_and_sending_both_again_is_a_no_op() -> None:
+    """Found by ``test_sending_again_is_a_no_op`` (seeded example): once a review was withdrawn,
+    sending again the withdrawal of its QA (recorded before the review's) could not find the
+    review's child and was refused (R-COR-1) instead of being a no-op. A withdrawn review's
+    lookup name now outlives it."""
+    day = dt.date(2026, 3, 2)
+    review = ev.ReviewHeld(
+        review_id="R1", child_ref="C1", kind="looked_after_review", held_on=day, chair_id="IRO1"
+    )
+    with _store("memory://") as qa:
+        qa.record_many(
+            [
+                ev.TeamRegistered(team_id="T1", name="T1", service="Children's Social Work", area="East"),
+                ev.WorkerRegistered(
+                    worker_id="IRO1",
+                    team_id="T1",
+                    role="iro",
+                    experience="experienced",
+                    registered_on=dt.date(2026, 1, 5),
+                ),
+                ev.ChildBecameLookedAfter(child_ref="C1", on=dt.date(2026, 2, 1), iro_id="IRO1"),
+                review,
+            ]
+        )
+        assured = ev.ReviewQualityAssured(
+            review_id="R1",
+            assured_on=day,
+            by="IRO1",
+            plan_reflects_needs=True,
+            actions_in_child_timeframe=True,
+            consistent_with_legal_duties=True,
+        )
+        qa.record(assured)
+        first = qa.withdraw(assured, on=TODAY, by="QA-1", reason="duplicate")
+        second = qa.withdraw(review, on=TODAY, by="QA-1", reason="duplicate")
+        before = (qa.position, qa.stats())
+        assert qa.withdraw(assured, on=TODAY, by="QA-1", reason="duplicate") == first
+        assert qa.withdraw(review, on=TODAY, by="QA-1", reason="duplicate") == second
+        assert (qa.position, qa.stats()) == before

@@ -29,24 +29,13 @@ import attrs
 
 from .. import events as ev
 from ..errors import ConflictingEvent, InvalidEvent, RuleViolation, UnknownReference
-from ..recording.base import _check_not_a_token
 from ..recording.batch import Recording
-from ..recording.future_dates import RULE as FUTURE_RULE
-from ..recording.future_dates import check_not_after
 from ..recording.results import MODEL, REBUILD_PAGE, _place
 from ..serialization.mapper import CorrectionMark, Recorded
 from ..state.log import LogReader
 from ..state.runner import Projections
-from .events import Correction, RecordCorrected, identity_bytes, rest_bytes, subject_ids
-
-#: How many dependents a refusal names (R-COR-3).
-NAMED = 10
-
-
-def described(event: ev.Event) -> str:
-    """``ReviewHeld review_id='R1'``: an event by its type and the ids of its subject."""
-    ids = ", ".join(f"{k}={v!r}" for k, v in subject_ids(event).items())
-    return f"{type(event).__name__} {ids}".strip()
+from .events import Correction, RecordCorrected, identity_bytes, rest_bytes
+from .refusals import NAMED, as_field, described, filled, precheck, refusal
 
 
 class Corrector:
@@ -58,6 +47,8 @@ class Corrector:
         self.log = log
         #: the stream of correction marks
         self.stream = stream
+        #: (review id, child token) of the reviews the fixes of one call take out of the log
+        self._reviews_kept: list[tuple[str, str]] = []
 
     def record_fix(self, fix: Correction, *, not_after: dt.date | None = None) -> tuple[int, bool]:
         """Check and store ``fix``; returns the mark's position and whether it was stored (an
@@ -75,7 +66,8 @@ class Corrector:
         stored) or the refusal. If the fold refuses (R-COR-2/3) with more than one correction
         stored, they are recorded again one at a time, so that each refusal is its own."""
         rec = self.recording
-        results: list[tuple[int, bool] | InvalidEvent | None] = [self._precheck(f, not_after) for f in fixes]
+        self._reviews_kept = []
+        results: list[tuple[int, bool] | InvalidEvent | None] = [precheck(f, not_after) for f in fixes]
         stored: list[int] = []
         try:
             with rec.tables.writing(rec.recorder) as cursor:
@@ -97,8 +89,9 @@ class Corrector:
                         last = max(last, position)
                 if chains:
                     broken = self._refold_model(cursor, min(chains), last)
+                    self._keep_reviews(cursor, last)
                     if broken:
-                        raise _Retry if len(stored) > 1 else _refusal(fixes[stored[0]], chains[0], broken)  # noqa: TRY301 - leaves the transaction, rolling it back
+                        raise _Retry if len(stored) > 1 else refusal(fixes[stored[0]], chains[0], broken)  # noqa: TRY301 - leaves the transaction, rolling it back
                     self.projections.refold(cursor, self._read_for_projections(cursor), last)
                     rec.tables.set_position(cursor, MODEL, last)
         except _Retry:
@@ -107,13 +100,13 @@ class Corrector:
         except InvalidEvent as exc:
             self._dropped()
             results[stored[0]] = exc
-            return _filled(results)
+            return filled(results)
         except BaseException:
             self._dropped()
             raise
         if not stored:
             rec.model.discard()
-        return _filled(results)
+        return filled(results)
 
     def _one(self, fix: Correction, not_after: dt.date | None) -> tuple[int, bool] | InvalidEvent:
         try:
@@ -121,35 +114,27 @@ class Corrector:
         except InvalidEvent as exc:
             return exc
 
+    def _keep_reviews(self, cursor: Any, end: int) -> None:
+        """The lookup names of the reviews these fixes withdrew or replaced, noted again after
+        the refold (R-COR-1: re-sending a fix, or fixing a QA of the review, finds the child)."""
+        rec = self.recording
+        if not self._reviews_kept:
+            return
+        rec.model.writing = True
+        try:
+            for review_id, token in self._reviews_kept:
+                rec._note_review(review_id, token)
+        finally:
+            rec.model.writing = False
+        writes = rec.model.changes()
+        rec.tables.write_docs(cursor, MODEL, end, writes)
+        rec.model.committed(end, writes)
+
     def _dropped(self) -> None:
         """The transaction rolled back: what the sessions hold is not in the store."""
         self.recording.model.clear()
         for name in self.projections.names():
             self.projections[name].session.clear()
-
-    def _precheck(self, fix: Correction, not_after: dt.date | None) -> InvalidEvent | None:
-        """What needs no store (R-INP-1, reserved references): the refusal, or None."""
-        replacement = fix.replacement if isinstance(fix, RecordCorrected) else None
-        try:
-            _check_not_a_token(fix.original)
-            if replacement is not None:
-                _check_not_a_token(replacement)
-            if not_after is not None:
-                if fix.business_date > not_after:
-                    raise InvalidEvent(  # noqa: TRY301
-                        fix.type,
-                        fix.date_field,
-                        FUTURE_RULE,
-                        f"{fix.business_date.isoformat()} is after today ({not_after.isoformat()})",
-                    )
-                if replacement is not None:
-                    try:
-                        check_not_after(replacement, not_after)
-                    except InvalidEvent as exc:
-                        raise _as(exc, fix, "replacement") from None
-        except InvalidEvent as exc:
-            return exc
-        return None
 
     # --- inside the write transaction -------------------------------------------------------
 
@@ -165,8 +150,12 @@ class Corrector:
         prepared = rec._prepare([original] if replacement is None else [original, replacement])
         for item, field in zip(prepared, ("original", "replacement"), strict=False):
             if isinstance(item, InvalidEvent):
-                raise _as(item, fix, field)
+                raise as_field(item, fix, field)
         _o_event, o_seal, o_key, _o_body, o_digest = prepared[0]
+        if isinstance(original, ev.ReviewHeld) and o_seal is not None:
+            # the review's lookup name outlives it: a QA of it, or this fix sent again, still
+            # finds its child (the refold of the corrected log no longer meets the review)
+            self._reviews_kept.append((original.review_id, o_seal.token))
         r_key = r_digest = 0
         if replacement is not None:
             _r_event, r_seal, r_key, r_body, r_digest = prepared[1]
@@ -353,44 +342,5 @@ class Corrector:
         return broken
 
 
-def _filled(results: list[tuple[int, bool] | InvalidEvent | None]) -> list[tuple[int, bool] | InvalidEvent]:
-    """Every correction's result (each was stored, found recorded before, or refused)."""
-    filled = [r for r in results if r is not None]
-    assert len(filled) == len(results)
-    return filled
-
-
 class _Retry(Exception):
     """Several corrections' fold refused: record them one at a time."""
-
-
-def _refusal(
-    fix: Correction, check_from: int, broken: list[tuple[int, ev.Event, InvalidEvent]]
-) -> InvalidEvent:
-    """The refusal of a correction that would break the rules (R-COR-2) or of a withdrawal
-    that events recorded later depend on (R-COR-3)."""
-    first_at, _first, first_error = broken[0]
-    if isinstance(fix, RecordCorrected) and first_at == check_from:
-        return _as(first_error, fix, "replacement")
-    listed = "; ".join(
-        f"{described(e)} (position {at}): {err.message} [rule {err.rule}]" for at, e, err in broken
-    )
-    if isinstance(fix, RecordCorrected):
-        return RuleViolation(
-            fix.type,
-            "replacement",
-            "R-COR-2",
-            f"events recorded later would break their rules with this replacement: {listed}",
-        )
-    return RuleViolation(
-        fix.type,
-        "original",
-        "R-COR-3",
-        f"events recorded later depend on it (withdraw or correct those first): {listed}",
-    )
-
-
-def _as(exc: InvalidEvent, fix: Correction, field: str) -> InvalidEvent:
-    """A nested event's refusal as the correction's: ``RecordCorrected.replacement: ...``."""
-    inner = f"{exc.event_type}.{exc.field}" if exc.field else exc.event_type
-    return type(exc)(fix.type, field, exc.rule, f"{inner}: {exc.message}")
