@@ -1,7 +1,7 @@
 """The history of one subject: every event about it, in recording order (SPEC 9.1; decision 0981).
 
 A subject is named ``kind:id`` (``worker:W1``, ``child:C1``, ``escalation:E1`` ...): the
-aggregate stream its events are recorded on (the ``stream`` of each handler in ``domain/``).
+aggregate stream its events are recorded on (the ``stream`` of each handler in an area's ``model.py``).
 The history is that one stream, read by its stream id from the store's event table, so its
 cost is bounded by the subject's events, never by the log. A child's stream is found through
 its key id (``child:C1`` while the child has its key, ``child:anon-...`` by its token always);
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ..readmodel.view import View
     from ..state.engine import Engine
 
-#: The kinds of subject, as the handlers of ``domain/`` name their streams.
+#: The kinds of subject, as the handlers of the areas' ``model.py`` name their streams.
 SUBJECT_KINDS = (
     "worker",
     "team",

@@ -1,6 +1,6 @@
 """Which fields of an event identify a child (erasure; ``docs/security.md``, decision 0601).
 
-A child's events are stored in two parts (``child_privacy.py``): the identifying fields
+A child's events are stored in two parts (:mod:`kentqa_domain.privacy.sealing`): the identifying fields
 listed here are replaced in the clear part by the child's token, pseudonyms (review and plan
 action ids) or nothing (free text); the original is sealed with the child's key. The state
 in the store folds only the clear part, read as it reads once the key is destroyed, so
