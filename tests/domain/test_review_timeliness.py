@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 import kentqa_domain as kq
 from kentqa_domain import events as ev
-from kentqa_domain.areas.plans.timeliness import TimelinessKind, TimelinessRow
+from kentqa_domain.areas.plans.projection import FOLDED
+from kentqa_domain.areas.plans.timeliness import ReviewTimeliness, TimelinessKind, TimelinessRow
+from kentqa_domain.areas.plans.timeliness_queries import computed_reviews, stored_reviews
 from kentqa_domain.errors import InvalidInput
 from kentqa_domain.values import Action, ReviewKind
 from tests.domain.plan_oracle import nth_working_day_after
@@ -52,6 +54,35 @@ def test_timeliness_matches_the_oracle_in_any_recording_order(
                 assert [r.kind.value for r in overall] == list(ALL_KINDS)
                 for by in ("team", "chair"):  # every review counts once in each grouping
                     assert sum(r.held for r in rows if r.by == by) == sum(r.held for r in overall)
+
+
+def _review(r: ReviewTimeliness) -> tuple[object, ...]:
+    return (r.review_id, r.held_on, r.kind, r.due_on, r.in_time, r.team_id, r.chair_id)
+
+
+@SETTINGS
+@given(histories(), st.integers(0, 2**32), st.integers(0, 400), as_of_dates())
+def test_about_now_the_stored_rows_are_the_reviews_the_facts_give(
+    events: list[ev.Event], seed: int, days_after: int, start: dt.date
+) -> None:
+    """R-TML-1 about now (on or after every fact, under the policy that derived the rows): the
+    reviews are read from ``kentqa_review_timeliness`` (no document decoded), and they are
+    exactly the reviews the facts give, each with the same kind, due date, team and chair; the
+    query matches the oracle. Before the latest fact they are computed from the facts."""
+    horizon = max(e.business_date for e in events if isinstance(e, FOLDED))
+    as_of = horizon + dt.timedelta(days=days_after)
+    start = min(start, as_of)
+    with kq.connect("memory://", policy=kq.Policy()) as qa:
+        record_in_any_order(qa, events, seed)
+        with qa._viewing() as view:
+            plans = view.projection("child_plans")
+            assert plans.rows_answer(as_of, qa.policy)
+            assert not plans.rows_answer(horizon - dt.timedelta(days=1), qa.policy)
+            stored = stored_reviews(view, start, as_of)
+            computed, _workers = computed_reviews(view, start, as_of, as_of)
+        assert sorted(map(_review, stored)) == sorted(map(_review, computed))
+        rows = qa.review_timeliness(start, as_of, as_of=as_of)
+        assert _tallies(rows) == timeliness_oracle(events, qa.policy, start, as_of, as_of)
 
 
 # --- worked examples --------------------------------------------------------------------
@@ -229,9 +260,11 @@ def test_only_reviews_held_in_the_period_and_by_as_of_count() -> None:
 # --- R-ACC-1 ----------------------------------------------------------------------------------
 
 
-def test_timeliness_is_scoped_to_what_the_principal_may_see() -> None:
+@pytest.mark.parametrize("later_fact", [False, True], ids=["stored-rows", "computed-from-facts"])
+def test_timeliness_is_scoped_to_what_the_principal_may_see(later_fact: bool) -> None:
     """R-ACC-1: a review counts for a team manager of its team (the action owner's, decision
-    0201) or of its chair's team; a practitioner elsewhere sees nothing; the QA unit sees all."""
+    0201) or of its chair's team; a practitioner elsewhere sees nothing; the QA unit sees all.
+    Alike from the stored rows (about now) and from the facts (a fact dated after ``as_of``)."""
     events = [
         *organisation_events(),
         ev.WorkerRegistered(
@@ -265,8 +298,20 @@ def test_timeliness_is_scoped_to_what_the_principal_may_see() -> None:
             actions=(Action(action_id="A-1", description="visit", owner_id="SW-1", due_on=D(2026, 10, 30)),),
         ),
     ]
+    if later_fact:
+        events.append(
+            ev.WorkerRegistered(
+                worker_id="SW-9",
+                team_id="T-B",
+                role="practitioner",
+                experience="experienced",
+                registered_on=D(2027, 1, 11),
+            )
+        )
     with kq.connect("memory://", policy=kq.Policy()) as qa:
         qa.record_many(events)
+        with qa._viewing() as view:
+            assert view.projection("child_plans").rows_answer(D(2026, 12, 31), qa.policy) is not later_fact
 
         def held(who: str | None) -> int:
             rows = qa.review_timeliness(D(2026, 9, 1), D(2026, 12, 31), as_of=D(2026, 12, 31), as_worker=who)

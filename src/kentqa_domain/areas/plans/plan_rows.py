@@ -230,9 +230,9 @@ def timeliness_rows(
         (
             token,
             token,
-            r.review.review_id,
+            r.review_id,
             r.kind.value,
-            r.review.held_on,
+            r.held_on,
             r.due_on,
             r.in_time,
             r.team_id,

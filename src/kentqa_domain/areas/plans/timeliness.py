@@ -39,7 +39,7 @@ from ...plain import Row
 from ...policy import Policy
 from ...values import PlanKind
 from .drift import DriftKind, schedule
-from .facts import ChildRecord, PlanFacts, ReviewFact
+from .facts import ChildRecord, PlanFacts
 from .plans_at import OpenPlan, built, timeline
 from .teams import PlanTeams
 from .timeline import Plan
@@ -86,7 +86,8 @@ _NEXT_REVIEW = (DriftKind.REVIEW_OVERDUE, DriftKind.INITIAL_CONFERENCE_OVERDUE)
 class ReviewTimeliness:
     """One review, its kind, when it was due (None: no due date, decision 0966), its team and chair."""
 
-    review: ReviewFact
+    review_id: str
+    held_on: dt.date
     kind: TimelinessKind
     due_on: dt.date | None
     team_id: str | None
@@ -95,7 +96,7 @@ class ReviewTimeliness:
     @property
     def in_time(self) -> bool:
         """Held on or before its due date (R-TML-1)."""
-        return self.due_on is not None and self.review.held_on <= self.due_on
+        return self.due_on is not None and self.held_on <= self.due_on
 
 
 @attrs.frozen
@@ -151,7 +152,8 @@ def child_timeliness(
     for plan_kind, plan, whole in built_plans(child) if plans is None else plans:
         for index, review in enumerate(whole.reviews):
             yield ReviewTimeliness(
-                review=review,
+                review_id=review.review_id,
+                held_on=review.held_on,
                 kind=TimelinessKind.of(plan_kind, index),
                 due_on=_due(whole, plan, index, review.held_on, facts=facts, policy=policy),
                 team_id=teams.review_team(review),
@@ -179,7 +181,7 @@ def reviews_held(
         found
         for token in sorted(facts.children)
         for found in child_timeliness(token, facts, teams, policy)
-        if start <= found.review.held_on <= end
+        if start <= found.held_on <= end
     ]
 
 
@@ -239,7 +241,7 @@ def tally_quarter(
     quarter_id: str, starts_on: dt.date, ends_on: dt.date, found: Iterable[ReviewTimeliness]
 ) -> QuarterTimeliness:
     """The reviews of ``found`` held in ``[starts_on, ends_on]``, counted."""
-    members = [r for r in found if starts_on <= r.review.held_on <= ends_on]
+    members = [r for r in found if starts_on <= r.held_on <= ends_on]
     lac = [r for r in members if r.kind.plan is PlanKind.LOOKED_AFTER]
     cp = [r for r in members if r.kind.plan is PlanKind.CHILD_PROTECTION]
     return QuarterTimeliness(

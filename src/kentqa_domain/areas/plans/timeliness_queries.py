@@ -1,8 +1,13 @@
 """Timeliness of reviews and conferences (R-TML-1, SPEC 9.2): held, and held in time.
 
-The children with a review held in the period are selected from ``kentqa_reviews`` (an index
-range on ``held_on``); their facts are read and each review's due date computed by the drift
-register's schedule (:mod:`kentqa_domain.areas.plans.timeliness`). R-ACC-1: a review
+About now (``as_of`` on or after every fact folded, under the due-date policy the rows were
+derived with: :meth:`ChildPlans.rows_answer`, as for the drift register) the reviews held in
+the period are read from ``kentqa_review_timeliness`` by an index range on ``held_on``, with
+no document decoded, so one cycle's report costs the same after ten years as after one.
+Otherwise the children with a review held in the period are selected from ``kentqa_reviews``;
+their facts are read and each review's due date computed by the drift register's schedule
+(:mod:`kentqa_domain.areas.plans.timeliness`). Both paths give the same reviews
+(``tests/domain/test_review_timeliness.py`` holds both to the oracle). R-ACC-1: a review
 counts for a principal who sees its team or its chair's team (as the review QA summary).
 """
 
@@ -11,11 +16,14 @@ from __future__ import annotations
 import datetime as dt
 
 from ...quarters import quarter_bounds, quarter_id_for
+from ...readmodel.tables import as_date
 from ...readmodel.view import View
+from .facts import WorkerTeams
 from .teams import PlanTeams
 from .timeliness import (
     QuarterTimeliness,
     ReviewTimeliness,
+    TimelinessKind,
     TimelinessRow,
     reviews_held,
     summarise,
@@ -23,6 +31,13 @@ from .timeliness import (
 )
 
 _HELD_IN = "SELECT DISTINCT doc_key FROM kentqa_reviews WHERE held_on >= ? AND held_on <= ?"
+#: The stored R-TML-1 rows of the reviews held in a period (an index range on held_on).
+_TIMELY_IN = (
+    "SELECT review_id, kind, held_on, due_on, team_id, chair_id FROM kentqa_review_timeliness "
+    "WHERE held_on >= ? AND held_on <= ? ORDER BY child_token, held_on, review_id"
+)
+
+_KINDS = {kind.value: kind for kind in TimelinessKind}
 
 
 def visible_reviews(
@@ -33,18 +48,53 @@ def visible_reviews(
     end = min(end, as_of)
     if end < start:
         return []
-    tokens = [key for (key,) in view.select(_HELD_IN, (start, end))]
-    facts = view.projection("child_plans").facts(tokens)
-    teams = PlanTeams(facts, as_of)
+    plans = view.projection("child_plans")
     scope = view.scope(as_worker, on=as_of)
-    workers = facts.workers
+    everything = scope.kind == "all"
+    if plans.rows_answer(as_of, view.policy):
+        found = stored_reviews(view, start, end)
+        if everything:  # no worker's team is needed
+            return found
+        workers = plans.worker_teams({r.chair_id for r in found if r.chair_id is not None})
+    else:
+        found, workers = computed_reviews(view, start, end, as_of)
+        if everything:
+            return found
     return [
         r
-        for r in reviews_held(facts, teams, view.policy, start, end)
-        if view.visible(
-            scope, (r.team_id, r.chair_id), (workers.team_on(r.chair_id, r.review.held_on), r.chair_id)
-        )
+        for r in found
+        if view.visible(scope, (r.team_id, r.chair_id), (workers.team_on(r.chair_id, r.held_on), r.chair_id))
     ]
+
+
+def computed_reviews(
+    view: View, start: dt.date, end: dt.date, as_of: dt.date
+) -> tuple[list[ReviewTimeliness], WorkerTeams]:
+    """The reviews held in ``[start, end]`` computed from the facts of the children with one
+    (any ``as_of``, any policy), by child and date, and the team histories of their workers."""
+    tokens = [key for (key,) in view.select(_HELD_IN, (start, end))]
+    facts = view.projection("child_plans").facts(tokens)
+    return reviews_held(facts, PlanTeams(facts, as_of), view.policy, start, end), facts.workers
+
+
+def stored_reviews(view: View, start: dt.date, end: dt.date) -> list[ReviewTimeliness]:
+    """The reviews held in ``[start, end]`` from ``kentqa_review_timeliness`` (when the rows
+    answer: :meth:`ChildPlans.rows_answer`), by child and date."""
+    out = []
+    for review_id, kind, held_on, due_on, team_id, chair_id in view.select(_TIMELY_IN, (start, end)):
+        held = as_date(held_on)
+        assert held is not None  # every stored review has the day it was held
+        out.append(
+            ReviewTimeliness(
+                review_id=review_id,
+                held_on=held,
+                kind=_KINDS[kind],
+                due_on=as_date(due_on),
+                team_id=team_id,
+                chair_id=chair_id,
+            )
+        )
+    return out
 
 
 def review_timeliness(
