@@ -33,3 +33,20 @@ def test_the_export_benchmark_prints_the_exporting_process_s_memory() -> None:
     assert run.returncode == 0, run.stderr
     line = json.loads(run.stdout.strip().splitlines()[-1])
     assert line["events"] == 1500 and line["rss_mb"] >= line["import_rss_mb"] > 0
+
+
+def test_the_floors_benchmark_prints_what_no_arrangement_of_the_views_removes() -> None:
+    """``python -m benchmarks.floors`` (decision 1015): one JSON line with each ratio."""
+    run = python("-m", "benchmarks.floors", "--events", "1500", "--rounds", "1", timeout=600)
+    assert run.returncode == 0, run.stderr
+    line = json.loads(run.stdout.strip().splitlines()[-1])
+    assert line["events"] == 1500
+    for name in (
+        "parse_ratio",
+        "ingest_ratio",
+        "ingest_ratio_without_views",
+        "replay_read_ratio",
+        "replay_read_ratio_sealed",
+    ):
+        assert line[name] > 0, name
+    assert set(line["seconds"]) == {"parse", "full", "without_views", "bare"}

@@ -220,7 +220,6 @@ class EventMapper(Mapper[UUID]):
         recorded, so they are rebuilt without running the validators again unless
         ``validate`` (decision 0801).
         """
-        structure = _validated if validate else _trusted
         originator = (
             stored.originator_id if isinstance(stored.originator_id, UUID) else UUID(stored.originator_id)
         )
@@ -232,16 +231,28 @@ class EventMapper(Mapper[UUID]):
                 if stored.topic == FORGOTTEN_TOPIC
                 else (originator, stored.originator_version, stored.topic)
             )
-            data = orjson.loads(self.unseal(stored.state, place))
-            if stored.topic == FORGOTTEN_TOPIC:
+            raw = self.unseal(stored.state, place)
+        except Exception as exc:
+            raise MapperDeserialisationError(
+                f"could not read stored {stored.topic} {stored.originator_id} "
+                f"v{stored.originator_version}: {type(exc).__name__}: {exc}"
+            ) from exc
+        return self.decode_opened(originator, stored.originator_version, stored.topic, raw, validate=validate)
+
+    def decode_opened(
+        self, originator: UUID, version: int, topic: str, raw: bytes, *, validate: bool = False
+    ) -> tuple[Recorded, bytes]:
+        """:meth:`decode` of a stored event's state already unsealed (``raw``: its JSON)."""
+        structure = _validated if validate else _trusted
+        try:
+            data = orjson.loads(raw)
+            if topic == FORGOTTEN_TOPIC:
                 marker = ChildForgotten(data["m"]["token"], dt.date.fromisoformat(data["m"]["on"]))
-                return Recorded(originator, stored.originator_version, marker, data["at"]), b""
-            if stored.topic == CORRECTION_TOPIC:
-                return Recorded(
-                    originator, stored.originator_version, self.read_mark(data["m"]), data["at"]
-                ), b""
+                return Recorded(originator, version, marker, data["at"]), b""
+            if topic == CORRECTION_TOPIC:
+                return Recorded(originator, version, self.read_mark(data["m"]), data["at"]), b""
             body = data["e"]
-            clear = structure(stored.topic, body)
+            clear = structure(topic, body)
             sealing = None
             event = clear
             lost_key = None
@@ -252,11 +263,10 @@ class EventMapper(Mapper[UUID]):
             raise
         except Exception as exc:
             raise MapperDeserialisationError(
-                f"could not read stored {stored.topic} {stored.originator_id} "
-                f"v{stored.originator_version}: {type(exc).__name__}: {exc}"
+                f"could not read stored {topic} {originator} v{version}: {type(exc).__name__}: {exc}"
             ) from exc
         canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-        recorded = Recorded(originator, stored.originator_version, event, data["at"], sealing, lost_key)
+        recorded = Recorded(originator, version, event, data["at"], sealing, lost_key)
         return recorded, canonical
 
     def decode_state(

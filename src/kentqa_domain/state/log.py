@@ -99,12 +99,16 @@ class LogReader:
                 continue
             place = (stream, version, topic)
             raw = mapper.unseal(state, place) if (mapper.cipher or mapper.compressor) else state
-            event, _canonical, _at = mapper.decode_state(topic, raw, position=position, sealed=False)
             recorded = None
-            if b',"c":' in raw:
-                event = blanked(event)
-                if keys:
-                    recorded, _ = self.decode((position, stream, version, topic, state))
+            if keys and b',"c":' in raw:
+                # a child's event read once, in full: the projection folds its anonymous form
+                originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
+                recorded, _ = mapper.decode_opened(originator, version, topic, bytes(raw))
+                event = recorded.sealing.anonymous if recorded.sealing is not None else recorded.event
+            else:
+                event, _canonical, _at = mapper.decode_state(topic, raw, position=position, sealed=False)
+                if b',"c":' in raw:
+                    event = blanked(event)
             out.append((position, event, recorded))
         return out
 
