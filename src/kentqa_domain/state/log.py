@@ -16,6 +16,7 @@ from uuid import UUID
 import attrs
 from eventsourcing.persistence import StoredEvent
 
+from ..events import Event
 from ..privacy.sealing import blanked
 from ..serialization.mapper import MARK_TOPICS, ChildForgotten, EventMapper, Recorded
 from ..storage.log_pages import PageReader, page_reader
@@ -104,7 +105,9 @@ class LogReader:
                 # a child's event read once, in full: the projection folds its anonymous form
                 originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
                 recorded, _ = mapper.decode_opened(originator, version, topic, bytes(raw))
-                event = recorded.sealing.anonymous if recorded.sealing is not None else recorded.event
+                opened = recorded.sealing.anonymous if recorded.sealing is not None else recorded.event
+                assert isinstance(opened, Event)  # a child's sealed event: never a mark
+                event = opened
             else:
                 event, _canonical, _at = mapper.decode_state(topic, raw, position=position, sealed=False)
                 if b',"c":' in raw:
