@@ -66,7 +66,7 @@ def run(events: int, rounds: int, seed: int) -> dict[str, Any]:
     clocks = {name: Clock() for name in ("parse", "full", "without_views", "bare")}
     try:
         full = kq.connect(url, policy=kq.Policy())
-        bare_view = _without_views(kq.connect(f"sqlite:///{work / 'without-views.db'}", policy=kq.Policy()))
+        no_views = _without_views(kq.connect(f"sqlite:///{work / 'without-views.db'}", policy=kq.Policy()))
         for chunk in workload.chunks(events, CHUNK, seed=seed):
             given = [to_json(e) for e in chunk]
             with clocks["parse"]:
@@ -75,7 +75,7 @@ def run(events: int, rounds: int, seed: int) -> dict[str, Any]:
             with clocks["full"]:
                 full.record_many(given, allow_future=True)
             with clocks["without_views"]:
-                bare_view.record_many(given, allow_future=True)
+                no_views.record_many(given, allow_future=True)
             wall, cpu, _ = bare_side.call("ingest", chunk)
             clocks["bare"].wall += wall
             clocks["bare"].cpu += cpu
@@ -91,7 +91,7 @@ def run(events: int, rounds: int, seed: int) -> dict[str, Any]:
             wall, _cpu, _read = bare_side.call("replay")
             reads["bare"].append(wall)
         full.close()
-        bare_view.close()
+        no_views.close()
     finally:
         bare_side.close()
         shutil.rmtree(work, ignore_errors=True)

@@ -52,8 +52,12 @@ def decode_row(mapper: EventMapper, row: Any, *, validate: bool = False) -> tupl
     """A log row (position, stream, version, topic, state) read in full (a child's event as its
     original while the child's key exists)."""
     _position, stream, version, topic, state = row
-    originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
-    return mapper.decode(StoredEvent(originator, version, topic, bytes(state)), validate=validate)
+    return mapper.decode(StoredEvent(_stream_id(stream), version, topic, bytes(state)), validate=validate)
+
+
+def _stream_id(stream: Any) -> UUID:
+    """A log row's stream id as a UUID (back ends give a UUID or its hex)."""
+    return stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
 
 
 class LogReader:
@@ -103,8 +107,7 @@ class LogReader:
             recorded = None
             if keys and b',"c":' in raw:
                 # a child's event read once, in full: the projection folds its anonymous form
-                originator = stream if isinstance(stream, UUID) else UUID(hex=str(stream).replace("-", ""))
-                recorded, _ = mapper.decode_opened(originator, version, topic, bytes(raw))
+                recorded, _ = mapper.decode_opened(_stream_id(stream), version, topic, bytes(raw))
                 opened = recorded.sealing.anonymous if recorded.sealing is not None else recorded.event
                 assert isinstance(opened, Event)  # a child's sealed event: never a mark
                 event = opened

@@ -49,17 +49,16 @@ def visible_reviews(
     if end < start:
         return []
     plans = view.projection("child_plans")
-    scope = view.scope(as_worker, on=as_of)
-    everything = scope.kind == "all"
+    workers: WorkerTeams | None = None
     if plans.rows_answer(as_of, view.policy):
         found = stored_reviews(view, start, end)
-        if everything:  # no worker's team is needed
-            return found
-        workers = plans.worker_teams({r.chair_id for r in found if r.chair_id is not None})
     else:
         found, workers = computed_reviews(view, start, end, as_of)
-        if everything:
-            return found
+    scope = view.scope(as_worker, on=as_of)
+    if scope.kind == "all":  # everything visible: no worker's team is needed
+        return found
+    if workers is None:
+        workers = plans.worker_teams({r.chair_id for r in found if r.chair_id is not None})
     return [
         r
         for r in found
